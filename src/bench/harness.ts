@@ -1,0 +1,295 @@
+/**
+ * The benchmark harness every `bench/` script shares: tinybench for in-process tasks, a
+ * wall-clock timer for whole processes (peers such as GoAccess), domain units (lines/s, MB/s)
+ * beside ops/s, ratios against a named baseline, a printed table and `bench/results/<stage>.json`.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, platform, release, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Bench } from 'tinybench';
+
+/** How much work one call of a task does, so ops/s becomes lines/s, MB/s, messages/s. */
+export interface Workload {
+  lines?: number;
+  bytes?: number;
+  messages?: number;
+  events?: number;
+}
+
+export interface BenchTask {
+  name: string;
+  /** Tasks in one group are compared with each other. */
+  group?: string;
+  fn: () => unknown | Promise<unknown>;
+  per: Workload;
+}
+
+export interface BenchRow {
+  name: string;
+  group: string;
+  /** `tinybench`: measured in this process; `process`: a whole command, timed end to end. */
+  kind: 'tinybench' | 'process';
+  opsPerSec: number;
+  meanMs: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Relative margin of error of the mean, in percent. */
+  rmePct: number;
+  samples: number;
+  per: Workload;
+  linesPerSec?: number;
+  mbPerSec?: number;
+  messagesPerSec?: number;
+  eventsPerSec?: number;
+}
+
+export interface Ratio {
+  /** e.g. "loglab parser / regex parser, combined" */
+  label: string;
+  subject: string;
+  baseline: string;
+  /** subject throughput ÷ baseline throughput (or baseline time ÷ subject time). */
+  value: number;
+  target?: number;
+}
+
+export interface MachineInfo {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  os: string;
+}
+
+export interface BenchReport {
+  stage: string;
+  date: string;
+  machine: MachineInfo;
+  rows: BenchRow[];
+  ratios: Ratio[];
+  notes: string[];
+}
+
+export function machineInfo(): MachineInfo {
+  const cpu = cpus();
+  return {
+    cpu: cpu[0]?.model.trim() ?? 'unknown',
+    cores: cpu.length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    os: `${platform()} ${release()}`,
+  };
+}
+
+function withUnits(
+  row: Omit<BenchRow, 'linesPerSec' | 'mbPerSec' | 'messagesPerSec' | 'eventsPerSec'>,
+): BenchRow {
+  const out: BenchRow = { ...row };
+  const { per, opsPerSec } = row;
+  if (per.lines) out.linesPerSec = per.lines * opsPerSec;
+  if (per.bytes) out.mbPerSec = (per.bytes * opsPerSec) / 1e6;
+  if (per.messages) out.messagesPerSec = per.messages * opsPerSec;
+  if (per.events) out.eventsPerSec = per.events * opsPerSec;
+  return out;
+}
+
+export interface RunOptions {
+  /** Minimum time per task in ms (tinybench `time`). */
+  time?: number;
+  /** Minimum iterations per task. */
+  iterations?: number;
+  warmup?: boolean;
+}
+
+/** Run in-process tasks with tinybench; a task that throws fails the whole run. */
+export async function runTasks(tasks: BenchTask[], options: RunOptions = {}): Promise<BenchRow[]> {
+  const bench = new Bench({
+    time: options.time ?? 1500,
+    iterations: options.iterations ?? 5,
+    warmup: options.warmup ?? true,
+    throws: true,
+  });
+  for (const t of tasks) bench.add(t.name, t.fn);
+  await bench.run();
+  const rows: BenchRow[] = [];
+  for (let i = 0; i < tasks.length; i++) {
+    const task = tasks[i];
+    const result = bench.tasks[i].result;
+    if (result.state !== 'completed') {
+      throw new Error(`benchmark "${task.name}" ended in state ${result.state}`);
+    }
+    rows.push(
+      withUnits({
+        name: task.name,
+        group: task.group ?? task.name,
+        kind: 'tinybench',
+        opsPerSec: result.throughput.mean,
+        meanMs: result.latency.mean,
+        p50Ms: result.latency.p50,
+        p99Ms: result.latency.p99,
+        rmePct: result.latency.rme,
+        samples: result.latency.samplesCount,
+        per: task.per,
+      }),
+    );
+  }
+  return rows;
+}
+
+export interface ProcessOptions {
+  name: string;
+  group?: string;
+  command: string;
+  args: string[];
+  /** Feed this file to stdin. */
+  stdinFile?: string;
+  runs?: number;
+  warmupRuns?: number;
+  per: Workload;
+  env?: NodeJS.ProcessEnv;
+}
+
+function runOnce(o: ProcessOptions): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const stdin = o.stdinFile ? openSync(o.stdinFile, 'r') : 'ignore';
+    const start = process.hrtime.bigint();
+    const child = spawn(o.command, o.args, {
+      stdio: [stdin, 'ignore', 'pipe'],
+      env: o.env ?? process.env,
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (typeof stdin === 'number') closeSync(stdin);
+      if (code !== 0) {
+        reject(new Error(`${o.name}: ${o.command} exited ${code}: ${stderr.trim().slice(-500)}`));
+      } else resolve(ms);
+    });
+  });
+}
+
+/** Time a whole command end to end (startup included), as hyperfine would. */
+export async function timeProcess(o: ProcessOptions): Promise<BenchRow> {
+  for (let i = 0; i < (o.warmupRuns ?? 1); i++) await runOnce(o);
+  const samples: number[] = [];
+  for (let i = 0; i < (o.runs ?? 5); i++) samples.push(await runOnce(o));
+  samples.sort((a, b) => a - b);
+  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+  const sd = Math.sqrt(
+    samples.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, samples.length - 1),
+  );
+  const rme = samples.length > 1 ? ((1.96 * sd) / Math.sqrt(samples.length) / mean) * 100 : 0;
+  const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))];
+  return withUnits({
+    name: o.name,
+    group: o.group ?? o.name,
+    kind: 'process',
+    opsPerSec: 1000 / mean,
+    meanMs: mean,
+    p50Ms: pct(0.5),
+    p99Ms: pct(0.99),
+    rmePct: rme,
+    samples: samples.length,
+    per: o.per,
+  });
+}
+
+/** subject ÷ baseline in throughput terms (ops/s), so > 1 means the subject is faster. */
+export function ratio(
+  rows: BenchRow[],
+  subject: string,
+  baseline: string,
+  label: string,
+  target?: number,
+): Ratio {
+  const s = rows.find((r) => r.name === subject);
+  const b = rows.find((r) => r.name === baseline);
+  if (!s || !b) throw new Error(`ratio ${label}: no row named ${!s ? subject : baseline}`);
+  return { label, subject, baseline, value: s.opsPerSec / b.opsPerSec, target };
+}
+
+function fmt(n: number | undefined, digits = 0): string {
+  if (n === undefined) return '';
+  return n.toLocaleString('en-US', {
+    maximumFractionDigits: digits,
+    minimumFractionDigits: digits,
+  });
+}
+
+/** The report as a plain-text table with domain units. */
+export function formatReport(report: BenchReport): string {
+  const header = [
+    'task',
+    'kind',
+    'ops/s',
+    'mean ms',
+    'p99 ms',
+    '±%',
+    'lines/s',
+    'MB/s',
+    'msgs/s',
+    'events/s',
+  ];
+  const body = report.rows.map((r) => [
+    r.name,
+    r.kind,
+    fmt(r.opsPerSec, r.opsPerSec < 100 ? 2 : 0),
+    fmt(r.meanMs, 3),
+    fmt(r.p99Ms, 3),
+    fmt(r.rmePct, 1),
+    fmt(r.linesPerSec),
+    fmt(r.mbPerSec, 1),
+    fmt(r.messagesPerSec),
+    fmt(r.eventsPerSec),
+  ]);
+  const used = header.map((_, i) => i < 6 || body.some((row) => row[i] !== ''));
+  const cols = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(cols[i]) : c.padStart(cols[i])))
+      .filter((_, i) => used[i])
+      .join('  ');
+  const out = [
+    `${report.stage} — ${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node}`,
+    line(header),
+    ...body.map(line),
+  ];
+  for (const r of report.ratios) {
+    const verdict =
+      r.target === undefined
+        ? ''
+        : r.value >= r.target
+          ? `  (target ≥ ${r.target}x: met)`
+          : `  (target ≥ ${r.target}x: NOT met)`;
+    out.push(`${r.label}: ${fmt(r.value, 2)}x${verdict}`);
+  }
+  for (const n of report.notes) out.push(n);
+  return `${out.join('\n')}\n`;
+}
+
+export function createReport(
+  stage: string,
+  rows: BenchRow[],
+  ratios: Ratio[] = [],
+  notes: string[] = [],
+): BenchReport {
+  return { stage, date: new Date().toISOString(), machine: machineInfo(), rows, ratios, notes };
+}
+
+/** Write `bench/results/<stage>.json` (relative to the working directory) and return its path. */
+export function writeReport(report: BenchReport, dir = join('bench', 'results')): string {
+  const path = join(dir, `${report.stage}.json`);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+  return path;
+}
+
+/** Free memory now, in GiB: benchmarks note it so a busy machine shows in the results. */
+export function freeMemoryGiB(): number {
+  return Math.round((freemem() / 2 ** 30) * 10) / 10;
+}

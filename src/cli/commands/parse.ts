@@ -1,0 +1,5 @@
+import type { Command } from 'commander';
+
+export function registerParse(program: Command): void {
+  program.command('parse').description('(not yet written)');
+}

@@ -1,0 +1,113 @@
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+import { SingleBar } from 'cli-progress';
+import { LoglabError } from '../errors';
+
+/** An input named on the command line: a file path, or "-" for stdin. */
+export interface Input {
+  stream: Readable;
+  /** Size in bytes when known (a regular file), for progress bars. */
+  size: number | null;
+  name: string;
+}
+
+/** Open FILE or "-" (stdin); an unreadable file is one clear error, not a stack trace. */
+export function openInput(path: string | undefined): Input {
+  if (path === undefined || path === '-') {
+    return { stream: process.stdin, size: null, name: 'stdin' };
+  }
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory())
+      throw new LoglabError('BAD_INPUT', `cannot read ${path}: it is a directory`);
+    size = st.size;
+  } catch (err) {
+    if (err instanceof LoglabError) throw err;
+    throw new LoglabError('BAD_INPUT', `cannot read ${path}: ${describeFsError(err)}`, {
+      cause: err,
+    });
+  }
+  return { stream: createReadStream(path, { highWaterMark: 1 << 20 }), size, name: path };
+}
+
+/** Open FILE for writing, or stdout when path is undefined or "-". */
+export function openOutput(path: string | undefined): Writable {
+  if (path === undefined || path === '-') return process.stdout;
+  return createWriteStream(path);
+}
+
+export function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a directory';
+    default:
+      return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/** A progress bar on stderr, shown only when stderr is a terminal; otherwise every call is a no-op. */
+export interface Progress {
+  update(done: number): void;
+  stop(): void;
+}
+
+export function createProgress(total: number, unit: string): Progress {
+  if (!process.stderr.isTTY || total <= 0) return { update() {}, stop() {} };
+  const bar = new SingleBar(
+    {
+      stream: process.stderr,
+      format: `{bar} {percentage}% | {value}/{total} ${unit} | {eta_formatted} left`,
+      hideCursor: true,
+      clearOnComplete: true,
+      etaBuffer: 50,
+    },
+    undefined,
+  );
+  bar.start(total, 0);
+  let last = 0;
+  return {
+    update(done: number) {
+      // Redrawing on every record would cost more than the work; redraw every ~1%.
+      if (done - last >= total / 100 || done === total) {
+        last = done;
+        bar.update(done);
+      }
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}
+
+/** Write a chunk and wait when the stream asks us to (backpressure). */
+export function writeChunk(out: Writable, chunk: string): Promise<void> | undefined {
+  if (out.write(chunk)) return undefined;
+  return new Promise((resolve, reject) => {
+    const onDrain = () => {
+      out.off('error', onError);
+      resolve();
+    };
+    const onError = (err: Error) => {
+      out.off('drain', onDrain);
+      reject(err);
+    };
+    out.once('drain', onDrain);
+    out.once('error', onError);
+  });
+}
+
+/** Finish a writable (not stdout) and wait until everything is flushed. */
+export function endOutput(out: Writable): Promise<void> {
+  if (out === process.stdout) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    out.once('error', reject);
+    out.end(() => resolve());
+  });
+}

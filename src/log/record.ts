@@ -1,0 +1,56 @@
+/**
+ * The one record type every stage shares: a web-server access-log entry.
+ * Fields that a log writes as "-" are null. `time` is epoch milliseconds, UTC.
+ */
+export interface LogRecord {
+  /** Client address: IPv4, IPv6 or a host name, as the log wrote it. */
+  ip: string;
+  ident: string | null;
+  user: string | null;
+  /** Epoch milliseconds, UTC (the log's time-zone offset is applied). */
+  time: number;
+  /** null when the request line was "-" or empty. */
+  method: string | null;
+  path: string | null;
+  protocol: string | null;
+  status: number;
+  /** null for "-". */
+  bytes: number | null;
+  referrer: string | null;
+  userAgent: string | null;
+}
+
+/** Why a line was not parsed. Stable codes: counted, reported and kept beside the raw line. */
+export type RejectReason =
+  | 'empty-line'
+  | 'bad-host'
+  | 'bad-timestamp'
+  | 'bad-request'
+  | 'bad-status'
+  | 'bad-bytes'
+  | 'bad-quoted-field'
+  | 'trailing-garbage'
+  | 'bad-json'
+  | 'missing-field'
+  | 'unknown-format';
+
+export interface Rejection {
+  readonly kind: 'rejected';
+  readonly reason: RejectReason;
+  /** One human sentence, e.g. "timestamp is not [dd/Mon/yyyy:HH:MM:SS +hhmm]". */
+  readonly message: string;
+}
+
+/** What a parser returns for one line: never throws. */
+export type ParseOutcome = LogRecord | Rejection;
+
+export function isRejection(outcome: ParseOutcome): outcome is Rejection {
+  return (outcome as Rejection).kind === 'rejected';
+}
+
+export function isRecord(outcome: ParseOutcome): outcome is LogRecord {
+  return (outcome as Rejection).kind !== 'rejected';
+}
+
+export type LogFormat = 'combined' | 'common' | 'json';
+export const LOG_FORMATS: readonly LogFormat[] = ['combined', 'common', 'json'];
