@@ -1,0 +1,14 @@
+/**
+ * loglab's public surface: what notebooks, labs and benchmarks import. One namespace per
+ * pipeline stage, so a call says which stage it belongs to (`log.parseCombined`, `viz.show`):
+ *
+ *   generate ──lines──▶ log (parse; reject with a reason) ──records──▶ summary ──▶ viz
+ *
+ * `bench` is the harness the stages are measured with. This file only re-exports.
+ */
+export * as bench from './bench/index';
+export * from './errors';
+export * as generate from './generate/index';
+export * as log from './log/index';
+export * as summary from './summary/index';
+export * as viz from './viz/index';

@@ -1,0 +1,157 @@
+import type { BenchReport, BenchRow } from '../bench/harness';
+import type { ChartSpec } from './render';
+import { CHART_WIDTH, chartConfig } from './theme';
+
+/** Which throughput a bench chart draws; each is a domain unit of `BenchRow`. */
+export type BenchMetric = 'lines' | 'bytes' | 'messages' | 'events' | 'ops';
+
+export interface BenchChartOptions {
+  /** Default: the first of lines, bytes, messages, events that every row has; else ops. */
+  metric?: BenchMetric;
+  /**
+   * Rows that are the yardstick (a regex parser, GoAccess), drawn grey. Default: every row a
+   * ratio of the report names as its baseline.
+   */
+  baselines?: readonly string[];
+  title?: string;
+  width?: number;
+}
+
+const METRICS: Record<BenchMetric, { field: keyof BenchRow; unit: string }> = {
+  lines: { field: 'linesPerSec', unit: 'lines/s' },
+  bytes: { field: 'mbPerSec', unit: 'MB/s' },
+  messages: { field: 'messagesPerSec', unit: 'messages/s' },
+  events: { field: 'eventsPerSec', unit: 'events/s' },
+  ops: { field: 'opsPerSec', unit: 'ops/s' },
+};
+
+function pickMetric(rows: readonly BenchRow[]): BenchMetric {
+  for (const m of ['lines', 'bytes', 'messages', 'events'] as const) {
+    const field = METRICS[m].field;
+    if (rows.length > 0 && rows.every((r) => typeof r[field] === 'number')) return m;
+  }
+  return 'ops';
+}
+
+/** Large throughputs read better in millions or thousands; MB/s stays as it is. */
+function scaleFor(max: number, metric: BenchMetric): { divisor: number; prefix: string } {
+  if (metric === 'bytes') return { divisor: 1, prefix: '' };
+  if (max >= 1e6) return { divisor: 1e6, prefix: 'million ' };
+  if (max >= 1e4) return { divisor: 1e3, prefix: 'thousand ' };
+  return { divisor: 1, prefix: '' };
+}
+
+function formatValue(v: number): string {
+  return v.toLocaleString('en-US', { maximumFractionDigits: v >= 100 ? 0 : v >= 10 ? 1 : 2 });
+}
+
+/**
+ * Throughput per task as horizontal bars, one block per `row.group` (a log format, a workload),
+ * each bar named by its task, baselines in grey, each labelled with its value and, where the
+ * report has a ratio for it, how many times the baseline it is.
+ */
+export function benchChart(report: BenchReport, options: BenchChartOptions = {}): ChartSpec {
+  const metric = options.metric ?? pickMetric(report.rows);
+  const { field, unit } = METRICS[metric];
+  const baselines = new Set(options.baselines ?? report.ratios.map((r) => r.baseline));
+  const ratioOf = new Map<string, number>();
+  for (const r of report.ratios) ratioOf.set(r.subject, r.value);
+  let max = 0;
+  for (const row of report.rows) max = Math.max(max, (row[field] as number | undefined) ?? 0);
+  const { divisor, prefix } = scaleFor(max, metric);
+  const values = report.rows.map((row) => {
+    const raw = (row[field] as number | undefined) ?? 0;
+    const value = raw / divisor;
+    const times = ratioOf.get(row.name);
+    return {
+      group: row.group,
+      task: row.name,
+      role: baselines.has(row.name) ? 'baseline' : 'measured',
+      value,
+      label: `${formatValue(value)}${times === undefined ? '' : `  (${times.toFixed(1)}x)`}`,
+      rme: `±${row.rmePct.toFixed(1)}%`,
+    };
+  });
+  const groups = [...new Set(values.map((v) => v.group))];
+  const y = {
+    field: 'task',
+    type: 'nominal' as const,
+    sort: null,
+    title: null,
+    axis: { labelLimit: 260 },
+  };
+  const axisTitle = `throughput (${prefix}${unit})`;
+  const m = report.machine;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: {
+      text: options.title ?? `${report.stage}: throughput`,
+      subtitle: `${m.cpu}, ${m.cores} cores, Node ${m.node} · ${report.date.slice(0, 10)} · grey = baseline`,
+    },
+    config: chartConfig,
+    spacing: 8,
+    resolve: { scale: { x: 'shared', y: 'independent' } },
+    // One block per group, each only as tall as its own tasks; the x axis only under the last.
+    vconcat: groups.map((group, i) => {
+      const last = i === groups.length - 1;
+      return {
+        title: {
+          text: group,
+          fontSize: 12,
+          anchor: 'start' as const,
+          frame: 'group' as const,
+          offset: 4,
+        },
+        width: options.width ?? CHART_WIDTH - 240,
+        height: { step: 20 },
+        data: { values: values.filter((v) => v.group === group) },
+        encoding: { y },
+        layer: [
+          {
+            mark: { type: 'bar' as const },
+            encoding: {
+              x: {
+                field: 'value',
+                type: 'quantitative' as const,
+                title: last ? axisTitle : null,
+                axis: last ? {} : { labels: false, ticks: false, domain: false },
+                // Room on the right for the labels of the longest bar.
+                scale: { domain: [0, Math.max(max / divisor, 1e-9) * 1.3], nice: false },
+              },
+              color: {
+                field: 'role',
+                type: 'nominal' as const,
+                scale: {
+                  domain: ['measured', 'baseline'],
+                  range: [MEASURED_COLOR, BASELINE_COLOR],
+                },
+                legend: null,
+              },
+              tooltip: [
+                { field: 'task', title: 'task' },
+                { field: 'label', title: axisTitle },
+                { field: 'rme', title: 'margin of error' },
+              ],
+            },
+          },
+          {
+            mark: {
+              type: 'text' as const,
+              align: 'left' as const,
+              dx: 4,
+              fontSize: 10,
+              color: '#333',
+            },
+            encoding: {
+              x: { field: 'value', type: 'quantitative' as const },
+              text: { field: 'label' },
+            },
+          },
+        ],
+      };
+    }),
+  };
+}
+
+const MEASURED_COLOR = '#4a7fc1';
+const BASELINE_COLOR = '#a7a7a7';

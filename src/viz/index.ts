@@ -1,0 +1,15 @@
+/**
+ * Charts and tables, the same everywhere (notebooks, bench reports, slides):
+ *
+ *   records ─▶ prepare (pure: per-minute buckets, status counts) ─▶ *Chart(): a vega-lite spec
+ *   spec ─▶ renderSvg / renderPng / saveChart (Node, no canvas) ─▶ show / showTable (notebook)
+ */
+export * from './bench-chart';
+export * from './prepare';
+export * from './render';
+export * from './rows';
+export * from './show';
+export * from './status-chart';
+export * from './table';
+export * from './theme';
+export * from './traffic-chart';

@@ -1,0 +1,78 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type ChartSpec, renderPng, renderSvg, saveChart, svgToPng } from '../../src/viz/render';
+
+const spec: ChartSpec = {
+  title: 'Requests by route',
+  width: 300,
+  height: 120,
+  data: {
+    values: [
+      { route: '/a', requests: 5 },
+      { route: '/b', requests: 9 },
+      { route: '/c', requests: 2 },
+    ],
+  },
+  mark: 'bar',
+  encoding: {
+    x: { field: 'route', type: 'nominal', title: 'route path' },
+    y: { field: 'requests', type: 'quantitative', title: 'requests per day' },
+  },
+};
+
+/** Width and height from the PNG header (IHDR). */
+function pngSize(png: Buffer): [number, number] {
+  return [png.readUInt32BE(16), png.readUInt32BE(20)];
+}
+
+/** Width and height the SVG declares. */
+function svgSize(svg: string): [number, number] {
+  const m = /<svg[^>]* width="(\d+)" height="(\d+)"/.exec(svg);
+  if (!m) throw new Error('no size in the SVG');
+  return [Number(m[1]), Number(m[2])];
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const dir = mkdtempSync(join(tmpdir(), 'loglab-viz-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('renderSvg', () => {
+  it('draws the title, both axis titles and one bar per row', async () => {
+    const svg = await renderSvg(spec);
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('>Requests by route</text>');
+    expect(svg).toContain('>route path</text>');
+    expect(svg).toContain('>requests per day</text>');
+    expect(svg.match(/aria-roledescription="bar"/g)).toHaveLength(3);
+  });
+});
+
+describe('renderPng', () => {
+  it('is a PNG of the SVG size times the scale', async () => {
+    const [w, h] = svgSize(await renderSvg(spec));
+    const png = await renderPng(spec);
+    expect(png.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+    expect(pngSize(png)).toEqual([w, h]);
+    expect(pngSize(await renderPng(spec, { scale: 2 }))).toEqual([2 * w, 2 * h]);
+  });
+
+  it('draws text: the same chart without its title has fewer dark pixels', () => {
+    // resvg silently drops text when it finds no font; counting ink catches that.
+    const box = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40">';
+    const withText = `${box}<rect width="200" height="40" fill="white"/><text x="4" y="30" font-family="sans-serif" font-size="24">Traffic</text></svg>`;
+    const without = `${box}<rect width="200" height="40" fill="white"/></svg>`;
+    expect(svgToPng(withText).length).toBeGreaterThan(svgToPng(without).length + 200);
+  });
+});
+
+describe('saveChart', () => {
+  it('writes SVG or PNG by extension and refuses anything else', async () => {
+    const svgPath = await saveChart(spec, join(dir, 'chart.svg'));
+    expect(readFileSync(svgPath, 'utf8')).toContain('>Requests by route</text>');
+    const pngPath = await saveChart(spec, join(dir, 'chart.png'));
+    expect(readFileSync(pngPath).subarray(0, 8)).toEqual(PNG_SIGNATURE);
+    await expect(saveChart(spec, join(dir, 'chart.jpg'))).rejects.toThrow(/\.svg or \.png/);
+  });
+});
