@@ -1,0 +1,230 @@
+/**
+ * Grades labs/01-parse: the tests run against exercise.ts (`npm run lab -- 01`) or solution.ts
+ * (`npm test`); every title names the file it graded.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseCombined } from '../../src/log/combined';
+import { splitLines } from '../../src/log/lines';
+import type { LogRecord, ParseOutcome } from '../../src/log/record';
+import { loadLab } from '../target';
+
+const { impl, file } = await loadLab<typeof import('./solution')>(import.meta.url);
+const { parseCombinedLine, unescapeField, closingQuote } = impl;
+
+const REAL_LOGS = fileURLToPath(new URL('../../../shared/data/real-logs/', import.meta.url));
+const realLogsPresent = existsSync(REAL_LOGS);
+if (!realLogsPresent && process.env.CI)
+  throw new Error(`the shared real logs are missing: ${REAL_LOGS}`);
+
+function reasonOf(outcome: ParseOutcome): string {
+  return 'kind' in outcome ? outcome.reason : 'parsed';
+}
+
+function record(fields: Partial<LogRecord> & Pick<LogRecord, 'ip' | 'time'>): LogRecord {
+  return {
+    ip: fields.ip,
+    ident: fields.ident ?? null,
+    user: fields.user ?? null,
+    time: fields.time,
+    method: fields.method === undefined ? 'GET' : fields.method,
+    path: fields.path ?? null,
+    protocol: fields.protocol === undefined ? 'HTTP/1.1' : fields.protocol,
+    status: fields.status ?? 200,
+    bytes: fields.bytes === undefined ? null : fields.bytes,
+    referrer: fields.referrer ?? null,
+    userAgent: fields.userAgent ?? null,
+  };
+}
+
+// Real lines, copied from elastic/examples apache_logs (Apache-2.0) and the peer test files that
+// tricky-lines.txt lists in ../shared/data/real-logs/SOURCES.md.
+const REAL = {
+  plain:
+    '83.149.9.216 - - [17/May/2015:10:05:03 +0000] "GET /presentations/logstash-monitorama-2013/images/kibana-search.png HTTP/1.1" 200 203023 "http://semicomplete.com/presentations/logstash-monitorama-2013/" "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/32.0.1700.77 Safari/537.36"',
+  latin1:
+    '201.242.142.135 - - [19/May/2015:11:05:10 +0000] "GET /files/logstash/ HTTP/1.0" 200 13316 "http://\\xe4\\xe5\\xe3\\xf2\\xff\\xf0\\xed\\xee\\xe5-\\xec\\xfb\\xeb\\xee.\\xf0\\xf4/" "Mozilla/5.0 (Windows NT 6.1; rv:11.0) Gecko/20100101 Firefox/11.0"',
+  truncated:
+    '46.118.127.106 - - [20/May/2015:12:05:17 +0000] "GET /scripts/grok-py-test/configlib.py HTTP/1.1" 200 235 "-" "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html',
+  escapes:
+    '127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /apache_pb.gif HTTP/1.0" 200 2326 "http://www.example.com/start.html" "User agent\\nwith some random escaped characters: \\"\\xe2\\x98\\x83\\""',
+  noRequest: '127.0.0.1 - - [02/Feb/2019:05:38:45 +0100] "-" 408 152 "-" "-"',
+  dashStatus:
+    '83.149.9.216 - a.user [11/Jan/2020:23:05:27 +0100] "OPTIONS /remote.php/ HTTP/1.1" - 7908 "-" "monitoring-client (v2.2)"',
+  forwarded:
+    '172.17.0.1 - - [29/May/2017:19:02:48 +0000] "GET /stringpatch HTTP/1.1" 404 612 "-" "Mozilla/5.0 (Windows NT 6.1; rv:15.0) Gecko/20120716 Firefox/15.0a2" "-"',
+  unescapedQuotes:
+    '1.2.3.4 - - [25/Apr/2021:06:15:33 +0000] "GET /$%7B("TextString"+"123456")%7D/actionChain1.action HTTP/1.0" 404 1164 "-" "-"',
+  ipv6: '::1 - - [26/Dec/2016:16:16:48 +0200] "-" 408 - "-" "-"',
+  vhost:
+    'vhost1.domaine.fr 123.123.123.123 - - [04/Jul/2019:09:20:46 +0200] "GET / HTTP/1.1" 200 32953 "-" "Mozilla/5.0"',
+  noIdent:
+    '192.168.202.254 [20/Jul/2009:22:59:29 +0000] "GET /vmw/vSphere/default/vmkboot.gz HTTP/1.0" 404 46210 "-" "gPXE/0.9.7"',
+  common:
+    '128.227.88.79 - - [08/Mar/2004:06:57:46 -0800] "GET /twiki/pub/TWiki/TWikiLogos/twikiRobot46x50.gif HTTP/1.1" 304 -',
+};
+
+describe(`labs/01-parse/${file}: unescapeField`, () => {
+  it('decodes \\" \\\\ and the control-character escapes', () => {
+    expect(unescapeField('say \\"hi\\" \\\\ there')).toBe('say "hi" \\ there');
+    expect(unescapeField('a\\nb\\tc\\rd')).toBe('a\nb\tc\rd');
+  });
+
+  it('decodes runs of \\xHH: UTF-8 when valid, else one character per byte', () => {
+    expect(unescapeField('\\xe2\\x98\\x83')).toBe('\u2603');
+    expect(unescapeField('caf\\xc3\\xa9')).toBe('café');
+    expect(unescapeField('\\xe4\\xe5')).toBe('\u00e4\u00e5');
+  });
+
+  it('keeps unknown escapes and text without backslashes as written', () => {
+    expect(unescapeField('\\q \\x4 end\\')).toBe('\\q \\x4 end\\');
+    expect(unescapeField('plain')).toBe('plain');
+  });
+});
+
+describe(`labs/01-parse/${file}: closingQuote`, () => {
+  it('finds the quote followed by a space or the end, skipping escaped and inner quotes', () => {
+    expect(closingQuote('"abc" 200', 1)).toBe(4);
+    expect(closingQuote('"a\\" b" 200', 1)).toBe(6);
+    expect(closingQuote('"a("x")b" 200', 1)).toBe(8);
+    expect(closingQuote('"a\\\\" 200', 1)).toBe(4);
+    expect(closingQuote('"end"', 1)).toBe(4);
+    expect(closingQuote('"no end', 1)).toBe(-1);
+  });
+});
+
+describe(`labs/01-parse/${file}: parseCombinedLine on real lines`, () => {
+  it('reads every field of an ordinary line', () => {
+    expect(parseCombinedLine(REAL.plain)).toEqual(
+      record({
+        ip: '83.149.9.216',
+        time: Date.UTC(2015, 4, 17, 10, 5, 3),
+        path: '/presentations/logstash-monitorama-2013/images/kibana-search.png',
+        bytes: 203023,
+        referrer: 'http://semicomplete.com/presentations/logstash-monitorama-2013/',
+        userAgent:
+          'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/32.0.1700.77 Safari/537.36',
+      }),
+    );
+  });
+
+  it('applies the time-zone offset and decodes escapes in quoted fields', () => {
+    expect(parseCombinedLine(REAL.escapes)).toEqual(
+      record({
+        ip: '127.0.0.1',
+        user: 'frank',
+        time: Date.UTC(2000, 9, 10, 20, 55, 36),
+        path: '/apache_pb.gif',
+        protocol: 'HTTP/1.0',
+        bytes: 2326,
+        referrer: 'http://www.example.com/start.html',
+        userAgent: 'User agent\nwith some random escaped characters: "\u2603"',
+      }),
+    );
+    expect((parseCombinedLine(REAL.latin1) as LogRecord).referrer).toBe(
+      'http://\u00e4\u00e5\u00e3\u00f2\u00ff\u00f0\u00ed\u00ee\u00e5-\u00ec\u00fb\u00eb\u00ee.\u00f0\u00f4/',
+    );
+  });
+
+  it('reads "-" as null: no request, no bytes, no referrer, no user agent', () => {
+    expect(parseCombinedLine(REAL.ipv6)).toEqual(
+      record({
+        ip: '::1',
+        time: Date.UTC(2016, 11, 26, 14, 16, 48),
+        method: null,
+        path: null,
+        protocol: null,
+        status: 408,
+      }),
+    );
+    expect(parseCombinedLine(REAL.noRequest)).toEqual(
+      record({
+        ip: '127.0.0.1',
+        time: Date.UTC(2019, 1, 2, 4, 38, 45),
+        method: null,
+        path: null,
+        protocol: null,
+        status: 408,
+        bytes: 152,
+      }),
+    );
+  });
+
+  it('ignores fields after the user agent and copes with unescaped quotes in the request', () => {
+    expect((parseCombinedLine(REAL.forwarded) as LogRecord).userAgent).toBe(
+      'Mozilla/5.0 (Windows NT 6.1; rv:15.0) Gecko/20120716 Firefox/15.0a2',
+    );
+    expect((parseCombinedLine(REAL.unescapedQuotes) as LogRecord).path).toBe(
+      '/$%7B("TextString"+"123456")%7D/actionChain1.action',
+    );
+  });
+
+  it('drops a trailing CR', () => {
+    expect(parseCombinedLine(`${REAL.plain}\r`)).toEqual(parseCombinedLine(REAL.plain));
+    expect(reasonOf(parseCombinedLine(`${REAL.plain}\r`))).toBe('parsed');
+  });
+
+  it('rejects broken real lines with the reason of the README table', () => {
+    expect(reasonOf(parseCombinedLine(REAL.truncated))).toBe('bad-quoted-field');
+    expect(reasonOf(parseCombinedLine(REAL.dashStatus))).toBe('bad-status');
+    expect(reasonOf(parseCombinedLine(REAL.vhost))).toBe('bad-host');
+    expect(reasonOf(parseCombinedLine(REAL.noIdent))).toBe('missing-field');
+    expect(reasonOf(parseCombinedLine(REAL.common))).toBe('missing-field');
+  });
+});
+
+describe(`labs/01-parse/${file}: rejection reasons`, () => {
+  const ok = '1.2.3.4 - - [10/Oct/2000:13:55:36 +0000] "GET / HTTP/1.1" 200 5 "-" "ua"';
+  const cases: [string, string][] = [
+    ['', 'empty-line'],
+    ['   ', 'empty-line'],
+    [ok.replace('[10/Oct/2000:13:55:36 +0000]', '[10/Oct/2000:13:55:36]'), 'bad-timestamp'],
+    [ok.replace('Oct', 'Okt'), 'bad-timestamp'],
+    [ok.replace('"GET / HTTP/1.1"', '"GET"'), 'bad-request'],
+    [ok.replace('"GET / HTTP/1.1"', '"\\x16\\x03\\x01"'), 'bad-request'],
+    [ok.replace('"GET / HTTP/1.1"', 'GET / HTTP/1.1'), 'bad-quoted-field'],
+    [ok.replace(' 200 ', ' 20x '), 'bad-status'],
+    [ok.replace(' 200 ', ' 700 '), 'bad-status'],
+    [ok.replace(' 5 ', ' 5k '), 'bad-bytes'],
+    [ok.replace(' "ua"', ''), 'missing-field'],
+    [ok.replace('"ua"', '"ua'), 'bad-quoted-field'],
+    [`"${ok}`, 'bad-host'],
+  ];
+  for (const [line, reason] of cases) {
+    it(`${reason}: ${JSON.stringify(line).slice(0, 70)}`, () => {
+      expect(reasonOf(parseCombinedLine(line))).toBe(reason);
+    });
+  }
+
+  it('accepts the line all of these are made from', () => {
+    expect(reasonOf(parseCombinedLine(ok))).toBe('parsed');
+  });
+});
+
+describe.skipIf(!realLogsPresent)(`labs/01-parse/${file}: a whole real log`, () => {
+  it('agrees with the library parser on all 10,000 lines of the elastic/examples log', () => {
+    const lines = splitLines(readFileSync(`${REAL_LOGS}elastic-examples_apache_logs.log`, 'utf8'));
+    const disagree: string[] = [];
+    lines.forEach((line, i) => {
+      const mine = JSON.stringify(parseCombinedLine(line));
+      const library = parseCombined(line);
+      const same =
+        'kind' in library
+          ? reasonOf(JSON.parse(mine)) === library.reason
+          : mine === JSON.stringify(library);
+      if (!same && disagree.length < 3) disagree.push(`line ${i + 1}: ${line}`);
+    });
+    expect(disagree).toEqual([]);
+  });
+
+  it('agrees with the library parser on every tricky line', () => {
+    const lines = splitLines(readFileSync(`${REAL_LOGS}tricky-lines.txt`, 'utf8'));
+    for (const [i, line] of lines.entries()) {
+      const library = parseCombined(line);
+      const mine = parseCombinedLine(line);
+      if ('kind' in library) expect(reasonOf(mine), `line ${i + 1}`).toBe(library.reason);
+      else expect(mine, `line ${i + 1}`).toEqual(library);
+    }
+  });
+});

@@ -1,0 +1,40 @@
+/**
+ * Format detection. `parseAuto` decides per line, so a file that mixes formats (a CLF log that
+ * later switched to combined, JSON lines spliced in) parses in one go; `detectFormat` names the
+ * one format that fits a sample best, for callers that want a fixed parser.
+ */
+import { MODE_ANY, MODE_COMBINED, MODE_COMMON, parseAccessLine } from './combined';
+import { parseJson } from './json';
+import { isRecord, type LogFormat, type ParseOutcome } from './record';
+
+/** `{` as the first non-blank character → JSON; otherwise combined, or common when it ends there. */
+export function parseAuto(line: string): ParseOutcome {
+  let i = 0;
+  let c = line.charCodeAt(0);
+  while (c === 32 || c === 9) c = line.charCodeAt(++i);
+  if (c === 123) return parseJson(line);
+  return parseAccessLine(line, MODE_ANY);
+}
+
+/**
+ * The format that parses the most lines of the sample; blank lines do not count. Ties go to
+ * combined, then common, then JSON; a sample in which nothing parses gives 'combined', whose
+ * rejection reasons then say what is wrong.
+ */
+export function detectFormat(sampleLines: string[]): LogFormat {
+  let json = 0;
+  let combined = 0;
+  let common = 0;
+  for (const line of sampleLines) {
+    if (line.trim() === '') continue;
+    if (line.trimStart().charCodeAt(0) === 123) {
+      if (isRecord(parseJson(line))) json++;
+    } else if (isRecord(parseAccessLine(line, MODE_COMBINED))) {
+      combined++;
+    } else if (isRecord(parseAccessLine(line, MODE_COMMON))) {
+      common++;
+    }
+  }
+  if (combined >= common && combined >= json) return 'combined';
+  return common >= json ? 'common' : 'json';
+}

@@ -1,0 +1,92 @@
+/**
+ * Lines from bytes. A line ends at LF; a CR before it is dropped (CRLF files); a last line without
+ * LF still counts; empty input has no lines. Bytes are decoded as UTF-8 with U+FFFD for invalid
+ * sequences, so a parser only ever sees text.
+ *
+ * Each line is decoded on its own, straight from the chunk, so it is a flat string of its own: a
+ * slice of one big decoded chunk would be a V8 "sliced string", which parsers read ~30% slower
+ * and which keeps the whole chunk alive. A chunk of pure ASCII (the usual case, checked at once
+ * by isAscii) is decoded as Latin-1, a plain copy. An LF byte is never part of a multi-byte
+ * UTF-8 sequence and an invalid sequence never swallows it, so per-line decoding gives the same
+ * text as decoding the whole input.
+ */
+import { isAscii } from 'node:buffer';
+
+/** Split decoded text into lines (see the module docblock). */
+export function splitLines(text: string): string[] {
+  const lines: string[] = [];
+  const n = text.length;
+  if (n === 0) return lines;
+  // A final LF ends the last line; it does not start an empty one.
+  pushLines(text, text.charCodeAt(n - 1) === 10 ? n - 1 : n, lines);
+  return lines;
+}
+
+/** Push every line of text[0..end); the last segment counts even when empty. */
+function pushLines(text: string, end: number, out: string[]): void {
+  let from = 0;
+  for (;;) {
+    let lf = text.indexOf('\n', from);
+    const last = lf === -1 || lf >= end;
+    if (last) lf = end;
+    out.push(text.slice(from, lf > from && text.charCodeAt(lf - 1) === 13 ? lf - 1 : lf));
+    if (last) return;
+    from = lf + 1;
+  }
+}
+
+/** Batches of lines from a stream of bytes, one batch per chunk that completes a line. */
+export async function* readLines(
+  stream: AsyncIterable<Buffer | Uint8Array | string>,
+): AsyncGenerator<string[]> {
+  // Bytes of a line that has not ended yet; a very long line may span many chunks.
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  for await (const chunk of stream) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : toBuffer(chunk);
+    let lf = buf.indexOf(10);
+    if (lf === -1) {
+      pending.push(Buffer.from(buf));
+      pendingBytes += buf.length;
+      continue;
+    }
+    const lines: string[] = [];
+    let from = 0;
+    if (pendingBytes > 0) {
+      pending.push(buf.subarray(0, lf));
+      lines.push(
+        decodeLine(Buffer.concat(pending, pendingBytes + lf), 0, pendingBytes + lf, 'utf8'),
+      );
+      pending = [];
+      pendingBytes = 0;
+      from = lf + 1;
+      lf = buf.indexOf(10, from);
+    }
+    const encoding = isAscii(buf) ? 'latin1' : 'utf8';
+    while (lf !== -1) {
+      lines.push(decodeLine(buf, from, lf, encoding));
+      from = lf + 1;
+      lf = buf.indexOf(10, from);
+    }
+    if (from < buf.length) {
+      // Copy the tail: it must not pin the whole chunk, and the stream may reuse its buffers.
+      pending.push(Buffer.from(buf.subarray(from)));
+      pendingBytes = buf.length - from;
+    }
+    if (lines.length > 0) yield lines;
+  }
+  if (pendingBytes > 0) {
+    const rest = Buffer.concat(pending, pendingBytes);
+    yield [decodeLine(rest, 0, rest.length, 'utf8')];
+  }
+}
+
+/** Text of buf[start..end) without a final CR. */
+function decodeLine(buf: Buffer, start: number, end: number, encoding: 'latin1' | 'utf8'): string {
+  const stop = end > start && buf[end - 1] === 13 ? end - 1 : end;
+  return buf.toString(encoding, start, stop);
+}
+
+function toBuffer(chunk: Buffer | Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+}

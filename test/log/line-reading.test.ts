@@ -1,0 +1,78 @@
+/** Lines from text and from byte streams: LF, CRLF, a last line without LF, invalid UTF-8, chunks. */
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { readLines, splitLines } from '../../src/log/lines';
+
+async function collect(chunks: (Buffer | string)[]): Promise<{ batches: number; lines: string[] }> {
+  const lines: string[] = [];
+  let batches = 0;
+  for await (const batch of readLines(Readable.from(chunks, { objectMode: true }))) {
+    batches++;
+    lines.push(...batch);
+  }
+  return { batches, lines };
+}
+
+describe('splitLines', () => {
+  it('splits on LF, drops a CR before it, and counts a last line without LF', () => {
+    expect(splitLines('a\nb\r\nc')).toEqual(['a', 'b', 'c']);
+    expect(splitLines('a\r\n')).toEqual(['a']);
+    expect(splitLines('a\n\nb\n')).toEqual(['a', '', 'b']);
+    expect(splitLines('\n')).toEqual(['']);
+    expect(splitLines('')).toEqual([]);
+  });
+
+  it('keeps a CR that does not end a line', () => {
+    expect(splitLines('a\rb\n')).toEqual(['a\rb']);
+  });
+});
+
+describe('readLines', () => {
+  it('yields nothing for empty input', async () => {
+    expect(await collect([])).toEqual({ batches: 0, lines: [] });
+    expect(await collect([Buffer.alloc(0)])).toEqual({ batches: 0, lines: [] });
+  });
+
+  it('joins lines split across chunks, CRLF included', async () => {
+    const { lines } = await collect([
+      Buffer.from('first li'),
+      Buffer.from('ne\r'),
+      Buffer.from('\nsecond\r\nthird'),
+    ]);
+    expect(lines).toEqual(['first line', 'second', 'third']);
+  });
+
+  it('decodes a UTF-8 character split across chunks', async () => {
+    const bytes = Buffer.from('caf\u00e9 \u2603\n');
+    const { lines } = await collect([
+      bytes.subarray(0, 4),
+      bytes.subarray(4, 7),
+      bytes.subarray(7),
+    ]);
+    expect(lines).toEqual(['caf\u00e9 \u2603']);
+  });
+
+  it('turns invalid UTF-8 into U+FFFD without touching the next line', async () => {
+    const big5 = Buffer.from([0x47, 0x45, 0x54, 0x20, 0xac, 0xb0, 0x0a, 0xe4, 0x0a, 0x6f, 0x6b]);
+    const { lines } = await collect([big5]);
+    expect(lines).toEqual(['GET \uFFFD\uFFFD', '\uFFFD', 'ok']);
+  });
+
+  it('keeps empty lines and a final empty line before the last LF', async () => {
+    expect((await collect([Buffer.from('a\n\n\nb\n')])).lines).toEqual(['a', '', '', 'b']);
+    expect((await collect([Buffer.from('\n'), Buffer.from('\n')])).lines).toEqual(['', '']);
+  });
+
+  it('reads a line longer than many chunks', async () => {
+    const long = 'x'.repeat(300_000);
+    const bytes = Buffer.from(`${long}\nshort\n`);
+    const chunks: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += 65_536) chunks.push(bytes.subarray(i, i + 65_536));
+    const { lines } = await collect(chunks);
+    expect(lines.map((l) => l.length)).toEqual([300_000, 5]);
+  });
+
+  it('accepts string chunks', async () => {
+    expect((await collect(['a\nb', '\n'])).lines).toEqual(['a', 'b']);
+  });
+});
