@@ -1,5 +1,327 @@
-import type { Command } from 'commander';
+/**
+ * `loglab generate`: seeded e-commerce access-log traffic with optional incidents and their
+ * ground truth. Fast mode writes a whole span (default a day) as fast as it can; real-time mode
+ * (--rate) writes lines as their timestamps come due on the wall clock, until --lines or Ctrl-C.
+ */
+import { createWriteStream, writeFileSync } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { type Command, Option } from 'commander';
+import { badFlag, LoglabError } from '../../errors';
+import {
+  DEFAULT_LINES,
+  DEFAULT_SEED,
+  DEFAULT_SPAN_MS,
+  DEFAULT_START,
+  formatDuration,
+  type GenerateOptions,
+  generateBuffers,
+  generateTimedLines,
+  groundTruth,
+  INCIDENT_KINDS,
+  type IncidentKind,
+  parseDuration,
+} from '../../generate/index';
+import { LOG_FORMATS, type LogFormat } from '../../log/record';
+import { createProgress, describeFsError, endOutput, writeChunk } from '../io';
+
+interface GenerateFlags {
+  lines?: string;
+  seed: string;
+  start?: string;
+  span?: string;
+  rate?: string;
+  incidents?: string;
+  format: LogFormat;
+  truth?: string;
+  output?: string;
+}
+
+const EXAMPLES = `
+Examples:
+  loglab generate > day.log                      a day of traffic: ${DEFAULT_LINES.toLocaleString('en-US')} lines, seed ${DEFAULT_SEED}
+  loglab generate --lines 1000000 --incidents all --truth truth.json -o big.log
+  loglab generate --seed 7 --start 2024-06-01T00:00:00Z --span 7d --lines 500000 > week.log
+  loglab generate --format json --lines 100 | loglab parse -
+  loglab generate --rate 20 --incidents all      live: 20 lines a second until Ctrl-C
+
+Fast mode spreads exactly --lines lines over --span from --start (default ${new Date(DEFAULT_START).toISOString()}),
+denser in the evening than at night; the same flags always give the same bytes. Real-time mode
+(--rate) stamps lines with the current time (or from --start) and writes them as they come due;
+with --lines it ends after that many lines, otherwise on Ctrl-C, and its incidents fall within
+--span (default 10m in real-time mode).
+
+Incidents (--incidents error-burst,ip-flood,scanner or all): error-burst = one URL answers 5xx
+for some minutes; ip-flood = one IP sends hundreds of requests in a few minutes; scanner = one IP
+probes many non-existent paths. --truth FILE gets {"incidents":[{"kind","key","start","end"}]}
+with key the URL path or the IP and times in epoch ms.
+`;
 
 export function registerGenerate(program: Command): void {
-  program.command('generate').description('(not yet written)');
+  program
+    .command('generate')
+    .description('Generate realistic, seeded e-commerce access logs, with incidents on request.')
+    .option('--lines <n>', `lines to write (default ${DEFAULT_LINES}; endless with --rate)`)
+    .option('--seed <s>', 'random seed: the same seed gives the same log', String(DEFAULT_SEED))
+    .option(
+      '--start <iso>',
+      'time of the first line, ISO 8601 (UTC unless a zone is given) or "now"',
+    )
+    .option(
+      '--span <duration>',
+      `simulated time span, e.g. 30m, 24h, 7d (default ${formatDuration(DEFAULT_SPAN_MS)})`,
+    )
+    .option('--rate <r>', 'real-time mode: lines per second, stamped with the current time')
+    .option('--incidents <list>', `comma-separated: ${INCIDENT_KINDS.join(', ')}, or all`)
+    .addOption(
+      new Option('--format <format>', 'output log format')
+        .choices(LOG_FORMATS as string[])
+        .default('combined'),
+    )
+    .option('--truth <file>', 'write the ground truth of the injected incidents as JSON')
+    .option('-o, --output <file>', 'write the log here instead of stdout')
+    .addHelpText('after', EXAMPLES)
+    .action(async (flags: GenerateFlags) => {
+      await runGenerate(flags);
+    });
+}
+
+/** Whole number ≥ 0; "1e6" and "1_000_000" are accepted. */
+export function parseLines(text: string): number {
+  const value = Number(text.replace(/_/g, ''));
+  if (text.trim() === '' || !Number.isSafeInteger(value) || value < 0) {
+    throw badFlag(`--lines must be a whole number ≥ 0, got "${text}"`);
+  }
+  return value;
+}
+
+export function parseSeed(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isSafeInteger(value)) {
+    throw badFlag(`--seed must be a whole number, got "${text}"`);
+  }
+  return value;
+}
+
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/** ISO 8601 date or date-time; without a zone it is UTC, so runs do not depend on the machine. */
+export function parseStart(text: string, now: number): number {
+  const trimmed = text.trim();
+  if (trimmed === 'now') return now;
+  const m = ISO.exec(trimmed);
+  if (m === null) {
+    throw badFlag(`--start must be an ISO 8601 time such as 2024-03-12T00:00:00Z, got "${text}"`);
+  }
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
+  // Date.parse would roll 2024-02-30 over to March 1st; a typo should fail instead.
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
+    throw badFlag(`--start is not a real date: "${text}"`);
+  }
+  let iso = trimmed.replace(' ', 'T');
+  if (m[7] === undefined) iso += m[4] === undefined ? 'T00:00:00Z' : 'Z';
+  const value = Date.parse(iso);
+  if (!Number.isFinite(value)) throw badFlag(`--start is not a real date: "${text}"`);
+  return value;
+}
+
+export function parseSpan(text: string): number {
+  const value = parseDuration(text);
+  if (value === null)
+    throw badFlag(`--span must be a duration such as 30s, 5m, 24h or 7d, got "${text}"`);
+  return value;
+}
+
+export function parseRate(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0 || value > 1_000_000) {
+    throw badFlag(
+      `--rate must be a number of lines per second above 0 (at most 1000000), got "${text}"`,
+    );
+  }
+  return value;
+}
+
+export function parseIncidents(text: string): IncidentKind[] {
+  const out: IncidentKind[] = [];
+  for (const raw of text.split(',')) {
+    const name = raw.trim();
+    if (name === '') continue;
+    if (name === 'all') {
+      for (const k of INCIDENT_KINDS) if (!out.includes(k)) out.push(k);
+    } else if ((INCIDENT_KINDS as readonly string[]).includes(name)) {
+      if (!out.includes(name as IncidentKind)) out.push(name as IncidentKind);
+    } else {
+      throw badFlag(`unknown incident "${name}" (known: ${INCIDENT_KINDS.join(', ')}, all)`);
+    }
+  }
+  return out;
+}
+
+/** Real-time runs without --span place their incidents in the first ten minutes. */
+const LIVE_SPAN_MS = 10 * 60_000;
+
+export function optionsFromFlags(flags: GenerateFlags, now: number): GenerateOptions {
+  const rate = flags.rate === undefined ? undefined : parseRate(flags.rate);
+  const live = rate !== undefined;
+  return {
+    seed: parseSeed(flags.seed),
+    lines:
+      flags.lines !== undefined
+        ? parseLines(flags.lines)
+        : live
+          ? Number.POSITIVE_INFINITY
+          : DEFAULT_LINES,
+    start: flags.start !== undefined ? parseStart(flags.start, now) : live ? now : DEFAULT_START,
+    spanMs:
+      flags.span !== undefined ? parseSpan(flags.span) : live ? LIVE_SPAN_MS : DEFAULT_SPAN_MS,
+    incidents: flags.incidents === undefined ? [] : parseIncidents(flags.incidents),
+    format: flags.format,
+    rate,
+  };
+}
+
+/** Open FILE (or stdout) and wait until it is open, so an unwritable path fails up front. */
+async function openTarget(path: string | undefined): Promise<Writable> {
+  if (path === undefined || path === '-') return process.stdout;
+  const out = createWriteStream(path);
+  await new Promise<void>((resolve, reject) => {
+    out.once('open', () => resolve());
+    out.once('error', (err) =>
+      reject(
+        new LoglabError('BAD_INPUT', `cannot write ${path}: ${describeFsError(err)}`, {
+          cause: err,
+        }),
+      ),
+    );
+  });
+  return out;
+}
+
+function writeTruth(path: string, options: GenerateOptions): void {
+  try {
+    writeFileSync(path, `${JSON.stringify(groundTruth(options), null, 2)}\n`);
+  } catch (err) {
+    throw new LoglabError('BAD_INPUT', `cannot write ${path}: ${describeFsError(err)}`, {
+      cause: err,
+    });
+  }
+}
+
+async function runGenerate(flags: GenerateFlags): Promise<void> {
+  const options = optionsFromFlags(flags, Date.now());
+  // Validate everything (and write the truth) before the first line goes out.
+  if (flags.truth !== undefined) writeTruth(flags.truth, options);
+  else groundTruth(options);
+  const out = await openTarget(flags.output);
+  if (options.rate === undefined) await writeFast(out, options);
+  else await writeLive(out, options);
+  await endOutput(out);
+}
+
+/** Write bytes and wait when the stream asks us to (writeChunk in io.ts does this for text). */
+function writeBytes(out: Writable, chunk: Uint8Array): Promise<void> | undefined {
+  if (out.write(chunk)) return undefined;
+  return new Promise((resolve, reject) => {
+    const onDrain = () => {
+      out.off('error', onError);
+      resolve();
+    };
+    const onError = (err: Error) => {
+      out.off('drain', onDrain);
+      reject(err);
+    };
+    out.once('drain', onDrain);
+    out.once('error', onError);
+  });
+}
+
+function countLines(chunk: Uint8Array): number {
+  let n = 0;
+  for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+async function writeFast(out: Writable, options: GenerateOptions): Promise<void> {
+  const progress = createProgress(options.lines, 'lines');
+  const counting = process.stderr.isTTY === true;
+  let done = 0;
+  try {
+    for (const chunk of generateBuffers(options)) {
+      const wait = writeBytes(out, chunk);
+      if (wait !== undefined) await wait;
+      if (counting) {
+        done += countLines(chunk);
+        progress.update(done);
+      }
+    }
+  } finally {
+    progress.stop();
+  }
+}
+
+/** Lines whose time has come, written in batches; waits for the wall clock in between. */
+async function writeLive(out: Writable, options: GenerateOptions): Promise<void> {
+  let stopped = false;
+  let wake: (() => void) | null = null;
+  const stop = () => {
+    stopped = true;
+    wake?.();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        wake = null;
+        resolve();
+      }, ms);
+      wake = () => {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      };
+    });
+  try {
+    let batch = '';
+    let batched = 0;
+    for (const { time, line } of generateTimedLines(options)) {
+      for (let now = Date.now(); time > now && !stopped; now = Date.now()) {
+        if (batched > 0) {
+          const wait = writeChunk(out, batch);
+          batch = '';
+          batched = 0;
+          if (wait !== undefined) await wait;
+          continue;
+        }
+        await sleep(Math.min(time - now, 250));
+      }
+      if (stopped) break;
+      batch += `${line}\n`;
+      // A backlog (a --start in the past) goes out in large writes.
+      if (++batched >= 1000) {
+        const wait = writeChunk(out, batch);
+        batch = '';
+        batched = 0;
+        if (wait !== undefined) await wait;
+      }
+    }
+    if (batched > 0) {
+      const wait = writeChunk(out, batch);
+      if (wait !== undefined) await wait;
+    }
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
 }

@@ -1,0 +1,80 @@
+/** How `loglab generate` reads its flags into generator options. */
+import { describe, expect, it } from 'vitest';
+import {
+  optionsFromFlags,
+  parseIncidents,
+  parseLines,
+  parseRate,
+  parseSeed,
+  parseSpan,
+  parseStart,
+} from '../../src/cli/commands/generate';
+import { DEFAULT_START } from '../../src/generate/index';
+
+const NOW = Date.UTC(2025, 5, 1, 12, 30);
+
+describe('flag values', () => {
+  it('reads line counts, seeds and rates', () => {
+    expect(parseLines('0')).toBe(0);
+    expect(parseLines('1_000_000')).toBe(1_000_000);
+    expect(parseLines('1e6')).toBe(1_000_000);
+    for (const bad of ['-1', '1.5', 'many', ''])
+      expect(() => parseLines(bad)).toThrow('--lines must be a whole number ≥ 0');
+    expect(parseSeed('-7')).toBe(-7);
+    expect(() => parseSeed('1.5')).toThrow('--seed must be a whole number, got "1.5"');
+    expect(parseRate('0.5')).toBe(0.5);
+    for (const bad of ['0', '-2', 'fast', '2000000'])
+      expect(() => parseRate(bad)).toThrow('--rate must be a number');
+  });
+
+  it('reads ISO starts as UTC unless a zone is given, and refuses impossible dates', () => {
+    expect(parseStart('2024-03-12', NOW)).toBe(Date.UTC(2024, 2, 12));
+    expect(parseStart('2024-03-12T10:20', NOW)).toBe(Date.UTC(2024, 2, 12, 10, 20));
+    expect(parseStart('2024-03-12 10:20:30.250', NOW)).toBe(Date.UTC(2024, 2, 12, 10, 20, 30, 250));
+    expect(parseStart('2024-03-12T10:00:00+02:00', NOW)).toBe(Date.UTC(2024, 2, 12, 8));
+    expect(parseStart('2024-03-12T10:00:00-0130', NOW)).toBe(Date.UTC(2024, 2, 12, 11, 30));
+    expect(parseStart('now', NOW)).toBe(NOW);
+    expect(() => parseStart('2024-02-30', NOW)).toThrow('--start is not a real date: "2024-02-30"');
+    expect(() => parseStart('2024-03-12T25:00', NOW)).toThrow('--start is not a real date');
+    expect(() => parseStart('12/03/2024', NOW)).toThrow('--start must be an ISO 8601 time');
+  });
+
+  it('reads spans and incident lists', () => {
+    expect(parseSpan('90m')).toBe(5_400_000);
+    expect(() => parseSpan('5x')).toThrow(
+      '--span must be a duration such as 30s, 5m, 24h or 7d, got "5x"',
+    );
+    expect(parseIncidents('all')).toEqual(['error-burst', 'ip-flood', 'scanner']);
+    expect(parseIncidents('scanner, ip-flood,scanner')).toEqual(['scanner', 'ip-flood']);
+    expect(parseIncidents('')).toEqual([]);
+    expect(() => parseIncidents('error-burst,fire')).toThrow('unknown incident "fire"');
+  });
+});
+
+describe('optionsFromFlags', () => {
+  it('defaults to a reproducible day in fast mode', () => {
+    expect(optionsFromFlags({ seed: '42', format: 'combined' }, NOW)).toEqual({
+      seed: 42,
+      lines: 100_000,
+      start: DEFAULT_START,
+      spanMs: 86_400_000,
+      incidents: [],
+      format: 'combined',
+      rate: undefined,
+    });
+  });
+
+  it('runs endless from now in real-time mode, with incidents in the first ten minutes', () => {
+    expect(
+      optionsFromFlags({ seed: '1', format: 'json', rate: '25', incidents: 'all' }, NOW),
+    ).toEqual({
+      seed: 1,
+      lines: Number.POSITIVE_INFINITY,
+      start: NOW,
+      spanMs: 600_000,
+      incidents: ['error-burst', 'ip-flood', 'scanner'],
+      format: 'json',
+      rate: 25,
+    });
+  });
+});
