@@ -1,5 +1,106 @@
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
+import { badFlag, badInput, isLoglabError } from '../../errors';
+
+interface SummaryFlags {
+  json?: boolean;
+  format: string;
+  top: string;
+  threads?: string;
+}
+
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw badFlag(`${flag} must be a whole number ≥ 1, not "${value}"`);
+  return n;
+}
 
 export function registerSummary(program: Command): void {
-  program.command('summary').description('(not yet written)');
+  program
+    .command('summary')
+    // A suggestion would be a second line on stderr; expected failures are one line.
+    .showSuggestionAfterError(false)
+    .description(
+      'Summarise an access log in one pass: requests, status codes, unique visitors, peak hour, ' +
+        'top URLs, top IPs and error URLs (figures that agree with GoAccess).',
+    )
+    .argument('[file]', 'access log to read, or - for stdin', '-')
+    .option('--json', 'print one JSON object instead of the text summary')
+    .option('--format <format>', 'log format: auto, combined, common or json', 'auto')
+    .option('--top <n>', 'rows in each top list', '10')
+    .option('--threads <n>', 'threads for a regular file (default: one per core)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  $ loglab summary access.log',
+        '  $ loglab generate --lines 100000 --incidents all | loglab summary - --json',
+        '',
+        'Unique visitors are counted as GoAccess counts them: distinct (address, user agent) per',
+        'day, 4xx answers left out. The peak hour is the busiest UTC clock hour over all days.',
+      ].join('\n'),
+    )
+    .action(async (file: string, flags: SummaryFlags) => {
+      // Loaded here, not at the top: the other commands should not pay for them at start-up.
+      const [
+        { isParseFormat },
+        { summarizeFile, summarizeStream },
+        { summaryOf, formatSummary },
+        io,
+      ] = await Promise.all([
+        import('../../log/parser'),
+        import('../../summary/file'),
+        import('../../summary/index'),
+        import('../io'),
+      ]);
+      if (!isParseFormat(flags.format)) {
+        throw badFlag(`--format must be auto, combined, common or json, not "${flags.format}"`);
+      }
+      const format = flags.format;
+      const top = positiveInt(flags.top, '--top');
+      const threads =
+        flags.threads === undefined ? undefined : positiveInt(flags.threads, '--threads');
+
+      let state: Awaited<ReturnType<typeof summarizeStream>>;
+      let name: string;
+      if (file === '-') {
+        if (process.stdin.isTTY)
+          throw badInput('no input: name a FILE or pipe log lines into stdin');
+        name = 'stdin';
+        state = await summarizeStream(process.stdin, { format });
+      } else {
+        let regular: boolean;
+        try {
+          const st = statSync(file);
+          if (st.isDirectory()) throw badInput(`cannot read ${file}: it is a directory`);
+          regular = st.isFile();
+        } catch (err) {
+          if (isLoglabError(err)) throw err;
+          throw badInput(`cannot read ${file}: ${io.describeFsError(err)}`);
+        }
+        name = file;
+        if (regular) {
+          const megabytes = Math.ceil(statSync(file).size / 1e6);
+          const progress = io.createProgress(megabytes, 'MB');
+          try {
+            state = await summarizeFile(file, {
+              format,
+              threads,
+              onProgress: (done) => progress.update(Math.round(done / 1e6)),
+            });
+            progress.update(megabytes);
+          } finally {
+            progress.stop();
+          }
+        } else {
+          // A pipe or device named by path (/dev/stdin, <(…)): read it as a stream.
+          state = await summarizeStream(io.openInput(file).stream, { format });
+        }
+      }
+      const summary = summaryOf(state, { top });
+      const text = flags.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary, name);
+      await io.writeChunk(process.stdout, text);
+    });
 }

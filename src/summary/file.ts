@@ -1,0 +1,211 @@
+/**
+ * Summaries of whole inputs.
+ *
+ * - A regular file is cut into blocks (blocks.ts) that the main thread and worker threads claim
+ *   from a shared counter; each thread fills its own counters and the workers post theirs back to
+ *   be merged. A worker needs a moment to boot, so a small file is done by the main thread before
+ *   any worker is ready: a worker that claimed nothing is stopped and not waited for.
+ * - A stream (stdin) is read chunk by chunk on the main thread.
+ * Both count lines with the fast path of scan.ts when the format is combined or auto.
+ *
+ * This module starts workers by file URL, so it stays out of src/summary/index.ts: notebooks
+ * compile the library as CommonJS, where `import.meta` does not exist.
+ */
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { LoglabError } from '../errors';
+import { getParser, type ParseFormat } from '../log/parser';
+import { createSummaryState, mergeSummaryState, type SummaryState } from './aggregator';
+import { DEFAULT_BLOCK_SIZE } from './blocks';
+import { BLOCKS_DONE, countClaimedBlocks } from './claim';
+import { countBytes } from './scan';
+
+/** What a worker is given (workerData). */
+export interface WorkerJob {
+  path: string;
+  size: number;
+  blockSize: number;
+  shared: SharedArrayBuffer;
+  format: ParseFormat;
+  fast: boolean;
+}
+
+export type WorkerReply = { ok: true; state: SummaryState } | { ok: false; message: string };
+
+export interface SummarizeOptions {
+  /** Parser for every line (default auto: combined, common or JSON, decided per line). */
+  format?: ParseFormat;
+  /** Threads to use for a regular file, the main thread included (default: all cores). */
+  threads?: number;
+  /** Bytes per block (default 8 MiB). */
+  blockSize?: number;
+  /** Files smaller than this are counted by the main thread alone (default 16 MiB). */
+  minParallelBytes?: number;
+  /** Called now and then with the bytes counted so far and the total. */
+  onProgress?: (done: number, total: number) => void;
+  /** Blocks the main thread may count at most (default: all); tests use it to make workers work. */
+  mainThreadBlocks?: number;
+}
+
+/**
+ * Below this size the main thread is done before a worker has booted (about 0.1–0.2 s with the
+ * TypeScript loader), so starting one would only cost.
+ */
+const MIN_PARALLEL_BYTES = 16 << 20;
+
+/** Why a file could not be opened, in a few words. */
+function openFailure(err: unknown): string {
+  switch ((err as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a directory';
+    default:
+      return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/** The format's parser, and whether the plain-combined fast path applies to it. */
+function parserFor(format: ParseFormat) {
+  return { parse: getParser(format), fast: format === 'combined' || format === 'auto' };
+}
+
+/** Summarise a regular file, on several threads when it is large enough. */
+export async function summarizeFile(
+  path: string,
+  options: SummarizeOptions = {},
+): Promise<SummaryState> {
+  const format = options.format ?? 'auto';
+  const blockSize = options.blockSize ?? DEFAULT_BLOCK_SIZE;
+  const { parse, fast } = parserFor(format);
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new LoglabError('BAD_INPUT', `cannot read ${path}: ${openFailure(err)}`, { cause: err });
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory())
+      throw new LoglabError('BAD_INPUT', `cannot read ${path}: it is a directory`);
+    const size = stat.size;
+    const shared = new SharedArrayBuffer(8);
+    const counters = new Int32Array(shared);
+    const blocks = Math.ceil(size / blockSize);
+    // More threads than blocks would boot for nothing; past 8, boot time outweighs the gain.
+    const threads = Math.min(
+      blocks,
+      Math.max(1, options.threads ?? Math.min(8, availableParallelism())),
+    );
+    const workers: Promise<SummaryState | null>[] = [];
+    const stops: (() => void)[] = [];
+    if (threads > 1 && size >= (options.minParallelBytes ?? MIN_PARALLEL_BYTES)) {
+      const job: WorkerJob = { path, size, blockSize, shared, format, fast };
+      for (let t = 1; t < threads; t++) {
+        const { result, stop } = startWorker(job);
+        workers.push(result);
+        stops.push(stop);
+      }
+    }
+    const st = createSummaryState();
+    const progress = options.onProgress;
+    let mine: number;
+    try {
+      mine = countClaimedBlocks(
+        st,
+        { fd, size, blockSize, counters, parse, fast },
+        progress
+          ? () => progress(Math.min(size, Atomics.load(counters, BLOCKS_DONE) * blockSize), size)
+          : undefined,
+        workers.length > 0 ? options.mainThreadBlocks : undefined,
+      );
+    } catch (err) {
+      for (const stop of stops) stop();
+      throw err;
+    }
+    if (mine === blocks) {
+      // Every block was ours: the workers never got one, so they need not be waited for.
+      for (const stop of stops) stop();
+      return st;
+    }
+    for (const other of await Promise.all(workers)) if (other) mergeSummaryState(st, other);
+    return st;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function startWorker(job: WorkerJob): {
+  result: Promise<SummaryState | null>;
+  stop: () => void;
+} {
+  const worker = new Worker(new URL('./worker-boot.cjs', import.meta.url), { workerData: job });
+  let stopped = false;
+  const result = new Promise<SummaryState | null>((resolve, reject) => {
+    worker.once('message', (reply: WorkerReply) => {
+      if (reply.ok) resolve(reply.state);
+      else reject(new LoglabError('INTERNAL', `summary worker failed: ${reply.message}`));
+    });
+    worker.once('error', (err) => {
+      reject(new LoglabError('INTERNAL', `summary worker failed: ${err.message}`, { cause: err }));
+    });
+    worker.once('exit', (code) => {
+      if (stopped) resolve(null);
+      else reject(new LoglabError('INTERNAL', `summary worker exited (${code}) without a result`));
+    });
+  });
+  // A rejection after `stop` has nobody waiting; keep it from surfacing as unhandled.
+  result.catch(() => {});
+  return {
+    result,
+    stop: () => {
+      stopped = true;
+      void worker.terminate();
+    },
+  };
+}
+
+/** Summarise a stream of bytes (stdin) on the main thread. */
+export async function summarizeStream(
+  stream: AsyncIterable<Buffer | Uint8Array | string>,
+  options: Pick<SummarizeOptions, 'format' | 'onProgress'> = {},
+): Promise<SummaryState> {
+  const { parse, fast } = parserFor(options.format ?? 'auto');
+  const st = createSummaryState();
+  // Bytes of a line not ended yet; a very long line may span many chunks.
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let done = 0;
+  for await (const chunk of stream) {
+    const buf =
+      typeof chunk === 'string'
+        ? Buffer.from(chunk, 'utf8')
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    done += buf.length;
+    const lastLf = buf.lastIndexOf(10);
+    if (lastLf === -1) {
+      pending.push(buf);
+      pendingBytes += buf.length;
+      continue;
+    }
+    if (pendingBytes > 0) {
+      pending.push(buf.subarray(0, lastLf + 1));
+      const whole = Buffer.concat(pending, pendingBytes + lastLf + 1);
+      countBytes(st, whole, 0, whole.length, parse, fast);
+    } else {
+      countBytes(st, buf, 0, lastLf + 1, parse, fast);
+    }
+    pending = lastLf + 1 < buf.length ? [Buffer.from(buf.subarray(lastLf + 1))] : [];
+    pendingBytes = pending.length > 0 ? pending[0].length : 0;
+    options.onProgress?.(done, 0);
+  }
+  if (pendingBytes > 0) {
+    const whole = Buffer.concat(pending, pendingBytes);
+    countBytes(st, whole, 0, whole.length, parse, fast);
+  }
+  return st;
+}

@@ -1,0 +1,112 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { defaultOptions, generateLines } from '../../src/generate/index';
+import { splitLines } from '../../src/log/lines';
+import { summarizeLines } from '../../src/summary/summarize';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const LOGLAB = join(ROOT, 'bin', 'loglab.mjs');
+
+function run(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [LOGLAB, 'summary', ...args], {
+    cwd: ROOT,
+    input,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'loglab-summary-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const file = join(dir, 'access.log');
+const text = `${[...generateLines(defaultOptions({ lines: 2000, seed: 3, incidents: ['error-burst'] }))].join('\n')}\nnot a log line\n`;
+writeFileSync(file, text);
+
+describe('loglab summary', () => {
+  it('prints the seed-style text summary of a file', () => {
+    const r = run([file]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe(`Summary of ${file}`);
+    expect(lines[1]).toMatch(
+      /^ {2}requests +2000 {2}\(2001 lines read, 1 rejected: bad-timestamp 1\)$/,
+    );
+    for (const title of ['Requests per status code', 'Top 10 URLs', 'Top 10 IPs']) {
+      expect(lines).toContain(title);
+    }
+    expect(lines).toContain('Error analysis (4xx and 5xx)');
+  });
+
+  it('prints one JSON object with the figures of the general path', () => {
+    const r = run([file, '--json', '--top', '3']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    const want = summarizeLines(splitLines(readFileSync(file, 'utf8'))).result({ top: 3 });
+    expect(s).toEqual(want);
+    expect(Object.keys(s)).toEqual(
+      expect.arrayContaining([
+        'total',
+        'statusCodes',
+        'uniqueVisitors',
+        'peakHour',
+        'topUrls',
+        'topIps',
+      ]),
+    );
+    expect(s.topUrls).toHaveLength(3);
+  });
+
+  it('reads stdin given "-" or no file, with the same figures as the file', () => {
+    const fromFile = run([file, '--json']).stdout;
+    expect(run(['-', '--json'], text).stdout).toBe(fromFile);
+    expect(run(['--json'], text).stdout).toBe(fromFile);
+  });
+
+  it('reads other formats with --format', () => {
+    const clf = '10.0.0.1 - - [12/Mar/2024:10:00:00 +0000] "GET /a HTTP/1.1" 404 12\n';
+    const r = run(['-', '--json', '--format', 'common'], clf.repeat(3));
+    const s = JSON.parse(r.stdout);
+    expect([s.total, s.statusCodes, s.uniqueVisitors]).toEqual([3, { '404': 3 }, 0]);
+  });
+
+  it('answers --help with an example', () => {
+    const r = run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: loglab summary [options] [file]');
+    expect(r.stdout).toContain('$ loglab summary access.log');
+  });
+
+  it('gives one line and exit code 2 for unreadable input', () => {
+    const missing = run([join(dir, 'missing.log')]);
+    expect([missing.code, missing.stdout]).toEqual([2, '']);
+    expect(missing.stderr).toBe(`loglab: cannot read ${join(dir, 'missing.log')}: no such file\n`);
+    const directory = run([dir]);
+    expect([directory.code, directory.stderr]).toEqual([
+      2,
+      `loglab: cannot read ${dir}: it is a directory\n`,
+    ]);
+  });
+
+  it('gives one line and exit code 2 for bad flags', () => {
+    for (const args of [
+      [file, '--format', 'xml'],
+      [file, '--top', '0'],
+      [file, '--threads', 'two'],
+      [file, '--nope'],
+    ]) {
+      const r = run(args);
+      expect({ args, code: r.code, lines: r.stderr.trimEnd().split('\n').length }).toEqual({
+        args,
+        code: 2,
+        lines: 1,
+      });
+      expect(r.stdout).toBe('');
+    }
+  });
+});

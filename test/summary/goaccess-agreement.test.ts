@@ -1,0 +1,157 @@
+/**
+ * `loglab summary` against GoAccess (Debian's 1.7), both run as commands on the same file:
+ * requests, requests per status code, unique visitors, requests per hour and the hits of the top
+ * URLs and addresses must be the same numbers. How GoAccess counts each figure, and why the
+ * comparison sums a URL over GoAccess's three request panels, is in src/summary/goaccess.ts.
+ *
+ * Without GoAccess installed the tests are skipped with a message, except under CI, which
+ * installs it: there a missing GoAccess fails.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { splitLines } from '../../src/log/lines';
+import { getParser } from '../../src/log/parser';
+import { isRejection } from '../../src/log/record';
+import {
+  compareWithGoAccess,
+  type GoAccessFigures,
+  goaccessFigures,
+  noGoAccessFigures,
+} from '../../src/summary/goaccess';
+import type { Summary } from '../../src/summary/types';
+import { ELASTIC, REAL_LOGS_DIR, realLogBytes, realLogsPresent } from '../log/real-logs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const LOGLAB = join(ROOT, 'bin', 'loglab.mjs');
+
+const goaccessVersion = spawnSync('goaccess', ['--version'], { encoding: 'utf8' });
+const goaccessPresent = goaccessVersion.status === 0;
+if (!goaccessPresent) {
+  if (process.env.CI) throw new Error('GoAccess is not installed: CI must install Debian goaccess');
+  console.warn('GoAccess is not installed (apt-get install goaccess): agreement tests skipped');
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'loglab-goaccess-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function goaccess(file: string): GoAccessFigures {
+  const out = join(dir, `goaccess-${Math.random().toString(36).slice(2)}.json`);
+  execFileSync(
+    'goaccess',
+    [file, '--log-format=COMBINED', '--no-global-config', '--max-items=1000000', '-o', out],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  // GoAccess writes raw bytes inside JSON strings: one character per byte.
+  return goaccessFigures(JSON.parse(readFileSync(out, 'latin1')));
+}
+
+function loglab(args: string[]): string {
+  return execFileSync(process.execPath, [LOGLAB, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+}
+
+function summary(file: string, top = 10): Summary {
+  return JSON.parse(
+    loglab(['summary', file, '--json', '--format', 'combined', '--top', String(top)]),
+  );
+}
+
+describe.skipIf(!goaccessPresent || !realLogsPresent)(
+  `loglab summary and GoAccess on ${REAL_LOGS_DIR}${ELASTIC}`,
+  () => {
+    const file = `${REAL_LOGS_DIR}${ELASTIC}`;
+    let ours: Summary;
+    let theirs: GoAccessFigures;
+    /** GoAccess on the lines our parser rejects, and on the ones it parses. */
+    let onRejected: GoAccessFigures;
+    let onParsed: GoAccessFigures;
+    let rejectedLines: string[];
+
+    beforeAll(() => {
+      ours = summary(file);
+      theirs = goaccess(file);
+      const parse = getParser('combined');
+      const lines = splitLines(realLogBytes(ELASTIC).toString('utf8'));
+      rejectedLines = lines.filter((l) => isRejection(parse(l)));
+      const parsedLines = lines.filter((l) => !isRejection(parse(l)));
+      writeFileSync(join(dir, 'rejected.log'), `${rejectedLines.join('\n')}\n`);
+      writeFileSync(join(dir, 'parsed.log'), `${parsedLines.join('\n')}\n`);
+      onRejected =
+        rejectedLines.length > 0 ? goaccess(join(dir, 'rejected.log')) : noGoAccessFigures();
+      onParsed = goaccess(join(dir, 'parsed.log'));
+    });
+
+    it('reads the same lines; the only difference is lines we reject and GoAccess accepts', () => {
+      expect(ours.read).toBe(theirs.total);
+      // The real log has one truncated line (no closing quote after the user agent): GoAccess
+      // takes it with an empty user agent, our parser rejects it with a reason.
+      expect(ours.rejected).toBe(rejectedLines.length);
+      expect(ours.rejected).toBeLessThanOrEqual(ours.read / 1000);
+      expect(theirs.valid).toBe(ours.total + onRejected.valid);
+    });
+
+    it('agrees on requests, statuses, hours, top URLs and top addresses', () => {
+      expect(compareWithGoAccess(ours, theirs, onRejected)).toEqual([]);
+    });
+
+    it('agrees on unique visitors over the lines both accept', () => {
+      expect(ours.uniqueVisitors).toBe(onParsed.uniqueVisitors);
+      expect(onParsed.valid).toBe(ours.total);
+      // The lines only GoAccess accepts add at most their own visitors.
+      expect(theirs.uniqueVisitors - ours.uniqueVisitors).toBeGreaterThanOrEqual(0);
+      expect(theirs.uniqueVisitors - ours.uniqueVisitors).toBeLessThanOrEqual(
+        onRejected.uniqueVisitors,
+      );
+    });
+
+    it('compares top URLs across GoAccess panels (static files and 404s included)', () => {
+      // The most requested URL here is /favicon.ico: GoAccess puts its 404s in "not found" and
+      // the rest in "static requests"; only the sum matches.
+      expect(ours.topUrls.length).toBe(10);
+      expect(ours.topUrls.some((u) => u.key === '/favicon.ico')).toBe(true);
+      expect(ours.topIps.length).toBe(10);
+    });
+  },
+);
+
+describe.skipIf(!goaccessPresent)(
+  'loglab summary and GoAccess on a generated log with incidents',
+  () => {
+    const file = join(dir, 'generated.log');
+    let ours: Summary;
+    let theirs: GoAccessFigures;
+
+    beforeAll(() => {
+      loglab(['generate', '--lines', '50000', '--seed', '7', '--incidents', 'all', '-o', file]);
+      ours = summary(file, 25);
+      theirs = goaccess(file);
+    }, 60_000);
+
+    it('parses every line, as GoAccess does', () => {
+      expect([ours.read, ours.total, ours.rejected]).toEqual([50_000, 50_000, 0]);
+      expect([theirs.total, theirs.valid, theirs.failed]).toEqual([50_000, 50_000, 0]);
+    });
+
+    it('agrees on every compared figure', () => {
+      expect(compareWithGoAccess(ours, theirs)).toEqual([]);
+      expect(ours.uniqueVisitors).toBe(theirs.uniqueVisitors);
+    });
+
+    it('sees the injected incidents in the figures it compares', () => {
+      // error-burst → 5xx answers; scanner → many 404s from one address; ip-flood → a busy address.
+      const fiveHundreds = Object.entries(ours.statusCodes)
+        .filter(([code]) => code.startsWith('5'))
+        .reduce((n, [, c]) => n + c, 0);
+      expect(fiveHundreds).toBeGreaterThan(0);
+      expect(ours.statusCodes['404']).toBeGreaterThan(0);
+      expect(ours.topErrors.length).toBeGreaterThan(0);
+    });
+  },
+);
