@@ -10,5 +10,6 @@ export * as bench from './bench/index';
 export * from './errors';
 export * as generate from './generate/index';
 export * as log from './log/index';
+export * as stream from './stream/index';
 export * as summary from './summary/index';
 export * as viz from './viz/index';

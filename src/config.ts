@@ -1,0 +1,98 @@
+/**
+ * The one place that reads environment variables and builds adapters. Callers (CLI, notebooks,
+ * labs, benchmarks) get a `Broker` from here and never construct an adapter themselves.
+ *
+ *   LOGLAB_ENGINE          embedded | cluster; which engine when no --engine flag is given
+ *   LOGLAB_KAFKA_BROKERS   host:port[,host:port…]; default 127.0.0.1:9092
+ *   LOGLAB_DEBUG           any value but "" / 0 / false: kafkajs logs to stderr
+ */
+import { badFlag } from './errors';
+import { type Broker, ENGINES, type Engine } from './stream/broker';
+import { createKafkaBroker, type KafkaBrokerConfig, kafkaAnswers } from './stream/kafka-broker';
+import { createMemoryBroker, type MemoryBrokerOptions } from './stream/memory-broker';
+
+export const DEFAULT_KAFKA_BROKERS = ['127.0.0.1:9092'];
+
+export interface LoglabConfig {
+  /** From LOGLAB_ENGINE; null when unset, so each command applies its own default. */
+  readonly engine: Engine | null;
+  readonly kafka: { readonly brokers: readonly string[] };
+  readonly debug: boolean;
+}
+
+export function parseEngine(value: string, source = '--engine'): Engine {
+  if ((ENGINES as readonly string[]).includes(value)) return value as Engine;
+  throw badFlag(`${source} must be ${ENGINES.join(' or ')}, got "${value}"`);
+}
+
+function parseBrokers(value: string): string[] {
+  const list = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const address of list) {
+    const colon = address.lastIndexOf(':');
+    const port = Number(address.slice(colon + 1));
+    if (colon < 1 || !Number.isInteger(port) || port < 1 || port > 65535) {
+      throw badFlag(`LOGLAB_KAFKA_BROKERS must be host:port[,host:port…], got "${value}"`);
+    }
+  }
+  if (list.length === 0) {
+    throw badFlag(`LOGLAB_KAFKA_BROKERS must be host:port[,host:port…], got "${value}"`);
+  }
+  return list;
+}
+
+function isOn(value: string | undefined): boolean {
+  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoglabConfig {
+  const engine = env.LOGLAB_ENGINE;
+  const brokers = env.LOGLAB_KAFKA_BROKERS;
+  return {
+    engine: engine === undefined || engine === '' ? null : parseEngine(engine, 'LOGLAB_ENGINE'),
+    kafka: {
+      brokers:
+        brokers === undefined || brokers === '' ? DEFAULT_KAFKA_BROKERS : parseBrokers(brokers),
+    },
+    debug: isOn(env.LOGLAB_DEBUG),
+  };
+}
+
+export interface CreateBrokerOptions {
+  /** Options for the embedded broker. */
+  readonly memory?: MemoryBrokerOptions;
+  /** Overrides for the Kafka client (timeouts, retries, compression). */
+  readonly kafka?: Partial<KafkaBrokerConfig>;
+}
+
+/** The adapter for an engine: the in-process broker, or kafkajs on `config.kafka.brokers`. */
+export function createBroker(
+  engine: Engine,
+  config: LoglabConfig = loadConfig(),
+  options: CreateBrokerOptions = {},
+): Broker {
+  if (engine === 'embedded') return createMemoryBroker(options.memory);
+  return createKafkaBroker({
+    brokers: config.kafka.brokers,
+    debug: config.debug,
+    ...options.kafka,
+  });
+}
+
+/**
+ * The engine to use: the flag, else LOGLAB_ENGINE, else `cluster` when a Kafka broker answers
+ * and `fallback` otherwise. Commands that need a broker shared between processes pass
+ * `fallback: 'cluster'` so that a missing broker gives its clear error instead of a silent switch.
+ */
+export async function chooseEngine(
+  flag: string | undefined,
+  config: LoglabConfig,
+  fallback: Engine = 'embedded',
+  probe: (brokers: readonly string[]) => Promise<boolean> = kafkaAnswers,
+): Promise<Engine> {
+  if (flag !== undefined) return parseEngine(flag);
+  if (config.engine !== null) return config.engine;
+  return (await probe(config.kafka.brokers)) ? 'cluster' : fallback;
+}

@@ -1,0 +1,228 @@
+/**
+ * The `Broker` port: the few things the pipeline asks of a message log, whether it is the
+ * embedded in-process log or a real Kafka cluster.
+ *
+ * Delivery contract, the same on both adapters:
+ * - `produce` resolves only once every message of the batch is acknowledged (by all in-sync
+ *   replicas on a real cluster). A rejected promise means none of the batch may be counted as
+ *   delivered; retrying it may write duplicates, never lose a message.
+ * - Keys choose partitions exactly as Kafka's default partitioner does (murmur2 of the key's
+ *   UTF-8 bytes), so a key lands on the same partition on both engines. Null keys go round-robin.
+ * - Consumers in one group share the partitions of the topics they subscribe to. `poll` returns
+ *   records and advances the member's position; nothing is committed until `commit` is called,
+ *   after the records are processed (at least once). A member that joins later, or a restarted
+ *   one with the same group id, starts from the group's committed offsets; records polled but
+ *   not committed are delivered again to whoever owns the partition next.
+ * - Stopping cleanly (Ctrl-C): let `poll` return `stopped` through an AbortSignal, finish the
+ *   batch in hand, `commit`, then `close` (see `runConsumer`).
+ */
+
+export type Engine = 'embedded' | 'cluster';
+export const ENGINES: readonly Engine[] = ['embedded', 'cluster'];
+
+export type MessageHeaders = Readonly<Record<string, string>>;
+
+/** One message to write. The value is stored as given, never copied on the embedded engine. */
+export interface ProduceMessage {
+  readonly key: string | null;
+  readonly value: string | Buffer;
+  /** Epoch milliseconds; the broker's clock when absent. */
+  readonly timestamp?: number;
+  readonly headers?: MessageHeaders;
+}
+
+/** Where the first message of a batch that went to one partition was written. */
+export interface PartitionAck {
+  readonly partition: number;
+  readonly baseOffset: number;
+}
+
+export interface ProduceResult {
+  readonly topic: string;
+  /** Messages acknowledged: always the whole batch when the promise resolves. */
+  readonly count: number;
+  readonly partitions: readonly PartitionAck[];
+}
+
+export interface TopicSpec {
+  readonly name: string;
+  /** The adapter's default (6) when absent. */
+  readonly partitions?: number;
+}
+
+export interface CreateTopicsResult {
+  readonly created: readonly string[];
+  /** Already there; left as they were, even when the partition count differs. */
+  readonly existing: readonly string[];
+}
+
+export interface PartitionOffsets {
+  readonly partition: number;
+  /** Oldest offset still stored (retention may have removed earlier ones). */
+  readonly start: number;
+  /** Offset the next message will get (Kafka's high watermark). */
+  readonly end: number;
+}
+
+export interface TopicDescription {
+  readonly name: string;
+  readonly partitions: readonly PartitionOffsets[];
+}
+
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+/** `offset` is the next offset to read, as Kafka commits it. */
+export interface TopicPartitionOffset extends TopicPartition {
+  readonly offset: number;
+}
+
+export interface PartitionLag extends TopicPartition {
+  /** The group's committed offset, null when it never committed on this partition. */
+  readonly committed: number | null;
+  readonly end: number;
+  /** end − committed; end − start when nothing was committed. */
+  readonly lag: number;
+}
+
+export interface GroupLag {
+  readonly groupId: string;
+  readonly partitions: readonly PartitionLag[];
+  readonly total: number;
+}
+
+export interface ConsumedRecord<V = string> {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly key: string | null;
+  readonly value: V;
+  readonly timestamp: number;
+  readonly headers?: MessageHeaders;
+}
+
+/** Records of one partition, in offset order. */
+export interface RecordBatch<V = string> {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: readonly ConsumedRecord<V>[];
+  /** End offset of the partition when the batch was read: lag = highWatermark − last offset − 1. */
+  readonly highWatermark: number;
+}
+
+export type PollResult<V = string> =
+  | {
+      readonly kind: 'records';
+      readonly batches: readonly RecordBatch<V>[];
+      readonly count: number;
+    }
+  /** Nothing arrived within `maxWaitMs`. */
+  | { readonly kind: 'idle' }
+  /** The signal was aborted or the consumer closed; nothing was read. */
+  | { readonly kind: 'stopped'; readonly reason: 'aborted' | 'closed' };
+
+export type CommitResult =
+  | {
+      readonly kind: 'committed';
+      /** What was committed now; empty when nothing was new. */
+      readonly offsets: readonly TopicPartitionOffset[];
+      /**
+       * Partitions this member polled from but lost in a rebalance before committing: their
+       * uncommitted records go to the new owner again.
+       */
+      readonly revoked: readonly TopicPartition[];
+    }
+  /** The group was rebalancing and refused the commit: these records will be delivered again. */
+  | { readonly kind: 'rebalancing'; readonly offsets: readonly TopicPartitionOffset[] };
+
+export type ValueAs = 'string' | 'buffer';
+export type ValueOf<A extends ValueAs> = A extends 'buffer' ? Buffer : string;
+
+export interface SubscribeOptions<A extends ValueAs = 'string'> {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  /**
+   * Where a partition without a committed offset starts: its oldest record (true) or only
+   * records produced from now on (false, Kafka's default).
+   */
+  readonly fromBeginning?: boolean;
+  /** Values as UTF-8 strings (the default) or as the raw bytes. */
+  readonly valueAs?: A;
+  /** Shown in member ids; "loglab" when absent. */
+  readonly clientId?: string;
+}
+
+export const DEFAULT_POLL_RECORDS = 10_000;
+export const DEFAULT_POLL_WAIT_MS = 500;
+
+export interface PollOptions {
+  /** At most this many records (default 10,000). */
+  readonly maxRecords?: number;
+  /** How long to wait when nothing is there (default 500 ms). */
+  readonly maxWaitMs?: number;
+  /** Aborting makes a waiting poll return `stopped` at once. */
+  readonly signal?: AbortSignal;
+}
+
+export interface Consumer<V = string> {
+  readonly groupId: string;
+  /** Stable for the member's life; the broker's member id on a cluster. */
+  memberId(): string;
+  /** Partitions this member owns now. */
+  assignment(): readonly TopicPartition[];
+  poll(options?: PollOptions): Promise<PollResult<V>>;
+  /**
+   * Commits the position after the last record `poll` returned on each partition this member
+   * still owns, or the given offsets. Call it after processing.
+   */
+  commit(offsets?: readonly TopicPartitionOffset[]): Promise<CommitResult>;
+  /** Leaves the group without committing; a waiting `poll` returns `stopped`. */
+  close(): Promise<void>;
+}
+
+export interface Broker {
+  readonly engine: Engine;
+  /** "embedded" or the bootstrap addresses, for messages. */
+  readonly address: string;
+  createTopics(specs: readonly TopicSpec[]): Promise<CreateTopicsResult>;
+  /** Topic names, sorted, without internal topics. */
+  listTopics(): Promise<string[]>;
+  describeTopic(topic: string): Promise<TopicDescription>;
+  produce(topic: string, messages: readonly ProduceMessage[]): Promise<ProduceResult>;
+  /** Joins the group; resolves once the member has its first assignment. */
+  subscribe<A extends ValueAs = 'string'>(
+    options: SubscribeOptions<A>,
+  ): Promise<Consumer<ValueOf<A>>>;
+  /** Consumer groups known to the broker, sorted. */
+  listGroups(): Promise<string[]>;
+  /** Committed offsets and lag per partition; every partition of `topics`, or of the topics the group committed on. */
+  groupLag(groupId: string, topics?: readonly string[]): Promise<GroupLag>;
+  /** Waits for produce calls in flight, closes every consumer, releases connections. */
+  close(): Promise<void>;
+}
+
+export function isRecords<V>(
+  result: PollResult<V>,
+): result is Extract<PollResult<V>, { kind: 'records' }> {
+  return result.kind === 'records';
+}
+
+export function isStopped<V>(
+  result: PollResult<V>,
+): result is Extract<PollResult<V>, { kind: 'stopped' }> {
+  return result.kind === 'stopped';
+}
+
+export function isCommitted(
+  result: CommitResult,
+): result is Extract<CommitResult, { kind: 'committed' }> {
+  return result.kind === 'committed';
+}
+
+/** Lag of one partition from its offsets: what the group still has to read. */
+export function partitionLag(committed: number | null, start: number, end: number): number {
+  const from = committed === null ? start : Math.max(committed, start);
+  return Math.max(0, end - from);
+}
