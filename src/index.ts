@@ -7,6 +7,7 @@
  * `bench` is the harness the stages are measured with. This file only re-exports.
  */
 export * as bench from './bench/index';
+export * as config from './config';
 export * from './errors';
 export * as generate from './generate/index';
 export * as log from './log/index';
