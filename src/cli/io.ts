@@ -1,6 +1,8 @@
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { SingleBar } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import { LoglabError } from '../errors';
 
 /** An input named on the command line: a file path, or "-" for stdin. */
@@ -37,11 +39,17 @@ export function openOutput(path: string | undefined): Writable {
   return createWriteStream(path);
 }
 
+/** A file-system error in a few words; names the directory when that is what is missing. */
 export function describeFsError(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException)?.code;
+  const { code, path } = (err ?? {}) as NodeJS.ErrnoException;
+  const parent = typeof path === 'string' ? dirname(path) : null;
   switch (code) {
     case 'ENOENT':
-      return 'no such file';
+      return parent !== null && !existsSync(parent)
+        ? `no such directory ${parent}`
+        : 'no such file';
+    case 'ENOTDIR':
+      return parent !== null ? `${nearestExisting(parent)} is not a directory` : 'not a directory';
     case 'EACCES':
     case 'EPERM':
       return 'permission denied';
@@ -52,6 +60,13 @@ export function describeFsError(err: unknown): string {
   }
 }
 
+/** The path or its nearest existing ancestor: the file that stands where a directory should. */
+function nearestExisting(path: string): string {
+  let p = path;
+  while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
+  return p;
+}
+
 /** A progress bar on stderr, shown only when stderr is a terminal; otherwise every call is a no-op. */
 export interface Progress {
   update(done: number): void;
@@ -60,7 +75,11 @@ export interface Progress {
 
 export function createProgress(total: number, unit: string): Progress {
   if (!process.stderr.isTTY || total <= 0) return { update() {}, stop() {} };
-  const bar = new SingleBar(
+  // Loaded only for a terminal: piped and scripted runs do not pay for it at start-up.
+  const { SingleBar: Bar } = createRequire(import.meta.url)('cli-progress') as {
+    SingleBar: typeof SingleBar;
+  };
+  const bar = new Bar(
     {
       stream: process.stderr,
       format: `{bar} {percentage}% | {value}/{total} ${unit} | {eta_formatted} left`,
@@ -86,8 +105,8 @@ export function createProgress(total: number, unit: string): Progress {
   };
 }
 
-/** Write a chunk and wait when the stream asks us to (backpressure). */
-export function writeChunk(out: Writable, chunk: string): Promise<void> | undefined {
+/** Write text or bytes and wait when the stream asks us to (backpressure). */
+export function writeChunk(out: Writable, chunk: string | Uint8Array): Promise<void> | undefined {
   if (out.write(chunk)) return undefined;
   return new Promise((resolve, reject) => {
     const onDrain = () => {

@@ -2,6 +2,10 @@
  * The `loglab` command. Each command lives in `commands/<name>.ts` and registers itself on the
  * program; this file only wires them and turns expected failures into one line on stderr and
  * exit code 2.
+ *
+ * Start-up time counts (`loglab summary` is timed as a whole process against GoAccess), so a
+ * command module imports only what its flags and help need; the modules that do the work are
+ * imported inside its action.
  */
 import { Command, CommanderError } from 'commander';
 import { isLoglabError } from '../errors';
@@ -14,6 +18,8 @@ export function buildProgram(): Command {
   const program = new Command('loglab')
     .description('Real-time web-server log analytics, stage by stage: generate, parse, summarise.')
     .showHelpAfterError(false)
+    // "(Did you mean …?)" would be a second line on stderr; an expected failure is one line.
+    .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({
       // Commander's own errors ("unknown option", "missing argument") become one line.
@@ -24,22 +30,43 @@ export function buildProgram(): Command {
   registerSummary(program);
   registerDemo(program);
   for (const cmd of program.commands) {
-    cmd.exitOverride().configureOutput({
-      outputError: (text, write) =>
-        write(`loglab ${cmd.name()}: ${text.replace(/^error: /, '').trim()}\n`),
-    });
+    cmd
+      .showSuggestionAfterError(false)
+      .exitOverride()
+      .configureOutput({
+        outputError: (text, write) =>
+          write(`loglab ${cmd.name()}: ${text.replace(/^error: /, '').trim()}\n`),
+      });
   }
   return program;
 }
 
+/**
+ * Run `loglab` with these arguments and return the exit code: 0, 2 for a usage error or bad input,
+ * 1 for an unexpected failure.
+ *
+ * `loglab` without a command prints the help on stderr and exits 2, as for any other usage error:
+ * a script that lost its command word should fail, and must not find the help in its data.
+ * `loglab --help` and `loglab help` print it on stdout and exit 0.
+ */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  // Commander answers `loglab NAME --help` and `loglab help NAME` for an unknown NAME with the
+  // whole help (the first on stdout, exit code 0); parse NAME alone instead, so either is the one
+  // line of any unknown command.
+  const name = argv[0] === 'help' ? argv[1] : argv[0];
+  const unknown =
+    name !== undefined &&
+    !name.startsWith('-') &&
+    name !== 'help' &&
+    !program.commands.some((c) => c.name() === name);
+  const args = unknown ? [name] : argv;
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(args, { from: 'user' });
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {
-      // --help and --version end through here too, with exit code 0.
+      // --help ends through here too, with exit code 0.
       return err.exitCode === 0 ? 0 : 2;
     }
     if (isLoglabError(err)) {

@@ -162,7 +162,7 @@ describe('loglab generate', () => {
       [['--start', '2024-02-30'], 'loglab: --start is not a real date: "2024-02-30"\n'],
       [
         ['--lines', '10', '-o', join(dir, 'missing', 'x.log')],
-        `loglab: cannot write ${join(dir, 'missing', 'x.log')}: no such file\n`,
+        `loglab: cannot write ${join(dir, 'missing', 'x.log')}: no such directory ${join(dir, 'missing')}\n`,
       ],
     ] as const) {
       const run = loglab([...args]);

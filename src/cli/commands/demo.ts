@@ -22,7 +22,6 @@ function wholeNumber(value: string, flag: string, min: number): number {
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .showSuggestionAfterError(false)
     .description(
       'Run the pipeline on the embedded engine: generate a day of traffic with incidents, parse it, ' +
         'and print the summary with the injected incidents beside it.',

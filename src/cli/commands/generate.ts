@@ -7,22 +7,23 @@ import { createWriteStream, writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { type Command, Option } from 'commander';
 import { badFlag, LoglabError } from '../../errors';
-import {
-  DEFAULT_LINES,
-  DEFAULT_SEED,
-  DEFAULT_SPAN_MS,
-  DEFAULT_START,
-  formatDuration,
-  type GenerateOptions,
-  generateBuffers,
-  generateTimedLines,
-  groundTruth,
-  INCIDENT_KINDS,
-  type IncidentKind,
-  parseDuration,
-} from '../../generate/index';
+import { formatDuration, parseDuration } from '../../generate/duration';
+import type { GenerateOptions, IncidentKind } from '../../generate/index';
 import { LOG_FORMATS, type LogFormat } from '../../log/record';
-import { createProgress, describeFsError, endOutput, writeChunk } from '../io';
+
+// The generator and the output helpers are imported by the action, not here: every other command
+// (and --help) would pay for them at start-up.
+type Generate = typeof import('../../generate/index');
+type Io = typeof import('../io');
+
+// The generator's defaults and incident kinds, which the flags and the help quote. Importing them
+// from src/generate would load the whole traffic model; test/cli/generate-flags.test.ts and
+// test/cli/cli-basics.test.ts hold them equal to the generator's.
+const DEFAULT_SEED = 42;
+const DEFAULT_START = Date.UTC(2024, 2, 12);
+const DEFAULT_SPAN_MS = 86_400_000;
+const DEFAULT_LINES = 100_000;
+const INCIDENT_KINDS: readonly IncidentKind[] = ['error-burst', 'ip-flood', 'scanner'];
 
 interface GenerateFlags {
   lines?: string;
@@ -192,14 +193,14 @@ export function optionsFromFlags(flags: GenerateFlags, now: number): GenerateOpt
 }
 
 /** Open FILE (or stdout) and wait until it is open, so an unwritable path fails up front. */
-async function openTarget(path: string | undefined): Promise<Writable> {
+async function openTarget(path: string | undefined, io: Io): Promise<Writable> {
   if (path === undefined || path === '-') return process.stdout;
   const out = createWriteStream(path);
   await new Promise<void>((resolve, reject) => {
     out.once('open', () => resolve());
     out.once('error', (err) =>
       reject(
-        new LoglabError('BAD_INPUT', `cannot write ${path}: ${describeFsError(err)}`, {
+        new LoglabError('BAD_INPUT', `cannot write ${path}: ${io.describeFsError(err)}`, {
           cause: err,
         }),
       ),
@@ -208,11 +209,12 @@ async function openTarget(path: string | undefined): Promise<Writable> {
   return out;
 }
 
-function writeTruth(path: string, options: GenerateOptions): void {
+function writeTruth(path: string, options: GenerateOptions, gen: Generate, io: Io): void {
+  const text = `${JSON.stringify(gen.groundTruth(options), null, 2)}\n`;
   try {
-    writeFileSync(path, `${JSON.stringify(groundTruth(options), null, 2)}\n`);
+    writeFileSync(path, text);
   } catch (err) {
-    throw new LoglabError('BAD_INPUT', `cannot write ${path}: ${describeFsError(err)}`, {
+    throw new LoglabError('BAD_INPUT', `cannot write ${path}: ${io.describeFsError(err)}`, {
       cause: err,
     });
   }
@@ -220,30 +222,14 @@ function writeTruth(path: string, options: GenerateOptions): void {
 
 async function runGenerate(flags: GenerateFlags): Promise<void> {
   const options = optionsFromFlags(flags, Date.now());
+  const [gen, io] = await Promise.all([import('../../generate/index'), import('../io')]);
   // Validate everything (and write the truth) before the first line goes out.
-  if (flags.truth !== undefined) writeTruth(flags.truth, options);
-  else groundTruth(options);
-  const out = await openTarget(flags.output);
-  if (options.rate === undefined) await writeFast(out, options);
-  else await writeLive(out, options);
-  await endOutput(out);
-}
-
-/** Write bytes and wait when the stream asks us to (writeChunk in io.ts does this for text). */
-function writeBytes(out: Writable, chunk: Uint8Array): Promise<void> | undefined {
-  if (out.write(chunk)) return undefined;
-  return new Promise((resolve, reject) => {
-    const onDrain = () => {
-      out.off('error', onError);
-      resolve();
-    };
-    const onError = (err: Error) => {
-      out.off('drain', onDrain);
-      reject(err);
-    };
-    out.once('drain', onDrain);
-    out.once('error', onError);
-  });
+  if (flags.truth !== undefined) writeTruth(flags.truth, options, gen, io);
+  else gen.groundTruth(options);
+  const out = await openTarget(flags.output, io);
+  if (options.rate === undefined) await writeFast(out, options, gen, io);
+  else await writeLive(out, options, gen, io);
+  await io.endOutput(out);
 }
 
 function countLines(chunk: Uint8Array): number {
@@ -252,13 +238,18 @@ function countLines(chunk: Uint8Array): number {
   return n;
 }
 
-async function writeFast(out: Writable, options: GenerateOptions): Promise<void> {
-  const progress = createProgress(options.lines, 'lines');
+async function writeFast(
+  out: Writable,
+  options: GenerateOptions,
+  gen: Generate,
+  io: Io,
+): Promise<void> {
+  const progress = io.createProgress(options.lines, 'lines');
   const counting = process.stderr.isTTY === true;
   let done = 0;
   try {
-    for (const chunk of generateBuffers(options)) {
-      const wait = writeBytes(out, chunk);
+    for (const chunk of gen.generateBuffers(options)) {
+      const wait = io.writeChunk(out, chunk);
       if (wait !== undefined) await wait;
       if (counting) {
         done += countLines(chunk);
@@ -271,7 +262,12 @@ async function writeFast(out: Writable, options: GenerateOptions): Promise<void>
 }
 
 /** Lines whose time has come, written in batches; waits for the wall clock in between. */
-async function writeLive(out: Writable, options: GenerateOptions): Promise<void> {
+async function writeLive(
+  out: Writable,
+  options: GenerateOptions,
+  gen: Generate,
+  io: Io,
+): Promise<void> {
   let stopped = false;
   let wake: (() => void) | null = null;
   const stop = () => {
@@ -295,10 +291,10 @@ async function writeLive(out: Writable, options: GenerateOptions): Promise<void>
   try {
     let batch = '';
     let batched = 0;
-    for (const { time, line } of generateTimedLines(options)) {
+    for (const { time, line } of gen.generateTimedLines(options)) {
       for (let now = Date.now(); time > now && !stopped; now = Date.now()) {
         if (batched > 0) {
-          const wait = writeChunk(out, batch);
+          const wait = io.writeChunk(out, batch);
           batch = '';
           batched = 0;
           if (wait !== undefined) await wait;
@@ -310,14 +306,14 @@ async function writeLive(out: Writable, options: GenerateOptions): Promise<void>
       batch += `${line}\n`;
       // A backlog (a --start in the past) goes out in large writes.
       if (++batched >= 1000) {
-        const wait = writeChunk(out, batch);
+        const wait = io.writeChunk(out, batch);
         batch = '';
         batched = 0;
         if (wait !== undefined) await wait;
       }
     }
     if (batched > 0) {
-      const wait = writeChunk(out, batch);
+      const wait = io.writeChunk(out, batch);
       if (wait !== undefined) await wait;
     }
   } finally {

@@ -6,16 +6,15 @@ import { createWriteStream, type ReadStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { type Command, Option } from 'commander';
 import { LoglabError } from '../../errors';
-import {
-  countOutcome,
-  createParseStats,
-  formatReasons,
-  getParser,
-  PARSE_FORMATS,
-  type ParseFormat,
-  readLines,
-} from '../../log/index';
-import { createProgress, describeFsError, endOutput, openInput, writeChunk } from '../io';
+import type { ParseFormat } from '../../log/parser';
+import { LOG_FORMATS } from '../../log/record';
+
+// The parsers and the output helpers are imported by the action, not here: every other command
+// (and --help) would pay for them at start-up.
+type Io = typeof import('../io');
+
+/** PARSE_FORMATS of log/parser, without loading the parsers. */
+const FORMATS: string[] = ['auto', ...LOG_FORMATS];
 
 interface ParseOptions {
   format: ParseFormat;
@@ -42,7 +41,7 @@ export function registerParse(program: Command): void {
     .argument('[file]', 'log file to read, or - for stdin', '-')
     .addOption(
       new Option('--format <format>', 'log format; auto decides per line')
-        .choices(PARSE_FORMATS as string[])
+        .choices(FORMATS)
         .default('auto'),
     )
     .option('--rejects <file>', 'write rejected lines as NDJSON {line, reason, raw} to this file')
@@ -53,13 +52,13 @@ export function registerParse(program: Command): void {
 }
 
 /** Open the rejects file and wait until it is open, so an unwritable path fails up front. */
-async function openRejects(path: string): Promise<Writable> {
+async function openRejects(path: string, io: Io): Promise<Writable> {
   const out = createWriteStream(path);
   await new Promise<void>((resolve, reject) => {
     out.once('open', () => resolve());
     out.once('error', (err) =>
       reject(
-        new LoglabError('BAD_INPUT', `cannot write ${path}: ${describeFsError(err)}`, {
+        new LoglabError('BAD_INPUT', `cannot write ${path}: ${io.describeFsError(err)}`, {
           cause: err,
         }),
       ),
@@ -69,11 +68,13 @@ async function openRejects(path: string): Promise<Writable> {
 }
 
 async function runParse(file: string, options: ParseOptions): Promise<void> {
-  const input = openInput(file);
-  const rejects = options.rejects === undefined ? null : await openRejects(options.rejects);
+  const [{ countOutcome, createParseStats, formatReasons, getParser, readLines }, io] =
+    await Promise.all([import('../../log/index'), import('../io')]);
+  const input = io.openInput(file);
+  const rejects = options.rejects === undefined ? null : await openRejects(options.rejects, io);
   const parse = getParser(options.format);
   const stats = createParseStats();
-  const progress = createProgress(input.size ?? 0, 'bytes');
+  const progress = io.createProgress(input.size ?? 0, 'bytes');
   const stdout = process.stdout;
   input.stream.on('error', () => {
     // Reported by the for-await below; this only keeps an unhandled 'error' from crashing.
@@ -95,18 +96,18 @@ async function runParse(file: string, options: ParseOptions): Promise<void> {
           out += `${JSON.stringify(outcome)}\n`;
         }
       }
-      if (out !== '') await writeChunk(stdout, out);
-      if (rejected !== '' && rejects !== null) await writeChunk(rejects, rejected);
+      if (out !== '') await io.writeChunk(stdout, out);
+      if (rejected !== '' && rejects !== null) await io.writeChunk(rejects, rejected);
       if (input.size !== null) progress.update((input.stream as ReadStream).bytesRead);
     }
   } catch (err) {
     if (err instanceof LoglabError) throw err;
-    throw new LoglabError('IO', `cannot read ${input.name}: ${describeFsError(err)}`, {
+    throw new LoglabError('IO', `cannot read ${input.name}: ${io.describeFsError(err)}`, {
       cause: err,
     });
   } finally {
     progress.stop();
-    if (rejects !== null) await endOutput(rejects);
+    if (rejects !== null) await io.endOutput(rejects);
   }
 
   if (stats.rejected > 0) {

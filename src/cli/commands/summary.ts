@@ -19,8 +19,6 @@ function positiveInt(value: string, flag: string): number {
 export function registerSummary(program: Command): void {
   program
     .command('summary')
-    // A suggestion would be a second line on stderr; expected failures are one line.
-    .showSuggestionAfterError(false)
     .description(
       'Summarise an access log in one pass: requests, status codes, unique visitors, peak hour, ' +
         'top URLs, top IPs and error URLs (figures that agree with GoAccess).',
