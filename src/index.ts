@@ -11,6 +11,7 @@ export * as config from './config';
 export * from './errors';
 export * as generate from './generate/index';
 export * as log from './log/index';
+export * as realtime from './realtime/index';
 export * as stream from './stream/index';
 export * as summary from './summary/index';
 export * as viz from './viz/index';

@@ -10,6 +10,7 @@
 import { Command, CommanderError } from 'commander';
 import { isLoglabError } from '../errors';
 import { registerDemo } from './commands/demo';
+import { registerEvaluate } from './commands/evaluate';
 import { registerGenerate } from './commands/generate';
 import { registerParse } from './commands/parse';
 import { registerSummary } from './commands/summary';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerGenerate(program);
   registerParse(program);
   registerSummary(program);
+  registerEvaluate(program);
   registerDemo(program);
   for (const cmd of program.commands) {
     cmd
@@ -63,7 +65,8 @@ export async function main(argv: string[]): Promise<number> {
   const args = unknown ? [name] : argv;
   try {
     await program.parseAsync(args, { from: 'user' });
-    return 0;
+    // A command that finished its output but must still fail (a quality gate) sets exitCode.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help ends through here too, with exit code 0.

@@ -1,0 +1,181 @@
+/**
+ * Bucket rings for many keys, stored as rows of flat typed arrays instead of one object per key.
+ *
+ * Each key gets a row: `slots × channels` counters (bucket b of the key lives in slot b mod
+ * slots), one running total per channel, and the newest bucket written (`last`). A map turns the
+ * key into its row. Compared with an object and a typed array per key this saves the per-object
+ * bookkeeping (a hundred bytes or more per key) and two dependent memory loads per record, and a
+ * window close walks the rows in order through contiguous memory. Rows of evicted keys are
+ * reused; the arrays grow by doubling and never shrink below the most keys live at once.
+ *
+ * Semantics per row are those of BucketRing (bucket-ring.ts).
+ */
+/**
+ * A copy of `text` that holds its own characters. A parser's fields are slices of the line (and
+ * the line may be a slice of a whole chunk read from a file): kept as a map key, the slice would
+ * keep all of that alive for as long as the key lives. V8 shares characters only for slices of
+ * 13 characters or more; for those, slicing a concatenation makes V8 flatten it into a new
+ * string first, so the result points at that copy, not at the line. Paid once per new key.
+ */
+export function detached(text: string): string {
+  return text.length < 13 ? text : `${text} `.slice(0, -1);
+}
+
+export class KeyedRings {
+  readonly slots: number;
+  readonly channels: number;
+  /** Integers per row: the counters, then one total per channel. */
+  readonly stride: number;
+  private readonly totalsAt: number;
+  private readonly rows = new Map<string, number>();
+  /** The key of each row; null for a free row. */
+  keys: (string | null)[] = [];
+  /** Newest bucket written per row; −1 for none yet. */
+  last: Int32Array;
+  counts: Int32Array;
+  /** Rows below this may be in use: iterate `for (row = 0; row < end; row++)`. */
+  end = 0;
+  private free: number[] = [];
+  private lastKey: string | null = null;
+  private lastRow = -1;
+
+  constructor(slots: number, channels: number, initialRows = 256) {
+    this.slots = slots;
+    this.channels = channels;
+    this.totalsAt = slots * channels;
+    this.stride = slots * channels + channels;
+    this.last = new Int32Array(initialRows);
+    this.counts = new Int32Array(initialRows * this.stride);
+  }
+
+  /** Keys that hold a row. */
+  size(): number {
+    return this.rows.size;
+  }
+
+  /** The key's row, or −1. */
+  rowOf(key: string): number {
+    return this.rows.get(key) ?? -1;
+  }
+
+  /** The key's row, made (empty) when the key has none. */
+  rowFor(key: string): number {
+    // Records of one client often come in runs; the same string object is the same key, and
+    // comparing object identity is cheaper than the map's hash-and-compare.
+    if (key === this.lastKey) return this.lastRow;
+    let row = this.rows.get(key);
+    if (row === undefined) row = this.open(key);
+    this.lastKey = key;
+    this.lastRow = row;
+    return row;
+  }
+
+  private open(key: string): number {
+    let row = -1;
+    while (this.free.length > 0) {
+      const candidate = this.free.pop() as number;
+      if (candidate < this.end) {
+        row = candidate;
+        break;
+      }
+    }
+    if (row < 0) {
+      row = this.end++;
+      if (row >= this.last.length) this.grow();
+    }
+    const own = detached(key);
+    this.rows.set(own, row);
+    this.keys[row] = own;
+    this.last[row] = -1;
+    const base = row * this.stride;
+    this.counts.fill(0, base, base + this.stride);
+    this.opened(row);
+    return row;
+  }
+
+  /** Called when a row is given to a new key: subclasses reset their per-row fields here. */
+  protected opened(_row: number): void {}
+
+  /** Called after the arrays grew to `rows` rows: subclasses grow their own flat arrays here. */
+  protected grown(_rows: number): void {}
+
+  /** Free a key's row. */
+  remove(row: number): void {
+    const key = this.keys[row];
+    if (key === null || key === undefined) return;
+    this.rows.delete(key);
+    this.keys[row] = null;
+    this.free.push(row);
+    if (row === this.lastRow) this.lastKey = null;
+  }
+
+  /** Forget free rows at the end, so walks stop at the newest live row. */
+  trim(): void {
+    while (this.end > 0 && this.keys[this.end - 1] === null) this.end--;
+  }
+
+  private grow(): void {
+    const rows = this.last.length * 2;
+    const last = new Int32Array(rows);
+    last.set(this.last);
+    const counts = new Int32Array(rows * this.stride);
+    counts.set(this.counts);
+    this.last = last;
+    this.counts = counts;
+    this.grown(rows);
+  }
+
+  /** Rows the arrays have room for. */
+  capacity(): number {
+    return this.last.length;
+  }
+
+  /** Add `n` to `channel` of `bucket` (≥ 0) in a row. */
+  add(row: number, bucket: number, channel: number, n: number): void {
+    this.addAt(row, bucket, bucket % this.slots, channel, n);
+  }
+
+  /** add() with the bucket's slot (bucket mod slots) already known: one division per record. */
+  addAt(row: number, bucket: number, slot: number, channel: number, n: number): void {
+    const last = this.last[row];
+    const base = row * this.stride;
+    if (bucket > last) this.moveTo(row, base, last, bucket);
+    else if (bucket <= last - this.slots) return;
+    this.counts[base + slot * this.channels + channel] += n;
+    this.counts[base + this.totalsAt + channel] += n;
+  }
+
+  private moveTo(row: number, base: number, last: number, bucket: number): void {
+    const c = this.channels;
+    const counts = this.counts;
+    this.last[row] = bucket;
+    if (last < 0 || bucket - last >= this.slots) {
+      counts.fill(0, base, base + this.stride);
+      return;
+    }
+    const totals = base + this.totalsAt;
+    for (let b = last + 1; b <= bucket; b++) {
+      const at = base + (b % this.slots) * c;
+      for (let k = 0; k < c; k++) {
+        counts[totals + k] -= counts[at + k];
+        counts[at + k] = 0;
+      }
+    }
+  }
+
+  /** Sum of `channel` over buckets [from, to) of a row. */
+  sum(row: number, channel: number, from: number, to: number): number {
+    const last = this.last[row];
+    const lo = Math.max(from, last - this.slots + 1);
+    const hi = Math.min(to - 1, last);
+    const base = row * this.stride + channel;
+    let total = 0;
+    for (let b = lo; b <= hi; b++) total += this.counts[base + (b % this.slots) * this.channels];
+    return total;
+  }
+
+  /** The sum of `channel` over every bucket a row holds: a bound for any window's count. */
+  total(row: number, channel: number): number {
+    return this.counts[row * this.stride + this.totalsAt + channel];
+  }
+}

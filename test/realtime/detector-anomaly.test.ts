@@ -1,0 +1,185 @@
+/**
+ * anomaly on crafted series. With a flat baseline of 100 requests a minute the median of √count
+ * is 10 and the MAD and standard deviation are 0, so the scale is the counting noise 0.5 and the
+ * limits are (10 ± 6 · 0.5)² = 169 and 49 requests. With no errors in the baseline the
+ * error-ratio limit at 100 requests is sin²(6 · 0.5/√100) = sin²(0.3). Once an outlier has
+ * entered the baseline (clipped to the limit), the standard deviation of the baseline sets the
+ * scale; `sd` below computes it from the values the documentation says the baseline holds.
+ */
+import { describe, expect, it } from 'vitest';
+import { isLoglabError } from '../../src/errors';
+import type { LogRecord } from '../../src/log/record';
+import { type Alert, anomalyOptions, createAnomalyDetector } from '../../src/realtime/index';
+import { detect, only, record } from './collect';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2024, 2, 12, 12);
+
+/** Feed steps of [requests, errors] one minute apart from T0; return the alert lines. */
+function feed(
+  steps: [number, number][],
+  overrides = {},
+): { alerts: Alert[]; z: (number | null)[] } {
+  const detector = createAnomalyDetector(overrides);
+  const alerts: Alert[] = [];
+  const z: (number | null)[] = [];
+  steps.forEach(([requests, errors], i) => {
+    z.push(detector.closeStep(T0 + i * MIN, requests, errors, alerts).requestsZ);
+  });
+  detector.finish(alerts);
+  return { alerts, z };
+}
+
+const flat = (n: number): [number, number][] => Array.from({ length: n }, () => [100, 0]);
+const tens = (n: number): number[] => Array.from({ length: n }, () => 10);
+
+/** Sample standard deviation. */
+function sd(values: number[]): number {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
+}
+
+const sig6 = (x: number) => Number(x.toPrecision(6));
+const brief = (a: Alert) => [a.key, a.state, a.windowStart, a.observed, a.threshold, a.severity];
+
+describe('anomaly', () => {
+  it('scores nothing during the warm-up, however wild the series', () => {
+    const { alerts, z } = feed([...flat(29), [5000, 0]]);
+    expect(alerts).toEqual([]);
+    expect(z.every((v) => v === null)).toBe(true);
+  });
+
+  it('opens a spike at the limit 169 and not at 168, and resolves when the score falls back', () => {
+    const at = (n: number) => feed([...flat(30), [n, 0], [100, 0]]);
+    expect(at(168).alerts).toEqual([]);
+    // The spike enters the baseline as √169 = 13; the next limit uses the scale that gives.
+    const next = sig6((10 + 6 * sd([...tens(30), 13])) ** 2);
+    expect(at(169).alerts.map(brief)).toEqual([
+      ['requests-spike', 'open', T0 + 30 * MIN, 169, 169, 'warning'],
+      ['requests-spike', 'resolved', T0 + 31 * MIN, 100, next, 'warning'],
+    ]);
+    expect(at(169).z[30]).toBe(6);
+  });
+
+  it('calls a spike critical at twice the limit of the score', () => {
+    // z = 12 at √n = 16: n = 256.
+    const { alerts } = feed([...flat(30), [256, 0]]);
+    expect(alerts.map((a) => [a.state, a.severity])).toEqual([
+      ['open', 'critical'],
+      ['resolved', 'critical'],
+    ]);
+  });
+
+  it('opens a drop only after two steps at or below the limit 49', () => {
+    expect(feed([...flat(30), [49, 0], [100, 0]]).alerts).toEqual([]);
+    expect(feed([...flat(30), [50, 0], [50, 0], [100, 0]]).alerts).toEqual([]);
+    const { alerts } = feed([...flat(30), [49, 0], [0, 0], [100, 0]]);
+    // The first low step enters the baseline as √49 = 7.
+    const second = 10 - 6 * sd([...tens(30), 7]);
+    const third = 10 - 6 * sd([...tens(30), 7, second]);
+    expect(alerts.map(brief)).toEqual([
+      ['requests-drop', 'open', T0 + 31 * MIN, 0, sig6(second ** 2), 'critical'],
+      ['requests-drop', 'resolved', T0 + 32 * MIN, 100, sig6(third ** 2), 'critical'],
+    ]);
+    expect(alerts[0].firstSeen).toBe(T0 + 32 * MIN);
+  });
+
+  it('keeps a spike open while the score stays above the resolve limit (hysteresis)', () => {
+    // 150 alone does not open a spike: z = (√150 − 10)/0.5 = 4.5. After 200 it keeps it open.
+    expect(feed([...flat(30), [150, 0]]).alerts).toEqual([]);
+    const { alerts } = feed([...flat(30), [200, 0], [150, 0], [100, 0]]);
+    expect(alerts.map((a) => [a.state, a.windowStart, a.lastSeen])).toEqual([
+      ['open', T0 + 30 * MIN, T0 + 31 * MIN],
+      ['resolved', T0 + 32 * MIN, T0 + 32 * MIN],
+    ]);
+  });
+
+  it('opens an error-ratio spike at 9 errors in 100 requests and not at 8', () => {
+    const limit = Math.sin(0.3) ** 2; // 0.0873
+    expect(feed([...flat(30), [100, 8]]).alerts).toEqual([]);
+    const { alerts } = feed([...flat(30), [100, 9], [100, 0]]);
+    // asin(√0.09) = 0.3047 enters the baseline clipped to the limit 0.3.
+    const next = Math.sin(6 * sd([...Array(30).fill(0), 0.3])) ** 2;
+    expect(alerts.map(brief)).toEqual([
+      ['error-ratio-spike', 'open', T0 + 30 * MIN, 0.09, sig6(limit), 'warning'],
+      ['error-ratio-spike', 'resolved', T0 + 31 * MIN, 0, sig6(next), 'warning'],
+    ]);
+  });
+
+  it('learns its baseline: a level that lasts becomes normal', () => {
+    // Traffic doubles for good. The baseline moves by at most one limit per step, so the alert
+    // opens, then the median catches up and it resolves while traffic stays at 200.
+    const { alerts } = feed([
+      ...flat(60),
+      ...Array.from({ length: 60 }, (): [number, number] => [200, 0]),
+    ]);
+    expect(alerts.map((a) => [a.key, a.state])).toEqual([
+      ['requests-spike', 'open'],
+      ['requests-spike', 'resolved'],
+    ]);
+    expect(alerts[1].observed).toBe(200);
+  });
+
+  it('resolves whatever is open at the end of the input', () => {
+    const { alerts } = feed([...flat(30), [400, 0]]);
+    expect(alerts.map((a) => [a.state, a.windowStart])).toEqual([
+      ['open', T0 + 30 * MIN],
+      ['resolved', T0 + 30 * MIN],
+    ]);
+  });
+
+  it('rejects options that cannot work with one clear sentence', () => {
+    let error: unknown;
+    try {
+      anomalyOptions({ openZ: 2, resolveZ: 3 });
+    } catch (err) {
+      error = err;
+    }
+    expect(isLoglabError(error) && error.message).toBe(
+      'anomaly needs 0 < resolveZ ≤ openZ, got 3 and 2',
+    );
+  });
+});
+
+describe('anomaly in the engine', () => {
+  it('scores each closed minute of the site series and alerts on a flood of requests', () => {
+    const records: LogRecord[] = [];
+    // 40 minutes of 60 requests a minute, one minute of 600, and two more of 60 (the last
+    // minute of the input is cut off: it is not scored).
+    for (let m = 0; m < 43; m++) {
+      const n = m === 40 ? 600 : 60;
+      for (let i = 0; i < n; i++) {
+        const time = T0 + m * MIN + Math.floor((i * MIN) / n);
+        records.push(record(`10.0.${i % 50}.${m}`, `/p/${i % 30}`, 200, time));
+      }
+    }
+    const alerts = detect(records, only('anomaly'));
+    const root = Math.sqrt(60);
+    // Limit: (√60 + 6 · 0.5)²; then the spike is in the baseline as √60 + 3, and the scale is
+    // its standard deviation or the counting noise, whichever is larger.
+    const after = root + 6 * Math.max(0.5, sd([...Array(40).fill(root), root + 3]));
+    expect(alerts.map((a) => [a.key, a.state, a.windowStart, a.observed, a.threshold])).toEqual([
+      ['requests-spike', 'open', T0 + 40 * MIN, 600, sig6((root + 3) ** 2)],
+      ['requests-spike', 'resolved', T0 + 41 * MIN, 60, sig6(after ** 2)],
+    ]);
+  });
+
+  it('opens a drop when traffic stops, and starts its baseline again after a long gap', () => {
+    const minutes = (from: number, count: number) => {
+      const out: LogRecord[] = [];
+      for (let m = from; m < from + count; m++) {
+        for (let i = 0; i < 60; i++)
+          out.push(record('10.0.0.1', '/', 200, T0 + m * MIN + i * 1000));
+      }
+      return out;
+    };
+    // 40 minutes of traffic, three hours of nothing, then 40 minutes of the same traffic.
+    const alerts = detect([...minutes(0, 40), ...minutes(220, 40)], only('anomaly'));
+    expect(alerts.map((a) => [a.key, a.state, a.firstSeen])).toEqual([
+      ['requests-drop', 'open', T0 + 42 * MIN],
+      ['requests-drop', 'resolved', T0 + 42 * MIN],
+    ]);
+    // Resolved inside the gap, at the latest when the baseline is forgotten (60 empty steps).
+    expect(alerts[1].lastSeen).toBeLessThanOrEqual(T0 + 100 * MIN);
+  });
+});
