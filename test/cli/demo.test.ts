@@ -1,0 +1,39 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+describe('loglab demo', () => {
+  it('generates, parses, summarises and detects every injected incident of the default day', () => {
+    const run = spawnSync('./bin/loglab.mjs', ['demo'], { encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('');
+    const out = run.stdout;
+    expect(out).toContain('read 200000, parsed 200000, rejected 0');
+    // Each incident kind: one incident, detected, no false alarm.
+    for (const [incident, alert] of [
+      ['error-burst', 'error-spike'],
+      ['ip-flood', 'ip-flood'],
+      ['scanner', 'scanner'],
+    ]) {
+      const row = out
+        .split('\n')
+        .find((l) => l.trimStart().startsWith(`${incident} `) && l.includes(alert));
+      expect(row?.trim().split(/\s+/).slice(0, 9)).toEqual([
+        incident,
+        alert,
+        '1',
+        '1',
+        '1',
+        '0',
+        '1.000',
+        '1.000',
+        '1.000',
+      ]);
+    }
+  });
+
+  it('refuses a bad --lines with one line and exit code 2', () => {
+    const run = spawnSync('./bin/loglab.mjs', ['demo', '--lines', '12x'], { encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe('loglab: --lines must be a whole number ≥ 1000, not "12x"\n');
+  });
+});
