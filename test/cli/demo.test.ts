@@ -15,6 +15,7 @@ describe('loglab demo', () => {
       ['scanner', 'scanner'],
     ]) {
       const row = out
+        .slice(out.indexOf('6. scored against the ground truth'))
         .split('\n')
         .find((l) => l.trimStart().startsWith(`${incident} `) && l.includes(alert));
       expect(row?.trim().split(/\s+/).slice(0, 9)).toEqual([
