@@ -10,6 +10,8 @@ export * from './engine';
 export * from './evaluate';
 export * from './evaluate-input';
 export * from './evaluate-report';
+export * from './explain-detection';
+export * from './explain-windows';
 export * from './hopping-window';
 export * from './keyed-rings';
 export * from './keyed-windows';

@@ -5,6 +5,8 @@
  *   spec ─▶ renderSvg / renderPng / saveChart (Node, no canvas) ─▶ show / showTable (notebook)
  */
 export * from './bench-chart';
+export * from './detection-charts';
+export * from './detection-rows';
 export * from './prepare';
 export * from './render';
 export * from './rows';
@@ -13,3 +15,4 @@ export * from './status-chart';
 export * from './table';
 export * from './theme';
 export * from './traffic-chart';
+export * from './window-charts';
