@@ -10,6 +10,7 @@
 import { Command, CommanderError } from 'commander';
 import { isLoglabError } from '../errors';
 import { registerDemo } from './commands/demo';
+import { registerDetect } from './commands/detect';
 import { registerEvaluate } from './commands/evaluate';
 import { registerGenerate } from './commands/generate';
 import { registerParse } from './commands/parse';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerGenerate(program);
   registerParse(program);
   registerSummary(program);
+  registerDetect(program);
   registerEvaluate(program);
   registerDemo(program);
   for (const cmd of program.commands) {

@@ -1,0 +1,265 @@
+/**
+ * The live dashboard as text: one pure function from the engine's snapshot and a few figures
+ * the caller measures (rate, lag, recent alerts) to the lines a terminal shows, so tests can
+ * check a frame exactly and the driver (driver.ts) only redraws it.
+ *
+ * It keeps what the classic dashboard showed (the current time, the analysis window, logs
+ * processed, the rate, error alerts such as "/broken-page: 15 errors in 5 min" and anomaly
+ * alerts such as "IP 192.168.1.100: 150 requests in 5 min") and adds the event-time view:
+ * the watermark and the late events, a sparkline of requests and 5xx per minute, the top URLs
+ * and addresses of the newest window, the consumer lag on a cluster and the latest alert lines.
+ * Times are UTC. Every line fits `width` columns; with `rows` the bottom sections are cut first.
+ */
+import pc from 'picocolors';
+import type { Alert } from '../alert';
+import type { DetectCounts } from '../detect-stream';
+import type { EngineSnapshot, TopEntry } from '../snapshot';
+
+export interface DashboardExtras {
+  /** Wall-clock time of the frame (epoch ms). */
+  now: number;
+  /** Where the lines come from: "day.log", "weblogs.raw on Kafka 127.0.0.1:9092, group realtime". */
+  source: string;
+  counts: DetectCounts;
+  /** Lines per second, recently. */
+  rate: number;
+  /** Records the consumer group still has to read; null without a broker. */
+  lag: number | null;
+  windowMs: number;
+  hopMs: number;
+  latenessMs: number;
+  /** The latest alert lines, oldest first. */
+  recent: readonly Alert[];
+  /** The input ended: the figures are final. */
+  done?: boolean;
+  /** ANSI colours (a terminal); plain text otherwise. */
+  color?: boolean;
+  /** Lines available (the terminal's height): the bottom sections are cut to fit. */
+  rows?: number;
+}
+
+const MIN_WIDTH = 40;
+const SPARKS = '▁▂▃▄▅▆▇█';
+
+type Style = (text: string) => string;
+
+interface Line {
+  text: string;
+  style?: Style;
+}
+
+export function renderDashboard(
+  snapshot: EngineSnapshot,
+  extras: DashboardExtras,
+  width: number,
+): string {
+  const w = Math.max(MIN_WIDTH, Math.floor(width));
+  // Seconds in the short times only when windows do not close on whole minutes.
+  const hhmm = extras.hopMs % 60_000 === 0 && extras.windowMs % 60_000 === 0 ? minutes : seconds;
+  const c = pc.createColors(extras.color === true);
+  const lines: Line[] = [];
+  const rule: Line = { text: '─'.repeat(w), style: c.dim };
+
+  // Header: what is read, and the wall clock at the right.
+  const now = `${dateTime(extras.now)} UTC`;
+  const title = `loglab detect · ${extras.source}${extras.done ? ' · input ended' : ''}`;
+  const gap = w - now.length - title.length;
+  lines.push({
+    text: gap >= 2 ? `${title}${' '.repeat(gap)}${now}` : clip(title, w),
+    style: c.bold,
+  });
+  lines.push(rule);
+
+  // Time: event time, the window the top lists are counted over, the watermark.
+  const win = snapshot.window;
+  lines.push({
+    text:
+      `event time  ${eventTime(snapshot.maxEventTime)}   window ` +
+      (win === null ? '—' : `${hhmm(win.start)}–${hhmm(win.end)}`) +
+      ` (${duration(extras.windowMs)}, every ${duration(extras.hopMs)})`,
+  });
+  lines.push({
+    text:
+      `watermark   ${eventTime(snapshot.watermark)}   lateness ${duration(extras.latenessMs)}` +
+      `   late events ${n(snapshot.late)}`,
+    style: snapshot.late > 0 ? c.yellow : undefined,
+  });
+  const counts = extras.counts;
+  lines.push({
+    text:
+      `logs        ${n(counts.read)} processed   ${n(extras.rate)} lines/s   ` +
+      `${n(counts.rejected)} rejected` +
+      (extras.lag === null ? '' : `   consumer lag ${n(extras.lag)}`),
+  });
+
+  // Per-step series: the newest steps that fit.
+  const series = snapshot.series;
+  const per = `/${duration(series.stepMs).replace(/^1 /, '')}`;
+  const labels = [`requests${per}`, `5xx${per}`];
+  const labelWidth = Math.max(...labels.map((l) => l.length)) + 1;
+  const maxima = [max(series.requests), max(series.errors)];
+  const suffixes = maxima.map((m) => ` max ${n(m)}`);
+  const suffixWidth = Math.max(...suffixes.map((s) => s.length));
+  const room = Math.max(1, w - labelWidth - suffixWidth);
+  const rows = [series.requests, series.errors];
+  for (let i = 0; i < 2; i++) {
+    const values = rows[i].slice(Math.max(0, rows[i].length - room));
+    lines.push({
+      text: `${labels[i].padEnd(labelWidth)}${sparkline(values, maxima[i]).padEnd(room)}${suffixes[i].padStart(suffixWidth)}`,
+      style: i === 0 ? c.cyan : c.red,
+    });
+  }
+  lines.push(rule);
+
+  // Open alerts: errors (per URL), then anomalies (per address, and the site's series).
+  const open = snapshot.openAlerts;
+  const errors = open.filter((a) => a.kind === 'error-spike');
+  const anomalies = open.filter((a) => a.kind !== 'error-spike');
+  for (const [name, list] of [
+    ['Error alerts', errors],
+    ['Anomaly alerts', anomalies],
+  ] as const) {
+    lines.push({ text: `${name} (${list.length} open)`, style: c.bold });
+    if (list.length === 0) lines.push({ text: '  none', style: c.dim });
+    for (const a of list) {
+      lines.push({
+        text: `  ${describeAlert(a)} · ${a.kind}, ${a.severity}, since ${hhmm(a.firstSeen)}`,
+        style: a.severity === 'critical' ? c.red : c.yellow,
+      });
+    }
+  }
+  lines.push(rule);
+
+  // Top URLs and addresses of the newest window: side by side when there is room.
+  const half = Math.floor((w - 2) / 2);
+  const tops: [string, TopEntry[]][] = [
+    ['Top URLs in window', snapshot.topUrls],
+    ['Top IPs in window', snapshot.topIps],
+  ];
+  const countWidth = Math.max(
+    5,
+    ...snapshot.topUrls.map((e) => n(e.count).length),
+    ...snapshot.topIps.map((e) => n(e.count).length),
+  );
+  const entry = (e: TopEntry | undefined) =>
+    e === undefined ? '' : `${n(e.count).padStart(countWidth)}  ${e.key}`;
+  if (w >= 80) {
+    lines.push({ text: `${clip(tops[0][0], half).padEnd(half + 2)}${tops[1][0]}`, style: c.bold });
+    const height = Math.max(1, snapshot.topUrls.length, snapshot.topIps.length);
+    for (let i = 0; i < height; i++) {
+      const left = snapshot.topUrls.length === 0 && i === 0 ? '  none' : entry(snapshot.topUrls[i]);
+      const right = snapshot.topIps.length === 0 && i === 0 ? '  none' : entry(snapshot.topIps[i]);
+      lines.push({ text: `${clip(left, half).padEnd(half + 2)}${right}` });
+    }
+  } else {
+    for (const [name, list] of tops) {
+      lines.push({ text: name, style: c.bold });
+      if (list.length === 0) lines.push({ text: '  none', style: c.dim });
+      for (const e of list) lines.push({ text: entry(e) });
+    }
+  }
+  lines.push(rule);
+
+  // The latest alert lines, newest last, as they were emitted.
+  lines.push({ text: `Latest alerts (${n(counts.alerts)} lines so far)`, style: c.bold });
+  if (extras.recent.length === 0) lines.push({ text: '  none', style: c.dim });
+  for (const a of extras.recent) {
+    lines.push({
+      text: `  ${hhmm(a.windowEnd)} ${(a.state === 'open' && a.firstSeen !== a.windowEnd ? 'update' : a.state).padEnd(8)} ${a.kind.padEnd(11)} ${describeAlert(a)}`,
+      style: a.state === 'resolved' ? c.green : a.severity === 'critical' ? c.red : c.yellow,
+    });
+  }
+
+  const shown =
+    extras.rows !== undefined && extras.rows > 0 ? lines.slice(0, Math.floor(extras.rows)) : lines;
+  return `${shown
+    .map((l) => {
+      const text = clip(l.text, w);
+      return l.style === undefined ? text : l.style(text);
+    })
+    .join('\n')}\n`;
+}
+
+/**
+ * One alert in words, in the classic dashboard's phrasing: "/broken-page: 15 errors in 5 min",
+ * "IP 192.168.1.100: 150 requests in 5 min", with the threshold it crossed.
+ */
+export function describeAlert(a: Alert): string {
+  const span = duration(a.windowEnd - a.windowStart);
+  switch (a.kind) {
+    case 'error-spike':
+      return `${a.key}: ${n(a.observed)} errors in ${span} (threshold ${n(a.threshold)})`;
+    case 'ip-flood':
+      return `IP ${a.key}: ${n(a.observed)} requests in ${span} (threshold ${n(a.threshold)})`;
+    case 'scanner':
+      return `IP ${a.key}: ${n(a.observed)} not-found paths in ${span} (threshold ${n(a.threshold)})`;
+    case 'anomaly':
+      if (a.key === 'error-ratio-spike') {
+        return `site: ${percent(a.observed)} of requests failed in ${span} (limit ${percent(a.threshold)})`;
+      }
+      if (a.key === 'requests-drop') {
+        return `site: ${n(a.observed)} requests in ${span}, a drop (limit ${n(a.threshold)})`;
+      }
+      if (a.key === 'requests-spike') {
+        return `site: ${n(a.observed)} requests in ${span}, a spike (limit ${n(a.threshold)})`;
+      }
+      return `site ${a.key}: ${a.observed} in ${span} (limit ${a.threshold})`;
+  }
+}
+
+/** Values as block characters scaled to `top` (their maximum by default); zero is a space. */
+export function sparkline(values: readonly number[], top = max(values)): string {
+  let out = '';
+  for (const v of values) {
+    if (!(v > 0) || !(top > 0)) out += ' ';
+    else out += SPARKS[Math.min(7, Math.max(0, Math.ceil((v / top) * 8) - 1))];
+  }
+  return out;
+}
+
+/** 300000 → "5 min", 30000 → "30 s", 3600000 → "1 h", 1500 → "1500 ms". */
+export function duration(ms: number): string {
+  if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000} min`;
+  if (ms % 1000 === 0 && ms > 0) return `${ms / 1000} s`;
+  return `${ms} ms`;
+}
+
+function max(values: readonly number[]): number {
+  let m = 0;
+  for (const v of values) if (v > m) m = v;
+  return m;
+}
+
+function n(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+function percent(ratio: number): string {
+  return `${(ratio * 100).toFixed(1)}%`;
+}
+
+/** "2024-03-12 18:42:10". */
+function dateTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+function minutes(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 16);
+}
+
+function seconds(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 19);
+}
+
+/** An event time, or what stands in for one before the first record and after the end. */
+function eventTime(ms: number): string {
+  if (ms === Number.NEGATIVE_INFINITY) return '—';
+  if (ms === Number.POSITIVE_INFINITY) return 'end of input';
+  return dateTime(ms);
+}
+
+/** Cut to `width` columns, with an ellipsis when something was cut. */
+function clip(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
