@@ -1,2 +1,5 @@
 export * from './harness';
 export * from './parse-bench';
+export * from './stream-bench';
+export * from './stream-cluster';
+export * from './stream-live';

@@ -12,6 +12,7 @@ export * from './render';
 export * from './rows';
 export * from './show';
 export * from './status-chart';
+export * from './stream-charts';
 export * from './table';
 export * from './theme';
 export * from './traffic-chart';

@@ -1,0 +1,314 @@
+/**
+ * The cluster half of the stream benchmark: kafkajs (through the `Broker` port, in this process)
+ * and kcat (librdkafka, a whole process) producing and consuming the same lines on the same
+ * broker, topic and partitions, one codec at a time.
+ *
+ * Fair by construction:
+ * - the same file of lines, keyed by client IP, read by both producers (kcat with `-K '\t'`,
+ *   partitioning with murmur2_random, which equals Java's and our murmur2; kafkajs streaming it
+ *   in chunks, see stream-file.ts), values sent as the bytes read;
+ * - the same delivery: idempotent producer, acks from all in-sync replicas (`-X
+ *   enable.idempotence=true -X acks=all` for kcat; the adapter always produces that way);
+ * - consumers in a fresh group each, reading the topic from the beginning, `count` messages;
+ *   kcat as `-G` (librdkafka's group consumer), formatting key and value to /dev/null;
+ * - runs alternate (kcat first, then last) so that a busy moment of the machine, or the broker
+ *   still flushing the previous run, hits both sides alike.
+ * MB/s counts the log lines (message values) only, the same bytes on both sides.
+ */
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createBroker, type LoglabConfig } from '../config';
+import type { Broker } from '../stream/broker';
+import { runConsumer } from '../stream/consume-loop';
+import { removeScratch } from '../stream/scratch';
+import { DEFAULT_PARTITIONS } from '../stream/topics';
+import { type BenchRow, type Ratio, runTasks, timeProcess, type Workload } from './harness';
+import { produceFile, writeKeyedFile } from './stream-file';
+
+export type Codec = 'none' | 'gzip';
+
+export const KAFKA_RATIO_TARGET = 0.5;
+/** Produce calls per kafkajs run at most: batch 1 is one round trip per message. */
+export const MAX_PRODUCE_CALLS = 2000;
+
+export interface ClusterBenchOptions {
+  readonly config: LoglabConfig;
+  /** Combined lines, read once to write the input file. */
+  readonly source: Iterable<string>;
+  /** Lines for the kcat rows and the kafkajs rows at the largest batch size. */
+  readonly messages: number;
+  readonly batchSizes: readonly number[];
+  readonly codecs: readonly Codec[];
+  readonly runs: number;
+  /** The kcat executable, or false for kafkajs alone. */
+  readonly kcat: string | false;
+  /** Records the kafkajs consumer fetches ahead of `poll` (the adapter's default when absent). */
+  readonly prefetchRecords?: number;
+  /** Where the input file is written for the run. */
+  readonly workDir: string;
+  readonly log: (line: string) => void;
+}
+
+export interface ClusterBenchResult {
+  readonly rows: BenchRow[];
+  readonly ratios: Ratio[];
+  readonly notes: string[];
+}
+
+/** True when `command -V` runs: kcat is installed. */
+export function hasKcat(command = 'kcat'): boolean {
+  const r = spawnSync(command, ['-V'], { stdio: 'ignore' });
+  return r.error === undefined && r.status === 0;
+}
+
+const thousands = (n: number) => n.toLocaleString('en-US');
+
+/** Short enough for a chart's axis; the group ("produce, none") says what it does. */
+export function produceRowName(batch: number, codec: Codec): string {
+  return `kafkajs, batch ${thousands(batch)}, ${codec}`;
+}
+
+/**
+ * One row from several single-run rows of the same task: the runs are the samples. The runs
+ * were taken one by one so that other tasks could run in between.
+ */
+export function mergeRuns(runs: readonly BenchRow[]): BenchRow {
+  const first = runs[0];
+  const samples = runs.map((r) => r.meanMs).sort((a, b) => a - b);
+  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+  const sd = Math.sqrt(
+    samples.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, samples.length - 1),
+  );
+  const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))];
+  const opsPerSec = 1000 / mean;
+  const per: Workload = first.per;
+  return {
+    name: first.name,
+    group: first.group,
+    kind: first.kind,
+    opsPerSec,
+    meanMs: mean,
+    p50Ms: pct(0.5),
+    p99Ms: pct(0.99),
+    rmePct: samples.length > 1 ? ((1.96 * sd) / Math.sqrt(samples.length) / mean) * 100 : 0,
+    samples: samples.length,
+    per,
+    ...(per.lines ? { linesPerSec: per.lines * opsPerSec } : {}),
+    ...(per.bytes ? { mbPerSec: (per.bytes * opsPerSec) / 1e6 } : {}),
+    ...(per.messages ? { messagesPerSec: per.messages * opsPerSec } : {}),
+    ...(per.events ? { eventsPerSec: per.events * opsPerSec } : {}),
+  };
+}
+
+/** Times one in-process call as a single tinybench sample. */
+async function once(name: string, group: string, per: Workload, fn: () => Promise<unknown>) {
+  const [row] = await runTasks([{ name, group, per, fn }], {
+    time: 0,
+    iterations: 1,
+    warmup: false,
+  });
+  return row;
+}
+
+/**
+ * Runs one round of tasks, kcat first in even rounds and last in odd ones: whatever the broker
+ * still does after a task (flushing, the page cache writing back) falls on both sides alike.
+ */
+async function alternate(
+  round: number,
+  tasks: readonly (() => Promise<BenchRow>)[],
+  add: (row: BenchRow) => void,
+): Promise<void> {
+  const order = round % 2 === 0 ? tasks : [...tasks].reverse();
+  for (const task of order) add(await task());
+}
+
+export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBenchResult> {
+  const run = Date.now();
+  const address = o.config.kafka.brokers.join(',');
+  const notes: string[] = [];
+  const tsv = join(o.workDir, `loglab-stream-bench-${run}.tsv`);
+  const limits = o.batchSizes.map((b) => b * MAX_PRODUCE_CALLS);
+  const file = writeKeyedFile(tsv, o.source, o.messages, limits);
+  const count = file.lines;
+  const bytes = file.bytes;
+
+  const admin = createBroker('cluster', o.config);
+  const topics = o.codecs.map((c) => `loglab.bench.stream.${run}.${c}`);
+  const groups: string[] = [];
+  const kcatGroupPrefix = `loglab.bench.stream.${run}.kcat`;
+  const producers: Broker[] = [];
+  const runs = new Map<string, BenchRow[]>();
+  const add = (row: BenchRow) => {
+    const list = runs.get(row.name);
+    if (list) list.push(row);
+    else runs.set(row.name, [row]);
+  };
+  try {
+    await admin.createTopics(topics.map((name) => ({ name, partitions: DEFAULT_PARTITIONS })));
+    for (let c = 0; c < o.codecs.length; c++) {
+      const codec = o.codecs[c];
+      const topic = topics[c];
+      const producer = createBroker('cluster', o.config, { kafka: { compression: codec } });
+      producers.push(producer);
+      // Connects the producer and loads metadata outside the timing.
+      await produceFile(producer, topic, tsv, 10, 10);
+      const group = `produce, ${codec}`;
+      for (let r = 0; r < o.runs; r++) {
+        o.log(`${codec}: produce run ${r + 1} of ${o.runs}`);
+        const tasks: (() => Promise<BenchRow>)[] = [];
+        const kcat = o.kcat;
+        if (kcat) {
+          tasks.push(() =>
+            timeProcess({
+              name: `kcat produce, ${codec}`,
+              group,
+              command: kcat,
+              args: [
+                ...['-b', address, '-P', '-t', topic, '-K', '\t', '-l'],
+                ...['-X', 'partitioner=murmur2_random', '-X', 'enable.idempotence=true'],
+                ...['-X', 'acks=all', '-z', codec, tsv],
+              ],
+              runs: 1,
+              warmupRuns: 0,
+              per: { messages: count, bytes },
+            }),
+          );
+        }
+        for (const batch of o.batchSizes) {
+          const n = Math.min(count, batch * MAX_PRODUCE_CALLS);
+          tasks.push(() =>
+            once(
+              produceRowName(batch, codec),
+              group,
+              { messages: n, bytes: file.bytesAt.get(n) ?? bytes },
+              async () => {
+                const sent = await produceFile(producer, topic, tsv, batch, n);
+                if (sent !== n) throw new Error(`kafkajs produced ${sent} of ${n} messages`);
+              },
+            ),
+          );
+        }
+        await alternate(r, tasks, add);
+      }
+
+      const consumeGroup = `consume, ${codec}`;
+      const consumerBroker = createBroker('cluster', o.config, {
+        kafka: o.prefetchRecords ? { prefetchRecords: o.prefetchRecords } : {},
+      });
+      producers.push(consumerBroker);
+      for (let r = 0; r < o.runs; r++) {
+        o.log(`${codec}: consume run ${r + 1} of ${o.runs}`);
+        const tasks: (() => Promise<BenchRow>)[] = [];
+        const kcat = o.kcat;
+        if (kcat) {
+          tasks.push(() =>
+            timeProcess({
+              name: `kcat consume, ${codec}`,
+              group: consumeGroup,
+              command: 'sh',
+              // $$ is the shell's pid, kept by exec: a fresh group for every run.
+              args: [
+                '-c',
+                'exec "$0" -b "$1" -G "$2.$$" -o beginning -e -q -c "$3" -f "%k\\t%s\\n" "$4"',
+                kcat,
+                address,
+                kcatGroupPrefix,
+                String(count),
+                topic,
+              ],
+              runs: 1,
+              warmupRuns: 0,
+              per: { messages: count, bytes },
+            }),
+          );
+        }
+        const groupId = `loglab.bench.stream.${run}.kafkajs.${codec}.${r}`;
+        groups.push(groupId);
+        tasks.push(() =>
+          once(`kafkajs consume, ${codec}`, consumeGroup, { messages: count, bytes }, async () => {
+            const consumer = await consumerBroker.subscribe({
+              groupId,
+              topics: [topic],
+              fromBeginning: true,
+            });
+            let seen = 0;
+            try {
+              const summary = await runConsumer(
+                consumer,
+                (batches) => {
+                  for (const b of batches) seen += b.records.length;
+                },
+                { maxRecords: count, signal: AbortSignal.timeout(300_000) },
+              );
+              if (summary.records !== count || seen !== count) {
+                throw new Error(`kafkajs consumed ${seen} of ${count} messages`);
+              }
+            } finally {
+              await consumer.close();
+            }
+          }),
+        );
+        await alternate(r, tasks, add);
+      }
+    }
+  } finally {
+    await Promise.allSettled(producers.map((p) => p.close()));
+    const known = await admin.listGroups().catch(() => [] as string[]);
+    for (const g of known) if (g.startsWith(`${kcatGroupPrefix}.`)) groups.push(g);
+    await removeScratch(admin, { topics, groups }).catch((err: Error) => {
+      notes.push(`could not remove the benchmark topics: ${err.message}`);
+    });
+    await admin.close();
+    rmSync(tsv, { force: true });
+  }
+
+  const rows = [...runs.values()].map(mergeRuns);
+  const ratios: Ratio[] = [];
+  const largest = Math.max(...o.batchSizes);
+  if (o.kcat) {
+    for (const codec of o.codecs) {
+      ratios.push(
+        messagesRatio(
+          rows,
+          produceRowName(largest, codec),
+          `kcat produce, ${codec}`,
+          `kafkajs/kcat producer, ${codec}`,
+        ),
+        messagesRatio(
+          rows,
+          `kafkajs consume, ${codec}`,
+          `kcat consume, ${codec}`,
+          `kafkajs/kcat consumer, ${codec}`,
+        ),
+      );
+    }
+  }
+  notes.push(
+    `cluster: ${address}, ${DEFAULT_PARTITIONS} partitions, ${thousands(count)} lines (${(bytes / 1e6).toFixed(0)} MB of values), ${o.runs} run${o.runs === 1 ? '' : 's'} of each; kafkajs batches of 1 and 100 send at most ${thousands(MAX_PRODUCE_CALLS)} batches`,
+    'both producers idempotent with acks=all; librdkafka keeps up to 5 requests in flight per broker, kafkajs one (its idempotent producer locks the broker per request)',
+  );
+  if (!o.kcat) notes.push('kcat not found (Debian: apt-get install kcat): no kcat rows, no ratios');
+  return { rows, ratios, notes };
+}
+
+/** subject ÷ baseline in messages/s, so rows with different message counts compare fairly. */
+export function messagesRatio(
+  rows: readonly BenchRow[],
+  subject: string,
+  baseline: string,
+  label: string,
+  target = KAFKA_RATIO_TARGET,
+): Ratio {
+  const s = rows.find((r) => r.name === subject);
+  const b = rows.find((r) => r.name === baseline);
+  if (!s || !b) throw new Error(`ratio ${label}: no row named ${!s ? subject : baseline}`);
+  return {
+    label,
+    subject,
+    baseline,
+    value: (s.messagesPerSec ?? 0) / (b.messagesPerSec ?? 1),
+    target,
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * The input file both producers of the cluster benchmark read: one `key<TAB>line` per line, key
+ * = client IP, the format kcat reads with `-K '\t'`. The kafkajs side streams the same file in
+ * 1 MiB chunks, as kcat does, instead of holding a million lines in memory: a big live heap makes
+ * every full garbage collection slower, which would count against kafkajs and not against kcat.
+ */
+import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
+import type { Broker, ProduceMessage } from '../stream/broker';
+import { clientKey } from '../stream/line-messages';
+
+export interface KeyedFile {
+  readonly path: string;
+  readonly lines: number;
+  /** Bytes of the log lines (message values), without keys, tabs and newlines. */
+  readonly bytes: number;
+  /** Bytes of the first n lines, for each n asked for in `marks`. */
+  readonly bytesAt: ReadonlyMap<number, number>;
+}
+
+/** Writes up to `count` lines of `source` as `key<TAB>line`, in chunks of about 1 MiB. */
+export function writeKeyedFile(
+  path: string,
+  source: Iterable<string>,
+  count: number,
+  marks: readonly number[] = [],
+): KeyedFile {
+  const fd = openSync(path, 'w');
+  const bytesAt = new Map<number, number>();
+  const want = new Set(marks);
+  let lines = 0;
+  let bytes = 0;
+  let buffer = '';
+  try {
+    for (const line of source) {
+      if (lines >= count) break;
+      buffer += `${clientKey(line) ?? ''}\t${line}\n`;
+      bytes += Buffer.byteLength(line, 'utf8');
+      lines++;
+      if (want.has(lines)) bytesAt.set(lines, bytes);
+      if (buffer.length >= 1 << 20) {
+        writeSync(fd, buffer);
+        buffer = '';
+      }
+    }
+    if (buffer.length > 0) writeSync(fd, buffer);
+  } finally {
+    closeSync(fd);
+  }
+  for (const m of marks) if (!bytesAt.has(m)) bytesAt.set(m, bytes);
+  return { path, lines, bytes, bytesAt };
+}
+
+/**
+ * Produces the first `limit` lines of a keyed file to `topic`, `batch` messages per `produce`
+ * call, each awaited. Values are the line's bytes as read (a slice of the chunk, not a copy),
+ * keys the client IP as text. Resolves with the number of messages acknowledged.
+ */
+export async function produceFile(
+  broker: Broker,
+  topic: string,
+  path: string,
+  batch: number,
+  limit: number,
+): Promise<number> {
+  let sent = 0;
+  let pending: ProduceMessage[] = [];
+  let rest: Buffer | null = null;
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  try {
+    for await (const raw of stream as AsyncIterable<Buffer>) {
+      const chunk: Buffer = rest === null ? raw : Buffer.concat([rest, raw]);
+      let start = 0;
+      for (;;) {
+        const nl = chunk.indexOf(10, start);
+        if (nl < 0) break;
+        const tab = chunk.indexOf(9, start);
+        const key = tab > start && tab < nl ? chunk.toString('latin1', start, tab) : null;
+        pending.push({ key, value: chunk.subarray(tab < nl ? tab + 1 : start, nl) });
+        start = nl + 1;
+        if (pending.length === batch || sent + pending.length === limit) {
+          await broker.produce(topic, pending);
+          sent += pending.length;
+          pending = [];
+          if (sent >= limit) return sent;
+        }
+      }
+      rest = start < chunk.length ? chunk.subarray(start) : null;
+    }
+    if (pending.length > 0) {
+      await broker.produce(topic, pending);
+      sent += pending.length;
+    }
+    return sent;
+  } finally {
+    stream.destroy();
+  }
+}
