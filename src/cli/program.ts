@@ -9,16 +9,22 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isLoglabError } from '../errors';
+import { registerConsume } from './commands/consume';
 import { registerDemo } from './commands/demo';
 import { registerDetect } from './commands/detect';
 import { registerEvaluate } from './commands/evaluate';
 import { registerGenerate } from './commands/generate';
 import { registerParse } from './commands/parse';
+import { registerProduce } from './commands/produce';
+import { registerStream } from './commands/stream';
 import { registerSummary } from './commands/summary';
+import { registerTopics } from './commands/topics';
 
 export function buildProgram(): Command {
   const program = new Command('loglab')
-    .description('Real-time web-server log analytics, stage by stage: generate, parse, summarise.')
+    .description(
+      'Real-time web-server log analytics, stage by stage: generate, parse, summarise, stream, detect.',
+    )
     .showHelpAfterError(false)
     // "(Did you mean …?)" would be a second line on stderr; an expected failure is one line.
     .showSuggestionAfterError(false)
@@ -30,6 +36,10 @@ export function buildProgram(): Command {
   registerGenerate(program);
   registerParse(program);
   registerSummary(program);
+  registerProduce(program);
+  registerConsume(program);
+  registerTopics(program);
+  registerStream(program);
   registerDetect(program);
   registerEvaluate(program);
   registerDemo(program);

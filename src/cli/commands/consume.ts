@@ -1,0 +1,128 @@
+/**
+ * `loglab consume`: the values of a topic's messages to stdout, one per line, as a member of a
+ * consumer group.
+ *
+ * At least once: each polled batch is written to stdout (waiting for the pipe to take it) and
+ * only then committed, so a consumer that dies re-reads at most its last batch and never skips
+ * one. --max N polls no more than N, so exactly what was printed is committed.
+ */
+import type { Command } from 'commander';
+import { LoglabError } from '../../errors';
+import type { RecordBatch } from '../../stream/broker';
+import { RAW_TOPIC, standardTopics } from '../../stream/topics';
+import {
+  createStatusLine,
+  ENGINE_HELP,
+  engineOption,
+  handleInterrupts,
+  openBroker,
+  parseCount,
+  thousands,
+} from './produce';
+
+type Io = typeof import('../io');
+
+/** The group of `loglab consume` without --group. */
+export const DEFAULT_GROUP = 'loglab-cli';
+
+interface ConsumeFlags {
+  group: string;
+  fromBeginning?: boolean;
+  max?: string;
+  topic: string;
+  engine?: string;
+}
+
+const EXAMPLES = `
+Examples:
+  loglab consume --from-beginning --max 10          the first ten lines of weblogs.raw
+  loglab consume --group archiver > raw.log         go on from where group "archiver" stopped
+  loglab consume --topic weblogs.deadletter --from-beginning
+
+Values are written as they are, one message per line, in the order of each partition (the
+partitions interleave). A group starts where it last committed; --from-beginning applies only
+to partitions on which the group has not committed yet (otherwise they start with new messages
+only), so give it again when a group that stopped at --max goes on: that run may not have
+reached every partition.
+The standard topics are created when missing; any other --topic must exist.
+The last line on stderr is: consumed N from TOPIC (group G)
+It waits for new messages until --max is reached or Ctrl-C, which commits what was printed and
+exits 0; a second Ctrl-C exits at once with 130.
+With --engine embedded the broker starts empty in this process, so the command prints nothing
+and ends at once.
+${ENGINE_HELP}
+`;
+
+export function registerConsume(program: Command): void {
+  program
+    .command('consume')
+    .description('Print the messages of a Kafka topic as lines, committing after each batch.')
+    .option('--group <id>', 'consumer group', DEFAULT_GROUP)
+    .option('--from-beginning', 'a group without committed offsets starts at the oldest message')
+    .option('--max <n>', 'stop after this many messages, committing exactly those')
+    .option('--topic <name>', 'topic to read', RAW_TOPIC)
+    .addOption(engineOption('cluster-if-up'))
+    .addHelpText('after', EXAMPLES)
+    .action(async (flags: ConsumeFlags) => {
+      await runConsume(flags);
+    });
+}
+
+async function runConsume(flags: ConsumeFlags): Promise<void> {
+  const max = flags.max === undefined ? undefined : parseCount(flags.max, '--max', 0);
+  if (flags.group.trim() === '') throw new LoglabError('BAD_FLAG', '--group must not be empty');
+  const [io, { runConsumer }] = await Promise.all([
+    import('../io') as Promise<Io>,
+    import('../../stream/consume-loop'),
+  ]);
+  const { engine, broker } = await openBroker(flags.engine, 'cluster-if-up');
+  const interrupts = handleInterrupts(1);
+  const [stop] = interrupts.stages;
+  // A status line on the terminal that also shows the messages would cut through them.
+  const status = createStatusLine(process.stdout.isTTY ? null : process.stderr);
+  let consumed = 0;
+  const started = Date.now();
+  const timer = status.enabled
+    ? setInterval(() => {
+        const s = (Date.now() - started) / 1000;
+        status.show(`consumed ${thousands(consumed)} (${thousands(consumed / s)}/s)`);
+      }, 250)
+    : null;
+  try {
+    const standard = standardTopics();
+    if (standard.some((t) => t.name === flags.topic)) await broker.createTopics(standard);
+    const consumer = await broker.subscribe({
+      groupId: flags.group,
+      topics: [flags.topic],
+      fromBeginning: flags.fromBeginning === true,
+      clientId: 'loglab-consume',
+    });
+    const stdout = process.stdout;
+    const print = async (batches: readonly RecordBatch<string>[]) => {
+      let text = '';
+      for (const batch of batches) {
+        const records = batch.records;
+        for (let i = 0; i < records.length; i++) text += `${records[i].value}\n`;
+        consumed += records.length;
+      }
+      const wait = io.writeChunk(stdout, text);
+      if (wait !== undefined) await wait;
+    };
+    try {
+      await runConsumer(consumer, print, {
+        signal: stop,
+        maxRecords: max,
+        // The embedded broker is empty in a new process: nothing will ever arrive.
+        stopWhenIdle: engine === 'embedded',
+      });
+    } finally {
+      await consumer.close();
+    }
+  } finally {
+    if (timer !== null) clearInterval(timer);
+    status.clear();
+    interrupts.dispose();
+    await broker.close();
+  }
+  process.stderr.write(`consumed ${consumed} from ${flags.topic} (group ${flags.group})\n`);
+}

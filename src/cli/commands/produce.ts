@@ -1,0 +1,438 @@
+/**
+ * `loglab produce`: access-log lines from a file or stdin onto a topic, keyed by client IP.
+ *
+ *   lines ──parse──▶ record ──▶ weblogs.raw      key = client IP, timestamp = the line's time
+ *                  └ rejection ──▶ weblogs.deadletter   the line and the reason, as JSON
+ *
+ * Each line is parsed only to find its key and time and to send what does not parse to the
+ * dead-letter topic; the message value is the line exactly as read. Messages go out in batches,
+ * one batch in flight while the next is parsed, and are counted only once the broker has
+ * acknowledged them.
+ *
+ * This file also holds what the streaming commands (produce, consume, topics, stream) share:
+ * the --engine flag, opening the broker, Ctrl-C handling and the status line on a terminal.
+ */
+import { type Command, Option } from 'commander';
+import { badFlag, LoglabError } from '../../errors';
+import { LOG_FORMATS, type ParseOutcome } from '../../log/record';
+import { type Broker, ENGINES, type Engine, type ProduceMessage } from '../../stream/broker';
+// Light: names and the dead-letter shape only, no adapter.
+import {
+  DEADLETTER_TOPIC,
+  deadLetterMessage,
+  RAW_TOPIC,
+  standardTopics,
+} from '../../stream/topics';
+
+// The broker, the parsers and the output helpers are imported by the actions, not here: every
+// other command (and --help) would pay for kafkajs at start-up.
+type Io = typeof import('../io');
+
+/** PARSE_FORMATS of log/parser, without loading the parsers. */
+const PARSE_FORMATS: string[] = ['auto', ...LOG_FORMATS];
+
+/** Messages per produce request unless --batch says otherwise. */
+export const DEFAULT_BATCH = 1000;
+
+/** How a command without --engine picks one. */
+export type EngineDefault =
+  /** flag → LOGLAB_ENGINE → cluster if a broker answers → otherwise one line saying how to start one. */
+  | 'cluster-if-up'
+  /** flag → LOGLAB_ENGINE → embedded. */
+  | 'embedded';
+
+export function engineOption(defaults: EngineDefault): Option {
+  const how =
+    defaults === 'embedded'
+      ? 'default: LOGLAB_ENGINE, else embedded'
+      : 'default: LOGLAB_ENGINE, else cluster when a Kafka broker answers at LOGLAB_KAFKA_BROKERS (127.0.0.1:9092)';
+  return new Option('--engine <engine>', `embedded or cluster (${how})`).choices([...ENGINES]);
+}
+
+/** Help text of produce, consume and topics about the two engines. */
+export const ENGINE_HELP = `
+Engines: "cluster" is a real Apache Kafka broker (start one with \`npm run cluster -- up\`;
+LOGLAB_KAFKA_BROKERS=host:port[,…] points elsewhere). "embedded" is the in-process broker: it
+lives in this one process and is gone when it exits, so with it this command is a toy that
+shows the output format; \`loglab stream\` runs generate → produce → consume in one process
+on either engine.`;
+
+export interface OpenedBroker {
+  readonly engine: Engine;
+  readonly broker: Broker;
+}
+
+/** The broker for a command's --engine flag, or one LoglabError saying how to get one. */
+export async function openBroker(
+  flag: string | undefined,
+  defaults: EngineDefault,
+): Promise<OpenedBroker> {
+  const [{ chooseEngine, createBroker, loadConfig }, { kafkaAnswers }, { START_BROKER_HINT }] =
+    await Promise.all([
+      import('../../config'),
+      import('../../stream/kafka-broker'),
+      import('../../stream/kafka-errors'),
+    ]);
+  const config = loadConfig();
+  const engine =
+    defaults === 'embedded'
+      ? await chooseEngine(flag, config, 'embedded', async () => false)
+      : await chooseEngine(flag, config, 'cluster', async (brokers) => {
+          if (await kafkaAnswers(brokers)) return true;
+          throw new LoglabError(
+            'SERVICE_DOWN',
+            `no Kafka broker answers at ${brokers.join(',')}; ${START_BROKER_HINT}`,
+            { retriable: true },
+          );
+        });
+  return { engine, broker: createBroker(engine, config) };
+}
+
+/** Whole number ≥ min; "1e6" and "1_000_000" are accepted. */
+export function parseCount(text: string, flag: string, min: number): number {
+  const value = Number(text.replace(/_/g, ''));
+  if (text.trim() === '' || !Number.isSafeInteger(value) || value < min) {
+    throw badFlag(`${flag} must be a whole number ≥ ${min}, got "${text}"`);
+  }
+  return value;
+}
+
+export function parseRate(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0 || value > 10_000_000) {
+    throw badFlag(
+      `--rate must be a number of lines per second above 0 (at most 10000000), got "${text}"`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Ctrl-C (SIGINT) and SIGTERM as AbortSignals: the first signal aborts `stages[0]`, the next
+ * `stages[1]`, and so on; one more after the last ends the process at once with 130.
+ */
+export interface Interrupts {
+  readonly stages: readonly AbortSignal[];
+  dispose(): void;
+}
+
+export function handleInterrupts(stages = 1): Interrupts {
+  const controllers = Array.from({ length: stages }, () => new AbortController());
+  let count = 0;
+  const onSignal = () => {
+    if (count < controllers.length) controllers[count++].abort();
+    else process.exit(130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    stages: controllers.map((c) => c.signal),
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** One line on stderr that redraws itself, only when stderr is a terminal; otherwise no-ops. */
+export interface StatusLine {
+  readonly enabled: boolean;
+  show(text: string): void;
+  /** Clears the line, so that what is printed next starts on a clean line. */
+  clear(): void;
+}
+
+/** On `out` (stderr) when it is a terminal; `null` for none. */
+export function createStatusLine(out: NodeJS.WriteStream | null = process.stderr): StatusLine {
+  if (out === null || !out.isTTY) return { enabled: false, show() {}, clear() {} };
+  let shown = false;
+  return {
+    enabled: true,
+    show(text) {
+      const width = out.columns ?? 120;
+      out.write(`\r\x1b[2K${text.length >= width ? text.slice(0, width - 1) : text}`);
+      shown = true;
+    },
+    clear() {
+      if (shown) out.write('\r\x1b[2K');
+      shown = false;
+    },
+  };
+}
+
+/** 1234567 → "1,234,567". */
+export function thousands(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The line producer
+
+export interface LineProducerOptions {
+  readonly topic: string;
+  readonly parse: (line: string) => ParseOutcome;
+  /** Messages per produce request (1,000). */
+  readonly batchSize?: number;
+  /** Message timestamps: the line's own time (the default) or the time of sending. */
+  readonly timestamps?: TimestampSource;
+  /** Lines per second at most; as fast as the broker takes them when absent. */
+  readonly rate?: number;
+  /** Stops a wait for the pace (Ctrl-C); lines already added still go out on `flush`. */
+  readonly signal?: AbortSignal;
+  /** Called with each batch of `topic` once it is acknowledged (for checksums). */
+  readonly onAcked?: (messages: readonly ProduceMessage[]) => void;
+  readonly now?: () => number;
+}
+
+export type TimestampSource = 'event' | 'now';
+export const TIMESTAMP_SOURCES: readonly TimestampSource[] = ['event', 'now'];
+
+/** What was read, and what the broker acknowledged. */
+export interface ProduceCounts {
+  read: number;
+  produced: number;
+  deadLettered: number;
+}
+
+export interface LineProducer {
+  readonly counts: Readonly<ProduceCounts>;
+  /** Parses the lines and sends every full batch; resolves when the last one is handed over. */
+  add(lines: readonly string[]): Promise<void>;
+  /** Sends what is left and waits until everything is acknowledged. */
+  flush(): Promise<void>;
+}
+
+/**
+ * Lines → keyed messages, in batches, with at most one produce request in flight: kafkajs's
+ * idempotent producer numbers a partition's batches when it sends them, and two sends at once
+ * would take the same sequence numbers. The next batch is parsed while one is in flight.
+ * A failed request rejects the next `add` or `flush`; its messages are not counted.
+ */
+export function createLineProducer(broker: Broker, options: LineProducerOptions): LineProducer {
+  const { topic, parse, rate, signal, onAcked } = options;
+  const eventTime = (options.timestamps ?? 'event') === 'event';
+  const now = options.now ?? Date.now;
+  let batchSize = options.batchSize ?? DEFAULT_BATCH;
+  // Paced, a batch is what comes due in ~50 ms, so that a slow rate still sends steadily.
+  if (rate !== undefined) batchSize = Math.max(1, Math.min(batchSize, Math.ceil(rate / 20)));
+  const counts: ProduceCounts = { read: 0, produced: 0, deadLettered: 0 };
+  let raw: ProduceMessage[] = [];
+  let dead: ProduceMessage[] = [];
+  let inFlight: Promise<void> | null = null;
+  let started = -1;
+
+  async function send(rawBatch: ProduceMessage[], deadBatch: ProduceMessage[]): Promise<void> {
+    if (rawBatch.length > 0) {
+      await broker.produce(topic, rawBatch);
+      counts.produced += rawBatch.length;
+      onAcked?.(rawBatch);
+    }
+    if (deadBatch.length > 0) {
+      await broker.produce(DEADLETTER_TOPIC, deadBatch);
+      counts.deadLettered += deadBatch.length;
+    }
+  }
+
+  async function dispatch(): Promise<void> {
+    const rawBatch = raw;
+    const deadBatch = dead;
+    raw = [];
+    dead = [];
+    if (rate !== undefined) {
+      if (started < 0) started = now();
+      await sleep(started + (counts.read / rate) * 1000 - now(), signal);
+    }
+    if (inFlight !== null) await inFlight;
+    const sending = send(rawBatch, deadBatch);
+    // Awaited by the next dispatch or flush; until then a failure must not count as unhandled.
+    sending.catch(() => undefined);
+    inFlight = sending;
+  }
+
+  return {
+    counts,
+    async add(lines) {
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        counts.read++;
+        const outcome = parse(line);
+        if ((outcome as { kind?: string }).kind === 'rejected') {
+          dead.push(
+            deadLetterMessage(line, outcome as Extract<ParseOutcome, { kind: 'rejected' }>),
+          );
+        } else {
+          const record = outcome as Extract<ParseOutcome, { ip: string }>;
+          raw.push(
+            eventTime
+              ? { key: record.ip, value: line, timestamp: record.time }
+              : { key: record.ip, value: line },
+          );
+        }
+        if (raw.length + dead.length >= batchSize) await dispatch();
+      }
+    },
+    async flush() {
+      if (raw.length + dead.length > 0) await dispatch();
+      if (inFlight !== null) await inFlight;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The command
+
+interface ProduceFlags {
+  topic: string;
+  rate?: string;
+  engine?: string;
+  format: string;
+  batch: string;
+  timestamp: TimestampSource;
+}
+
+/** Where the streaming commands' help explains --timestamp. */
+export const TIMESTAMP_HELP = `--timestamp event stamps each message with its line's time, so consumers window by event
+time; --timestamp now stamps it with the time of sending. A Kafka broker keeps messages by
+timestamp (24 h on the cluster that \`npm run cluster\` starts) and refuses ones more than 1 h
+ahead of its clock: produce an old or future log with --timestamp now to keep all of it.`;
+
+const EXAMPLES = `
+Examples:
+  loglab generate --lines 100000 | loglab produce -
+  loglab produce access.log --topic weblogs.raw
+  loglab generate --rate 50 --incidents all | loglab produce - --rate 50
+
+Every line is parsed to find its key (the client IP) and its time, which becomes the message
+timestamp (see --timestamp below); the value is the line as read. A line that does not parse goes to weblogs.deadletter
+as {"reason","message","line"}. The standard topics (weblogs.raw with 6 partitions,
+weblogs.alerts, weblogs.deadletter) and --topic are created when missing.
+The last line on stderr counts only what the broker acknowledged:
+  produced N to weblogs.raw, M to weblogs.deadletter
+Ctrl-C stops reading, sends what was read, prints that line and exits 0; a second Ctrl-C exits
+at once with 130. A broker that stops answering is retried for a few seconds, then the command
+exits 2 with one line that also says what had been acknowledged.
+
+${TIMESTAMP_HELP}
+${ENGINE_HELP}
+`;
+
+export function registerProduce(program: Command): void {
+  program
+    .command('produce')
+    .description(
+      'Send access-log lines to a Kafka topic, keyed by client IP; bad lines to the dead-letter topic.',
+    )
+    .argument('[file]', 'log file to read, or - for stdin', '-')
+    .option('--topic <name>', 'topic for the parsed lines', RAW_TOPIC)
+    .option('--rate <r>', 'at most this many lines per second')
+    .addOption(engineOption('cluster-if-up'))
+    .addOption(
+      new Option('--format <format>', 'log format of the lines; auto decides per line')
+        .choices(PARSE_FORMATS)
+        .default('auto'),
+    )
+    .option('--batch <n>', 'messages per produce request', String(DEFAULT_BATCH))
+    .addOption(
+      new Option(
+        '--timestamp <source>',
+        "message timestamps: the line's time or the time of sending",
+      )
+        .choices([...TIMESTAMP_SOURCES])
+        .default('event'),
+    )
+    .addHelpText('after', EXAMPLES)
+    .action(async (file: string, flags: ProduceFlags) => {
+      await runProduce(file, flags);
+    });
+}
+
+async function runProduce(file: string, flags: ProduceFlags): Promise<void> {
+  const rate = flags.rate === undefined ? undefined : parseRate(flags.rate);
+  const batchSize = parseCount(flags.batch, '--batch', 1);
+  if (flags.topic.trim() === '') throw badFlag('--topic must not be empty');
+  const [io, { getParser, readLines }] = await Promise.all([
+    import('../io') as Promise<Io>,
+    import('../../log/index'),
+  ]);
+  const input = io.openInput(file);
+  input.stream.on('error', () => {
+    // Reported by the read loop below; this only keeps an unhandled 'error' from crashing.
+  });
+  const { broker } = await openBroker(flags.engine, 'cluster-if-up');
+  const interrupts = handleInterrupts(1);
+  const [stop] = interrupts.stages;
+  const status = createStatusLine();
+  const producer = createLineProducer(broker, {
+    topic: flags.topic,
+    parse: getParser(flags.format as 'auto'),
+    batchSize,
+    timestamps: flags.timestamp,
+    rate,
+    signal: stop,
+  });
+  const counts = producer.counts;
+  const summary = () =>
+    `produced ${counts.produced} to ${flags.topic}, ${counts.deadLettered} to ${DEADLETTER_TOPIC}`;
+  const started = Date.now();
+  const timer = status.enabled
+    ? setInterval(() => {
+        const s = (Date.now() - started) / 1000;
+        status.show(`${summary()}  (${thousands(counts.produced / Math.max(s, 0.001))} lines/s)`);
+      }, 250)
+    : null;
+  try {
+    const standard = standardTopics();
+    const extra = standard.some((t) => t.name === flags.topic) ? [] : [{ name: flags.topic }];
+    await broker.createTopics([...standard, ...extra]);
+    // Ctrl-C must also end a read that waits on an idle stdin.
+    const stopped = new Promise<null>((resolve) => {
+      if (stop.aborted) resolve(null);
+      stop.addEventListener('abort', () => resolve(null), { once: true });
+    });
+    const lines = readLines(input.stream)[Symbol.asyncIterator]();
+    for (;;) {
+      const next = lines.next();
+      next.catch(() => undefined);
+      let result: IteratorResult<string[]> | null;
+      try {
+        result = await Promise.race([next, stopped]);
+      } catch (err) {
+        throw new LoglabError('IO', `cannot read ${input.name}: ${io.describeFsError(err)}`, {
+          cause: err,
+        });
+      }
+      if (result === null || result.done) break;
+      await producer.add(result.value);
+      if (stop.aborted) break;
+    }
+    await producer.flush();
+  } catch (err) {
+    if (!(err instanceof LoglabError) || counts.produced + counts.deadLettered === 0) throw err;
+    throw new LoglabError(err.code, `${err.message}; acknowledged before that: ${summary()}`, {
+      retriable: err.retriable,
+      cause: err,
+      context: err.context,
+    });
+  } finally {
+    if (timer !== null) clearInterval(timer);
+    status.clear();
+    interrupts.dispose();
+    input.stream.destroy();
+    await broker.close();
+  }
+  process.stderr.write(`${summary()}\n`);
+}
