@@ -22,6 +22,7 @@ import { badFlag } from '../../errors';
 import type { GenerateOptions } from '../../generate/index';
 import type { Broker, RecordBatch } from '../../stream/broker';
 import {
+  ALERTS_TOPIC,
   DEADLETTER_TOPIC,
   DEFAULT_PARTITIONS,
   RAW_TOPIC,
@@ -365,6 +366,11 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
 // The command
 
 interface StreamFlags {
+  detect?: boolean;
+  dashboard?: boolean;
+  window: string;
+  hop: string;
+  lateness: string;
   lines?: string;
   seed: string;
   rate?: string;
@@ -389,6 +395,10 @@ and read back by group loglab-stream in the same process, which commits after ev
 While it runs, stderr shows produced/s, consumed/s and lag (a refreshing line on a terminal,
 one line a second otherwise); at the end stdout has the summary: produced, consumed,
 dead-lettered, the group's lag and a checksum of the lines on each side, which must be equal.
+With --detect the consumer side also runs the detectors of \`loglab detect\` (group
+loglab-stream): alerts go to stdout as NDJSON and to weblogs.alerts, and the summary goes to
+stderr; --dashboard draws the live detection view instead of the status line on a terminal
+(try: loglab stream --rate 500 --incidents all --dashboard).
 Ctrl-C stops generating and lets the consumer catch up (exit 0); a second Ctrl-C stops the
 consumer too; a third exits at once with 130. Exit code 1 when the consumer did not get exactly
 the lines that were produced.
@@ -425,6 +435,11 @@ export function registerStream(program: Command): void {
         .default('event'),
     )
     .option('--json', 'print the summary as one JSON object')
+    .option('--detect', 'also detect incidents on the consumed lines: alerts as NDJSON on stdout')
+    .option('--dashboard', 'with --detect (implied): the live detection dashboard on a terminal')
+    .option('--window <duration>', 'detection window length (with --detect)', '5m')
+    .option('--hop <duration>', 'how often a detection window closes (with --detect)', '1m')
+    .option('--lateness <duration>', 'allowed lateness of the detector (with --detect)', '30s')
     .addHelpText('after', EXAMPLES)
     .action(async (flags: StreamFlags) => {
       await runStreamCommand(flags);
@@ -471,14 +486,24 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
   const { validateOptions } = await import('../../generate/index');
   validateOptions(generate);
 
+  const detecting = flags.detect === true || flags.dashboard === true;
+  const detection = detecting ? await openDetection(flags) : null;
   const { broker } = await openBroker(flags.engine, 'embedded');
   const interrupts = handleInterrupts(2);
   const [stopProducing, stopConsuming] = interrupts.stages;
-  const status = createStatusLine();
-  // Stage 3 hook: `--detect` adds the realtime detectors here, as one more BatchHandler.
   const handlers: BatchHandler[] = [];
+  if (detection !== null) handlers.push(detection.handler(broker));
+  // The dashboard shows the same figures and more: no status line under it.
+  const drawing = detection?.session.drawsDashboard === true;
+  const status = createStatusLine();
   let summary: StreamSummary;
   try {
+    if (detection !== null) {
+      await detection.session.startDashboard(
+        `generated, ${RAW_TOPIC} on ${broker.engine === 'cluster' ? `Kafka ${broker.address}` : 'the embedded broker'}, group ${flags.group}`,
+        () => null,
+      );
+    }
     summary = await runStream(broker, {
       generate,
       partitions,
@@ -491,11 +516,14 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
       stopConsuming,
       sampleMs: status.enabled ? 250 : 1000,
       onSample(sample) {
+        if (drawing) return;
         if (status.enabled) status.show(formatSample(sample));
         else process.stderr.write(`${formatSample(sample)}\n`);
       },
     });
+    if (detection !== null) await detection.finish(broker);
   } finally {
+    detection?.session.stopDashboard(true);
     status.clear();
     interrupts.dispose();
     await broker.close();
@@ -505,7 +533,12 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
       `loglab stream: ${RAW_TOPIC} already had ${summary.partitions} partitions; --partitions applies only when it is created\n`,
     );
   }
-  process.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
+  // With --detect stdout carries the alerts: the summary goes to stderr.
+  const summaryOut = detection !== null ? process.stderr : process.stdout;
+  summaryOut.write(flags.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
+  if (detection !== null) {
+    process.stderr.write(`${detection.counts()}\n`);
+  }
   const complete = summary.consumed === summary.produced && summary.checksum.equal;
   if (!complete && !stopConsuming.aborted) {
     // Not a usage error: something was lost or changed on the way (exit 1).
@@ -513,4 +546,46 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
       `consumed ${summary.consumed} lines for ${summary.produced} produced, and the checksums differ`,
     );
   }
+}
+
+/** `--detect`: the detector of `loglab detect` as one more batch handler of the consumer side. */
+async function openDetection(flags: StreamFlags) {
+  const [{ openDetectSession, windowFlags }, detectStream] = await Promise.all([
+    import('./detect'),
+    import('../../realtime/detect-stream'),
+  ]);
+  const settings = await windowFlags(flags);
+  const session = await openDetectSession(settings, 'auto', flags.dashboard === true);
+  const { detector } = session;
+  const produceAlerts = async (broker: Broker) => {
+    const alerts = detector.takeAlerts();
+    detector.takeDeadLetters();
+    if (alerts.length > 0)
+      await broker.produce(ALERTS_TOPIC, alerts.map(detectStream.alertMessage));
+  };
+  return {
+    session,
+    /** Detects on each poll's batches; alerts are written before the batches are committed. */
+    handler(broker: Broker): BatchHandler {
+      let expected = false;
+      return async (batches) => {
+        if (!expected) {
+          // Every partition of the topic will deliver: none runs ahead of one not read yet.
+          const described = await broker.describeTopic(RAW_TOPIC);
+          detector.expectPartitions(described.partitions.map((p) => p.partition));
+          expected = true;
+        }
+        detector.addBatches(batches);
+        await session.writeAlerts();
+        await produceAlerts(broker);
+      };
+    },
+    /** The stream ended: close every window and write the last alerts. */
+    async finish(broker: Broker) {
+      detector.finish();
+      await session.writeAlerts();
+      await produceAlerts(broker);
+    },
+    counts: () => detectStream.formatDetectCounts(detector.counts()),
+  };
 }
