@@ -56,6 +56,11 @@ const FLAGS: Record<string, string[]> = {
     '--batch <n>',
     '--timestamp <source>',
     '--json',
+    '--detect',
+    '--dashboard',
+    '--window <duration>',
+    '--hop <duration>',
+    '--lateness <duration>',
   ],
 };
 
