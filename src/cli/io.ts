@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { SingleBar } from 'cli-progress';
 import { LoglabError } from '../errors';
+import { readLines } from '../log/lines';
 
 /** An input named on the command line: a file path, or "-" for stdin. */
 export interface Input {
@@ -129,4 +130,47 @@ export function endOutput(out: Writable): Promise<void> {
     out.once('error', reject);
     out.end(() => resolve());
   });
+}
+
+/** Open FILE for writing and wait until it is open, so an unwritable path fails up front. */
+export async function openOutputFile(path: string): Promise<Writable> {
+  const out = createWriteStream(path);
+  await new Promise<void>((resolve, reject) => {
+    out.once('open', () => resolve());
+    out.once('error', (err) =>
+      reject(
+        new LoglabError('BAD_INPUT', `cannot write ${path}: ${describeFsError(err)}`, {
+          cause: err,
+        }),
+      ),
+    );
+  });
+  return out;
+}
+
+/**
+ * Batches of lines from an input until it ends or `stop` aborts. Ctrl-C must also end a read
+ * that waits on an idle stdin, so each read races the abort. A read error is one clear line.
+ */
+export async function* readLinesUntil(input: Input, stop: AbortSignal): AsyncGenerator<string[]> {
+  const stopped = new Promise<null>((resolve) => {
+    if (stop.aborted) resolve(null);
+    stop.addEventListener('abort', () => resolve(null), { once: true });
+  });
+  const lines = readLines(input.stream)[Symbol.asyncIterator]();
+  for (;;) {
+    const next = lines.next();
+    next.catch(() => undefined);
+    let result: IteratorResult<string[]> | null;
+    try {
+      result = await Promise.race([next, stopped]);
+    } catch (err) {
+      throw new LoglabError('IO', `cannot read ${input.name}: ${describeFsError(err)}`, {
+        cause: err,
+      });
+    }
+    if (result === null || result.done) return;
+    yield result.value;
+    if (stop.aborted) return;
+  }
 }

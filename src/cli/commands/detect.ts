@@ -12,7 +12,7 @@
  * a terminal; without one the output stays plain alert lines.
  */
 import { type Command, Option } from 'commander';
-import { badFlag, LoglabError } from '../../errors';
+import { badFlag } from '../../errors';
 import { type Alert, formatAlert } from '../../realtime/alert';
 import type { StreamDetector } from '../../realtime/detect-stream';
 import type { Broker } from '../../stream/broker';
@@ -342,26 +342,8 @@ async function detectLines(
   io: Io,
   afterChunk: () => Promise<void>,
 ): Promise<void> {
-  const { readLines } = await import('../../log/lines');
-  // Ctrl-C must also end a read that waits on an idle stdin.
-  const stopped = new Promise<null>((resolve) => {
-    if (stop.aborted) resolve(null);
-    stop.addEventListener('abort', () => resolve(null), { once: true });
-  });
-  const lines = readLines(input.stream)[Symbol.asyncIterator]();
-  for (;;) {
-    const next = lines.next();
-    next.catch(() => undefined);
-    let result: IteratorResult<string[]> | null;
-    try {
-      result = await Promise.race([next, stopped]);
-    } catch (err) {
-      throw new LoglabError('IO', `cannot read ${input.name}: ${io.describeFsError(err)}`, {
-        cause: err,
-      });
-    }
-    if (result === null || result.done) break;
-    detector.addLines(result.value);
+  for await (const batch of io.readLinesUntil(input, stop)) {
+    detector.addLines(batch);
     await afterChunk();
     if (stop.aborted) break;
   }

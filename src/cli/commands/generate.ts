@@ -3,7 +3,7 @@
  * ground truth. Fast mode writes a whole span (default a day) as fast as it can; real-time mode
  * (--rate) writes lines as their timestamps come due on the wall clock, until --lines or Ctrl-C.
  */
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { type Command, Option } from 'commander';
 import { badFlag, LoglabError } from '../../errors';
@@ -192,21 +192,10 @@ export function optionsFromFlags(flags: GenerateFlags, now: number): GenerateOpt
   };
 }
 
-/** Open FILE (or stdout) and wait until it is open, so an unwritable path fails up front. */
+/** FILE, or stdout for none or "-". */
 async function openTarget(path: string | undefined, io: Io): Promise<Writable> {
   if (path === undefined || path === '-') return process.stdout;
-  const out = createWriteStream(path);
-  await new Promise<void>((resolve, reject) => {
-    out.once('open', () => resolve());
-    out.once('error', (err) =>
-      reject(
-        new LoglabError('BAD_INPUT', `cannot write ${path}: ${io.describeFsError(err)}`, {
-          cause: err,
-        }),
-      ),
-    );
-  });
-  return out;
+  return io.openOutputFile(path);
 }
 
 function writeTruth(path: string, options: GenerateOptions, gen: Generate, io: Io): void {

@@ -2,8 +2,7 @@
  * `loglab parse`: access-log lines in, one NDJSON record per parsed line out (input order), the
  * rejected lines with their reasons to --rejects, and a count of both on stderr.
  */
-import { createWriteStream, type ReadStream } from 'node:fs';
-import type { Writable } from 'node:stream';
+import type { ReadStream } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { LoglabError } from '../../errors';
 import type { ParseFormat } from '../../log/parser';
@@ -11,7 +10,6 @@ import { LOG_FORMATS } from '../../log/record';
 
 // The parsers and the output helpers are imported by the action, not here: every other command
 // (and --help) would pay for them at start-up.
-type Io = typeof import('../io');
 
 /** PARSE_FORMATS of log/parser, without loading the parsers. */
 const FORMATS: string[] = ['auto', ...LOG_FORMATS];
@@ -51,27 +49,11 @@ export function registerParse(program: Command): void {
     });
 }
 
-/** Open the rejects file and wait until it is open, so an unwritable path fails up front. */
-async function openRejects(path: string, io: Io): Promise<Writable> {
-  const out = createWriteStream(path);
-  await new Promise<void>((resolve, reject) => {
-    out.once('open', () => resolve());
-    out.once('error', (err) =>
-      reject(
-        new LoglabError('BAD_INPUT', `cannot write ${path}: ${io.describeFsError(err)}`, {
-          cause: err,
-        }),
-      ),
-    );
-  });
-  return out;
-}
-
 async function runParse(file: string, options: ParseOptions): Promise<void> {
   const [{ countOutcome, createParseStats, formatReasons, getParser, readLines }, io] =
     await Promise.all([import('../../log/index'), import('../io')]);
   const input = io.openInput(file);
-  const rejects = options.rejects === undefined ? null : await openRejects(options.rejects, io);
+  const rejects = options.rejects === undefined ? null : await io.openOutputFile(options.rejects);
   const parse = getParser(options.format);
   const stats = createParseStats();
   const progress = io.createProgress(input.size ?? 0, 'bytes');

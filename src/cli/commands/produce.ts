@@ -364,7 +364,7 @@ async function runProduce(file: string, flags: ProduceFlags): Promise<void> {
   const rate = flags.rate === undefined ? undefined : parseRate(flags.rate);
   const batchSize = parseCount(flags.batch, '--batch', 1);
   if (flags.topic.trim() === '') throw badFlag('--topic must not be empty');
-  const [io, { getParser, readLines }] = await Promise.all([
+  const [io, { getParser }] = await Promise.all([
     import('../io') as Promise<Io>,
     import('../../log/index'),
   ]);
@@ -398,25 +398,8 @@ async function runProduce(file: string, flags: ProduceFlags): Promise<void> {
     const standard = standardTopics();
     const extra = standard.some((t) => t.name === flags.topic) ? [] : [{ name: flags.topic }];
     await broker.createTopics([...standard, ...extra]);
-    // Ctrl-C must also end a read that waits on an idle stdin.
-    const stopped = new Promise<null>((resolve) => {
-      if (stop.aborted) resolve(null);
-      stop.addEventListener('abort', () => resolve(null), { once: true });
-    });
-    const lines = readLines(input.stream)[Symbol.asyncIterator]();
-    for (;;) {
-      const next = lines.next();
-      next.catch(() => undefined);
-      let result: IteratorResult<string[]> | null;
-      try {
-        result = await Promise.race([next, stopped]);
-      } catch (err) {
-        throw new LoglabError('IO', `cannot read ${input.name}: ${io.describeFsError(err)}`, {
-          cause: err,
-        });
-      }
-      if (result === null || result.done) break;
-      await producer.add(result.value);
+    for await (const batch of io.readLinesUntil(input, stop)) {
+      await producer.add(batch);
       if (stop.aborted) break;
     }
     await producer.flush();
