@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+
 /**
  * One error type for every expected failure. A caller shows `message` as one line and exits;
  * `retriable` tells retry helpers whether trying again can help (a broker that is down) or not
@@ -38,4 +41,32 @@ export function badFlag(message: string): LoglabError {
 /** Input data cannot be used as asked. */
 export function badInput(message: string, context?: Record<string, string | number>): LoglabError {
   return new LoglabError('BAD_INPUT', message, { context });
+}
+
+/** A file-system error in a few words; names the directory when that is what is missing. */
+export function describeFsError(err: unknown): string {
+  const { code, path } = (err ?? {}) as NodeJS.ErrnoException;
+  const parent = typeof path === 'string' ? dirname(path) : null;
+  switch (code) {
+    case 'ENOENT':
+      return parent !== null && !existsSync(parent)
+        ? `no such directory ${parent}`
+        : 'no such file';
+    case 'ENOTDIR':
+      return parent !== null ? `${nearestExisting(parent)} is not a directory` : 'not a directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a directory';
+    default:
+      return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/** The path or its nearest existing ancestor: the file that stands where a directory should. */
+function nearestExisting(path: string): string {
+  let p = path;
+  while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
+  return p;
 }

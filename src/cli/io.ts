@@ -1,10 +1,11 @@
-import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { SingleBar } from 'cli-progress';
-import { LoglabError } from '../errors';
+import { describeFsError, LoglabError } from '../errors';
 import { readLines } from '../log/lines';
+
+export { describeFsError };
 
 /** An input named on the command line: a file path, or "-" for stdin. */
 export interface Input {
@@ -38,34 +39,6 @@ export function openInput(path: string | undefined): Input {
 export function openOutput(path: string | undefined): Writable {
   if (path === undefined || path === '-') return process.stdout;
   return createWriteStream(path);
-}
-
-/** A file-system error in a few words; names the directory when that is what is missing. */
-export function describeFsError(err: unknown): string {
-  const { code, path } = (err ?? {}) as NodeJS.ErrnoException;
-  const parent = typeof path === 'string' ? dirname(path) : null;
-  switch (code) {
-    case 'ENOENT':
-      return parent !== null && !existsSync(parent)
-        ? `no such directory ${parent}`
-        : 'no such file';
-    case 'ENOTDIR':
-      return parent !== null ? `${nearestExisting(parent)} is not a directory` : 'not a directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a directory';
-    default:
-      return err instanceof Error ? err.message : String(err);
-  }
-}
-
-/** The path or its nearest existing ancestor: the file that stands where a directory should. */
-function nearestExisting(path: string): string {
-  let p = path;
-  while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
-  return p;
 }
 
 /** A progress bar on stderr, shown only when stderr is a terminal; otherwise every call is a no-op. */

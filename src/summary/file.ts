@@ -14,7 +14,7 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { LoglabError } from '../errors';
+import { describeFsError, LoglabError } from '../errors';
 import { getParser, type ParseFormat } from '../log/parser';
 import { createSummaryState, mergeSummaryState, type SummaryState } from './aggregator';
 import { DEFAULT_BLOCK_SIZE } from './blocks';
@@ -54,21 +54,6 @@ export interface SummarizeOptions {
  */
 const MIN_PARALLEL_BYTES = 16 << 20;
 
-/** Why a file could not be opened, in a few words. */
-function openFailure(err: unknown): string {
-  switch ((err as NodeJS.ErrnoException).code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a directory';
-    default:
-      return err instanceof Error ? err.message : String(err);
-  }
-}
-
 /** The format's parser, and whether the plain-combined fast path applies to it. */
 function parserFor(format: ParseFormat) {
   return { parse: getParser(format), fast: format === 'combined' || format === 'auto' };
@@ -86,7 +71,9 @@ export async function summarizeFile(
   try {
     fd = openSync(path, 'r');
   } catch (err) {
-    throw new LoglabError('BAD_INPUT', `cannot read ${path}: ${openFailure(err)}`, { cause: err });
+    throw new LoglabError('BAD_INPUT', `cannot read ${path}: ${describeFsError(err)}`, {
+      cause: err,
+    });
   }
   try {
     const stat = fstatSync(fd);
