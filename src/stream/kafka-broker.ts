@@ -43,7 +43,7 @@ import type {
 } from './broker';
 import { partitionLag } from './broker';
 import { type KafkaConsumerSettings, subscribeKafka } from './kafka-consumer';
-import { kafkaError } from './kafka-errors';
+import { isCoordinatorStarting, kafkaError } from './kafka-errors';
 import { createPartitioner, murmur2, murmur2String, toPositive } from './partitioner';
 import { DEFAULT_PARTITIONS } from './topics';
 
@@ -64,6 +64,8 @@ export interface KafkaBrokerConfig {
   readonly heartbeatIntervalMs?: number;
   readonly fetchMaxWaitMs?: number;
   readonly prefetchRecords?: number;
+  /** How long a join waits for a group coordinator that is still loading (30 s). */
+  readonly coordinatorWaitMs?: number;
   /** Producer compression (none); gzip is the codec kafkajs ships with. */
   readonly compression?: 'none' | 'gzip';
   /** Replicas of a created topic; the broker's default when absent. */
@@ -281,6 +283,23 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
     }
   }
 
+  /**
+   * Joins, and joins again while the group's coordinator is still starting: after a broker
+   * (re)start it loads the committed offsets before it answers for a group, and kafkajs's own
+   * few retries can run out first. Bounded; then the last refusal is the error.
+   */
+  async function joinGroup<A extends ValueAs>(opts: SubscribeOptions<A>) {
+    const deadline = Date.now() + (config.coordinatorWaitMs ?? 30_000);
+    for (;;) {
+      try {
+        return await subscribeKafka(kafka, consumerSettings, opts);
+      } catch (err) {
+        if (!isCoordinatorStarting(err) || Date.now() >= deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
   const broker: Broker = {
     engine: 'cluster',
     address,
@@ -355,7 +374,7 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
         throw new LoglabError('BAD_FLAG', 'a consumer needs at least one topic');
       }
       await assertTopics(opts.topics);
-      const member = await subscribeKafka(kafka, consumerSettings, opts);
+      const member = await joinGroup(opts);
       // The member's functions do not use `this`, so a copy with a close that also forgets it.
       const tracked: Consumer<string | Buffer> = {
         ...member,

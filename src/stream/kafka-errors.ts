@@ -34,6 +34,11 @@ const REBALANCE_TYPES = new Set([
   'NOT_COORDINATOR_FOR_GROUP',
   'NOT_COORDINATOR',
 ]);
+/** Refusals of a coordinator that is still starting (loading offsets) or not yet chosen. */
+const COORDINATOR_STARTING_TYPES = new Set([
+  'GROUP_LOAD_IN_PROGRESS',
+  'GROUP_COORDINATOR_NOT_AVAILABLE',
+]);
 const TOO_LARGE_TYPES = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
 
 /** The error and everything it wraps, outermost first. */
@@ -55,6 +60,13 @@ export function errorChain(err: unknown): KafkaJsLike[] {
 /** True when the group coordinator refused because the group is rebalancing. */
 export function isRebalanceError(err: unknown): boolean {
   return errorChain(err).some((e) => e.type !== undefined && REBALANCE_TYPES.has(e.type));
+}
+
+/** True when a group's coordinator refused because it is still starting. */
+export function isCoordinatorStarting(err: unknown): boolean {
+  return errorChain(err).some(
+    (e) => e.type !== undefined && COORDINATOR_STARTING_TYPES.has(e.type),
+  );
 }
 
 export function hasErrorType(err: unknown, type: string): boolean {

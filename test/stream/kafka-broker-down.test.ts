@@ -19,7 +19,7 @@ function protocolError(type: string, code: number, retriable: boolean): KafkaJSP
 }
 
 import { createKafkaBroker, kafkaAnswers } from '../../src/stream/kafka-broker';
-import { isRebalanceError, kafkaError } from '../../src/stream/kafka-errors';
+import { isCoordinatorStarting, isRebalanceError, kafkaError } from '../../src/stream/kafka-errors';
 
 /** A loopback port nobody listens on: bound, then released. */
 async function freePort(): Promise<number> {
@@ -116,6 +116,19 @@ describe('kafkajs errors as LoglabErrors', () => {
       ),
     ).toBe(true);
     expect(isRebalanceError(tooLarge)).toBe(false);
+    // A coordinator still loading the group's offsets, wrapped as kafkajs's runner and then the
+    // adapter wrap it: the join is tried again; a rebalance or another refusal is not that.
+    const loading = protocolError('GROUP_LOAD_IN_PROGRESS', 14, true);
+    const wrapped = kafkaError(
+      new KafkaJSNumberOfRetriesExceeded(loading, { retryCount: 5, retryTime: 1 }),
+      address,
+    );
+    expect(isCoordinatorStarting(wrapped)).toBe(true);
+    expect(isCoordinatorStarting(protocolError('GROUP_COORDINATOR_NOT_AVAILABLE', 15, true))).toBe(
+      true,
+    );
+    expect(isCoordinatorStarting(rebalancing)).toBe(false);
+    expect(isCoordinatorStarting(tooLarge)).toBe(false);
     expect(kafkaError(new Error('boom'), address)).toMatchObject({
       code: 'INTERNAL',
       message: 'the Kafka broker at 127.0.0.1:9092 failed: boom',
