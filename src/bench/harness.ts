@@ -4,7 +4,7 @@
  * beside ops/s, ratios against a named baseline, a printed table and `bench/results/<stage>.json`.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, platform, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Bench } from 'tinybench';
@@ -42,6 +42,11 @@ export interface BenchRow {
   mbPerSec?: number;
   messagesPerSec?: number;
   eventsPerSec?: number;
+  /**
+   * CPU time (user + system, every thread) per op, in ms, where it was measured: for a process
+   * its own and its children's, for an in-process task this process's (see `cpuTimeMs`).
+   */
+  cpuMs?: number;
 }
 
 export interface Ratio {
@@ -150,9 +155,38 @@ export interface ProcessOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-function runOnce(o: ProcessOptions): Promise<number> {
+/**
+ * CPU time of this process's children that have been waited for (cutime + cstime of
+ * /proc/self/stat, in clock ticks of 10 ms), or undefined where there is no /proc. A child's
+ * time lands there once it is reaped, which has happened when its 'close' event fires.
+ */
+export function childrenCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'latin1');
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // cutime and cstime are fields 16 and 17 of the whole line: 14 and 15 after the name.
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** This process's CPU time so far (user + system, every thread), in ms. */
+export function cpuTimeMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+interface ProcessRun {
+  ms: number;
+  cpuMs: number | undefined;
+}
+
+function runOnce(o: ProcessOptions): Promise<ProcessRun> {
   return new Promise((resolve, reject) => {
     const stdin = o.stdinFile ? openSync(o.stdinFile, 'r') : 'ignore';
+    const cpuBefore = childrenCpuMs();
     const start = process.hrtime.bigint();
     const child = spawn(o.command, o.args, {
       stdio: [stdin, 'ignore', 'pipe'],
@@ -166,9 +200,12 @@ function runOnce(o: ProcessOptions): Promise<number> {
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       if (typeof stdin === 'number') closeSync(stdin);
+      const cpuAfter = childrenCpuMs();
+      const cpuMs =
+        cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
       if (code !== 0) {
         reject(new Error(`${o.name}: ${o.command} exited ${code}: ${stderr.trim().slice(-500)}`));
-      } else resolve(ms);
+      } else resolve({ ms, cpuMs });
     });
   });
 }
@@ -177,7 +214,12 @@ function runOnce(o: ProcessOptions): Promise<number> {
 export async function timeProcess(o: ProcessOptions): Promise<BenchRow> {
   for (let i = 0; i < (o.warmupRuns ?? 1); i++) await runOnce(o);
   const samples: number[] = [];
-  for (let i = 0; i < (o.runs ?? 5); i++) samples.push(await runOnce(o));
+  const cpu: number[] = [];
+  for (let i = 0; i < (o.runs ?? 5); i++) {
+    const run = await runOnce(o);
+    samples.push(run.ms);
+    if (run.cpuMs !== undefined) cpu.push(run.cpuMs);
+  }
   samples.sort((a, b) => a - b);
   const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
   const sd = Math.sqrt(
@@ -196,6 +238,9 @@ export async function timeProcess(o: ProcessOptions): Promise<BenchRow> {
     rmePct: rme,
     samples: samples.length,
     per: o.per,
+    ...(cpu.length === samples.length
+      ? { cpuMs: cpu.reduce((a, b) => a + b, 0) / cpu.length }
+      : {}),
   });
 }
 
@@ -234,6 +279,7 @@ export function formatReport(report: BenchReport): string {
     'MB/s',
     'msgs/s',
     'events/s',
+    'cpu ms',
   ];
   const body = report.rows.map((r) => [
     r.name,
@@ -246,6 +292,7 @@ export function formatReport(report: BenchReport): string {
     fmt(r.mbPerSec, 1),
     fmt(r.messagesPerSec),
     fmt(r.eventsPerSec),
+    fmt(r.cpuMs, 1),
   ]);
   const used = header.map((_, i) => i < 6 || body.some((row) => row[i] !== ''));
   const cols = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));

@@ -10,7 +10,9 @@
  * - the same delivery: idempotent producer, acks from all in-sync replicas (`-X
  *   enable.idempotence=true -X acks=all` for kcat; the adapter always produces that way);
  * - consumers in a fresh group each, reading the topic from the beginning, `count` messages;
- *   kcat as `-G` (librdkafka's group consumer), formatting key and value to /dev/null;
+ *   kcat as `-G` (librdkafka's group consumer), formatting key and value to /dev/null; kafkajs
+ *   through the port with values as bytes, as kcat writes them (decoding each value as UTF-8
+ *   text would cost kafkajs about a fifth of its rate, work kcat does not do);
  * - runs alternate (kcat first, then last) so that a busy moment of the machine, or the broker
  *   still flushing the previous run, hits both sides alike.
  * MB/s counts the log lines (message values) only, the same bytes on both sides.
@@ -23,7 +25,14 @@ import type { Broker } from '../stream/broker';
 import { runConsumer } from '../stream/consume-loop';
 import { removeScratch } from '../stream/scratch';
 import { DEFAULT_PARTITIONS } from '../stream/topics';
-import { type BenchRow, type Ratio, runTasks, timeProcess, type Workload } from './harness';
+import {
+  type BenchRow,
+  cpuTimeMs,
+  type Ratio,
+  runTasks,
+  timeProcess,
+  type Workload,
+} from './harness';
 import { produceFile, writeKeyedFile } from './stream-file';
 
 export type Codec = 'none' | 'gzip';
@@ -83,6 +92,9 @@ export function mergeRuns(runs: readonly BenchRow[]): BenchRow {
   const pct = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))];
   const opsPerSec = 1000 / mean;
   const per: Workload = first.per;
+  const cpu = runs.every((r) => r.cpuMs !== undefined)
+    ? runs.reduce((a, r) => a + (r.cpuMs ?? 0), 0) / runs.length
+    : undefined;
   return {
     name: first.name,
     group: first.group,
@@ -98,17 +110,28 @@ export function mergeRuns(runs: readonly BenchRow[]): BenchRow {
     ...(per.bytes ? { mbPerSec: (per.bytes * opsPerSec) / 1e6 } : {}),
     ...(per.messages ? { messagesPerSec: per.messages * opsPerSec } : {}),
     ...(per.events ? { eventsPerSec: per.events * opsPerSec } : {}),
+    ...(cpu !== undefined ? { cpuMs: cpu } : {}),
   };
 }
 
-/** Times one in-process call as a single tinybench sample. */
+/** CPU µs per message of a row, where its CPU time was measured. */
+export function cpuPerMessageUs(row: BenchRow | undefined): number | undefined {
+  if (row?.cpuMs === undefined || !row.per.messages) return undefined;
+  return (row.cpuMs * 1000) / row.per.messages;
+}
+
+/**
+ * Times one in-process call as a single tinybench sample, with the CPU time this process spent
+ * meanwhile (the broker is another process, so this is kafkajs and the loop around it).
+ */
 async function once(name: string, group: string, per: Workload, fn: () => Promise<unknown>) {
+  const cpuBefore = cpuTimeMs();
   const [row] = await runTasks([{ name, group, per, fn }], {
     time: 0,
     iterations: 1,
     warmup: false,
   });
-  return row;
+  return { ...row, cpuMs: cpuTimeMs() - cpuBefore };
 }
 
 /**
@@ -232,6 +255,7 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
               groupId,
               topics: [topic],
               fromBeginning: true,
+              valueAs: 'buffer',
             });
             let seen = 0;
             try {
@@ -269,6 +293,19 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
   const largest = Math.max(...o.batchSizes);
   if (o.kcat) {
     for (const codec of o.codecs) {
+      const cpu = (name: string) => cpuPerMessageUs(rows.find((r) => r.name === name));
+      const pairs: [string, string, string][] = [
+        ['producer', produceRowName(largest, codec), `kcat produce, ${codec}`],
+        ['consumer', `kafkajs consume, ${codec}`, `kcat consume, ${codec}`],
+      ];
+      for (const [side, subject, baseline] of pairs) {
+        const a = cpu(subject);
+        const b = cpu(baseline);
+        if (a === undefined || b === undefined) continue;
+        notes.push(
+          `CPU per message, ${side}, ${codec}: kafkajs ${a.toFixed(1)} µs, kcat ${b.toFixed(1)} µs (${(a / b).toFixed(1)}x); the broker's own CPU not counted`,
+        );
+      }
       ratios.push(
         messagesRatio(
           rows,
