@@ -1,0 +1,299 @@
+/**
+ * The streaming stage in one process, on either engine: what `loglab stream` runs.
+ *
+ *   generator ──lines──▶ line producer ──▶ weblogs.raw ──▶ consumer, group loglab-stream
+ *   (seeded, --rate)      (key = client IP)                 │ count + checksum
+ *                           └ unparseable ──▶ weblogs.deadletter   └─▶ batch handlers (stage 3)
+ *
+ * The producer side is the line producer `loglab produce` uses (line-producer.ts); the consumer
+ * side commits after every batch, as `loglab consume` does. Both run at once, so the lag sampled
+ * as it goes is real. The run ends when the generator is done and the consumer has read
+ * everything that was acknowledged; the summary compares an order-independent checksum of the
+ * lines produced with that of the lines consumed (checksum.ts).
+ *
+ * On a cluster, weblogs.raw may hold older messages and other groups may read it. The consumer
+ * reads from its group's committed offsets (from the beginning for a new group) and skips what
+ * lies before the end offsets noted at the start of the run; it counts only this run's messages,
+ * assuming nobody else writes to weblogs.raw meanwhile.
+ */
+import type { GenerateOptions } from '../generate/index';
+import type { Broker, RecordBatch } from './broker';
+import { createChecksum } from './checksum';
+import { createLineProducer, DEFAULT_BATCH, type TimestampSource } from './line-producer';
+import { DEFAULT_PARTITIONS, RAW_TOPIC, standardTopics } from './topics';
+
+// The CLI loads this module at start-up (for STREAM_GROUP, the default of --group): the
+// generator, the parsers and the consumer loop are imported only when a stream runs.
+
+/**
+ * What the consumer side does with the records it reads, after counting them: stage 3 adds its
+ * detectors here (`--detect`). Each call gets one poll's batches, one RecordBatch per partition
+ * in offset order, only records of this run; the batches are committed once every handler has
+ * returned, so a handler that throws gets them again (at least once).
+ */
+export type BatchHandler = (batches: readonly RecordBatch<string>[]) => void | Promise<void>;
+
+/** The group of `loglab stream` without --group. */
+export const STREAM_GROUP = 'loglab-stream';
+
+export interface StreamSettings {
+  readonly generate: GenerateOptions;
+  /** Partitions of weblogs.raw when it has to be created (6). */
+  readonly partitions?: number;
+  readonly groupId?: string;
+  /** Lines per second at most; as fast as it goes when absent. */
+  readonly rate?: number;
+  readonly batchSize?: number;
+  /** Message timestamps: the line's own time (the default) or the time of sending. */
+  readonly timestamps?: TimestampSource;
+  readonly handlers?: readonly BatchHandler[];
+  /** Stop generating: what was generated is still produced, and consumed to the end. */
+  readonly stopProducing?: AbortSignal;
+  /** Stop consuming after the batch in hand (and stop producing too). */
+  readonly stopConsuming?: AbortSignal;
+  readonly onSample?: (sample: StreamSample) => void;
+  /** How often `onSample` is called (1,000 ms). */
+  readonly sampleMs?: number;
+}
+
+export interface StreamSample {
+  readonly elapsedMs: number;
+  readonly produced: number;
+  readonly deadLettered: number;
+  readonly consumed: number;
+  /** Acknowledged but not yet consumed, as this process sees it. */
+  readonly lag: number;
+  /** Since the previous sample. */
+  readonly producedPerSecond: number;
+  readonly consumedPerSecond: number;
+}
+
+export interface StreamSummary {
+  readonly engine: string;
+  readonly address: string;
+  readonly topic: string;
+  readonly partitions: number;
+  readonly groupId: string;
+  readonly produced: number;
+  readonly deadLettered: number;
+  readonly consumed: number;
+  /** Older messages the group read and skipped (cluster only). */
+  readonly skipped: number;
+  /** The group's lag on the topic after its last commit, as the broker reports it. */
+  readonly lag: number;
+  readonly produceSeconds: number;
+  readonly consumeSeconds: number;
+  readonly producedPerSecond: number;
+  readonly consumedPerSecond: number;
+  readonly checksum: {
+    readonly produced: string;
+    readonly consumed: string;
+    readonly equal: boolean;
+  };
+  /** Stopped by Ctrl-C before the generator was done. */
+  readonly interrupted: boolean;
+}
+
+/** A consumer idle this long after the producer finished asks the broker whether it is done. */
+const DRAIN_CHECK_MS = 3000;
+
+/** Lines of generated chunks, as `readLines` gives them from a file. */
+async function* generatedLines(options: GenerateOptions, paced: boolean): AsyncGenerator<string[]> {
+  const [{ generateBuffers }, { readLines }] = await Promise.all([
+    import('../generate/index'),
+    import('../log/lines'),
+  ]);
+  // Paced runs generate small chunks, so that Ctrl-C leaves little already generated to send.
+  async function* chunks() {
+    for (const chunk of generateBuffers(options, paced ? 16_384 : 1 << 18)) yield chunk;
+  }
+  yield* readLines(chunks());
+}
+
+export async function runStream(broker: Broker, settings: StreamSettings): Promise<StreamSummary> {
+  const [{ parseAuto }, { runConsumer }, { partitionForKey }] = await Promise.all([
+    import('../log/auto'),
+    import('./consume-loop'),
+    import('./partitioner'),
+  ]);
+  const groupId = settings.groupId ?? STREAM_GROUP;
+  const handlers = settings.handlers ?? [];
+  await broker.createTopics(standardTopics(settings.partitions ?? DEFAULT_PARTITIONS));
+  // Where this run's messages will start: anything before is older and skipped.
+  const startOffsets = new Map<number, number>();
+  for (const p of (await broker.describeTopic(RAW_TOPIC)).partitions) {
+    startOffsets.set(p.partition, p.end);
+  }
+  const partitions = startOffsets.size;
+  const consumer = await broker.subscribe({
+    groupId,
+    topics: [RAW_TOPIC],
+    fromBeginning: true,
+    clientId: 'loglab-stream',
+  });
+
+  const stopConsumer = new AbortController();
+  const stopProducer = new AbortController();
+  const producerSignals = [stopProducer.signal];
+  if (settings.stopProducing) producerSignals.push(settings.stopProducing);
+  if (settings.stopConsuming) producerSignals.push(settings.stopConsuming);
+  const producerStop = AbortSignal.any(producerSignals);
+  const consumerStop = settings.stopConsuming
+    ? AbortSignal.any([stopConsumer.signal, settings.stopConsuming])
+    : stopConsumer.signal;
+
+  const producedSum = createChecksum();
+  const consumedSum = createChecksum();
+  const producer = createLineProducer(broker, {
+    topic: RAW_TOPIC,
+    parse: parseAuto,
+    batchSize: settings.batchSize ?? DEFAULT_BATCH,
+    timestamps: settings.timestamps,
+    rate: settings.rate,
+    signal: producerStop,
+    onAcked(messages) {
+      for (let i = 0; i < messages.length; i++) {
+        const m = messages[i];
+        // Keys of parsed lines are never null: the partition is the one the broker picked.
+        producedSum.add(partitionForKey(m.key as string, partitions), m.value as string);
+      }
+    },
+  });
+  const counts = producer.counts;
+  let producerDone = false;
+  let interrupted = false;
+  let skipped = 0;
+  const started = performance.now();
+  let produceEnd = started;
+  let consumeEnd = started;
+  let lastConsumedAt = started;
+
+  const caughtUp = () => producerDone && consumedSum.count >= counts.produced;
+
+  const handle = async (batches: readonly RecordBatch<string>[]) => {
+    let mine = batches;
+    for (let b = 0; b < batches.length; b++) {
+      const batch = batches[b];
+      const from = startOffsets.get(batch.partition) ?? 0;
+      if (batch.records[0].offset >= from) continue;
+      // Older messages on this partition: keep only this run's (rare; the first run of a group).
+      const kept: RecordBatch<string>[] = [];
+      for (const x of batches) {
+        const first = startOffsets.get(x.partition) ?? 0;
+        const records = x.records.filter((r) => r.offset >= first);
+        skipped += x.records.length - records.length;
+        if (records.length > 0) kept.push({ ...x, records });
+      }
+      mine = kept;
+      break;
+    }
+    for (let b = 0; b < mine.length; b++) {
+      const { partition, records } = mine[b];
+      for (let i = 0; i < records.length; i++) consumedSum.add(partition, records[i].value);
+    }
+    if (mine.length > 0) {
+      lastConsumedAt = performance.now();
+      consumeEnd = lastConsumedAt;
+      for (const h of handlers) await h(mine);
+    }
+    if (caughtUp()) stopConsumer.abort();
+  };
+
+  const sampleMs = settings.sampleMs ?? 1000;
+  let last = { at: started, produced: 0, consumed: 0 };
+  let draining = false;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const dt = Math.max(now - last.at, 1) / 1000;
+    settings.onSample?.({
+      elapsedMs: now - started,
+      produced: counts.produced,
+      deadLettered: counts.deadLettered,
+      consumed: consumedSum.count,
+      lag: Math.max(0, counts.produced - consumedSum.count),
+      producedPerSecond: (counts.produced - last.produced) / dt,
+      consumedPerSecond: (consumedSum.count - last.consumed) / dt,
+    });
+    last = { at: now, produced: counts.produced, consumed: consumedSum.count };
+    // Messages can vanish before they are read (retention); then the broker says there is
+    // nothing left, and waiting for the count would never end.
+    if (producerDone && !draining && now - lastConsumedAt > DRAIN_CHECK_MS) {
+      draining = true;
+      const asked = lastConsumedAt;
+      broker
+        .groupLag(groupId, [RAW_TOPIC])
+        .then((lag) => {
+          // Nothing left for the group, and nothing arrived while the broker was asked.
+          if (lag.total === 0 && lastConsumedAt === asked) stopConsumer.abort();
+        })
+        .catch(() => undefined)
+        .finally(() => {
+          draining = false;
+        });
+    }
+  }, sampleMs);
+
+  const producing = (async () => {
+    try {
+      for await (const lines of generatedLines(settings.generate, settings.rate !== undefined)) {
+        if (producerStop.aborted) {
+          interrupted = !stopProducer.signal.aborted;
+          break;
+        }
+        await producer.add(lines);
+      }
+      await producer.flush();
+    } catch (err) {
+      stopConsumer.abort();
+      throw err;
+    } finally {
+      produceEnd = performance.now();
+      producerDone = true;
+      if (caughtUp()) stopConsumer.abort();
+    }
+  })();
+  const consuming = runConsumer(consumer, handle, { signal: consumerStop, maxWaitMs: 200 }).catch(
+    (err) => {
+      stopProducer.abort();
+      throw err;
+    },
+  );
+
+  let lag: number;
+  try {
+    const [produced, consumed] = await Promise.allSettled([producing, consuming]);
+    if (produced.status === 'rejected') throw produced.reason;
+    if (consumed.status === 'rejected') throw consumed.reason;
+    lag = (await broker.groupLag(groupId, [RAW_TOPIC])).total;
+  } finally {
+    clearInterval(timer);
+    await consumer.close();
+  }
+
+  const produceSeconds = (produceEnd - started) / 1000;
+  const consumeSeconds = (consumeEnd - started) / 1000;
+  const producedText = producedSum.digest();
+  const consumedText = consumedSum.digest();
+  return {
+    engine: broker.engine,
+    address: broker.address,
+    topic: RAW_TOPIC,
+    partitions,
+    groupId,
+    produced: counts.produced,
+    deadLettered: counts.deadLettered,
+    consumed: consumedSum.count,
+    skipped,
+    lag,
+    produceSeconds,
+    consumeSeconds,
+    producedPerSecond: produceSeconds > 0 ? counts.produced / produceSeconds : 0,
+    consumedPerSecond: consumeSeconds > 0 ? consumedSum.count / consumeSeconds : 0,
+    checksum: {
+      produced: producedText,
+      consumed: consumedText,
+      equal: producedText === consumedText,
+    },
+    interrupted,
+  };
+}
