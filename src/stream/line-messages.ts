@@ -6,7 +6,7 @@
 import { parseAuto } from '../log/auto';
 import type { ParseOutcome } from '../log/record';
 import type { ProduceMessage } from './broker';
-import { deadLetterMessage } from './topics';
+import { deadLetterMessage, oversizeBytes, tooLargeLetter } from './topics';
 
 export interface LineMessages {
   /** For `weblogs.raw`, in the order of the lines. */
@@ -17,7 +17,8 @@ export interface LineMessages {
 
 /**
  * Parses each line (`parseAuto` by default: combined, common or JSON) and keys it by client IP.
- * Dead letters keep the line exactly and carry the parser's reason.
+ * Dead letters keep the line exactly and carry the parser's reason; a line too large to be one
+ * message is a `too-large` dead letter that keeps its start.
  */
 export function lineMessages(
   lines: readonly string[],
@@ -27,6 +28,11 @@ export function lineMessages(
   const deadLetters: ProduceMessage[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
+    const oversize = oversizeBytes(line);
+    if (oversize >= 0) {
+      deadLetters.push(tooLargeLetter(line, oversize));
+      continue;
+    }
     const outcome = parse(line);
     if ('kind' in outcome) deadLetters.push(deadLetterMessage(line, outcome));
     else messages.push({ key: outcome.ip, value: line, timestamp: outcome.time });

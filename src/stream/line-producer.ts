@@ -3,6 +3,7 @@
  *
  *   lines ──parse──▶ record ──▶ weblogs.raw      key = client IP, timestamp = the line's time
  *                  └ rejection ──▶ weblogs.deadletter   the line and the reason, as JSON
+ *   (a line over MAX_LINE_BYTES is a too-large dead letter without being parsed)
  *
  * Each line is parsed only to find its key and time and to send what does not parse to the
  * dead-letter topic; the message value is the line exactly as read. Messages go out in batches,
@@ -12,7 +13,7 @@
  */
 import type { ParseOutcome } from '../log/record';
 import type { Broker, ProduceMessage } from './broker';
-import { DEADLETTER_TOPIC, deadLetterMessage } from './topics';
+import { DEADLETTER_TOPIC, deadLetterMessage, oversizeBytes, tooLargeLetter } from './topics';
 
 /** Messages per produce request unless asked otherwise. */
 export const DEFAULT_BATCH = 1000;
@@ -26,7 +27,11 @@ export interface LineProducerOptions {
   readonly timestamps?: TimestampSource;
   /** Lines per second at most; as fast as the broker takes them when absent. */
   readonly rate?: number;
-  /** Stops a wait for the pace (Ctrl-C); lines already added still go out on `flush`. */
+  /**
+   * Stops taking lines (Ctrl-C): `add` returns at the first line after it aborts, and a wait for
+   * the pace ends at once. Lines taken before still go out on `flush`; `counts.read` says how
+   * many were taken.
+   */
   readonly signal?: AbortSignal;
   /** Called with each batch of `topic` once it is acknowledged (for checksums). */
   readonly onAcked?: (messages: readonly ProduceMessage[]) => void;
@@ -45,7 +50,10 @@ export interface ProduceCounts {
 
 export interface LineProducer {
   readonly counts: Readonly<ProduceCounts>;
-  /** Parses the lines and sends every full batch; resolves when the last one is handed over. */
+  /**
+   * Parses the lines and sends every full batch; resolves when the last one is handed over, or
+   * early, with the lines after that not taken, once the signal has aborted.
+   */
   add(lines: readonly string[]): Promise<void>;
   /** Sends what is left and waits until everything is acknowledged. */
   flush(): Promise<void>;
@@ -102,8 +110,16 @@ export function createLineProducer(broker: Broker, options: LineProducerOptions)
     counts,
     async add(lines) {
       for (let i = 0; i < lines.length; i++) {
+        // Ctrl-C mid-chunk: a chunk is up to 1 MiB of lines, which must not go out unpaced.
+        if (signal?.aborted) return;
         const line = lines[i];
         counts.read++;
+        const oversize = oversizeBytes(line);
+        if (oversize >= 0) {
+          dead.push(tooLargeLetter(line, oversize));
+          if (raw.length + dead.length >= batchSize) await dispatch();
+          continue;
+        }
         const outcome = parse(line);
         if ((outcome as { kind?: string }).kind === 'rejected') {
           dead.push(

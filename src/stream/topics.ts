@@ -5,7 +5,7 @@
  *   stay in order on one partition and per-IP detectors see all of them in one consumer.
  * - `weblogs.alerts`: detector output, one partition so the dashboard reads alerts in order.
  * - `weblogs.deadletter`: lines that failed to parse, with the reason, so nothing is dropped
- *   silently. The key is the original message's key; the value is JSON (see `DeadLetter`), one
+ *   silently; also lines too large to be one message (`too-large`, the line's start kept). The key is the original message's key; the value is JSON (see `DeadLetter`), one
  *   self-describing object that any consumer, kcat included, can read without knowing headers.
  */
 import { badInput } from '../errors';
@@ -41,8 +41,41 @@ export function ensureStandardTopics(
   return broker.createTopics(standardTopics(rawPartitions));
 }
 
+/** Why a line is a dead letter: the parser's reason, or too large to be one message. */
+export type DeadLetterReason = RejectReason | 'too-large';
+
+/**
+ * The largest line sent as one message, in UTF-8 bytes: under Kafka's default message.max.bytes
+ * (1 MiB, the batch's framing included) and the embedded broker's limit, with room for the key.
+ */
+export const MAX_LINE_BYTES = 1_000_000;
+/** Characters of a too-large line kept in its dead letter. */
+export const TOO_LARGE_KEPT_CHARS = 4096;
+
+/**
+ * The line's size in UTF-8 bytes when it is larger than `MAX_LINE_BYTES`, else -1. Cheap for
+ * ordinary lines: a line of n UTF-16 units has at most 3n bytes, so only long ones are measured.
+ */
+export function oversizeBytes(line: string): number {
+  if (line.length * 3 <= MAX_LINE_BYTES) return -1;
+  const bytes = Buffer.byteLength(line, 'utf8');
+  return bytes > MAX_LINE_BYTES ? bytes : -1;
+}
+
+/** The dead letter of a line too large to be a message: its start, its size and the reason. */
+export function tooLargeLetter(line: string, bytes: number): ProduceMessage {
+  const letter: DeadLetter = {
+    reason: 'too-large',
+    message: `line of ${bytes} bytes is larger than one message may be (${MAX_LINE_BYTES}); its first ${TOO_LARGE_KEPT_CHARS} characters are kept`,
+    line: line.slice(0, TOO_LARGE_KEPT_CHARS),
+    bytes,
+  };
+  return { key: null, value: JSON.stringify(letter) };
+}
+
 // A record, not a list, so the compiler flags a reason added to RejectReason but missing here.
-const KNOWN_REASONS: Readonly<Record<RejectReason, true>> = {
+const KNOWN_REASONS: Readonly<Record<DeadLetterReason, true>> = {
+  'too-large': true,
   'empty-line': true,
   'bad-host': true,
   'bad-timestamp': true,
@@ -56,18 +89,20 @@ const KNOWN_REASONS: Readonly<Record<RejectReason, true>> = {
   'unknown-format': true,
 };
 
-function isRejectReason(value: unknown): value is RejectReason {
+function isDeadLetterReason(value: unknown): value is DeadLetterReason {
   return typeof value === 'string' && Object.hasOwn(KNOWN_REASONS, value);
 }
 
 /** The value of a `weblogs.deadletter` message, as JSON. */
 export interface DeadLetter {
-  /** Stable code from the parser, e.g. "bad-timestamp". */
-  readonly reason: RejectReason;
+  /** Stable code from the parser, e.g. "bad-timestamp", or "too-large". */
+  readonly reason: DeadLetterReason;
   /** One human sentence. */
   readonly message: string;
-  /** The line exactly as it was read. */
+  /** The line exactly as it was read; only its start when `reason` is "too-large". */
   readonly line: string;
+  /** The whole line's size in UTF-8 bytes, when only its start is kept ("too-large"). */
+  readonly bytes?: number;
   /** Where the line was read from, when it came from a topic. */
   readonly source?: TopicPartition & { readonly offset: number };
 }
@@ -83,9 +118,20 @@ export function deadLetterMessage(
     line,
     ...(options.source ? { source: options.source } : {}),
   };
+  let value = JSON.stringify(letter);
+  // JSON escapes can make a letter several times its line: then keep the line's start, as for
+  // a too-large line, so that the letter itself still fits in a message.
+  const bytes = value.length * 3 > MAX_LINE_BYTES ? Buffer.byteLength(value, 'utf8') : 0;
+  if (bytes > MAX_LINE_BYTES) {
+    value = JSON.stringify({
+      ...letter,
+      line: line.slice(0, TOO_LARGE_KEPT_CHARS),
+      bytes: Buffer.byteLength(line, 'utf8'),
+    } satisfies DeadLetter);
+  }
   return {
     key: options.key ?? null,
-    value: JSON.stringify(letter),
+    value,
     ...(options.timestamp === undefined ? {} : { timestamp: options.timestamp }),
   };
 }
@@ -105,7 +151,7 @@ export function parseDeadLetter(value: string | Buffer): DeadLetter {
     o === null ||
     typeof o.line !== 'string' ||
     typeof o.message !== 'string' ||
-    !isRejectReason(o.reason)
+    !isDeadLetterReason(o.reason)
   ) {
     throw badInput('dead letter lacks a string "line", "message" or a known "reason"', {
       topic: DEADLETTER_TOPIC,
@@ -115,6 +161,7 @@ export function parseDeadLetter(value: string | Buffer): DeadLetter {
     reason: o.reason,
     message: o.message,
     line: o.line,
+    ...(typeof o.bytes === 'number' ? { bytes: o.bytes } : {}),
   };
   const s = o.source as Record<string, unknown> | undefined;
   if (

@@ -47,8 +47,8 @@ async function cluster(command: 'up' | 'down'): Promise<void> {
 }
 
 /**
- * Distinct generated lines stamped within the last hour (older ones would fall to the 24 h
- * retention). A log may hold the same line twice (two requests in one second); here each line
+ * Distinct generated lines stamped within the last hour (so that a broker with Kafka's default
+ * retention by time keeps them too). A log may hold the same line twice (two requests in one second); here each line
  * must be told apart from a duplicate written by a retry.
  */
 function recentLines(count: number, seed: number): string[] {

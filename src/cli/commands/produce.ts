@@ -171,9 +171,11 @@ interface ProduceFlags {
 
 /** Where the streaming commands' help explains --timestamp. */
 export const TIMESTAMP_HELP = `--timestamp event stamps each message with its line's time, so consumers window by event
-time; --timestamp now stamps it with the time of sending. A Kafka broker keeps messages by
-timestamp (24 h on the cluster that \`npm run cluster\` starts) and refuses ones more than 1 h
-ahead of its clock: produce an old or future log with --timestamp now to keep all of it.`;
+time; --timestamp now stamps it with the time of sending. With Kafka's defaults a broker deletes
+messages whose timestamp is over 7 days old and refuses ones more than 1 h ahead of its clock;
+the cluster that \`npm run cluster\` starts keeps messages by size and takes any timestamp, so
+old logs keep their times there. On a broker with the defaults, produce an old or future log
+with --timestamp now to keep all of it.`;
 
 const EXAMPLES = `
 Examples:
@@ -185,10 +187,12 @@ Every line is parsed to find its key (the client IP) and its time, which becomes
 timestamp (see --timestamp below); the value is the line as read. A line that does not parse goes to weblogs.deadletter
 as {"reason","message","line"}. The standard topics (weblogs.raw with 6 partitions,
 weblogs.alerts, weblogs.deadletter) and --topic are created when missing.
-The last line on stderr counts only what the broker acknowledged:
+A line over 1,000,000 bytes goes there too, as reason too-large with its first 4,096
+characters. The last line on stderr counts only what the broker acknowledged:
   produced N to weblogs.raw, M to weblogs.deadletter
-Ctrl-C stops reading, sends what was read, prints that line and exits 0; a second Ctrl-C exits
-at once with 130. A broker that stops answering is retried for a few seconds, then the command
+Ctrl-C stops taking lines (at once, even in the middle of a paced run), sends those taken,
+prints that line with "; stopped after line K of the input" (resume from line K + 1) and exits
+0; a second Ctrl-C exits at once with 130. A broker that stops answering is retried for a few seconds, then the command
 exits 2 with one line that also says what had been acknowledged.
 
 ${TIMESTAMP_HELP}
@@ -282,5 +286,6 @@ async function runProduce(file: string, flags: ProduceFlags): Promise<void> {
     input.stream.destroy();
     await broker.close();
   }
-  process.stderr.write(`${summary()}\n`);
+  const where = stop.aborted ? `; stopped after line ${counts.read} of the input` : '';
+  process.stderr.write(`${summary()}${where}\n`);
 }
