@@ -28,8 +28,18 @@ export interface RunConsumerSummary {
   readonly commits: number;
   /** Commits the group refused while rebalancing: those records are delivered again. */
   readonly refusedCommits: number;
+  /**
+   * True when records this loop handled were still not committed when it returned: the last
+   * commit was refused even after the retries, or the group took their partitions away first.
+   * They will be delivered again (to this group), at least once.
+   */
+  readonly uncommitted: boolean;
   readonly stoppedBy: StopReason;
 }
+
+/** Tries of a refused last commit, and the pause before each: a rejoin takes about a second. */
+const FINAL_COMMIT_TRIES = 10;
+const FINAL_COMMIT_PAUSE_MS = 300;
 
 export async function runConsumer<V>(
   consumer: Consumer<V>,
@@ -43,6 +53,10 @@ export async function runConsumer<V>(
   let polls = 0;
   let commits = 0;
   let refusedCommits = 0;
+  /** The latest commit was refused (the group was rebalancing). */
+  let refusedLast = false;
+  /** A rebalance took partitions away before their handled records were committed. */
+  let lost = false;
   let stoppedBy: StopReason;
   for (;;) {
     if (options.signal?.aborted) {
@@ -73,8 +87,28 @@ export async function runConsumer<V>(
     await handle(result.batches);
     records += result.count;
     const committed = await consumer.commit();
-    if (committed.kind === 'committed') commits++;
-    else refusedCommits++;
+    if (committed.kind === 'committed') {
+      // A later commit covers what a refused one held, unless the partition went elsewhere.
+      commits++;
+      refusedLast = false;
+      if (committed.revoked.length > 0) lost = true;
+    } else {
+      refusedCommits++;
+      refusedLast = true;
+    }
   }
-  return { records, polls, commits, refusedCommits, stoppedBy };
+  // The last commit was refused (a rebalance as the loop ended): once the member has rejoined,
+  // the records of partitions it kept can still be committed. Try a few times before giving up.
+  for (let i = 0; refusedLast && stoppedBy !== 'closed' && i < FINAL_COMMIT_TRIES; i++) {
+    await new Promise((resolve) => setTimeout(resolve, FINAL_COMMIT_PAUSE_MS));
+    const committed = await consumer.commit();
+    if (committed.kind === 'rebalancing') {
+      refusedCommits++;
+      continue;
+    }
+    commits++;
+    refusedLast = false;
+    if (committed.revoked.length > 0) lost = true;
+  }
+  return { records, polls, commits, refusedCommits, uncommitted: refusedLast || lost, stoppedBy };
 }

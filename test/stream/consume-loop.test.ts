@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Broker, RecordBatch } from '../../src/stream/broker';
+import type { Broker, CommitResult, Consumer, RecordBatch } from '../../src/stream/broker';
 import { runConsumer } from '../../src/stream/consume-loop';
 import { createMemoryBroker } from '../../src/stream/memory-broker';
 
@@ -28,6 +28,7 @@ describe('runConsumer: poll, process, commit', () => {
       polls: 3,
       commits: 3,
       refusedCommits: 0,
+      uncommitted: false,
       stoppedBy: 'max',
     });
     expect(seen.length).toBe(250);
@@ -61,6 +62,7 @@ describe('runConsumer: poll, process, commit', () => {
       polls: 1,
       commits: 1,
       refusedCommits: 0,
+      uncommitted: false,
       stoppedBy: 'aborted',
     });
     expect(handled).toBe(300);
@@ -82,6 +84,7 @@ describe('runConsumer: poll, process, commit', () => {
       polls: 1,
       commits: 0,
       refusedCommits: 0,
+      uncommitted: false,
       stoppedBy: 'aborted',
     });
   });
@@ -103,5 +106,76 @@ describe('runConsumer: poll, process, commit', () => {
       maxWaitMs: 0,
     });
     expect(seen.sort()).toEqual(Array.from({ length: 30 }, (_, i) => `v${i}`).sort());
+  });
+
+  it('commits a last batch refused in a rebalance once the member has rejoined', async () => {
+    const broker = await withRecords(300);
+    const inner = await broker.subscribe({ groupId: 'g', topics: ['t'], fromBeginning: true });
+    // The group refuses the commit after the last poll twice, as while a member joins.
+    let refusals = 2;
+    let commitCalls = 0;
+    const c: Consumer = {
+      ...inner,
+      async commit(offsets): Promise<CommitResult> {
+        commitCalls++;
+        if (commitCalls >= 3 && refusals > 0) {
+          refusals--;
+          return { kind: 'rebalancing', offsets: [] };
+        }
+        return inner.commit(offsets);
+      },
+    };
+    const summary = await runConsumer(c, () => undefined, { maxRecords: 300, pollRecords: 100 });
+    expect(summary).toEqual({
+      records: 300,
+      polls: 3,
+      commits: 3,
+      refusedCommits: 2,
+      uncommitted: false,
+      stoppedBy: 'max',
+    });
+    expect((await broker.groupLag('g')).total).toBe(0);
+  });
+
+  it('says so when the last commit stays refused: those records come again', async () => {
+    const broker = await withRecords(300);
+    const inner = await broker.subscribe({ groupId: 'g', topics: ['t'], fromBeginning: true });
+    let commitCalls = 0;
+    const c: Consumer = {
+      ...inner,
+      async commit(offsets): Promise<CommitResult> {
+        commitCalls++;
+        if (commitCalls >= 3) return { kind: 'rebalancing', offsets: [] };
+        return inner.commit(offsets);
+      },
+    };
+    const summary = await runConsumer(c, () => undefined, { maxRecords: 300, pollRecords: 100 });
+    expect(summary).toMatchObject({ records: 300, commits: 2, uncommitted: true });
+    expect(summary.refusedCommits).toBe(11);
+    expect((await broker.groupLag('g')).total).toBe(100);
+  });
+
+  it('says so when a rebalance took a partition before its records were committed', async () => {
+    const broker = await withRecords(300);
+    const inner = await broker.subscribe({ groupId: 'g', topics: ['t'], fromBeginning: true });
+    let commitCalls = 0;
+    const c: Consumer = {
+      ...inner,
+      async commit(offsets): Promise<CommitResult> {
+        commitCalls++;
+        const r = await inner.commit(offsets);
+        if (commitCalls === 2 && r.kind === 'committed') {
+          return { ...r, revoked: [{ topic: 't', partition: 1 }] };
+        }
+        return r;
+      },
+    };
+    const summary = await runConsumer(c, () => undefined, { maxRecords: 300, pollRecords: 100 });
+    expect(summary).toMatchObject({
+      records: 300,
+      commits: 3,
+      refusedCommits: 0,
+      uncommitted: true,
+    });
   });
 });

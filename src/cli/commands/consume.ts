@@ -47,7 +47,10 @@ reached every partition.
 The standard topics are created when missing; any other --topic must exist.
 The last line on stderr is: consumed N from TOPIC (group G)
 It waits for new messages until --max is reached or Ctrl-C, which commits what was printed and
-exits 0; a second Ctrl-C exits at once with 130.
+exits 0; a second Ctrl-C exits at once with 130. If the group is rebalancing when the last
+commit is due, it is tried again for a few seconds; when it still does not go through (or a
+rebalance took a partition before its lines were committed), a line on stderr says so and the
+exit code is 1: those lines will be delivered again.
 With --engine embedded the broker starts empty in this process, so the command prints nothing
 and ends at once.
 ${ENGINE_HELP}
@@ -81,6 +84,7 @@ async function runConsume(flags: ConsumeFlags): Promise<void> {
   // A status line on the terminal that also shows the messages would cut through them.
   const status = createStatusLine(process.stdout.isTTY ? null : process.stderr);
   let consumed = 0;
+  let uncommitted = false;
   const started = Date.now();
   const timer = status.enabled
     ? setInterval(() => {
@@ -109,12 +113,13 @@ async function runConsume(flags: ConsumeFlags): Promise<void> {
       if (wait !== undefined) await wait;
     };
     try {
-      await runConsumer(consumer, print, {
+      const summary = await runConsumer(consumer, print, {
         signal: stop,
         maxRecords: max,
         // The embedded broker is empty in a new process: nothing will ever arrive.
         stopWhenIdle: engine === 'embedded',
       });
+      uncommitted = summary.uncommitted;
     } finally {
       await consumer.close();
     }
@@ -125,4 +130,10 @@ async function runConsume(flags: ConsumeFlags): Promise<void> {
     await broker.close();
   }
   process.stderr.write(`consumed ${consumed} from ${flags.topic} (group ${flags.group})\n`);
+  if (uncommitted) {
+    process.stderr.write(
+      'loglab: the group was rebalancing and did not take the last commit: some of these lines will be delivered again\n',
+    );
+    process.exitCode = 1;
+  }
 }
