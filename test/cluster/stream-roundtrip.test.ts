@@ -90,6 +90,15 @@ afterAll(async () => {
   await admin.disconnect();
 });
 
+const hasKcat = (() => {
+  try {
+    execFileSync('kcat', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
 describe('kafka adapter against the real broker', () => {
   it('round-trips 100,000 generated lines exactly, each on the partition the embedded broker picks', async () => {
     const topic = topicName('roundtrip');
@@ -141,50 +150,47 @@ describe('kafka adapter against the real broker', () => {
     expect(lag.partitions.map((p) => p.committed ?? 0)).toEqual(real.partitions.map((p) => p.end));
   });
 
-  it('agrees with librdkafka (kcat, murmur2 partitioner) on where each key goes', async () => {
-    let kcat = true;
-    try {
-      execFileSync('kcat', ['-V'], { stdio: 'ignore' });
-    } catch {
-      kcat = false;
-    }
-    if (!kcat && process.env.CI) throw new Error('kcat is not installed (Debian package kcat)');
-    if (!kcat) return;
-    const topic = topicName('kcat');
-    await broker.createTopics([{ name: topic, partitions: 6 }]);
-    const sent = keyedLines(2000, 11);
-    const dir = mkdtempSync(join(tmpdir(), 'loglab-kcat-'));
-    try {
-      const file = join(dir, 'lines.tsv');
-      writeFileSync(file, sent.map((m) => `${m.key}\t${m.value}\n`).join(''));
-      execFileSync('kcat', [
-        '-b',
-        config.kafka.brokers.join(','),
-        '-P',
-        '-t',
-        topic,
-        '-K',
-        '\t',
-        '-X',
-        'partitioner=murmur2_random',
-        '-l',
-        file,
-      ]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-    const consumer = await broker.subscribe({
-      groupId: groupName('kcat'),
-      topics: [topic],
-      fromBeginning: true,
-    });
-    const got = await consumeCount(consumer, sent.length);
-    await consumer.close();
-    expect(checksum(got)).toBe(checksum(sent));
-    const moved = got.filter((r) => r.partition !== partitionForKey(r.key as string, 6));
-    expect(moved).toEqual([]);
-    expect(new Set(got.map((r) => r.partition)).size).toBe(6);
-  });
+  // Skipped, and reported as skipped, where kcat is missing; CI installs it, so there it fails.
+  it.skipIf(!hasKcat && !process.env.CI)(
+    'agrees with librdkafka (kcat, murmur2 partitioner) on where each key goes',
+    async () => {
+      if (!hasKcat) throw new Error('kcat is not installed (Debian package kcat)');
+      const topic = topicName('kcat');
+      await broker.createTopics([{ name: topic, partitions: 6 }]);
+      const sent = keyedLines(2000, 11);
+      const dir = mkdtempSync(join(tmpdir(), 'loglab-kcat-'));
+      try {
+        const file = join(dir, 'lines.tsv');
+        writeFileSync(file, sent.map((m) => `${m.key}\t${m.value}\n`).join(''));
+        execFileSync('kcat', [
+          '-b',
+          config.kafka.brokers.join(','),
+          '-P',
+          '-t',
+          topic,
+          '-K',
+          '\t',
+          '-X',
+          'partitioner=murmur2_random',
+          '-l',
+          file,
+        ]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      const consumer = await broker.subscribe({
+        groupId: groupName('kcat'),
+        topics: [topic],
+        fromBeginning: true,
+      });
+      const got = await consumeCount(consumer, sent.length);
+      await consumer.close();
+      expect(checksum(got)).toBe(checksum(sent));
+      const moved = got.filter((r) => r.partition !== partitionForKey(r.key as string, 6));
+      expect(moved).toEqual([]);
+      expect(new Set(got.map((r) => r.partition)).size).toBe(6);
+    },
+  );
 
   it('carries dead letters, headers, timestamps and 1 MB values unchanged', async () => {
     const topic = topicName('shapes');
