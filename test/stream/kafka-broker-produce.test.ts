@@ -1,0 +1,143 @@
+/**
+ * The kafkajs adapter's producing side, with kafkajs replaced by a recording fake (no broker):
+ * the delivery settings it asks for, how it cuts a batch into requests, and what it does after
+ * a failed request. The real broker is exercised in test/cluster.
+ */
+import { CompressionTypes, type Kafka, KafkaJSConnectionError, type KafkaConfig } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { isLoglabError } from '../../src/errors';
+import type { ProduceMessage } from '../../src/stream/broker';
+import { createKafkaBroker } from '../../src/stream/kafka-broker';
+
+interface SendCall {
+  topic: string;
+  messages: ProduceMessage[];
+  acks: number;
+  compression: number;
+}
+
+/** A kafkajs stand-in that records producer options and sends, and fails the sends asked to. */
+function fakeKafka(topics: string[], failSends: Set<number> = new Set()) {
+  const producerOptions: Record<string, unknown>[] = [];
+  const sends: SendCall[] = [];
+  let disconnects = 0;
+  const next = new Map<number, number>();
+  const kafka = {
+    admin: () => ({
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+      listTopics: async () => topics,
+    }),
+    producer: (options: Record<string, unknown>) => {
+      producerOptions.push(options);
+      return {
+        connect: async () => undefined,
+        disconnect: async () => {
+          disconnects++;
+        },
+        send: async (call: SendCall) => {
+          sends.push(call);
+          if (failSends.has(sends.length)) {
+            throw new KafkaJSConnectionError('Connection error: read ECONNRESET', {
+              broker: '127.0.0.1:9092',
+              code: 'ECONNRESET',
+            } as never);
+          }
+          // Partition = the key's last number % 3; offsets counted per partition.
+          const per = new Map<number, number>();
+          for (const m of call.messages) {
+            const p = Number((m.key ?? '0').split('.').pop()) % 3;
+            per.set(p, (per.get(p) ?? 0) + 1);
+          }
+          return [...per].map(([partition, n]) => {
+            const base = next.get(partition) ?? 0;
+            next.set(partition, base + n);
+            return { topicName: call.topic, partition, errorCode: 0, baseOffset: String(base) };
+          });
+        },
+      };
+    },
+  };
+  return {
+    factory: (_: KafkaConfig) => kafka as unknown as Kafka,
+    producerOptions,
+    sends,
+    disconnects: () => disconnects,
+  };
+}
+
+const messages = (n: number, bytes: number): ProduceMessage[] =>
+  Array.from({ length: n }, (_, i) => ({
+    key: `10.0.${i % 7}.${i % 250}`,
+    value: `${i} ${'x'.repeat(bytes)}`,
+  }));
+
+describe('kafkajs adapter, producing', () => {
+  it('asks for an idempotent producer with one request in flight and sends with acks from all replicas', async () => {
+    const fake = fakeKafka(['t']);
+    const broker = createKafkaBroker({ brokers: ['127.0.0.1:9092'], kafkaFactory: fake.factory });
+    const result = await broker.produce('t', messages(10, 20));
+    expect(fake.producerOptions).toHaveLength(1);
+    expect(fake.producerOptions[0]).toMatchObject({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
+    expect(fake.sends.map((s) => [s.acks, s.compression])).toEqual([[-1, CompressionTypes.None]]);
+    expect(result.count).toBe(10);
+    expect(result.partitions.map((p) => p.partition)).toEqual([0, 1, 2]);
+    await broker.close();
+  });
+
+  it('cuts a large batch into requests of at most 2,000 messages and 900,000 bytes, in order', async () => {
+    const fake = fakeKafka(['t']);
+    const broker = createKafkaBroker({
+      brokers: ['127.0.0.1:9092'],
+      kafkaFactory: fake.factory,
+      compression: 'gzip',
+    });
+    const small = messages(4500, 20);
+    await broker.produce('t', small);
+    expect(fake.sends.map((s) => s.messages.length)).toEqual([2000, 2000, 500]);
+    const large = messages(2500, 600);
+    await broker.produce('t', large);
+    const sizes = fake.sends.slice(3).map((s) => s.messages.length);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(2500);
+    expect(sizes.length).toBeGreaterThan(1);
+    for (const s of fake.sends.slice(3)) {
+      const bytes = s.messages.reduce(
+        (n, m) => n + 24 + Buffer.byteLength(m.value as string) + Buffer.byteLength(m.key ?? ''),
+        0,
+      );
+      expect(bytes).toBeLessThanOrEqual(900_000);
+    }
+    expect(fake.sends.flatMap((s) => s.messages)).toEqual([...small, ...large]);
+    expect(fake.sends.every((s) => s.compression === CompressionTypes.GZIP)).toBe(true);
+    await broker.close();
+  });
+
+  it('after a failed request reports the broker down and starts a fresh producer for the next batch', async () => {
+    const fake = fakeKafka(['t'], new Set([2]));
+    const broker = createKafkaBroker({ brokers: ['127.0.0.1:9092'], kafkaFactory: fake.factory });
+    const err = await broker.produce('t', messages(3000, 20)).catch((e: unknown) => e);
+    expect(isLoglabError(err) && err.code).toBe('SERVICE_DOWN');
+    expect(fake.disconnects()).toBe(1);
+    await broker.produce('t', messages(5, 20));
+    // A new producer id: its first batch cannot be taken for a duplicate of the failed one.
+    expect(fake.producerOptions).toHaveLength(2);
+    await broker.close();
+  });
+
+  it('refuses a topic the broker does not have before producing anything', async () => {
+    const fake = fakeKafka(['t']);
+    const broker = createKafkaBroker({ brokers: ['127.0.0.1:9092'], kafkaFactory: fake.factory });
+    const err = await broker.produce('missing', messages(1, 5)).catch((e: unknown) => e);
+    expect(isLoglabError(err) && err.code).toBe('NOT_FOUND');
+    expect(isLoglabError(err) && err.message).toBe(
+      'topic "missing" does not exist on the Kafka broker at 127.0.0.1:9092',
+    );
+    expect(fake.sends).toHaveLength(0);
+    expect(fake.producerOptions).toHaveLength(0);
+    await broker.close();
+  });
+});
