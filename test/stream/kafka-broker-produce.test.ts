@@ -3,7 +3,7 @@
  * the delivery settings it asks for, how it cuts a batch into requests, and what it does after
  * a failed request. The real broker is exercised in test/cluster.
  */
-import { CompressionTypes, type Kafka, KafkaJSConnectionError, type KafkaConfig } from 'kafkajs';
+import { CompressionTypes, type Kafka, type KafkaConfig, KafkaJSConnectionError } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { isLoglabError } from '../../src/errors';
 import type { ProduceMessage } from '../../src/stream/broker';
