@@ -1,7 +1,10 @@
 /**
- * Stream throughput: the embedded broker, and kafkajs beside kcat on the real broker.
+ * Stream throughput: the embedded broker, and kafkajs and @platformatic/kafka beside kcat on the
+ * real broker.
  *   npx tsx bench/stream.ts [--messages N] [--cluster-messages N] [--runs N] [--time MS]
- *                           [--codecs none,gzip] [--prefetch N] [--no-cluster]
+ *                           [--codecs none,gzip] [--prefetch N] [--no-cluster] [--no-platformatic]
+ * @platformatic/kafka runs when installed (npm install --no-save @platformatic/kafka@1.35.0; the
+ * report says so when it is not); --no-platformatic leaves it out.
  * Prints the table and writes bench/results/stream.json. Without a broker (`npm run cluster --
  * up`) it says so in one line and measures the embedded broker only.
  */
@@ -40,6 +43,7 @@ const report = await benchStream({
   prefetchRecords: flag('--prefetch'),
   codecs: codecs(),
   cluster: process.argv.includes('--no-cluster') ? false : 'auto',
+  platformatic: !process.argv.includes('--no-platformatic'),
   log: (line) =>
     process.stderr.write(`  ${line} (${Math.round((Date.now() - started) / 1000)} s)\n`),
 });

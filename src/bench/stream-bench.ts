@@ -6,6 +6,9 @@
  *                               │   per poll) · produce+consume at once, all in this process
  *                               └─▶ cluster, when a broker answers: see stream-cluster.ts
  *
+ * On the cluster, @platformatic/kafka runs beside them when it is installed (see
+ * stream-platformatic.ts), for comparison only.
+ *
  * `bench/stream.ts` runs the full version; a notebook runs a short one with small counts.
  * Targets: embedded produce+consume ≥ 2,000,000 messages/s; kafkajs ≥ 0.5 × kcat, producer and
  * consumer.
@@ -52,6 +55,11 @@ export interface StreamBenchOptions {
   readonly kcat?: string | false;
   /** Records the kafkajs consumer fetches ahead (the adapter's default when absent). */
   readonly prefetchRecords?: number;
+  /**
+   * @platformatic/kafka as a third cluster peer: 'auto' (the default) when it can be imported,
+   * true to say in the notes why it could not, false never.
+   */
+  readonly platformatic?: boolean | 'auto';
   /** Progress lines (nothing by default). */
   readonly log?: (line: string) => void;
 }
@@ -223,6 +231,7 @@ export async function benchStream(options: StreamBenchOptions = {}): Promise<Ben
       codecs,
       runs: options.runs ?? 3,
       kcat: kcat !== false && hasKcat(kcat) ? kcat : false,
+      platformatic: options.platformatic ?? 'auto',
       prefetchRecords: options.prefetchRecords,
       workDir: tmpdir(),
       log,

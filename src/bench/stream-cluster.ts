@@ -16,6 +16,8 @@
  * - runs alternate (kcat first, then last) so that a busy moment of the machine, or the broker
  *   still flushing the previous run, hits both sides alike.
  * MB/s counts the log lines (message values) only, the same bytes on both sides.
+ * @platformatic/kafka, when importable, runs as a third peer in the same rounds: see
+ * stream-platformatic.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -34,6 +36,19 @@ import {
   type Workload,
 } from './harness';
 import { produceFile, writeKeyedFile } from './stream-file';
+import {
+  consumePlatformatic,
+  createPlatformaticProducer,
+  isLoaded,
+  loadPlatformatic,
+  PLATFORMATIC_BATCH,
+  PLATFORMATIC_NOTE,
+  PLATFORMATIC_PACKAGE,
+  PLATFORMATIC_VERSION,
+  type PlatformaticProducer,
+  platformaticConsumeRow,
+  platformaticProduceRow,
+} from './stream-platformatic';
 
 export type Codec = 'none' | 'gzip';
 
@@ -52,6 +67,11 @@ export interface ClusterBenchOptions {
   readonly runs: number;
   /** The kcat executable, or false for kafkajs alone. */
   readonly kcat: string | false;
+  /**
+   * @platformatic/kafka as a third peer: 'auto' (the default) when it can be imported, true to
+   * say in the notes why it could not, false never.
+   */
+  readonly platformatic?: boolean | 'auto';
   /** Records the kafkajs consumer fetches ahead of `poll` (the adapter's default when absent). */
   readonly prefetchRecords?: number;
   /** Where the input file is written for the run. */
@@ -162,6 +182,9 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
   const groups: string[] = [];
   const kcatGroupPrefix = `loglab.bench.stream.${run}.kcat`;
   const producers: Broker[] = [];
+  const platformatic = o.platformatic === false ? undefined : await loadPlatformatic();
+  const pf = platformatic && isLoaded(platformatic) ? platformatic.lib : undefined;
+  const pfProducers: PlatformaticProducer[] = [];
   const runs = new Map<string, BenchRow[]>();
   const add = (row: BenchRow) => {
     const list = runs.get(row.name);
@@ -177,6 +200,17 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
       producers.push(producer);
       // Connects the producer and loads metadata outside the timing.
       await produceFile(producer, topic, tsv, 10, 10);
+      const pfProducer = pf
+        ? createPlatformaticProducer(pf, {
+            brokers: o.config.kafka.brokers,
+            codec,
+            partitions: DEFAULT_PARTITIONS,
+          })
+        : undefined;
+      if (pfProducer) {
+        pfProducers.push(pfProducer);
+        await pfProducer.produceFile(topic, tsv, 10, 10);
+      }
       const group = `produce, ${codec}`;
       for (let r = 0; r < o.runs; r++) {
         o.log(`${codec}: produce run ${r + 1} of ${o.runs}`);
@@ -211,6 +245,16 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
                 if (sent !== n) throw new Error(`kafkajs produced ${sent} of ${n} messages`);
               },
             ),
+          );
+        }
+        if (pfProducer) {
+          tasks.push(() =>
+            once(platformaticProduceRow(codec), group, { messages: count, bytes }, async () => {
+              const sent = await pfProducer.produceFile(topic, tsv, PLATFORMATIC_BATCH, count);
+              if (sent !== count) {
+                throw new Error(`platformatic produced ${sent} of ${count} messages`);
+              }
+            }),
           );
         }
         await alternate(r, tasks, add);
@@ -274,11 +318,33 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
             }
           }),
         );
+        if (pf) {
+          const pfGroup = `loglab.bench.stream.${run}.platformatic.${codec}.${r}`;
+          groups.push(pfGroup);
+          tasks.push(() =>
+            once(
+              platformaticConsumeRow(codec),
+              consumeGroup,
+              { messages: count, bytes },
+              async () => {
+                const { consumed } = await consumePlatformatic(pf, {
+                  brokers: o.config.kafka.brokers,
+                  groupId: pfGroup,
+                  topic,
+                  count,
+                });
+                if (consumed !== count) {
+                  throw new Error(`platformatic consumed ${consumed} of ${count} messages`);
+                }
+              },
+            ),
+          );
+        }
         await alternate(r, tasks, add);
       }
     }
   } finally {
-    await Promise.allSettled(producers.map((p) => p.close()));
+    await Promise.allSettled([...producers, ...pfProducers].map((p) => p.close()));
     const known = await admin.listGroups().catch(() => [] as string[]);
     for (const g of known) if (g.startsWith(`${kcatGroupPrefix}.`)) groups.push(g);
     await removeScratch(admin, { topics, groups }).catch((err: Error) => {
@@ -294,40 +360,62 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
   if (o.kcat) {
     for (const codec of o.codecs) {
       const cpu = (name: string) => cpuPerMessageUs(rows.find((r) => r.name === name));
-      const pairs: [string, string, string][] = [
-        ['producer', produceRowName(largest, codec), `kcat produce, ${codec}`],
-        ['consumer', `kafkajs consume, ${codec}`, `kcat consume, ${codec}`],
-      ];
-      for (const [side, subject, baseline] of pairs) {
-        const a = cpu(subject);
-        const b = cpu(baseline);
-        if (a === undefined || b === undefined) continue;
-        notes.push(
-          `CPU per message, ${side}, ${codec}: kafkajs ${a.toFixed(1)} µs, kcat ${b.toFixed(1)} µs (${(a / b).toFixed(1)}x); the broker's own CPU not counted`,
-        );
-      }
-      ratios.push(
-        messagesRatio(
-          rows,
+      // The target is kafkajs's: the platformatic ratios are printed for comparison only.
+      const peers: [string, string, string, number | undefined][] = [
+        [
+          'kafkajs',
           produceRowName(largest, codec),
-          `kcat produce, ${codec}`,
-          `kafkajs/kcat producer, ${codec}`,
-        ),
-        messagesRatio(
-          rows,
           `kafkajs consume, ${codec}`,
-          `kcat consume, ${codec}`,
-          `kafkajs/kcat consumer, ${codec}`,
-        ),
-      );
+          KAFKA_RATIO_TARGET,
+        ],
+      ];
+      if (pf) {
+        peers.push([
+          'platformatic',
+          platformaticProduceRow(codec),
+          platformaticConsumeRow(codec),
+          undefined,
+        ]);
+      }
+      for (const [peer, produce, consume, target] of peers) {
+        const pairs: [string, string, string][] = [
+          ['producer', produce, `kcat produce, ${codec}`],
+          ['consumer', consume, `kcat consume, ${codec}`],
+        ];
+        for (const [side, subject, baseline] of pairs) {
+          const a = cpu(subject);
+          const b = cpu(baseline);
+          if (a === undefined || b === undefined) continue;
+          notes.push(
+            `CPU per message, ${side}, ${codec}: ${peer} ${a.toFixed(1)} µs, kcat ${b.toFixed(1)} µs (${(a / b).toFixed(1)}x); the broker's own CPU not counted`,
+          );
+        }
+        for (const [side, subject, baseline] of pairs) {
+          const label = `${peer}/kcat ${side}, ${codec}`;
+          const ratio = messagesRatio(rows, subject, baseline, label);
+          ratios.push(target === undefined ? withoutTarget(ratio) : ratio);
+        }
+      }
     }
   }
   notes.push(
     `cluster: ${address}, ${DEFAULT_PARTITIONS} partitions, ${thousands(count)} lines (${(bytes / 1e6).toFixed(0)} MB of values), ${o.runs} run${o.runs === 1 ? '' : 's'} of each; kafkajs batches of 1 and 100 send at most ${thousands(MAX_PRODUCE_CALLS)} batches`,
     'both producers idempotent with acks=all; librdkafka keeps up to 5 requests in flight per broker, kafkajs one (its idempotent producer locks the broker per request)',
   );
+  if (pf) notes.push(PLATFORMATIC_NOTE);
+  if (o.platformatic === true && platformatic && !isLoaded(platformatic)) {
+    notes.push(
+      `${PLATFORMATIC_PACKAGE} could not be imported (${platformatic.reason}); \`npm install --no-save ${PLATFORMATIC_PACKAGE}@${PLATFORMATIC_VERSION}\` adds it: no platformatic rows`,
+    );
+  }
   if (!o.kcat) notes.push('kcat not found (Debian: apt-get install kcat): no kcat rows, no ratios');
   return { rows, ratios, notes };
+}
+
+/** A ratio printed for comparison only, with no target to meet. */
+function withoutTarget(ratio: Ratio): Ratio {
+  const { target: _target, ...rest } = ratio;
+  return rest;
 }
 
 /** subject ÷ baseline in messages/s, so rows with different message counts compare fairly. */
