@@ -284,4 +284,30 @@ describe('loglab produce and consume on the real broker', () => {
     expect(consumer.out().split('\n').sort()).toEqual(lines.split('\n').sort());
     expect((await broker.groupLag(group, [topic])).total).toBe(0);
   });
+
+  it('on a signal while a printed batch is held back, consume finishes printing it, commits exactly what it printed and exits 0', async () => {
+    const topic = topicName('held');
+    const group = groupName('held');
+    const lines = loglab(recentFlags(30_000, 13)).stdout;
+    const producer = start(['produce', '-', '--topic', topic]);
+    producer.stdin?.end(lines);
+    expect(await exited(producer)).toBe(0);
+
+    const consumer = start(['consume', '--topic', topic, '--group', group, '--from-beginning']);
+    // As soon as the first output arrives, stop reading it: the pipe fills and the consumer is
+    // stuck in the middle of printing its first batch (10,000 lines, about 2.5 MB) when the
+    // signal comes. It must finish that batch, commit it and stop, not die mid-batch or go on.
+    await until('consume printed something', () => consumer.out().length > 0);
+    consumer.stdout?.pause();
+    await new Promise((r) => setTimeout(r, 500));
+    consumer.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    consumer.stdout?.resume();
+    expect(await exited(consumer)).toBe(0);
+    const printed = consumer.out().split('\n').length - 1;
+    expect(consumer.err()).toBe(`consumed ${printed} from ${topic} (group ${group})\n`);
+    expect(printed).toBeGreaterThan(0);
+    expect(printed).toBeLessThan(30_000);
+    expect((await broker.groupLag(group, [topic])).total).toBe(30_000 - printed);
+  });
 });
