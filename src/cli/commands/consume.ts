@@ -18,7 +18,7 @@ import {
   openBroker,
   parseCount,
   thousands,
-} from './produce';
+} from '../streaming';
 
 type Io = typeof import('../io');
 

@@ -17,7 +17,7 @@ import { type Alert, formatAlert } from '../../realtime/alert';
 import type { StreamDetector } from '../../realtime/detect-stream';
 import type { Broker } from '../../stream/broker';
 import { ALERTS_TOPIC, DEADLETTER_TOPIC, RAW_TOPIC } from '../../stream/topics';
-import { handleInterrupts, openBroker } from './produce';
+import { handleInterrupts, openBroker } from '../streaming';
 
 type Io = typeof import('../io');
 

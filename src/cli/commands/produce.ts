@@ -2,14 +2,10 @@
  * `loglab produce`: access-log lines from a file or stdin onto a topic, keyed by client IP, with
  * the line producer (stream/line-producer.ts, where the messages and the batching are described);
  * lines that do not parse go to the dead-letter topic.
- *
- * This file also holds what the streaming commands (produce, consume, topics, stream) share:
- * the --engine flag, opening the broker, Ctrl-C handling and the status line on a terminal.
  */
 import { type Command, Option } from 'commander';
 import { badFlag, LoglabError } from '../../errors';
 import { LOG_FORMATS } from '../../log/record';
-import { type Broker, ENGINES, type Engine } from '../../stream/broker';
 import {
   createLineProducer,
   DEFAULT_BATCH,
@@ -18,6 +14,16 @@ import {
 } from '../../stream/line-producer';
 // Light: names only, no adapter.
 import { DEADLETTER_TOPIC, RAW_TOPIC, standardTopics } from '../../stream/topics';
+import {
+  createStatusLine,
+  ENGINE_HELP,
+  engineOption,
+  handleInterrupts,
+  openBroker,
+  parseCount,
+  parseRate,
+  thousands,
+} from '../streaming';
 
 // The broker, the parsers and the output helpers are imported by the actions, not here: every
 // other command (and --help) would pay for kafkajs at start-up.
@@ -25,137 +31,6 @@ type Io = typeof import('../io');
 
 /** PARSE_FORMATS of log/parser, without loading the parsers. */
 const PARSE_FORMATS: string[] = ['auto', ...LOG_FORMATS];
-
-/** How a command without --engine picks one. */
-export type EngineDefault =
-  /** flag → LOGLAB_ENGINE → cluster if a broker answers → otherwise one line saying how to start one. */
-  | 'cluster-if-up'
-  /** flag → LOGLAB_ENGINE → embedded. */
-  | 'embedded';
-
-export function engineOption(defaults: EngineDefault): Option {
-  const how =
-    defaults === 'embedded'
-      ? 'default: LOGLAB_ENGINE, else embedded'
-      : 'default: LOGLAB_ENGINE, else cluster when a Kafka broker answers at LOGLAB_KAFKA_BROKERS (127.0.0.1:9092)';
-  return new Option('--engine <engine>', `embedded or cluster (${how})`).choices([...ENGINES]);
-}
-
-/** Help text of produce, consume and topics about the two engines. */
-export const ENGINE_HELP = `
-Engines: "cluster" is a real Apache Kafka broker (start one with \`npm run cluster -- up\`;
-LOGLAB_KAFKA_BROKERS=host:port[,…] points elsewhere). "embedded" is the in-process broker: it
-lives in this one process and is gone when it exits, so with it this command is a toy that
-shows the output format; \`loglab stream\` runs generate → produce → consume in one process
-on either engine.`;
-
-export interface OpenedBroker {
-  readonly engine: Engine;
-  readonly broker: Broker;
-}
-
-/** The broker for a command's --engine flag, or one LoglabError saying how to get one. */
-export async function openBroker(
-  flag: string | undefined,
-  defaults: EngineDefault,
-): Promise<OpenedBroker> {
-  const [{ chooseEngine, createBroker, loadConfig }, { kafkaAnswers }, { START_BROKER_HINT }] =
-    await Promise.all([
-      import('../../config'),
-      import('../../stream/kafka-broker'),
-      import('../../stream/kafka-errors'),
-    ]);
-  const config = loadConfig();
-  const engine =
-    defaults === 'embedded'
-      ? await chooseEngine(flag, config, 'embedded', async () => false)
-      : await chooseEngine(flag, config, 'cluster', async (brokers) => {
-          if (await kafkaAnswers(brokers)) return true;
-          throw new LoglabError(
-            'SERVICE_DOWN',
-            `no Kafka broker answers at ${brokers.join(',')}; ${START_BROKER_HINT}`,
-            { retriable: true },
-          );
-        });
-  return { engine, broker: createBroker(engine, config) };
-}
-
-/** Whole number ≥ min; "1e6" and "1_000_000" are accepted. */
-export function parseCount(text: string, flag: string, min: number): number {
-  const value = Number(text.replace(/_/g, ''));
-  if (text.trim() === '' || !Number.isSafeInteger(value) || value < min) {
-    throw badFlag(`${flag} must be a whole number ≥ ${min}, got "${text}"`);
-  }
-  return value;
-}
-
-export function parseRate(text: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value <= 0 || value > 10_000_000) {
-    throw badFlag(
-      `--rate must be a number of lines per second above 0 (at most 10000000), got "${text}"`,
-    );
-  }
-  return value;
-}
-
-/**
- * Ctrl-C (SIGINT) and SIGTERM as AbortSignals: the first signal aborts `stages[0]`, the next
- * `stages[1]`, and so on; one more after the last ends the process at once with 130.
- */
-export interface Interrupts {
-  readonly stages: readonly AbortSignal[];
-  dispose(): void;
-}
-
-export function handleInterrupts(stages = 1): Interrupts {
-  const controllers = Array.from({ length: stages }, () => new AbortController());
-  let count = 0;
-  const onSignal = () => {
-    if (count < controllers.length) controllers[count++].abort();
-    else process.exit(130);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    stages: controllers.map((c) => c.signal),
-    dispose() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
-}
-
-/** One line on stderr that redraws itself, only when stderr is a terminal; otherwise no-ops. */
-export interface StatusLine {
-  readonly enabled: boolean;
-  show(text: string): void;
-  /** Clears the line, so that what is printed next starts on a clean line. */
-  clear(): void;
-}
-
-/** On `out` (stderr) when it is a terminal; `null` for none. */
-export function createStatusLine(out: NodeJS.WriteStream | null = process.stderr): StatusLine {
-  if (out === null || !out.isTTY) return { enabled: false, show() {}, clear() {} };
-  let shown = false;
-  return {
-    enabled: true,
-    show(text) {
-      const width = out.columns ?? 120;
-      out.write(`\r\x1b[2K${text.length >= width ? text.slice(0, width - 1) : text}`);
-      shown = true;
-    },
-    clear() {
-      if (shown) out.write('\r\x1b[2K');
-      shown = false;
-    },
-  };
-}
-
-/** 1234567 → "1,234,567". */
-export function thousands(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
 
 // ---------------------------------------------------------------------------------------------
 // The command

@@ -16,16 +16,16 @@ import {
   type StreamSummary,
 } from '../../stream/run-stream';
 import { ALERTS_TOPIC, DEADLETTER_TOPIC, DEFAULT_PARTITIONS, RAW_TOPIC } from '../../stream/topics';
-import { optionsFromFlags } from './generate';
 import {
   createStatusLine,
   engineOption,
   handleInterrupts,
   openBroker,
   parseCount,
-  TIMESTAMP_HELP,
   thousands,
-} from './produce';
+} from '../streaming';
+import { optionsFromFlags } from './generate';
+import { TIMESTAMP_HELP } from './produce';
 
 interface StreamFlags {
   detect?: boolean;

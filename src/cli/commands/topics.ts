@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { Broker, GroupLag, TopicDescription } from '../../stream/broker';
-import { ENGINE_HELP, engineOption, openBroker, thousands } from './produce';
+import { ENGINE_HELP, engineOption, openBroker, thousands } from '../streaming';
 
 interface TopicsFlags {
   engine?: string;
