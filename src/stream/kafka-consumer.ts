@@ -101,7 +101,8 @@ export async function subscribeKafka(
     heartbeatInterval: settings.heartbeatIntervalMs,
     maxWaitTimeInMs: settings.maxWaitMs,
     allowAutoTopicCreation: false,
-    // A crash (broker gone past the retries) ends this member; `poll` reports it once.
+    // A crash (broker gone past the retries) ends this member: every later poll or commit
+    // throws that one error.
     retry: { ...settings.retry, restartOnFailure: async () => false },
   });
 
@@ -133,7 +134,8 @@ export async function subscribeKafka(
     const nextKeys = new Set(next.map((tp) => tpKey(tp.topic, tp.partition)));
     for (const [key, pos] of positions) {
       if (nextKeys.has(key)) continue;
-      if (pos.offset !== committedAt.get(key)) {
+      const reported = revoked.some((r) => r.topic === pos.topic && r.partition === pos.partition);
+      if (pos.offset !== committedAt.get(key) && !reported) {
         revoked.push({ topic: pos.topic, partition: pos.partition });
       }
       positions.delete(key);
@@ -282,8 +284,14 @@ export async function subscribeKafka(
     async commit(offsets?: readonly TopicPartitionOffset[]): Promise<CommitResult> {
       if (crash !== null) throw crash;
       if (closed) throw new LoglabError('INTERNAL', 'commit called on a closed consumer');
-      const lost = revoked;
+      // Partitions lost in a rebalance are reported by the first commit that goes through; a
+      // refused or failed one puts them back for the next.
+      const pending = revoked;
       revoked = [];
+      const putBack = () => {
+        revoked = [...pending, ...revoked];
+      };
+      const lost = [...pending];
       const list: TopicPartitionOffset[] = [];
       if (offsets === undefined) {
         for (const [key, pos] of positions) {
@@ -301,11 +309,15 @@ export async function subscribeKafka(
           list.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) })),
         );
       } catch (err) {
+        putBack();
         if (isRebalanceError(err)) return { kind: 'rebalancing', offsets: list };
         throw kafkaError(err, settings.address, context);
       }
       // kafkajs skips the commit silently once its runner has stopped (a crash): say so.
-      if (crash !== null) throw crash;
+      if (crash !== null) {
+        putBack();
+        throw crash;
+      }
       for (const o of list) committedAt.set(tpKey(o.topic, o.partition), o.offset);
       return { kind: 'committed', offsets: list, revoked: lost };
     },
