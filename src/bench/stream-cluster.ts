@@ -392,8 +392,7 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
         }
         for (const [side, subject, baseline] of pairs) {
           const label = `${peer}/kcat ${side}, ${codec}`;
-          const ratio = messagesRatio(rows, subject, baseline, label);
-          ratios.push(target === undefined ? withoutTarget(ratio) : ratio);
+          ratios.push(messagesRatio(rows, subject, baseline, label, target));
         }
       }
     }
@@ -412,19 +411,16 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
   return { rows, ratios, notes };
 }
 
-/** A ratio printed for comparison only, with no target to meet. */
-function withoutTarget(ratio: Ratio): Ratio {
-  const { target: _target, ...rest } = ratio;
-  return rest;
-}
-
-/** subject ÷ baseline in messages/s, so rows with different message counts compare fairly. */
+/**
+ * subject ÷ baseline in messages/s, so rows with different message counts compare fairly.
+ * Without a target the ratio is printed for comparison only.
+ */
 export function messagesRatio(
   rows: readonly BenchRow[],
   subject: string,
   baseline: string,
   label: string,
-  target = KAFKA_RATIO_TARGET,
+  target?: number,
 ): Ratio {
   const s = rows.find((r) => r.name === subject);
   const b = rows.find((r) => r.name === baseline);
@@ -434,6 +430,6 @@ export function messagesRatio(
     subject,
     baseline,
     value: (s.messagesPerSec ?? 0) / (b.messagesPerSec ?? 1),
-    target,
+    ...(target === undefined ? {} : { target }),
   };
 }

@@ -43,12 +43,18 @@ describe('mergeRuns and messagesRatio', () => {
 
   it('compares messages per second, whatever the messages per run', () => {
     const rows = [row('a', 1000, 500), row('b', 1000, 2000)];
-    expect(messagesRatio(rows, 'a', 'b', 'a/b')).toEqual({
+    expect(messagesRatio(rows, 'a', 'b', 'a/b', 0.5)).toEqual({
       label: 'a/b',
       subject: 'a',
       baseline: 'b',
       value: 0.25,
       target: 0.5,
+    });
+    expect(messagesRatio(rows, 'a', 'b', 'a/b')).toEqual({
+      label: 'a/b',
+      subject: 'a',
+      baseline: 'b',
+      value: 0.25,
     });
     expect(() => messagesRatio(rows, 'a', 'c', 'a/c')).toThrow('no row named c');
   });
