@@ -51,6 +51,47 @@ export function writeKeyedFile(
 }
 
 /**
+ * The first `limit` lines of a keyed file, `batch` at a time, streamed in 1 MiB chunks; `make`
+ * turns each line into a message from slices of the chunk (no copies): the key is the bytes
+ * before the tab (null when there is none), the value the rest of the line.
+ */
+export async function* keyedBatches<M>(
+  path: string,
+  batch: number,
+  limit: number,
+  make: (key: Buffer | null, value: Buffer) => M,
+): AsyncGenerator<M[]> {
+  let taken = 0;
+  let pending: M[] = [];
+  let rest: Buffer | null = null;
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  try {
+    for await (const raw of stream as AsyncIterable<Buffer>) {
+      const chunk: Buffer = rest === null ? raw : Buffer.concat([rest, raw]);
+      let start = 0;
+      for (;;) {
+        const nl = chunk.indexOf(10, start);
+        if (nl < 0) break;
+        const tab = chunk.indexOf(9, start);
+        const key = tab > start && tab < nl ? chunk.subarray(start, tab) : null;
+        pending.push(make(key, chunk.subarray(tab < nl ? tab + 1 : start, nl)));
+        taken++;
+        start = nl + 1;
+        if (pending.length === batch || taken === limit) {
+          yield pending;
+          pending = [];
+          if (taken >= limit) return;
+        }
+      }
+      rest = start < chunk.length ? chunk.subarray(start) : null;
+    }
+    if (pending.length > 0) yield pending;
+  } finally {
+    stream.destroy();
+  }
+}
+
+/**
  * Produces the first `limit` lines of a keyed file to `topic`, `batch` messages per `produce`
  * call, each awaited. Values are the line's bytes as read (a slice of the chunk, not a copy),
  * keys the client IP as text. Resolves with the number of messages acknowledged.
@@ -63,35 +104,13 @@ export async function produceFile(
   limit: number,
 ): Promise<number> {
   let sent = 0;
-  let pending: ProduceMessage[] = [];
-  let rest: Buffer | null = null;
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-  try {
-    for await (const raw of stream as AsyncIterable<Buffer>) {
-      const chunk: Buffer = rest === null ? raw : Buffer.concat([rest, raw]);
-      let start = 0;
-      for (;;) {
-        const nl = chunk.indexOf(10, start);
-        if (nl < 0) break;
-        const tab = chunk.indexOf(9, start);
-        const key = tab > start && tab < nl ? chunk.toString('latin1', start, tab) : null;
-        pending.push({ key, value: chunk.subarray(tab < nl ? tab + 1 : start, nl) });
-        start = nl + 1;
-        if (pending.length === batch || sent + pending.length === limit) {
-          await broker.produce(topic, pending);
-          sent += pending.length;
-          pending = [];
-          if (sent >= limit) return sent;
-        }
-      }
-      rest = start < chunk.length ? chunk.subarray(start) : null;
-    }
-    if (pending.length > 0) {
-      await broker.produce(topic, pending);
-      sent += pending.length;
-    }
-    return sent;
-  } finally {
-    stream.destroy();
+  const toMessage = (key: Buffer | null, value: Buffer): ProduceMessage => ({
+    key: key === null ? null : key.toString('latin1'),
+    value,
+  });
+  for await (const messages of keyedBatches(path, batch, limit, toMessage)) {
+    await broker.produce(topic, messages);
+    sent += messages.length;
   }
+  return sent;
 }

@@ -5,9 +5,10 @@
  *
  * The same work as the other two peers:
  * - producer: idempotent (the library then forces acks=all and one request in flight per
- *   broker), the same codec, the first N lines of the same keyed file read in 1 MiB chunks (see
- *   stream-file.ts), 1,000 messages per awaited `send`; keys and values are slices of the chunk
- *   as read, which the library's default serialisers pass through as they are;
+ *   broker), the same codec, the first N lines of the same keyed file read in 1 MiB chunks by
+ *   `keyedBatches` (stream-file.ts), as the kafkajs side reads them, 1,000 messages per awaited
+ *   `send`; keys and values are slices of the chunk as read, which the library's default
+ *   serialisers pass through as they are;
  * - partitions: set on each message with `partitionForKey`, the function the kafkajs adapter
  *   uses. The library's `defaultPartitioner` takes `murmur2 >>> 0` where Java takes
  *   `murmur2 & 0x7fffffff`, so about half of the client IPs would land on another partition
@@ -22,9 +23,9 @@
  * `npm install --no-save @platformatic/kafka@1.35.0`; it is loaded with a dynamic import, and the
  * little of it used here is typed below.
  */
-import { createReadStream } from 'node:fs';
 import { partitionForKey } from '../stream/partitioner';
 import type { Codec } from './stream-cluster';
+import { keyedBatches } from './stream-file';
 
 /** The package, and the version its API below was written against. */
 export const PLATFORMATIC_PACKAGE = '@platformatic/kafka';
@@ -141,43 +142,16 @@ export function createPlatformaticProducer(
   return {
     async produceFile(topic, path, batch, limit) {
       let sent = 0;
-      let pending: OutMessage[] = [];
-      let rest: Buffer | null = null;
-      const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-      try {
-        for await (const raw of stream as AsyncIterable<Buffer>) {
-          const chunk: Buffer = rest === null ? raw : Buffer.concat([rest, raw]);
-          let start = 0;
-          for (;;) {
-            const nl = chunk.indexOf(10, start);
-            if (nl < 0) break;
-            const tab = chunk.indexOf(9, start);
-            const value = chunk.subarray(tab < nl ? tab + 1 : start, nl);
-            if (tab > start && tab < nl) {
-              const key = chunk.subarray(start, tab);
-              pending.push({ topic, key, value, partition: partitionForKey(key, o.partitions) });
-            } else {
-              // No key: the library's round-robin, as kafkajs's partitioner does.
-              pending.push({ topic, value });
-            }
-            start = nl + 1;
-            if (pending.length === batch || sent + pending.length === limit) {
-              await send(pending);
-              sent += pending.length;
-              pending = [];
-              if (sent >= limit) return sent;
-            }
-          }
-          rest = start < chunk.length ? chunk.subarray(start) : null;
-        }
-        if (pending.length > 0) {
-          await send(pending);
-          sent += pending.length;
-        }
-        return sent;
-      } finally {
-        stream.destroy();
+      const toMessage = (key: Buffer | null, value: Buffer): OutMessage =>
+        key === null
+          ? // No key: the library's round-robin, as kafkajs's partitioner does.
+            { topic, value }
+          : { topic, key, value, partition: partitionForKey(key, o.partitions) };
+      for await (const messages of keyedBatches(path, batch, limit, toMessage)) {
+        await send(messages);
+        sent += messages.length;
       }
+      return sent;
     },
     close: () => producer.close(),
   };
