@@ -6,7 +6,7 @@
 import { parseAuto } from '../log/auto';
 import type { ParseOutcome } from '../log/record';
 import type { ProduceMessage } from './broker';
-import { deadLetterMessage, oversizeBytes, tooLargeLetter } from './topics';
+import { routeLine } from './line-producer';
 
 export interface LineMessages {
   /** For `weblogs.raw`, in the order of the lines. */
@@ -26,17 +26,7 @@ export function lineMessages(
 ): LineMessages {
   const messages: ProduceMessage[] = [];
   const deadLetters: ProduceMessage[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const oversize = oversizeBytes(line);
-    if (oversize >= 0) {
-      deadLetters.push(tooLargeLetter(line, oversize));
-      continue;
-    }
-    const outcome = parse(line);
-    if ('kind' in outcome) deadLetters.push(deadLetterMessage(line, outcome));
-    else messages.push({ key: outcome.ip, value: line, timestamp: outcome.time });
-  }
+  for (let i = 0; i < lines.length; i++) routeLine(lines[i], parse, true, messages, deadLetters);
   return { messages, deadLetters };
 }
 

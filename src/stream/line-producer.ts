@@ -11,7 +11,7 @@
  * acknowledged them. `loglab produce` feeds it a file or stdin; `runStream` feeds it the
  * generator.
  */
-import type { ParseOutcome } from '../log/record';
+import { isRejection, type ParseOutcome } from '../log/record';
 import type { Broker, ProduceMessage } from './broker';
 import { DEADLETTER_TOPIC, deadLetterMessage, oversizeBytes, tooLargeLetter } from './topics';
 
@@ -112,27 +112,8 @@ export function createLineProducer(broker: Broker, options: LineProducerOptions)
       for (let i = 0; i < lines.length; i++) {
         // Ctrl-C mid-chunk: a chunk is up to 1 MiB of lines, which must not go out unpaced.
         if (signal?.aborted) return;
-        const line = lines[i];
         counts.read++;
-        const oversize = oversizeBytes(line);
-        if (oversize >= 0) {
-          dead.push(tooLargeLetter(line, oversize));
-          if (raw.length + dead.length >= batchSize) await dispatch();
-          continue;
-        }
-        const outcome = parse(line);
-        if ((outcome as { kind?: string }).kind === 'rejected') {
-          dead.push(
-            deadLetterMessage(line, outcome as Extract<ParseOutcome, { kind: 'rejected' }>),
-          );
-        } else {
-          const record = outcome as Extract<ParseOutcome, { ip: string }>;
-          raw.push(
-            eventTime
-              ? { key: record.ip, value: line, timestamp: record.time }
-              : { key: record.ip, value: line },
-          );
-        }
+        routeLine(lines[i], parse, eventTime, raw, dead);
         if (raw.length + dead.length >= batchSize) await dispatch();
       }
     },
@@ -141,6 +122,35 @@ export function createLineProducer(broker: Broker, options: LineProducerOptions)
       if (inFlight !== null) await inFlight;
     },
   };
+}
+
+/**
+ * Puts one line where it belongs: onto `messages` keyed by client IP, with the line's time as
+ * timestamp when `eventTime`, or onto `deadLetters` when it is too large to be a message
+ * (checked first, without parsing) or does not parse (with the parser's reason).
+ */
+export function routeLine(
+  line: string,
+  parse: (line: string) => ParseOutcome,
+  eventTime: boolean,
+  messages: ProduceMessage[],
+  deadLetters: ProduceMessage[],
+): void {
+  const oversize = oversizeBytes(line);
+  if (oversize >= 0) {
+    deadLetters.push(tooLargeLetter(line, oversize));
+    return;
+  }
+  const outcome = parse(line);
+  if (isRejection(outcome)) {
+    deadLetters.push(deadLetterMessage(line, outcome));
+  } else {
+    messages.push(
+      eventTime
+        ? { key: outcome.ip, value: line, timestamp: outcome.time }
+        : { key: outcome.ip, value: line },
+    );
+  }
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */

@@ -62,15 +62,19 @@ export function oversizeBytes(line: string): number {
   return bytes > MAX_LINE_BYTES ? bytes : -1;
 }
 
-/** The dead letter of a line too large to be a message: its start, its size and the reason. */
-export function tooLargeLetter(line: string, bytes: number): ProduceMessage {
-  const letter: DeadLetter = {
-    reason: 'too-large',
-    message: `line of ${bytes} bytes is larger than one message may be (${MAX_LINE_BYTES}); its first ${TOO_LARGE_KEPT_CHARS} characters are kept`,
+/** A letter's JSON keeping only the start of its line, with the whole line's size. */
+function shortened(letter: DeadLetter, line: string, bytes: number): string {
+  return JSON.stringify({
+    ...letter,
     line: line.slice(0, TOO_LARGE_KEPT_CHARS),
     bytes,
-  };
-  return { key: null, value: JSON.stringify(letter) };
+  } satisfies DeadLetter);
+}
+
+/** The dead letter of a line too large to be a message: its start, its size and the reason. */
+export function tooLargeLetter(line: string, bytes: number): ProduceMessage {
+  const message = `line of ${bytes} bytes is larger than one message may be (${MAX_LINE_BYTES}); its first ${TOO_LARGE_KEPT_CHARS} characters are kept`;
+  return { key: null, value: shortened({ reason: 'too-large', message, line }, line, bytes) };
 }
 
 // A record, not a list, so the compiler flags a reason added to RejectReason but missing here.
@@ -122,13 +126,7 @@ export function deadLetterMessage(
   // JSON escapes can make a letter several times its line: then keep the line's start, as for
   // a too-large line, so that the letter itself still fits in a message.
   const bytes = value.length * 3 > MAX_LINE_BYTES ? Buffer.byteLength(value, 'utf8') : 0;
-  if (bytes > MAX_LINE_BYTES) {
-    value = JSON.stringify({
-      ...letter,
-      line: line.slice(0, TOO_LARGE_KEPT_CHARS),
-      bytes: Buffer.byteLength(line, 'utf8'),
-    } satisfies DeadLetter);
-  }
+  if (bytes > MAX_LINE_BYTES) value = shortened(letter, line, Buffer.byteLength(line, 'utf8'));
   return {
     key: options.key ?? null,
     value,
