@@ -7,7 +7,7 @@
  * finish and be committed; then the loop returns. Closing the consumer is the caller's job.
  */
 import { badFlag } from '../errors';
-import type { Consumer, RecordBatch } from './broker';
+import type { CommitResult, Consumer, RecordBatch } from './broker';
 
 export interface RunConsumerOptions {
   readonly signal?: AbortSignal;
@@ -57,6 +57,17 @@ export async function runConsumer<V>(
   let refusedLast = false;
   /** A rebalance took partitions away before their handled records were committed. */
   let lost = false;
+  const tally = (committed: CommitResult) => {
+    if (committed.kind === 'committed') {
+      // A later commit covers what a refused one held, unless the partition went elsewhere.
+      commits++;
+      refusedLast = false;
+      if (committed.revoked.length > 0) lost = true;
+    } else {
+      refusedCommits++;
+      refusedLast = true;
+    }
+  };
   let stoppedBy: StopReason;
   for (;;) {
     if (options.signal?.aborted) {
@@ -86,29 +97,13 @@ export async function runConsumer<V>(
     }
     await handle(result.batches);
     records += result.count;
-    const committed = await consumer.commit();
-    if (committed.kind === 'committed') {
-      // A later commit covers what a refused one held, unless the partition went elsewhere.
-      commits++;
-      refusedLast = false;
-      if (committed.revoked.length > 0) lost = true;
-    } else {
-      refusedCommits++;
-      refusedLast = true;
-    }
+    tally(await consumer.commit());
   }
   // The last commit was refused (a rebalance as the loop ended): once the member has rejoined,
   // the records of partitions it kept can still be committed. Try a few times before giving up.
   for (let i = 0; refusedLast && stoppedBy !== 'closed' && i < FINAL_COMMIT_TRIES; i++) {
     await new Promise((resolve) => setTimeout(resolve, FINAL_COMMIT_PAUSE_MS));
-    const committed = await consumer.commit();
-    if (committed.kind === 'rebalancing') {
-      refusedCommits++;
-      continue;
-    }
-    commits++;
-    refusedLast = false;
-    if (committed.revoked.length > 0) lost = true;
+    tally(await consumer.commit());
   }
   return { records, polls, commits, refusedCommits, uncommitted: refusedLast || lost, stoppedBy };
 }
