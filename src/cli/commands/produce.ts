@@ -67,8 +67,8 @@ characters. The last line on stderr counts only what the broker acknowledged:
   produced N to weblogs.raw, M to weblogs.deadletter
 Ctrl-C stops taking lines (at once, even in the middle of a paced run), sends those taken,
 prints that line with "; stopped after line K of the input" (resume from line K + 1) and exits
-0; a second Ctrl-C exits at once with 130. A broker that stops answering is retried for a few seconds, then the command
-exits 2 with one line that also says what had been acknowledged.
+0; a second Ctrl-C exits at once with 130. A broker that stops answering is retried for a few
+seconds, then the command exits 2 with one line that also says what had been acknowledged.
 
 ${TIMESTAMP_HELP}
 ${ENGINE_HELP}
