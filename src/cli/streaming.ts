@@ -70,11 +70,12 @@ export function parseCount(text: string, flag: string, min: number): number {
   return value;
 }
 
-export function parseRate(text: string): number {
+/** --rate: lines per second above 0, at most `max`. */
+export function parseRate(text: string, max = 10_000_000): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value <= 0 || value > 10_000_000) {
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0 || value > max) {
     throw badFlag(
-      `--rate must be a number of lines per second above 0 (at most 10000000), got "${text}"`,
+      `--rate must be a number of lines per second above 0 (at most ${max}), got "${text}"`,
     );
   }
   return value;

@@ -1,14 +1,15 @@
 /** How `loglab generate` reads its flags into generator options. */
 import { describe, expect, it } from 'vitest';
 import {
+  MAX_GENERATE_RATE,
   optionsFromFlags,
   parseIncidents,
   parseLines,
-  parseRate,
   parseSeed,
   parseSpan,
   parseStart,
 } from '../../src/cli/commands/generate';
+import { parseRate } from '../../src/cli/streaming';
 import { DEFAULT_START } from '../../src/generate/index';
 
 const NOW = Date.UTC(2025, 5, 1, 12, 30);
@@ -22,9 +23,13 @@ describe('flag values', () => {
       expect(() => parseLines(bad)).toThrow('--lines must be a whole number ≥ 0');
     expect(parseSeed('-7')).toBe(-7);
     expect(() => parseSeed('1.5')).toThrow('--seed must be a whole number, got "1.5"');
-    expect(parseRate('0.5')).toBe(0.5);
+    expect(parseRate('0.5', MAX_GENERATE_RATE)).toBe(0.5);
     for (const bad of ['0', '-2', 'fast', '2000000'])
-      expect(() => parseRate(bad)).toThrow('--rate must be a number');
+      expect(() => parseRate(bad, MAX_GENERATE_RATE)).toThrow('--rate must be a number');
+    expect(() => parseRate('2000000', MAX_GENERATE_RATE)).toThrow(
+      '--rate must be a number of lines per second above 0 (at most 1000000), got "2000000"',
+    );
+    expect(parseRate('2000000')).toBe(2_000_000);
   });
 
   it('reads ISO starts as UTC unless a zone is given, and refuses impossible dates', () => {

@@ -10,6 +10,7 @@ import { badFlag, LoglabError } from '../../errors';
 import { formatDuration, parseDuration } from '../../generate/duration';
 import type { GenerateOptions, IncidentKind } from '../../generate/index';
 import { LOG_FORMATS, type LogFormat } from '../../log/record';
+import { parseRate } from '../streaming';
 
 // The generator and the output helpers are imported by the action, not here: every other command
 // (and --help) would pay for them at start-up.
@@ -143,15 +144,8 @@ export function parseSpan(text: string): number {
   return value;
 }
 
-export function parseRate(text: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value <= 0 || value > 1_000_000) {
-    throw badFlag(
-      `--rate must be a number of lines per second above 0 (at most 1000000), got "${text}"`,
-    );
-  }
-  return value;
-}
+/** The generator's real-time mode paces at most this many lines a second. */
+export const MAX_GENERATE_RATE = 1_000_000;
 
 export function parseIncidents(text: string): IncidentKind[] {
   const out: IncidentKind[] = [];
@@ -173,7 +167,7 @@ export function parseIncidents(text: string): IncidentKind[] {
 const LIVE_SPAN_MS = 10 * 60_000;
 
 export function optionsFromFlags(flags: GenerateFlags, now: number): GenerateOptions {
-  const rate = flags.rate === undefined ? undefined : parseRate(flags.rate);
+  const rate = flags.rate === undefined ? undefined : parseRate(flags.rate, MAX_GENERATE_RATE);
   const live = rate !== undefined;
   return {
     seed: parseSeed(flags.seed),
