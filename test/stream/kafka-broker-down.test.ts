@@ -1,25 +1,10 @@
 import { createServer } from 'node:net';
-import {
-  KafkaJSConnectionError,
-  KafkaJSNumberOfRetriesExceeded,
-  KafkaJSProtocolError,
-} from 'kafkajs';
+import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded } from 'kafkajs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isLoglabError } from '../../src/errors';
-
-/** kafkajs builds protocol errors from entries of its error-code table, typed as Error. */
-function protocolError(type: string, code: number, retriable: boolean): KafkaJSProtocolError {
-  return new KafkaJSProtocolError({
-    name: 'KafkaJSProtocolError',
-    message: type,
-    type,
-    code,
-    retriable,
-  } as Error);
-}
-
 import { createKafkaBroker, kafkaAnswers } from '../../src/stream/kafka-broker';
 import { isCoordinatorStarting, isRebalanceError, kafkaError } from '../../src/stream/kafka-errors';
+import { protocolError } from './protocol-error';
 
 /** A loopback port nobody listens on: bound, then released. */
 async function freePort(): Promise<number> {

@@ -9,11 +9,12 @@ import type {
   KafkaMessage,
   TopicPartitionOffsetAndMetadata,
 } from 'kafkajs';
-import { KafkaJSConnectionError, KafkaJSProtocolError } from 'kafkajs';
+import { KafkaJSConnectionError } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isLoglabError } from '../../src/errors';
 import type { Consumer, PollResult, ValueAs } from '../../src/stream/broker';
 import { type KafkaConsumerSettings, subscribeKafka } from '../../src/stream/kafka-consumer';
+import { protocolError } from './protocol-error';
 
 /**
  * A hand-written stand-in for kafkajs's `Kafka` and `Consumer`, with only what the adapter calls.
@@ -206,17 +207,6 @@ type Value = string | Buffer;
 function layout(result: PollResult<Value>): Array<[string, number, number[]]> | string {
   if (result.kind !== 'records') return result.kind;
   return result.batches.map((b) => [b.topic, b.partition, b.records.map((r) => r.offset)]);
-}
-
-/** kafkajs builds protocol errors from entries of its error-code table, typed as Error. */
-function protocolError(type: string, code: number, retriable: boolean): KafkaJSProtocolError {
-  return new KafkaJSProtocolError({
-    name: 'KafkaJSProtocolError',
-    message: type,
-    type,
-    code,
-    retriable,
-  } as Error);
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
