@@ -9,7 +9,7 @@
  * Which line: alerts fire on closed windows, when the watermark (newest event time − lateness)
  * passes a window's end. The line that makes an alert fire is therefore the one whose event time
  * moves the watermark past that end: the record the engine was processing when it emitted the
- * alert (detect-stream.ts hands it to onAlert as the trigger). Alerts emitted when the input
+ * alert (pipeline/stream-detector.ts hands it to onAlert as the trigger). Alerts emitted when the input
  * ends (resolutions at flush) have no such line and are left out.
  *
  * When: the producer stamps each batch with the wall clock in a header just before it hands the
@@ -32,7 +32,7 @@ import { createBroker, loadConfig } from '../src/config';
 import { createGenerator, defaultOptions, INCIDENT_KINDS } from '../src/generate/index';
 import { parseAuto } from '../src/log/auto';
 import { formatCombined } from '../src/log/format';
-import { createStreamDetector, runDetection } from '../src/realtime/detect-stream';
+import { createStreamDetector, runDetection } from '../src/pipeline/index';
 import type { Broker, Engine } from '../src/stream/broker';
 import { kafkaAnswers } from '../src/stream/kafka-broker';
 

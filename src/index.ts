@@ -1,16 +1,16 @@
 /**
  * loglab's public surface: what notebooks, labs and benchmarks import. One namespace per
- * pipeline stage, so a call says which stage it belongs to (`log.parseCombined`, `viz.show`):
- *
- *   generate ──lines──▶ log (parse; reject with a reason) ──records──▶ summary ──▶ viz
- *
- * `bench` is the harness the stages are measured with. This file only re-exports.
+ * pipeline stage, so a call says which stage it belongs to (`log.parseCombined`, `viz.show`).
+ * The pipeline's shape is drawn in pipeline/index.ts; `pipeline` holds the wiring between the
+ * broker and the stages. `bench` is the harness the stages are measured with. This file only
+ * re-exports.
  */
 export * as bench from './bench/index';
 export * as config from './config';
 export * from './errors';
 export * as generate from './generate/index';
 export * as log from './log/index';
+export * as pipeline from './pipeline/index';
 export * as realtime from './realtime/index';
 export * as stream from './stream/index';
 export * as summary from './summary/index';

@@ -1,6 +1,7 @@
 /** Real-time detection: event-time windows, detectors, alerts, the engine and its evaluation. */
 export * from './alert';
 export * from './bucket-ring';
+export * from './detect-counts';
 export * from './detectors/anomaly';
 export * from './detectors/error-spike';
 export * from './detectors/ip-activity';
@@ -10,8 +11,8 @@ export * from './engine';
 export * from './evaluate';
 export * from './evaluate-input';
 export * from './evaluate-report';
-export * from './explain-detection';
-export * from './explain-windows';
+export * from './explain/detection';
+export * from './explain/windows';
 export * from './hopping-window';
 export * from './keyed-rings';
 export * from './keyed-windows';

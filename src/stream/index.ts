@@ -9,7 +9,6 @@ export * from './line-messages';
 export * from './line-producer';
 export * from './memory-broker';
 export * from './partitioner';
-export * from './run-stream';
 export * from './scratch';
 export * from './stats';
 export * from './topics';

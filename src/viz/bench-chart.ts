@@ -1,8 +1,39 @@
-import type { BenchReport, BenchRow } from '../bench/harness';
+/**
+ * The bench chart: throughput per task, from a benchmark report. It takes the report as plain
+ * rows (the shapes below); src/bench's reports have that shape as they are.
+ */
 import type { ChartSpec } from './render';
 import { CHART_WIDTH, chartConfig } from './theme';
 
-/** Which throughput a bench chart draws; each is a domain unit of `BenchRow`. */
+/** One measured task: its name, its block, ops/s and the throughputs in domain units it has. */
+export interface BenchChartRow {
+  readonly name: string;
+  readonly group: string;
+  readonly opsPerSec: number;
+  /** Relative margin of error of the mean, in percent. */
+  readonly rmePct: number;
+  readonly linesPerSec?: number;
+  readonly mbPerSec?: number;
+  readonly messagesPerSec?: number;
+  readonly eventsPerSec?: number;
+}
+
+/** What the chart reads of a report: its rows, the ratios between them, where it was measured. */
+export interface BenchChartReport {
+  readonly stage: string;
+  /** ISO 8601. */
+  readonly date: string;
+  readonly machine: { readonly cpu: string; readonly cores: number; readonly node: string };
+  readonly rows: readonly BenchChartRow[];
+  /** `subject` ran `value` times as fast as `baseline` (task names). */
+  readonly ratios: readonly {
+    readonly subject: string;
+    readonly baseline: string;
+    readonly value: number;
+  }[];
+}
+
+/** Which throughput a bench chart draws; each is a domain unit of `BenchChartRow`. */
 export type BenchMetric = 'lines' | 'bytes' | 'messages' | 'events' | 'ops';
 
 export interface BenchChartOptions {
@@ -17,7 +48,7 @@ export interface BenchChartOptions {
   width?: number;
 }
 
-const METRICS: Record<BenchMetric, { field: keyof BenchRow; unit: string }> = {
+const METRICS: Record<BenchMetric, { field: keyof BenchChartRow; unit: string }> = {
   lines: { field: 'linesPerSec', unit: 'lines/s' },
   bytes: { field: 'mbPerSec', unit: 'MB/s' },
   messages: { field: 'messagesPerSec', unit: 'messages/s' },
@@ -25,7 +56,7 @@ const METRICS: Record<BenchMetric, { field: keyof BenchRow; unit: string }> = {
   ops: { field: 'opsPerSec', unit: 'ops/s' },
 };
 
-function pickMetric(rows: readonly BenchRow[]): BenchMetric {
+function pickMetric(rows: readonly BenchChartRow[]): BenchMetric {
   for (const m of ['lines', 'bytes', 'messages', 'events'] as const) {
     const field = METRICS[m].field;
     if (rows.length > 0 && rows.every((r) => typeof r[field] === 'number')) return m;
@@ -50,7 +81,7 @@ function formatValue(v: number): string {
  * each bar named by its task, baselines in grey, each labelled with its value and, where the
  * report has a ratio for it, how many times the baseline it is.
  */
-export function benchChart(report: BenchReport, options: BenchChartOptions = {}): ChartSpec {
+export function benchChart(report: BenchChartReport, options: BenchChartOptions = {}): ChartSpec {
   const metric = options.metric ?? pickMetric(report.rows);
   const { field, unit } = METRICS[metric];
   const baselines = new Set(options.baselines ?? report.ratios.map((r) => r.baseline));

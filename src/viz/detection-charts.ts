@@ -1,13 +1,17 @@
 /**
  * Charts of real-time detection: what a detector measured window by window around an injected
  * incident (with its threshold and its alert), the anomaly detector's scores over a day with its
- * control limits, and detection quality against the window size. The rows come from
- * src/realtime/explain-detection.ts and the engine's own alerts and scores.
+ * control limits, and detection quality against the window size. They take plain rows
+ * (detection-input.ts): the realtime explainers' rows and the engine's alerts and scores fit.
  */
-import type { Alert } from '../realtime/alert';
-import { type AnomalyScore, DEFAULT_ANOMALY } from '../realtime/detectors/anomaly';
-import type { TruthIncident } from '../realtime/evaluate';
-import type { IncidentWindows, WindowComparison } from '../realtime/explain-detection';
+import {
+  type AlertRow,
+  ANOMALY_LIMITS,
+  type AnomalyScoreRow,
+  type IncidentRow,
+  type IncidentWindowsRows,
+  type WindowComparisonRow,
+} from './detection-input';
 import { MINUTE_MS } from './prepare';
 import type { ChartSpec } from './render';
 import { utcText } from './rows';
@@ -48,7 +52,7 @@ export interface AlertMoment {
  * When each alert line took effect in event time: an open line at its window's end (its first
  * line: `firstSeen`), a severity update at its window's end, a resolved line at its window's end.
  */
-export function alertMoments(alerts: readonly Alert[]): AlertMoment[] {
+export function alertMoments(alerts: readonly AlertRow[]): AlertMoment[] {
   const seen = new Set<string>();
   return alerts.map((a) => {
     const id = `${a.kind}\u0000${a.key}\u0000${a.firstSeen}`;
@@ -71,7 +75,7 @@ export interface IncidentWindowChartOptions {
  * became critical and resolved.
  */
 export function incidentWindowChart(
-  view: IncidentWindows,
+  view: IncidentWindowsRows,
   options: IncidentWindowChartOptions = {},
 ): ChartSpec {
   const { incident, windowMs, hopMs, threshold } = view;
@@ -197,13 +201,13 @@ const MOMENT_COLORS: Record<string, string> = {
 };
 
 export interface AnomalyScoreChartOptions {
-  /** The detector's limits (defaults: DEFAULT_ANOMALY). */
+  /** The detector's limits (defaults: ANOMALY_LIMITS, the detector's). */
   openZ?: number;
   resolveZ?: number;
   /** Shaded behind both panels. */
-  incidents?: readonly TruthIncident[];
+  incidents?: readonly IncidentRow[];
   /** Anomaly alert lines: each opening is marked in its series' panel. */
-  alerts?: readonly Alert[];
+  alerts?: readonly AlertRow[];
   title?: string;
   subtitle?: string;
   width?: number;
@@ -218,11 +222,11 @@ const MIN_SHADE_PX = 6;
  * pixels wide) and every anomaly alert opening is marked where it happened.
  */
 export function anomalyScoreChart(
-  scores: readonly AnomalyScore[],
+  scores: readonly AnomalyScoreRow[],
   options: AnomalyScoreChartOptions = {},
 ): ChartSpec {
-  const openZ = options.openZ ?? DEFAULT_ANOMALY.openZ;
-  const resolveZ = options.resolveZ ?? DEFAULT_ANOMALY.resolveZ;
+  const openZ = options.openZ ?? ANOMALY_LIMITS.openZ;
+  const resolveZ = options.resolveZ ?? ANOMALY_LIMITS.resolveZ;
   const width = options.width ?? CHART_WIDTH;
   const first = scores.length > 0 ? scores[0].start : 0;
   const last = scores.length > 0 ? scores[scores.length - 1].start : 0;
@@ -369,7 +373,7 @@ export interface WindowComparisonChartOptions {
  * mean detection delay, and how long the alert still held after the incident ended.
  */
 export function windowComparisonChart(
-  rows: readonly WindowComparison[],
+  rows: readonly WindowComparisonRow[],
   options: WindowComparisonChartOptions = {},
 ): ChartSpec {
   const values = rows.map((r) => ({

@@ -1,7 +1,5 @@
 /** Table rows for detection: alert lines, an evaluation against ground truth, a window comparison. */
-import type { Alert } from '../realtime/alert';
-import type { Evaluation } from '../realtime/evaluate';
-import type { WindowComparison } from '../realtime/explain-detection';
+import type { AlertRow, EvaluationRows, WindowComparisonRow } from './detection-input';
 import { utcText } from './rows';
 import type { Row } from './table';
 
@@ -20,7 +18,7 @@ export function delayText(ms: number | null): string {
 }
 
 /** One row per alert line: what, where, which window (UTC), the value against the threshold. */
-export function alertRows(alerts: readonly Alert[]): Row[] {
+export function alertRows(alerts: readonly AlertRow[]): Row[] {
   return alerts.map((a) => ({
     kind: a.kind,
     key: a.key,
@@ -34,7 +32,7 @@ export function alertRows(alerts: readonly Alert[]): Row[] {
 }
 
 /** One row per incident kind and one for anomaly alerts, like `loglab evaluate`. */
-export function evaluationRows(e: Evaluation): Row[] {
+export function evaluationRows(e: EvaluationRows): Row[] {
   const rows: Row[] = e.kinds.map((k) => ({
     incident: k.incidentKind,
     alert: k.alertKind,
@@ -66,7 +64,7 @@ export function evaluationRows(e: Evaluation): Row[] {
 }
 
 /** One row per window size and incident kind. */
-export function comparisonRows(rows: readonly WindowComparison[]): Row[] {
+export function comparisonRows(rows: readonly WindowComparisonRow[]): Row[] {
   return rows.map((r) => ({
     window: `${r.windowMs / 60_000} min`,
     thresholds: r.thresholds,

@@ -6,6 +6,7 @@
  */
 export * from './bench-chart';
 export * from './detection-charts';
+export * from './detection-input';
 export * from './detection-rows';
 export * from './prepare';
 export * from './render';

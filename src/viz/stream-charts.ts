@@ -1,11 +1,30 @@
 /**
  * Charts of the streaming stage: how a topic's messages spread over its partitions (and how far
- * a consumer group has read each one), and throughput and lag over a live run.
+ * a consumer group has read each one), and throughput and lag over a live run. They take plain
+ * rows (the shapes below): stream.partitionRows and bench.runLiveStream give them as they are.
  */
-import type { StreamPoint } from '../bench/stream-live';
-import type { PartitionRow } from '../stream/stats';
 import type { ChartSpec } from './render';
 import { CHART_WIDTH, chartConfig, formatCount } from './theme';
+
+/** One partition's bar: messages stored and, with a group, its committed offset and lag. */
+export type PartitionRow = {
+  readonly partition: number;
+  readonly messages: number;
+  /** null without a group (the bar is not split). */
+  readonly committed: number | null;
+  readonly lag: number;
+};
+
+/** One sample of a live run: rates over the interval ending `seconds` after the start. */
+export interface StreamPoint {
+  readonly seconds: number;
+  /** Messages acknowledged per second. */
+  readonly produced: number;
+  /** Messages consumed per second. */
+  readonly consumed: number;
+  /** Acknowledged but not yet consumed. */
+  readonly lag: number;
+}
 
 const READ_COLOR = '#4a7fc1';
 const LAG_COLOR = '#e3a23b';

@@ -1,18 +1,48 @@
 /**
  * Charts that explain event-time windows: the windows tumbling, hopping and sliding operators
  * make over a handful of events, and how a watermark sorts an out-of-order stream into on-time
- * and late events. The rows come from src/realtime/explain-windows.ts (the real operators).
+ * and late events. They take plain rows (the shapes below): realtime's explainers (windowsByKind,
+ * watermarkTrace, latenessEffects, which run the real operators) give them as they are.
  */
-import type {
-  ExplainedWindow,
-  LatenessEffect,
-  WatermarkStep,
-  WindowKind,
-  WindowKindsOptions,
-} from '../realtime/explain-windows';
 import type { ChartSpec } from './render';
 import type { Row } from './table';
 import { CHART_WIDTH, chartConfig, STATUS_CLASS_COLORS } from './theme';
+
+export type WindowKind = 'tumbling' | 'hopping' | 'sliding';
+
+/** One window an operator made: [start, end), or [start, end] when `endInclusive`, and its events. */
+export interface ExplainedWindow {
+  readonly kind: WindowKind;
+  readonly start: number;
+  readonly end: number;
+  readonly endInclusive: boolean;
+  readonly count: number;
+}
+
+/** The settings the windows were made with, for the panel titles. */
+export interface WindowKindsOptions {
+  readonly sizeMs: number;
+  readonly hopMs: number;
+  readonly differenceMs: number;
+}
+
+/** One event in arrival order against the watermark it met. */
+export interface WatermarkStep {
+  readonly arrival: number;
+  readonly time: number;
+  readonly watermarkBefore: number;
+  readonly maxEventTime: number;
+  readonly watermark: number;
+  readonly late: boolean;
+}
+
+/** The windows of one allowed lateness, against those of the sorted events. */
+export interface LatenessEffect {
+  readonly latenessMs: number;
+  readonly late: number;
+  readonly windows: readonly string[];
+  readonly sameAsSorted: boolean;
+}
 
 const KIND_COLORS: Record<WindowKind, string> = {
   tumbling: '#4a7fc1',

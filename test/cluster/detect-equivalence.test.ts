@@ -19,7 +19,7 @@ import {
   INCIDENT_KINDS,
 } from '../../src/generate/index';
 import { parseAuto } from '../../src/log/auto';
-import { alertMessage, createStreamDetector, runDetection } from '../../src/realtime/detect-stream';
+import { alertMessage, createStreamDetector, runDetection } from '../../src/pipeline/index';
 import { type Alert, createDetectionEngine, formatAlert } from '../../src/realtime/index';
 import type { Broker, ConsumedRecord } from '../../src/stream/broker';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/realtime/alert';
 import type { AnomalyScore } from '../../src/realtime/detectors/anomaly';
 import type { Evaluation } from '../../src/realtime/evaluate';
-import type { IncidentWindows, WindowComparison } from '../../src/realtime/explain-detection';
+import type { IncidentWindows, WindowComparison } from '../../src/realtime/explain/detection';
 import {
   alertMoments,
   anomalyScoreChart,

@@ -1,9 +1,9 @@
 /**
  * `loglab detect`: incidents found in event-time windows, as NDJSON alerts on stdout.
  *
- *   FILE | stdin ──lines──────────────▶ parse ─▶ engine ─▶ alerts ─▶ stdout (NDJSON)
- *   --topic weblogs.raw ──records──▶ partition merge ─┘        └──▶ weblogs.alerts (cluster)
- *   (group "realtime", commit after processing)  rejected ─▶ weblogs.deadletter (cluster)
+ * A FILE or stdin goes line by line through the stream detector; --topic reads weblogs.raw as
+ * group "realtime" through the detection consumer loop, which writes alerts to weblogs.alerts and
+ * unparseable lines to weblogs.deadletter on the cluster (the pipeline's shape: pipeline/index.ts).
  *
  * From a file the alerts are exactly those of the engine run over the file's records in order,
  * so `loglab detect day.log | loglab evaluate --alerts - --truth truth.json` measures the
@@ -13,8 +13,8 @@
  */
 import { type Command, Option } from 'commander';
 import { badFlag } from '../../errors';
+import type { StreamDetector } from '../../pipeline/stream-detector';
 import { type Alert, formatAlert } from '../../realtime/alert';
-import type { StreamDetector } from '../../realtime/detect-stream';
 import type { Broker } from '../../stream/broker';
 import { ALERTS_TOPIC, DEADLETTER_TOPIC, RAW_TOPIC } from '../../stream/topics';
 import { handleInterrupts, openBroker } from '../streaming';
@@ -174,7 +174,7 @@ export async function openDetectSession(
   const [io, { getParser }, detectStream, dashboard] = await Promise.all([
     import('../io') as Promise<Io>,
     import('../../log/parser'),
-    import('../../realtime/detect-stream'),
+    import('../../pipeline/stream-detector'),
     import('../../realtime/dashboard/index'),
   ]);
   const output = chooseOutput(dashboardWanted);
@@ -247,9 +247,10 @@ async function runDetect(file: string | undefined, flags: DetectFlags): Promise<
   if (topic === undefined && (flags.fromBeginning || flags.toEnd)) {
     throw badFlag(`${flags.toEnd ? '--to-end' : '--from-beginning'} needs --topic`);
   }
-  const [io, detectStream, session] = await Promise.all([
+  const [io, detectStream, { formatDetectCounts }, session] = await Promise.all([
     import('../io') as Promise<Io>,
-    import('../../realtime/detect-stream'),
+    import('../../pipeline/index'),
+    import('../../realtime/detect-counts'),
     openDetectSession(settings, flags.format, flags.dashboard === true),
   ]);
   const { detector, writeAlerts } = session;
@@ -312,7 +313,7 @@ async function runDetect(file: string | undefined, flags: DetectFlags): Promise<
     if (broker !== null) await broker.close();
   }
   const from = topic === undefined ? '' : ` from ${topic} (group ${flags.group})`;
-  process.stderr.write(`${detectStream.formatDetectCounts(detector.counts())}${from}\n`);
+  process.stderr.write(`${formatDetectCounts(detector.counts())}${from}\n`);
 }
 
 /** The standard topics where missing, and the alerts topic (one partition: alerts in order). */
@@ -328,7 +329,7 @@ async function produceAlerts(
   broker: Broker,
   topic: string,
   detector: StreamDetector,
-  m: typeof import('../../realtime/detect-stream'),
+  m: typeof import('../../pipeline/index'),
 ): Promise<void> {
   const alerts = detector.takeAlerts();
   if (alerts.length > 0) await broker.produce(topic, alerts.map(m.alertMessage));

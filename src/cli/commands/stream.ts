@@ -1,20 +1,20 @@
 /**
  * `loglab stream`: generate, produce and consume in one process, on either engine. The pipeline
- * itself is `runStream` (stream/run-stream.ts, where its shape is drawn); this file holds the
+ * itself is `runStream` (pipeline/run-stream.ts; its shape is drawn in pipeline/index.ts); this file holds the
  * flags and help, the live status line, the summary, and --detect, which adds the detectors of
  * `loglab detect` as one more batch handler of the consumer side.
  */
 import { type Command, Option } from 'commander';
 import { badFlag } from '../../errors';
-import type { Broker } from '../../stream/broker';
-import { DEFAULT_BATCH, TIMESTAMP_SOURCES, type TimestampSource } from '../../stream/line-producer';
 import {
   type BatchHandler,
   runStream,
   STREAM_GROUP,
   type StreamSample,
   type StreamSummary,
-} from '../../stream/run-stream';
+} from '../../pipeline/run-stream';
+import type { Broker } from '../../stream/broker';
+import { DEFAULT_BATCH, TIMESTAMP_SOURCES, type TimestampSource } from '../../stream/line-producer';
 import { ALERTS_TOPIC, DEADLETTER_TOPIC, DEFAULT_PARTITIONS, RAW_TOPIC } from '../../stream/topics';
 import {
   createStatusLine,
@@ -216,18 +216,19 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
 
 /** `--detect`: the detector of `loglab detect` as one more batch handler of the consumer side. */
 async function openDetection(flags: StreamFlags) {
-  const [{ openDetectSession, windowFlags }, detectStream] = await Promise.all([
-    import('./detect'),
-    import('../../realtime/detect-stream'),
-  ]);
+  const [{ openDetectSession, windowFlags }, { alertMessage }, { formatDetectCounts }] =
+    await Promise.all([
+      import('./detect'),
+      import('../../pipeline/stream-detector'),
+      import('../../realtime/detect-counts'),
+    ]);
   const settings = await windowFlags(flags);
   const session = await openDetectSession(settings, 'auto', flags.dashboard === true);
   const { detector } = session;
   const produceAlerts = async (broker: Broker) => {
     const alerts = detector.takeAlerts();
     detector.takeDeadLetters();
-    if (alerts.length > 0)
-      await broker.produce(ALERTS_TOPIC, alerts.map(detectStream.alertMessage));
+    if (alerts.length > 0) await broker.produce(ALERTS_TOPIC, alerts.map(alertMessage));
   };
   return {
     session,
@@ -252,6 +253,6 @@ async function openDetection(flags: StreamFlags) {
       await session.writeAlerts();
       await produceAlerts(broker);
     },
-    counts: () => detectStream.formatDetectCounts(detector.counts()),
+    counts: () => formatDetectCounts(detector.counts()),
   };
 }

@@ -12,7 +12,7 @@
  */
 import pc from 'picocolors';
 import type { Alert } from '../alert';
-import type { DetectCounts } from '../detect-stream';
+import type { DetectCounts } from '../detect-counts';
 import type { EngineSnapshot, TopEntry } from '../snapshot';
 
 export interface DashboardExtras {

@@ -14,19 +14,16 @@ import {
 import { parseAuto } from '../../src/log/auto';
 import { formatCombined } from '../../src/log/format';
 import { isRecord } from '../../src/log/record';
-import {
-  alertMessage,
-  createStreamDetector,
-  formatDetectCounts,
-  runDetection,
-} from '../../src/realtime/detect-stream';
+import { runDetection } from '../../src/pipeline/run-detection';
+import { alertMessage, createStreamDetector } from '../../src/pipeline/stream-detector';
+import { formatDetectCounts } from '../../src/realtime/detect-counts';
 import { type Alert, createDetectionEngine, formatAlert } from '../../src/realtime/index';
 import { DEFAULT_MAX_HELD, PartitionMerge } from '../../src/realtime/partition-merge';
 import type { ConsumedRecord, RecordBatch } from '../../src/stream/broker';
 import { createMemoryBroker } from '../../src/stream/memory-broker';
 import { partitionForKey } from '../../src/stream/partitioner';
 import { ALERTS_TOPIC, DEADLETTER_TOPIC, parseDeadLetter } from '../../src/stream/topics';
-import { detect, record } from './collect';
+import { detect, record } from '../realtime/collect';
 
 const PARTITIONS = 6;
 const options = defaultOptions({ seed: 3, incidents: [...INCIDENT_KINDS] });

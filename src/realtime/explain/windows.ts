@@ -4,11 +4,11 @@
  * Every figure comes from the real operators (tumbling, hopping, sliding, watermark), so a chart
  * drawn from these rows shows what the engine does, not a second implementation of it.
  */
-import { createHoppingWindows } from './hopping-window';
-import { createSlidingWindows } from './sliding-window';
-import { createTumblingWindows } from './tumbling-window';
-import { createWatermark, isLate, observeTime, watermarkOf } from './watermark';
-import { isWindowClosed, type WindowOperator, type WindowResult, type WindowSink } from './window';
+import { createHoppingWindows } from '../hopping-window';
+import { createSlidingWindows } from '../sliding-window';
+import { createTumblingWindows } from '../tumbling-window';
+import { createWatermark, isLate, observeTime, watermarkOf } from '../watermark';
+import { isWindowClosed, type WindowOperator, type WindowResult, type WindowSink } from '../window';
 
 export type WindowKind = 'tumbling' | 'hopping' | 'sliding';
 

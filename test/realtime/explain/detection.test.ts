@@ -4,16 +4,16 @@
  * incidents whose delays can be worked out by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { createGenerator, defaultOptions, INCIDENT_KINDS } from '../../src/generate/index';
-import type { LogRecord } from '../../src/log/record';
+import { createGenerator, defaultOptions, INCIDENT_KINDS } from '../../../src/generate/index';
+import type { LogRecord } from '../../../src/log/record';
 import {
   type Alert,
   compareWindows,
   createDetectionEngine,
   incidentWindows,
   windowSeries,
-} from '../../src/realtime/index';
-import { record } from './collect';
+} from '../../../src/realtime/index';
+import { record } from '../collect';
 
 const T0 = Date.UTC(2024, 2, 12, 10, 0, 0);
 const MIN = 60_000;

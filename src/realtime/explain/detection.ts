@@ -3,21 +3,21 @@
  * window around an injected incident, and how detection quality changes with the window size.
  * Pure: records, alerts and ground truth in, plain rows out.
  */
-import type { LogRecord } from '../log/record';
-import type { Alert, AlertKind } from './alert';
-import { errorSpikeOptions, urlKey } from './detectors/error-spike';
-import { ipFloodOptions } from './detectors/ip-flood';
-import { isNotFound, scannerOptions } from './detectors/scanner';
-import { createDetectionEngine } from './engine';
+import type { LogRecord } from '../../log/record';
+import type { Alert, AlertKind } from '../alert';
+import { errorSpikeOptions, urlKey } from '../detectors/error-spike';
+import { ipFloodOptions } from '../detectors/ip-flood';
+import { isNotFound, scannerOptions } from '../detectors/scanner';
+import { createDetectionEngine } from '../engine';
 import {
   alertSpans,
   DETECTED_BY,
   evaluateDetection,
   type Truth,
   type TruthIncident,
-} from './evaluate';
-import { DEFAULT_HOP_MS, DEFAULT_WINDOW_MS, type DetectionSettings } from './settings';
-import { alignDown, gcd } from './watermark';
+} from '../evaluate';
+import { DEFAULT_HOP_MS, DEFAULT_WINDOW_MS, type DetectionSettings } from '../settings';
+import { alignDown, gcd } from '../watermark';
 
 /** One hopping window, [start, end), and the value measured in it. */
 export interface WindowPoint {

@@ -4,7 +4,7 @@
  * allowed lateness does to the results.
  */
 import { describe, expect, it } from 'vitest';
-import { latenessEffects, watermarkTrace, windowsByKind } from '../../src/realtime/index';
+import { latenessEffects, watermarkTrace, windowsByKind } from '../../../src/realtime/index';
 
 const SHAPES = { sizeMs: 5000, hopMs: 2000, differenceMs: 5000 };
 

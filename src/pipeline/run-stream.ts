@@ -1,15 +1,14 @@
 /**
- * The streaming stage in one process, on either engine: what `loglab stream` runs.
+ * The streaming stage in one process, on either engine: what `loglab stream` runs (its place in
+ * the pipeline: index.ts). A generator feeds the line producer (key = client IP, unparseable
+ * lines to weblogs.deadletter); a consumer in group loglab-stream reads weblogs.raw back,
+ * counts and checksums what it reads, and hands each poll to the batch handlers (stage 3).
  *
- *   generator ──lines──▶ line producer ──▶ weblogs.raw ──▶ consumer, group loglab-stream
- *   (seeded, --rate)      (key = client IP)                 │ count + checksum
- *                           └ unparseable ──▶ weblogs.deadletter   └─▶ batch handlers (stage 3)
- *
- * The producer side is the line producer `loglab produce` uses (line-producer.ts); the consumer
+ * The producer side is the line producer `loglab produce` uses (stream/line-producer.ts); the consumer
  * side commits after every batch, as `loglab consume` does. Both run at once, so the lag sampled
  * as it goes is real. The run ends when the generator is done and the consumer has read
  * everything that was acknowledged; the summary compares an order-independent checksum of the
- * lines produced with that of the lines consumed (checksum.ts).
+ * lines produced with that of the lines consumed (stream/checksum.ts).
  *
  * On a cluster, weblogs.raw may hold older messages and other groups may read it. The consumer
  * reads from its group's committed offsets (from the beginning for a new group) and skips what
@@ -17,10 +16,10 @@
  * assuming nobody else writes to weblogs.raw meanwhile.
  */
 import type { GenerateOptions } from '../generate/index';
-import type { Broker, RecordBatch } from './broker';
-import { createChecksum } from './checksum';
-import { createLineProducer, DEFAULT_BATCH, type TimestampSource } from './line-producer';
-import { DEFAULT_PARTITIONS, RAW_TOPIC, standardTopics } from './topics';
+import type { Broker, RecordBatch } from '../stream/broker';
+import { createChecksum } from '../stream/checksum';
+import { createLineProducer, DEFAULT_BATCH, type TimestampSource } from '../stream/line-producer';
+import { DEFAULT_PARTITIONS, RAW_TOPIC, standardTopics } from '../stream/topics';
 
 // The CLI loads this module at start-up (for STREAM_GROUP, the default of --group): the
 // generator, the parsers and the consumer loop are imported only when a stream runs.
@@ -113,8 +112,8 @@ async function* generatedLines(options: GenerateOptions, paced: boolean): AsyncG
 export async function runStream(broker: Broker, settings: StreamSettings): Promise<StreamSummary> {
   const [{ parseAuto }, { runConsumer }, { partitionForKey }] = await Promise.all([
     import('../log/auto'),
-    import('./consume-loop'),
-    import('./partitioner'),
+    import('../stream/consume-loop'),
+    import('../stream/partitioner'),
   ]);
   const groupId = settings.groupId ?? STREAM_GROUP;
   const handlers = settings.handlers ?? [];

@@ -1,0 +1,23 @@
+/**
+ * The pipeline: the wiring between the ports (Broker, later Store and Runner) and the stages.
+ * This is where its shape is drawn; other docblocks point here instead of drawing it again.
+ *
+ *   generate ──lines──▶ line producer ──▶ weblogs.raw (key = client IP)
+ *   (traffic model,      └ unparseable ──▶ weblogs.deadletter (line + reason)
+ *    incidents,                              │
+ *    ground truth)       ┌───────────────────┴──────────────────────┐
+ *                 group "realtime"                          group "archiver" (stage 4)
+ *                 stream-detector: partition merge          rolling writer ──▶ Store
+ *                 → parse → engine → alerts                      │
+ *                 run-detection: poll, detect, produce      MapReduce jobs ──▶ report
+ *                 weblogs.alerts, commit
+ *
+ *   run-stream: generate, produce and consume in one process (`loglab stream`), with the
+ *   detector as one more batch handler of its consumer side (`--detect`).
+ *
+ * The stages (generate, log, stream, realtime, summary) know nothing of this folder: no stage
+ * imports pipeline/, and each takes a port, never an adapter.
+ */
+export * from './run-detection';
+export * from './run-stream';
+export * from './stream-detector';
