@@ -15,10 +15,11 @@
  *
  * Limits that keep normal traffic clean of false incidents: see limits.ts.
  */
+
+import { MinHeap } from '../min-heap';
 import type { Client, ClientFactory } from './clients';
 import { BOTS, MONITORS } from './clients';
 import type { SlotTimes } from './diurnal';
-import { DueHeap } from './heap';
 import { BUCKET_MS, ERROR_LIMIT, NOT_FOUND_LIMIT, REQUEST_LIMIT } from './limits';
 import { createNavigation } from './navigation';
 import type { Random } from './random';
@@ -75,8 +76,8 @@ export function createTraffic(
   slots: SlotTimes,
 ): Traffic {
   // Sessions fetching what their last page needs, and sessions between pages.
-  const loading = new DueHeap<Session>();
-  const thinking = new DueHeap<Session>();
+  const loading = new MinHeap<Session>();
+  const thinking = new MinHeap<Session>();
   const recentHumans: (Client | undefined)[] = new Array(4096);
   let recentNext = 0;
   const botPools: Client[][] = BOTS.map(() => []);
@@ -373,14 +374,14 @@ export function createTraffic(
       for (;;) {
         // `from` is the heap the session was peeked from (still its top), or null for a new one.
         let s: Session;
-        let from: DueHeap<Session> | null;
+        let from: MinHeap<Session> | null;
         let t = slot;
-        if (loading.minDue() <= slot) {
+        if (loading.minKey() <= slot) {
           // A request the last page caused, at its own time: before anything at the slot time.
           from = loading;
           s = loading.peek() as Session;
           t = s.due;
-        } else if (thinking.minDue() <= slot) {
+        } else if (thinking.minKey() <= slot) {
           from = thinking;
           s = thinking.peek() as Session;
           if (slot - s.due > STALE_MS) {
@@ -394,10 +395,10 @@ export function createTraffic(
         }
         if (step(s, t, hit)) {
           const to = s.done ? null : s.qPos < s.qLen ? loading : thinking;
-          if (from === to && to !== null) to.replaceTop(s);
+          if (from === to && to !== null) to.replaceTop(s.due, s);
           else {
             if (from !== null) from.pop();
-            if (to !== null) to.push(s);
+            if (to !== null) to.push(s.due, s);
             else end(s);
           }
           slot = slots.next();

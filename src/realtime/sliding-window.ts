@@ -14,6 +14,7 @@
  * (window end, key) timers, two per distinct time, so an advance touches only keys with a window
  * due.
  */
+import { MinHeap } from '../min-heap';
 import { detached } from './keyed-rings';
 import {
   checkDuration,
@@ -50,7 +51,8 @@ interface KeyTimes {
 
 class SlidingWindows implements WindowOperator {
   private readonly keys = new Map<string, KeyTimes>();
-  private readonly timers = new TimerHeap();
+  /** (window end, key) timers, ordered by end then key. */
+  private readonly timers = new MinHeap<string>((a, b) => a < b);
   private readonly clock: Watermark;
   private late = 0;
 
@@ -114,10 +116,9 @@ class SlidingWindows implements WindowOperator {
   private closeBefore(watermark: number): void {
     const d = this.difference;
     const timers = this.timers;
-    while (timers.size() > 0 && timers.minEnd() < watermark) {
-      const end = timers.minEnd();
-      const key = timers.minKey();
-      timers.pop();
+    while (timers.size > 0 && timers.minKey() < watermark) {
+      const end = timers.minKey();
+      const key = timers.pop() as string;
       const state = this.keys.get(key);
       if (state === undefined || end <= state.emittedEnd) continue;
       state.emittedEnd = end;
@@ -137,67 +138,5 @@ class SlidingWindows implements WindowOperator {
       }
       if (times.length === 0) this.keys.delete(key);
     }
-  }
-}
-
-/** A binary min-heap of (end, key) pairs, ordered by end then key. */
-class TimerHeap {
-  private readonly ends: number[] = [];
-  private readonly keys: string[] = [];
-
-  size(): number {
-    return this.ends.length;
-  }
-
-  minEnd(): number {
-    return this.ends[0];
-  }
-
-  minKey(): string {
-    return this.keys[0];
-  }
-
-  push(end: number, key: string): void {
-    const ends = this.ends;
-    const keys = this.keys;
-    let i = ends.length;
-    ends.push(end);
-    keys.push(key);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(end, key, ends[parent], keys[parent])) break;
-      ends[i] = ends[parent];
-      keys[i] = keys[parent];
-      i = parent;
-    }
-    ends[i] = end;
-    keys[i] = key;
-  }
-
-  pop(): void {
-    const ends = this.ends;
-    const keys = this.keys;
-    const lastEnd = ends.pop() as number;
-    const lastKey = keys.pop() as string;
-    const n = ends.length;
-    if (n === 0) return;
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= n) break;
-      const right = left + 1;
-      const child =
-        right < n && this.less(ends[right], keys[right], ends[left], keys[left]) ? right : left;
-      if (!this.less(ends[child], keys[child], lastEnd, lastKey)) break;
-      ends[i] = ends[child];
-      keys[i] = keys[child];
-      i = child;
-    }
-    ends[i] = lastEnd;
-    keys[i] = lastKey;
-  }
-
-  private less(endA: number, keyA: string, endB: number, keyB: string): boolean {
-    return endA < endB || (endA === endB && keyA < keyB);
   }
 }
