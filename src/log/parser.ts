@@ -2,7 +2,13 @@
 import { parseAuto } from './auto';
 import { parseCombined, parseCommon } from './combined';
 import { parseJson } from './json';
-import { LOG_FORMATS, type LogFormat, type ParseOutcome, type RejectReason } from './record';
+import {
+  isRejection,
+  LOG_FORMATS,
+  type LogFormat,
+  type ParseOutcome,
+  type RejectReason,
+} from './record';
 
 export type Parser = (line: string) => ParseOutcome;
 export type ParseFormat = LogFormat | 'auto';
@@ -40,8 +46,8 @@ export function createParseStats(): ParseStats {
 /** Count one outcome. */
 export function countOutcome(stats: ParseStats, outcome: ParseOutcome): void {
   stats.read++;
-  if ((outcome as { kind?: string }).kind === 'rejected') {
-    const reason = (outcome as { reason: RejectReason }).reason;
+  if (isRejection(outcome)) {
+    const reason = outcome.reason;
     stats.rejected++;
     stats.byReason[reason] = (stats.byReason[reason] ?? 0) + 1;
   } else {

@@ -23,7 +23,7 @@
  */
 import { isAscii } from 'node:buffer';
 import type { Parser } from '../log/parser';
-import type { LogRecord, Rejection } from '../log/record';
+import { isRejection } from '../log/record';
 import { parseClfTime } from '../log/time';
 import { countRejected, countRequest, countRequestAt, type SummaryState } from './aggregator';
 
@@ -196,11 +196,11 @@ function countPlainLine(st: SummaryState, s: string, a: number, lf: number): boo
 /** Count one line through the general parser. */
 export function countLine(st: SummaryState, line: string, parse: Parser): void {
   const outcome = parse(line);
-  if ((outcome as Rejection).kind === 'rejected') {
-    countRejected(st, (outcome as Rejection).reason);
+  if (isRejection(outcome)) {
+    countRejected(st, outcome.reason);
     return;
   }
-  const r = outcome as LogRecord;
+  const r = outcome;
   countRequest(st, r.ip, r.userAgent, r.path ?? '-', r.status, r.time);
 }
 

@@ -6,7 +6,7 @@ import type { ReadStream } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { LoglabError } from '../../errors';
 import type { ParseFormat } from '../../log/parser';
-import { LOG_FORMATS } from '../../log/record';
+import { isRejection, LOG_FORMATS } from '../../log/record';
 
 // The parsers and the output helpers are imported by the action, not here: every other command
 // (and --help) would pay for them at start-up.
@@ -69,9 +69,9 @@ async function runParse(file: string, options: ParseOptions): Promise<void> {
       for (let i = 0; i < lines.length; i++) {
         const outcome = parse(lines[i]);
         countOutcome(stats, outcome);
-        if ((outcome as { kind?: string }).kind === 'rejected') {
+        if (isRejection(outcome)) {
           if (rejects !== null) {
-            const reason = (outcome as { reason: string }).reason;
+            const reason = outcome.reason;
             rejected += `{"line":${stats.read},"reason":"${reason}","raw":${JSON.stringify(lines[i])}}\n`;
           }
         } else {
