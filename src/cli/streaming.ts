@@ -4,7 +4,7 @@
  * line on a terminal.
  */
 import { Option } from 'commander';
-import { badFlag, LoglabError } from '../errors';
+import { LoglabError } from '../errors';
 import { type Broker, ENGINES, type Engine } from '../stream/broker';
 
 /** How a command without --engine picks one. */
@@ -29,6 +29,14 @@ LOGLAB_KAFKA_BROKERS=host:port[,…] points elsewhere). "embedded" is the in-pro
 lives in this one process and is gone when it exits, so with it this command is a toy that
 shows the output format; \`loglab stream\` runs generate → produce → consume in one process
 on either engine.`;
+
+/** Where the streaming commands' help explains --timestamp. */
+export const TIMESTAMP_HELP = `--timestamp event stamps each message with its line's time, so consumers window by event
+time; --timestamp now stamps it with the time of sending. With Kafka's defaults a broker deletes
+messages whose timestamp is over 7 days old and refuses ones more than 1 h ahead of its clock;
+the cluster that \`npm run cluster\` starts keeps messages by size and takes any timestamp, so
+old logs keep their times there. On a broker with the defaults, produce an old or future log
+with --timestamp now to keep all of it.`;
 
 export interface OpenedBroker {
   readonly engine: Engine;
@@ -59,26 +67,6 @@ export async function openBroker(
           );
         });
   return { engine, broker: createBroker(engine, config) };
-}
-
-/** Whole number ≥ min; "1e6" and "1_000_000" are accepted. */
-export function parseCount(text: string, flag: string, min: number): number {
-  const value = Number(text.replace(/_/g, ''));
-  if (text.trim() === '' || !Number.isSafeInteger(value) || value < min) {
-    throw badFlag(`${flag} must be a whole number ≥ ${min}, got "${text}"`);
-  }
-  return value;
-}
-
-/** --rate: lines per second above 0, at most `max`. */
-export function parseRate(text: string, max = 10_000_000): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value <= 0 || value > max) {
-    throw badFlag(
-      `--rate must be a number of lines per second above 0 (at most ${max}), got "${text}"`,
-    );
-  }
-  return value;
 }
 
 /**

@@ -1,28 +1,26 @@
 /** How `loglab generate` reads its flags into generator options. */
 import { describe, expect, it } from 'vitest';
+import { parseCount, parseRate } from '../../src/cli/flags';
 import {
   MAX_GENERATE_RATE,
   optionsFromFlags,
   parseIncidents,
-  parseLines,
-  parseSeed,
   parseSpan,
   parseStart,
-} from '../../src/cli/commands/generate';
-import { parseRate } from '../../src/cli/streaming';
+} from '../../src/cli/generate-flags';
 import { DEFAULT_START } from '../../src/generate/index';
 
 const NOW = Date.UTC(2025, 5, 1, 12, 30);
 
 describe('flag values', () => {
   it('reads line counts, seeds and rates', () => {
-    expect(parseLines('0')).toBe(0);
-    expect(parseLines('1_000_000')).toBe(1_000_000);
-    expect(parseLines('1e6')).toBe(1_000_000);
+    expect(parseCount('0', '--lines', 0)).toBe(0);
+    expect(parseCount('1_000_000', '--lines', 0)).toBe(1_000_000);
+    expect(parseCount('1e6', '--lines', 0)).toBe(1_000_000);
     for (const bad of ['-1', '1.5', 'many', ''])
-      expect(() => parseLines(bad)).toThrow('--lines must be a whole number ≥ 0');
-    expect(parseSeed('-7')).toBe(-7);
-    expect(() => parseSeed('1.5')).toThrow('--seed must be a whole number, got "1.5"');
+      expect(() => parseCount(bad, '--lines', 0)).toThrow('--lines must be a whole number ≥ 0');
+    expect(parseCount('-7', '--seed')).toBe(-7);
+    expect(() => parseCount('1.5', '--seed')).toThrow('--seed must be a whole number, got "1.5"');
     expect(parseRate('0.5', MAX_GENERATE_RATE)).toBe(0.5);
     for (const bad of ['0', '-2', 'fast', '2000000'])
       expect(() => parseRate(bad, MAX_GENERATE_RATE)).toThrow('--rate must be a number');

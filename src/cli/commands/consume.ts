@@ -10,13 +10,13 @@ import type { Command } from 'commander';
 import { LoglabError } from '../../errors';
 import type { RecordBatch } from '../../stream/broker';
 import { RAW_TOPIC, standardTopics } from '../../stream/topics';
+import { parseCount } from '../flags';
 import {
   createStatusLine,
   ENGINE_HELP,
   engineOption,
   handleInterrupts,
   openBroker,
-  parseCount,
   thousands,
 } from '../streaming';
 

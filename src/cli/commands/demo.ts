@@ -6,18 +6,11 @@
  *                 └──▶ ground truth ──▶ where each incident shows; alerts scored against it
  */
 import type { Command } from 'commander';
-import { badFlag } from '../../errors';
+import { parseCount } from '../flags';
 
 interface DemoFlags {
   lines: string;
   seed: string;
-}
-
-function wholeNumber(value: string, flag: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min)
-    throw badFlag(`${flag} must be a whole number ≥ ${min}, not "${value}"`);
-  return n;
 }
 
 export function registerDemo(program: Command): void {
@@ -31,8 +24,8 @@ export function registerDemo(program: Command): void {
     .option('--seed <s>', 'random seed (same seed, same day)', '42')
     .addHelpText('after', '\nExample:\n  $ loglab demo --lines 500000 --seed 7\n')
     .action(async (flags: DemoFlags) => {
-      const lines = wholeNumber(flags.lines, '--lines', 1000);
-      const seed = wholeNumber(flags.seed, '--seed', 0);
+      const lines = parseCount(flags.lines, '--lines', 1000);
+      const seed = parseCount(flags.seed, '--seed', 0);
       const [
         { defaultOptions, createGenerator, generateChunks, INCIDENT_KINDS },
         log,

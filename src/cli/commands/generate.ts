@@ -6,37 +6,24 @@
 import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { type Command, Option } from 'commander';
-import { badFlag, LoglabError } from '../../errors';
-import { formatDuration, parseDuration } from '../../generate/duration';
-import type { GenerateOptions, IncidentKind } from '../../generate/index';
-import { LOG_FORMATS, type LogFormat } from '../../log/record';
-import { parseRate } from '../streaming';
+import { LoglabError } from '../../errors';
+import { formatDuration } from '../../generate/duration';
+import type { GenerateOptions } from '../../generate/index';
+import { LOG_FORMATS } from '../../log/record';
+import {
+  DEFAULT_LINES,
+  DEFAULT_SEED,
+  DEFAULT_SPAN_MS,
+  DEFAULT_START,
+  type GenerateFlags,
+  INCIDENT_KINDS,
+  optionsFromFlags,
+} from '../generate-flags';
 
 // The generator and the output helpers are imported by the action, not here: every other command
 // (and --help) would pay for them at start-up.
 type Generate = typeof import('../../generate/index');
 type Io = typeof import('../io');
-
-// The generator's defaults and incident kinds, which the flags and the help quote. Importing them
-// from src/generate would load the whole traffic model; test/cli/generate-flags.test.ts and
-// test/cli/cli-basics.test.ts hold them equal to the generator's.
-const DEFAULT_SEED = 42;
-const DEFAULT_START = Date.UTC(2024, 2, 12);
-const DEFAULT_SPAN_MS = 86_400_000;
-const DEFAULT_LINES = 100_000;
-const INCIDENT_KINDS: readonly IncidentKind[] = ['error-burst', 'ip-flood', 'scanner'];
-
-interface GenerateFlags {
-  lines?: string;
-  seed: string;
-  start?: string;
-  span?: string;
-  rate?: string;
-  incidents?: string;
-  format: LogFormat;
-  truth?: string;
-  output?: string;
-}
 
 const EXAMPLES = `
 Examples:
@@ -85,105 +72,6 @@ export function registerGenerate(program: Command): void {
     .action(async (flags: GenerateFlags) => {
       await runGenerate(flags);
     });
-}
-
-/** Whole number ≥ 0; "1e6" and "1_000_000" are accepted. */
-export function parseLines(text: string): number {
-  const value = Number(text.replace(/_/g, ''));
-  if (text.trim() === '' || !Number.isSafeInteger(value) || value < 0) {
-    throw badFlag(`--lines must be a whole number ≥ 0, got "${text}"`);
-  }
-  return value;
-}
-
-export function parseSeed(text: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isSafeInteger(value)) {
-    throw badFlag(`--seed must be a whole number, got "${text}"`);
-  }
-  return value;
-}
-
-const ISO =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
-
-/** ISO 8601 date or date-time; without a zone it is UTC, so runs do not depend on the machine. */
-export function parseStart(text: string, now: number): number {
-  const trimmed = text.trim();
-  if (trimmed === 'now') return now;
-  const m = ISO.exec(trimmed);
-  if (m === null) {
-    throw badFlag(`--start must be an ISO 8601 time such as 2024-03-12T00:00:00Z, got "${text}"`);
-  }
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
-  // Date.parse would roll 2024-02-30 over to March 1st; a typo should fail instead.
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (
-    month < 1 ||
-    month > 12 ||
-    day < 1 ||
-    day > daysInMonth ||
-    hour > 23 ||
-    minute > 59 ||
-    second > 59
-  ) {
-    throw badFlag(`--start is not a real date: "${text}"`);
-  }
-  let iso = trimmed.replace(' ', 'T');
-  if (m[7] === undefined) iso += m[4] === undefined ? 'T00:00:00Z' : 'Z';
-  const value = Date.parse(iso);
-  if (!Number.isFinite(value)) throw badFlag(`--start is not a real date: "${text}"`);
-  return value;
-}
-
-export function parseSpan(text: string): number {
-  const value = parseDuration(text);
-  if (value === null)
-    throw badFlag(`--span must be a duration such as 30s, 5m, 24h or 7d, got "${text}"`);
-  return value;
-}
-
-/** The generator's real-time mode paces at most this many lines a second. */
-export const MAX_GENERATE_RATE = 1_000_000;
-
-export function parseIncidents(text: string): IncidentKind[] {
-  const out: IncidentKind[] = [];
-  for (const raw of text.split(',')) {
-    const name = raw.trim();
-    if (name === '') continue;
-    if (name === 'all') {
-      for (const k of INCIDENT_KINDS) if (!out.includes(k)) out.push(k);
-    } else if ((INCIDENT_KINDS as readonly string[]).includes(name)) {
-      if (!out.includes(name as IncidentKind)) out.push(name as IncidentKind);
-    } else {
-      throw badFlag(`unknown incident "${name}" (known: ${INCIDENT_KINDS.join(', ')}, all)`);
-    }
-  }
-  return out;
-}
-
-/** Real-time runs without --span place their incidents in the first ten minutes. */
-const LIVE_SPAN_MS = 10 * 60_000;
-
-export function optionsFromFlags(flags: GenerateFlags, now: number): GenerateOptions {
-  const rate = flags.rate === undefined ? undefined : parseRate(flags.rate, MAX_GENERATE_RATE);
-  const live = rate !== undefined;
-  return {
-    seed: parseSeed(flags.seed),
-    lines:
-      flags.lines !== undefined
-        ? parseLines(flags.lines)
-        : live
-          ? Number.POSITIVE_INFINITY
-          : DEFAULT_LINES,
-    start: flags.start !== undefined ? parseStart(flags.start, now) : live ? now : DEFAULT_START,
-    spanMs:
-      flags.span !== undefined ? parseSpan(flags.span) : live ? LIVE_SPAN_MS : DEFAULT_SPAN_MS,
-    incidents: flags.incidents === undefined ? [] : parseIncidents(flags.incidents),
-    format: flags.format,
-    rate,
-  };
 }
 
 /** FILE, or stdout for none or "-". */

@@ -14,14 +14,14 @@ import {
 } from '../../stream/line-producer';
 // Light: names only, no adapter.
 import { DEADLETTER_TOPIC, RAW_TOPIC, standardTopics } from '../../stream/topics';
+import { parseCount, parseRate } from '../flags';
 import {
   createStatusLine,
   ENGINE_HELP,
   engineOption,
   handleInterrupts,
   openBroker,
-  parseCount,
-  parseRate,
+  TIMESTAMP_HELP,
   thousands,
 } from '../streaming';
 
@@ -43,14 +43,6 @@ interface ProduceFlags {
   batch: string;
   timestamp: TimestampSource;
 }
-
-/** Where the streaming commands' help explains --timestamp. */
-export const TIMESTAMP_HELP = `--timestamp event stamps each message with its line's time, so consumers window by event
-time; --timestamp now stamps it with the time of sending. With Kafka's defaults a broker deletes
-messages whose timestamp is over 7 days old and refuses ones more than 1 h ahead of its clock;
-the cluster that \`npm run cluster\` starts keeps messages by size and takes any timestamp, so
-old logs keep their times there. On a broker with the defaults, produce an old or future log
-with --timestamp now to keep all of it.`;
 
 const EXAMPLES = `
 Examples:

@@ -16,16 +16,16 @@ import {
 import type { Broker } from '../../stream/broker';
 import { DEFAULT_BATCH, TIMESTAMP_SOURCES, type TimestampSource } from '../../stream/line-producer';
 import { ALERTS_TOPIC, DEADLETTER_TOPIC, DEFAULT_PARTITIONS, RAW_TOPIC } from '../../stream/topics';
+import { parseCount } from '../flags';
+import { optionsFromFlags } from '../generate-flags';
 import {
   createStatusLine,
   engineOption,
   handleInterrupts,
   openBroker,
-  parseCount,
+  TIMESTAMP_HELP,
   thousands,
 } from '../streaming';
-import { optionsFromFlags } from './generate';
-import { TIMESTAMP_HELP } from './produce';
 
 interface StreamFlags {
   detect?: boolean;
@@ -218,7 +218,7 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
 async function openDetection(flags: StreamFlags) {
   const [{ openDetectSession, windowFlags }, { alertMessage }, { formatDetectCounts }] =
     await Promise.all([
-      import('./detect'),
+      import('../detect-session'),
       import('../../pipeline/stream-detector'),
       import('../../realtime/detect-counts'),
     ]);

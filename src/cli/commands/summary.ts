@@ -1,19 +1,13 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { badFlag, badInput, isLoglabError } from '../../errors';
+import { parseCount } from '../flags';
 
 interface SummaryFlags {
   json?: boolean;
   format: string;
   top: string;
   threads?: string;
-}
-
-function positiveInt(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw badFlag(`${flag} must be a whole number ≥ 1, not "${value}"`);
-  return n;
 }
 
 export function registerSummary(program: Command): void {
@@ -57,9 +51,9 @@ export function registerSummary(program: Command): void {
         throw badFlag(`--format must be auto, combined, common or json, not "${flags.format}"`);
       }
       const format = flags.format;
-      const top = positiveInt(flags.top, '--top');
+      const top = parseCount(flags.top, '--top', 1);
       const threads =
-        flags.threads === undefined ? undefined : positiveInt(flags.threads, '--threads');
+        flags.threads === undefined ? undefined : parseCount(flags.threads, '--threads', 1);
 
       let state: Awaited<ReturnType<typeof summarizeStream>>;
       let name: string;

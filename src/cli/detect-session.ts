@@ -1,0 +1,137 @@
+/**
+ * The detector of `loglab detect` and `loglab stream --detect` with its outputs: the window
+ * flags, where alert lines and the dashboard go, and the session that writes them.
+ */
+import { badFlag } from '../errors';
+import type { StreamDetector } from '../pipeline/stream-detector';
+import { type Alert, formatAlert } from '../realtime/alert';
+
+type Io = typeof import('./io');
+
+/** A duration flag in ms; `zero` allows "0" (a lateness of nothing). */
+export async function durationFlag(text: string, flag: string, zero: boolean): Promise<number> {
+  const { parseDuration } = await import('../generate/duration');
+  if (zero && /^\s*0+(\.0*)?\s*(ms|s|m|h|d)?\s*$/i.test(text)) return 0;
+  const ms = parseDuration(text);
+  if (ms === null) {
+    throw badFlag(`${flag} must be a duration such as 30s, 5m or 1h, got "${text}"`);
+  }
+  return ms;
+}
+
+/** The engine's window settings from the flags, checked (one line for a bad value). */
+export async function windowFlags(flags: {
+  window: string;
+  hop: string;
+  lateness: string;
+}): Promise<{ windowMs: number; hopMs: number; latenessMs: number }> {
+  const windowMs = await durationFlag(flags.window, '--window', false);
+  const hopMs = await durationFlag(flags.hop, '--hop', false);
+  const latenessMs = await durationFlag(flags.lateness, '--lateness', true);
+  if (hopMs > windowMs) {
+    throw badFlag(`--hop (${flags.hop}) must not be longer than --window (${flags.window})`);
+  }
+  const { detectionSettings } = await import('../realtime/settings');
+  detectionSettings({ windowMs, hopMs, latenessMs });
+  return { windowMs, hopMs, latenessMs };
+}
+
+/** Where alerts and the dashboard go, given which outputs are terminals. */
+export interface DetectOutput {
+  /** NDJSON alert lines on stdout (false only when the dashboard takes stdout). */
+  readonly alertLines: boolean;
+  /** The terminal the dashboard is drawn on, or null. */
+  readonly dashboard: NodeJS.WriteStream | null;
+}
+
+export function chooseOutput(wanted: boolean): DetectOutput {
+  if (wanted && process.stdout.isTTY) return { alertLines: false, dashboard: process.stdout };
+  if (wanted && process.stderr.isTTY) return { alertLines: true, dashboard: process.stderr };
+  return { alertLines: true, dashboard: null };
+}
+
+/**
+ * The detector of a command with its outputs: NDJSON alert lines on stdout (unless the
+ * dashboard takes stdout) and, when asked and a terminal is there, the live dashboard. Shared
+ * by `loglab detect` and `loglab stream --detect`.
+ */
+export interface DetectSession {
+  readonly detector: StreamDetector;
+  /** A dashboard was asked for and a terminal is there to draw it on. */
+  readonly drawsDashboard: boolean;
+  /** Writes the alert lines gathered since the last call to stdout, with backpressure. */
+  writeAlerts(): Promise<void>;
+  /** Starts the dashboard when one was asked for and a terminal is there; a no-op otherwise. */
+  startDashboard(source: string, lag: () => number | null): Promise<void>;
+  /** Stops the dashboard (the last frame stays), marked final when the input ended. */
+  stopDashboard(ended: boolean): void;
+}
+
+export async function openDetectSession(
+  settings: { windowMs: number; hopMs: number; latenessMs: number },
+  format: string,
+  dashboardWanted: boolean,
+): Promise<DetectSession> {
+  const [io, { getParser }, detectStream, dashboard] = await Promise.all([
+    import('./io') as Promise<Io>,
+    import('../log/parser'),
+    import('../pipeline/stream-detector'),
+    import('../realtime/dashboard/index'),
+  ]);
+  const output = chooseOutput(dashboardWanted);
+  const recent = new dashboard.RecentAlerts(8);
+  let text = '';
+  const detector = detectStream.createStreamDetector({
+    ...settings,
+    parse: getParser(format as 'auto'),
+    onAlert(alert: Alert) {
+      if (output.alertLines) text += formatAlert(alert);
+      recent.push(alert);
+    },
+  });
+  let live: import('../realtime/dashboard/driver').LiveDashboard | null = null;
+  let ended = false;
+  return {
+    detector,
+    drawsDashboard: output.dashboard !== null,
+    async writeAlerts() {
+      if (text === '') return;
+      const chunk = text;
+      text = '';
+      const wait = io.writeChunk(process.stdout, chunk);
+      if (wait !== undefined) await wait;
+    },
+    async startDashboard(source, lag) {
+      if (output.dashboard === null || live !== null) return;
+      const meter = dashboard.createRateMeter();
+      const color = (await import('picocolors')).default.isColorSupported;
+      live = await dashboard.startLiveDashboard({
+        stream: output.dashboard,
+        frame: (width, rows) => {
+          const counts = detector.counts();
+          return dashboard.renderDashboard(
+            detector.engine.snapshot(5),
+            {
+              now: Date.now(),
+              source,
+              counts,
+              rate: meter.sample(counts.read),
+              lag: lag(),
+              ...settings,
+              recent: recent.list,
+              done: ended,
+              color,
+              rows,
+            },
+            width,
+          );
+        },
+      });
+    },
+    stopDashboard(inputEnded) {
+      ended = inputEnded;
+      live?.stop();
+      live = null;
+    },
+  };
+}
