@@ -26,7 +26,6 @@
  * The lateness does not enter the figure: it is measured from the line that moves the
  * watermark, whatever the watermark's distance behind the newest event.
  */
-import { Kafka, logLevel } from 'kafkajs';
 import { type BenchRow, createReport, formatReport, writeReport } from '../src/bench/harness';
 import { createBroker, loadConfig } from '../src/config';
 import { createGenerator, defaultOptions, INCIDENT_KINDS } from '../src/generate/index';
@@ -35,6 +34,7 @@ import { formatCombined } from '../src/log/format';
 import { createStreamDetector, runDetection } from '../src/pipeline/index';
 import type { Broker, Engine } from '../src/stream/broker';
 import { kafkaAnswers } from '../src/stream/kafka-broker';
+import { removeScratch } from '../src/stream/scratch';
 
 const TARGET_MS: Record<Engine, number> = { embedded: 20, cluster: 250 };
 const HEADER = 'produced-at';
@@ -217,16 +217,10 @@ if (await kafkaAnswers(config.kafka.brokers)) {
   try {
     results.push(await measure(kafka, lines, suffix));
   } finally {
-    await kafka.close();
     // The run's topic and group are scratch: leave the shared broker as it was.
-    const admin = new Kafka({
-      brokers: [...config.kafka.brokers],
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    await admin.connect();
-    await admin.deleteGroups([`loglab.bench.latency.${suffix}`]).catch(() => undefined);
-    await admin.deleteTopics({ topics: [`loglab.bench.latency.${suffix}`] }).catch(() => undefined);
-    await admin.disconnect();
+    const scratch = `loglab.bench.latency.${suffix}`;
+    await removeScratch(kafka, { topics: [scratch], groups: [scratch] }).catch(() => undefined);
+    await kafka.close();
   }
 } else {
   notes.push(

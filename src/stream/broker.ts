@@ -15,6 +15,11 @@
  *   not committed are delivered again to whoever owns the partition next.
  * - Stopping cleanly (Ctrl-C): let `poll` return `stopped` through an AbortSignal, finish the
  *   batch in hand, `commit`, then `close` (see `runConsumer`).
+ * - Deleting (for notebooks and benchmarks that clean up after a run; the pipeline never
+ *   deletes): `deleteGroups` deletes groups without members, with their committed offsets, and
+ *   leaves a group that still has members as it is (Kafka refuses those). `deleteTopics` deletes
+ *   a topic's messages and every group's committed offsets on it; members that still read it
+ *   lose its partitions. Names that do not exist are reported as missing, never an error.
  */
 
 export type Engine = 'embedded' | 'cluster';
@@ -54,6 +59,20 @@ export interface CreateTopicsResult {
   readonly created: readonly string[];
   /** Already there; left as they were, even when the partition count differs. */
   readonly existing: readonly string[];
+}
+
+export interface DeleteTopicsResult {
+  readonly deleted: readonly string[];
+  /** Not there: nothing to delete. */
+  readonly missing: readonly string[];
+}
+
+export interface DeleteGroupsResult {
+  readonly deleted: readonly string[];
+  /** Members still joined: left as they were. */
+  readonly notEmpty: readonly string[];
+  /** Not there: nothing to delete. */
+  readonly missing: readonly string[];
 }
 
 export interface PartitionOffsets {
@@ -199,6 +218,10 @@ export interface Broker {
   listGroups(): Promise<string[]>;
   /** Committed offsets and lag per partition; every partition of `topics`, or of the topics the group committed on. */
   groupLag(groupId: string, topics?: readonly string[]): Promise<GroupLag>;
+  /** Deletes topics with their messages and the groups' committed offsets on them. */
+  deleteTopics(topics: readonly string[]): Promise<DeleteTopicsResult>;
+  /** Deletes groups that have no members, with their committed offsets. */
+  deleteGroups(groupIds: readonly string[]): Promise<DeleteGroupsResult>;
   /** Waits for produce calls in flight, closes every consumer, releases connections. */
   close(): Promise<void>;
 }

@@ -30,6 +30,8 @@ import type {
   Broker,
   Consumer,
   CreateTopicsResult,
+  DeleteGroupsResult,
+  DeleteTopicsResult,
   GroupLag,
   PartitionAck,
   PartitionLag,
@@ -43,6 +45,7 @@ import type {
 } from './broker';
 import { partitionLag } from './broker';
 import { type KafkaConsumerSettings, subscribeKafka } from './kafka-consumer';
+import { deleteKafkaGroups, deleteKafkaTopics } from './kafka-delete';
 import { isCoordinatorStarting, kafkaError } from './kafka-errors';
 import { createPartitioner, murmur2, murmur2String, toPositive } from './partitioner';
 import { DEFAULT_PARTITIONS } from './topics';
@@ -385,6 +388,35 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
       };
       consumers.add(tracked);
       return tracked as Consumer<ValueOf<A>>;
+    },
+
+    async deleteTopics(names: readonly string[]): Promise<DeleteTopicsResult> {
+      assertOpen();
+      const a = await connectedAdmin();
+      try {
+        const result = await deleteKafkaTopics(a, names);
+        for (const t of result.deleted) knownTopics.delete(t);
+        if (result.deleted.length > 0) {
+          // kafkajs's producer keeps every topic it ever sent to in its metadata requests; with
+          // a deleted one among them, each later send fails on "does not host this
+          // topic-partition". A fresh producer knows only what it sends to next.
+          await Promise.allSettled([...inFlight]);
+          dropProducer();
+        }
+        return result;
+      } catch (err) {
+        throw kafkaError(err, address);
+      }
+    },
+
+    async deleteGroups(groupIds: readonly string[]): Promise<DeleteGroupsResult> {
+      assertOpen();
+      const a = await connectedAdmin();
+      try {
+        return await deleteKafkaGroups(a, groupIds);
+      } catch (err) {
+        throw kafkaError(err, address);
+      }
     },
 
     async listGroups(): Promise<string[]> {

@@ -25,6 +25,8 @@ import type {
   CommitResult,
   Consumer,
   CreateTopicsResult,
+  DeleteGroupsResult,
+  DeleteTopicsResult,
   GroupLag,
   PartitionAck,
   PartitionLag,
@@ -94,7 +96,7 @@ interface Owned {
 interface Member {
   readonly memberId: string;
   readonly group: GroupState;
-  readonly topics: readonly string[];
+  topics: readonly string[];
   readonly fromBeginning: boolean;
   readonly valueAs: ValueAs;
   owned: Owned[];
@@ -469,6 +471,49 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
         });
       }
       return { groupId, partitions, total };
+    },
+
+    async deleteTopics(names: readonly string[]): Promise<DeleteTopicsResult> {
+      assertOpen();
+      const deleted: string[] = [];
+      const missing: string[] = [];
+      for (const name of new Set(names)) {
+        if (!topics.has(name)) {
+          missing.push(name);
+          continue;
+        }
+        topics.delete(name);
+        deleted.push(name);
+        for (const group of groups.values()) {
+          group.committed.delete(name);
+          // Members reading it lose its partitions, as Kafka's do once the topic is gone.
+          const readers = group.members.filter((m) => m.topics.includes(name));
+          for (const m of readers) {
+            m.topics = m.topics.filter((t) => t !== name);
+            m.owned = m.owned.filter((o) => o.topic !== name);
+            m.revoked = m.revoked.filter((r) => r.topic !== name);
+          }
+          if (readers.length > 0) rebalance(group);
+        }
+      }
+      return { deleted, missing };
+    },
+
+    async deleteGroups(groupIds: readonly string[]): Promise<DeleteGroupsResult> {
+      assertOpen();
+      const deleted: string[] = [];
+      const notEmpty: string[] = [];
+      const missing: string[] = [];
+      for (const id of new Set(groupIds)) {
+        const group = groups.get(id);
+        if (group === undefined) missing.push(id);
+        else if (group.members.length > 0) notEmpty.push(id);
+        else {
+          groups.delete(id);
+          deleted.push(id);
+        }
+      }
+      return { deleted, notEmpty, missing };
     },
 
     async close(): Promise<void> {

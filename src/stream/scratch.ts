@@ -1,12 +1,9 @@
 /**
  * Topics and groups that a notebook or benchmark makes for one run and removes afterwards, so a
- * shared cluster is left as it was. The `Broker` port has no delete (the pipeline never needs
- * one); on a cluster this goes to Kafka's admin API directly, on the embedded engine the topics
- * vanish with the broker and there is nothing to do.
+ * shared cluster is left as it was. Removal goes through the Broker port (`deleteGroups`,
+ * `deleteTopics`), so it works the same on either engine.
  */
-import { Kafka, logLevel } from 'kafkajs';
 import type { Broker } from './broker';
-import { kafkaError } from './kafka-errors';
 
 export interface ScratchNames {
   readonly topics: readonly string[];
@@ -53,32 +50,7 @@ export function createScratch(broker: Broker, suffix: string | number = Date.now
  * what was deleted; a broker that does not answer is one LoglabError.
  */
 export async function removeScratch(broker: Broker, names: ScratchNames): Promise<ScratchNames> {
-  if (broker.engine === 'embedded') return { topics: [], groups: [] };
-  const brokers = broker.address.split(',');
-  const admin = new Kafka({
-    clientId: 'loglab-scratch',
-    brokers,
-    logLevel: logLevel.NOTHING,
-    logCreator: () => () => undefined,
-  }).admin();
-  try {
-    await admin.connect();
-    const groups: string[] = [];
-    for (const g of names.groups) {
-      // One at a time: kafkajs rejects the whole call when any group still has members.
-      const ok = await admin.deleteGroups([g]).then(
-        () => true,
-        () => false,
-      );
-      if (ok) groups.push(g);
-    }
-    const existing = new Set(await admin.listTopics());
-    const topics = names.topics.filter((t) => existing.has(t));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-    return { topics, groups };
-  } catch (err) {
-    throw kafkaError(err, broker.address);
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+  const groups = await broker.deleteGroups(names.groups);
+  const topics = await broker.deleteTopics(names.topics);
+  return { topics: [...topics.deleted], groups: [...groups.deleted] };
 }

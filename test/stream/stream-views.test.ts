@@ -143,14 +143,22 @@ describe('readTopic, settleAssignments and scratch names on the embedded broker'
     await broker.close();
   });
 
-  it('scratch names: plain on the embedded engine, nothing to remove', async () => {
+  it('scratch names: plain on the embedded engine; remove deletes them through the port', async () => {
     const broker = createBroker('embedded', loadConfig({}));
     expect(scratchName(broker, 'weblogs.raw', 123)).toBe('weblogs.raw');
     const scratch = createScratch(broker, 123);
     expect([scratch.topic('a'), scratch.topic('a'), scratch.group('g')]).toEqual(['a', 'a', 'g']);
     expect(scratch.names()).toEqual({ topics: ['a'], groups: ['g'] });
-    expect(await scratch.remove()).toEqual({ topics: [], groups: [] });
-    expect(await removeScratch(broker, { topics: ['x'], groups: [] })).toEqual({
+    await broker.createTopics([{ name: 'a', partitions: 2 }, { name: 'kept' }]);
+    await broker.produce('a', [{ key: 'k', value: 'v' }]);
+    const consumer = await broker.subscribe({ groupId: 'g', topics: ['a'], fromBeginning: true });
+    await consumer.poll({ maxWaitMs: 10 });
+    await consumer.commit();
+    await consumer.close();
+    expect(await scratch.remove()).toEqual({ topics: ['a'], groups: ['g'] });
+    expect(await broker.listTopics()).toEqual(['kept']);
+    expect(await broker.listGroups()).toEqual([]);
+    expect(await removeScratch(broker, { topics: ['x'], groups: ['y'] })).toEqual({
       topics: [],
       groups: [],
     });
