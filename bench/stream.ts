@@ -9,9 +9,9 @@
  * up`) it says so in one line and measures the embedded broker only.
  */
 
+import type { Codec } from '../src/bench/codec';
 import { formatReport, writeReport } from '../src/bench/harness';
 import { benchStream } from '../src/bench/stream-bench';
-import type { Codec } from '../src/bench/stream-cluster';
 
 function fail(message: string): never {
   process.stderr.write(`bench/stream: ${message}\n`);

@@ -1,3 +1,4 @@
+export * from './codec';
 export * from './harness';
 export * from './parse-bench';
 export * from './stream-bench';

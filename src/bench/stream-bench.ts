@@ -20,6 +20,7 @@ import { defaultOptions, generateLines } from '../generate/generator';
 import type { Broker, ProduceMessage } from '../stream/broker';
 import { kafkaAnswers } from '../stream/kafka-broker';
 import { clientKey } from '../stream/line-messages';
+import type { Codec } from './codec';
 import {
   type BenchReport,
   type BenchRow,
@@ -28,7 +29,7 @@ import {
   freeMemoryGiB,
   runTasks,
 } from './harness';
-import { benchCluster, type Codec, hasKcat } from './stream-cluster';
+import { benchCluster, hasKcat } from './stream-cluster';
 
 export const EMBEDDED_TARGET_MESSAGES_PER_SEC = 2_000_000;
 const TOPIC = 'bench.stream';

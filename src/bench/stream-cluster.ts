@@ -27,6 +27,7 @@ import type { Broker } from '../stream/broker';
 import { runConsumer } from '../stream/consume-loop';
 import { removeScratch } from '../stream/scratch';
 import { DEFAULT_PARTITIONS } from '../stream/topics';
+import type { Codec } from './codec';
 import {
   type BenchRow,
   cpuTimeMs,
@@ -49,8 +50,6 @@ import {
   platformaticConsumeRow,
   platformaticProduceRow,
 } from './stream-platformatic';
-
-export type Codec = 'none' | 'gzip';
 
 export const KAFKA_RATIO_TARGET = 0.5;
 /** Produce calls per kafkajs run at most: batch 1 is one round trip per message. */

@@ -24,7 +24,7 @@
  * little of it used here is typed below.
  */
 import { partitionForKey } from '../stream/partitioner';
-import type { Codec } from './stream-cluster';
+import type { Codec } from './codec';
 import { keyedBatches } from './stream-file';
 
 /** The package, and the version its API below was written against. */
