@@ -1,8 +1,8 @@
 /**
- * `loglab stream`: generate, produce and consume in one process, on either engine. The pipeline
- * itself is `runStream` (pipeline/run-stream.ts; its shape is drawn in pipeline/index.ts); this file holds the
- * flags and help, the live status line, the summary, and --detect, which adds the detectors of
- * `loglab detect` as one more batch handler of the consumer side.
+ * `loglab stream`: generate, produce and consume in one process, on either engine. The run
+ * itself is `runStream` (pipeline/run-stream.ts; the pipeline's shape: pipeline/index.ts); this
+ * file holds the flags and help, the live status line, the summary, and --detect, which adds
+ * the detectors of `loglab detect` as one more batch handler of the consumer side.
  */
 import { type Command, Option } from 'commander';
 import { badFlag } from '../../errors';
