@@ -112,8 +112,8 @@ async function measure(dir: string): Promise<number> {
     `loglab produce FILE --engine embedded: peak RSS ${produce.peakRssMB} MB, ` +
       `${n(produce.linesPerSec ?? 0)} lines/s; the embedded broker in that process keeps up to ` +
       `${retainedMiB} MiB of records (${DEFAULT_RETENTION_BYTES / 2 ** 20} MiB counted per partition, ` +
-      `${partitions} partitions of ${RAW_TOPIC}), and V8 lets the heap grow ` +
-      'to several times that live log before a full collection',
+      `${partitions} partitions of ${RAW_TOPIC}); the peak counts that log and the garbage V8 ` +
+      'lets pile up above it before a full collection',
     `${runs === 1 ? 'one run' : `the mean of ${runs} runs (peak RSS: the largest)`} of each; load average ${loadavg()
       .map((x) => x.toFixed(2))
       .join(' ')}, free memory ${freeMemoryGiB()} GiB`,
