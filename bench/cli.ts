@@ -69,7 +69,7 @@ async function measure(dir: string): Promise<number> {
   process.stdout.write(`generating ${n(lines)} lines over ${span} in ${dir} …\n`);
   const generated = spawnSync(
     process.execPath,
-    [CLI, 'generate', '--lines', String(lines), '--span', span, '-o', file],
+    [CLI, 'generate', '--seed', '42', '--lines', String(lines), '--span', span, '-o', file],
     { encoding: 'utf8' },
   );
   if (generated.status !== 0) {
