@@ -6,17 +6,22 @@
  *   npm run bench                    all stages
  *   npm run bench -- parse summary   only these
  *   npm run bench -- --chart         and draw the charts
+ *   npm run bench -- cli -- --lines 10000000   arguments after a second `--` go to each script
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const args = process.argv.slice(2);
+const allArgs = process.argv.slice(2);
+const split = allArgs.indexOf('--');
+const args = split === -1 ? allArgs : allArgs.slice(0, split);
+const passed = split === -1 ? [] : allArgs.slice(split + 1);
 if (args.includes('--help') || args.includes('-h')) {
   process.stdout.write(
-    'usage: npm run bench [-- [STAGE ...] [--chart]]\n' +
+    'usage: npm run bench [-- [STAGE ...] [--chart] [-- SCRIPT-ARGS ...]]\n' +
       '  Runs bench/<stage>.ts for every stage (or the ones named), writes bench/results/<stage>.json,\n' +
-      '  and with --chart draws bench/results/<stage>.svg.\n',
+      '  and with --chart draws bench/results/<stage>.svg. SCRIPT-ARGS go to each script\n' +
+      '  (e.g. npm run bench -- cli -- --lines 10000000).\n',
   );
   process.exit(0);
 }
@@ -38,7 +43,9 @@ const stages = wanted.length > 0 ? wanted : all;
 let failed = 0;
 for (const stage of stages) {
   process.stdout.write(`\n== bench/${stage}.ts ==\n`);
-  const result = spawnSync('npx', ['tsx', join('bench', `${stage}.ts`)], { stdio: 'inherit' });
+  const result = spawnSync('npx', ['tsx', join('bench', `${stage}.ts`), ...passed], {
+    stdio: 'inherit',
+  });
   if (result.status !== 0) {
     process.stderr.write(`bench: ${stage} failed with exit code ${result.status}\n`);
     failed++;

@@ -1,12 +1,13 @@
 /**
  * The benchmark harness every `bench/` script shares: tinybench for in-process tasks, a
- * wall-clock timer for whole processes (peers such as GoAccess), domain units (lines/s, MB/s)
- * beside ops/s, ratios against a named baseline, a printed table and `bench/results/<stage>.json`.
+ * wall-clock timer for whole processes (peers such as GoAccess; a Node command's peak RSS too),
+ * domain units (lines/s, MB/s) beside ops/s, ratios against a named baseline, a printed table and `bench/results/<stage>.json`.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, platform, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 
 /** How much work one call of a task does, so ops/s becomes lines/s, MB/s, messages/s. */
@@ -47,6 +48,8 @@ export interface BenchRow {
    * its own and its children's, for an in-process task this process's (see `cpuTimeMs`).
    */
   cpuMs?: number;
+  /** Peak resident set size of the process, in MiB, the largest over the runs (see `peakRssArgs`). */
+  peakRssMB?: number;
 }
 
 export interface Ratio {
@@ -153,6 +156,16 @@ export interface ProcessOptions {
   warmupRuns?: number;
   per: Workload;
   env?: NodeJS.ProcessEnv;
+  /** The command reports its peak RSS on fd 3: a Node command started with `peakRssArgs`. */
+  reportsPeakRss?: boolean;
+}
+
+/**
+ * Node's arguments that make a Node command report its own peak RSS as it exits (for
+ * `reportsPeakRss`): `[...peakRssArgs(), 'bin/loglab.mjs', 'detect', file]`.
+ */
+export function peakRssArgs(): string[] {
+  return ['--import', fileURLToPath(new URL('./peak-rss.mjs', import.meta.url))];
 }
 
 /**
@@ -181,6 +194,8 @@ export function cpuTimeMs(): number {
 interface ProcessRun {
   ms: number;
   cpuMs: number | undefined;
+  /** KiB, when the command reports it. */
+  peakRssKiB: number | undefined;
 }
 
 function runOnce(o: ProcessOptions): Promise<ProcessRun> {
@@ -189,12 +204,16 @@ function runOnce(o: ProcessOptions): Promise<ProcessRun> {
     const cpuBefore = childrenCpuMs();
     const start = process.hrtime.bigint();
     const child = spawn(o.command, o.args, {
-      stdio: [stdin, 'ignore', 'pipe'],
+      stdio: o.reportsPeakRss ? [stdin, 'ignore', 'pipe', 'pipe'] : [stdin, 'ignore', 'pipe'],
       env: o.env ?? process.env,
     });
     let stderr = '';
     child.stderr?.on('data', (d) => {
       stderr += d;
+    });
+    let rss = '';
+    child.stdio[3]?.on('data', (d) => {
+      rss += d;
     });
     child.on('error', reject);
     child.on('close', (code) => {
@@ -203,9 +222,12 @@ function runOnce(o: ProcessOptions): Promise<ProcessRun> {
       const cpuAfter = childrenCpuMs();
       const cpuMs =
         cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+      const peakRssKiB = rss.trim() === '' ? undefined : Number(rss.trim());
       if (code !== 0) {
         reject(new Error(`${o.name}: ${o.command} exited ${code}: ${stderr.trim().slice(-500)}`));
-      } else resolve({ ms, cpuMs });
+      } else if (o.reportsPeakRss && peakRssKiB === undefined) {
+        reject(new Error(`${o.name}: the command did not report its peak RSS`));
+      } else resolve({ ms, cpuMs, peakRssKiB });
     });
   });
 }
@@ -215,10 +237,12 @@ export async function timeProcess(o: ProcessOptions): Promise<BenchRow> {
   for (let i = 0; i < (o.warmupRuns ?? 1); i++) await runOnce(o);
   const samples: number[] = [];
   const cpu: number[] = [];
+  let peakRssKiB: number | undefined;
   for (let i = 0; i < (o.runs ?? 5); i++) {
     const run = await runOnce(o);
     samples.push(run.ms);
     if (run.cpuMs !== undefined) cpu.push(run.cpuMs);
+    if (run.peakRssKiB !== undefined) peakRssKiB = Math.max(peakRssKiB ?? 0, run.peakRssKiB);
   }
   samples.sort((a, b) => a - b);
   const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
@@ -241,6 +265,7 @@ export async function timeProcess(o: ProcessOptions): Promise<BenchRow> {
     ...(cpu.length === samples.length
       ? { cpuMs: cpu.reduce((a, b) => a + b, 0) / cpu.length }
       : {}),
+    ...(peakRssKiB === undefined ? {} : { peakRssMB: Math.round(peakRssKiB / 1024) }),
   });
 }
 
@@ -280,6 +305,7 @@ export function formatReport(report: BenchReport): string {
     'msgs/s',
     'events/s',
     'cpu ms',
+    'peak RSS MB',
   ];
   const body = report.rows.map((r) => [
     r.name,
@@ -293,6 +319,7 @@ export function formatReport(report: BenchReport): string {
     fmt(r.messagesPerSec),
     fmt(r.eventsPerSec),
     fmt(r.cpuMs, 1),
+    fmt(r.peakRssMB),
   ]);
   const used = header.map((_, i) => i < 6 || body.some((row) => row[i] !== ''));
   const cols = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));

@@ -123,20 +123,15 @@ export async function openOutputFile(path: string): Promise<Writable> {
 
 /**
  * Batches of lines from an input until it ends or `stop` aborts. Ctrl-C must also end a read
- * that waits on an idle stdin, so each read races the abort. A read error is one clear line.
+ * that waits on an idle stdin, so each read races the abort (see nextUnlessAborted). A read
+ * error is one clear line.
  */
 export async function* readLinesUntil(input: Input, stop: AbortSignal): AsyncGenerator<string[]> {
-  const stopped = new Promise<null>((resolve) => {
-    if (stop.aborted) resolve(null);
-    stop.addEventListener('abort', () => resolve(null), { once: true });
-  });
   const lines = readLines(input.stream)[Symbol.asyncIterator]();
-  for (;;) {
-    const next = lines.next();
-    next.catch(() => undefined);
+  while (!stop.aborted) {
     let result: IteratorResult<string[]> | null;
     try {
-      result = await Promise.race([next, stopped]);
+      result = await nextUnlessAborted(lines, stop);
     } catch (err) {
       throw new LoglabError('IO', `cannot read ${input.name}: ${describeFsError(err)}`, {
         cause: err,
@@ -144,6 +139,33 @@ export async function* readLinesUntil(input: Input, stop: AbortSignal): AsyncGen
     }
     if (result === null || result.done) return;
     yield result.value;
-    if (stop.aborted) return;
   }
+}
+
+/**
+ * The next result of `it`, or null as soon as `stop` aborts. Each read gets a promise of its own
+ * and takes its abort listener off when it settles. One never-settling "stopped" promise raced
+ * by every read would gather a reaction per race, each holding that race's batch: the process
+ * kept every line it read (heap after GC grew ~58 MB per 200,000 lines, 3 GB RSS for 10M).
+ */
+function nextUnlessAborted<T>(
+  it: AsyncIterator<T>,
+  stop: AbortSignal,
+): Promise<IteratorResult<T> | null> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(null);
+    stop.addEventListener('abort', onAbort, { once: true });
+    // After an abort the read may still settle (or fail as the stream is destroyed); the
+    // promise is settled by then, so that outcome is dropped, never an unhandled rejection.
+    it.next().then(
+      (result) => {
+        stop.removeEventListener('abort', onAbort);
+        resolve(result);
+      },
+      (err: unknown) => {
+        stop.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
 }

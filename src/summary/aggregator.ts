@@ -169,7 +169,10 @@ function addVisitor(st: SummaryState, entry: IpEntry, code: number): void {
 
 function countError(st: SummaryState, url: string, status: number): void {
   const key = `${status} ${url}`;
-  st.errors.set(key, (st.errors.get(key) ?? 0) + 1);
+  const n = st.errors.get(key);
+  // A new key is copied: as built, it points into `url`, often a slice of a block of the input.
+  if (n === undefined) st.errors.set(ownString(key), 1);
+  else st.errors.set(key, n + 1);
 }
 
 /** Count one rejected line under its reason. */

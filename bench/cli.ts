@@ -1,0 +1,132 @@
+/**
+ * Whole commands as a user runs them: `loglab detect FILE` and `loglab produce FILE --engine
+ * embedded` on a generated file, each in its own process, with wall time, lines/s and the
+ * process's peak RSS. bench/realtime.ts measures the engine alone on records made in memory;
+ * this adds what a command does around it (reading, splitting, parsing, the CLI), which is where
+ * a read loop that held every line it read went unseen (3 GB of RSS for 10M lines).
+ *
+ *   npx tsx bench/cli.ts [--lines N] [--span DURATION] [--runs N]
+ *
+ * Default: 1,000,000 lines over a day (seed 42), one run each. `--lines 10000000` is the 10M
+ * figure in BENCHMARKS.md (a 2.7 GB log in the system's temporary folder, deleted afterwards).
+ * Target: detect stays under 256 MB of peak RSS at any size. produce sends to the embedded
+ * broker, which keeps the newest records of each partition (its retention) in the same process:
+ * that log is counted in produce's RSS and stated beside it. Writes bench/results/cli.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type BenchRow,
+  createReport,
+  formatReport,
+  freeMemoryGiB,
+  peakRssArgs,
+  timeProcess,
+  writeReport,
+} from '../src/bench/harness';
+import { readLines } from '../src/log/lines';
+import { DEFAULT_RETENTION_BYTES } from '../src/stream/memory-broker';
+import { DEFAULT_PARTITIONS, RAW_TOPIC } from '../src/stream/topics';
+
+const TARGET_DETECT_RSS_MB = 256;
+const CLI = 'bin/loglab.mjs';
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
+
+function count(name: string, fallback: number): number {
+  const text = option(name);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) {
+    process.stderr.write(`bench/cli: ${name} needs a whole number ≥ 1\n`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const lines = count('--lines', 1_000_000);
+const runs = count('--runs', 1);
+const span = option('--span') ?? '1d';
+const n = (x: number) => Math.round(x).toLocaleString('en-US');
+
+/** Distinct client addresses (the first field of each line): the keys the detectors track. */
+async function distinctAddresses(path: string): Promise<number> {
+  const seen = new Set<string>();
+  for await (const batch of readLines(createReadStream(path, { highWaterMark: 1 << 20 }))) {
+    for (const line of batch) seen.add(line.slice(0, line.indexOf(' ')));
+  }
+  return seen.size;
+}
+
+/** Generate the input into `dir`, run both commands, print and write the report; the exit code. */
+async function measure(dir: string): Promise<number> {
+  const file = join(dir, 'access.log');
+  process.stdout.write(`generating ${n(lines)} lines over ${span} in ${dir} …\n`);
+  const generated = spawnSync(
+    process.execPath,
+    [CLI, 'generate', '--seed', '42', '--lines', String(lines), '--span', span, '-o', file],
+    { encoding: 'utf8' },
+  );
+  if (generated.status !== 0) {
+    process.stderr.write(`bench/cli: loglab generate failed: ${generated.stderr.trim()}\n`);
+    return 1;
+  }
+  const bytes = statSync(file).size;
+  const addresses = await distinctAddresses(file);
+  const per = { lines, bytes };
+  const whole = (name: string, args: string[]): Promise<BenchRow> =>
+    timeProcess({
+      name,
+      group: 'whole process',
+      command: process.execPath,
+      args: [...peakRssArgs(), CLI, ...args],
+      runs,
+      warmupRuns: 0,
+      per,
+      reportsPeakRss: true,
+    });
+  process.stdout.write('loglab detect …\n');
+  const detect = await whole('loglab detect FILE', ['detect', file]);
+  process.stdout.write('loglab produce --engine embedded …\n');
+  const produce = await whole('loglab produce FILE --engine embedded', [
+    'produce',
+    file,
+    '--engine',
+    'embedded',
+  ]);
+
+  // produce writes to weblogs.raw, which it creates with DEFAULT_PARTITIONS partitions.
+  const partitions = DEFAULT_PARTITIONS;
+  const retainedMiB = (partitions * DEFAULT_RETENTION_BYTES) / 2 ** 20;
+  const detectRss = detect.peakRssMB ?? 0;
+  const notes = [
+    `input: ${n(lines)} generated lines over ${span} (seed 42), ${(bytes / 1e6).toFixed(0)} MB, ` +
+      `${n(addresses)} distinct client addresses`,
+    `loglab detect FILE: peak RSS ${detectRss} MB (target < ${TARGET_DETECT_RSS_MB} MB: ` +
+      `${detectRss < TARGET_DETECT_RSS_MB ? 'met' : 'NOT met'}), ${n(detect.linesPerSec ?? 0)} lines/s`,
+    `loglab produce FILE --engine embedded: peak RSS ${produce.peakRssMB} MB, ` +
+      `${n(produce.linesPerSec ?? 0)} lines/s; the embedded broker in that process keeps up to ` +
+      `${retainedMiB} MiB of records (${DEFAULT_RETENTION_BYTES / 2 ** 20} MiB counted per partition, ` +
+      `${partitions} partitions of ${RAW_TOPIC}); the peak counts that log and the garbage V8 ` +
+      'lets pile up above it before a full collection',
+    `${runs === 1 ? 'one run' : `the mean of ${runs} runs (peak RSS: the largest)`} of each; load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}, free memory ${freeMemoryGiB()} GiB`,
+  ];
+  const report = createReport('cli', [detect, produce], [], notes);
+  process.stdout.write(formatReport(report));
+  process.stdout.write(`results: ${writeReport(report)}\n`);
+  return 0;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'loglab-bench-cli-'));
+try {
+  process.exitCode = await measure(dir);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
