@@ -11,7 +11,7 @@
  */
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatLabSummary, type LabOutcome } from './lab-summary';
@@ -42,7 +42,8 @@ interface LabRun {
 
 /** Run a lab's tests through lab-reporter.ts, and vitest's default reporter too when `full`. */
 function runLab(dir: string, target: 'exercise' | 'solution', full: boolean): LabRun {
-  const file = join(mkdtempSync(join(tmpdir(), 'loglab-lab-')), 'outcome.json');
+  const folder = mkdtempSync(join(tmpdir(), 'loglab-lab-'));
+  const file = join(folder, 'outcome.json');
   const reporters = ['--reporter=./scripts/lab-reporter.ts'];
   if (full) reporters.push('--reporter=default');
   const result = spawnSync('npx', ['vitest', 'run', join('labs', dir), ...reporters], {
@@ -59,6 +60,7 @@ function runLab(dir: string, target: 'exercise' | 'solution', full: boolean): La
   const outcome: LabOutcome = existsSync(file)
     ? (JSON.parse(readFileSync(file, 'utf8')) as LabOutcome)
     : { tests: [], errors: [`vitest did not run: ${(result.stderr || result.stdout).trim()}`] };
+  rmSync(folder, { recursive: true, force: true });
   return { outcome, status: result.status ?? 1, report: `${result.stdout}${result.stderr}` };
 }
 
