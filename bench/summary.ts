@@ -6,12 +6,12 @@
  *
  *   npx tsx bench/summary.ts [--lines N] [--runs N]
  *
- * The log (1,000,000 lines by default, every incident injected) is generated once and kept in the
- * system's temporary folder, named by seed and size. Prints the table and writes
+ * The log (1,000,000 lines by default, every incident injected) is generated afresh for each run
+ * in the system's temporary folder and removed at the end. Prints the table and writes
  * bench/results/summary.json.
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -48,13 +48,16 @@ if (spawnSync('goaccess', ['--version']).status !== 0) {
   process.exit(1);
 }
 
-/** The generated log for this seed and size, written once. */
+/**
+ * The generated log for this seed and size, written afresh by this run. A copy kept from an
+ * earlier run may come from an older generator, and its figures (unique visitors) would not be
+ * the ones this code gives; generating a million lines takes seconds, GoAccess's run 20.
+ */
 async function logFile(): Promise<string> {
-  const file = join(tmpdir(), `loglab-bench-summary-seed${SEED}-${lines}.log`);
-  if (existsSync(file)) return file;
+  const file = join(tmpdir(), `loglab-bench-summary-seed${SEED}-${lines}-${process.pid}.log`);
+  process.on('exit', () => rmSync(file, { force: true }));
   process.stdout.write(`generating ${lines} lines into ${file} …\n`);
-  const tmp = `${file}.${process.pid}.tmp`;
-  const out = createWriteStream(tmp);
+  const out = createWriteStream(file);
   const options = defaultOptions({ lines, seed: SEED, incidents: [...INCIDENT_KINDS] });
   for (const chunk of generateChunks(options)) {
     if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
@@ -63,7 +66,6 @@ async function logFile(): Promise<string> {
     out.once('error', reject);
     out.end(() => resolve());
   });
-  renameSync(tmp, file);
   return file;
 }
 

@@ -1,19 +1,27 @@
 /**
  * Grade labs.
- *   npm run lab -- 01              grade the learner's labs/01-parse/exercise.ts
+ *   npm run lab -- 01              grade the learner's labs/01-parse/exercise.ts: a short summary
+ *   npm run lab -- 01 --verbose    the summary, then vitest's full report
  *   npm run lab -- 01 --solution   grade the reference solution instead
  *   npm run labs:check             prove that every untouched exercise.ts fails its tests
+ *
+ * An untouched exercise fails every test at once, and vitest's report of that is hundreds of
+ * lines; a student first needs how many fail, the first message and the file to edit
+ * (lab-summary.ts). lab-reporter.ts hands the run over as JSON, so the summary can come first.
  */
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { formatLabSummary, type LabOutcome } from './lab-summary';
 
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
   process.stdout.write(
-    'usage: npm run lab -- NN [--solution]   grade labs/NN-*/exercise.ts (or solution.ts)\n' +
+    'usage: npm run lab -- NN [--solution] [--verbose]\n' +
+      '                                       grade labs/NN-*/exercise.ts (or solution.ts): a summary,\n' +
+      "                                       then vitest's full report with --verbose\n" +
       '       npm run labs:check               check that every untouched exercise.ts fails its tests\n',
   );
   process.exit(0);
@@ -24,34 +32,48 @@ const labs = readdirSync('labs', { withFileTypes: true })
   .map((d) => d.name)
   .sort();
 
-function runVitest(dir: string, target: 'exercise' | 'solution'): number {
-  const result = spawnSync('npx', ['vitest', 'run', join('labs', dir)], {
-    stdio: 'inherit',
-    env: { ...process.env, LOGLAB_LAB_TARGET: target },
-  });
-  return result.status ?? 1;
+interface LabRun {
+  outcome: LabOutcome;
+  /** vitest's exit code. */
+  status: number;
+  /** vitest's own report, when it was asked for. */
+  report: string;
 }
 
-/** Run a lab's tests quietly and count them: an exercise "failing" because no test ran proves nothing. */
+/** Run a lab's tests through lab-reporter.ts, and vitest's default reporter too when `full`. */
+function runLab(dir: string, target: 'exercise' | 'solution', full: boolean): LabRun {
+  const folder = mkdtempSync(join(tmpdir(), 'loglab-lab-'));
+  const file = join(folder, 'outcome.json');
+  const reporters = ['--reporter=./scripts/lab-reporter.ts'];
+  if (full) reporters.push('--reporter=default');
+  const result = spawnSync('npx', ['vitest', 'run', join('labs', dir), ...reporters], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      LOGLAB_LAB_TARGET: target,
+      LOGLAB_LAB_REPORT: file,
+      // The report is captured to be printed after the summary; keep its colours on a terminal.
+      ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}),
+    },
+  });
+  const outcome: LabOutcome = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as LabOutcome)
+    : { tests: [], errors: [`vitest did not run: ${(result.stderr || result.stdout).trim()}`] };
+  rmSync(folder, { recursive: true, force: true });
+  return { outcome, status: result.status ?? 1, report: `${result.stdout}${result.stderr}` };
+}
+
+/** Count a lab's results: an exercise "failing" because no test ran proves nothing. */
 function countResults(
   dir: string,
   target: 'exercise' | 'solution',
 ): { passed: number; failed: number } {
-  const report = join(mkdtempSync(join(tmpdir(), 'loglab-lab-')), 'report.json');
-  spawnSync(
-    'npx',
-    ['vitest', 'run', join('labs', dir), '--reporter=json', `--outputFile=${report}`],
-    {
-      stdio: 'pipe',
-      env: { ...process.env, LOGLAB_LAB_TARGET: target },
-    },
-  );
-  if (!existsSync(report)) return { passed: 0, failed: 0 };
-  const json = JSON.parse(readFileSync(report, 'utf8')) as {
-    numPassedTests: number;
-    numFailedTests: number;
+  const { tests, errors } = runLab(dir, target, false).outcome;
+  return {
+    passed: tests.filter((t) => t.state === 'passed').length,
+    failed: tests.filter((t) => t.state === 'failed').length + errors.length,
   };
-  return { passed: json.numPassedTests, failed: json.numFailedTests };
 }
 
 if (args.includes('--check-exercises')) {
@@ -92,5 +114,11 @@ if (!dir) {
   process.exit(2);
 }
 const target = args.includes('--solution') ? 'solution' : 'exercise';
-process.stdout.write(`Grading labs/${dir}/${target}.ts\n`);
-process.exit(runVitest(dir, target));
+const verbose = args.includes('--verbose');
+const run = runLab(dir, target, verbose);
+const command = `npm run lab -- ${wanted}${target === 'solution' ? ' --solution' : ''}`;
+process.stdout.write(
+  formatLabSummary(run.outcome, { lab: `labs/${dir}`, file: `${target}.ts`, command, verbose }),
+);
+if (verbose) process.stdout.write(run.report);
+process.exit(run.status);

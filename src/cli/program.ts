@@ -3,6 +3,17 @@
  * program; this file only wires them and turns expected failures into one line on stderr and
  * exit code 2.
  *
+ * Messages on stderr name where they come from, one format everywhere:
+ *
+ *   loglab <command>: <message>   anything said while a command runs: its bad flags, its bad
+ *                                 input, its warnings and its unexpected failures
+ *   loglab: <message>             only when no command is known: an unknown command, a bad
+ *                                 option before the command word
+ *
+ * A user who runs several commands in one pipeline (`loglab generate | loglab parse -`) learns
+ * which of them complained; a script can still match the one line with `^loglab`. A command that
+ * warns on its own (parse's rejected lines, consume's refused commit) writes the same prefix.
+ *
  * Start-up time counts (`loglab summary` is timed as a whole process against GoAccess), so a
  * command module imports only what its flags and help need; the modules that do the work are
  * imported inside its action.
@@ -20,6 +31,11 @@ import { registerStream } from './commands/stream';
 import { registerSummary } from './commands/summary';
 import { registerTopics } from './commands/topics';
 
+/** `loglab <command>: `, or `loglab: ` when no command is known: the start of every stderr line. */
+function commandPrefix(command?: string): string {
+  return command === undefined ? 'loglab: ' : `loglab ${command}: `;
+}
+
 export function buildProgram(): Command {
   const program = new Command('loglab')
     .description(
@@ -31,7 +47,8 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({
       // Commander's own errors ("unknown option", "missing argument") become one line.
-      outputError: (text, write) => write(`loglab: ${text.replace(/^error: /, '').trim()}\n`),
+      outputError: (text, write) =>
+        write(`${commandPrefix()}${text.replace(/^error: /, '').trim()}\n`),
     });
   registerGenerate(program);
   registerParse(program);
@@ -49,7 +66,7 @@ export function buildProgram(): Command {
       .exitOverride()
       .configureOutput({
         outputError: (text, write) =>
-          write(`loglab ${cmd.name()}: ${text.replace(/^error: /, '').trim()}\n`),
+          write(`${commandPrefix(cmd.name())}${text.replace(/^error: /, '').trim()}\n`),
       });
   }
   return program;
@@ -75,6 +92,11 @@ export async function main(argv: string[]): Promise<number> {
     name !== 'help' &&
     !program.commands.some((c) => c.name() === name);
   const args = unknown ? [name] : argv;
+  // The command that runs, known once commander dispatches to it (before it parses its flags).
+  let command: string | undefined;
+  program.hook('preSubcommand', (_program, sub) => {
+    command = sub.name();
+  });
   try {
     await program.parseAsync(args, { from: 'user' });
     // A command that finished its output but must still fail (a quality gate) sets exitCode.
@@ -85,12 +107,12 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? 0 : 2;
     }
     if (isLoglabError(err)) {
-      process.stderr.write(`loglab: ${err.message}\n`);
+      process.stderr.write(`${commandPrefix(command)}${err.message}\n`);
       return 2;
     }
     if ((err as NodeJS.ErrnoException)?.code === 'EPIPE') return 0;
     process.stderr.write(
-      `loglab: unexpected failure: ${err instanceof Error ? err.message : String(err)}\n`,
+      `${commandPrefix(command)}unexpected failure: ${err instanceof Error ? err.message : String(err)}\n`,
     );
     if (process.env.LOGLAB_DEBUG) console.error(err);
     return 1;

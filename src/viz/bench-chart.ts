@@ -117,7 +117,8 @@ export function benchChart(report: BenchChartReport, options: BenchChartOptions 
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: options.title ?? `${report.stage}: throughput`,
-      subtitle: `${m.cpu}, ${m.cores} cores, Node ${m.node} · ${report.date.slice(0, 10)} · grey = baseline`,
+      // The key to the grey only where a grey bar is drawn.
+      subtitle: `${m.cpu}, ${m.cores} cores, Node ${m.node} · ${report.date.slice(0, 10)}${values.some((v) => v.role === 'baseline') ? ' · grey = baseline' : ''}`,
     },
     config: chartConfig,
     spacing: 8,

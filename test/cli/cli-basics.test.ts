@@ -174,7 +174,7 @@ describe('unreadable and unwritable paths are one line on stderr and exit code 2
         const run = loglab([command, path]);
         expect(run.code).toBe(2);
         expect(run.stdout).toBe('');
-        expect(run.stderr).toBe(`loglab: cannot read ${path}: ${reason}\n`);
+        expect(run.stderr).toBe(`loglab ${command}: cannot read ${path}: ${reason}\n`);
       }
     });
   }
@@ -189,13 +189,13 @@ describe('unreadable and unwritable paths are one line on stderr and exit code 2
       expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
       expect(run.stderr).toBe(
-        `loglab: cannot write ${inMissingDir}: no such directory ${join(dir, 'no-dir')}\n`,
+        `loglab ${args[0]}: cannot write ${inMissingDir}: no such directory ${join(dir, 'no-dir')}\n`,
       );
     }
     const run = loglab(['generate', '--lines', '10', '-o', join(file, 'x.log')]);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      `loglab: cannot write ${join(file, 'x.log')}: ${file} is not a directory\n`,
+      `loglab generate: cannot write ${join(file, 'x.log')}: ${file} is not a directory\n`,
     );
   });
 });

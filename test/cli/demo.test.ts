@@ -35,6 +35,6 @@ describe('loglab demo', () => {
   it('refuses a bad --lines with one line and exit code 2', () => {
     const run = spawnSync('./bin/loglab.mjs', ['demo', '--lines', '12x'], { encoding: 'utf8' });
     expect(run.status).toBe(2);
-    expect(run.stderr).toBe('loglab: --lines must be a whole number ≥ 1000, got "12x"\n');
+    expect(run.stderr).toBe('loglab demo: --lines must be a whole number ≥ 1000, got "12x"\n');
   });
 });

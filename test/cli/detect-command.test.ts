@@ -132,15 +132,21 @@ describe('loglab detect FILE', () => {
   });
 
   it.each([
-    [['--window', 'soon'], 'loglab: --window must be a duration such as 30s, 5m or 1h, got "soon"'],
-    [['--hop', '10m'], 'loglab: --hop (10m) must not be longer than --window (5m)'],
-    [['--window', '0s'], 'loglab: --window must be a duration such as 30s, 5m or 1h, got "0s"'],
+    [
+      ['--window', 'soon'],
+      'loglab detect: --window must be a duration such as 30s, 5m or 1h, got "soon"',
+    ],
+    [['--hop', '10m'], 'loglab detect: --hop (10m) must not be longer than --window (5m)'],
+    [
+      ['--window', '0s'],
+      'loglab detect: --window must be a duration such as 30s, 5m or 1h, got "0s"',
+    ],
     [
       ['--lateness', '-1s'],
-      'loglab: --lateness must be a duration such as 30s, 5m or 1h, got "-1s"',
+      'loglab detect: --lateness must be a duration such as 30s, 5m or 1h, got "-1s"',
     ],
-    [['--topic', 'weblogs.raw', 'x.log'], 'loglab: give either a FILE or --topic, not both'],
-    [['--to-end'], 'loglab: --to-end needs --topic'],
+    [['--topic', 'weblogs.raw', 'x.log'], 'loglab detect: give either a FILE or --topic, not both'],
+    [['--to-end'], 'loglab detect: --to-end needs --topic'],
     [['--format', 'xml'], /^loglab detect: option '--format <format>' argument 'xml' is invalid/],
     [['--bogus'], "loglab detect: unknown option '--bogus'"],
   ])('refuses %j with one line and exit code 2', (args, message) => {
@@ -158,6 +164,6 @@ describe('loglab detect FILE', () => {
     const missing = join(dir, 'missing.log');
     const r = run(['detect', missing]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`loglab: cannot read ${missing}: no such file\n`);
+    expect(r.stderr).toBe(`loglab detect: cannot read ${missing}: no such file\n`);
   });
 });

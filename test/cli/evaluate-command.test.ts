@@ -100,18 +100,18 @@ describe('loglab evaluate', () => {
   });
 
   it.each([
-    [['--truth', 'x.json'], "loglab: required option '--alerts <file>' not specified"],
+    [['--truth', 'x.json'], "loglab evaluate: required option '--alerts <file>' not specified"],
     [
       ['--alerts', 'a', '--truth', 't', '--min-f1', '2'],
-      'loglab: --min-f1 must be a number from 0 to 1, got "2"',
+      'loglab evaluate: --min-f1 must be a number from 0 to 1, got "2"',
     ],
     [
       ['--alerts', 'a', '--truth', 't', '--window', 'soon'],
-      'loglab: --window must be a duration such as 5m or 300s, got "soon"',
+      'loglab evaluate: --window must be a duration such as 5m or 300s, got "soon"',
     ],
     [
       ['--alerts', join(dir, 'missing'), '--truth', 't'],
-      `loglab: cannot read the alerts ${join(dir, 'missing')}: no such file`,
+      `loglab evaluate: cannot read the alerts ${join(dir, 'missing')}: no such file`,
     ],
   ])('refuses %j with one line and exit code 2', (args, message) => {
     const r = run(args);
@@ -126,7 +126,7 @@ describe('loglab evaluate', () => {
     const r = run(['--alerts', bad, '--truth', truthFile]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      `loglab: ${bad} line 2: kind must be error-spike, ip-flood, scanner or anomaly\n`,
+      `loglab evaluate: ${bad} line 2: kind must be error-spike, ip-flood, scanner or anomaly\n`,
     );
   });
 

@@ -150,19 +150,19 @@ describe('loglab generate', () => {
 
   it('refuses bad values with one line on stderr and exit code 2', () => {
     for (const [args, message] of [
-      [['--lines', '-5'], 'loglab: --lines must be a whole number ≥ 0, got "-5"\n'],
+      [['--lines', '-5'], 'loglab generate: --lines must be a whole number ≥ 0, got "-5"\n'],
       [
         ['--incidents', 'error-burst,meteor'],
-        'loglab: unknown incident "meteor" (known: error-burst, ip-flood, scanner, all)\n',
+        'loglab generate: unknown incident "meteor" (known: error-burst, ip-flood, scanner, all)\n',
       ],
       [
         ['--span', '5x'],
-        'loglab: --span must be a duration such as 30s, 5m, 24h or 7d, got "5x"\n',
+        'loglab generate: --span must be a duration such as 30s, 5m, 24h or 7d, got "5x"\n',
       ],
-      [['--start', '2024-02-30'], 'loglab: --start is not a real date: "2024-02-30"\n'],
+      [['--start', '2024-02-30'], 'loglab generate: --start is not a real date: "2024-02-30"\n'],
       [
         ['--lines', '10', '-o', join(dir, 'missing', 'x.log')],
-        `loglab: cannot write ${join(dir, 'missing', 'x.log')}: no such directory ${join(dir, 'missing')}\n`,
+        `loglab generate: cannot write ${join(dir, 'missing', 'x.log')}: no such directory ${join(dir, 'missing')}\n`,
       ],
     ] as const) {
       const run = loglab([...args]);

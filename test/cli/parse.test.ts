@@ -102,7 +102,7 @@ describe('loglab parse', () => {
     expect([run.code, run.stdout, run.stderr]).toEqual([
       2,
       '',
-      `loglab: cannot read ${missing}: no such file\n`,
+      `loglab parse: cannot read ${missing}: no such file\n`,
     ]);
   });
 

@@ -90,11 +90,11 @@ describe('usage errors: one line on stderr, exit 2', () => {
     [['produce', '--bogus'], "loglab produce: unknown option '--bogus'"],
     [
       ['produce', '--rate', 'fast', '--engine', 'embedded'],
-      'loglab: --rate must be a number of lines per second above 0 (at most 10000000), got "fast"',
+      'loglab produce: --rate must be a number of lines per second above 0 (at most 10000000), got "fast"',
     ],
     [
       ['produce', '--batch', '0', '--engine', 'embedded'],
-      'loglab: --batch must be a whole number ≥ 1, got "0"',
+      'loglab produce: --batch must be a whole number ≥ 1, got "0"',
     ],
     [
       ['produce', '--engine', 'kafka'],
@@ -106,26 +106,32 @@ describe('usage errors: one line on stderr, exit 2', () => {
     ],
     [
       ['produce', '--engine', 'embedded', 'no/such/file.log'],
-      'loglab: cannot read no/such/file.log: no such directory no/such',
+      'loglab produce: cannot read no/such/file.log: no such directory no/such',
     ],
     [
       ['stream', '--timestamp', 'later'],
       "loglab stream: option '--timestamp <source>' argument 'later' is invalid. Allowed choices are event, now.",
     ],
-    [['consume', '--max', '-1'], 'loglab: --max must be a whole number ≥ 0, got "-1"'],
-    [['consume', '--max', '2.5'], 'loglab: --max must be a whole number ≥ 0, got "2.5"'],
+    [['consume', '--max', '-1'], 'loglab consume: --max must be a whole number ≥ 0, got "-1"'],
+    [['consume', '--max', '2.5'], 'loglab consume: --max must be a whole number ≥ 0, got "2.5"'],
     [
       ['consume', 'extra'],
       "loglab consume: too many arguments for 'consume'. Expected 0 arguments but got 1.",
     ],
     [['topics', '--jsn'], "loglab topics: unknown option '--jsn'"],
-    [['stream', '--lines', 'many'], 'loglab: --lines must be a whole number ≥ 0, got "many"'],
-    [['stream', '--partitions', '0'], 'loglab: --partitions must be a whole number ≥ 1, got "0"'],
+    [
+      ['stream', '--lines', 'many'],
+      'loglab stream: --lines must be a whole number ≥ 0, got "many"',
+    ],
+    [
+      ['stream', '--partitions', '0'],
+      'loglab stream: --partitions must be a whole number ≥ 1, got "0"',
+    ],
     [
       ['stream', '--incidents', 'fire'],
-      'loglab: unknown incident "fire" (known: error-burst, ip-flood, scanner, all)',
+      'loglab stream: unknown incident "fire" (known: error-burst, ip-flood, scanner, all)',
     ],
-    [['stream', '--group', ' '], 'loglab: --group must not be empty'],
+    [['stream', '--group', ' '], 'loglab stream: --group must not be empty'],
   ];
   for (const [args, message] of cases) {
     it(`loglab ${args.join(' ')}`, () => {
@@ -137,7 +143,7 @@ describe('usage errors: one line on stderr, exit 2', () => {
     expect(loglab(['topics'], { LOGLAB_ENGINE: 'kafka' })).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'loglab: LOGLAB_ENGINE must be embedded or cluster, got "kafka"\n',
+      stderr: 'loglab topics: LOGLAB_ENGINE must be embedded or cluster, got "kafka"\n',
     });
   });
 });
@@ -146,20 +152,21 @@ describe('no Kafka broker', () => {
   it('--engine cluster: one line naming the address and how to start a broker, exit 2', async () => {
     const address = `127.0.0.1:${await freePort()}`;
     const env = { LOGLAB_KAFKA_BROKERS: address };
-    const line = `loglab: no Kafka broker answers at ${address} (ECONNREFUSED); start one with \`npm run cluster -- up\`, or use --engine embedded\n`;
+    const line = (command: string) =>
+      `loglab ${command}: no Kafka broker answers at ${address} (ECONNREFUSED); start one with \`npm run cluster -- up\`, or use --engine embedded\n`;
     for (const args of [
       ['produce', '--engine', 'cluster'],
       ['consume', '--engine', 'cluster'],
       ['topics', '--engine', 'cluster'],
       ['stream', '--engine', 'cluster', '--lines', '10'],
     ]) {
-      expect(loglab(args, env)).toEqual({ code: 2, stdout: '', stderr: line });
+      expect(loglab(args, env)).toEqual({ code: 2, stdout: '', stderr: line(args[0]) });
     }
     // LOGLAB_ENGINE chooses the same way as the flag.
     expect(loglab(['topics'], { ...env, LOGLAB_ENGINE: 'cluster' })).toEqual({
       code: 2,
       stdout: '',
-      stderr: line,
+      stderr: line('topics'),
     });
   });
 
@@ -169,7 +176,7 @@ describe('no Kafka broker', () => {
       expect(loglab([command], { LOGLAB_KAFKA_BROKERS: address })).toEqual({
         code: 2,
         stdout: '',
-        stderr: `loglab: no Kafka broker answers at ${address}; start one with \`npm run cluster -- up\`, or use --engine embedded\n`,
+        stderr: `loglab ${command}: no Kafka broker answers at ${address}; start one with \`npm run cluster -- up\`, or use --engine embedded\n`,
       });
     }
   });

@@ -85,11 +85,13 @@ describe('loglab summary', () => {
   it('gives one line and exit code 2 for unreadable input', () => {
     const missing = run([join(dir, 'missing.log')]);
     expect([missing.code, missing.stdout]).toEqual([2, '']);
-    expect(missing.stderr).toBe(`loglab: cannot read ${join(dir, 'missing.log')}: no such file\n`);
+    expect(missing.stderr).toBe(
+      `loglab summary: cannot read ${join(dir, 'missing.log')}: no such file\n`,
+    );
     const directory = run([dir]);
     expect([directory.code, directory.stderr]).toEqual([
       2,
-      `loglab: cannot read ${dir}: it is a directory\n`,
+      `loglab summary: cannot read ${dir}: it is a directory\n`,
     ]);
   });
 

@@ -209,7 +209,7 @@ describe('a broker restart mid-stream', () => {
     await restart;
 
     const m =
-      /^loglab: (.+); acknowledged before that: produced (\d+) to (\S+), 0 to weblogs\.deadletter\n$/.exec(
+      /^loglab produce: (.+); acknowledged before that: produced (\d+) to (\S+), 0 to weblogs\.deadletter\n$/.exec(
         stderr,
       );
     expect(m?.[3]).toBe(topic);
@@ -306,7 +306,7 @@ describe('a broker restart mid-stream', () => {
       expect(await first.code).toBe(0);
     } else {
       expect(ended).toBe(2);
-      expect(first.out.stderr).toMatch(/^loglab: [^\n]+\n$/);
+      expect(first.out.stderr).toMatch(/^loglab consume: [^\n]+\n$/);
     }
     const printed = first.out.stdout === '' ? [] : first.out.stdout.trimEnd().split('\n');
 

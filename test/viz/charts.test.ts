@@ -150,4 +150,14 @@ describe('benchChart', () => {
     expect(ops).toContain('throughput (ops/s)');
     expect(ops).toContain('2,500  (3.6x)');
   });
+
+  it('names the grey as the baseline only when a baseline bar is drawn', async () => {
+    const key = 'Test CPU, 2 cores, Node v20.0.0 · 2025-03-01 · grey = baseline';
+    expect(texts(await renderSvg(benchChart(report)))).toContain(key);
+    const noBaseline = { ...report, ratios: [] };
+    const svg = await renderSvg(benchChart(noBaseline));
+    expect(count(svg, /fill="#a7a7a7"/g)).toBe(0);
+    expect(texts(svg)).toContain('Test CPU, 2 cores, Node v20.0.0 · 2025-03-01');
+    expect(texts(svg)).not.toContain(key);
+  });
 });

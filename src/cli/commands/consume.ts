@@ -132,7 +132,7 @@ async function runConsume(flags: ConsumeFlags): Promise<void> {
   process.stderr.write(`consumed ${consumed} from ${flags.topic} (group ${flags.group})\n`);
   if (uncommitted) {
     process.stderr.write(
-      'loglab: the group was rebalancing and did not take the last commit: some of these lines will be delivered again\n',
+      'loglab consume: the group was rebalancing and did not take the last commit: some of these lines will be delivered again\n',
     );
     process.exitCode = 1;
   }
