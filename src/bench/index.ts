@@ -1,5 +1,6 @@
 export * from './harness';
 export * from './parse-bench';
+export * from './samples';
 export * from './stream-bench';
 export * from './stream-cluster';
 export * from './stream-live';
