@@ -23,7 +23,7 @@ import {
   noGoAccessFigures,
 } from '../../src/summary/goaccess';
 import type { Summary } from '../../src/summary/types';
-import { ELASTIC, REAL_LOGS_DIR, realLogBytes, realLogsPresent } from '../log/real-logs';
+import { ELASTIC, realLogBytes, realLogPath } from '../log/real-logs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LOGLAB = join(ROOT, 'bin', 'loglab.mjs');
@@ -63,63 +63,60 @@ function summary(file: string, top = 10): Summary {
   );
 }
 
-describe.skipIf(!goaccessPresent || !realLogsPresent)(
-  `loglab summary and GoAccess on ${REAL_LOGS_DIR}${ELASTIC}`,
-  () => {
-    const file = `${REAL_LOGS_DIR}${ELASTIC}`;
-    let ours: Summary;
-    let theirs: GoAccessFigures;
-    /** GoAccess on the lines our parser rejects, and on the ones it parses. */
-    let onRejected: GoAccessFigures;
-    let onParsed: GoAccessFigures;
-    let rejectedLines: string[];
+describe.skipIf(!goaccessPresent)(`loglab summary and GoAccess on ${ELASTIC}`, () => {
+  const file = realLogPath(ELASTIC);
+  let ours: Summary;
+  let theirs: GoAccessFigures;
+  /** GoAccess on the lines our parser rejects, and on the ones it parses. */
+  let onRejected: GoAccessFigures;
+  let onParsed: GoAccessFigures;
+  let rejectedLines: string[];
 
-    beforeAll(() => {
-      ours = summary(file);
-      theirs = goaccess(file);
-      const parse = getParser('combined');
-      const lines = splitLines(realLogBytes(ELASTIC).toString('utf8'));
-      rejectedLines = lines.filter((l) => isRejection(parse(l)));
-      const parsedLines = lines.filter((l) => !isRejection(parse(l)));
-      writeFileSync(join(dir, 'rejected.log'), `${rejectedLines.join('\n')}\n`);
-      writeFileSync(join(dir, 'parsed.log'), `${parsedLines.join('\n')}\n`);
-      onRejected =
-        rejectedLines.length > 0 ? goaccess(join(dir, 'rejected.log')) : noGoAccessFigures();
-      onParsed = goaccess(join(dir, 'parsed.log'));
-    });
+  beforeAll(() => {
+    ours = summary(file);
+    theirs = goaccess(file);
+    const parse = getParser('combined');
+    const lines = splitLines(realLogBytes(ELASTIC).toString('utf8'));
+    rejectedLines = lines.filter((l) => isRejection(parse(l)));
+    const parsedLines = lines.filter((l) => !isRejection(parse(l)));
+    writeFileSync(join(dir, 'rejected.log'), `${rejectedLines.join('\n')}\n`);
+    writeFileSync(join(dir, 'parsed.log'), `${parsedLines.join('\n')}\n`);
+    onRejected =
+      rejectedLines.length > 0 ? goaccess(join(dir, 'rejected.log')) : noGoAccessFigures();
+    onParsed = goaccess(join(dir, 'parsed.log'));
+  });
 
-    it('reads the same lines; the only difference is lines we reject and GoAccess accepts', () => {
-      expect(ours.read).toBe(theirs.total);
-      // The real log has one truncated line (no closing quote after the user agent): GoAccess
-      // takes it with an empty user agent, our parser rejects it with a reason.
-      expect(ours.rejected).toBe(rejectedLines.length);
-      expect(ours.rejected).toBeLessThanOrEqual(ours.read / 1000);
-      expect(theirs.valid).toBe(ours.total + onRejected.valid);
-    });
+  it('reads the same lines; the only difference is lines we reject and GoAccess accepts', () => {
+    expect(ours.read).toBe(theirs.total);
+    // The real log has one truncated line (no closing quote after the user agent): GoAccess
+    // takes it with an empty user agent, our parser rejects it with a reason.
+    expect(ours.rejected).toBe(rejectedLines.length);
+    expect(ours.rejected).toBeLessThanOrEqual(ours.read / 1000);
+    expect(theirs.valid).toBe(ours.total + onRejected.valid);
+  });
 
-    it('agrees on requests, statuses, hours, top URLs and top addresses', () => {
-      expect(compareWithGoAccess(ours, theirs, onRejected)).toEqual([]);
-    });
+  it('agrees on requests, statuses, hours, top URLs and top addresses', () => {
+    expect(compareWithGoAccess(ours, theirs, onRejected)).toEqual([]);
+  });
 
-    it('agrees on unique visitors over the lines both accept', () => {
-      expect(ours.uniqueVisitors).toBe(onParsed.uniqueVisitors);
-      expect(onParsed.valid).toBe(ours.total);
-      // The lines only GoAccess accepts add at most their own visitors.
-      expect(theirs.uniqueVisitors - ours.uniqueVisitors).toBeGreaterThanOrEqual(0);
-      expect(theirs.uniqueVisitors - ours.uniqueVisitors).toBeLessThanOrEqual(
-        onRejected.uniqueVisitors,
-      );
-    });
+  it('agrees on unique visitors over the lines both accept', () => {
+    expect(ours.uniqueVisitors).toBe(onParsed.uniqueVisitors);
+    expect(onParsed.valid).toBe(ours.total);
+    // The lines only GoAccess accepts add at most their own visitors.
+    expect(theirs.uniqueVisitors - ours.uniqueVisitors).toBeGreaterThanOrEqual(0);
+    expect(theirs.uniqueVisitors - ours.uniqueVisitors).toBeLessThanOrEqual(
+      onRejected.uniqueVisitors,
+    );
+  });
 
-    it('compares top URLs across GoAccess panels (static files and 404s included)', () => {
-      // The most requested URL here is /favicon.ico: GoAccess puts its 404s in "not found" and
-      // the rest in "static requests"; only the sum matches.
-      expect(ours.topUrls.length).toBe(10);
-      expect(ours.topUrls.some((u) => u.key === '/favicon.ico')).toBe(true);
-      expect(ours.topIps.length).toBe(10);
-    });
-  },
-);
+  it('compares top URLs across GoAccess panels (static files and 404s included)', () => {
+    // The most requested URL here is /favicon.ico: GoAccess puts its 404s in "not found" and
+    // the rest in "static requests"; only the sum matches.
+    expect(ours.topUrls.length).toBe(10);
+    expect(ours.topUrls.some((u) => u.key === '/favicon.ico')).toBe(true);
+    expect(ours.topIps.length).toBe(10);
+  });
+});
 
 describe.skipIf(!goaccessPresent)(
   'loglab summary and GoAccess on a generated log with incidents',
