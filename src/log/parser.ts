@@ -2,7 +2,13 @@
 import { parseAuto } from './auto';
 import { parseCombined, parseCommon } from './combined';
 import { parseJson } from './json';
-import { LOG_FORMATS, type LogFormat, type ParseOutcome, type RejectReason } from './record';
+import {
+  LOG_FORMATS,
+  type LogFormat,
+  type LogRecord,
+  type ParseOutcome,
+  type RejectReason,
+} from './record';
 
 export type Parser = (line: string) => ParseOutcome;
 export type ParseFormat = LogFormat | 'auto';
@@ -25,16 +31,20 @@ export function getParser(format: ParseFormat): Parser {
   }
 }
 
-/** What a run of a parser did: every line read is either parsed or rejected, with its reason. */
+/**
+ * What a run of a parser did: every line read is either parsed or rejected, with its reason.
+ * `truncated` counts the parsed lines that were cut off inside their last field (record.ts).
+ */
 export interface ParseStats {
   read: number;
   parsed: number;
   rejected: number;
+  truncated: number;
   byReason: Partial<Record<RejectReason, number>>;
 }
 
 export function createParseStats(): ParseStats {
-  return { read: 0, parsed: 0, rejected: 0, byReason: {} };
+  return { read: 0, parsed: 0, rejected: 0, truncated: 0, byReason: {} };
 }
 
 /** Count one outcome. */
@@ -46,6 +56,7 @@ export function countOutcome(stats: ParseStats, outcome: ParseOutcome): void {
     stats.byReason[reason] = (stats.byReason[reason] ?? 0) + 1;
   } else {
     stats.parsed++;
+    if ((outcome as LogRecord).truncated === true) stats.truncated++;
   }
 }
 

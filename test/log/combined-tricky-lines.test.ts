@@ -34,8 +34,20 @@ function expectations(lines: string[]): Map<number, Expected> {
   const line3 = lines[2];
   const longPath = line3.slice(line3.indexOf('"GET ') + 5, line3.indexOf(' HTTP/1.0"'));
   return new Map<number, Expected>([
-    // the user agent was cut off: no closing quote
-    [1, 'bad-quoted-field'],
+    // the user agent was cut off (no closing quote): kept up to the end of the line
+    [
+      1,
+      {
+        ...record({
+          ip: '46.118.127.106',
+          time: Date.UTC(2015, 4, 20, 12, 5, 17),
+          path: '/scripts/grok-py-test/configlib.py',
+          bytes: 235,
+          userAgent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html',
+        }),
+        truncated: true,
+      },
+    ],
     [
       2,
       record({
