@@ -27,10 +27,11 @@
  * - A line cut off inside its last quoted field, the user agent (a log cut mid-write: no closing
  *   quote), is accepted, as GoAccess accepts it: the user agent is the text from its opening
  *   quote to the end of the line (less the trailing white space every line loses, escapes
- *   decoded; `"` alone at the end gives ""), and the record carries `truncated: true` so that
- *   callers count it. Only the last field may run to the end: a request or referrer without its
- *   closing quote still rejects the line (`bad-quoted-field`). A common-format line has no
- *   quoted field at its end, so nothing is truncated there.
+ *   decoded; `"` alone at the end gives "", `"-` gives null as any `-` does), and the record
+ *   carries `truncated: true` so that callers count it. Only the last field may run to the
+ *   end: a request or referrer without its closing quote still rejects the line
+ *   (`bad-quoted-field`). A common-format line has no quoted field at its end, so nothing is
+ *   truncated there.
  * - Status: exactly three digits, 100–599; `-` or anything else rejects the line (`bad-status`).
  * - A trailing `\r` (CRLF files) and trailing spaces or tabs are ignored.
  * - Combined: fields after the user agent (nginx's `"$http_x_forwarded_for"`, a request time)
