@@ -170,8 +170,10 @@ export function parseCombinedLine(input: string): ParseOutcome {
   const agentStart = referrerEnd + 3;
   if (line[agentStart - 1] !== '"')
     return rejected('bad-quoted-field', 'the user agent is not quoted');
+  // No closing quote: the line was cut off inside its last field. Keep it, with the user agent
+  // up to the end of the line, and say that it was truncated.
   const agentEnd = closingQuote(line, agentStart);
-  if (agentEnd === -1) return rejected('bad-quoted-field', 'the user agent has no closing quote');
+  const truncated = agentEnd === -1;
 
   const record: LogRecord = {
     ip,
@@ -184,7 +186,8 @@ export function parseCombinedLine(input: string): ParseOutcome {
     status,
     bytes,
     referrer: fieldValue(line.slice(referrerStart, referrerEnd)),
-    userAgent: fieldValue(line.slice(agentStart, agentEnd)),
+    userAgent: fieldValue(line.slice(agentStart, truncated ? line.length : agentEnd)),
   };
+  if (truncated) record.truncated = true;
   return record;
 }

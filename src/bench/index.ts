@@ -1,6 +1,7 @@
 export * from './codec';
 export * from './harness';
 export * from './parse-bench';
+export * from './samples';
 export * from './stream-bench';
 export * from './stream-cluster';
 export * from './stream-live';

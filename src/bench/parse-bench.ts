@@ -3,13 +3,12 @@
  * regular-expression parser on the same combined lines.
  *
  * Lines: `source` (combined-format lines; the generator's output, say), or else the real
- * elastic/examples Apache log from ../shared/data/real-logs. The common and JSON lines are the
- * same requests written by the formatter, so every format parses the same traffic. Each task
- * parses the whole array once per call; a sink keeps the results alive so the JIT cannot drop
- * the work.
+ * elastic/examples Apache log shipped in data/real-logs (samples.ts). The common and JSON lines
+ * are the same requests written by the formatter, so every format parses the same traffic. Each
+ * task parses the whole array once per call; a sink keeps the results alive so the JIT cannot
+ * drop the work.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { LoglabError } from '../errors';
 import { parseAuto } from '../log/auto';
 import { parseCombined, parseCommon } from '../log/combined';
@@ -27,6 +26,7 @@ import {
   runTasks,
   type Workload,
 } from './harness';
+import { ELASTIC_LOG, ELASTIC_LOG_NAME } from './samples';
 
 export interface ParseBenchOptions {
   /** Lines per task call; the source is repeated or cut to this many. Default 10,000. */
@@ -39,29 +39,9 @@ export interface ParseBenchOptions {
 
 export const PARSE_TARGET_LINES_PER_SEC = 2_000_000;
 export const PARSE_TARGET_RATIO = 3;
-export const REAL_LOG_NAME = 'elastic-examples_apache_logs.log';
-
-/** The shared real-logs folder: `../shared/data/real-logs` beside the repository, found from cwd up. */
-export function findRealLogsDir(from = process.cwd()): string | null {
-  let dir = resolve(from);
-  for (;;) {
-    const candidate = join(dir, '..', 'shared', 'data', 'real-logs');
-    if (existsSync(join(dir, 'package.json')) && existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) return null;
-    dir = parent;
-  }
-}
 
 function defaultSource(): string[] {
-  const dir = findRealLogsDir();
-  if (dir === null) {
-    throw new LoglabError(
-      'NOT_FOUND',
-      'the parser benchmark needs lines: pass `source`, or run it in a checkout with ../shared/data/real-logs beside it',
-    );
-  }
-  return splitLines(readFileSync(join(dir, REAL_LOG_NAME), 'utf8'));
+  return splitLines(readFileSync(ELASTIC_LOG, 'utf8'));
 }
 
 /**
@@ -168,7 +148,7 @@ export async function benchParsers(options: ParseBenchOptions = {}): Promise<Ben
   const subject = rows.find((r) => r.name === 'loglab combined parser');
   const linesPerSec = subject?.linesPerSec ?? 0;
   const notes = [
-    `lines: ${count.toLocaleString('en-US')} per call, ${options.source ? 'from the given source' : `from the real log ${REAL_LOG_NAME}`}; common and JSON lines are the same requests, formatted`,
+    `lines: ${count.toLocaleString('en-US')} per call, ${options.source ? 'from the given source' : `from the real log ${ELASTIC_LOG_NAME}`}; common and JSON lines are the same requests, formatted`,
     `target: loglab combined parser ≥ ${PARSE_TARGET_LINES_PER_SEC.toLocaleString('en-US')} lines/s on one core: ${linesPerSec >= PARSE_TARGET_LINES_PER_SEC ? 'met' : 'NOT met'} (${Math.round(linesPerSec).toLocaleString('en-US')} lines/s)`,
     `free memory at the end: ${freeMemoryGiB()} GiB`,
   ];

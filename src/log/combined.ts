@@ -24,6 +24,14 @@
  * - Quoted fields may hold Apache escapes (`\"`, `\\`, `\xHH`, `\n` …), decoded as escape.ts
  *   describes. Unescaped quotes inside a field, as old servers wrote them, are tolerated: a
  *   field ends at the first unescaped quote followed by a space or the end of the line.
+ * - A line cut off inside its last quoted field, the user agent (a log cut mid-write: no closing
+ *   quote), is accepted, as GoAccess accepts it: the user agent is the text from its opening
+ *   quote to the end of the line (less the trailing white space every line loses, escapes
+ *   decoded; `"` alone at the end gives "", `"-` gives null as any `-` does), and the record
+ *   carries `truncated: true` so that callers count it. Only the last field may run to the
+ *   end: a request or referrer without its closing quote still rejects the line
+ *   (`bad-quoted-field`). A common-format line has no quoted field at its end, so nothing is
+ *   truncated there.
  * - Status: exactly three digits, 100–599; `-` or anything else rejects the line (`bad-status`).
  * - A trailing `\r` (CRLF files) and trailing spaces or tabs are ignored.
  * - Combined: fields after the user agent (nginx's `"$http_x_forwarded_for"`, a request time)
@@ -233,8 +241,25 @@ export function parseAccessLine(line: string, mode: AccessMode): ParseOutcome {
   if (line.charCodeAt(rfEnd + 2) !== QUOTE || ua > end) return REJECT.userAgentNotQuoted;
   const agentDash = isQuotedDash(line, ua, end);
   const uaEnd = agentDash ? ua + 1 : closingQuote(line, ua, end);
-  if (uaEnd === -1) return REJECT.userAgentUnclosed;
   if (backslash !== -1 && backslash < ua) backslash = line.indexOf('\\', ua);
+  if (uaEnd === -1) {
+    // Cut off inside the user agent: keep what was written (see the module docblock).
+    const cut: LogRecord = {
+      ip,
+      ident,
+      user,
+      time,
+      method,
+      path,
+      protocol,
+      status,
+      bytes,
+      referrer,
+      userAgent: fieldValue(line, ua, end, backslash),
+      truncated: true,
+    };
+    return cut;
+  }
   const userAgent = agentDash ? null : fieldValue(line, ua, uaEnd, backslash);
 
   const record: LogRecord = {

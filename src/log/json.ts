@@ -18,6 +18,9 @@
  * and "-" are null: nginx writes an unset variable as "" under escape=json. A value that is an
  * object, array or boolean rejects the line (`bad-json`); ip, time and status are required
  * (`missing-field`).
+ * A JSON line cut off mid-write is not valid JSON and stays rejected (`bad-json`): unlike a
+ * combined line, whose cut loses only the user agent at its end, an object's fields come in any
+ * order, so what is missing after the cut is a guess (combined.ts accepts the combined case).
  */
 
 import type { LogRecord, ParseOutcome } from './record';

@@ -6,6 +6,7 @@ import {
   isRejection,
   LOG_FORMATS,
   type LogFormat,
+  type LogRecord,
   type ParseOutcome,
   type RejectReason,
 } from './record';
@@ -31,16 +32,20 @@ export function getParser(format: ParseFormat): Parser {
   }
 }
 
-/** What a run of a parser did: every line read is either parsed or rejected, with its reason. */
+/**
+ * What a run of a parser did: every line read is either parsed or rejected, with its reason.
+ * `truncated` counts the parsed lines that were cut off inside their last field (record.ts).
+ */
 export interface ParseStats {
   read: number;
   parsed: number;
   rejected: number;
+  truncated: number;
   byReason: Partial<Record<RejectReason, number>>;
 }
 
 export function createParseStats(): ParseStats {
-  return { read: 0, parsed: 0, rejected: 0, byReason: {} };
+  return { read: 0, parsed: 0, rejected: 0, truncated: 0, byReason: {} };
 }
 
 /** Count one outcome. */
@@ -52,6 +57,7 @@ export function countOutcome(stats: ParseStats, outcome: ParseOutcome): void {
     stats.byReason[reason] = (stats.byReason[reason] ?? 0) + 1;
   } else {
     stats.parsed++;
+    if ((outcome as LogRecord).truncated === true) stats.truncated++;
   }
 }
 

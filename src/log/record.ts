@@ -18,6 +18,12 @@ export interface LogRecord {
   bytes: number | null;
   referrer: string | null;
   userAgent: string | null;
+  /**
+   * Present, and true, only when the line was cut off inside its last quoted field (the user
+   * agent of a combined line): that field holds the text up to the end of the line. Such a line
+   * is parsed, and counted as truncated beside it (`ParseStats.truncated`).
+   */
+  truncated?: true;
 }
 
 /** Why a line was not parsed. Stable codes: counted, reported and kept beside the raw line. */

@@ -56,10 +56,6 @@ export const REJECT = {
     'bad-quoted-field',
     'the user agent after the referrer is not quoted',
   ),
-  userAgentUnclosed: rejection(
-    'bad-quoted-field',
-    'the user agent has no closing quote (a truncated line?)',
-  ),
   jsonSyntax: rejection('bad-json', 'the line is not valid JSON'),
   jsonNotObject: rejection('bad-json', 'the line is JSON but not an object'),
   jsonBadValue: rejection('bad-json', 'a field holds an object, array or boolean instead of text'),

@@ -35,6 +35,8 @@ export interface IpEntry {
 export interface SummaryState {
   parsed: number;
   rejected: number;
+  /** Parsed lines cut off inside their last field (`LogRecord.truncated`). */
+  truncated: number;
   reasons: Map<string, number>;
   /** Requests per status, indexed by status code. */
   status: number[];
@@ -56,6 +58,7 @@ export function createSummaryState(): SummaryState {
   return {
     parsed: 0,
     rejected: 0,
+    truncated: 0,
     reasons: new Map(),
     status: new Array<number>(STATUS_SLOTS).fill(0),
     hourly: new Array<number>(24).fill(0),
@@ -185,6 +188,7 @@ export function countRejected(st: SummaryState, reason: string): void {
 export function mergeSummaryState(into: SummaryState, from: SummaryState): void {
   into.parsed += from.parsed;
   into.rejected += from.rejected;
+  into.truncated += from.truncated;
   for (const [reason, n] of from.reasons)
     into.reasons.set(reason, (into.reasons.get(reason) ?? 0) + n);
   for (let i = 0; i < STATUS_SLOTS; i++) into.status[i] += from.status[i];
@@ -280,6 +284,7 @@ export function summaryOf(st: SummaryState, options: ResultOptions = {}): Summar
     parsed: st.parsed,
     rejected: st.rejected,
     rejectReasons,
+    truncated: st.truncated,
     total: st.parsed,
     statusCodes,
     uniqueVisitors: st.visitors,
@@ -312,6 +317,7 @@ export function createSummaryAggregator(
   return {
     state,
     add(record: LogRecord): void {
+      if (record.truncated === true) state.truncated++;
       countRequest(
         state,
         record.ip,

@@ -49,7 +49,9 @@ export function formatSummary(s: Summary, name?: string): string {
   const reasons = Object.entries(s.rejectReasons)
     .map(([reason, n]) => `${reason} ${n}`)
     .join(', ');
-  const rejected = `${s.rejected} rejected${reasons ? `: ${reasons}` : ''}`;
+  // Truncated lines are parsed and counted (log/combined.ts); said only when there are some.
+  const truncated = s.truncated > 0 ? `${s.truncated} truncated, ` : '';
+  const rejected = `${truncated}${s.rejected} rejected${reasons ? `: ${reasons}` : ''}`;
   out.push(
     ...table(
       [

@@ -138,8 +138,9 @@ export function noGoAccessFigures(): GoAccessFigures {
 
 /**
  * Where `summary` and GoAccess disagree, one sentence per figure; empty when they agree. `extra`
- * holds GoAccess's figures on lines that our parser rejects and GoAccess accepts (a truncated
- * line, say): GoAccess's counts must equal ours plus those. Unique visitors are not additive, so
+ * holds GoAccess's figures on lines that our parser rejects and GoAccess accepts (none on the
+ * shipped real log, whose truncated line both count): GoAccess's counts must equal ours plus
+ * those. Unique visitors are not additive, so
  * they are compared only when `extra` counted nothing. Hours are compared as UTC hours, which are
  * the log's clock only for logs written in UTC.
  */

@@ -16,7 +16,8 @@
  *   the user agent's closing quote;
  * - no backslash anywhere, so nothing is escaped.
  * Such a line parses the same under any reading of the format, so the parser would return exactly
- * the fields taken here. Every other line (escapes, host names, a "-" request, a common-format line,
+ * the fields taken here. A line cut off inside its user agent never ends with that quote, so it
+ * goes to the parser, which accepts it and marks it truncated. Every other line (escapes, host names, a "-" request, a common-format line,
  * extra nginx fields, anything odd) goes to the format's parser, whose outcome, record or
  * rejection, is counted as it is. The tests hold both paths to identical summaries on real and
  * generated logs, edge cases and mutated lines.
@@ -201,6 +202,7 @@ export function countLine(st: SummaryState, line: string, parse: Parser): void {
     return;
   }
   const r = outcome;
+  if (r.truncated === true) st.truncated++;
   countRequest(st, r.ip, r.userAgent, r.path ?? '-', r.status, r.time);
 }
 

@@ -17,7 +17,8 @@ export interface ErrorRow {
  * The seed-style summary of an access log, computed in one pass.
  *
  * Conventions (the GoAccess agreement test holds us to them):
- * - `total` counts parsed requests; `read` = `parsed` + `rejected` lines.
+ * - `total` counts parsed requests; `read` = `parsed` + `rejected` lines. A line cut off inside
+ *   its user agent is parsed (GoAccess counts it too) and also counted in `truncated`.
  * - `uniqueVisitors` counts distinct (day, client address, user agent) triples over requests whose
  *   status is not 4xx, as GoAccess does by default (`--4xx-to-unique-count` off, crawlers
  *   included). The day is the UTC calendar day; GoAccess takes the log's own local date, so the two
@@ -35,6 +36,11 @@ export interface Summary {
   rejected: number;
   /** Rejected lines per reason, e.g. `{ "bad-quoted-field": 1 }`. */
   rejectReasons: Record<string, number>;
+  /**
+   * Parsed lines that were cut off inside their last field, the user agent (a log cut
+   * mid-write): counted in `total` like any request, with the user agent up to the cut.
+   */
+  truncated: number;
   /** Parsed requests. */
   total: number;
   /** Requests per status code, e.g. `{ "200": 9126, "404": 213 }`. */

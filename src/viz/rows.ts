@@ -20,8 +20,8 @@ export function incidentRows(incidents: readonly TimeSpan[]): Row[] {
 }
 
 /**
- * One row per line: its number, "parsed" or the rejection reason, what was understood (or why
- * not) and the raw line.
+ * One row per line: its number, "parsed" (", truncated" for a line cut off inside its last field)
+ * or the rejection reason, what was understood (or why not) and the raw line.
  */
 export function outcomeRows(
   lines: readonly string[],
@@ -35,7 +35,7 @@ export function outcomeRows(
     const request = outcome.method === null ? '"-"' : `${outcome.method} ${outcome.path}`;
     return {
       line: i + 1,
-      outcome: 'parsed',
+      outcome: outcome.truncated === true ? 'parsed, truncated' : 'parsed',
       detail: `${outcome.ip} ${request} → ${outcome.status}`,
       raw,
     };

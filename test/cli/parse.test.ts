@@ -69,6 +69,17 @@ describe('loglab parse', () => {
     expect(common.stdout).toBe(`${RECORD_2}\n`);
   });
 
+  it('writes a line cut off inside its user agent as a truncated record, and counts it', () => {
+    const cut =
+      '1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET /a HTTP/1.1" 200 5 "-" "Mozilla/5.0 (cut';
+    const run = loglab(['-'], `${INPUT.split('\n')[0]}\n${cut}\n`);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(
+      `${RECORD_1}\n${RECORD_1.replace('"ua"}', '"Mozilla/5.0 (cut","truncated":true}')}\n`,
+    );
+    expect(run.stderr).toBe('read 2, parsed 2, rejected 0, truncated 1\n');
+  });
+
   it('prints nothing but the count for empty input', () => {
     const run = loglab(['-'], '');
     expect([run.code, run.stdout, run.stderr]).toEqual([0, '', 'read 0, parsed 0, rejected 0\n']);

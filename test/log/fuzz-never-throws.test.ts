@@ -10,7 +10,7 @@ import { parseJson } from '../../src/log/json';
 import { countOutcome, createParseStats, type Parser } from '../../src/log/parser';
 import { isRecord, type ParseOutcome, type RejectReason } from '../../src/log/record';
 import { parseCombinedRegex } from '../../src/log/regex-parser';
-import { ELASTIC, realLogLines, realLogsPresent, TRICKY } from './real-logs';
+import { ELASTIC, extraSamplesPresent, realLogLines, TRICKY } from './real-logs';
 
 const REASONS: RejectReason[] = [
   'empty-line',
@@ -54,7 +54,11 @@ function problem(outcome: ParseOutcome): string | null {
     return typeof outcome.message === 'string' && outcome.message !== '' ? null : 'no message';
   }
   const r = outcome;
-  if (Object.keys(r).join(',') !== FIELDS) return `fields ${Object.keys(r).join(',')}`;
+  // `truncated: true` may follow the fields, on a line cut off inside its user agent.
+  const keys = Object.keys(r).join(',');
+  if (keys !== FIELDS && !(keys === `${FIELDS},truncated` && r.truncated === true)) {
+    return `fields ${keys}`;
+  }
   if (typeof r.ip !== 'string' || r.ip === '') return 'ip';
   if (!Number.isSafeInteger(r.time)) return `time ${r.time}`;
   if (!Number.isInteger(r.status) || r.status < 100 || r.status > 599) return `status ${r.status}`;
@@ -126,8 +130,9 @@ function check(inputs: string[]): void {
 }
 
 describe('parsers on hostile input', () => {
-  const base = [...SEED_LINES];
-  if (realLogsPresent) base.push(...realLogLines(ELASTIC).slice(0, 3000), ...realLogLines(TRICKY));
+  const base = [...SEED_LINES, ...realLogLines(ELASTIC).slice(0, 3000)];
+  // The tricky lines are not shipped: mutated here when present, their absence changes no figure.
+  if (extraSamplesPresent) base.push(...realLogLines(TRICKY));
 
   it('never throw on random bytes decoded as UTF-8', () => {
     const next = random(1);

@@ -18,6 +18,7 @@ describe('ParseStats', () => {
       read: 4,
       parsed: 1,
       rejected: 3,
+      truncated: 0,
       byReason: { 'empty-line': 1, 'bad-status': 2 },
     });
     expect(formatReasons(stats)).toBe('bad-status 2, empty-line 1');

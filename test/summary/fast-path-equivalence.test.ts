@@ -13,11 +13,11 @@ import { countBytes, countText } from '../../src/summary/scan';
 import { summarizeLines, summarizeText } from '../../src/summary/summarize';
 import {
   ELASTIC,
-  REAL_LOGS_DIR,
+  extraSamplesPresent,
   realLogBytes,
-  realLogsPresent,
   SPARK_CLF,
   TRICKY,
+  withSamples,
 } from '../log/real-logs';
 
 const ALL = { top: Number.POSITIVE_INFINITY };
@@ -186,7 +186,7 @@ describe('fast path on lines at the edges of the combined shape', () => {
   });
 });
 
-describe.skipIf(!realLogsPresent)(`fast path on the real logs in ${REAL_LOGS_DIR}`, () => {
+describe(`fast path on the real log ${ELASTIC}`, () => {
   const elastic = realLogBytes(ELASTIC).toString('utf8');
 
   it('equals the general path on the elastic combined log', () => {
@@ -197,15 +197,6 @@ describe.skipIf(!realLogsPresent)(`fast path on the real logs in ${REAL_LOGS_DIR
   it('takes the fast path for nearly every elastic line', () => {
     const lines = splitLines(elastic).length;
     expect(parserCalls(elastic, 'combined')).toBeLessThan(lines / 100);
-  });
-
-  it('equals the general path on the CLF log (CRLF) and the tricky lines', () => {
-    const spark = realLogBytes(SPARK_CLF).toString('utf8');
-    expectSameSummary(spark, 'auto');
-    expectSameSummary(spark, 'common');
-    const tricky = realLogBytes(TRICKY).toString('utf8');
-    expectSameSummary(tricky, 'auto');
-    expectSameSummary(tricky, 'combined');
   });
 
   it('equals the general path on CRLF endings, blank lines and a last line without LF', () => {
@@ -221,10 +212,13 @@ describe.skipIf(!realLogsPresent)(`fast path on the real logs in ${REAL_LOGS_DIR
   });
 
   it('decodes non-ASCII bytes as the line reader does', () => {
+    const elasticBytes = realLogBytes(ELASTIC);
     const bytes = Buffer.concat([
-      realLogBytes(TRICKY),
+      elasticBytes.subarray(0, elasticBytes.indexOf('\n', 200_000) + 1),
       Buffer.from(
-        '1.2.3.4 - - [12/Mar/2024:10:00:00 +0000] "GET /caf\xc3\xa9 HTTP/1.1" 200 5 "-" "\xff\xfe"\n',
+        '1.2.3.4 - - [12/Mar/2024:10:00:00 +0000] "GET /caf\xc3\xa9 HTTP/1.1" 200 5 "-" "\xff\xfe"\n' +
+          // Big5 bytes, not valid UTF-8, in a path and a user agent
+          '1.2.3.5 - - [12/Mar/2024:10:00:01 +0000] "GET /\xa4\xa4\xa4\xe5 HTTP/1.1" 200 5 "-" "\xb4\xfa"\n',
         'latin1',
       ),
     ]);
@@ -233,6 +227,24 @@ describe.skipIf(!realLogsPresent)(`fast path on the real logs in ${REAL_LOGS_DIR
     const general = summarizeLines(splitLines(bytes.toString('utf8')), 'auto').result(ALL);
     expect(summaryOf(st, ALL)).toEqual(general);
     expect(general.topUrls.some((u) => u.key === '/café')).toBe(true);
+    expect(general.topUrls.some((u) => u.key === '/\ufffd\ufffd\ufffd\ufffd')).toBe(true);
+  });
+});
+
+describe.skipIf(!extraSamplesPresent)(withSamples('fast path on the samples not shipped'), () => {
+  it('equals the general path on the CLF log (CRLF) and the tricky lines', () => {
+    const spark = realLogBytes(SPARK_CLF).toString('utf8');
+    expectSameSummary(spark, 'auto');
+    expectSameSummary(spark, 'common');
+    const tricky = realLogBytes(TRICKY).toString('utf8');
+    expectSameSummary(tricky, 'auto');
+    expectSameSummary(tricky, 'combined');
+    const bytes = realLogBytes(TRICKY);
+    const st = createSummaryState();
+    countBytes(st, bytes, 0, bytes.length, getParser('auto'), true);
+    expect(summaryOf(st, ALL)).toEqual(
+      summarizeLines(splitLines(bytes.toString('utf8')), 'auto').result(ALL),
+    );
   });
 });
 
@@ -259,6 +271,8 @@ describe('fast path on generated logs', () => {
       .slice(0, 200)
       .map((l) => l.slice(0, l.indexOf(' "', l.indexOf('" ') + 2)));
     expectSameSummary(common.join('\n'), 'common');
+    expectSameSummary(common.join('\r\n'), 'common');
+    expectSameSummary(common.join('\r\n'), 'auto');
     expect(summarizeText(common.join('\n'), 'common').result().total).toBe(200);
   });
 });

@@ -7,6 +7,7 @@ const SUMMARY: Summary = {
   parsed: 9,
   rejected: 3,
   rejectReasons: { 'bad-status': 2, 'empty-line': 1 },
+  truncated: 0,
   total: 9,
   statusCodes: { '200': 4, '301': 1, '404': 1, '500': 2, '503': 1 },
   uniqueVisitors: 4,
@@ -61,6 +62,13 @@ describe('formatSummary', () => {
         '  /missing          404      1',
         '',
       ].join('\n'),
+    );
+  });
+
+  it('says how many lines were truncated, when some were', () => {
+    const text = formatSummary({ ...SUMMARY, truncated: 1 });
+    expect(text.split('\n')[1]).toBe(
+      '  requests               9  (12 lines read, 1 truncated, 3 rejected: bad-status 2, empty-line 1)',
     );
   });
 

@@ -37,6 +37,7 @@ const SUMMARY: Summary = {
   parsed: 6,
   rejected: 1,
   rejectReasons: { 'bad-status': 1 },
+  truncated: 0,
   total: 6,
   statusCodes: { '200': 4, '404': 2 },
   uniqueVisitors: 3,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseCombined } from '../../src/log/combined';
 import type { ParseOutcome } from '../../src/log/record';
 import {
   countBy,
@@ -125,6 +126,13 @@ describe('table rows', () => {
       { line: 1, outcome: 'parsed', detail: '::1 GET /a → 408', raw: 'ok' },
       { line: 2, outcome: 'bad-host', detail: 'host is not an address', raw: 'x y' },
       { line: 3, outcome: 'parsed', detail: '::1 "-" → 408', raw: '-' },
+    ]);
+  });
+
+  it('says when a parsed line was truncated', () => {
+    const line = '1.2.3.4 - - [10/Oct/2000:13:55:36 +0000] "GET /a HTTP/1.1" 200 1 "-" "cut';
+    expect(outcomeRows([line], parseCombined)).toEqual([
+      { line: 1, outcome: 'parsed, truncated', detail: '1.2.3.4 GET /a → 200', raw: line },
     ]);
   });
 });

@@ -101,5 +101,9 @@ async function runParse(file: string, options: ParseOptions): Promise<void> {
       `loglab parse: ${stats.rejected} ${stats.rejected === 1 ? 'line' : 'lines'} rejected (${formatReasons(stats)}); ${where}\n`,
     );
   }
-  process.stderr.write(`read ${stats.read}, parsed ${stats.parsed}, rejected ${stats.rejected}\n`);
+  // Truncated lines are parsed (log/combined.ts); said only when there are some.
+  const truncated = stats.truncated > 0 ? `, truncated ${stats.truncated}` : '';
+  process.stderr.write(
+    `read ${stats.read}, parsed ${stats.parsed}, rejected ${stats.rejected}${truncated}\n`,
+  );
 }
