@@ -7,6 +7,7 @@
  */
 import type { Command } from 'commander';
 import { badFlag } from '../../errors';
+import { cliIo } from '../context';
 
 interface DemoFlags {
   lines: string;
@@ -46,7 +47,8 @@ export function registerDemo(program: Command): void {
         import('../../realtime/index'),
         import('../io'),
       ]);
-      const out = (text: string) => process.stdout.write(`${text}\n`);
+      const { stdout } = cliIo();
+      const out = (text: string) => stdout.write(`${text}\n`);
 
       const options = defaultOptions({ lines, seed, incidents: [...INCIDENT_KINDS] });
       out('loglab demo — generate, parse, summarise and detect, on the embedded engine\n');

@@ -17,6 +17,7 @@ import { type Alert, formatAlert } from '../../realtime/alert';
 import type { StreamDetector } from '../../realtime/detect-stream';
 import type { Broker } from '../../stream/broker';
 import { ALERTS_TOPIC, DEADLETTER_TOPIC, RAW_TOPIC } from '../../stream/topics';
+import { cliIo, isTerminal } from '../context';
 import { handleInterrupts, openBroker } from '../streaming';
 
 type Io = typeof import('../io');
@@ -144,8 +145,9 @@ export interface DetectOutput {
 }
 
 export function chooseOutput(wanted: boolean): DetectOutput {
-  if (wanted && process.stdout.isTTY) return { alertLines: false, dashboard: process.stdout };
-  if (wanted && process.stderr.isTTY) return { alertLines: true, dashboard: process.stderr };
+  const { stdout, stderr } = cliIo();
+  if (wanted && isTerminal(stdout)) return { alertLines: false, dashboard: stdout };
+  if (wanted && isTerminal(stderr)) return { alertLines: true, dashboard: stderr };
   return { alertLines: true, dashboard: null };
 }
 
@@ -197,7 +199,7 @@ export async function openDetectSession(
       if (text === '') return;
       const chunk = text;
       text = '';
-      const wait = io.writeChunk(process.stdout, chunk);
+      const wait = io.writeChunk(cliIo().stdout, chunk);
       if (wait !== undefined) await wait;
     },
     async startDashboard(source, lag) {
@@ -312,7 +314,7 @@ async function runDetect(file: string | undefined, flags: DetectFlags): Promise<
     if (broker !== null) await broker.close();
   }
   const from = topic === undefined ? '' : ` from ${topic} (group ${flags.group})`;
-  process.stderr.write(`${detectStream.formatDetectCounts(detector.counts())}${from}\n`);
+  cliIo().stderr.write(`${detectStream.formatDetectCounts(detector.counts())}${from}\n`);
 }
 
 /** The standard topics where missing, and the alerts topic (one partition: alerts in order). */

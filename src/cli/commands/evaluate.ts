@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { badFlag, badInput } from '../../errors';
+import { cliIo } from '../context';
 
 interface EvaluateFlags {
   alerts?: string;
@@ -96,7 +97,7 @@ export function registerEvaluate(program: Command): void {
       const failing = minF1 === null ? [] : evaluate.belowMinF1(result, minF1);
       if (flags.json) {
         const out = minF1 === null ? result : { ...result, minF1, passed: failing.length === 0 };
-        await writeChunk(process.stdout, `${JSON.stringify(out)}\n`);
+        await writeChunk(cliIo().stdout, `${JSON.stringify(out)}\n`);
       } else {
         let text = report.formatEvaluation(result);
         if (minF1 !== null) {
@@ -105,7 +106,7 @@ export function registerEvaluate(program: Command): void {
               ? `every incident kind has F1 ≥ ${minF1}\n`
               : `below --min-f1 ${minF1}: ${failing.map((k) => `${k.incidentKind} (F1 ${k.f1?.toFixed(3)})`).join(', ')}\n`;
         }
-        await writeChunk(process.stdout, text);
+        await writeChunk(cliIo().stdout, text);
       }
       if (failing.length > 0) failQualityGate();
     });
@@ -113,5 +114,5 @@ export function registerEvaluate(program: Command): void {
 
 /** Exit code 1 once the report is out: the figures are printed, and the gate still fails. */
 function failQualityGate(): void {
-  process.exitCode = 1;
+  cliIo().exitCode = 1;
 }

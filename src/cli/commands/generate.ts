@@ -10,6 +10,7 @@ import { badFlag, LoglabError } from '../../errors';
 import { formatDuration, parseDuration } from '../../generate/duration';
 import type { GenerateOptions, IncidentKind } from '../../generate/index';
 import { LOG_FORMATS, type LogFormat } from '../../log/record';
+import { cliIo } from '../context';
 import { parseRate } from '../streaming';
 
 // The generator and the output helpers are imported by the action, not here: every other command
@@ -188,7 +189,7 @@ export function optionsFromFlags(flags: GenerateFlags, now: number): GenerateOpt
 
 /** FILE, or stdout for none or "-". */
 async function openTarget(path: string | undefined, io: Io): Promise<Writable> {
-  if (path === undefined || path === '-') return process.stdout;
+  if (path === undefined || path === '-') return cliIo().stdout;
   return io.openOutputFile(path);
 }
 
@@ -228,7 +229,7 @@ async function writeFast(
   io: Io,
 ): Promise<void> {
   const progress = io.createProgress(options.lines, 'lines');
-  const counting = process.stderr.isTTY === true;
+  const counting = cliIo().stderr.isTTY === true;
   let done = 0;
   try {
     for (const chunk of gen.generateBuffers(options)) {
