@@ -4,6 +4,7 @@
  * matching rule). With --min-f1 it is a quality gate: exit code 1 when a kind falls below.
  */
 import { readFileSync } from 'node:fs';
+import { text } from 'node:stream/consumers';
 import type { Command } from 'commander';
 import { badFlag, badInput } from '../../errors';
 import { cliIo } from '../context';
@@ -32,9 +33,10 @@ firstSeen. Exit code: 0, or 1 when --min-f1 is given and a kind with incidents o
 below it, or 2 for a bad flag or unreadable input.
 `;
 
-function readText(path: string, what: string): string {
+async function readText(path: string, what: string): Promise<string> {
   try {
-    return readFileSync(path === '-' ? 0 : path, 'utf8');
+    // stdin as the run's stream, not file descriptor 0: main(argv, io) may give it another.
+    return path === '-' ? await text(cliIo().stdin) : readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException)?.code;
     const why =
@@ -91,8 +93,8 @@ export function registerEvaluate(program: Command): void {
       if (flags.alerts === '-' && flags.truth === '-') {
         throw badFlag('--alerts and --truth cannot both be read from stdin');
       }
-      const alerts = input.parseAlertLines(readText(flags.alerts, 'alerts'), flags.alerts);
-      const truth = input.parseTruth(readText(flags.truth, 'truth'), flags.truth);
+      const alerts = input.parseAlertLines(await readText(flags.alerts, 'alerts'), flags.alerts);
+      const truth = input.parseTruth(await readText(flags.truth, 'truth'), flags.truth);
       const result = evaluate.evaluateDetection(alerts, truth, { windowMs });
       const failing = minF1 === null ? [] : evaluate.belowMinF1(result, minF1);
       if (flags.json) {
