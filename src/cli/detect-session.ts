@@ -5,6 +5,7 @@
 import { badFlag } from '../errors';
 import type { StreamDetector } from '../pipeline/stream-detector';
 import { type Alert, formatAlert } from '../realtime/alert';
+import { cliIo, isTerminal } from './context';
 
 type Io = typeof import('./io');
 
@@ -45,8 +46,9 @@ export interface DetectOutput {
 }
 
 export function chooseOutput(wanted: boolean): DetectOutput {
-  if (wanted && process.stdout.isTTY) return { alertLines: false, dashboard: process.stdout };
-  if (wanted && process.stderr.isTTY) return { alertLines: true, dashboard: process.stderr };
+  const { stdout, stderr } = cliIo();
+  if (wanted && isTerminal(stdout)) return { alertLines: false, dashboard: stdout };
+  if (wanted && isTerminal(stderr)) return { alertLines: true, dashboard: stderr };
   return { alertLines: true, dashboard: null };
 }
 
@@ -98,7 +100,7 @@ export async function openDetectSession(
       if (text === '') return;
       const chunk = text;
       text = '';
-      const wait = io.writeChunk(process.stdout, chunk);
+      const wait = io.writeChunk(cliIo().stdout, chunk);
       if (wait !== undefined) await wait;
     },
     async startDashboard(source, lag) {

@@ -4,6 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { SingleBar } from 'cli-progress';
 import { describeFsError, LoglabError } from '../errors';
 import { readLines } from '../log/lines';
+import { cliIo } from './context';
 
 export { describeFsError };
 
@@ -18,7 +19,7 @@ export interface Input {
 /** Open FILE or "-" (stdin); an unreadable file is one clear error, not a stack trace. */
 export function openInput(path: string | undefined): Input {
   if (path === undefined || path === '-') {
-    return { stream: process.stdin, size: null, name: 'stdin' };
+    return { stream: cliIo().stdin, size: null, name: 'stdin' };
   }
   let size: number;
   try {
@@ -37,7 +38,7 @@ export function openInput(path: string | undefined): Input {
 
 /** Open FILE for writing, or stdout when path is undefined or "-". */
 export function openOutput(path: string | undefined): Writable {
-  if (path === undefined || path === '-') return process.stdout;
+  if (path === undefined || path === '-') return cliIo().stdout;
   return createWriteStream(path);
 }
 
@@ -48,14 +49,15 @@ export interface Progress {
 }
 
 export function createProgress(total: number, unit: string): Progress {
-  if (!process.stderr.isTTY || total <= 0) return { update() {}, stop() {} };
+  const stderr = cliIo().stderr;
+  if (!stderr.isTTY || total <= 0) return { update() {}, stop() {} };
   // Loaded only for a terminal: piped and scripted runs do not pay for it at start-up.
   const { SingleBar: Bar } = createRequire(import.meta.url)('cli-progress') as {
     SingleBar: typeof SingleBar;
   };
   const bar = new Bar(
     {
-      stream: process.stderr,
+      stream: stderr,
       format: `{bar} {percentage}% | {value}/{total} ${unit} | {eta_formatted} left`,
       hideCursor: true,
       clearOnComplete: true,
@@ -98,7 +100,7 @@ export function writeChunk(out: Writable, chunk: string | Uint8Array): Promise<v
 
 /** Finish a writable (not stdout) and wait until everything is flushed. */
 export function endOutput(out: Writable): Promise<void> {
-  if (out === process.stdout) return Promise.resolve();
+  if (out === cliIo().stdout) return Promise.resolve();
   return new Promise((resolve, reject) => {
     out.once('error', reject);
     out.end(() => resolve());

@@ -18,6 +18,7 @@
  * command module imports only what its flags and help need; the modules that do the work are
  * imported inside its action.
  */
+import { inspect } from 'node:util';
 import { Command, CommanderError } from 'commander';
 import { isLoglabError } from '../errors';
 import { registerConsume } from './commands/consume';
@@ -30,6 +31,12 @@ import { registerProduce } from './commands/produce';
 import { registerStream } from './commands/stream';
 import { registerSummary } from './commands/summary';
 import { registerTopics } from './commands/topics';
+import { type CliIo, cliIo, type OutStream, processIo, withIo } from './context';
+
+/** A terminal's width, else commander's 80 columns. */
+function helpWidth(out: OutStream): number {
+  return (out.isTTY && out.columns) || 80;
+}
 
 /** `loglab <command>: `, or `loglab: ` when no command is known: the start of every stderr line. */
 function commandPrefix(command?: string): string {
@@ -46,6 +53,11 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({
+      // Help and errors go to the run's streams (commands made by .command() inherit this).
+      writeOut: (text) => cliIo().stdout.write(text),
+      writeErr: (text) => cliIo().stderr.write(text),
+      getOutHelpWidth: () => helpWidth(cliIo().stdout),
+      getErrHelpWidth: () => helpWidth(cliIo().stderr),
       // Commander's own errors ("unknown option", "missing argument") become one line.
       outputError: (text, write) =>
         write(`${commandPrefix()}${text.replace(/^error: /, '').trim()}\n`),
@@ -79,8 +91,14 @@ export function buildProgram(): Command {
  * `loglab` without a command prints the help on stderr and exits 2, as for any other usage error:
  * a script that lost its command word should fail, and must not find the help in its data.
  * `loglab --help` and `loglab help` print it on stdout and exit 0.
+ *
+ * `io` is where the run reads and writes (see context.ts): the process's streams by default.
  */
-export async function main(argv: string[]): Promise<number> {
+export function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  return withIo(io, () => run(argv, io));
+}
+
+async function run(argv: string[], io: CliIo): Promise<number> {
   const program = buildProgram();
   // Commander answers `loglab NAME --help` and `loglab help NAME` for an unknown NAME with the
   // whole help (the first on stdout, exit code 0); parse NAME alone instead, so either is the one
@@ -100,21 +118,21 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(args, { from: 'user' });
     // A command that finished its output but must still fail (a quality gate) sets exitCode.
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return io.exitCode ?? 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help ends through here too, with exit code 0.
       return err.exitCode === 0 ? 0 : 2;
     }
     if (isLoglabError(err)) {
-      process.stderr.write(`${commandPrefix(command)}${err.message}\n`);
+      io.stderr.write(`${commandPrefix(command)}${err.message}\n`);
       return 2;
     }
     if ((err as NodeJS.ErrnoException)?.code === 'EPIPE') return 0;
-    process.stderr.write(
+    io.stderr.write(
       `${commandPrefix(command)}unexpected failure: ${err instanceof Error ? err.message : String(err)}\n`,
     );
-    if (process.env.LOGLAB_DEBUG) console.error(err);
+    if (io.env.LOGLAB_DEBUG) io.stderr.write(`${inspect(err)}\n`);
     return 1;
   }
 }

@@ -6,6 +6,7 @@
 import { Option } from 'commander';
 import { LoglabError } from '../errors';
 import { type Broker, ENGINES, type Engine } from '../stream/broker';
+import { cliIo, type OutStream } from './context';
 
 /** How a command without --engine picks one. */
 export type EngineDefault =
@@ -54,7 +55,7 @@ export async function openBroker(
       import('../stream/kafka-broker'),
       import('../stream/kafka-errors'),
     ]);
-  const config = loadConfig();
+  const config = loadConfig(cliIo().env);
   const engine =
     defaults === 'embedded'
       ? await chooseEngine(flag, config, 'embedded', async () => false)
@@ -105,7 +106,7 @@ export interface StatusLine {
 }
 
 /** On `out` (stderr) when it is a terminal; `null` for none. */
-export function createStatusLine(out: NodeJS.WriteStream | null = process.stderr): StatusLine {
+export function createStatusLine(out: OutStream | null = cliIo().stderr): StatusLine {
   if (out === null || !out.isTTY) return { enabled: false, show() {}, clear() {} };
   let shown = false;
   return {

@@ -1,13 +1,12 @@
 /**
- * What every `loglab` command promises, checked on the real process: --help on stdout with every
- * flag, and each usage error or unreadable path as exactly one line on stderr with exit code 2,
- * never a stack trace.
+ * What every `loglab` command promises: --help on stdout with every flag, and each usage error or
+ * unreadable path as exactly one line on stderr with exit code 2, never a stack trace. The
+ * commands run in this process through the program's entry point; the help and a usage error
+ * also go through the real binary, for the exit codes a shell sees.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program';
 import {
@@ -19,9 +18,8 @@ import {
   INCIDENT_KINDS,
 } from '../../src/generate/index';
 import { PARSE_FORMATS } from '../../src/log/parser';
+import { runLoglab as loglab, spawnLoglab } from './run-loglab';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'loglab.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'loglab-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -56,18 +54,6 @@ function nearMiss(flags: readonly string[]): string | null {
   return longs.includes(miss) ? null : miss;
 }
 
-function loglab(args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    input: '',
-    encoding: 'utf8',
-    env: { ...process.env, FORCE_COLOR: '0' },
-  });
-  // No outcome of a command, expected or not, shows a stack trace.
-  expect(result.stderr).not.toMatch(/^ {4}at /m);
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
 /** The help text with line wrapping undone, so a test does not depend on where commander wraps. */
 function flat(text: string): string {
   return text.replace(/\s+/g, ' ');
@@ -84,7 +70,7 @@ describe('loglab --help', () => {
   });
 
   it('lists every command on stdout with exit code 0', () => {
-    const run = loglab(['--help']);
+    const run = spawnLoglab(['--help']);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout.startsWith('Usage: loglab [options] [command]\n')).toBe(true);
@@ -93,13 +79,13 @@ describe('loglab --help', () => {
     expect(names).toEqual([...COMMANDS.keys(), 'help']);
   });
 
-  it('is the same text for `loglab help`', () => {
-    expect(loglab(['help'])).toEqual(loglab(['--help']));
+  it('is the same text for `loglab help`', async () => {
+    expect(await loglab(['help'])).toEqual(await loglab(['--help']));
   });
 
   for (const [command, flags] of COMMANDS) {
-    it(`${command} --help shows every flag of ${command} on stdout with exit code 0`, () => {
-      const run = loglab([command, '--help']);
+    it(`${command} --help shows every flag of ${command} on stdout with exit code 0`, async () => {
+      const run = await loglab([command, '--help']);
       expect(run.code).toBe(0);
       expect(run.stderr).toBe('');
       expect(run.stdout.startsWith(`Usage: loglab ${command} `)).toBe(true);
@@ -108,14 +94,14 @@ describe('loglab --help', () => {
     });
   }
 
-  it('quotes the defaults and choices that the generator and the parsers use', () => {
-    const generate = flat(loglab(['generate', '--help']).stdout);
+  it('quotes the defaults and choices that the generator and the parsers use', async () => {
+    const generate = flat((await loglab(['generate', '--help'])).stdout);
     expect(generate).toContain(`(default ${DEFAULT_LINES}; endless with --rate)`);
     expect(generate).toContain(`(default: "${DEFAULT_SEED}")`);
     expect(generate).toContain(`(default ${formatDuration(DEFAULT_SPAN_MS)})`);
     expect(generate).toContain(`(default ${new Date(DEFAULT_START).toISOString()})`);
     expect(generate).toContain(`comma-separated: ${INCIDENT_KINDS.join(', ')}, or all`);
-    const parse = flat(loglab(['parse', '--help']).stdout);
+    const parse = flat((await loglab(['parse', '--help'])).stdout);
     expect(parse).toContain(
       `(choices: ${PARSE_FORMATS.map((f) => `"${f}"`).join(', ')}, default: "auto")`,
     );
@@ -124,11 +110,11 @@ describe('loglab --help', () => {
 
 describe('usage errors are one line on stderr and exit code 2', () => {
   for (const [command, flags] of COMMANDS) {
-    it(`loglab ${command} with an unknown flag`, () => {
+    it(`loglab ${command} with an unknown flag`, async () => {
       // A near miss is what made commander add "(Did you mean …?)" on a second line.
       const miss = nearMiss(flags);
       for (const flag of miss === null ? ['--no-such-flag'] : [miss, '--no-such-flag']) {
-        const run = loglab([command, flag]);
+        const run = await loglab([command, flag]);
         expect(run.code).toBe(2);
         expect(run.stdout).toBe('');
         expect(run.stderr).toBe(`loglab ${command}: unknown option '${flag}'\n`);
@@ -136,14 +122,14 @@ describe('usage errors are one line on stderr and exit code 2', () => {
     });
   }
 
-  it('an unknown command, also with --help or after `help`', () => {
+  it('an unknown command, also with --help or after `help`', async () => {
     for (const [args, name] of [
       [['generat'], 'generat'],
       [['frobnicate', '--lines', '5'], 'frobnicate'],
       [['frobnicate', '--help'], 'frobnicate'],
       [['help', 'generat'], 'generat'],
     ] as const) {
-      const run = loglab([...args]);
+      const run = await loglab([...args]);
       expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
       expect(run.stderr).toBe(`loglab: unknown command '${name}'\n`);
@@ -151,10 +137,10 @@ describe('usage errors are one line on stderr and exit code 2', () => {
   });
 
   it('no command: the help on stderr, nothing on stdout', () => {
-    const run = loglab([]);
+    const run = spawnLoglab([]);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toBe(loglab(['--help']).stdout);
+    expect(run.stderr).toBe(spawnLoglab(['--help']).stdout);
   });
 });
 
@@ -165,13 +151,13 @@ describe('unreadable and unwritable paths are one line on stderr and exit code 2
   writeFileSync(file, '');
 
   for (const command of ['parse', 'summary']) {
-    it(`loglab ${command} names what is missing`, () => {
+    it(`loglab ${command} names what is missing`, async () => {
       for (const [path, reason] of [
         [missing, 'no such file'],
         [inMissingDir, `no such directory ${join(dir, 'no-dir')}`],
         [join(file, 'x.log'), `${file} is not a directory`],
       ]) {
-        const run = loglab([command, path]);
+        const run = await loglab([command, path]);
         expect(run.code).toBe(2);
         expect(run.stdout).toBe('');
         expect(run.stderr).toBe(`loglab ${command}: cannot read ${path}: ${reason}\n`);
@@ -179,20 +165,20 @@ describe('unreadable and unwritable paths are one line on stderr and exit code 2
     });
   }
 
-  it('loglab generate -o, --truth and loglab parse --rejects name the missing directory', () => {
+  it('loglab generate -o, --truth and loglab parse --rejects name the missing directory', async () => {
     for (const args of [
       ['generate', '--lines', '10', '-o', inMissingDir],
       ['generate', '--lines', '10', '--truth', inMissingDir],
       ['parse', '--rejects', inMissingDir, '-'],
     ]) {
-      const run = loglab(args);
+      const run = await loglab(args);
       expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
       expect(run.stderr).toBe(
         `loglab ${args[0]}: cannot write ${inMissingDir}: no such directory ${join(dir, 'no-dir')}\n`,
       );
     }
-    const run = loglab(['generate', '--lines', '10', '-o', join(file, 'x.log')]);
+    const run = await loglab(['generate', '--lines', '10', '-o', join(file, 'x.log')]);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       `loglab generate: cannot write ${join(file, 'x.log')}: ${file} is not a directory\n`,

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { runLoglab } from './run-loglab';
 
 describe('loglab demo', () => {
   it('generates, parses, summarises and detects every injected incident of the default day', () => {
@@ -32,9 +33,9 @@ describe('loglab demo', () => {
     }
   });
 
-  it('refuses a bad --lines with one line and exit code 2', () => {
-    const run = spawnSync('./bin/loglab.mjs', ['demo', '--lines', '12x'], { encoding: 'utf8' });
-    expect(run.status).toBe(2);
+  it('refuses a bad --lines with one line and exit code 2', async () => {
+    const run = await runLoglab(['demo', '--lines', '12x']);
+    expect(run.code).toBe(2);
     expect(run.stderr).toBe('loglab demo: --lines must be a whole number ≥ 1000, got "12x"\n');
   });
 });

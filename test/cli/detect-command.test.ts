@@ -4,11 +4,9 @@
  * without a terminal the output is plain NDJSON alert lines, --dashboard or not; bad flags give
  * one line and exit code 2.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   createGenerator,
@@ -23,18 +21,10 @@ import {
   formatAlert,
   formatEvaluation,
 } from '../../src/realtime/index';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const LOGLAB = join(ROOT, 'bin', 'loglab.mjs');
+import { runLoglab } from './run-loglab';
 
 function run(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [LOGLAB, ...args], {
-    cwd: ROOT,
-    input,
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runLoglab(args, { input });
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'loglab-detect-cli-'));
@@ -75,8 +65,8 @@ function opened(list: Alert[]): string {
 }
 
 describe('loglab detect FILE', () => {
-  it('prints exactly the engine’s alerts as NDJSON, and the counts on stderr', () => {
-    const r = run(['detect', dayFile]);
+  it('prints exactly the engine’s alerts as NDJSON, and the counts on stderr', async () => {
+    const r = await run(['detect', dayFile]);
     expect(r.code).toBe(0);
     expect(alerts.length).toBeGreaterThanOrEqual(6);
     expect(r.stdout).toBe(alerts.map(formatAlert).join(''));
@@ -85,10 +75,10 @@ describe('loglab detect FILE', () => {
     );
   });
 
-  it('gives evaluate the engine’s quality figures', () => {
+  it('gives evaluate the engine’s quality figures', async () => {
     const alertsFile = join(dir, 'alerts.ndjson');
-    writeFileSync(alertsFile, run(['detect', dayFile]).stdout);
-    const r = run(['evaluate', '--alerts', alertsFile, '--truth', truthFile]);
+    writeFileSync(alertsFile, (await run(['detect', dayFile])).stdout);
+    const r = await run(['evaluate', '--alerts', alertsFile, '--truth', truthFile]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(formatEvaluation(evaluateDetection(alerts, truth)));
     const quality = evaluateDetection(alerts, truth);
@@ -99,9 +89,12 @@ describe('loglab detect FILE', () => {
     ]);
   });
 
-  it('reads stdin, applies --window, --hop and --lateness, and counts rejected lines', () => {
+  it('reads stdin, applies --window, --hop and --lateness, and counts rejected lines', async () => {
     const input = `${lines.slice(0, 50_000).join('\n')}\nnot a log line\n${lines.slice(50_000).join('\n')}\n`;
-    const r = run(['detect', '-', '--window', '10m', '--hop', '2m', '--lateness', '0'], input);
+    const r = await run(
+      ['detect', '-', '--window', '10m', '--hop', '2m', '--lateness', '0'],
+      input,
+    );
     expect(r.code).toBe(0);
     const expected = engineAlerts({ windowMs: 600_000, hopMs: 120_000, latenessMs: 0 });
     expect(r.stdout).toBe(expected.map(formatAlert).join(''));
@@ -110,8 +103,8 @@ describe('loglab detect FILE', () => {
     );
   });
 
-  it('writes plain alert lines when the output is not a terminal, --dashboard or not', () => {
-    const r = run(['detect', dayFile, '--dashboard']);
+  it('writes plain alert lines when the output is not a terminal, --dashboard or not', async () => {
+    const r = await run(['detect', dayFile, '--dashboard']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(alerts.map(formatAlert).join(''));
     for (const line of r.stdout.trimEnd().split('\n')) {
@@ -149,9 +142,11 @@ describe('loglab detect FILE', () => {
     [['--to-end'], 'loglab detect: --to-end needs --topic'],
     [['--format', 'xml'], /^loglab detect: option '--format <format>' argument 'xml' is invalid/],
     [['--bogus'], "loglab detect: unknown option '--bogus'"],
-  ])('refuses %j with one line and exit code 2', (args, message) => {
+  ])('refuses %j with one line and exit code 2', async (args, message) => {
     // The FILE/--topic conflict names its own file; every other case reads the day.
-    const r = run(args.includes('x.log') ? ['detect', ...args] : ['detect', dayFile, ...args]);
+    const r = await run(
+      args.includes('x.log') ? ['detect', ...args] : ['detect', dayFile, ...args],
+    );
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     const errLines = r.stderr.trimEnd().split('\n');
@@ -160,9 +155,9 @@ describe('loglab detect FILE', () => {
     else expect(errLines[0]).toMatch(message);
   });
 
-  it('says so in one line when the file cannot be read', () => {
+  it('says so in one line when the file cannot be read', async () => {
     const missing = join(dir, 'missing.log');
-    const r = run(['detect', missing]);
+    const r = await run(['detect', missing]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`loglab detect: cannot read ${missing}: no such file\n`);
   });

@@ -1,12 +1,11 @@
 /**
  * `loglab evaluate` as a user runs it: alerts and truth files in, the quality table or JSON out,
- * exit code 1 below --min-f1, one clear line and exit code 2 for bad flags and unreadable input.
+ * exit code 1 below --min-f1 (also on the real binary), one clear line and exit code 2 for bad
+ * flags and unreadable input.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGenerator, defaultOptions, INCIDENT_KINDS } from '../../src/generate/index';
 import {
@@ -16,17 +15,15 @@ import {
   formatAlert,
   formatEvaluation,
 } from '../../src/realtime/index';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const LOGLAB = join(ROOT, 'bin', 'loglab.mjs');
+import { runLoglab, spawnLoglab } from './run-loglab';
 
 function run(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [LOGLAB, 'evaluate', ...args], {
-    cwd: ROOT,
-    input,
-    encoding: 'utf8',
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runLoglab(['evaluate', ...args], { input });
+}
+
+/** The same through the real binary. */
+function runProcess(args: string[], input?: string) {
+  return spawnLoglab(['evaluate', ...args], { input });
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'loglab-evaluate-cli-'));
@@ -55,8 +52,8 @@ writeFileSync(
 );
 
 describe('loglab evaluate', () => {
-  it('prints the evaluation table for alerts against truth', () => {
-    const r = run(['--alerts', alertsFile, '--truth', truthFile]);
+  it('prints the evaluation table for alerts against truth', async () => {
+    const r = await run(['--alerts', alertsFile, '--truth', truthFile]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(formatEvaluation(evaluateDetection(alerts, truth)));
@@ -65,8 +62,16 @@ describe('loglab evaluate', () => {
     );
   });
 
-  it('prints one JSON object with --json, and passes the --min-f1 gate', () => {
-    const r = run(['--alerts', alertsFile, '--truth', truthFile, '--json', '--min-f1', '0.95']);
+  it('prints one JSON object with --json, and passes the --min-f1 gate', async () => {
+    const r = await run([
+      '--alerts',
+      alertsFile,
+      '--truth',
+      truthFile,
+      '--json',
+      '--min-f1',
+      '0.95',
+    ]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toEqual({ ...evaluateDetection(alerts, truth), minF1: 0.95, passed: true });
@@ -74,27 +79,36 @@ describe('loglab evaluate', () => {
   });
 
   it('exits with code 1 below --min-f1, after the report', () => {
-    const r = run(['--alerts', partialFile, '--truth', truthFile, '--min-f1', '0.95']);
+    const r = runProcess(['--alerts', partialFile, '--truth', truthFile, '--min-f1', '0.95']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(
       'below --min-f1 0.95: error-burst (F1 0.000)',
     );
-    const json = run(['--alerts', partialFile, '--truth', truthFile, '--min-f1', '0.95', '--json']);
+    const json = runProcess([
+      '--alerts',
+      partialFile,
+      '--truth',
+      truthFile,
+      '--min-f1',
+      '0.95',
+      '--json',
+    ]);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout).passed).toBe(false);
   });
 
-  it('reads the alerts from stdin given -', () => {
-    const r = run(['--alerts', '-', '--truth', truthFile], alertsText);
+  it('reads the alerts from stdin given -', async () => {
+    const r = await run(['--alerts', '-', '--truth', truthFile], alertsText);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(run(['--alerts', alertsFile, '--truth', truthFile]).stdout);
+    expect(r.stdout).toBe((await run(['--alerts', alertsFile, '--truth', truthFile])).stdout);
   });
 
-  it('uses --window for "its end plus one window"', () => {
+  it('uses --window for "its end plus one window"', async () => {
     // With a zero-length grace nothing that opens after an incident's end matches.
     const strict = JSON.parse(
-      run(['--alerts', alertsFile, '--truth', truthFile, '--window', '1ms', '--json']).stdout,
+      (await run(['--alerts', alertsFile, '--truth', truthFile, '--window', '1ms', '--json']))
+        .stdout,
     );
     expect(strict).toEqual(evaluateDetection(alerts, truth, { windowMs: 1 }));
   });
@@ -113,25 +127,25 @@ describe('loglab evaluate', () => {
       ['--alerts', join(dir, 'missing'), '--truth', 't'],
       `loglab evaluate: cannot read the alerts ${join(dir, 'missing')}: no such file`,
     ],
-  ])('refuses %j with one line and exit code 2', (args, message) => {
-    const r = run(args);
+  ])('refuses %j with one line and exit code 2', async (args, message) => {
+    const r = await run(args);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(`${message}\n`);
   });
 
-  it('names the line of a bad alert', () => {
+  it('names the line of a bad alert', async () => {
     const bad = join(dir, 'bad.ndjson');
     writeFileSync(bad, `${formatAlert(alerts[0])}{"kind":"ddos"}\n`);
-    const r = run(['--alerts', bad, '--truth', truthFile]);
+    const r = await run(['--alerts', bad, '--truth', truthFile]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
       `loglab evaluate: ${bad} line 2: kind must be error-spike, ip-flood, scanner or anomaly\n`,
     );
   });
 
-  it('answers --help with the matching rule and examples', () => {
-    const r = run(['--help']);
+  it('answers --help with the matching rule and examples', async () => {
+    const r = await run(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('loglab evaluate --alerts alerts.ndjson --truth truth.json');
     expect(r.stdout).toContain('opens on its key between the');

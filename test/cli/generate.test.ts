@@ -1,33 +1,31 @@
-/** `loglab generate` end to end, as a user runs it: real processes, exact outputs. */
-import { spawn, spawnSync } from 'node:child_process';
+/**
+ * `loglab generate` end to end through the program's entry point, exact outputs; Ctrl-C in
+ * real-time mode on a real process.
+ */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { defaultOptions, groundTruth } from '../../src/generate/index';
+import { runLoglab } from './run-loglab';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'loglab.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'loglab-generate-'));
 
 function loglab(args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, 'generate', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-    env: { ...process.env, FORCE_COLOR: '0' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runLoglab(['generate', ...args], {});
 }
 
 const lineCount = (text: string) => text.split('\n').length - 1;
 
 describe('loglab generate', () => {
-  it('writes exactly --lines lines, the same bytes for the same seed, others for another', () => {
-    const a = loglab(['--lines', '2000', '--seed', '5']);
-    const b = loglab(['--lines', '2000', '--seed', '5']);
-    const c = loglab(['--lines', '2000', '--seed', '6']);
+  it('writes exactly --lines lines, the same bytes for the same seed, others for another', async () => {
+    const a = await loglab(['--lines', '2000', '--seed', '5']);
+    const b = await loglab(['--lines', '2000', '--seed', '5']);
+    const c = await loglab(['--lines', '2000', '--seed', '6']);
     expect(a.code).toBe(0);
     expect(a.stderr).toBe('');
     expect(lineCount(a.stdout)).toBe(2000);
@@ -41,10 +39,10 @@ describe('loglab generate', () => {
     );
   });
 
-  it('writes the log to -o and the ground truth to --truth', () => {
+  it('writes the log to -o and the ground truth to --truth', async () => {
     const log = join(dir, 'day.log');
     const truthFile = join(dir, 'truth.json');
-    const run = loglab([
+    const run = await loglab([
       '--lines',
       '30000',
       '--incidents',
@@ -73,8 +71,8 @@ describe('loglab generate', () => {
     for (const incident of truth.incidents) expect(text.includes(incident.key)).toBe(true);
   });
 
-  it('writes nginx-style JSON lines with --format json', () => {
-    const run = loglab(['--lines', '50', '--format', 'json']);
+  it('writes nginx-style JSON lines with --format json', async () => {
+    const run = await loglab(['--lines', '50', '--format', 'json']);
     expect(run.code).toBe(0);
     const objects = run.stdout
       .trimEnd()
@@ -93,8 +91,8 @@ describe('loglab generate', () => {
     ]);
   });
 
-  it('in real-time mode writes a backlog from a past --start at once, then stops at --lines', () => {
-    const run = loglab(['--rate', '20', '--lines', '300', '--start', '2020-01-01T00:00:00Z']);
+  it('in real-time mode writes a backlog from a past --start at once, then stops at --lines', async () => {
+    const run = await loglab(['--rate', '20', '--lines', '300', '--start', '2020-01-01T00:00:00Z']);
     expect(run.code).toBe(0);
     expect(lineCount(run.stdout)).toBe(300);
     // 300 lines at 20 a second: 15 seconds of log, written without waiting for them.
@@ -148,7 +146,7 @@ describe('loglab generate', () => {
     }
   });
 
-  it('refuses bad values with one line on stderr and exit code 2', () => {
+  it('refuses bad values with one line on stderr and exit code 2', async () => {
     for (const [args, message] of [
       [['--lines', '-5'], 'loglab generate: --lines must be a whole number ≥ 0, got "-5"\n'],
       [
@@ -165,15 +163,15 @@ describe('loglab generate', () => {
         `loglab generate: cannot write ${join(dir, 'missing', 'x.log')}: no such directory ${join(dir, 'missing')}\n`,
       ],
     ] as const) {
-      const run = loglab([...args]);
+      const run = await loglab([...args]);
       expect(run.code).toBe(2);
       expect(run.stderr).toBe(message);
       expect(run.stdout).toBe('');
     }
   });
 
-  it('explains itself with --help', () => {
-    const run = loglab(['--help']);
+  it('explains itself with --help', async () => {
+    const run = await loglab(['--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Usage: loglab generate [options]');
     expect(run.stdout).toContain(

@@ -1,24 +1,14 @@
-/** `loglab parse` end to end, as a user runs it: a real process, stdin or a file, exact outputs. */
-import { spawnSync } from 'node:child_process';
+/** `loglab parse` end to end through the program's entry point: stdin or a file, exact outputs. */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runLoglab } from './run-loglab';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'loglab.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'loglab-parse-'));
 
 function loglab(args: string[], input?: string) {
-  const result = spawnSync(process.execPath, [BIN, 'parse', ...args], {
-    cwd: ROOT,
-    input,
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-    env: { ...process.env, FORCE_COLOR: '0' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runLoglab(['parse', ...args], { input });
 }
 
 const INPUT = [
@@ -34,9 +24,9 @@ const RECORD_2 = `{"ip":"::1","ident":null,"user":"bob","time":${Date.UTC(2000, 
 const RECORD_5 = `{"ip":"9.9.9.9","ident":null,"user":null,"time":${Date.UTC(2000, 9, 10, 13, 55, 39)},"method":"HEAD","path":"/","protocol":"HTTP/1.0","status":304,"bytes":0,"referrer":null,"userAgent":null}`;
 
 describe('loglab parse', () => {
-  it('writes records in input order and rejected lines with their line number and reason', () => {
+  it('writes records in input order and rejected lines with their line number and reason', async () => {
     const rejects = join(dir, 'rejects.ndjson');
-    const run = loglab(['--rejects', rejects, '-'], INPUT);
+    const run = await loglab(['--rejects', rejects, '-'], INPUT);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`${RECORD_1}\n${RECORD_2}\n${RECORD_5}\n`);
     expect(readFileSync(rejects, 'utf8')).toBe(
@@ -49,8 +39,8 @@ describe('loglab parse', () => {
     );
   });
 
-  it('counts rejected lines without --rejects and says how to keep them', () => {
-    const run = loglab([], INPUT);
+  it('counts rejected lines without --rejects and says how to keep them', async () => {
+    const run = await loglab([], INPUT);
     expect(run.code).toBe(0);
     expect(run.stdout.split('\n').length).toBe(4);
     expect(run.stderr).toBe(
@@ -59,20 +49,20 @@ describe('loglab parse', () => {
     );
   });
 
-  it('reads a CRLF file named on the command line with a fixed format', () => {
+  it('reads a CRLF file named on the command line with a fixed format', async () => {
     const file = join(dir, 'crlf.log');
     writeFileSync(file, `${INPUT.split('\n').slice(0, 2).join('\r\n')}\r\n`);
-    const combined = loglab(['--format', 'combined', file]);
+    const combined = await loglab(['--format', 'combined', file]);
     expect(combined.stdout).toBe(`${RECORD_1}\n`);
     expect(combined.stderr.split('\n').at(-2)).toBe('read 2, parsed 1, rejected 1');
-    const common = loglab(['--format', 'common', file]);
+    const common = await loglab(['--format', 'common', file]);
     expect(common.stdout).toBe(`${RECORD_2}\n`);
   });
 
-  it('writes a line cut off inside its user agent as a truncated record, and counts it', () => {
+  it('writes a line cut off inside its user agent as a truncated record, and counts it', async () => {
     const cut =
       '1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET /a HTTP/1.1" 200 5 "-" "Mozilla/5.0 (cut';
-    const run = loglab(['-'], `${INPUT.split('\n')[0]}\n${cut}\n`);
+    const run = await loglab(['-'], `${INPUT.split('\n')[0]}\n${cut}\n`);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
       `${RECORD_1}\n${RECORD_1.replace('"ua"}', '"Mozilla/5.0 (cut","truncated":true}')}\n`,
@@ -80,36 +70,36 @@ describe('loglab parse', () => {
     expect(run.stderr).toBe('read 2, parsed 2, rejected 0, truncated 1\n');
   });
 
-  it('prints nothing but the count for empty input', () => {
-    const run = loglab(['-'], '');
+  it('prints nothing but the count for empty input', async () => {
+    const run = await loglab(['-'], '');
     expect([run.code, run.stdout, run.stderr]).toEqual([0, '', 'read 0, parsed 0, rejected 0\n']);
   });
 
-  it('keeps input order over many batches', () => {
+  it('keeps input order over many batches', async () => {
     const lines: string[] = [];
     for (let i = 0; i < 30_000; i++) {
       lines.push(
         `10.0.0.${i % 250} - - [10/Oct/2000:13:55:36 +0000] "GET /p/${i} HTTP/1.1" 200 ${i} "-" "ua"`,
       );
     }
-    const run = loglab([], `${lines.join('\n')}\n`);
+    const run = await loglab([], `${lines.join('\n')}\n`);
     const out = run.stdout.trimEnd().split('\n');
     expect(out.length).toBe(30_000);
     expect(out.every((l, i) => JSON.parse(l).bytes === i)).toBe(true);
     expect(run.stderr).toBe('read 30000, parsed 30000, rejected 0\n');
   });
 
-  it('refuses a bad --format with one line and exit code 2', () => {
-    const run = loglab(['--format', 'xml', '-'], '');
+  it('refuses a bad --format with one line and exit code 2', async () => {
+    const run = await loglab(['--format', 'xml', '-'], '');
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
       "loglab parse: option '--format <format>' argument 'xml' is invalid. Allowed choices are auto, combined, common, json.\n",
     );
   });
 
-  it('refuses a missing file with one line and exit code 2', () => {
+  it('refuses a missing file with one line and exit code 2', async () => {
     const missing = join(dir, 'no-such.log');
-    const run = loglab([missing]);
+    const run = await loglab([missing]);
     expect([run.code, run.stdout, run.stderr]).toEqual([
       2,
       '',
@@ -117,8 +107,8 @@ describe('loglab parse', () => {
     ]);
   });
 
-  it('has --help with examples', () => {
-    const run = loglab(['--help']);
+  it('has --help with examples', async () => {
+    const run = await loglab(['--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Usage: loglab parse [options] [file]');
     expect(run.stdout).toContain('loglab parse access.log > records.ndjson');

@@ -1,26 +1,20 @@
 /**
- * `loglab stream` on the embedded engine, as a real process: generate → produce → consume in one
- * process, every line consumed once, the checksums of both sides equal, and a clean stop on a
+ * `loglab stream` on the embedded engine: generate → produce → consume in one process, every line
+ * consumed once, the checksums of both sides equal, and (on a real process) a clean stop on a
  * termination signal.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runLoglab } from './run-loglab';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'loglab.mjs');
 const ENV = { ...process.env, FORCE_COLOR: '0', LOGLAB_ENGINE: '' };
 
 function loglab(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    input: '',
-    encoding: 'utf8',
-    env: ENV,
-  });
-  expect(r.stderr).not.toMatch(/^ {4}at /m);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runLoglab(args, {});
 }
 
 /** The summary's rows by their first word: "produced   20000 to …" → produced: "20000 to …". */
@@ -48,8 +42,8 @@ interface Summary {
 }
 
 describe('loglab stream --engine embedded', () => {
-  it('consumes exactly the 20,000 lines it produced, with equal checksums and no lag', () => {
-    const run = loglab(['stream', '--engine', 'embedded', '--lines', '20000']);
+  it('consumes exactly the 20,000 lines it produced, with equal checksums and no lag', async () => {
+    const run = await loglab(['stream', '--engine', 'embedded', '--lines', '20000']);
     expect(run.code).toBe(0);
     const r = rows(run.stdout);
     expect(Object.keys(r)).toEqual(['engine', 'produced', 'consumed', 'lag', 'checksum']);
@@ -63,11 +57,11 @@ describe('loglab stream --engine embedded', () => {
     expect(sums?.[1]).toBe(sums?.[2]);
   });
 
-  it('gives the same summary as JSON, and the same checksum for the same seed', () => {
+  it('gives the same summary as JSON, and the same checksum for the same seed', async () => {
     const args = ['stream', '--engine', 'embedded', '--lines', '5000', '--partitions', '3'];
-    const a = loglab([...args, '--json', '--seed', '7']);
-    const b = loglab([...args, '--json', '--seed', '7']);
-    const c = loglab([...args, '--json', '--seed', '8']);
+    const a = await loglab([...args, '--json', '--seed', '7']);
+    const b = await loglab([...args, '--json', '--seed', '7']);
+    const c = await loglab([...args, '--json', '--seed', '8']);
     for (const run of [a, b, c]) expect(run.code).toBe(0);
     const [sa, sb, sc] = [a, b, c].map((run) => JSON.parse(run.stdout) as Summary);
     expect({

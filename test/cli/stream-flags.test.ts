@@ -1,28 +1,15 @@
 /**
- * The streaming commands' promises about flags, checked on the real process: --help lists every
- * flag on stdout, each usage error is one line on stderr with exit code 2, and a cluster broker
- * that does not answer is one line with exit code 2 as well, never a stack trace or a hang.
+ * The streaming commands' promises about flags: --help lists every flag on stdout, each usage
+ * error is one line on stderr with exit code 2, and a cluster broker that does not answer is one
+ * line with exit code 2 as well, never a stack trace or a hang. The commands run in this process
+ * through the program's entry point (cli-basics checks the exit codes of the real binary).
  */
-import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'loglab.mjs');
+import { runLoglab } from './run-loglab';
 
 function loglab(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    input: '',
-    encoding: 'utf8',
-    env: { ...process.env, FORCE_COLOR: '0', LOGLAB_ENGINE: '', ...env },
-    // A hang is a failure too; the kafkajs retries take a few seconds.
-    timeout: 60_000,
-  });
-  expect(r.stderr).not.toMatch(/^ {4}at /m);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runLoglab(args, { env });
 }
 
 /** A loopback port nobody listens on: bound, then released. */
@@ -66,8 +53,8 @@ const FLAGS: Record<string, string[]> = {
 
 describe('--help of the streaming commands', () => {
   for (const [command, flags] of Object.entries(FLAGS)) {
-    it(`${command} --help lists its flags on stdout`, () => {
-      const run = loglab([command, '--help']);
+    it(`${command} --help lists its flags on stdout`, async () => {
+      const run = await loglab([command, '--help']);
       expect(run.code).toBe(0);
       expect(run.stderr).toBe('');
       expect(run.stdout.startsWith(`Usage: loglab ${command} [options]`)).toBe(true);
@@ -76,9 +63,9 @@ describe('--help of the streaming commands', () => {
     });
   }
 
-  it('says in produce, consume and topics that the embedded engine is a one-process toy', () => {
+  it('says in produce, consume and topics that the embedded engine is a one-process toy', async () => {
     for (const command of ['produce', 'consume', 'topics']) {
-      const help = loglab([command, '--help']).stdout.replace(/\s+/g, ' ');
+      const help = (await loglab([command, '--help'])).stdout.replace(/\s+/g, ' ');
       expect(help).toContain('it lives in this one process and is gone when it exits');
       expect(help).toContain('npm run cluster -- up');
     }
@@ -134,13 +121,13 @@ describe('usage errors: one line on stderr, exit 2', () => {
     [['stream', '--group', ' '], 'loglab stream: --group must not be empty'],
   ];
   for (const [args, message] of cases) {
-    it(`loglab ${args.join(' ')}`, () => {
-      expect(loglab(args)).toEqual({ code: 2, stdout: '', stderr: `${message}\n` });
+    it(`loglab ${args.join(' ')}`, async () => {
+      expect(await loglab(args)).toEqual({ code: 2, stdout: '', stderr: `${message}\n` });
     });
   }
 
-  it('an unknown LOGLAB_ENGINE is a usage error too', () => {
-    expect(loglab(['topics'], { LOGLAB_ENGINE: 'kafka' })).toEqual({
+  it('an unknown LOGLAB_ENGINE is a usage error too', async () => {
+    expect(await loglab(['topics'], { LOGLAB_ENGINE: 'kafka' })).toEqual({
       code: 2,
       stdout: '',
       stderr: 'loglab topics: LOGLAB_ENGINE must be embedded or cluster, got "kafka"\n',
@@ -154,26 +141,25 @@ describe('no Kafka broker', () => {
     const env = { LOGLAB_KAFKA_BROKERS: address };
     const line = (command: string) =>
       `loglab ${command}: no Kafka broker answers at ${address} (ECONNREFUSED); start one with \`npm run cluster -- up\`, or use --engine embedded\n`;
-    for (const args of [
-      ['produce', '--engine', 'cluster'],
-      ['consume', '--engine', 'cluster'],
-      ['topics', '--engine', 'cluster'],
-      ['stream', '--engine', 'cluster', '--lines', '10'],
-    ]) {
-      expect(loglab(args, env)).toEqual({ code: 2, stdout: '', stderr: line(args[0]) });
-    }
-    // LOGLAB_ENGINE chooses the same way as the flag.
-    expect(loglab(['topics'], { ...env, LOGLAB_ENGINE: 'cluster' })).toEqual({
-      code: 2,
-      stdout: '',
-      stderr: line('topics'),
+    // Each run waits out the client's retries; the runs do not share streams, so they overlap.
+    const runs = await Promise.all([
+      loglab(['produce', '--engine', 'cluster'], env),
+      loglab(['consume', '--engine', 'cluster'], env),
+      loglab(['topics', '--engine', 'cluster'], env),
+      loglab(['stream', '--engine', 'cluster', '--lines', '10'], env),
+      // LOGLAB_ENGINE chooses the same way as the flag.
+      loglab(['topics'], { ...env, LOGLAB_ENGINE: 'cluster' }),
+    ]);
+    const commands = ['produce', 'consume', 'topics', 'stream', 'topics'];
+    runs.forEach((run, i) => {
+      expect(run).toEqual({ code: 2, stdout: '', stderr: line(commands[i]) });
     });
   });
 
   it('without --engine: produce, consume and topics say how to start one instead of guessing', async () => {
     const address = `127.0.0.1:${await freePort()}`;
     for (const command of ['produce', 'consume', 'topics']) {
-      expect(loglab([command], { LOGLAB_KAFKA_BROKERS: address })).toEqual({
+      expect(await loglab([command], { LOGLAB_KAFKA_BROKERS: address })).toEqual({
         code: 2,
         stdout: '',
         stderr: `loglab ${command}: no Kafka broker answers at ${address}; start one with \`npm run cluster -- up\`, or use --engine embedded\n`,
@@ -183,7 +169,9 @@ describe('no Kafka broker', () => {
 
   it('without --engine: stream runs on the embedded engine', async () => {
     const address = `127.0.0.1:${await freePort()}`;
-    const run = loglab(['stream', '--lines', '100', '--json'], { LOGLAB_KAFKA_BROKERS: address });
+    const run = await loglab(['stream', '--lines', '100', '--json'], {
+      LOGLAB_KAFKA_BROKERS: address,
+    });
     expect(run.code).toBe(0);
     const summary = JSON.parse(run.stdout);
     expect([summary.engine, summary.produced, summary.consumed]).toEqual(['embedded', 100, 100]);

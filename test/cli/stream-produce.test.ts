@@ -1,40 +1,29 @@
 /**
- * `loglab produce`, `consume` and `topics` with the embedded engine, as real processes: the
- * counts that produce reports (good lines to weblogs.raw, bad ones to weblogs.deadletter), and
- * what consume and topics show of a broker that starts empty in every process.
+ * `loglab produce`, `consume` and `topics` with the embedded engine: the counts that produce
+ * reports (good lines to weblogs.raw, bad ones to weblogs.deadletter), and what consume and
+ * topics show of a broker that starts empty in every run (every process).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runLoglab } from './run-loglab';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'loglab.mjs');
-const ENV = { ...process.env, FORCE_COLOR: '0', LOGLAB_ENGINE: '' };
 const dir = mkdtempSync(join(tmpdir(), 'loglab-produce-'));
 
 function loglab(args: string[], input = '') {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    input,
-    encoding: 'utf8',
-    env: ENV,
-  });
-  expect(r.stderr).not.toMatch(/^ {4}at /m);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runLoglab(args, { input });
 }
 
-function generated(lines: number): string {
-  const r = loglab(['generate', '--lines', String(lines), '--seed', '5']);
+async function generated(lines: number): Promise<string> {
+  const r = await loglab(['generate', '--lines', String(lines), '--seed', '5']);
   expect(r.code).toBe(0);
   return r.stdout;
 }
 
 describe('loglab produce --engine embedded', () => {
-  it('sends the good lines of a file to weblogs.raw and its 3 bad lines to weblogs.deadletter', () => {
-    const good = generated(500).trimEnd().split('\n');
+  it('sends the good lines of a file to weblogs.raw and its 3 bad lines to weblogs.deadletter', async () => {
+    const good = (await generated(500)).trimEnd().split('\n');
     expect(good.length).toBe(500);
     const bad = [
       'this is not an access log line',
@@ -51,7 +40,7 @@ describe('loglab produce --engine embedded', () => {
     ];
     const file = join(dir, 'mixed.log');
     writeFileSync(file, `${lines.join('\n')}\n`);
-    const run = loglab(['produce', '--engine', 'embedded', file]);
+    const run = await loglab(['produce', '--engine', 'embedded', file]);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
@@ -59,25 +48,27 @@ describe('loglab produce --engine embedded', () => {
     );
   });
 
-  it('reads stdin with "-", names --topic in its count, and routes by --format', () => {
-    const text = generated(200);
-    expect(loglab(['produce', '--engine', 'embedded', '-', '--topic', 'my.topic'], text)).toEqual({
+  it('reads stdin with "-", names --topic in its count, and routes by --format', async () => {
+    const text = await generated(200);
+    expect(
+      await loglab(['produce', '--engine', 'embedded', '-', '--topic', 'my.topic'], text),
+    ).toEqual({
       code: 0,
       stdout: '',
       stderr: 'produced 200 to my.topic, 0 to weblogs.deadletter\n',
     });
     // Combined lines are not common ones: each has a referrer and user agent too many.
-    expect(loglab(['produce', '--engine', 'embedded', '--format', 'common'], text).stderr).toBe(
-      'produced 0 to weblogs.raw, 200 to weblogs.deadletter\n',
-    );
+    expect(
+      (await loglab(['produce', '--engine', 'embedded', '--format', 'common'], text)).stderr,
+    ).toBe('produced 0 to weblogs.raw, 200 to weblogs.deadletter\n');
     // A blank line is a line that failed to parse, not one to skip silently.
-    expect(loglab(['produce', '--engine', 'embedded', '--batch', '7'], `${text}\n\n`).stderr).toBe(
-      'produced 200 to weblogs.raw, 2 to weblogs.deadletter\n',
-    );
+    expect(
+      (await loglab(['produce', '--engine', 'embedded', '--batch', '7'], `${text}\n\n`)).stderr,
+    ).toBe('produced 200 to weblogs.raw, 2 to weblogs.deadletter\n');
   });
 
-  it('counts nothing for empty input', () => {
-    expect(loglab(['produce', '--engine', 'embedded'], '')).toEqual({
+  it('counts nothing for empty input', async () => {
+    expect(await loglab(['produce', '--engine', 'embedded'], '')).toEqual({
       code: 0,
       stdout: '',
       stderr: 'produced 0 to weblogs.raw, 0 to weblogs.deadletter\n',
@@ -86,16 +77,16 @@ describe('loglab produce --engine embedded', () => {
 });
 
 describe('loglab consume and topics --engine embedded', () => {
-  it('consume finds the new, empty broker and ends at once with its count', () => {
-    expect(loglab(['consume', '--engine', 'embedded', '--from-beginning'])).toEqual({
+  it('consume finds the new, empty broker and ends at once with its count', async () => {
+    expect(await loglab(['consume', '--engine', 'embedded', '--from-beginning'])).toEqual({
       code: 0,
       stdout: '',
       stderr: 'consumed 0 from weblogs.raw (group loglab-cli)\n',
     });
   });
 
-  it('topics shows the pipeline topics, empty, and no groups; as a table and as JSON', () => {
-    expect(loglab(['topics', '--engine', 'embedded'])).toEqual({
+  it('topics shows the pipeline topics, empty, and no groups; as a table and as JSON', async () => {
+    expect(await loglab(['topics', '--engine', 'embedded'])).toEqual({
       code: 0,
       stderr: '',
       stdout: [
@@ -110,7 +101,7 @@ describe('loglab consume and topics --engine embedded', () => {
         '',
       ].join('\n'),
     });
-    const json = loglab(['topics', '--engine', 'embedded', '--json']);
+    const json = await loglab(['topics', '--engine', 'embedded', '--json']);
     expect(json.code).toBe(0);
     const overview = JSON.parse(json.stdout);
     expect(overview.groups).toEqual([]);

@@ -1,24 +1,19 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultOptions, generateLines } from '../../src/generate/index';
 import { splitLines } from '../../src/log/lines';
 import { summarizeLines } from '../../src/summary/summarize';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const LOGLAB = join(ROOT, 'bin', 'loglab.mjs');
+import { runLoglab, spawnLoglab } from './run-loglab';
 
 function run(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [LOGLAB, 'summary', ...args], {
-    cwd: ROOT,
-    input,
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return runLoglab(['summary', ...args], { input });
+}
+
+/** The same through the real binary, whose stdin is a pipe. */
+function runProcess(args: string[], input?: string) {
+  return spawnLoglab(['summary', ...args], { input });
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'loglab-summary-cli-'));
@@ -28,8 +23,8 @@ const text = `${[...generateLines(defaultOptions({ lines: 2000, seed: 3, inciden
 writeFileSync(file, text);
 
 describe('loglab summary', () => {
-  it('prints the seed-style text summary of a file', () => {
-    const r = run([file]);
+  it('prints the seed-style text summary of a file', async () => {
+    const r = await run([file]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const lines = r.stdout.split('\n');
@@ -43,8 +38,8 @@ describe('loglab summary', () => {
     expect(lines).toContain('Error analysis (4xx and 5xx)');
   });
 
-  it('prints one JSON object with the figures of the general path', () => {
-    const r = run([file, '--json', '--top', '3']);
+  it('prints one JSON object with the figures of the general path', async () => {
+    const r = await run([file, '--json', '--top', '3']);
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
     const want = summarizeLines(splitLines(readFileSync(file, 'utf8'))).result({ top: 3 });
@@ -62,47 +57,47 @@ describe('loglab summary', () => {
     expect(s.topUrls).toHaveLength(3);
   });
 
-  it('reads stdin given "-" or no file, with the same figures as the file', () => {
-    const fromFile = run([file, '--json']).stdout;
-    expect(run(['-', '--json'], text).stdout).toBe(fromFile);
-    expect(run(['--json'], text).stdout).toBe(fromFile);
+  it('reads stdin given "-" or no file, with the same figures as the file', async () => {
+    const fromFile = (await run([file, '--json'])).stdout;
+    expect(runProcess(['-', '--json'], text).stdout).toBe(fromFile);
+    expect((await run(['--json'], text)).stdout).toBe(fromFile);
   });
 
-  it('reads other formats with --format', () => {
+  it('reads other formats with --format', async () => {
     const clf = '10.0.0.1 - - [12/Mar/2024:10:00:00 +0000] "GET /a HTTP/1.1" 404 12\n';
-    const r = run(['-', '--json', '--format', 'common'], clf.repeat(3));
+    const r = await run(['-', '--json', '--format', 'common'], clf.repeat(3));
     const s = JSON.parse(r.stdout);
     expect([s.total, s.statusCodes, s.uniqueVisitors]).toEqual([3, { '404': 3 }, 0]);
   });
 
-  it('answers --help with an example', () => {
-    const r = run(['--help']);
+  it('answers --help with an example', async () => {
+    const r = await run(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: loglab summary [options] [file]');
     expect(r.stdout).toContain('$ loglab summary access.log');
   });
 
-  it('gives one line and exit code 2 for unreadable input', () => {
-    const missing = run([join(dir, 'missing.log')]);
+  it('gives one line and exit code 2 for unreadable input', async () => {
+    const missing = await run([join(dir, 'missing.log')]);
     expect([missing.code, missing.stdout]).toEqual([2, '']);
     expect(missing.stderr).toBe(
       `loglab summary: cannot read ${join(dir, 'missing.log')}: no such file\n`,
     );
-    const directory = run([dir]);
+    const directory = await run([dir]);
     expect([directory.code, directory.stderr]).toEqual([
       2,
       `loglab summary: cannot read ${dir}: it is a directory\n`,
     ]);
   });
 
-  it('gives one line and exit code 2 for bad flags', () => {
+  it('gives one line and exit code 2 for bad flags', async () => {
     for (const args of [
       [file, '--format', 'xml'],
       [file, '--top', '0'],
       [file, '--threads', 'two'],
       [file, '--nope'],
     ]) {
-      const r = run(args);
+      const r = await run(args);
       expect({ args, code: r.code, lines: r.stderr.trimEnd().split('\n').length }).toEqual({
         args,
         code: 2,

@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { LoglabError } from '../../errors';
 import type { RecordBatch } from '../../stream/broker';
 import { RAW_TOPIC, standardTopics } from '../../stream/topics';
+import { cliIo } from '../context';
 import { parseCount } from '../flags';
 import {
   createStatusLine,
@@ -82,7 +83,8 @@ async function runConsume(flags: ConsumeFlags): Promise<void> {
   const interrupts = handleInterrupts(1);
   const [stop] = interrupts.stages;
   // A status line on the terminal that also shows the messages would cut through them.
-  const status = createStatusLine(process.stdout.isTTY ? null : process.stderr);
+  const { stdout, stderr } = cliIo();
+  const status = createStatusLine(stdout.isTTY ? null : stderr);
   let consumed = 0;
   let uncommitted = false;
   const started = Date.now();
@@ -101,7 +103,6 @@ async function runConsume(flags: ConsumeFlags): Promise<void> {
       fromBeginning: flags.fromBeginning === true,
       clientId: 'loglab-consume',
     });
-    const stdout = process.stdout;
     const print = async (batches: readonly RecordBatch<string>[]) => {
       let text = '';
       for (const batch of batches) {
@@ -129,11 +130,11 @@ async function runConsume(flags: ConsumeFlags): Promise<void> {
     interrupts.dispose();
     await broker.close();
   }
-  process.stderr.write(`consumed ${consumed} from ${flags.topic} (group ${flags.group})\n`);
+  stderr.write(`consumed ${consumed} from ${flags.topic} (group ${flags.group})\n`);
   if (uncommitted) {
-    process.stderr.write(
+    stderr.write(
       'loglab consume: the group was rebalancing and did not take the last commit: some of these lines will be delivered again\n',
     );
-    process.exitCode = 1;
+    cliIo().exitCode = 1;
   }
 }

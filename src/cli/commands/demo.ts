@@ -6,6 +6,7 @@
  *                 └──▶ ground truth ──▶ where each incident shows; alerts scored against it
  */
 import type { Command } from 'commander';
+import { cliIo } from '../context';
 import { parseCount } from '../flags';
 
 interface DemoFlags {
@@ -39,7 +40,8 @@ export function registerDemo(program: Command): void {
         import('../../realtime/index'),
         import('../io'),
       ]);
-      const out = (text: string) => process.stdout.write(`${text}\n`);
+      const { stdout } = cliIo();
+      const out = (text: string) => stdout.write(`${text}\n`);
 
       const options = defaultOptions({ lines, seed, incidents: [...INCIDENT_KINDS] });
       out('loglab demo — generate, parse, summarise and detect, on the embedded engine\n');

@@ -16,6 +16,7 @@ import { badFlag } from '../../errors';
 import type { StreamDetector } from '../../pipeline/stream-detector';
 import type { Broker } from '../../stream/broker';
 import { ALERTS_TOPIC, DEADLETTER_TOPIC, RAW_TOPIC } from '../../stream/topics';
+import { cliIo } from '../context';
 import { openDetectSession, windowFlags } from '../detect-session';
 import { handleInterrupts, openBroker } from '../streaming';
 
@@ -185,7 +186,7 @@ async function runDetect(file: string | undefined, flags: DetectFlags): Promise<
     if (broker !== null) await broker.close();
   }
   const from = topic === undefined ? '' : ` from ${topic} (group ${flags.group})`;
-  process.stderr.write(`${formatDetectCounts(detector.counts())}${from}\n`);
+  cliIo().stderr.write(`${formatDetectCounts(detector.counts())}${from}\n`);
 }
 
 /** The standard topics where missing, and the alerts topic (one partition: alerts in order). */

@@ -4,8 +4,10 @@
  * matching rule). With --min-f1 it is a quality gate: exit code 1 when a kind falls below.
  */
 import { readFileSync } from 'node:fs';
+import { text } from 'node:stream/consumers';
 import type { Command } from 'commander';
 import { badFlag, badInput } from '../../errors';
+import { cliIo } from '../context';
 
 interface EvaluateFlags {
   alerts?: string;
@@ -31,9 +33,10 @@ firstSeen. Exit code: 0, or 1 when --min-f1 is given and a kind with incidents o
 below it, or 2 for a bad flag or unreadable input.
 `;
 
-function readText(path: string, what: string): string {
+async function readText(path: string, what: string): Promise<string> {
   try {
-    return readFileSync(path === '-' ? 0 : path, 'utf8');
+    // stdin as the run's stream, not file descriptor 0: main(argv, io) may give it another.
+    return path === '-' ? await text(cliIo().stdin) : readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException)?.code;
     const why =
@@ -90,13 +93,13 @@ export function registerEvaluate(program: Command): void {
       if (flags.alerts === '-' && flags.truth === '-') {
         throw badFlag('--alerts and --truth cannot both be read from stdin');
       }
-      const alerts = input.parseAlertLines(readText(flags.alerts, 'alerts'), flags.alerts);
-      const truth = input.parseTruth(readText(flags.truth, 'truth'), flags.truth);
+      const alerts = input.parseAlertLines(await readText(flags.alerts, 'alerts'), flags.alerts);
+      const truth = input.parseTruth(await readText(flags.truth, 'truth'), flags.truth);
       const result = evaluate.evaluateDetection(alerts, truth, { windowMs });
       const failing = minF1 === null ? [] : evaluate.belowMinF1(result, minF1);
       if (flags.json) {
         const out = minF1 === null ? result : { ...result, minF1, passed: failing.length === 0 };
-        await writeChunk(process.stdout, `${JSON.stringify(out)}\n`);
+        await writeChunk(cliIo().stdout, `${JSON.stringify(out)}\n`);
       } else {
         let text = report.formatEvaluation(result);
         if (minF1 !== null) {
@@ -105,7 +108,7 @@ export function registerEvaluate(program: Command): void {
               ? `every incident kind has F1 ≥ ${minF1}\n`
               : `below --min-f1 ${minF1}: ${failing.map((k) => `${k.incidentKind} (F1 ${k.f1?.toFixed(3)})`).join(', ')}\n`;
         }
-        await writeChunk(process.stdout, text);
+        await writeChunk(cliIo().stdout, text);
       }
       if (failing.length > 0) failQualityGate();
     });
@@ -113,5 +116,5 @@ export function registerEvaluate(program: Command): void {
 
 /** Exit code 1 once the report is out: the figures are printed, and the gate still fails. */
 function failQualityGate(): void {
-  process.exitCode = 1;
+  cliIo().exitCode = 1;
 }

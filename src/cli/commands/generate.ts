@@ -10,6 +10,7 @@ import { LoglabError } from '../../errors';
 import { formatDuration } from '../../generate/duration';
 import type { GenerateOptions } from '../../generate/index';
 import { LOG_FORMATS } from '../../log/record';
+import { cliIo } from '../context';
 import {
   DEFAULT_LINES,
   DEFAULT_SEED,
@@ -76,7 +77,7 @@ export function registerGenerate(program: Command): void {
 
 /** FILE, or stdout for none or "-". */
 async function openTarget(path: string | undefined, io: Io): Promise<Writable> {
-  if (path === undefined || path === '-') return process.stdout;
+  if (path === undefined || path === '-') return cliIo().stdout;
   return io.openOutputFile(path);
 }
 
@@ -116,7 +117,7 @@ async function writeFast(
   io: Io,
 ): Promise<void> {
   const progress = io.createProgress(options.lines, 'lines');
-  const counting = process.stderr.isTTY === true;
+  const counting = cliIo().stderr.isTTY === true;
   let done = 0;
   try {
     for (const chunk of gen.generateBuffers(options)) {

@@ -7,6 +7,7 @@ import { type Command, Option } from 'commander';
 import { LoglabError } from '../../errors';
 import type { ParseFormat } from '../../log/parser';
 import { isRejection, LOG_FORMATS } from '../../log/record';
+import { cliIo } from '../context';
 
 // The parsers and the output helpers are imported by the action, not here: every other command
 // (and --help) would pay for them at start-up.
@@ -57,7 +58,7 @@ async function runParse(file: string, options: ParseOptions): Promise<void> {
   const parse = getParser(options.format);
   const stats = createParseStats();
   const progress = io.createProgress(input.size ?? 0, 'bytes');
-  const stdout = process.stdout;
+  const { stdout, stderr } = cliIo();
   input.stream.on('error', () => {
     // Reported by the for-await below; this only keeps an unhandled 'error' from crashing.
   });
@@ -97,13 +98,13 @@ async function runParse(file: string, options: ParseOptions): Promise<void> {
       options.rejects === undefined
         ? 'add --rejects FILE to keep them with their reasons'
         : `kept in ${options.rejects}`;
-    process.stderr.write(
+    stderr.write(
       `loglab parse: ${stats.rejected} ${stats.rejected === 1 ? 'line' : 'lines'} rejected (${formatReasons(stats)}); ${where}\n`,
     );
   }
   // Truncated lines are parsed (log/combined.ts); said only when there are some.
   const truncated = stats.truncated > 0 ? `, truncated ${stats.truncated}` : '';
-  process.stderr.write(
+  stderr.write(
     `read ${stats.read}, parsed ${stats.parsed}, rejected ${stats.rejected}${truncated}\n`,
   );
 }

@@ -14,6 +14,7 @@ import {
 } from '../../stream/line-producer';
 // Light: names only, no adapter.
 import { DEADLETTER_TOPIC, RAW_TOPIC, standardTopics } from '../../stream/topics';
+import { cliIo } from '../context';
 import { parseCount, parseRate } from '../flags';
 import {
   createStatusLine,
@@ -154,5 +155,5 @@ async function runProduce(file: string, flags: ProduceFlags): Promise<void> {
     await broker.close();
   }
   const where = stop.aborted ? `; stopped after line ${counts.read} of the input` : '';
-  process.stderr.write(`${summary()}${where}\n`);
+  cliIo().stderr.write(`${summary()}${where}\n`);
 }

@@ -16,6 +16,7 @@ import {
 import type { Broker } from '../../stream/broker';
 import { DEFAULT_BATCH, TIMESTAMP_SOURCES, type TimestampSource } from '../../stream/line-producer';
 import { ALERTS_TOPIC, DEADLETTER_TOPIC, DEFAULT_PARTITIONS, RAW_TOPIC } from '../../stream/topics';
+import { cliIo } from '../context';
 import { parseCount } from '../flags';
 import { optionsFromFlags } from '../generate-flags';
 import {
@@ -181,7 +182,7 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
       onSample(sample) {
         if (drawing) return;
         if (status.enabled) status.show(formatSample(sample));
-        else process.stderr.write(`${formatSample(sample)}\n`);
+        else cliIo().stderr.write(`${formatSample(sample)}\n`);
       },
     });
     if (detection !== null) await detection.finish(broker);
@@ -191,16 +192,17 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
     interrupts.dispose();
     await broker.close();
   }
+  const io = cliIo();
   if (summary.partitions !== partitions) {
-    process.stderr.write(
+    io.stderr.write(
       `loglab stream: ${RAW_TOPIC} already had ${summary.partitions} partitions; --partitions applies only when it is created\n`,
     );
   }
   // With --detect stdout carries the alerts: the summary goes to stderr.
-  const summaryOut = detection !== null ? process.stderr : process.stdout;
+  const summaryOut = detection !== null ? io.stderr : io.stdout;
   summaryOut.write(flags.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
   if (detection !== null) {
-    process.stderr.write(`${detection.counts()}\n`);
+    io.stderr.write(`${detection.counts()}\n`);
   }
   const complete = summary.consumed === summary.produced && summary.checksum.equal;
   if (!complete && !stopConsuming.aborted) {
@@ -209,8 +211,8 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
       summary.consumed !== summary.produced
         ? `consumed ${summary.consumed} lines for ${summary.produced} produced`
         : `consumed as many lines as were produced (${summary.produced}), but not the same ones: the checksums differ`;
-    process.stderr.write(`loglab stream: ${what}\n`);
-    process.exitCode = 1;
+    io.stderr.write(`loglab stream: ${what}\n`);
+    io.exitCode = 1;
   }
 }
 

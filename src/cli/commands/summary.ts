@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { badFlag, badInput, isLoglabError } from '../../errors';
+import { cliIo } from '../context';
 import { parseCount } from '../flags';
 
 interface SummaryFlags {
@@ -58,10 +59,10 @@ export function registerSummary(program: Command): void {
       let state: Awaited<ReturnType<typeof summarizeStream>>;
       let name: string;
       if (file === '-') {
-        if (process.stdin.isTTY)
-          throw badInput('no input: name a FILE or pipe log lines into stdin');
+        const { stdin } = cliIo();
+        if (stdin.isTTY) throw badInput('no input: name a FILE or pipe log lines into stdin');
         name = 'stdin';
-        state = await summarizeStream(process.stdin, { format });
+        state = await summarizeStream(stdin, { format });
       } else {
         let regular: boolean;
         try {
@@ -93,6 +94,6 @@ export function registerSummary(program: Command): void {
       }
       const summary = summaryOf(state, { top });
       const text = flags.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary, name);
-      await io.writeChunk(process.stdout, text);
+      await io.writeChunk(cliIo().stdout, text);
     });
 }

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { Broker, GroupLag, TopicDescription } from '../../stream/broker';
+import { cliIo } from '../context';
 import { ENGINE_HELP, engineOption, openBroker, thousands } from '../streaming';
 
 interface TopicsFlags {
@@ -62,7 +63,7 @@ export function registerTopics(program: Command): void {
           await ensureStandardTopics(broker);
         }
         const overview = await describeBroker(broker);
-        process.stdout.write(
+        cliIo().stdout.write(
           flags.json ? `${JSON.stringify(overview, null, 2)}\n` : formatOverview(overview),
         );
       } finally {
