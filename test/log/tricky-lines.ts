@@ -54,7 +54,7 @@ function ours(): (string | Buffer)[] {
     // 19: a virtual-host prefix, combined format
     'shop.example.org 203.0.113.123 - - [11/Jul/2019:14:03:27 +0200] "GET / HTTP/1.1" 200 28417 "-" "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/75.0.3770.142 Safari/537.36"',
     // 20: a forwarded-for list as the host, unquoted
-    '203.0.113.2, 198.51.100.1, 192.0.2.1 - - [14/Dec/2016:09:27:51 +0100] "GET /catalog HTTP/1.1" 200 643 "-" "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.12; rv:50.0) Gecko/20100101 Firefox/50.0"',
+    '203.0.113.2, 198.51.100.1, 192.0.2.1 - - [14/Dec/2016:09:27:51 +0100] "GET /catalog HTTP/1.1" 200 643 "-" "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:50.0) Gecko/20100101 Firefox/50.0"',
     // 21: a quoted forwarded-for list, then the proxy's address
     '"203.0.113.80, 198.51.100.9, 192.0.2.44" 192.0.2.185 - - [29/Jan/2016:17:52:06 +0000] "GET /static/app.js?v=7 HTTP/1.1" 200 18342 "-" "ExampleCDN"',
     // 22: an unquoted list that starts with a long-form IPv6 address, then the proxy's address
