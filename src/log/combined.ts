@@ -6,10 +6,10 @@
  *
  * What a line may hold, and what we decided:
  * - host: an IPv4 or IPv6 address or a host name, kept as written. A host that starts with a
- *   quote or ends with a comma (a forwarded-for list, `10.0.0.2, 10.0.0.1 - - [...]`) rejects
- *   the line (`bad-host`), and so do extra fields before the timestamp (a virtual-host prefix
- *   such as `www.example.com 1.2.3.4 - - [...]`): which field is the client is a guess we do not
- *   make.
+ *   quote or ends with a comma (a forwarded-for list, `203.0.113.2, 198.51.100.1 - - [...]`)
+ *   rejects the line (`bad-host`), and so do extra fields before the timestamp (a virtual-host
+ *   prefix such as `www.example.org 198.51.100.4 - - [...]`): which field is the client is a
+ *   guess we do not make.
  * - `-` in ident, user, bytes, referrer or user agent → null. An empty quoted referrer or user
  *   agent (`""`) and a bare `""` ident or user are kept as the empty string: the header was sent
  *   empty, which is not the same as absent.
@@ -122,7 +122,7 @@ export function parseAccessLine(line: string, mode: AccessMode): ParseOutcome {
   const s1 = line.indexOf(' ');
   if (s1 === 0 || line.charCodeAt(0) === 9) return REJECT.leadingSpace;
   if (s1 === -1 || s1 >= end) return REJECT.onlyHost;
-  // A quoted host or a forwarded-for list ("10.0.0.2, 10.0.0.1"); other odd hosts are kept.
+  // A quoted host or a forwarded-for list ("203.0.113.2, 198.51.100.1"); other odd hosts are kept.
   if (line.charCodeAt(0) === QUOTE || line.charCodeAt(s1 - 1) === 44) return REJECT.badHostChars;
   // ident and user are nearly always "-": skip the search for their end then.
   const identDash = isDashField(line, s1 + 1);

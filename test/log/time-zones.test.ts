@@ -4,8 +4,8 @@ import { daysFromCivil, parseClfTime, parseIsoTime } from '../../src/log/time';
 
 describe('parseClfTime', () => {
   it('subtracts the offset: -0800 is eight hours behind UTC', () => {
-    expect(parseClfTime('08/Mar/2004:06:57:46 -0800', 0)).toBe(Date.UTC(2004, 2, 8, 14, 57, 46));
-    expect(parseClfTime('07/Mar/2004:16:05:49 -0800', 0)).toBe(Date.UTC(2004, 2, 8, 0, 5, 49));
+    expect(parseClfTime('14/Mar/2004:09:12:05 -0800', 0)).toBe(Date.UTC(2004, 2, 14, 17, 12, 5));
+    expect(parseClfTime('13/Mar/2004:17:40:21 -0800', 0)).toBe(Date.UTC(2004, 2, 14, 1, 40, 21));
   });
 
   it('handles half-hour and extreme offsets and crosses day, month and year', () => {

@@ -23,7 +23,7 @@ const GOOD =
 
 describe('lineMessages and clientKey', () => {
   it('keys parsed lines by client IP with the logged time, and dead-letters the rest with a reason', () => {
-    const bad = '192.168.202.254 [20/Jul/2009:22:59:29 +0000] "GET / HTTP/1.0" 404 46 "-" "x"';
+    const bad = '192.0.2.254 [27/Jul/2009:04:12:50 +0000] "GET / HTTP/1.0" 404 46 "-" "x"';
     const { messages, deadLetters } = lineMessages([GOOD, bad]);
     expect(messages).toEqual([
       { key: '203.0.113.7', value: GOOD, timestamp: Date.UTC(2024, 2, 12, 13, 5, 9) },
