@@ -48,6 +48,7 @@ export interface OpenedBroker {
 export async function openBroker(
   flag: string | undefined,
   defaults: EngineDefault,
+  options: import('../config').CreateBrokerOptions = {},
 ): Promise<OpenedBroker> {
   const [{ chooseEngine, createBroker, loadConfig }, { kafkaAnswers }, { START_BROKER_HINT }] =
     await Promise.all([
@@ -67,7 +68,7 @@ export async function openBroker(
             { retriable: true },
           );
         });
-  return { engine, broker: createBroker(engine, config) };
+  return { engine, broker: createBroker(engine, config, options) };
 }
 
 /**

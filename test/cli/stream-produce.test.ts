@@ -67,6 +67,21 @@ describe('loglab produce --engine embedded', () => {
     ).toBe('produced 200 to weblogs.raw, 2 to weblogs.deadletter\n');
   });
 
+  it('keeps only the last MiB of each partition, and says how many it kept', async () => {
+    const text = await generated(40_000);
+    const run = await loglab(['produce', '--engine', 'embedded', '-'], text);
+    expect(run.code).toBe(0);
+    const said =
+      /^produced 40000 to weblogs\.raw, 0 to weblogs\.deadletter; the embedded broker kept the last (\d+) \(1 MiB a partition\) and ends with this process\n$/.exec(
+        run.stderr,
+      );
+    expect(said, run.stderr).not.toBeNull();
+    // 6 partitions of at most 1 MiB, each line ~200 bytes and ~64 of overhead: under 24,000.
+    const kept = Number(said?.[1]);
+    expect(kept).toBeGreaterThan(12_000);
+    expect(kept).toBeLessThan(24_000);
+  });
+
   it('counts nothing for empty input', async () => {
     expect(await loglab(['produce', '--engine', 'embedded'], '')).toEqual({
       code: 0,
