@@ -10,8 +10,8 @@
  * Default: 1,000,000 lines over a day (seed 42), one run each. `--lines 10000000` is the 10M
  * figure in BENCHMARKS.md (a 2.7 GB log in the system's temporary folder, deleted afterwards).
  * Target: detect stays under 256 MB of peak RSS at any size. produce sends to the embedded
- * broker, which keeps the newest records of each partition (its retention) in the same process:
- * that log is counted in produce's RSS and stated beside it. Writes bench/results/cli.json.
+ * broker, which keeps the newest records of each partition (for a one-shot produce, 1 MiB) in
+ * the same process: that log is counted in produce's RSS and stated beside it. Writes bench/results/cli.json.
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -26,8 +26,8 @@ import {
   timeProcess,
   writeReport,
 } from '../src/bench/harness';
+import { ONE_SHOT_RETENTION_BYTES } from '../src/cli/commands/produce';
 import { readLines } from '../src/log/lines';
-import { DEFAULT_RETENTION_BYTES } from '../src/stream/memory-broker';
 import { DEFAULT_PARTITIONS, RAW_TOPIC } from '../src/stream/topics';
 
 const TARGET_DETECT_RSS_MB = 256;
@@ -102,7 +102,7 @@ async function measure(dir: string): Promise<number> {
 
   // produce writes to weblogs.raw, which it creates with DEFAULT_PARTITIONS partitions.
   const partitions = DEFAULT_PARTITIONS;
-  const retainedMiB = (partitions * DEFAULT_RETENTION_BYTES) / 2 ** 20;
+  const retainedMiB = (partitions * ONE_SHOT_RETENTION_BYTES) / 2 ** 20;
   const detectRss = detect.peakRssMB ?? 0;
   const notes = [
     `input: ${n(lines)} generated lines over ${span} (seed 42), ${(bytes / 1e6).toFixed(0)} MB, ` +
@@ -111,9 +111,8 @@ async function measure(dir: string): Promise<number> {
       `${detectRss < TARGET_DETECT_RSS_MB ? 'met' : 'NOT met'}), ${n(detect.linesPerSec ?? 0)} lines/s`,
     `loglab produce FILE --engine embedded: peak RSS ${produce.peakRssMB} MB, ` +
       `${n(produce.linesPerSec ?? 0)} lines/s; the embedded broker in that process keeps up to ` +
-      `${retainedMiB} MiB of records (${DEFAULT_RETENTION_BYTES / 2 ** 20} MiB counted per partition, ` +
-      `${partitions} partitions of ${RAW_TOPIC}); the peak counts that log and the garbage V8 ` +
-      'lets pile up above it before a full collection',
+      `${retainedMiB} MiB of records (${ONE_SHOT_RETENTION_BYTES / 2 ** 20} MiB counted per partition, ` +
+      `${partitions} partitions of ${RAW_TOPIC}), which the peak counts`,
     `${runs === 1 ? 'one run' : `the mean of ${runs} runs (peak RSS: the largest)`} of each; load average ${loadavg()
       .map((x) => x.toFixed(2))
       .join(' ')}, free memory ${freeMemoryGiB()} GiB`,
