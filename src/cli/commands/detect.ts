@@ -65,10 +65,11 @@ Without --engine, --topic uses Kafka when a broker answers at LOGLAB_KAFKA_BROKE
 commits and prints the counts (exit 0); a second Ctrl-C exits at once with 130.
 
 --dashboard redraws a live view about four times a second: the current time, the window, logs
-processed and their rate, error and anomaly alerts, top URLs and IPs of the window, requests
-and 5xx per minute, the watermark, late events and (with --topic) the consumer lag. It is drawn
-on stdout when that is a terminal, on stderr when only stderr is one (the alerts still go to
-stdout), and not at all otherwise: then the output is the plain alert lines.
+processed and their rate, the open alerts of each detector (error-spike, ip-flood, scanner,
+anomaly), top URLs and IPs of the window, requests and 5xx per minute, the watermark, late
+events and (with --topic) the consumer lag. It is drawn on stdout when that is a terminal, on
+stderr when only stderr is one (the alerts still go to stdout), and not at all otherwise: then
+the output is the plain alert lines. Paths and addresses show control characters as \\xHH.
 `;
 
 export function registerDetect(program: Command): void {
@@ -160,8 +161,11 @@ export interface DetectSession {
   readonly drawsDashboard: boolean;
   /** Writes the alert lines gathered since the last call to stdout, with backpressure. */
   writeAlerts(): Promise<void>;
-  /** Starts the dashboard when one was asked for and a terminal is there; a no-op otherwise. */
-  startDashboard(source: string, lag: () => number | null): Promise<void>;
+  /**
+   * Starts the dashboard when one was asked for and a terminal is there; a no-op otherwise.
+   * `command` opens its title ("loglab detect"), `source` says what is read.
+   */
+  startDashboard(command: string, source: string, lag: () => number | null): Promise<void>;
   /** Stops the dashboard (the last frame stays), marked final when the input ended. */
   stopDashboard(ended: boolean): void;
 }
@@ -200,7 +204,7 @@ export async function openDetectSession(
       const wait = io.writeChunk(process.stdout, chunk);
       if (wait !== undefined) await wait;
     },
-    async startDashboard(source, lag) {
+    async startDashboard(command, source, lag) {
       if (output.dashboard === null || live !== null) return;
       const meter = dashboard.createRateMeter();
       const color = (await import('picocolors')).default.isColorSupported;
@@ -211,6 +215,7 @@ export async function openDetectSession(
           return dashboard.renderDashboard(
             detector.engine.snapshot(5),
             {
+              command,
               now: Date.now(),
               source,
               counts,
@@ -268,7 +273,7 @@ async function runDetect(file: string | undefined, flags: DetectFlags): Promise<
         broker = (await openBroker('cluster', 'cluster-if-up')).broker;
         await createTopics(broker, flags.alertsTopic);
       }
-      await session.startDashboard(input.name, () => null);
+      await session.startDashboard('loglab detect', input.name, () => null);
       const alertsTo = broker;
       await detectLines(input, detector, stop, io, async () => {
         await writeAlerts();
@@ -287,6 +292,7 @@ async function runDetect(file: string | undefined, flags: DetectFlags): Promise<
       // A missing topic is one clear line before anything is drawn.
       await broker.describeTopic(topic);
       await session.startDashboard(
+        'loglab detect',
         `${topic} on ${cluster ? `Kafka ${broker.address}` : 'the embedded broker'}, group ${flags.group}`,
         () => detector.lag(),
       );

@@ -163,6 +163,7 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
   try {
     if (detection !== null) {
       await detection.session.startDashboard(
+        'loglab stream --detect',
         `generated, ${RAW_TOPIC} on ${broker.engine === 'cluster' ? `Kafka ${broker.address}` : 'the embedded broker'}, group ${flags.group}`,
         () => null,
       );
