@@ -32,11 +32,21 @@ interface GenerateFlags {
   start?: string;
   span?: string;
   rate?: string;
+  speedup?: string;
   incidents?: string;
   format: LogFormat;
   truth?: string;
   output?: string;
 }
+
+/** What --speedup does, for the help of generate and stream. */
+export const SPEEDUP_HELP = `--speedup k (with --rate) runs simulated time k times faster than the wall clock: each
+second still carries --rate lines, stamped k seconds further on, so the lines' event time runs
+ahead of the clock (from the current time, or from --start). Windows, lateness and incidents
+are all in event time, so detection sees the same traffic, only sooner: with --speedup 10 the
+first ten simulated minutes, which hold the incidents, pass in one minute of wall time. The
+ground truth (--truth) is in event time too. A Kafka broker with its defaults refuses messages
+stamped over 1 h ahead of its clock; there, send with --timestamp now.`;
 
 const EXAMPLES = `
 Examples:
@@ -45,12 +55,15 @@ Examples:
   loglab generate --seed 7 --start 2024-06-01T00:00:00Z --span 7d --lines 500000 > week.log
   loglab generate --format json --lines 100 | loglab parse -
   loglab generate --rate 20 --incidents all      live: 20 lines a second until Ctrl-C
+  loglab generate --rate 200 --speedup 10 --incidents all | loglab detect - --dashboard
+                                                 live, ten simulated minutes a minute
 
 Fast mode spreads exactly --lines lines over --span from --start (default ${new Date(DEFAULT_START).toISOString()}),
 denser in the evening than at night; the same flags always give the same bytes. Real-time mode
 (--rate) stamps lines with the current time (or from --start) and writes them as they come due;
 with --lines it ends after that many lines, otherwise on Ctrl-C, and its incidents fall within
 --span (default 10m in real-time mode).
+${SPEEDUP_HELP}
 
 Incidents (--incidents error-burst,ip-flood,scanner or all): error-burst = one URL answers 5xx
 for some minutes; ip-flood = one IP sends hundreds of requests in a few minutes; scanner = one IP
@@ -73,6 +86,7 @@ export function registerGenerate(program: Command): void {
       `simulated time span, e.g. 30m, 24h, 7d (default ${formatDuration(DEFAULT_SPAN_MS)})`,
     )
     .option('--rate <r>', 'real-time mode: lines per second, stamped with the current time')
+    .option('--speedup <k>', 'with --rate: simulated time runs k times faster than the clock')
     .option('--incidents <list>', `comma-separated: ${INCIDENT_KINDS.join(', ')}, or all`)
     .addOption(
       new Option('--format <format>', 'output log format')
@@ -166,8 +180,28 @@ export function parseIncidents(text: string): IncidentKind[] {
 /** Real-time runs without --span place their incidents in the first ten minutes. */
 const LIVE_SPAN_MS = 10 * 60_000;
 
+/** --speedup: at most an hour of simulated time per second. */
+export const MAX_SPEEDUP = 3600;
+
+export function parseSpeedup(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 1 || value > MAX_SPEEDUP) {
+    throw badFlag(`--speedup must be a number from 1 to ${MAX_SPEEDUP}, got "${text}"`);
+  }
+  return value;
+}
+
+/**
+ * The generator's options from the flags. With --speedup k the generator's rate is per
+ * simulated second (--rate / k); the caller paces k simulated seconds per second of wall time.
+ */
 export function optionsFromFlags(flags: GenerateFlags, now: number): GenerateOptions {
-  const rate = flags.rate === undefined ? undefined : parseRate(flags.rate, MAX_GENERATE_RATE);
+  const wallRate = flags.rate === undefined ? undefined : parseRate(flags.rate, MAX_GENERATE_RATE);
+  if (flags.speedup !== undefined && wallRate === undefined) {
+    throw badFlag('--speedup needs --rate: it paces real-time mode');
+  }
+  const speedup = flags.speedup === undefined ? 1 : parseSpeedup(flags.speedup);
+  const rate = wallRate === undefined ? undefined : wallRate / speedup;
   const live = rate !== undefined;
   return {
     seed: parseSeed(flags.seed),
@@ -211,7 +245,8 @@ async function runGenerate(flags: GenerateFlags): Promise<void> {
   else gen.groundTruth(options);
   const out = await openTarget(flags.output, io);
   if (options.rate === undefined) await writeFast(out, options, gen, io);
-  else await writeLive(out, options, gen, io);
+  else
+    await writeLive(out, options, gen, io, flags.speedup === undefined ? 1 : Number(flags.speedup));
   await io.endOutput(out);
 }
 
@@ -244,13 +279,19 @@ async function writeFast(
   }
 }
 
-/** Lines whose time has come, written in batches; waits for the wall clock in between. */
+/**
+ * Lines whose time has come, written in batches; waits for the wall clock in between. With a
+ * speedup k the simulated clock starts at the wall clock and runs k times faster.
+ */
 async function writeLive(
   out: Writable,
   options: GenerateOptions,
   gen: Generate,
   io: Io,
+  speedup: number,
 ): Promise<void> {
+  const started = Date.now();
+  const simulated = () => started + (Date.now() - started) * speedup;
   let stopped = false;
   let wake: (() => void) | null = null;
   const stop = () => {
@@ -275,7 +316,7 @@ async function writeLive(
     let batch = '';
     let batched = 0;
     for (const { time, line } of gen.generateTimedLines(options)) {
-      for (let now = Date.now(); time > now && !stopped; now = Date.now()) {
+      for (let now = simulated(); time > now && !stopped; now = simulated()) {
         if (batched > 0) {
           const wait = io.writeChunk(out, batch);
           batch = '';
@@ -283,7 +324,7 @@ async function writeLive(
           if (wait !== undefined) await wait;
           continue;
         }
-        await sleep(Math.min(time - now, 250));
+        await sleep(Math.min((time - now) / speedup, 250));
       }
       if (stopped) break;
       batch += `${line}\n`;
