@@ -10,7 +10,7 @@ import { badFlag, LoglabError } from '../../errors';
 import { formatDuration, parseDuration } from '../../generate/duration';
 import type { GenerateOptions, IncidentKind } from '../../generate/index';
 import { LOG_FORMATS, type LogFormat } from '../../log/record';
-import { parseRate } from '../streaming';
+import { handleInterrupts, parseRate } from '../streaming';
 
 // The generator and the output helpers are imported by the action, not here: every other command
 // (and --help) would pay for them at start-up.
@@ -294,12 +294,11 @@ async function writeLive(
   const simulated = () => started + (Date.now() - started) * speedup;
   let stopped = false;
   let wake: (() => void) | null = null;
-  const stop = () => {
+  const interrupts = handleInterrupts(1);
+  interrupts.stages[0].addEventListener('abort', () => {
     stopped = true;
     wake?.();
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  });
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -341,7 +340,6 @@ async function writeLive(
       if (wait !== undefined) await wait;
     }
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    interrupts.dispose();
   }
 }
