@@ -139,7 +139,8 @@ describe('renderDashboard', () => {
     const frame = renderDashboard(snapshot, { ...extras, lag: null }, 60);
     const lines = frame.trimEnd().split('\n');
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(60);
-    expect(lines[0]).toBe('loglab detect · weblogs.raw on Kafka 127.0.0.1:9092, group …');
+    // The wall clock stays; what is read is cut to make room for it.
+    expect(lines[0]).toBe('loglab detect · weblogs.raw on Kaf…  2025-01-02 03:04:05 UTC');
     expect(lines[4]).toBe('logs        1,234,570 processed   10,023 lines/s   3 reject…');
     expect(lines.slice(14, 21)).toEqual([
       'Top URLs in window',

@@ -72,12 +72,13 @@ export function renderDashboard(
   const lines: Line[] = [];
   const rule: Line = { text: '─'.repeat(w), style: c.dim };
 
-  // Header: what is read, and the wall clock at the right.
+  // Header: the command and what it reads, and the wall clock at the right.
   const now = `${dateTime(extras.now)} UTC`;
   const title = `${extras.command} · ${terminalText(extras.source)}${extras.done ? ' · input ended' : ''}`;
-  const gap = w - now.length - title.length;
+  // The wall clock stays: beside the event time below it shows how far --speedup runs ahead.
+  const shortTitle = clip(title, w - now.length - 2);
   lines.push({
-    text: gap >= 2 ? `${title}${' '.repeat(gap)}${now}` : clip(title, w),
+    text: `${shortTitle}${' '.repeat(w - now.length - shortTitle.length)}${now}`,
     style: c.bold,
   });
   lines.push(rule);
