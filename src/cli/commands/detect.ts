@@ -45,7 +45,7 @@ Examples:
   loglab generate --incidents all --truth truth.json > day.log
   loglab detect day.log > alerts.ndjson
   loglab evaluate --alerts alerts.ndjson --truth truth.json
-  loglab generate --rate 200 --incidents all | loglab detect - --dashboard
+  loglab generate --rate 200 --speedup 10 --incidents all | loglab detect - --dashboard
   loglab detect --topic --to-end                 replay weblogs.raw (Kafka) up to its end
   loglab detect --topic --dashboard              follow weblogs.raw live, until Ctrl-C
 
