@@ -41,12 +41,12 @@ interface GenerateFlags {
 
 /** What --speedup does, for the help of generate and stream. */
 export const SPEEDUP_HELP = `--speedup k (with --rate) runs simulated time k times faster than the wall clock: each
-second still carries --rate lines, stamped k seconds further on, so the lines' event time runs
-ahead of the clock (from the current time, or from --start). Windows, lateness and incidents
-are all in event time, so detection sees the same traffic, only sooner: with --speedup 10 the
-first ten simulated minutes, which hold the incidents, pass in one minute of wall time. The
-ground truth (--truth) is in event time too. A Kafka broker with its defaults refuses messages
-stamped over 1 h ahead of its clock; there, send with --timestamp now.`;
+second still carries --rate lines, but k seconds of traffic, so the lines' event time runs
+ahead of the clock from where the run starts. Windows, lateness and incidents are all in event
+time, so detection sees the same traffic, only sooner: with --speedup 10 the first ten
+simulated minutes, which hold the incidents, pass in one minute. The ground truth (generate
+--truth) is in event time too. A Kafka broker with its defaults refuses messages stamped over
+1 h ahead of its clock; there, send with --timestamp now.`;
 
 const EXAMPLES = `
 Examples:
