@@ -92,8 +92,8 @@ export const SAME_SIGNAL_MS = 250;
 /**
  * Ctrl-C (SIGINT) and SIGTERM as AbortSignals: the first signal aborts `stages[0]`, the next
  * `stages[1]`, and so on; one more after the last ends the process at once with 130. A signal
- * within SAME_SIGNAL_MS of the one before is the same Ctrl-C and is ignored, also just after
- * `dispose`, so the copy npm forwards cannot end the process with 130 as it finishes.
+ * within SAME_SIGNAL_MS of the last one counted is the same Ctrl-C and is ignored, also just
+ * after `dispose`, so the copy npm forwards cannot end the process with 130 as it finishes.
  */
 export interface Interrupts {
   readonly stages: readonly AbortSignal[];
@@ -109,9 +109,8 @@ export function handleInterrupts(
   let last = Number.NEGATIVE_INFINITY;
   const onSignal = () => {
     const at = now();
-    const repeated = at - last < SAME_SIGNAL_MS;
+    if (at - last < SAME_SIGNAL_MS) return;
     last = at;
-    if (repeated) return;
     if (count < controllers.length) controllers[count++].abort();
     else process.exit(130);
   };
