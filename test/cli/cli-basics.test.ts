@@ -33,6 +33,7 @@ const PINNED: Record<string, string[]> = {
     '--start <iso>',
     '--span <duration>',
     '--rate <r>',
+    '--speedup <k>',
     '--incidents <list>',
     '--format <format>',
     '--truth <file>',
