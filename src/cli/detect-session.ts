@@ -63,8 +63,11 @@ export interface DetectSession {
   readonly drawsDashboard: boolean;
   /** Writes the alert lines gathered since the last call to stdout, with backpressure. */
   writeAlerts(): Promise<void>;
-  /** Starts the dashboard when one was asked for and a terminal is there; a no-op otherwise. */
-  startDashboard(source: string, lag: () => number | null): Promise<void>;
+  /**
+   * Starts the dashboard when one was asked for and a terminal is there; a no-op otherwise.
+   * `command` opens its title ("loglab detect"), `source` says what is read.
+   */
+  startDashboard(command: string, source: string, lag: () => number | null): Promise<void>;
   /** Stops the dashboard (the last frame stays), marked final when the input ended. */
   stopDashboard(ended: boolean): void;
 }
@@ -103,7 +106,7 @@ export async function openDetectSession(
       const wait = io.writeChunk(cliIo().stdout, chunk);
       if (wait !== undefined) await wait;
     },
-    async startDashboard(source, lag) {
+    async startDashboard(command, source, lag) {
       if (output.dashboard === null || live !== null) return;
       const meter = dashboard.createRateMeter();
       const color = (await import('picocolors')).default.isColorSupported;
@@ -114,6 +117,7 @@ export async function openDetectSession(
           return dashboard.renderDashboard(
             detector.engine.snapshot(5),
             {
+              command,
               now: Date.now(),
               source,
               counts,

@@ -72,28 +72,57 @@ export async function openBroker(
 }
 
 /**
+ * Signals this close together are one Ctrl-C. Under `npx loglab` (and `npm run`, and tsx) the
+ * terminal sends SIGINT to the whole process group and npm passes it on to its child as well,
+ * so the program gets one Ctrl-C twice, a few milliseconds apart; a person pressing Ctrl-C
+ * again takes longer than this.
+ */
+export const SAME_SIGNAL_MS = 250;
+
+/**
  * Ctrl-C (SIGINT) and SIGTERM as AbortSignals: the first signal aborts `stages[0]`, the next
- * `stages[1]`, and so on; one more after the last ends the process at once with 130.
+ * `stages[1]`, and so on; one more after the last ends the process at once with 130. A signal
+ * within SAME_SIGNAL_MS of the last one counted is the same Ctrl-C and is ignored, also just
+ * after `dispose`, so the copy npm forwards cannot end the process with 130 as it finishes.
  */
 export interface Interrupts {
   readonly stages: readonly AbortSignal[];
   dispose(): void;
 }
 
-export function handleInterrupts(stages = 1): Interrupts {
+export function handleInterrupts(
+  stages = 1,
+  now: () => number = performance.now.bind(performance),
+): Interrupts {
   const controllers = Array.from({ length: stages }, () => new AbortController());
   let count = 0;
+  let last = Number.NEGATIVE_INFINITY;
   const onSignal = () => {
+    const at = now();
+    if (at - last < SAME_SIGNAL_MS) return;
+    last = at;
     if (count < controllers.length) controllers[count++].abort();
     else process.exit(130);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const listen = (on: boolean) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      if (on) process.on(signal, onSignal);
+      else process.off(signal, onSignal);
+    }
+  };
+  listen(true);
   return {
     stages: controllers.map((c) => c.signal),
     dispose() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      const left = last + SAME_SIGNAL_MS - now();
+      if (left <= 0) {
+        listen(false);
+        return;
+      }
+      // A copy of the last Ctrl-C may still be on its way: swallow it, then let go.
+      controllers.length = 0;
+      count = 0;
+      setTimeout(() => listen(false), left).unref();
     },
   };
 }

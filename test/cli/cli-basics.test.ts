@@ -31,6 +31,7 @@ const PINNED: Record<string, string[]> = {
     '--start <iso>',
     '--span <duration>',
     '--rate <r>',
+    '--speedup <k>',
     '--incidents <list>',
     '--format <format>',
     '--truth <file>',

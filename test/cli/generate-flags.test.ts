@@ -8,7 +8,7 @@ import {
   parseSpan,
   parseStart,
 } from '../../src/cli/generate-flags';
-import { DEFAULT_START } from '../../src/generate/index';
+import { DEFAULT_START, generateTimedLines, groundTruth } from '../../src/generate/index';
 
 const NOW = Date.UTC(2025, 5, 1, 12, 30);
 
@@ -79,5 +79,40 @@ describe('optionsFromFlags', () => {
       format: 'json',
       rate: 25,
     });
+  });
+
+  it('with --speedup k, generates --rate / k lines per simulated second', () => {
+    const options = optionsFromFlags(
+      { seed: '1', format: 'combined', rate: '2000', speedup: '10', incidents: 'all' },
+      NOW,
+    );
+    expect(options.rate).toBe(200);
+    expect(options.spanMs).toBe(600_000);
+    // The truth is in event time: the incidents lie in the first ten simulated minutes.
+    const { incidents } = groundTruth(options);
+    expect(incidents.map((i) => i.kind).sort()).toEqual(['error-burst', 'ip-flood', 'scanner']);
+    for (const i of incidents) {
+      expect(i.start).toBeGreaterThanOrEqual(NOW);
+      expect(i.end).toBeLessThan(NOW + 600_000);
+    }
+    // 200 lines per simulated second, incidents aside: the 2,000th line is about 10 s in.
+    let n = 0;
+    let time = 0;
+    for (const line of generateTimedLines({ ...options, incidents: [] })) {
+      time = line.time;
+      if (++n === 2000) break;
+    }
+    expect(Math.round((time - NOW) / 1000)).toBe(10);
+  });
+
+  it('refuses --speedup without --rate or out of range', () => {
+    expect(() => optionsFromFlags({ seed: '1', format: 'combined', speedup: '10' }, NOW)).toThrow(
+      '--speedup needs --rate: it paces real-time mode',
+    );
+    for (const bad of ['0.5', '0', 'fast', '', '3601']) {
+      expect(() =>
+        optionsFromFlags({ seed: '1', format: 'combined', rate: '10', speedup: bad }, NOW),
+      ).toThrow(`--speedup must be a number from 1 to 3600, got "${bad}"`);
+    }
   });
 });

@@ -36,6 +36,7 @@ const FLAGS: Record<string, string[]> = {
     '--lines <n>',
     '--seed <s>',
     '--rate <r>',
+    '--speedup <k>',
     '--incidents <list>',
     '--engine <engine>',
     '--partitions <n>',

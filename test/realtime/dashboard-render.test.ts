@@ -84,6 +84,7 @@ const snapshot: EngineSnapshot = {
 };
 
 const extras: DashboardExtras = {
+  command: 'loglab detect',
   now: Date.UTC(2025, 0, 2, 3, 4, 5),
   source: 'weblogs.raw on Kafka 127.0.0.1:9092, group realtime',
   counts: {
@@ -116,10 +117,11 @@ describe('renderDashboard', () => {
       'requests/min ▁▂▄██▄▂▁▁                                                                       max 800',
       '5xx/min         ▄█▁                                                                           max 16',
       RULE,
-      'Error alerts (1 open)',
-      '  /broken-page: 15 errors in 5 min (threshold 15) · error-spike, warning, since 18:40',
-      'Anomaly alerts (1 open)',
-      '  IP 192.168.1.100: 312 requests in 5 min (threshold 150) · ip-flood, critical, since 18:39',
+      'Open alerts (2)',
+      '  error-spike  /broken-page: 15 errors in 5 min (threshold 15) · warning, since 18:40',
+      '  ip-flood     IP 192.168.1.100: 312 requests in 5 min (threshold 150) · critical, since 18:39',
+      '  scanner      none',
+      '  anomaly      none',
       RULE,
       'Top URLs in window                                 Top IPs in window',
       '1,234  /products/42                                  312  192.168.1.100',
@@ -137,9 +139,10 @@ describe('renderDashboard', () => {
     const frame = renderDashboard(snapshot, { ...extras, lag: null }, 60);
     const lines = frame.trimEnd().split('\n');
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(60);
-    expect(lines[0]).toBe('loglab detect · weblogs.raw on Kafka 127.0.0.1:9092, group …');
+    // The wall clock stays; what is read is cut to make room for it.
+    expect(lines[0]).toBe('loglab detect · weblogs.raw on Kaf…  2025-01-02 03:04:05 UTC');
     expect(lines[4]).toBe('logs        1,234,570 processed   10,023 lines/s   3 reject…');
-    expect(lines.slice(13, 20)).toEqual([
+    expect(lines.slice(14, 21)).toEqual([
       'Top URLs in window',
       '1,234  /products/42',
       '   40  /broken-page',
@@ -151,11 +154,11 @@ describe('renderDashboard', () => {
   });
 
   it('cuts the bottom sections first on a short terminal', () => {
-    const frame = renderDashboard(snapshot, { ...extras, rows: 12 }, 100);
+    const frame = renderDashboard(snapshot, { ...extras, rows: 11 }, 100);
     const lines = frame.trimEnd().split('\n');
-    expect(lines.length).toBe(12);
-    expect(lines[11]).toBe(
-      '  IP 192.168.1.100: 312 requests in 5 min (threshold 150) · ip-flood, critical, since 18:39',
+    expect(lines.length).toBe(11);
+    expect(lines[10]).toBe(
+      '  ip-flood     IP 192.168.1.100: 312 requests in 5 min (threshold 150) · critical, since 18:39',
     );
   });
 
@@ -183,11 +186,12 @@ describe('renderDashboard', () => {
     const lines = renderDashboard(empty, { ...extras, recent: [], lag: null }, 80).split('\n');
     expect(lines[2]).toBe('event time  —   window — (5 min, every 1 min)');
     expect(lines[3]).toBe('watermark   —   lateness 30 s   late events 0');
-    expect(lines.slice(8, 12)).toEqual([
-      'Error alerts (0 open)',
-      '  none',
-      'Anomaly alerts (0 open)',
-      '  none',
+    expect(lines.slice(8, 13)).toEqual([
+      'Open alerts (0)',
+      '  error-spike  none',
+      '  ip-flood     none',
+      '  scanner      none',
+      '  anomaly      none',
     ]);
     const ended = renderDashboard(
       { ...snapshot, maxEventTime: Number.POSITIVE_INFINITY, watermark: Number.POSITIVE_INFINITY },
@@ -200,6 +204,62 @@ describe('renderDashboard', () => {
       ),
     ).toBe(true);
     expect(ended[3]).toBe('watermark   end of input   lateness 30 s   late events 12');
+  });
+
+  it('lists open alerts under the detector that raised them, and names the command', () => {
+    const scan: Alert = { ...resolvedScan, observed: 40, state: 'open', lastSeen: T };
+    const second: Alert = { ...flood, key: '10.9.9.9', observed: 160, severity: 'warning' };
+    const site: Alert = {
+      ...broken,
+      kind: 'anomaly',
+      key: 'error-ratio-spike',
+      windowStart: T - MIN,
+      observed: 0.25,
+      threshold: 0.1,
+    };
+    const lines = renderDashboard(
+      { ...snapshot, openAlerts: [scan, flood, site, second] },
+      { ...extras, command: 'loglab stream --detect', source: 'generated, weblogs.raw' },
+      100,
+    ).split('\n');
+    expect(lines[0]).toBe(
+      `loglab stream --detect · generated, weblogs.raw${' '.repeat(30)}2025-01-02 03:04:05 UTC`,
+    );
+    expect(lines.slice(8, 14)).toEqual([
+      'Open alerts (4)',
+      '  error-spike  none',
+      '  ip-flood     IP 192.168.1.100: 312 requests in 5 min (threshold 150) · critical, since 18:39',
+      '               IP 10.9.9.9: 160 requests in 5 min (threshold 150) · warning, since 18:39',
+      '  scanner      IP 10.1.2.3: 40 not-found paths in 5 min (threshold 20) · critical, since 18:37',
+      '  anomaly      site: 25.0% of requests failed in 1 min (limit 10.0%) · warning, since 18:40',
+    ]);
+  });
+
+  it('escapes control characters that come from log lines', () => {
+    // A path decoded from "\x1b[2J\x9b31m\r" in a log line: clear screen, CSI, carriage return.
+    const hostile = '/a\x1b[2J\x9b31m\rb\x7f';
+    const alert: Alert = { ...broken, key: hostile };
+    const frame = renderDashboard(
+      {
+        ...snapshot,
+        openAlerts: [alert],
+        topUrls: [{ key: hostile, count: 7 }],
+        topIps: [{ key: '10.0.0.1\x07', count: 3 }],
+      },
+      { ...extras, source: 'day\x1b.log', recent: [alert] },
+      120,
+    );
+    // Only the line ends are control characters: nothing else reaches the terminal raw.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters
+    expect(frame.replace(/\n/g, '').match(/[\x00-\x1f\x7f-\x9f]/g)).toBeNull();
+    const lines = frame.split('\n');
+    expect(lines[0].startsWith('loglab detect · day\\x1b.log ')).toBe(true);
+    expect(lines[9]).toBe(
+      '  error-spike  /a\\x1b[2J\\x9b31m\\x0db\\x7f: 15 errors in 5 min (threshold 15) · warning, since 18:40',
+    );
+    expect(lines[15]).toBe(
+      `    7  /a\\x1b[2J\\x9b31m\\x0db\\x7f${' '.repeat(29)}    3  10.0.0.1\\x07`,
+    );
   });
 
   it('uses seconds in times when windows do not close on whole minutes', () => {

@@ -46,7 +46,7 @@ Examples:
   loglab generate --incidents all --truth truth.json > day.log
   loglab detect day.log > alerts.ndjson
   loglab evaluate --alerts alerts.ndjson --truth truth.json
-  loglab generate --rate 200 --incidents all | loglab detect - --dashboard
+  loglab generate --rate 200 --speedup 10 --incidents all | loglab detect - --dashboard
   loglab detect --topic --to-end                 replay weblogs.raw (Kafka) up to its end
   loglab detect --topic --dashboard              follow weblogs.raw live, until Ctrl-C
 
@@ -66,10 +66,11 @@ Without --engine, --topic uses Kafka when a broker answers at LOGLAB_KAFKA_BROKE
 commits and prints the counts (exit 0); a second Ctrl-C exits at once with 130.
 
 --dashboard redraws a live view about four times a second: the current time, the window, logs
-processed and their rate, error and anomaly alerts, top URLs and IPs of the window, requests
-and 5xx per minute, the watermark, late events and (with --topic) the consumer lag. It is drawn
-on stdout when that is a terminal, on stderr when only stderr is one (the alerts still go to
-stdout), and not at all otherwise: then the output is the plain alert lines.
+processed and their rate, the open alerts of each detector (error-spike, ip-flood, scanner,
+anomaly), top URLs and IPs of the window, requests and 5xx per minute, the watermark, late
+events and (with --topic) the consumer lag. It is drawn on stdout when that is a terminal, on
+stderr when only stderr is one (the alerts still go to stdout), and not at all otherwise: then
+the output is the plain alert lines. Paths and addresses show control characters as \\xHH.
 `;
 
 export function registerDetect(program: Command): void {
@@ -142,7 +143,7 @@ async function runDetect(file: string | undefined, flags: DetectFlags): Promise<
         broker = (await openBroker('cluster', 'cluster-if-up')).broker;
         await createTopics(broker, flags.alertsTopic);
       }
-      await session.startDashboard(input.name, () => null);
+      await session.startDashboard('loglab detect', input.name, () => null);
       const alertsTo = broker;
       await detectLines(input, detector, stop, io, async () => {
         await writeAlerts();
@@ -161,6 +162,7 @@ async function runDetect(file: string | undefined, flags: DetectFlags): Promise<
       // A missing topic is one clear line before anything is drawn.
       await broker.describeTopic(topic);
       await session.startDashboard(
+        'loglab detect',
         `${topic} on ${cluster ? `Kafka ${broker.address}` : 'the embedded broker'}, group ${flags.group}`,
         () => detector.lag(),
       );

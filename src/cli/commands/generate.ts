@@ -19,7 +19,9 @@ import {
   type GenerateFlags,
   INCIDENT_KINDS,
   optionsFromFlags,
+  SPEEDUP_HELP,
 } from '../generate-flags';
+import { handleInterrupts } from '../streaming';
 
 // The generator and the output helpers are imported by the action, not here: every other command
 // (and --help) would pay for them at start-up.
@@ -33,12 +35,15 @@ Examples:
   loglab generate --seed 7 --start 2024-06-01T00:00:00Z --span 7d --lines 500000 > week.log
   loglab generate --format json --lines 100 | loglab parse -
   loglab generate --rate 20 --incidents all      live: 20 lines a second until Ctrl-C
+  loglab generate --rate 200 --speedup 10 --incidents all | loglab detect - --dashboard
+                                                 live, ten simulated minutes a minute
 
 Fast mode spreads exactly --lines lines over --span from --start (default ${new Date(DEFAULT_START).toISOString()}),
 denser in the evening than at night; the same flags always give the same bytes. Real-time mode
 (--rate) stamps lines with the current time (or from --start) and writes them as they come due;
 with --lines it ends after that many lines, otherwise on Ctrl-C, and its incidents fall within
 --span (default 10m in real-time mode).
+${SPEEDUP_HELP}
 
 Incidents (--incidents error-burst,ip-flood,scanner or all): error-burst = one URL answers 5xx
 for some minutes; ip-flood = one IP sends hundreds of requests in a few minutes; scanner = one IP
@@ -61,6 +66,7 @@ export function registerGenerate(program: Command): void {
       `simulated time span, e.g. 30m, 24h, 7d (default ${formatDuration(DEFAULT_SPAN_MS)})`,
     )
     .option('--rate <r>', 'real-time mode: lines per second, stamped with the current time')
+    .option('--speedup <k>', 'with --rate: simulated time runs k times faster than the clock')
     .option('--incidents <list>', `comma-separated: ${INCIDENT_KINDS.join(', ')}, or all`)
     .addOption(
       new Option('--format <format>', 'output log format')
@@ -100,7 +106,8 @@ async function runGenerate(flags: GenerateFlags): Promise<void> {
   else gen.groundTruth(options);
   const out = await openTarget(flags.output, io);
   if (options.rate === undefined) await writeFast(out, options, gen, io);
-  else await writeLive(out, options, gen, io);
+  else
+    await writeLive(out, options, gen, io, flags.speedup === undefined ? 1 : Number(flags.speedup));
   await io.endOutput(out);
 }
 
@@ -133,21 +140,26 @@ async function writeFast(
   }
 }
 
-/** Lines whose time has come, written in batches; waits for the wall clock in between. */
+/**
+ * Lines whose time has come, written in batches; waits for the wall clock in between. With a
+ * speedup k the simulated clock starts at the wall clock and runs k times faster.
+ */
 async function writeLive(
   out: Writable,
   options: GenerateOptions,
   gen: Generate,
   io: Io,
+  speedup: number,
 ): Promise<void> {
+  const started = Date.now();
+  const simulated = () => started + (Date.now() - started) * speedup;
   let stopped = false;
   let wake: (() => void) | null = null;
-  const stop = () => {
+  const interrupts = handleInterrupts(1);
+  interrupts.stages[0].addEventListener('abort', () => {
     stopped = true;
     wake?.();
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  });
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -164,7 +176,7 @@ async function writeLive(
     let batch = '';
     let batched = 0;
     for (const { time, line } of gen.generateTimedLines(options)) {
-      for (let now = Date.now(); time > now && !stopped; now = Date.now()) {
+      for (let now = simulated(); time > now && !stopped; now = simulated()) {
         if (batched > 0) {
           const wait = io.writeChunk(out, batch);
           batch = '';
@@ -172,7 +184,7 @@ async function writeLive(
           if (wait !== undefined) await wait;
           continue;
         }
-        await sleep(Math.min(time - now, 250));
+        await sleep(Math.min((time - now) / speedup, 250));
       }
       if (stopped) break;
       batch += `${line}\n`;
@@ -189,7 +201,6 @@ async function writeLive(
       if (wait !== undefined) await wait;
     }
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    interrupts.dispose();
   }
 }

@@ -18,7 +18,7 @@ import { DEFAULT_BATCH, TIMESTAMP_SOURCES, type TimestampSource } from '../../st
 import { ALERTS_TOPIC, DEADLETTER_TOPIC, DEFAULT_PARTITIONS, RAW_TOPIC } from '../../stream/topics';
 import { cliIo } from '../context';
 import { parseCount } from '../flags';
-import { optionsFromFlags } from '../generate-flags';
+import { optionsFromFlags, SPEEDUP_HELP } from '../generate-flags';
 import {
   createStatusLine,
   engineOption,
@@ -37,6 +37,7 @@ interface StreamFlags {
   lines?: string;
   seed: string;
   rate?: string;
+  speedup?: string;
   incidents?: string;
   engine?: string;
   partitions: string;
@@ -52,6 +53,8 @@ Examples:
   loglab stream --engine cluster --lines 1000000 --timestamp now
                                                   a million through Kafka (npm run cluster -- up)
   loglab stream --rate 500 --incidents all        live: 500 lines a second until Ctrl-C
+  loglab stream --detect --dashboard --rate 2000 --speedup 10 --incidents all
+                                                  the live dashboard, ten simulated minutes a minute
 
 The generator's lines are produced to weblogs.raw (key = client IP, timestamp = the line's time)
 and read back by group loglab-stream in the same process, which commits after every batch.
@@ -60,11 +63,15 @@ one line a second otherwise); at the end stdout has the summary: produced, consu
 dead-lettered, the group's lag and a checksum of the lines on each side, which must be equal.
 With --detect the consumer side also runs the detectors of \`loglab detect\` (group
 loglab-stream): alerts go to stdout as NDJSON and to weblogs.alerts, and the summary goes to
-stderr; --dashboard draws the live detection view instead of the status line on a terminal
-(try: loglab stream --rate 500 --incidents all --dashboard).
+stderr; --dashboard draws the live detection view instead of the status line on a terminal.
+Detection closes a window once the watermark passes its end, so at the real pace the first alert
+comes a minute or more after an incident starts and the last incident (of the first ten
+minutes) later still; --speedup 10 shows them all within about a minute and a half.
 Ctrl-C stops generating and lets the consumer catch up (exit 0); a second Ctrl-C stops the
 consumer too; a third exits at once with 130. Exit code 1 when the consumer did not get exactly
 the lines that were produced.
+
+${SPEEDUP_HELP}
 
 ${TIMESTAMP_HELP}
 Without --rate the generated day is 2024-03-12: on a broker that keeps Kafka's default
@@ -81,6 +88,7 @@ export function registerStream(program: Command): void {
     .option('--lines <n>', 'lines to generate (default 100000; endless with --rate)')
     .option('--seed <s>', 'random seed of the generator', '42')
     .option('--rate <r>', 'lines per second, stamped with the current time (real-time mode)')
+    .option('--speedup <k>', 'with --rate: simulated time runs k times faster than the clock')
     .option('--incidents <list>', 'comma-separated: error-burst, ip-flood, scanner, or all')
     .addOption(engineOption('embedded'))
     .option(
@@ -139,6 +147,7 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
       lines: flags.lines,
       seed: flags.seed,
       rate: flags.rate,
+      speedup: flags.speedup,
       incidents: flags.incidents,
       format: 'combined',
     },
@@ -164,6 +173,7 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
   try {
     if (detection !== null) {
       await detection.session.startDashboard(
+        'loglab stream --detect',
         `generated, ${RAW_TOPIC} on ${broker.engine === 'cluster' ? `Kafka ${broker.address}` : 'the embedded broker'}, group ${flags.group}`,
         () => null,
       );
@@ -172,7 +182,8 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
       generate,
       partitions,
       groupId: flags.group,
-      rate: generate.rate,
+      // The generator's rate is per simulated second: the pace is --rate lines of wall time.
+      rate: flags.rate === undefined ? undefined : Number(flags.rate),
       batchSize,
       timestamps: flags.timestamp,
       handlers,

@@ -4,18 +4,27 @@
  * check a frame exactly and the driver (driver.ts) only redraws it.
  *
  * It keeps what the classic dashboard showed (the current time, the analysis window, logs
- * processed, the rate, error alerts such as "/broken-page: 15 errors in 5 min" and anomaly
+ * processed, the rate, error alerts such as "/broken-page: 15 errors in 5 min" and address
  * alerts such as "IP 192.168.1.100: 150 requests in 5 min") and adds the event-time view:
  * the watermark and the late events, a sparkline of requests and 5xx per minute, the top URLs
  * and addresses of the newest window, the consumer lag on a cluster and the latest alert lines.
+ * The classic dashboard filed floods under "anomaly alerts"; here open alerts are listed by
+ * the detector that raised them (error-spike, ip-flood, scanner, anomaly: the `kind` of the
+ * NDJSON lines and the files of realtime/detectors/), so a learner can tell a flood from a
+ * scanner and both from the site-wide anomaly detector.
  * Times are UTC. Every line fits `width` columns; with `rows` the bottom sections are cut first.
+ * Paths and addresses come from log lines: they are drawn through terminalText, so a line that
+ * holds control characters cannot move the cursor or rewrite the screen.
  */
 import pc from 'picocolors';
 import type { Alert } from '../alert';
 import type { DetectCounts } from '../detect-counts';
 import type { EngineSnapshot, TopEntry } from '../snapshot';
+import { terminalText } from './terminal-text';
 
 export interface DashboardExtras {
+  /** The command that draws the dashboard, first in the title: "loglab detect". */
+  command: string;
   /** Wall-clock time of the frame (epoch ms). */
   now: number;
   /** Where the lines come from: "day.log", "weblogs.raw on Kafka 127.0.0.1:9092, group realtime". */
@@ -39,6 +48,9 @@ export interface DashboardExtras {
 }
 
 const MIN_WIDTH = 40;
+/** Open alerts are listed per detector, in this order. */
+const KINDS: readonly Alert['kind'][] = ['error-spike', 'ip-flood', 'scanner', 'anomaly'];
+const KIND_WIDTH = Math.max(...KINDS.map((k) => k.length));
 const SPARKS = '▁▂▃▄▅▆▇█';
 
 type Style = (text: string) => string;
@@ -60,12 +72,13 @@ export function renderDashboard(
   const lines: Line[] = [];
   const rule: Line = { text: '─'.repeat(w), style: c.dim };
 
-  // Header: what is read, and the wall clock at the right.
+  // Header: the command and what it reads, and the wall clock at the right.
   const now = `${dateTime(extras.now)} UTC`;
-  const title = `loglab detect · ${extras.source}${extras.done ? ' · input ended' : ''}`;
-  const gap = w - now.length - title.length;
+  const title = `${extras.command} · ${terminalText(extras.source)}${extras.done ? ' · input ended' : ''}`;
+  // The wall clock stays: beside the event time below it shows how far --speedup runs ahead.
+  const shortTitle = clip(title, w - now.length - 2);
   lines.push({
-    text: gap >= 2 ? `${title}${' '.repeat(gap)}${now}` : clip(title, w),
+    text: `${shortTitle}${' '.repeat(w - now.length - shortTitle.length)}${now}`,
     style: c.bold,
   });
   lines.push(rule);
@@ -111,22 +124,20 @@ export function renderDashboard(
   }
   lines.push(rule);
 
-  // Open alerts: errors (per URL), then anomalies (per address, and the site's series).
+  // Open alerts, one row per detector: its alerts, or "none".
   const open = snapshot.openAlerts;
-  const errors = open.filter((a) => a.kind === 'error-spike');
-  const anomalies = open.filter((a) => a.kind !== 'error-spike');
-  for (const [name, list] of [
-    ['Error alerts', errors],
-    ['Anomaly alerts', anomalies],
-  ] as const) {
-    lines.push({ text: `${name} (${list.length} open)`, style: c.bold });
-    if (list.length === 0) lines.push({ text: '  none', style: c.dim });
-    for (const a of list) {
+  lines.push({ text: `Open alerts (${open.length})`, style: c.bold });
+  for (const kind of KINDS) {
+    const list = open.filter((a) => a.kind === kind);
+    if (list.length === 0) {
+      lines.push({ text: `  ${kind.padEnd(KIND_WIDTH)}  none`, style: c.dim });
+    }
+    list.forEach((a, i) => {
       lines.push({
-        text: `  ${describeAlert(a)} · ${a.kind}, ${a.severity}, since ${hhmm(a.firstSeen)}`,
+        text: `  ${(i === 0 ? kind : '').padEnd(KIND_WIDTH)}  ${describeAlert(a)} · ${a.severity}, since ${hhmm(a.firstSeen)}`,
         style: a.severity === 'critical' ? c.red : c.yellow,
       });
-    }
+    });
   }
   lines.push(rule);
 
@@ -142,7 +153,7 @@ export function renderDashboard(
     ...snapshot.topIps.map((e) => n(e.count).length),
   );
   const entry = (e: TopEntry | undefined) =>
-    e === undefined ? '' : `${n(e.count).padStart(countWidth)}  ${e.key}`;
+    e === undefined ? '' : `${n(e.count).padStart(countWidth)}  ${terminalText(e.key)}`;
   if (w >= 80) {
     lines.push({ text: `${clip(tops[0][0], half).padEnd(half + 2)}${tops[1][0]}`, style: c.bold });
     const height = Math.max(1, snapshot.topUrls.length, snapshot.topIps.length);
@@ -165,7 +176,7 @@ export function renderDashboard(
   if (extras.recent.length === 0) lines.push({ text: '  none', style: c.dim });
   for (const a of extras.recent) {
     lines.push({
-      text: `  ${hhmm(a.windowEnd)} ${(a.state === 'open' && a.firstSeen !== a.windowEnd ? 'update' : a.state).padEnd(8)} ${a.kind.padEnd(11)} ${describeAlert(a)}`,
+      text: `  ${hhmm(a.windowEnd)} ${(a.state === 'open' && a.firstSeen !== a.windowEnd ? 'update' : a.state).padEnd(8)} ${a.kind.padEnd(KIND_WIDTH)} ${describeAlert(a)}`,
       style: a.state === 'resolved' ? c.green : a.severity === 'critical' ? c.red : c.yellow,
     });
   }
@@ -182,17 +193,19 @@ export function renderDashboard(
 
 /**
  * One alert in words, in the classic dashboard's phrasing: "/broken-page: 15 errors in 5 min",
- * "IP 192.168.1.100: 150 requests in 5 min", with the threshold it crossed.
+ * "IP 192.168.1.100: 150 requests in 5 min", with the threshold it crossed. The key comes from
+ * a log line: control characters in it are escaped (terminalText).
  */
 export function describeAlert(a: Alert): string {
   const span = duration(a.windowEnd - a.windowStart);
+  const key = terminalText(a.key);
   switch (a.kind) {
     case 'error-spike':
-      return `${a.key}: ${n(a.observed)} errors in ${span} (threshold ${n(a.threshold)})`;
+      return `${key}: ${n(a.observed)} errors in ${span} (threshold ${n(a.threshold)})`;
     case 'ip-flood':
-      return `IP ${a.key}: ${n(a.observed)} requests in ${span} (threshold ${n(a.threshold)})`;
+      return `IP ${key}: ${n(a.observed)} requests in ${span} (threshold ${n(a.threshold)})`;
     case 'scanner':
-      return `IP ${a.key}: ${n(a.observed)} not-found paths in ${span} (threshold ${n(a.threshold)})`;
+      return `IP ${key}: ${n(a.observed)} not-found paths in ${span} (threshold ${n(a.threshold)})`;
     case 'anomaly':
       if (a.key === 'error-ratio-spike') {
         return `site: ${percent(a.observed)} of requests failed in ${span} (limit ${percent(a.threshold)})`;
@@ -203,7 +216,7 @@ export function describeAlert(a: Alert): string {
       if (a.key === 'requests-spike') {
         return `site: ${n(a.observed)} requests in ${span}, a spike (limit ${n(a.threshold)})`;
       }
-      return `site ${a.key}: ${a.observed} in ${span} (limit ${a.threshold})`;
+      return `site ${key}: ${a.observed} in ${span} (limit ${a.threshold})`;
   }
 }
 
