@@ -25,7 +25,9 @@ if (extraSamplesPresent) {
   }
 }
 
-const WHY = `skipped: ${NOT_SHIPPED.join(' and ')} are not shipped (see data/real-logs/README.md); set LOGLAB_SAMPLES_DIR to a folder holding them`;
+/** Why the tests that need the samples that are not shipped skip. */
+export const SAMPLES_MISSING = `${NOT_SHIPPED.join(' and ')} are not shipped (see data/real-logs/README.md); set LOGLAB_SAMPLES_DIR to a folder holding them`;
+const WHY = `skipped: ${SAMPLES_MISSING}`;
 let warned = false;
 
 /** A suite title that says why the suite is skipped when the extra samples are absent. */
