@@ -4,6 +4,10 @@
  *
  *   LOGLAB_ENGINE          embedded | cluster; which engine when no --engine flag is given
  *   LOGLAB_KAFKA_BROKERS   host:port[,host:port…]; default 127.0.0.1:9092
+ *   LOGLAB_HDFS_URL        http(s)://host:port of a NameNode's HTTP server (WebHDFS); default
+ *                          http://127.0.0.1:9870, where `npm run cluster -- up` starts HDFS
+ *   LOGLAB_HDFS_USER       the user.name WebHDFS calls act as; default loglab (the cluster we
+ *                          start checks no permissions, a secured one maps it to its own)
  *   LOGLAB_DEBUG           any value but "" / 0 / false: kafkajs logs to stderr
  */
 import { badFlag } from './errors';
@@ -12,11 +16,15 @@ import { createKafkaBroker, type KafkaBrokerConfig, kafkaAnswers } from './strea
 import { createMemoryBroker, type MemoryBrokerOptions } from './stream/memory-broker';
 
 export const DEFAULT_KAFKA_BROKERS = ['127.0.0.1:9092'];
+export const DEFAULT_HDFS_URL = 'http://127.0.0.1:9870';
+export const DEFAULT_HDFS_USER = 'loglab';
 
 export interface LoglabConfig {
   /** From LOGLAB_ENGINE; null when unset, so each command applies its own default. */
   readonly engine: Engine | null;
   readonly kafka: { readonly brokers: readonly string[] };
+  /** WebHDFS of the cluster engine: the NameNode's HTTP base URL (no trailing slash) and user. */
+  readonly hdfs: { readonly url: string; readonly user: string };
   readonly debug: boolean;
 }
 
@@ -43,6 +51,38 @@ function parseBrokers(value: string): string[] {
   return list;
 }
 
+/** An http(s) URL with a host and nothing after the port: WebHDFS paths are added to it. */
+function parseHdfsUrl(value: string): string {
+  const wrong = () =>
+    badFlag(`LOGLAB_HDFS_URL must be http://host:port of a NameNode's WebHDFS, got "${value}"`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw wrong();
+  }
+  if (
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.hostname === '' ||
+    url.username !== '' ||
+    url.password !== '' ||
+    url.pathname !== '/' ||
+    url.search !== '' ||
+    url.hash !== ''
+  ) {
+    throw wrong();
+  }
+  return url.origin;
+}
+
+function parseHdfsUser(value: string): string {
+  // Sent as the user.name query parameter and shown as the owner of every file written.
+  if (!/^[A-Za-z_][A-Za-z0-9._-]{0,63}$/.test(value)) {
+    throw badFlag(`LOGLAB_HDFS_USER must be a user name (letters, digits, . _ -), got "${value}"`);
+  }
+  return value;
+}
+
 function isOn(value: string | undefined): boolean {
   return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
 }
@@ -50,11 +90,17 @@ function isOn(value: string | undefined): boolean {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoglabConfig {
   const engine = env.LOGLAB_ENGINE;
   const brokers = env.LOGLAB_KAFKA_BROKERS;
+  const hdfsUrl = env.LOGLAB_HDFS_URL;
+  const hdfsUser = env.LOGLAB_HDFS_USER;
   return {
     engine: engine === undefined || engine === '' ? null : parseEngine(engine, 'LOGLAB_ENGINE'),
     kafka: {
       brokers:
         brokers === undefined || brokers === '' ? DEFAULT_KAFKA_BROKERS : parseBrokers(brokers),
+    },
+    hdfs: {
+      url: hdfsUrl === undefined || hdfsUrl === '' ? DEFAULT_HDFS_URL : parseHdfsUrl(hdfsUrl),
+      user: hdfsUser === undefined || hdfsUser === '' ? DEFAULT_HDFS_USER : parseHdfsUser(hdfsUser),
     },
     debug: isOn(env.LOGLAB_DEBUG),
   };

@@ -6,6 +6,7 @@ describe('config: environment and adapter choice', () => {
     expect(loadConfig({})).toEqual({
       engine: null,
       kafka: { brokers: ['127.0.0.1:9092'] },
+      hdfs: { url: 'http://127.0.0.1:9870', user: 'loglab' },
       debug: false,
     });
   });
@@ -20,6 +21,7 @@ describe('config: environment and adapter choice', () => {
     ).toEqual({
       engine: 'cluster',
       kafka: { brokers: ['kafka-1:9092', '[::1]:9093'] },
+      hdfs: { url: 'http://127.0.0.1:9870', user: 'loglab' },
       debug: true,
     });
     expect(loadConfig({ LOGLAB_DEBUG: 'false' }).debug).toBe(false);
