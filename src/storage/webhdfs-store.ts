@@ -1,0 +1,362 @@
+/**
+ * The cluster engine's Store: HDFS through its WebHDFS REST interface, on the npm `webhdfs`
+ * package (1.2.0).
+ *
+ * The package has defects that would break the port's contract; each is wrapped here and
+ * shown handled by test/storage/webhdfs-store-defects.test.ts against a fake WebHDFS server:
+ * - `createWriteStream` follows the NameNode's 307 to a DataNode only when a stream is piped
+ *   into it; `write()`/`end()` on it throws an uncaught TypeError later. Writes here always
+ *   go through an internal PassThrough piped into it; callers get an ordinary Writable.
+ * - `rename`, `unlink` and `mkdir` drop the answer's `{"boolean": …}`, so renaming or deleting
+ *   a missing path "succeeds". The adapter reads the boolean from the request's `complete`
+ *   event and turns false into NOT_FOUND / ALREADY_EXISTS / IO, asking HDFS which it was.
+ * - `stat` of a missing path rejects with HDFS's message: the adapter answers null.
+ * - It counts only 400–404 and 500 as errors, so a DataNode answering 503 or 507 to an upload
+ *   "succeeds", and a request never answered hangs. After every write the adapter compares the
+ *   file's length on HDFS with what it sent (one GETFILESTATUS per file), and requests time out.
+ * - Its errors are HDFS's message with the Java stack trace appended; only the first line is
+ *   kept, under the port's codes, with the original as `cause`.
+ * HDFS itself moves a renamed file *into* a target that is a directory: the adapter checks the
+ * target first, so the port's "never replaces, never nests" holds.
+ */
+import { PassThrough, type Readable, Transform, Writable } from 'node:stream';
+import webhdfs, { type FileStatus, type HttpRequest, type WebHdfsClient } from 'webhdfs';
+import { badInput, LoglabError } from '../errors';
+import { baseName, checkLakePath, isValidPath, parentOf } from './lake-layout';
+import type { CreateOptions, DeleteOptions, DeleteResult, Store, StoreEntry } from './store';
+import {
+  alreadyExists,
+  ioError,
+  isADirectory,
+  notEmpty,
+  notFound,
+  rootNotDeletable,
+} from './store-errors';
+
+export const DEFAULT_WEBHDFS_URL = 'http://127.0.0.1:9870';
+export const DEFAULT_HDFS_USER = 'loglab';
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
+export interface WebHdfsStoreOptions {
+  /** The NameNode's HTTP address, `http://host:9870`; a `/webhdfs/v1` path is added when absent. */
+  readonly url: string;
+  /** Sent as `user.name` (simple authentication); "loglab" when absent. */
+  readonly user?: string;
+  /** How long one HTTP request may wait for an answer or for data. */
+  readonly requestTimeoutMs?: number;
+  /** Builds the client; the `webhdfs` package's by default (tests swap it). */
+  readonly clientFactory?: typeof webhdfs.createClient;
+}
+
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'EPIPE',
+]);
+
+export function createWebHdfsStore(options: WebHdfsStoreOptions): Store {
+  let url: URL;
+  try {
+    url = new URL(options.url);
+  } catch {
+    throw badInput(`WebHDFS URL ${JSON.stringify(options.url)} is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw badInput(`WebHDFS URL ${options.url} must start with http:// or https://`);
+  }
+  const prefix = url.pathname === '/' ? '/webhdfs/v1' : url.pathname.replace(/\/$/, '');
+  const address = `${url.protocol}//${url.host}${prefix}`;
+  const client: WebHdfsClient = (options.clientFactory ?? webhdfs.createClient)(
+    {
+      protocol: url.protocol === 'https:' ? 'https' : 'http',
+      host: url.hostname,
+      port: url.port || (url.protocol === 'https:' ? 443 : 80),
+      path: prefix,
+      user: options.user ?? DEFAULT_HDFS_USER,
+    },
+    { timeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS },
+  );
+
+  /** The package's error (HDFS's message + Java stack, or a socket error) in the port's terms. */
+  function mapError(path: string, err: unknown): LoglabError {
+    if (err instanceof LoglabError) return err;
+    const code = (err as NodeJS.ErrnoException | null)?.code;
+    if (code !== undefined && UNREACHABLE.has(code)) {
+      return new LoglabError('SERVICE_DOWN', `WebHDFS at ${address} did not answer (${code})`, {
+        retriable: true,
+        cause: err,
+        context: { path },
+      });
+    }
+    const message = (err instanceof Error ? err.message : String(err)).split('\n')[0].trim();
+    if (/already exists/i.test(message)) return alreadyExists(path, err);
+    if (/does not exist|FileNotFound|not found/i.test(message)) return notFound(path, err);
+    if (/non empty|not empty/i.test(message)) return notEmpty(path, err);
+    if (/safe mode/i.test(message)) {
+      return new LoglabError('SERVICE_DOWN', `HDFS is in safe mode: ${message}`, {
+        retriable: true,
+        cause: err,
+        context: { path },
+      });
+    }
+    return ioError(path, `WebHDFS: ${message}`, err);
+  }
+
+  function valid(path: string): string {
+    const check = checkLakePath(path);
+    if (!isValidPath(check)) throw badInput(check.message, { path, reason: check.reason });
+    return check.path;
+  }
+
+  /** Runs a call whose answer is `{"boolean": …}` and resolves that boolean. */
+  function booleanCall(path: string, start: (cb: (err?: Error | null) => void) => HttpRequest) {
+    return new Promise<boolean>((resolve, reject) => {
+      // The package's callback runs first (it is the first `complete` listener): it rejects on
+      // an error status, and then this listener's resolve is ignored.
+      const req = start((err) => {
+        if (err) reject(mapError(path, err));
+      });
+      req.on('complete', (_res: unknown, body: unknown) => {
+        const b = (body as { boolean?: unknown } | null)?.boolean;
+        if (typeof b === 'boolean') resolve(b);
+        else reject(ioError(path, `WebHDFS answered without a boolean: ${JSON.stringify(body)}`));
+      });
+    });
+  }
+
+  function entryOf(path: string, status: FileStatus): StoreEntry {
+    const directory = status.type === 'DIRECTORY';
+    return {
+      path,
+      name: baseName(path),
+      type: directory ? 'directory' : 'file',
+      size: directory ? 0 : status.length,
+      mtime: status.modificationTime,
+    };
+  }
+
+  function stat(path: string): Promise<StoreEntry | null> {
+    return new Promise((resolve, reject) => {
+      client.stat(path, (err, status) => {
+        if (!err && status) return resolve(entryOf(path, status));
+        const mapped = mapError(path, err ?? new Error('no FileStatus in the answer'));
+        if (mapped.code === 'NOT_FOUND') resolve(null);
+        else reject(mapped);
+      });
+    });
+  }
+
+  async function mkdirs(path: string): Promise<void> {
+    if (!(await booleanCall(path, (cb) => client.mkdir(path, cb)))) {
+      throw ioError(path, 'HDFS refused to make the directory');
+    }
+  }
+
+  /**
+   * A Writable that uploads to `path`. Its `final` waits for the DataNode's answer, then checks
+   * that HDFS holds `base` + the bytes written, so `finished()` means stored.
+   */
+  function upload(path: string, append: boolean, overwrite: boolean, base: number): Writable {
+    const feed = new PassThrough();
+    // The package pipes `feed` twice: into its first request (to learn the DataNode, pausing
+    // and unpiping `feed` at once), then into the upload. Between the two, Readable.pipe has
+    // already resumed `feed`, so a chunk written then is emitted to no listener and lost
+    // (seen on a real HDFS: "0 bytes after 2 were written"). Hold every byte until the upload
+    // is attached.
+    let attached = false;
+    const waiting: (() => void)[] = [];
+    const whenAttached = (fn: () => void) => (attached ? fn() : waiting.push(fn));
+    const pipe = feed.pipe.bind(feed);
+    let pipes = 0;
+    feed.pipe = <T extends NodeJS.WritableStream>(dest: T, opts?: { end?: boolean }): T => {
+      const r = pipe(dest, opts);
+      if (++pipes === 2) {
+        attached = true;
+        for (const fn of waiting.splice(0)) fn();
+      }
+      return r;
+    };
+    let written = 0;
+    let failure: LoglabError | null = null;
+    let uploaded = false;
+    let pendingFinal: ((err?: Error | null) => void) | null = null;
+
+    const req = client.createWriteStream(path, append, append ? {} : { overwrite });
+    const fail = (err: unknown) => {
+      failure ??= mapError(path, err);
+      if (pendingFinal === null) out.destroy(failure);
+    };
+    req.on('error', fail);
+    req.on('response', (res) => {
+      const status = res.statusCode ?? 0;
+      // The package waits for a redirect forever when the answer is neither one nor an error.
+      if (status !== 307 && status !== 301 && status < 400) {
+        fail(new Error(`WebHDFS answered ${status} instead of redirecting to a DataNode`));
+        settle();
+      }
+    });
+    req.on('finish', () => {
+      uploaded = true;
+      settle();
+    });
+    // The package follows the redirect only for a piped source.
+    feed.pipe(req);
+
+    function settle(): void {
+      const done = pendingFinal;
+      if (done === null || (!uploaded && failure === null)) return;
+      pendingFinal = null;
+      if (failure !== null) {
+        done(failure);
+        return;
+      }
+      stat(path).then(
+        (entry) => {
+          const expected = base + written;
+          if (entry?.size === expected) return done();
+          done(
+            ioError(
+              path,
+              `HDFS holds ${entry === null ? 'no file' : `${entry.size} bytes`} after ${expected} were written`,
+            ),
+          );
+        },
+        (err) => done(mapError(path, err)),
+      );
+    }
+
+    const out = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        written += chunk.length;
+        whenAttached(() => {
+          if (feed.write(chunk)) cb();
+          else feed.once('drain', () => cb());
+        });
+      },
+      final(cb) {
+        pendingFinal = cb;
+        whenAttached(() => feed.end());
+        settle();
+      },
+      destroy(err, cb) {
+        if (!uploaded) {
+          feed.destroy();
+          req.abort();
+        }
+        cb(err);
+      },
+    });
+    return out;
+  }
+
+  return {
+    engine: 'cluster',
+    address,
+
+    async mkdirs(path) {
+      await mkdirs(valid(path));
+    },
+
+    async create(path, opts: CreateOptions = {}) {
+      const p = valid(path);
+      if (p === '/') throw isADirectory('/');
+      const entry = await stat(p);
+      if (entry !== null && (!opts.overwrite || entry.type === 'directory')) {
+        throw alreadyExists(p);
+      }
+      return upload(p, false, opts.overwrite === true, 0);
+    },
+
+    async append(path) {
+      const p = valid(path);
+      const entry = await stat(p);
+      if (entry === null) throw notFound(p);
+      if (entry.type === 'directory') throw isADirectory(p);
+      return upload(p, true, false, entry.size);
+    },
+
+    async rename(from, to) {
+      const src = valid(from);
+      const dst = valid(to);
+      if ((await stat(dst)) !== null) {
+        throw (await stat(src)) === null ? notFound(src) : alreadyExists(dst);
+      }
+      const parent = parentOf(dst);
+      if (parent !== null && parent !== '/') await mkdirs(parent);
+      if (await booleanCall(src, (cb) => client.rename(src, dst, cb))) return;
+      // HDFS says only "false": ask which rule the rename broke.
+      if ((await stat(src)) === null) throw notFound(src);
+      if ((await stat(dst)) !== null) throw alreadyExists(dst);
+      throw ioError(src, `HDFS refused to rename it to ${dst}`);
+    },
+
+    async list(path) {
+      const p = valid(path);
+      const files = await new Promise<FileStatus[]>((resolve, reject) => {
+        client.readdir(p, (err, list) => (err ? reject(mapError(p, err)) : resolve(list ?? [])));
+      });
+      // LISTSTATUS of a file answers that file, with an empty pathSuffix.
+      if (files.length === 1 && files[0].pathSuffix === '') return [entryOf(p, files[0])];
+      const out: StoreEntry[] = [];
+      for (const f of files) {
+        const child = checkLakePath(p === '/' ? `/${f.pathSuffix}` : `${p}/${f.pathSuffix}`);
+        if (isValidPath(child) && f.type !== 'SYMLINK') out.push(entryOf(child.path, f));
+      }
+      return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    },
+
+    async stat(path) {
+      return stat(valid(path));
+    },
+
+    async open(path): Promise<Readable> {
+      const p = valid(path);
+      const entry = await stat(p);
+      if (entry === null) throw notFound(p);
+      if (entry.type === 'directory') throw isADirectory(p);
+      let read = 0;
+      // A response cut short ends the stream quietly in `request`: count the bytes.
+      const out = new Transform({
+        transform(chunk: Buffer, _enc, cb) {
+          read += chunk.length;
+          cb(null, chunk);
+        },
+        flush(cb) {
+          cb(
+            read === entry.size
+              ? null
+              : ioError(p, `read ${read} bytes of the ${entry.size} HDFS holds`),
+          );
+        },
+      });
+      const req = client.createReadStream(p);
+      req.on('error', (err) => out.destroy(mapError(p, err)));
+      req.pipe(out);
+      return out;
+    },
+
+    async delete(path, opts: DeleteOptions = {}): Promise<DeleteResult> {
+      const p = valid(path);
+      if (p === '/') throw rootNotDeletable();
+      let deleted: boolean;
+      try {
+        deleted = await booleanCall(p, (cb) => client.unlink(p, opts.recursive === true, cb));
+      } catch (err) {
+        if (!(err instanceof LoglabError && err.code === 'NOT_FOUND')) throw err;
+        deleted = false;
+      }
+      if (deleted) return 'deleted';
+      if ((await stat(p)) !== null) throw ioError(p, 'HDFS refused to delete it');
+      if (opts.missingOk) return 'missing';
+      throw notFound(p);
+    },
+
+    async close() {},
+  };
+}
