@@ -35,7 +35,9 @@ if (unreachable === null) {
     },
   });
 } else {
+  const reason = `no WebHDFS at ${url} (${unreachable}); start one with npm run cluster -- up`;
+  console.warn(`webhdfs-store.test.ts skipped: ${reason}`);
   describe('Store contract: WebHDFS', () => {
-    it.skip(`skipped: no WebHDFS at ${url} (${unreachable}); start one with npm run cluster -- up`, () => {});
+    it.skip(`skipped: ${reason}`, () => {});
   });
 }
