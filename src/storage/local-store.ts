@@ -141,12 +141,14 @@ export async function createLocalStore(options: LocalStoreOptions): Promise<Stor
 
     async create(path, opts: CreateOptions = {}) {
       const p = await resolve(path);
-      if (p.lake === '/') throw isADirectory('/');
+      if (p.lake === '/') throw alreadyExists('/');
       try {
         await mkdir(dirname(p.fs), { recursive: true });
         const handle = await open(p.fs, opts.overwrite ? 'w' : 'wx');
         return handle.createWriteStream();
       } catch (err) {
+        // A directory is never overwritten by a file, as on HDFS.
+        if (code(err) === 'EISDIR') throw alreadyExists(p.lake, err);
         throw fsError(p.lake, 'cannot create the file', err);
       }
     },

@@ -9,7 +9,8 @@
  * - `create` and `append` give a Writable. The bytes are stored once the stream has finished
  *   (await `finished(stream)` or `pipeline(...)` from node:stream/promises); an error on the
  *   stream means the file may hold only part of them. `create` makes missing parent directories
- *   (as HDFS does) and fails with ALREADY_EXISTS when the path exists, unless `overwrite`;
+ *   (as HDFS does) and fails with ALREADY_EXISTS when the path exists, unless `overwrite` (a
+ *   directory is never overwritten);
  *   `append` fails with NOT_FOUND when the file does not exist. Both reject at once when they
  *   can tell; HDFS may only tell when the stream ends, and then the stream errors with the same
  *   code. A write that the store refused is an error, never a silent drop.

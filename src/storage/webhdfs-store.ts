@@ -265,7 +265,7 @@ export function createWebHdfsStore(options: WebHdfsStoreOptions): Store {
 
     async create(path, opts: CreateOptions = {}) {
       const p = valid(path);
-      if (p === '/') throw isADirectory('/');
+      if (p === '/') throw alreadyExists('/');
       const entry = await stat(p);
       if (entry !== null && (!opts.overwrite || entry.type === 'directory')) {
         throw alreadyExists(p);

@@ -89,6 +89,10 @@ export function storeContract(name: string, target: ContractTarget): void {
       expect(await text(`${d}/f.log`)).toBe('first\n');
       await writeAll(await store.create(`${d}/f.log`, { overwrite: true }), 'third\n');
       expect(await text(`${d}/f.log`)).toBe('third\n');
+      await expect(store.create(d, { overwrite: true })).rejects.toMatchObject({
+        code: 'ALREADY_EXISTS',
+        context: { path: d },
+      });
     });
 
     it('appends to a file, and refuses to append to a missing one', async () => {
