@@ -10,12 +10,15 @@
  * - `rename`, `unlink` and `mkdir` drop the answer's `{"boolean": …}`, so renaming or deleting
  *   a missing path "succeeds". The adapter reads the boolean from the request's `complete`
  *   event and turns false into NOT_FOUND / ALREADY_EXISTS / IO, asking HDFS which it was.
- * - `stat` of a missing path rejects with HDFS's message: the adapter answers null.
+ * - `stat` of a missing path rejects: the adapter answers null.
+ * - Its errors keep HDFS's message (with the Java stack trace appended) and drop the exception
+ *   class. The adapter reads the answer's body itself (the request's `complete` event) and maps
+ *   the class (FileNotFoundException → NOT_FOUND, FileAlreadyExistsException → ALREADY_EXISTS,
+ *   SafeModeException → SERVICE_DOWN, …); only upload errors, whose body it cannot see, fall
+ *   back to the message's first line.
  * - It counts only 400–404 and 500 as errors, so a DataNode answering 503 or 507 to an upload
  *   "succeeds", and a request never answered hangs. After every write the adapter compares the
  *   file's length on HDFS with what it sent (one GETFILESTATUS per file), and requests time out.
- * - Its errors are HDFS's message with the Java stack trace appended; only the first line is
- *   kept, under the port's codes, with the original as `cause`.
  * HDFS itself moves a renamed file *into* a target that is a directory: the adapter checks the
  * target first, so the port's "never replaces, never nests" holds.
  */
@@ -114,20 +117,64 @@ export function createWebHdfsStore(options: WebHdfsStoreOptions): Store {
     return check.path;
   }
 
-  /** Runs a call whose answer is `{"boolean": …}` and resolves that boolean. */
-  function booleanCall(path: string, start: (cb: (err?: Error | null) => void) => HttpRequest) {
-    return new Promise<boolean>((resolve, reject) => {
-      // The package's callback runs first (it is the first `complete` listener): it rejects on
-      // an error status, and then this listener's resolve is ignored.
+  /** HDFS's exception class, which the package drops, in the port's terms. */
+  function mapRemote(path: string, remote: { exception?: string; message?: string }) {
+    const message = String(remote.message ?? '')
+      .split('\n')[0]
+      .trim();
+    const cause = Object.assign(new Error(message), { exception: remote.exception });
+    switch (remote.exception) {
+      case 'FileNotFoundException':
+        return notFound(path, cause);
+      case 'FileAlreadyExistsException':
+        return alreadyExists(path, cause);
+      case 'PathIsNotEmptyDirectoryException':
+        return notEmpty(path, cause);
+      case 'SafeModeException':
+      case 'RetriableException':
+      case 'StandbyException':
+        return new LoglabError('SERVICE_DOWN', `HDFS cannot serve ${path} now: ${message}`, {
+          retriable: true,
+          cause,
+          context: { path },
+        });
+      case 'AccessControlException':
+        // What GETFILESTATUS answers for a path under a file: nothing is there.
+        if (message.endsWith('(is not a directory)')) return notFound(path, cause);
+        break;
+    }
+    return mapError(path, cause);
+  }
+
+  /**
+   * Runs one of the package's calls and resolves the parsed body of the answer. The package's
+   * callback runs first (it is the request's first `complete` listener) with HDFS's message
+   * only; this listener sees the body, so a RemoteException is mapped by its exception class.
+   * The callback's error is used only when there is no answer at all (a socket error).
+   */
+  function answer(path: string, start: (cb: (err?: Error | null) => void) => HttpRequest) {
+    return new Promise<unknown>((resolve, reject) => {
       const req = start((err) => {
-        if (err) reject(mapError(path, err));
+        if (err) setImmediate(() => reject(mapError(path, err)));
       });
       req.on('complete', (_res: unknown, body: unknown) => {
-        const b = (body as { boolean?: unknown } | null)?.boolean;
-        if (typeof b === 'boolean') resolve(b);
-        else reject(ioError(path, `WebHDFS answered without a boolean: ${JSON.stringify(body)}`));
+        const remote = (body as { RemoteException?: { exception?: string } } | null)
+          ?.RemoteException;
+        if (remote) reject(mapRemote(path, remote));
+        else resolve(body);
       });
     });
+  }
+
+  /** Runs a call whose answer is `{"boolean": …}`, which the package drops, and resolves it. */
+  async function booleanCall(
+    path: string,
+    start: (cb: (err?: Error | null) => void) => HttpRequest,
+  ): Promise<boolean> {
+    const body = await answer(path, start);
+    const b = (body as { boolean?: unknown } | null)?.boolean;
+    if (typeof b === 'boolean') return b;
+    throw ioError(path, `WebHDFS answered without a boolean: ${JSON.stringify(body)}`);
   }
 
   function entryOf(path: string, status: FileStatus): StoreEntry {
@@ -141,15 +188,17 @@ export function createWebHdfsStore(options: WebHdfsStoreOptions): Store {
     };
   }
 
-  function stat(path: string): Promise<StoreEntry | null> {
-    return new Promise((resolve, reject) => {
-      client.stat(path, (err, status) => {
-        if (!err && status) return resolve(entryOf(path, status));
-        const mapped = mapError(path, err ?? new Error('no FileStatus in the answer'));
-        if (mapped.code === 'NOT_FOUND') resolve(null);
-        else reject(mapped);
-      });
-    });
+  async function stat(path: string): Promise<StoreEntry | null> {
+    try {
+      const body = await answer(path, (cb) => client.stat(path, cb));
+      const status = (body as { FileStatus?: FileStatus } | null)?.FileStatus;
+      if (status === undefined) throw ioError(path, 'WebHDFS answered without a FileStatus');
+      return entryOf(path, status);
+    } catch (err) {
+      // The package rejects a missing path: absence is the port's null.
+      if (err instanceof LoglabError && err.code === 'NOT_FOUND') return null;
+      throw err;
+    }
   }
 
   async function mkdirs(path: string): Promise<void> {
@@ -298,9 +347,10 @@ export function createWebHdfsStore(options: WebHdfsStoreOptions): Store {
 
     async list(path) {
       const p = valid(path);
-      const files = await new Promise<FileStatus[]>((resolve, reject) => {
-        client.readdir(p, (err, list) => (err ? reject(mapError(p, err)) : resolve(list ?? [])));
-      });
+      const body = await answer(p, (cb) => client.readdir(p, cb));
+      const files = (body as { FileStatuses?: { FileStatus?: FileStatus[] } } | null)?.FileStatuses
+        ?.FileStatus;
+      if (files === undefined) throw ioError(p, 'WebHDFS answered without FileStatuses');
       // LISTSTATUS of a file answers that file, with an empty pathSuffix.
       if (files.length === 1 && files[0].pathSuffix === '') return [entryOf(p, files[0])];
       const out: StoreEntry[] = [];

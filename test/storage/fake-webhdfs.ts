@@ -16,7 +16,7 @@ export interface FakeKnobs {
   /** OPEN sends only this many bytes of the file. */
   readLimit: number | null;
   /** Every NameNode answer is this RemoteException (status 403) when set. */
-  remoteException: string | null;
+  remoteException: { exception: string; message: string } | null;
 }
 
 export interface FakeWebHdfs {
@@ -122,9 +122,7 @@ export async function startFakeWebHdfs(): Promise<FakeWebHdfs> {
     log.push(`nn ${req.method} ${op} ${path}`);
     await body(req);
     if (knobs.remoteException !== null) {
-      return json(res, 403, {
-        RemoteException: { exception: 'IOException', message: knobs.remoteException },
-      });
+      return json(res, 403, { RemoteException: knobs.remoteException });
     }
     const redirect = () => {
       res.writeHead(307, { location: `http://127.0.0.1:${dnPort}${url.pathname}${url.search}` });

@@ -187,6 +187,13 @@ export function storeContract(name: string, target: ContractTarget): void {
       await store.mkdirs(`${d}/p/q`);
       await store.mkdirs(`${d}/p/q`);
       expect(await store.stat(`${d}/p/q`)).toMatchObject({ type: 'directory', name: 'q' });
+      await writeAll(await store.create(`${d}/f`), 'f\n');
+      await expect(store.mkdirs(`${d}/f`)).rejects.toMatchObject({
+        code: 'ALREADY_EXISTS',
+        context: { path: `${d}/f` },
+      });
+      // Under a file nothing can exist.
+      expect(await store.stat(`${d}/f/x`)).toBeNull();
     });
 
     it('fails to open a missing file (NOT_FOUND) or a directory (IO)', async () => {

@@ -175,19 +175,35 @@ describe('webhdfs package defect: an upload refused with a status it does not li
 });
 
 describe('the adapter around other answers', () => {
-  it('keeps the first line of a RemoteException, not the Java stack', async () => {
-    fake.knobs.remoteException =
-      'Cannot create /x. Name node is in safe mode.\n\tat org.apache.hadoop.hdfs.X(X.java:1)';
+  it('maps a RemoteException by its class, with the first line of its message', async () => {
+    const stack = '\n\tat org.apache.hadoop.hdfs.X(X.java:1)';
+    fake.knobs.remoteException = {
+      exception: 'RetriableException',
+      message: `Cannot create /x. Name node is in safe mode.${stack}`,
+    };
     const err = await store.mkdirs('/x').catch((e) => e);
     expect([err.code, err.retriable, err.message]).toEqual([
       'SERVICE_DOWN',
       true,
-      'HDFS is in safe mode: Cannot create /x. Name node is in safe mode.',
+      'HDFS cannot serve /x now: Cannot create /x. Name node is in safe mode.',
     ]);
-    fake.knobs.remoteException = 'Quota exceeded\n\tat org.apache.hadoop.Y(Y.java:2)';
+    fake.knobs.remoteException = { exception: 'QuotaExceededException', message: `Quota${stack}` };
     await expect(store.list('/x')).rejects.toMatchObject({
       code: 'IO',
-      message: '/x: WebHDFS: Quota exceeded',
+      message: '/x: WebHDFS: Quota',
+    });
+    // The class decides, whatever the message says.
+    fake.knobs.remoteException = { exception: 'FileAlreadyExistsException', message: 'odd' };
+    await expect(store.mkdirs('/x')).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    fake.knobs.remoteException = {
+      exception: 'AccessControlException',
+      message: '/f (is not a directory)',
+    };
+    await expect(store.stat('/f/x')).resolves.toBeNull();
+    fake.knobs.remoteException = { exception: 'AccessControlException', message: 'denied' };
+    await expect(store.stat('/f/x')).rejects.toMatchObject({
+      code: 'IO',
+      message: '/f/x: WebHDFS: denied',
     });
   });
 
