@@ -2,8 +2,9 @@
  * The cluster engine's Store: HDFS through its WebHDFS REST interface, on the npm `webhdfs`
  * package (1.2.0).
  *
- * The package has defects that would break the port's contract; each is wrapped here and
- * shown handled by test/storage/webhdfs-store-defects.test.ts against a fake WebHDFS server:
+ * The package has defects that would break the port's contract; each is wrapped (here, in
+ * webhdfs-upload.ts for writes and webhdfs-errors.ts for errors) and shown handled by
+ * test/storage/webhdfs-store-defects.test.ts against a fake WebHDFS server:
  * - `createWriteStream` follows the NameNode's 307 to a DataNode only when a stream is piped
  *   into it; `write()`/`end()` on it throws an uncaught TypeError later. Writes here always
  *   go through an internal PassThrough piped into it; callers get an ordinary Writable.
@@ -22,19 +23,14 @@
  * HDFS itself moves a renamed file *into* a target that is a directory: the adapter checks the
  * target first, so the port's "never replaces, never nests" holds.
  */
-import { PassThrough, type Readable, Transform, Writable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import webhdfs, { type FileStatus, type HttpRequest, type WebHdfsClient } from 'webhdfs';
 import { badInput, LoglabError } from '../errors';
 import { baseName, checkLakePath, isValidPath, parentOf } from './lake-layout';
 import type { CreateOptions, DeleteOptions, DeleteResult, Store, StoreEntry } from './store';
-import {
-  alreadyExists,
-  ioError,
-  isADirectory,
-  notEmpty,
-  notFound,
-  rootNotDeletable,
-} from './store-errors';
+import { alreadyExists, ioError, isADirectory, notFound, rootNotDeletable } from './store-errors';
+import { type RemoteException, remoteError, webhdfsError } from './webhdfs-errors';
+import { uploadStream } from './webhdfs-upload';
 
 export const DEFAULT_WEBHDFS_URL = 'http://127.0.0.1:9870';
 export const DEFAULT_HDFS_USER = 'loglab';
@@ -50,18 +46,6 @@ export interface WebHdfsStoreOptions {
   /** Builds the client; the `webhdfs` package's by default (tests swap it). */
   readonly clientFactory?: typeof webhdfs.createClient;
 }
-
-const UNREACHABLE = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'ESOCKETTIMEDOUT',
-  'EPIPE',
-]);
 
 export function createWebHdfsStore(options: WebHdfsStoreOptions): Store {
   let url: URL;
@@ -86,64 +70,13 @@ export function createWebHdfsStore(options: WebHdfsStoreOptions): Store {
     { timeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS },
   );
 
-  /** The package's error (HDFS's message + Java stack, or a socket error) in the port's terms. */
-  function mapError(path: string, err: unknown): LoglabError {
-    if (err instanceof LoglabError) return err;
-    const code = (err as NodeJS.ErrnoException | null)?.code;
-    if (code !== undefined && UNREACHABLE.has(code)) {
-      return new LoglabError('SERVICE_DOWN', `WebHDFS at ${address} did not answer (${code})`, {
-        retriable: true,
-        cause: err,
-        context: { path },
-      });
-    }
-    const message = (err instanceof Error ? err.message : String(err)).split('\n')[0].trim();
-    if (/already exists/i.test(message)) return alreadyExists(path, err);
-    if (/does not exist|FileNotFound|not found/i.test(message)) return notFound(path, err);
-    if (/non empty|not empty/i.test(message)) return notEmpty(path, err);
-    if (/safe mode/i.test(message)) {
-      return new LoglabError('SERVICE_DOWN', `HDFS is in safe mode: ${message}`, {
-        retriable: true,
-        cause: err,
-        context: { path },
-      });
-    }
-    return ioError(path, `WebHDFS: ${message}`, err);
-  }
+  const mapError = (path: string, err: unknown) => webhdfsError(address, path, err);
+  const mapRemote = (path: string, remote: RemoteException) => remoteError(address, path, remote);
 
   function valid(path: string): string {
     const check = checkLakePath(path);
     if (!isValidPath(check)) throw badInput(check.message, { path, reason: check.reason });
     return check.path;
-  }
-
-  /** HDFS's exception class, which the package drops, in the port's terms. */
-  function mapRemote(path: string, remote: { exception?: string; message?: string }) {
-    const message = String(remote.message ?? '')
-      .split('\n')[0]
-      .trim();
-    const cause = Object.assign(new Error(message), { exception: remote.exception });
-    switch (remote.exception) {
-      case 'FileNotFoundException':
-        return notFound(path, cause);
-      case 'FileAlreadyExistsException':
-        return alreadyExists(path, cause);
-      case 'PathIsNotEmptyDirectoryException':
-        return notEmpty(path, cause);
-      case 'SafeModeException':
-      case 'RetriableException':
-      case 'StandbyException':
-        return new LoglabError('SERVICE_DOWN', `HDFS cannot serve ${path} now: ${message}`, {
-          retriable: true,
-          cause,
-          context: { path },
-        });
-      case 'AccessControlException':
-        // What GETFILESTATUS answers for a path under a file: nothing is there.
-        if (message.endsWith('(is not a directory)')) return notFound(path, cause);
-        break;
-    }
-    return mapError(path, cause);
   }
 
   /**
@@ -207,103 +140,6 @@ export function createWebHdfsStore(options: WebHdfsStoreOptions): Store {
     }
   }
 
-  /**
-   * A Writable that uploads to `path`. Its `final` waits for the DataNode's answer, then checks
-   * that HDFS holds `base` + the bytes written, so `finished()` means stored.
-   */
-  function upload(path: string, append: boolean, overwrite: boolean, base: number): Writable {
-    const feed = new PassThrough();
-    // The package pipes `feed` twice: into its first request (to learn the DataNode, pausing
-    // and unpiping `feed` at once), then into the upload. Between the two, Readable.pipe has
-    // already resumed `feed`, so a chunk written then is emitted to no listener and lost
-    // (seen on a real HDFS: "0 bytes after 2 were written"). Hold every byte until the upload
-    // is attached.
-    let attached = false;
-    const waiting: (() => void)[] = [];
-    const whenAttached = (fn: () => void) => (attached ? fn() : waiting.push(fn));
-    const pipe = feed.pipe.bind(feed);
-    let pipes = 0;
-    feed.pipe = <T extends NodeJS.WritableStream>(dest: T, opts?: { end?: boolean }): T => {
-      const r = pipe(dest, opts);
-      if (++pipes === 2) {
-        attached = true;
-        for (const fn of waiting.splice(0)) fn();
-      }
-      return r;
-    };
-    let written = 0;
-    let failure: LoglabError | null = null;
-    let uploaded = false;
-    let pendingFinal: ((err?: Error | null) => void) | null = null;
-
-    const req = client.createWriteStream(path, append, append ? {} : { overwrite });
-    const fail = (err: unknown) => {
-      failure ??= mapError(path, err);
-      if (pendingFinal === null) out.destroy(failure);
-    };
-    req.on('error', fail);
-    req.on('response', (res) => {
-      const status = res.statusCode ?? 0;
-      // The package waits for a redirect forever when the answer is neither one nor an error.
-      if (status !== 307 && status !== 301 && status < 400) {
-        fail(new Error(`WebHDFS answered ${status} instead of redirecting to a DataNode`));
-        settle();
-      }
-    });
-    req.on('finish', () => {
-      uploaded = true;
-      settle();
-    });
-    // The package follows the redirect only for a piped source.
-    feed.pipe(req);
-
-    function settle(): void {
-      const done = pendingFinal;
-      if (done === null || (!uploaded && failure === null)) return;
-      pendingFinal = null;
-      if (failure !== null) {
-        done(failure);
-        return;
-      }
-      stat(path).then(
-        (entry) => {
-          const expected = base + written;
-          if (entry?.size === expected) return done();
-          done(
-            ioError(
-              path,
-              `HDFS holds ${entry === null ? 'no file' : `${entry.size} bytes`} after ${expected} were written`,
-            ),
-          );
-        },
-        (err) => done(mapError(path, err)),
-      );
-    }
-
-    const out = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        written += chunk.length;
-        whenAttached(() => {
-          if (feed.write(chunk)) cb();
-          else feed.once('drain', () => cb());
-        });
-      },
-      final(cb) {
-        pendingFinal = cb;
-        whenAttached(() => feed.end());
-        settle();
-      },
-      destroy(err, cb) {
-        if (!uploaded) {
-          feed.destroy();
-          req.abort();
-        }
-        cb(err);
-      },
-    });
-    return out;
-  }
-
   return {
     engine: 'cluster',
     address,
@@ -319,7 +155,12 @@ export function createWebHdfsStore(options: WebHdfsStoreOptions): Store {
       if (entry !== null && (!opts.overwrite || entry.type === 'directory')) {
         throw alreadyExists(p);
       }
-      return upload(p, false, opts.overwrite === true, 0);
+      return uploadStream(
+        client,
+        { path: p, append: false, overwrite: opts.overwrite === true, base: 0 },
+        stat,
+        mapError,
+      );
     },
 
     async append(path) {
@@ -327,7 +168,12 @@ export function createWebHdfsStore(options: WebHdfsStoreOptions): Store {
       const entry = await stat(p);
       if (entry === null) throw notFound(p);
       if (entry.type === 'directory') throw isADirectory(p);
-      return upload(p, true, false, entry.size);
+      return uploadStream(
+        client,
+        { path: p, append: true, overwrite: false, base: entry.size },
+        stat,
+        mapError,
+      );
     },
 
     async rename(from, to) {
