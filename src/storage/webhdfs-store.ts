@@ -23,6 +23,9 @@
  * HDFS itself moves a renamed file *into* a target that is a directory: the adapter checks the
  * target first, so the port's "never replaces, never nests" holds.
  */
+// The package ships no types; the reference keeps the shim in any program that compiles this
+// file alone (a notebook kernel compiles only what cells import).
+/// <reference path="./webhdfs.d.ts" />
 import { type Readable, Transform } from 'node:stream';
 import webhdfs, { type FileStatus, type HttpRequest, type WebHdfsClient } from 'webhdfs';
 import { badInput, LoglabError } from '../errors';
