@@ -6,7 +6,14 @@ import { dirname } from 'node:path';
  * `retriable` tells retry helpers whether trying again can help (a broker that is down) or not
  * (a bad flag). `code` is stable so tests and scripts can match on it.
  */
-export type ErrorCode = 'BAD_FLAG' | 'BAD_INPUT' | 'NOT_FOUND' | 'IO' | 'SERVICE_DOWN' | 'INTERNAL';
+export type ErrorCode =
+  | 'BAD_FLAG'
+  | 'BAD_INPUT'
+  | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  | 'IO'
+  | 'SERVICE_DOWN'
+  | 'INTERNAL';
 
 export interface LoglabErrorOptions {
   retriable?: boolean;

@@ -1,6 +1,7 @@
 /**
  * loglab's public surface: what notebooks, labs and benchmarks import. One namespace per
  * pipeline stage, so a call says which stage it belongs to (`log.parseCombined`, `viz.show`).
+ * `storage` is the lake: the Store port, its local and WebHDFS adapters and the lake's layout.
  * The pipeline's shape is drawn in pipeline/index.ts; `pipeline` holds the wiring between the
  * broker and the stages. `bench` is the harness the stages are measured with. This file only
  * re-exports.
@@ -12,6 +13,7 @@ export * as generate from './generate/index';
 export * as log from './log/index';
 export * as pipeline from './pipeline/index';
 export * as realtime from './realtime/index';
+export * as storage from './storage/index';
 export * as stream from './stream/index';
 export * as summary from './summary/index';
 export * as viz from './viz/index';

@@ -7,7 +7,9 @@
  *   errors.ts, never a stage's module (generate, stream, realtime, summary, bench, …);
  * - no stage imports cli/ or pipeline/: only cli/, pipeline/ and index.ts may;
  * - CLI commands never import each other (what they share lives in src/cli);
- * - the Broker port imports nothing of ours (adapters import it, never the other way round).
+ * - the Broker port imports nothing of ours (adapters import it, never the other way round);
+ * - the Store port imports nothing of ours, the lake layout only errors.ts, and storage/ takes no
+ *   other stage: it imports only storage/ and errors.ts.
  *
  * A regex over the sources is enough: specifiers are plain relative strings in this codebase.
  */
@@ -88,5 +90,18 @@ describe('dependency directions', () => {
 
   it('the Broker port imports nothing of ours', () => {
     expect(show(edges.filter((e) => e.from === 'stream/broker.ts'))).toEqual([]);
+  });
+
+  it('the Store port imports nothing of ours; storage/ imports no other stage', () => {
+    expect(show(edges.filter((e) => e.from === 'storage/store.ts'))).toEqual([]);
+    expect(
+      show(edges.filter((e) => e.from === 'storage/lake-layout.ts' && e.to !== 'errors')),
+    ).toEqual([]);
+    const allowed = new Set(['storage', 'errors']);
+    expect(show(edges.filter((e) => top(e.from) === 'storage' && !allowed.has(top(e.to))))).toEqual(
+      [],
+    );
+    // The check sees storage's imports at all.
+    expect(edges).toContainEqual({ from: 'storage/local-store.ts', to: 'storage/lake-layout' });
   });
 });

@@ -1,0 +1,4 @@
+export * from './lake-layout';
+export * from './local-store';
+export * from './store';
+export * from './webhdfs-store';
