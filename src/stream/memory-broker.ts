@@ -18,7 +18,7 @@
  * Retention: like Kafka's `retention.bytes`, a partition keeps about `retentionBytes`; older
  * records are dropped and a consumer behind them skips ahead to the oldest one left.
  */
-import { badFlag, badInput, LoglabError } from '../errors';
+import { badFlag, LoglabError } from '../errors';
 import { type AssignorName, assignPartitions } from './assignors';
 import type {
   Broker,
@@ -28,7 +28,6 @@ import type {
   DeleteGroupsResult,
   DeleteTopicsResult,
   GroupLag,
-  PartitionAck,
   PartitionLag,
   PollOptions,
   PollResult,
@@ -44,16 +43,15 @@ import type {
   ValueOf,
 } from './broker';
 import { DEFAULT_POLL_RECORDS, DEFAULT_POLL_WAIT_MS, partitionLag } from './broker';
+import { endOffset, type PartitionLog, readLog, type Value } from './memory-log';
 import {
-  createLog,
-  endOffset,
-  type PartitionLog,
-  RECORD_OVERHEAD,
-  readLog,
-  trimLog,
-  type Value,
-  valueBytes,
-} from './memory-log';
+  appendBatch,
+  createTopics,
+  describeTopic,
+  type Topics,
+  topicState,
+  type WriteSettings,
+} from './memory-topics';
 import { createPartitioner } from './partitioner';
 import { DEFAULT_PARTITIONS } from './topics';
 
@@ -77,11 +75,6 @@ export const DEFAULT_RETENTION_BYTES = 64 * 1024 * 1024;
 const YIELD_EVERY = 65_536;
 
 type RecordsResult = Extract<PollResult<Value>, { kind: 'records' }>;
-
-interface TopicState {
-  readonly name: string;
-  readonly partitions: PartitionLog[];
-}
 
 interface Owned {
   readonly topic: string;
@@ -125,7 +118,8 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
   const retentionBytes = options.retentionBytes ?? DEFAULT_RETENTION_BYTES;
   const now = options.now ?? Date.now;
   const partitioner = createPartitioner();
-  const topics = new Map<string, TopicState>();
+  const topics: Topics = new Map();
+  const writeSettings: WriteSettings = { maxMessageBytes, retentionBytes, partitioner, now };
   const groups = new Map<string, GroupState>();
   const waiting = new Set<Member>();
   let memberSeq = 0;
@@ -134,16 +128,6 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
 
   function assertOpen(): void {
     if (closed) throw new LoglabError('INTERNAL', 'the embedded broker is closed');
-  }
-
-  function topicState(name: string): TopicState {
-    const t = topics.get(name);
-    if (!t) {
-      throw new LoglabError('NOT_FOUND', `topic "${name}" does not exist on the embedded broker`, {
-        context: { topic: name },
-      });
-    }
-    return t;
   }
 
   async function maybeYield(count: number): Promise<void> {
@@ -161,7 +145,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
     group.generation++;
     const counts = new Map<string, number>();
     for (const m of group.members) {
-      for (const t of m.topics) counts.set(t, topicState(t).partitions.length);
+      for (const t of m.topics) counts.set(t, topicState(topics, t).partitions.length);
     }
     const assignment = assignPartitions(assignor, group.members, counts);
     for (const m of group.members) {
@@ -177,7 +161,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
           keep.delete(key);
           continue;
         }
-        const log = topicState(tp.topic).partitions[tp.partition];
+        const log = topicState(topics, tp.topic).partitions[tp.partition];
         const committed = committedOffset(group, tp.topic, tp.partition);
         const start = committed ?? (m.fromBeginning ? log.base : endOffset(log));
         owned.push({ ...tp, log, position: start, committedPosition: start });
@@ -326,25 +310,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
 
     async createTopics(specs: readonly TopicSpec[]): Promise<CreateTopicsResult> {
       assertOpen();
-      const created: string[] = [];
-      const existing: string[] = [];
-      for (const spec of specs) {
-        if (topics.has(spec.name)) {
-          existing.push(spec.name);
-          continue;
-        }
-        const n = spec.partitions ?? defaultPartitions;
-        if (!Number.isInteger(n) || n < 1) {
-          throw badFlag(
-            `topic "${spec.name}" needs a positive whole number of partitions, got ${n}`,
-          );
-        }
-        const partitions: PartitionLog[] = [];
-        for (let p = 0; p < n; p++) partitions.push(createLog(spec.name, p));
-        topics.set(spec.name, { name: spec.name, partitions });
-        created.push(spec.name);
-      }
-      return { created, existing };
+      return createTopics(topics, specs, defaultPartitions);
     },
 
     async listTopics(): Promise<string[]> {
@@ -354,63 +320,12 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
 
     async describeTopic(topic: string): Promise<TopicDescription> {
       assertOpen();
-      const t = topicState(topic);
-      return {
-        name: topic,
-        partitions: t.partitions.map((log, partition) => ({
-          partition,
-          start: log.base,
-          end: endOffset(log),
-        })),
-      };
+      return describeTopic(topicState(topics, topic));
     },
 
     async produce(topic: string, messages: readonly ProduceMessage[]): Promise<ProduceResult> {
       assertOpen();
-      const t = topicState(topic);
-      const n = t.partitions.length;
-      // Check the whole batch first: a batch is written entirely or not at all.
-      for (let i = 0; i < messages.length; i++) {
-        const m = messages[i];
-        const size = valueBytes(m.value, maxMessageBytes) + (m.key?.length ?? 0);
-        if (size > maxMessageBytes) {
-          throw badInput(
-            `message ${i} of the batch has ${size} bytes, more than the broker accepts (${maxMessageBytes})`,
-            { topic },
-          );
-        }
-      }
-      const baseOffsets: number[] = new Array(n).fill(-1);
-      const ts = now();
-      for (let i = 0; i < messages.length; i++) {
-        const m = messages[i];
-        const partition = partitioner.partition(topic, m.key, n);
-        const log = t.partitions[partition];
-        if (baseOffsets[partition] < 0) baseOffsets[partition] = endOffset(log);
-        const value = m.value;
-        if (m.headers !== undefined) {
-          if (log.headers === null) log.headers = new Array(log.values.length);
-          log.headers[log.values.length] = m.headers;
-        } else if (log.headers !== null) {
-          log.headers.push(undefined);
-        }
-        log.keys.push(m.key);
-        log.values.push(value);
-        log.timestamps.push(m.timestamp ?? ts);
-        if (typeof value === 'string') {
-          log.strings++;
-          log.bytes += value.length + (m.key?.length ?? 0) + RECORD_OVERHEAD;
-        } else {
-          log.buffers++;
-          log.bytes += value.byteLength + (m.key?.length ?? 0) + RECORD_OVERHEAD;
-        }
-      }
-      const partitions: PartitionAck[] = [];
-      for (let p = 0; p < n; p++) {
-        if (baseOffsets[p] < 0) continue;
-        partitions.push({ partition: p, baseOffset: baseOffsets[p] });
-        if (t.partitions[p].bytes > retentionBytes) trimLog(t.partitions[p], retentionBytes);
-      }
+      const partitions = appendBatch(topicState(topics, topic), messages, writeSettings);
       for (const m of waiting) {
         if (m.topics.includes(topic)) m.wake?.();
       }
@@ -424,7 +339,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
       assertOpen();
       if (!opts.groupId) throw badFlag('a consumer needs a group id');
       if (opts.topics.length === 0) throw badFlag('a consumer needs at least one topic');
-      for (const t of opts.topics) topicState(t);
+      for (const t of opts.topics) topicState(topics, t);
       let group = groups.get(opts.groupId);
       if (!group) {
         group = { id: opts.groupId, generation: 0, members: [], committed: new Map() };
@@ -461,7 +376,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
       const partitions: PartitionLag[] = [];
       let total = 0;
       for (const name of names) {
-        const t = topicState(name);
+        const t = topicState(topics, name);
         t.partitions.forEach((log, partition) => {
           const committed = group ? committedOffset(group, name, partition) : null;
           const end = endOffset(log);
