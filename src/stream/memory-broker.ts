@@ -19,7 +19,7 @@
  * records are dropped and a consumer behind them skips ahead to the oldest one left.
  */
 import { badFlag, LoglabError } from '../errors';
-import { type AssignorName, assignPartitions } from './assignors';
+import type { AssignorName } from './assignors';
 import type {
   Broker,
   CommitResult,
@@ -28,7 +28,6 @@ import type {
   DeleteGroupsResult,
   DeleteTopicsResult,
   GroupLag,
-  PartitionLag,
   PollOptions,
   PollResult,
   ProduceMessage,
@@ -36,14 +35,14 @@ import type {
   RecordBatch,
   SubscribeOptions,
   TopicDescription,
-  TopicPartition,
   TopicPartitionOffset,
   TopicSpec,
   ValueAs,
   ValueOf,
 } from './broker';
-import { DEFAULT_POLL_RECORDS, DEFAULT_POLL_WAIT_MS, partitionLag } from './broker';
-import { endOffset, type PartitionLog, readLog, type Value } from './memory-log';
+import { DEFAULT_POLL_RECORDS, DEFAULT_POLL_WAIT_MS } from './broker';
+import { createGroupCoordinator, type Member, saveCommitted } from './memory-groups';
+import { endOffset, readLog, type Value } from './memory-log';
 import {
   appendBatch,
   createTopics,
@@ -76,37 +75,6 @@ const YIELD_EVERY = 65_536;
 
 type RecordsResult = Extract<PollResult<Value>, { kind: 'records' }>;
 
-interface Owned {
-  readonly topic: string;
-  readonly partition: number;
-  readonly log: PartitionLog;
-  /** Next offset `poll` returns. */
-  position: number;
-  /** Position at the last commit, so an unchanged partition is not committed again. */
-  committedPosition: number;
-}
-
-interface Member {
-  readonly memberId: string;
-  readonly group: GroupState;
-  topics: readonly string[];
-  readonly fromBeginning: boolean;
-  readonly valueAs: ValueAs;
-  owned: Owned[];
-  revoked: TopicPartition[];
-  rr: number;
-  closed: boolean;
-  wake: (() => void) | null;
-}
-
-interface GroupState {
-  readonly id: string;
-  generation: number;
-  members: Member[];
-  /** topic → partition → next offset to read. */
-  readonly committed: Map<string, Map<number, number>>;
-}
-
 const STOPPED_CLOSED: PollResult<never> = { kind: 'stopped', reason: 'closed' };
 const STOPPED_ABORTED: PollResult<never> = { kind: 'stopped', reason: 'aborted' };
 const IDLE: PollResult<never> = { kind: 'idle' };
@@ -120,9 +88,8 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
   const partitioner = createPartitioner();
   const topics: Topics = new Map();
   const writeSettings: WriteSettings = { maxMessageBytes, retentionBytes, partitioner, now };
-  const groups = new Map<string, GroupState>();
+  const coordinator = createGroupCoordinator(topics, assignor);
   const waiting = new Set<Member>();
-  let memberSeq = 0;
   let sinceYield = 0;
   let closed = false;
 
@@ -135,55 +102,6 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
     if (sinceYield < YIELD_EVERY) return;
     sinceYield = 0;
     await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-
-  function committedOffset(group: GroupState, topic: string, partition: number): number | null {
-    return group.committed.get(topic)?.get(partition) ?? null;
-  }
-
-  function rebalance(group: GroupState): void {
-    group.generation++;
-    const counts = new Map<string, number>();
-    for (const m of group.members) {
-      for (const t of m.topics) counts.set(t, topicState(topics, t).partitions.length);
-    }
-    const assignment = assignPartitions(assignor, group.members, counts);
-    for (const m of group.members) {
-      const next = assignment.get(m.memberId) ?? [];
-      const keep = new Map<string, Owned>();
-      for (const o of m.owned) keep.set(`${o.topic}\u0000${o.partition}`, o);
-      const owned: Owned[] = [];
-      for (const tp of next) {
-        const key = `${tp.topic}\u0000${tp.partition}`;
-        const had = keep.get(key);
-        if (had) {
-          owned.push(had);
-          keep.delete(key);
-          continue;
-        }
-        const log = topicState(topics, tp.topic).partitions[tp.partition];
-        const committed = committedOffset(group, tp.topic, tp.partition);
-        const start = committed ?? (m.fromBeginning ? log.base : endOffset(log));
-        owned.push({ ...tp, log, position: start, committedPosition: start });
-      }
-      for (const lost of keep.values()) {
-        if (lost.position !== lost.committedPosition) {
-          m.revoked.push({ topic: lost.topic, partition: lost.partition });
-        }
-      }
-      m.owned = owned;
-      m.wake?.();
-    }
-  }
-
-  function leave(member: Member): void {
-    if (member.closed) return;
-    member.closed = true;
-    const group = member.group;
-    group.members = group.members.filter((m) => m !== member);
-    member.owned = [];
-    member.wake?.();
-    rebalance(group);
   }
 
   function collect(member: Member, max: number): RecordsResult | null {
@@ -270,12 +188,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
         const revoked = member.revoked;
         member.revoked = [];
         const save = (topic: string, partition: number, offset: number) => {
-          let perTopic = group.committed.get(topic);
-          if (!perTopic) {
-            perTopic = new Map();
-            group.committed.set(topic, perTopic);
-          }
-          perTopic.set(partition, offset);
+          saveCommitted(group, topic, partition, offset);
           done.push({ topic, partition, offset });
         };
         if (offsets === undefined) {
@@ -299,7 +212,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
       },
 
       async close(): Promise<void> {
-        leave(member);
+        coordinator.leave(member);
       },
     };
   }
@@ -340,52 +253,18 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
       if (!opts.groupId) throw badFlag('a consumer needs a group id');
       if (opts.topics.length === 0) throw badFlag('a consumer needs at least one topic');
       for (const t of opts.topics) topicState(topics, t);
-      let group = groups.get(opts.groupId);
-      if (!group) {
-        group = { id: opts.groupId, generation: 0, members: [], committed: new Map() };
-        groups.set(opts.groupId, group);
-      }
-      // Zero-padded so that sorting member ids keeps the order in which they joined.
-      const id = `${opts.clientId ?? 'loglab'}-${String(++memberSeq).padStart(6, '0')}`;
-      const member: Member = {
-        memberId: id,
-        group,
-        topics: [...new Set(opts.topics)],
-        fromBeginning: opts.fromBeginning ?? false,
-        valueAs: opts.valueAs ?? 'string',
-        owned: [],
-        revoked: [],
-        rr: 0,
-        closed: false,
-        wake: null,
-      };
-      group.members.push(member);
-      rebalance(group);
+      const member = coordinator.join(opts);
       return createConsumer(member) as Consumer<ValueOf<A>>;
     },
 
     async listGroups(): Promise<string[]> {
       assertOpen();
-      return [...groups.keys()].sort();
+      return coordinator.listGroups();
     },
 
     async groupLag(groupId: string, onlyTopics?: readonly string[]): Promise<GroupLag> {
       assertOpen();
-      const group = groups.get(groupId);
-      const names = onlyTopics ?? [...(group?.committed.keys() ?? [])].sort();
-      const partitions: PartitionLag[] = [];
-      let total = 0;
-      for (const name of names) {
-        const t = topicState(topics, name);
-        t.partitions.forEach((log, partition) => {
-          const committed = group ? committedOffset(group, name, partition) : null;
-          const end = endOffset(log);
-          const lag = partitionLag(committed, log.base, end);
-          total += lag;
-          partitions.push({ topic: name, partition, committed, end, lag });
-        });
-      }
-      return { groupId, partitions, total };
+      return coordinator.groupLag(groupId, onlyTopics);
     },
 
     async deleteTopics(names: readonly string[]): Promise<DeleteTopicsResult> {
@@ -399,43 +278,19 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
         }
         topics.delete(name);
         deleted.push(name);
-        for (const group of groups.values()) {
-          group.committed.delete(name);
-          // Members reading it lose its partitions, as Kafka's do once the topic is gone.
-          const readers = group.members.filter((m) => m.topics.includes(name));
-          for (const m of readers) {
-            m.topics = m.topics.filter((t) => t !== name);
-            m.owned = m.owned.filter((o) => o.topic !== name);
-            m.revoked = m.revoked.filter((r) => r.topic !== name);
-          }
-          if (readers.length > 0) rebalance(group);
-        }
+        coordinator.dropTopic(name);
       }
       return { deleted, missing };
     },
 
     async deleteGroups(groupIds: readonly string[]): Promise<DeleteGroupsResult> {
       assertOpen();
-      const deleted: string[] = [];
-      const notEmpty: string[] = [];
-      const missing: string[] = [];
-      for (const id of new Set(groupIds)) {
-        const group = groups.get(id);
-        if (group === undefined) missing.push(id);
-        else if (group.members.length > 0) notEmpty.push(id);
-        else {
-          groups.delete(id);
-          deleted.push(id);
-        }
-      }
-      return { deleted, notEmpty, missing };
+      return coordinator.deleteGroups(groupIds);
     },
 
     async close(): Promise<void> {
       if (closed) return;
-      for (const group of groups.values()) {
-        for (const m of [...group.members]) leave(m);
-      }
+      coordinator.leaveAll();
       closed = true;
     },
   };
