@@ -22,27 +22,21 @@ import { badFlag, LoglabError } from '../errors';
 import type { AssignorName } from './assignors';
 import type {
   Broker,
-  CommitResult,
   Consumer,
   CreateTopicsResult,
   DeleteGroupsResult,
   DeleteTopicsResult,
   GroupLag,
-  PollOptions,
-  PollResult,
   ProduceMessage,
   ProduceResult,
-  RecordBatch,
   SubscribeOptions,
   TopicDescription,
-  TopicPartitionOffset,
   TopicSpec,
   ValueAs,
   ValueOf,
 } from './broker';
-import { DEFAULT_POLL_RECORDS, DEFAULT_POLL_WAIT_MS } from './broker';
-import { createGroupCoordinator, type Member, saveCommitted } from './memory-groups';
-import { endOffset, readLog, type Value } from './memory-log';
+import { type ConsumerWiring, createMemoryConsumer, wakeReaders } from './memory-consumer';
+import { createGroupCoordinator, type Member } from './memory-groups';
 import {
   appendBatch,
   createTopics,
@@ -51,6 +45,7 @@ import {
   topicState,
   type WriteSettings,
 } from './memory-topics';
+import { createMaybeYield } from './memory-yield';
 import { createPartitioner } from './partitioner';
 import { DEFAULT_PARTITIONS } from './topics';
 
@@ -70,15 +65,6 @@ export interface MemoryBrokerOptions {
 export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_000;
 export const DEFAULT_RETENTION_BYTES = 64 * 1024 * 1024;
 
-/** Messages handled between two yields to the event loop. */
-const YIELD_EVERY = 65_536;
-
-type RecordsResult = Extract<PollResult<Value>, { kind: 'records' }>;
-
-const STOPPED_CLOSED: PollResult<never> = { kind: 'stopped', reason: 'closed' };
-const STOPPED_ABORTED: PollResult<never> = { kind: 'stopped', reason: 'aborted' };
-const IDLE: PollResult<never> = { kind: 'idle' };
-
 export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
   const defaultPartitions = options.defaultPartitions ?? DEFAULT_PARTITIONS;
   const assignor = options.assignor ?? 'round-robin';
@@ -90,131 +76,12 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
   const writeSettings: WriteSettings = { maxMessageBytes, retentionBytes, partitioner, now };
   const coordinator = createGroupCoordinator(topics, assignor);
   const waiting = new Set<Member>();
-  let sinceYield = 0;
+  const maybeYield = createMaybeYield();
+  const wiring: ConsumerWiring = { waiting, leave: coordinator.leave, maybeYield };
   let closed = false;
 
   function assertOpen(): void {
     if (closed) throw new LoglabError('INTERNAL', 'the embedded broker is closed');
-  }
-
-  async function maybeYield(count: number): Promise<void> {
-    sinceYield += count;
-    if (sinceYield < YIELD_EVERY) return;
-    sinceYield = 0;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-
-  function collect(member: Member, max: number): RecordsResult | null {
-    const owned = member.owned;
-    const n = owned.length;
-    if (n === 0) return null;
-    let batches: RecordBatch<Value>[] | null = null;
-    let count = 0;
-    // Start at a different partition each poll so a small maxRecords cannot starve one.
-    const start = member.rr++ % n;
-    for (let i = 0; i < n && count < max; i++) {
-      const o = owned[(start + i) % n];
-      const log = o.log;
-      // Retention removed what the member had not read yet: skip to the oldest record left.
-      if (o.position < log.base) o.position = log.base;
-      const end = endOffset(log);
-      if (o.position >= end) continue;
-      const take = Math.min(end - o.position, max - count);
-      const from = o.position - log.base;
-      const records = readLog(log, from, from + take, member.valueAs);
-      if (batches === null) batches = [];
-      batches.push({ topic: o.topic, partition: o.partition, records, highWatermark: end });
-      o.position += take;
-      count += take;
-    }
-    return batches === null ? null : { kind: 'records', batches, count };
-  }
-
-  function waitForData(
-    member: Member,
-    ms: number,
-    signal: AbortSignal | undefined,
-  ): Promise<'data' | 'timeout' | 'aborted'> {
-    return new Promise((resolve) => {
-      const done = (outcome: 'data' | 'timeout' | 'aborted') => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        member.wake = null;
-        waiting.delete(member);
-        resolve(outcome);
-      };
-      const onAbort = () => done('aborted');
-      const timer = setTimeout(() => done('timeout'), ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      member.wake = () => done('data');
-      waiting.add(member);
-    });
-  }
-
-  function createConsumer(member: Member): Consumer<Value> {
-    return {
-      groupId: member.group.id,
-      memberId: () => member.memberId,
-      assignment: () => member.owned.map((o) => ({ topic: o.topic, partition: o.partition })),
-
-      async poll(opts: PollOptions = {}): Promise<PollResult<Value>> {
-        const max = opts.maxRecords ?? DEFAULT_POLL_RECORDS;
-        if (!Number.isInteger(max) || max < 1) {
-          throw badFlag(`maxRecords must be a positive integer, got ${max}`);
-        }
-        if (member.wake !== null) {
-          throw new LoglabError('INTERNAL', 'poll called while another poll is waiting');
-        }
-        if (member.closed) return STOPPED_CLOSED;
-        if (opts.signal?.aborted) return STOPPED_ABORTED;
-        let result = collect(member, max);
-        if (result === null) {
-          const waitMs = opts.maxWaitMs ?? DEFAULT_POLL_WAIT_MS;
-          // No timer for a poll that must not wait: even setTimeout(0) costs a millisecond.
-          if (waitMs <= 0) return IDLE;
-          const outcome = await waitForData(member, waitMs, opts.signal);
-          if (member.closed) return STOPPED_CLOSED;
-          if (outcome === 'aborted') return STOPPED_ABORTED;
-          result = collect(member, max);
-          if (result === null) return IDLE;
-        }
-        await maybeYield(result.count);
-        return result;
-      },
-
-      async commit(offsets?: readonly TopicPartitionOffset[]): Promise<CommitResult> {
-        const group = member.group;
-        const done: TopicPartitionOffset[] = [];
-        const revoked = member.revoked;
-        member.revoked = [];
-        const save = (topic: string, partition: number, offset: number) => {
-          saveCommitted(group, topic, partition, offset);
-          done.push({ topic, partition, offset });
-        };
-        if (offsets === undefined) {
-          for (const o of member.owned) {
-            if (o.position === o.committedPosition) continue;
-            save(o.topic, o.partition, o.position);
-            o.committedPosition = o.position;
-          }
-        } else {
-          for (const c of offsets) {
-            const o = member.owned.find((x) => x.topic === c.topic && x.partition === c.partition);
-            if (!o) {
-              revoked.push({ topic: c.topic, partition: c.partition });
-              continue;
-            }
-            save(c.topic, c.partition, c.offset);
-            o.committedPosition = c.offset;
-          }
-        }
-        return { kind: 'committed', offsets: done, revoked };
-      },
-
-      async close(): Promise<void> {
-        coordinator.leave(member);
-      },
-    };
   }
 
   const broker: Broker = {
@@ -239,9 +106,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
     async produce(topic: string, messages: readonly ProduceMessage[]): Promise<ProduceResult> {
       assertOpen();
       const partitions = appendBatch(topicState(topics, topic), messages, writeSettings);
-      for (const m of waiting) {
-        if (m.topics.includes(topic)) m.wake?.();
-      }
+      wakeReaders(waiting, topic);
       await maybeYield(messages.length);
       return { topic, count: messages.length, partitions };
     },
@@ -254,7 +119,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
       if (opts.topics.length === 0) throw badFlag('a consumer needs at least one topic');
       for (const t of opts.topics) topicState(topics, t);
       const member = coordinator.join(opts);
-      return createConsumer(member) as Consumer<ValueOf<A>>;
+      return createMemoryConsumer(member, wiring) as Consumer<ValueOf<A>>;
     },
 
     async listGroups(): Promise<string[]> {
