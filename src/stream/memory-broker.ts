@@ -17,6 +17,13 @@
  *
  * Retention: like Kafka's `retention.bytes`, a partition keeps about `retentionBytes`; older
  * records are dropped and a consumer behind them skips ahead to the oldest one left.
+ *
+ * The semantics above are stated here only; this factory wires the parts that implement them:
+ *   memory-topics    topic registry, and the produce path appending a batch to partition logs
+ *   memory-log       one partition: column arrays, reads by offset range, retention trim
+ *   memory-groups    group coordinator: members, assignment, rebalance, committed offsets, lag
+ *   memory-consumer  a member's poll (wait for data, read slices) and commit
+ *   memory-yield     the message counter shared by produce and poll that gives the loop a turn
  */
 import { badFlag, LoglabError } from '../errors';
 import type { AssignorName } from './assignors';

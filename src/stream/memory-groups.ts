@@ -3,10 +3,10 @@
  * member owns, rebalancing, and the offsets each group committed. Delivery semantics (what a
  * moved partition redelivers) are described once, in ./memory-broker.
  *
- * A member joining or leaving rebalances its group at once. Partitions a member keeps carry
- * their position over; a partition it gains starts at the group's committed offset, or where
- * `fromBeginning` says; a partition it loses with uncommitted reads is reported by its next
- * commit as revoked.
+ * Rebalancing is synchronous, inside join, leave and dropTopic: each member's `owned` list is
+ * rebuilt from the assignor's answer, reusing the `Owned` entry (and so the position) of a
+ * partition it keeps. A partition lost with uncommitted reads goes into `revoked`, for the
+ * member's next commit to report.
  */
 import { type AssignorName, assignPartitions } from './assignors';
 import type {

@@ -3,8 +3,8 @@
  * path that appends a producer's batch to them. Delivery semantics are described once, in
  * ./memory-broker.
  *
- * The write path is a loop of plain pushes into the column arrays: values are stored as given,
- * never copied, and no object per message outlives the call.
+ * `appendBatch` is produce's hot path: keep it plain pushes into the column arrays, with no
+ * closure or object per message.
  */
 import { badFlag, badInput, LoglabError } from '../errors';
 import type {
