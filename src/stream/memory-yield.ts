@@ -1,6 +1,6 @@
 /**
  * Yielding to the event loop from the embedded broker. Its produce and poll never wait on I/O,
- * so a producer and a consumer sharing one process could keep the loop busy for minutes, and
+ * so a producer and a consumer sharing one process could keep the loop busy for a whole run, and
  * timers and signals (Ctrl-C) would not run. Both paths count the messages they handle on one
  * counter and give way every ~64k of them.
  */
