@@ -17,43 +17,42 @@
  *
  * Retention: like Kafka's `retention.bytes`, a partition keeps about `retentionBytes`; older
  * records are dropped and a consumer behind them skips ahead to the oldest one left.
+ *
+ * The semantics above are stated here only; this factory wires the parts that implement them:
+ *   memory-topics    topic registry, and the produce path appending a batch to partition logs
+ *   memory-log       one partition: column arrays, reads by offset range, retention trim
+ *   memory-groups    group coordinator: members, assignment, rebalance, committed offsets, lag
+ *   memory-consumer  a member's poll (wait for data, read slices) and commit
+ *   memory-yield     the message counter shared by produce and poll that gives the loop a turn
  */
-import { badFlag, badInput, LoglabError } from '../errors';
-import { type AssignorName, assignPartitions } from './assignors';
+import { badFlag, LoglabError } from '../errors';
+import type { AssignorName } from './assignors';
 import type {
   Broker,
-  CommitResult,
   Consumer,
   CreateTopicsResult,
   DeleteGroupsResult,
   DeleteTopicsResult,
   GroupLag,
-  PartitionAck,
-  PartitionLag,
-  PollOptions,
-  PollResult,
   ProduceMessage,
   ProduceResult,
-  RecordBatch,
   SubscribeOptions,
   TopicDescription,
-  TopicPartition,
-  TopicPartitionOffset,
   TopicSpec,
   ValueAs,
   ValueOf,
 } from './broker';
-import { DEFAULT_POLL_RECORDS, DEFAULT_POLL_WAIT_MS, partitionLag } from './broker';
+import { type ConsumerWiring, createMemoryConsumer, wakeReaders } from './memory-consumer';
+import { createGroupCoordinator, type Member } from './memory-groups';
 import {
-  createLog,
-  endOffset,
-  type PartitionLog,
-  RECORD_OVERHEAD,
-  readLog,
-  trimLog,
-  type Value,
-  valueBytes,
-} from './memory-log';
+  appendBatch,
+  createTopics,
+  describeTopic,
+  type Topics,
+  topicState,
+  type WriteSettings,
+} from './memory-topics';
+import { createMaybeYield } from './memory-yield';
 import { createPartitioner } from './partitioner';
 import { DEFAULT_PARTITIONS } from './topics';
 
@@ -73,51 +72,6 @@ export interface MemoryBrokerOptions {
 export const DEFAULT_MAX_MESSAGE_BYTES = 1_048_000;
 export const DEFAULT_RETENTION_BYTES = 64 * 1024 * 1024;
 
-/** Messages handled between two yields to the event loop. */
-const YIELD_EVERY = 65_536;
-
-type RecordsResult = Extract<PollResult<Value>, { kind: 'records' }>;
-
-interface TopicState {
-  readonly name: string;
-  readonly partitions: PartitionLog[];
-}
-
-interface Owned {
-  readonly topic: string;
-  readonly partition: number;
-  readonly log: PartitionLog;
-  /** Next offset `poll` returns. */
-  position: number;
-  /** Position at the last commit, so an unchanged partition is not committed again. */
-  committedPosition: number;
-}
-
-interface Member {
-  readonly memberId: string;
-  readonly group: GroupState;
-  topics: readonly string[];
-  readonly fromBeginning: boolean;
-  readonly valueAs: ValueAs;
-  owned: Owned[];
-  revoked: TopicPartition[];
-  rr: number;
-  closed: boolean;
-  wake: (() => void) | null;
-}
-
-interface GroupState {
-  readonly id: string;
-  generation: number;
-  members: Member[];
-  /** topic → partition → next offset to read. */
-  readonly committed: Map<string, Map<number, number>>;
-}
-
-const STOPPED_CLOSED: PollResult<never> = { kind: 'stopped', reason: 'closed' };
-const STOPPED_ABORTED: PollResult<never> = { kind: 'stopped', reason: 'aborted' };
-const IDLE: PollResult<never> = { kind: 'idle' };
-
 export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
   const defaultPartitions = options.defaultPartitions ?? DEFAULT_PARTITIONS;
   const assignor = options.assignor ?? 'round-robin';
@@ -125,199 +79,16 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
   const retentionBytes = options.retentionBytes ?? DEFAULT_RETENTION_BYTES;
   const now = options.now ?? Date.now;
   const partitioner = createPartitioner();
-  const topics = new Map<string, TopicState>();
-  const groups = new Map<string, GroupState>();
+  const topics: Topics = new Map();
+  const writeSettings: WriteSettings = { maxMessageBytes, retentionBytes, partitioner, now };
+  const coordinator = createGroupCoordinator(topics, assignor);
   const waiting = new Set<Member>();
-  let memberSeq = 0;
-  let sinceYield = 0;
+  const maybeYield = createMaybeYield();
+  const wiring: ConsumerWiring = { waiting, leave: coordinator.leave, maybeYield };
   let closed = false;
 
   function assertOpen(): void {
     if (closed) throw new LoglabError('INTERNAL', 'the embedded broker is closed');
-  }
-
-  function topicState(name: string): TopicState {
-    const t = topics.get(name);
-    if (!t) {
-      throw new LoglabError('NOT_FOUND', `topic "${name}" does not exist on the embedded broker`, {
-        context: { topic: name },
-      });
-    }
-    return t;
-  }
-
-  async function maybeYield(count: number): Promise<void> {
-    sinceYield += count;
-    if (sinceYield < YIELD_EVERY) return;
-    sinceYield = 0;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-
-  function committedOffset(group: GroupState, topic: string, partition: number): number | null {
-    return group.committed.get(topic)?.get(partition) ?? null;
-  }
-
-  function rebalance(group: GroupState): void {
-    group.generation++;
-    const counts = new Map<string, number>();
-    for (const m of group.members) {
-      for (const t of m.topics) counts.set(t, topicState(t).partitions.length);
-    }
-    const assignment = assignPartitions(assignor, group.members, counts);
-    for (const m of group.members) {
-      const next = assignment.get(m.memberId) ?? [];
-      const keep = new Map<string, Owned>();
-      for (const o of m.owned) keep.set(`${o.topic}\u0000${o.partition}`, o);
-      const owned: Owned[] = [];
-      for (const tp of next) {
-        const key = `${tp.topic}\u0000${tp.partition}`;
-        const had = keep.get(key);
-        if (had) {
-          owned.push(had);
-          keep.delete(key);
-          continue;
-        }
-        const log = topicState(tp.topic).partitions[tp.partition];
-        const committed = committedOffset(group, tp.topic, tp.partition);
-        const start = committed ?? (m.fromBeginning ? log.base : endOffset(log));
-        owned.push({ ...tp, log, position: start, committedPosition: start });
-      }
-      for (const lost of keep.values()) {
-        if (lost.position !== lost.committedPosition) {
-          m.revoked.push({ topic: lost.topic, partition: lost.partition });
-        }
-      }
-      m.owned = owned;
-      m.wake?.();
-    }
-  }
-
-  function leave(member: Member): void {
-    if (member.closed) return;
-    member.closed = true;
-    const group = member.group;
-    group.members = group.members.filter((m) => m !== member);
-    member.owned = [];
-    member.wake?.();
-    rebalance(group);
-  }
-
-  function collect(member: Member, max: number): RecordsResult | null {
-    const owned = member.owned;
-    const n = owned.length;
-    if (n === 0) return null;
-    let batches: RecordBatch<Value>[] | null = null;
-    let count = 0;
-    // Start at a different partition each poll so a small maxRecords cannot starve one.
-    const start = member.rr++ % n;
-    for (let i = 0; i < n && count < max; i++) {
-      const o = owned[(start + i) % n];
-      const log = o.log;
-      // Retention removed what the member had not read yet: skip to the oldest record left.
-      if (o.position < log.base) o.position = log.base;
-      const end = endOffset(log);
-      if (o.position >= end) continue;
-      const take = Math.min(end - o.position, max - count);
-      const from = o.position - log.base;
-      const records = readLog(log, from, from + take, member.valueAs);
-      if (batches === null) batches = [];
-      batches.push({ topic: o.topic, partition: o.partition, records, highWatermark: end });
-      o.position += take;
-      count += take;
-    }
-    return batches === null ? null : { kind: 'records', batches, count };
-  }
-
-  function waitForData(
-    member: Member,
-    ms: number,
-    signal: AbortSignal | undefined,
-  ): Promise<'data' | 'timeout' | 'aborted'> {
-    return new Promise((resolve) => {
-      const done = (outcome: 'data' | 'timeout' | 'aborted') => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        member.wake = null;
-        waiting.delete(member);
-        resolve(outcome);
-      };
-      const onAbort = () => done('aborted');
-      const timer = setTimeout(() => done('timeout'), ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      member.wake = () => done('data');
-      waiting.add(member);
-    });
-  }
-
-  function createConsumer(member: Member): Consumer<Value> {
-    return {
-      groupId: member.group.id,
-      memberId: () => member.memberId,
-      assignment: () => member.owned.map((o) => ({ topic: o.topic, partition: o.partition })),
-
-      async poll(opts: PollOptions = {}): Promise<PollResult<Value>> {
-        const max = opts.maxRecords ?? DEFAULT_POLL_RECORDS;
-        if (!Number.isInteger(max) || max < 1) {
-          throw badFlag(`maxRecords must be a positive integer, got ${max}`);
-        }
-        if (member.wake !== null) {
-          throw new LoglabError('INTERNAL', 'poll called while another poll is waiting');
-        }
-        if (member.closed) return STOPPED_CLOSED;
-        if (opts.signal?.aborted) return STOPPED_ABORTED;
-        let result = collect(member, max);
-        if (result === null) {
-          const waitMs = opts.maxWaitMs ?? DEFAULT_POLL_WAIT_MS;
-          // No timer for a poll that must not wait: even setTimeout(0) costs a millisecond.
-          if (waitMs <= 0) return IDLE;
-          const outcome = await waitForData(member, waitMs, opts.signal);
-          if (member.closed) return STOPPED_CLOSED;
-          if (outcome === 'aborted') return STOPPED_ABORTED;
-          result = collect(member, max);
-          if (result === null) return IDLE;
-        }
-        await maybeYield(result.count);
-        return result;
-      },
-
-      async commit(offsets?: readonly TopicPartitionOffset[]): Promise<CommitResult> {
-        const group = member.group;
-        const done: TopicPartitionOffset[] = [];
-        const revoked = member.revoked;
-        member.revoked = [];
-        const save = (topic: string, partition: number, offset: number) => {
-          let perTopic = group.committed.get(topic);
-          if (!perTopic) {
-            perTopic = new Map();
-            group.committed.set(topic, perTopic);
-          }
-          perTopic.set(partition, offset);
-          done.push({ topic, partition, offset });
-        };
-        if (offsets === undefined) {
-          for (const o of member.owned) {
-            if (o.position === o.committedPosition) continue;
-            save(o.topic, o.partition, o.position);
-            o.committedPosition = o.position;
-          }
-        } else {
-          for (const c of offsets) {
-            const o = member.owned.find((x) => x.topic === c.topic && x.partition === c.partition);
-            if (!o) {
-              revoked.push({ topic: c.topic, partition: c.partition });
-              continue;
-            }
-            save(c.topic, c.partition, c.offset);
-            o.committedPosition = c.offset;
-          }
-        }
-        return { kind: 'committed', offsets: done, revoked };
-      },
-
-      async close(): Promise<void> {
-        leave(member);
-      },
-    };
   }
 
   const broker: Broker = {
@@ -326,25 +97,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
 
     async createTopics(specs: readonly TopicSpec[]): Promise<CreateTopicsResult> {
       assertOpen();
-      const created: string[] = [];
-      const existing: string[] = [];
-      for (const spec of specs) {
-        if (topics.has(spec.name)) {
-          existing.push(spec.name);
-          continue;
-        }
-        const n = spec.partitions ?? defaultPartitions;
-        if (!Number.isInteger(n) || n < 1) {
-          throw badFlag(
-            `topic "${spec.name}" needs a positive whole number of partitions, got ${n}`,
-          );
-        }
-        const partitions: PartitionLog[] = [];
-        for (let p = 0; p < n; p++) partitions.push(createLog(spec.name, p));
-        topics.set(spec.name, { name: spec.name, partitions });
-        created.push(spec.name);
-      }
-      return { created, existing };
+      return createTopics(topics, specs, defaultPartitions);
     },
 
     async listTopics(): Promise<string[]> {
@@ -354,66 +107,13 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
 
     async describeTopic(topic: string): Promise<TopicDescription> {
       assertOpen();
-      const t = topicState(topic);
-      return {
-        name: topic,
-        partitions: t.partitions.map((log, partition) => ({
-          partition,
-          start: log.base,
-          end: endOffset(log),
-        })),
-      };
+      return describeTopic(topicState(topics, topic));
     },
 
     async produce(topic: string, messages: readonly ProduceMessage[]): Promise<ProduceResult> {
       assertOpen();
-      const t = topicState(topic);
-      const n = t.partitions.length;
-      // Check the whole batch first: a batch is written entirely or not at all.
-      for (let i = 0; i < messages.length; i++) {
-        const m = messages[i];
-        const size = valueBytes(m.value, maxMessageBytes) + (m.key?.length ?? 0);
-        if (size > maxMessageBytes) {
-          throw badInput(
-            `message ${i} of the batch has ${size} bytes, more than the broker accepts (${maxMessageBytes})`,
-            { topic },
-          );
-        }
-      }
-      const baseOffsets: number[] = new Array(n).fill(-1);
-      const ts = now();
-      for (let i = 0; i < messages.length; i++) {
-        const m = messages[i];
-        const partition = partitioner.partition(topic, m.key, n);
-        const log = t.partitions[partition];
-        if (baseOffsets[partition] < 0) baseOffsets[partition] = endOffset(log);
-        const value = m.value;
-        if (m.headers !== undefined) {
-          if (log.headers === null) log.headers = new Array(log.values.length);
-          log.headers[log.values.length] = m.headers;
-        } else if (log.headers !== null) {
-          log.headers.push(undefined);
-        }
-        log.keys.push(m.key);
-        log.values.push(value);
-        log.timestamps.push(m.timestamp ?? ts);
-        if (typeof value === 'string') {
-          log.strings++;
-          log.bytes += value.length + (m.key?.length ?? 0) + RECORD_OVERHEAD;
-        } else {
-          log.buffers++;
-          log.bytes += value.byteLength + (m.key?.length ?? 0) + RECORD_OVERHEAD;
-        }
-      }
-      const partitions: PartitionAck[] = [];
-      for (let p = 0; p < n; p++) {
-        if (baseOffsets[p] < 0) continue;
-        partitions.push({ partition: p, baseOffset: baseOffsets[p] });
-        if (t.partitions[p].bytes > retentionBytes) trimLog(t.partitions[p], retentionBytes);
-      }
-      for (const m of waiting) {
-        if (m.topics.includes(topic)) m.wake?.();
-      }
+      const partitions = appendBatch(topicState(topics, topic), messages, writeSettings);
+      wakeReaders(waiting, topic);
       await maybeYield(messages.length);
       return { topic, count: messages.length, partitions };
     },
@@ -424,53 +124,19 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
       assertOpen();
       if (!opts.groupId) throw badFlag('a consumer needs a group id');
       if (opts.topics.length === 0) throw badFlag('a consumer needs at least one topic');
-      for (const t of opts.topics) topicState(t);
-      let group = groups.get(opts.groupId);
-      if (!group) {
-        group = { id: opts.groupId, generation: 0, members: [], committed: new Map() };
-        groups.set(opts.groupId, group);
-      }
-      // Zero-padded so that sorting member ids keeps the order in which they joined.
-      const id = `${opts.clientId ?? 'loglab'}-${String(++memberSeq).padStart(6, '0')}`;
-      const member: Member = {
-        memberId: id,
-        group,
-        topics: [...new Set(opts.topics)],
-        fromBeginning: opts.fromBeginning ?? false,
-        valueAs: opts.valueAs ?? 'string',
-        owned: [],
-        revoked: [],
-        rr: 0,
-        closed: false,
-        wake: null,
-      };
-      group.members.push(member);
-      rebalance(group);
-      return createConsumer(member) as Consumer<ValueOf<A>>;
+      for (const t of opts.topics) topicState(topics, t);
+      const member = coordinator.join(opts);
+      return createMemoryConsumer(member, wiring) as Consumer<ValueOf<A>>;
     },
 
     async listGroups(): Promise<string[]> {
       assertOpen();
-      return [...groups.keys()].sort();
+      return coordinator.listGroups();
     },
 
     async groupLag(groupId: string, onlyTopics?: readonly string[]): Promise<GroupLag> {
       assertOpen();
-      const group = groups.get(groupId);
-      const names = onlyTopics ?? [...(group?.committed.keys() ?? [])].sort();
-      const partitions: PartitionLag[] = [];
-      let total = 0;
-      for (const name of names) {
-        const t = topicState(name);
-        t.partitions.forEach((log, partition) => {
-          const committed = group ? committedOffset(group, name, partition) : null;
-          const end = endOffset(log);
-          const lag = partitionLag(committed, log.base, end);
-          total += lag;
-          partitions.push({ topic: name, partition, committed, end, lag });
-        });
-      }
-      return { groupId, partitions, total };
+      return coordinator.groupLag(groupId, onlyTopics);
     },
 
     async deleteTopics(names: readonly string[]): Promise<DeleteTopicsResult> {
@@ -484,43 +150,19 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
         }
         topics.delete(name);
         deleted.push(name);
-        for (const group of groups.values()) {
-          group.committed.delete(name);
-          // Members reading it lose its partitions, as Kafka's do once the topic is gone.
-          const readers = group.members.filter((m) => m.topics.includes(name));
-          for (const m of readers) {
-            m.topics = m.topics.filter((t) => t !== name);
-            m.owned = m.owned.filter((o) => o.topic !== name);
-            m.revoked = m.revoked.filter((r) => r.topic !== name);
-          }
-          if (readers.length > 0) rebalance(group);
-        }
+        coordinator.dropTopic(name);
       }
       return { deleted, missing };
     },
 
     async deleteGroups(groupIds: readonly string[]): Promise<DeleteGroupsResult> {
       assertOpen();
-      const deleted: string[] = [];
-      const notEmpty: string[] = [];
-      const missing: string[] = [];
-      for (const id of new Set(groupIds)) {
-        const group = groups.get(id);
-        if (group === undefined) missing.push(id);
-        else if (group.members.length > 0) notEmpty.push(id);
-        else {
-          groups.delete(id);
-          deleted.push(id);
-        }
-      }
-      return { deleted, notEmpty, missing };
+      return coordinator.deleteGroups(groupIds);
     },
 
     async close(): Promise<void> {
       if (closed) return;
-      for (const group of groups.values()) {
-        for (const m of [...group.members]) leave(m);
-      }
+      coordinator.leaveAll();
       closed = true;
     },
   };
