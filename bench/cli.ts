@@ -17,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchArgs } from '../src/bench/args';
 import {
   type BenchRow,
   createReport,
@@ -33,25 +34,18 @@ import { DEFAULT_PARTITIONS, RAW_TOPIC } from '../src/stream/topics';
 const TARGET_DETECT_RSS_MB = 256;
 const CLI = 'bin/loglab.mjs';
 
-function option(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i === -1 ? undefined : process.argv[i + 1];
-}
+const args = benchArgs(
+  'cli',
+  `usage: npx tsx bench/cli.ts [--lines N] [--span DURATION] [--runs N]
+Whole \`loglab detect FILE\` and \`loglab produce FILE --engine embedded\` processes on a generated
+log (default 1,000,000 lines over 1d): wall time, lines/s and peak RSS. Writes
+bench/results/cli.json.`,
+  { values: ['lines', 'span', 'runs'] },
+);
 
-function count(name: string, fallback: number): number {
-  const text = option(name);
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) {
-    process.stderr.write(`bench/cli: ${name} needs a whole number ≥ 1\n`);
-    process.exit(2);
-  }
-  return value;
-}
-
-const lines = count('--lines', 1_000_000);
-const runs = count('--runs', 1);
-const span = option('--span') ?? '1d';
+const lines = args.count('lines', 1_000_000);
+const runs = args.count('runs', 1);
+const span = args.text('span') ?? '1d';
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 
 /** Distinct client addresses (the first field of each line): the keys the detectors track. */

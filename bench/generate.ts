@@ -5,6 +5,7 @@
  * Prints the table and writes bench/results/generate.json. Target: ≥ 1,000,000 lines/s.
  */
 import { spawnSync } from 'node:child_process';
+import { benchArgs } from '../src/bench/args';
 import {
   type BenchRow,
   createReport,
@@ -23,20 +24,17 @@ import {
 
 const TARGET_LINES_PER_SEC = 1_000_000;
 
-function flag(name: string): number | undefined {
-  const i = process.argv.indexOf(name);
-  if (i === -1) return undefined;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isFinite(value) || value <= 0) {
-    process.stderr.write(`bench/generate: ${name} needs a positive number\n`);
-    process.exit(2);
-  }
-  return value;
-}
+const args = benchArgs(
+  'generate',
+  `usage: npx tsx bench/generate.ts [--lines N] [--time MS] [--no-process]
+Generator throughput in fast mode (combined lines, records, nginx JSON lines) and, unless
+--no-process, the whole \`loglab generate\` process. Writes bench/results/generate.json.`,
+  { values: ['lines', 'time'], switches: ['no-process'] },
+);
 
-const lines = flag('--lines') ?? 200_000;
-const time = flag('--time') ?? 2_000;
-const withProcess = !process.argv.includes('--no-process');
+const lines = args.count('lines', 200_000);
+const time = args.count('time', 2_000);
+const withProcess = !args.on('no-process');
 
 // A day of traffic with all incidents: what `loglab generate --incidents all` writes.
 const combined: GenerateOptions = defaultOptions({

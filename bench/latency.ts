@@ -26,6 +26,8 @@
  * The lateness does not enter the figure: it is measured from the line that moves the
  * watermark, whatever the watermark's distance behind the newest event.
  */
+
+import { benchArgs } from '../src/bench/args';
 import { type BenchRow, createReport, formatReport, writeReport } from '../src/bench/harness';
 import { createBroker, loadConfig } from '../src/config';
 import { createGenerator, defaultOptions, INCIDENT_KINDS } from '../src/generate/index';
@@ -42,19 +44,17 @@ const PARTITIONS = 6;
 /** Event time runs 3,600 times the wall clock here (see the docblock). */
 const LATENESS_MS = 1_800_000;
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  if (i === -1) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!(value > 0)) {
-    process.stderr.write(`bench/latency: ${name} needs a number above 0\n`);
-    process.exit(2);
-  }
-  return value;
-}
+const args = benchArgs(
+  'latency',
+  `usage: npx tsx bench/latency.ts [--seconds S] [--rate LINES]
+Alert latency at --rate lines/s (default 10,000) for --seconds (default 30): on the embedded
+broker, and on the real Kafka broker when one answers at LOGLAB_KAFKA_BROKERS.
+Writes bench/results/latency.json.`,
+  { values: ['seconds', 'rate'] },
+);
 
-const seconds = flag('--seconds', 30);
-const rate = flag('--rate', 10_000);
+const seconds = args.count('seconds', 30);
+const rate = args.count('rate', 10_000);
 
 /** Wall clock in ms with sub-millisecond resolution, comparable within this process. */
 function now(): number {

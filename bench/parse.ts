@@ -4,20 +4,18 @@
  * Prints the table and writes bench/results/parse.json.
  */
 
+import { benchArgs } from '../src/bench/args';
 import { formatReport, writeReport } from '../src/bench/harness';
 import { benchParsers } from '../src/bench/parse-bench';
 
-function flag(name: string): number | undefined {
-  const i = process.argv.indexOf(name);
-  if (i === -1) return undefined;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isFinite(value) || value <= 0) {
-    process.stderr.write(`bench/parse: ${name} needs a positive number\n`);
-    process.exit(2);
-  }
-  return value;
-}
+const args = benchArgs(
+  'parse',
+  `usage: npx tsx bench/parse.ts [--lines N] [--time MS]
+Parser throughput per format (combined, common, JSON, auto) against a regular-expression parser
+in the same run, on the real log shipped in data/real-logs. Writes bench/results/parse.json.`,
+  { values: ['lines', 'time'] },
+);
 
-const report = await benchParsers({ lines: flag('--lines'), time: flag('--time') });
+const report = await benchParsers({ lines: args.count('lines'), time: args.count('time') });
 process.stdout.write(formatReport(report));
 process.stdout.write(`results: ${writeReport(report)}\n`);

@@ -13,6 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { benchArgs } from '../src/bench/args';
 import {
   type BenchTask,
   createReport,
@@ -35,19 +36,18 @@ import { createDetectionEngine, type DetectionEngineOptions } from '../src/realt
 const TARGET_EVENTS_PER_SEC = 3_000_000;
 const TARGET_RSS_MB = 256;
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  if (i === -1) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isInteger(value) || value <= 0) {
-    process.stderr.write(`bench/realtime: ${name} needs a whole number ≥ 1\n`);
-    process.exit(2);
-  }
-  return value;
-}
+const args = benchArgs(
+  'realtime',
+  `usage: npx tsx bench/realtime.ts [--lines N] [--time MS] [--memory-events N] [--memory-ips N]
+Events per second through the detection engine with all four detectors (pre-parsed and with
+parsing), each detector alone, and resident memory for --memory-events events over
+--memory-ips addresses in a child process. Writes bench/results/realtime.json.`,
+  // --memory-child: the child process of the memory check (not for users).
+  { values: ['lines', 'time', 'memory-events', 'memory-ips'], switches: ['memory-child'] },
+);
 
-const memoryEvents = flag('--memory-events', 10_000_000);
-const memoryIps = flag('--memory-ips', 100_000);
+const memoryEvents = args.count('memory-events', 10_000_000);
+const memoryIps = args.count('memory-ips', 100_000);
 
 interface MemoryResult {
   events: number;
@@ -124,13 +124,13 @@ function memoryChild(): void {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-if (process.argv.includes('--memory-child')) {
+if (args.on('memory-child')) {
   memoryChild();
   process.exit(0);
 }
 
-const lines = flag('--lines', 1_000_000);
-const time = flag('--time', 1500);
+const lines = args.count('lines', 1_000_000);
+const time = args.count('time', 1500);
 
 process.stdout.write(`generating ${lines} lines (a day, every incident) …\n`);
 const options = defaultOptions({ lines, seed: 42, incidents: [...INCIDENT_KINDS] });

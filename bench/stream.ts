@@ -9,41 +9,43 @@
  * up`) it says so in one line and measures the embedded broker only.
  */
 
+import { benchArgs } from '../src/bench/args';
 import type { Codec } from '../src/bench/codec';
 import { formatReport, writeReport } from '../src/bench/harness';
 import { benchStream } from '../src/bench/stream-bench';
 
-function fail(message: string): never {
-  process.stderr.write(`bench/stream: ${message}\n`);
-  process.exit(2);
-}
-
-function flag(name: string): number | undefined {
-  const i = process.argv.indexOf(name);
-  if (i === -1) return undefined;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isInteger(value) || value <= 0) fail(`${name} needs a positive whole number`);
-  return value;
-}
+const args = benchArgs(
+  'stream',
+  `usage: npx tsx bench/stream.ts [--messages N] [--cluster-messages N] [--runs N] [--time MS]
+                           [--codecs none,gzip] [--prefetch N] [--no-cluster] [--no-platformatic]
+The embedded broker's produce and consume throughput, and on the real Kafka broker (when one
+answers) kafkajs and @platformatic/kafka (when installed) beside kcat, with CPU per message.
+--no-cluster measures the embedded broker only. Writes bench/results/stream.json.`,
+  {
+    values: ['messages', 'cluster-messages', 'runs', 'time', 'prefetch', 'codecs'],
+    switches: ['no-cluster', 'no-platformatic'],
+  },
+);
 
 function codecs(): Codec[] | undefined {
-  const i = process.argv.indexOf('--codecs');
-  if (i === -1) return undefined;
-  const list = (process.argv[i + 1] ?? '').split(',');
-  for (const c of list) if (c !== 'none' && c !== 'gzip') fail('--codecs takes none and/or gzip');
+  const text = args.text('codecs');
+  if (text === undefined) return undefined;
+  const list = text.split(',');
+  for (const c of list)
+    if (c !== 'none' && c !== 'gzip') args.fail('--codecs takes none and/or gzip');
   return list as Codec[];
 }
 
 const started = Date.now();
 const report = await benchStream({
-  embeddedMessages: flag('--messages'),
-  clusterMessages: flag('--cluster-messages'),
-  runs: flag('--runs'),
-  time: flag('--time'),
-  prefetchRecords: flag('--prefetch'),
+  embeddedMessages: args.count('messages'),
+  clusterMessages: args.count('cluster-messages'),
+  runs: args.count('runs'),
+  time: args.count('time'),
+  prefetchRecords: args.count('prefetch'),
   codecs: codecs(),
-  cluster: process.argv.includes('--no-cluster') ? false : 'auto',
-  platformatic: !process.argv.includes('--no-platformatic'),
+  cluster: args.on('no-cluster') ? false : 'auto',
+  platformatic: !args.on('no-platformatic'),
   log: (line) =>
     process.stderr.write(`  ${line} (${Math.round((Date.now() - started) / 1000)} s)\n`),
 });

@@ -14,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { createWriteStream, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchArgs } from '../src/bench/args';
 import {
   type BenchRow,
   createReport,
@@ -29,19 +30,16 @@ import type { Summary } from '../src/summary/types';
 
 const SEED = 42;
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  if (i === -1) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isInteger(value) || value <= 0) {
-    process.stderr.write(`bench/summary: ${name} needs a whole number ≥ 1\n`);
-    process.exit(2);
-  }
-  return value;
-}
+const args = benchArgs(
+  'summary',
+  `usage: npx tsx bench/summary.ts [--lines N] [--runs N]
+\`loglab summary\` against GoAccess on the same generated log (default 1,000,000 lines), both
+timed as whole processes after their figures are compared. Writes bench/results/summary.json.`,
+  { values: ['lines', 'runs'] },
+);
 
-const lines = flag('--lines', 1_000_000);
-const runs = flag('--runs', 3);
+const lines = args.count('lines', 1_000_000);
+const runs = args.count('runs', 3);
 
 if (spawnSync('goaccess', ['--version']).status !== 0) {
   process.stderr.write('bench/summary: GoAccess is not installed (apt-get install goaccess)\n');
