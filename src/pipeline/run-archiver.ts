@@ -4,8 +4,9 @@
  * in the pipeline: index.ts; which file a line goes to: archive-roller.ts; why a crash neither
  * loses nor repeats a line: lake-recovery.ts.
  *
- * A roll of a partition: end its files under `_tmp/`, write the manifest (several files only),
- * rename each into place, delete the manifest, then commit the offset after the roll.
+ * A roll of a partition (lake-writer.ts): end its files under `_tmp/`, write the manifest
+ * (several files only), rename each into place, delete the manifest, then commit the offset
+ * after the roll.
  *
  * The Broker port has no seek: on start the archiver recovers the next offset of each partition
  * from the lake and skips the records below it (the group's committed offset can only be behind
@@ -13,8 +14,6 @@
  * offset had lines the lake never got (deleted files, or records gone by retention): that is
  * counted in `gaps`, never hidden. The recovery runs once, at start: run one archiver per group.
  */
-import type { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import { getParser, type Parser } from '../log/parser';
 import type { Store } from '../storage/store';
 import type { Broker, Consumer } from '../stream/broker';
@@ -24,10 +23,10 @@ import {
   DEFAULT_ALLOWED_LATENESS_MS,
   DEFAULT_ROLL_BYTES,
   DEFAULT_ROLL_INTERVAL_MS,
-  type OpenFile,
   type Roll,
 } from './archive-roller';
-import { manifestPath, manifestText, type Recovery, recoverLake } from './lake-recovery';
+import { type Recovery, recoverLake } from './lake-recovery';
+import { LakeWriter } from './lake-writer';
 
 export const ARCHIVER_GROUP = 'archiver';
 
@@ -87,64 +86,14 @@ export async function runArchiver(
     fromBeginning: true,
     clientId: 'loglab-archiver',
   });
-  const writers = new Map<OpenFile, Writable>();
+  const writer = new LakeWriter(store, roller, topic, async (roll) => {
+    await options.beforeCommit?.(roll);
+    await consumer.commit([{ topic, partition: roll.partition, offset: roll.nextOffset }]);
+  });
   const checked = new Set<number>();
   const gaps: number[] = [];
   let lines = 0;
   let skipped = 0;
-  let files = 0;
-  let rolls = 0;
-
-  const drain = async (file: OpenFile) => {
-    if (file.pending.length === 0) return;
-    let out = writers.get(file);
-    if (out === undefined) {
-      out = await store.create(file.tmpPath, { overwrite: true });
-      writers.set(file, out);
-    }
-    const text = file.pending.join('');
-    file.pending = [];
-    if (!out.write(text)) {
-      const w = out;
-      await new Promise<void>((resolve, reject) => {
-        const onError = (err: Error) => reject(err);
-        w.once('error', onError);
-        w.once('drain', () => {
-          w.off('error', onError);
-          resolve();
-        });
-      });
-    }
-  };
-
-  const rollPartition = async (partition: number) => {
-    const roll = roller.roll(partition);
-    if (roll === null) return;
-    for (const f of roll.files) {
-      await drain(f.file);
-      const out = writers.get(f.file) as Writable;
-      writers.delete(f.file);
-      out.end();
-      await finished(out);
-    }
-    const first = roll.files[0].file.firstOffset;
-    const manifest = roll.files.length > 1 ? manifestPath(topic, partition, first) : null;
-    if (manifest !== null) {
-      const out = await store.create(manifest, { overwrite: true });
-      out.end(manifestText({ renames: roll.files.map((f) => [f.tmpPath, f.finalPath] as const) }));
-      await finished(out);
-    }
-    for (const f of roll.files) await store.rename(f.tmpPath, f.finalPath);
-    if (manifest !== null) await store.delete(manifest);
-    files += roll.files.length;
-    rolls++;
-    await options.beforeCommit?.(roll);
-    await consumer.commit([{ topic, partition, offset: roll.nextOffset }]);
-  };
-
-  const rollDue = async () => {
-    for (const p of roller.due(now())) await rollPartition(p);
-  };
 
   let stoppedBy: ArchiverRun['stoppedBy'];
   try {
@@ -163,7 +112,7 @@ export async function runArchiver(
         break;
       }
       if (result.kind === 'idle') {
-        await rollDue();
+        await writer.rollDue(now());
         if (options.stopWhenIdle) {
           stoppedBy = 'idle';
           break;
@@ -183,17 +132,25 @@ export async function runArchiver(
             if (r.offset > next && recovery.next.has(r.partition)) gaps.push(r.partition);
           }
           lines++;
-          if (roller.add(r.partition, r.offset, r.value, t)) await rollPartition(r.partition);
+          const rolling = writer.add(r.partition, r.offset, r.value, t);
+          if (rolling !== undefined) await rolling;
         }
       }
-      for (const f of roller.openFiles()) await drain(f);
-      await rollDue();
+      await writer.drainAll();
+      await writer.rollDue(now());
     }
-    for (const p of roller.openPartitions()) await rollPartition(p);
+    await writer.rollAll();
   } finally {
-    // After a failure, what is under _tmp/ is left for the next start to discard.
-    for (const out of writers.values()) out.destroy();
+    writer.destroy();
     await consumer.close();
   }
-  return { recovery, lines, skipped, gaps, files, rolls, stoppedBy };
+  return {
+    recovery,
+    lines,
+    skipped,
+    gaps,
+    files: writer.files,
+    rolls: writer.rolls,
+    stoppedBy,
+  };
 }
