@@ -12,6 +12,8 @@
  *   together is what keeps recovery simple: every roll of a partition covers one contiguous
  *   range of offsets, and the next roll starts right after it, so the largest `lastOffset` in
  *   the lake is exactly where to resume (Kafka Connect's HDFS sink rolls the same way).
+ * - The price: when an hour closes, the file of the next hour is cut too, so an hour usually has
+ *   one file more per partition than the size alone would give.
  * - A line that arrives after its hour closed opens a new file in that hour, rolled at the next
  *   check: late lines are kept, in small files.
  */
