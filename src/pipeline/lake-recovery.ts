@@ -67,14 +67,19 @@ async function readText(stream: Readable): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Finishes decided rolls, deletes the rest of `_tmp/`. */
-async function settleTmp(store: Store): Promise<{ rolledForward: number; discarded: number }> {
+/** Finishes the decided rolls of `topic`, deletes the rest of its files under `_tmp/`. */
+async function settleTmp(
+  store: Store,
+  topic: string,
+): Promise<{ rolledForward: number; discarded: number }> {
   if (!isDirectory(await store.stat(TMP_DIR))) return { rolledForward: 0, discarded: 0 };
   let rolledForward = 0;
   let discarded = 0;
-  const entries = await store.list(TMP_DIR);
-  for (const e of entries) {
-    if (!e.name.endsWith('.roll')) continue;
+  // Names start with the topic and a `+`, which a topic name cannot hold: other topics' files
+  // are left to their own archiver.
+  const ours = (name: string) => name.startsWith(`${topic}+`);
+  for (const e of await store.list(TMP_DIR)) {
+    if (!ours(e.name) || !e.name.endsWith('.roll')) continue;
     const manifest = parseManifest(await readText(await store.open(e.path)));
     if (manifest !== null) {
       for (const [from, to] of manifest.renames) {
@@ -87,6 +92,7 @@ async function settleTmp(store: Store): Promise<{ rolledForward: number; discard
     await store.delete(e.path, { missingOk: true });
   }
   for (const e of await store.list(TMP_DIR)) {
+    if (!ours(e.name)) continue;
     await store.delete(e.path, { recursive: true, missingOk: true });
     discarded++;
   }
@@ -109,7 +115,7 @@ async function scan(store: Store, dir: string, topic: string, next: Map<number, 
 }
 
 export async function recoverLake(store: Store, topic: string): Promise<Recovery> {
-  const { rolledForward, discarded } = await settleTmp(store);
+  const { rolledForward, discarded } = await settleTmp(store, topic);
   const next = new Map<number, number>();
   await scan(store, RAW_ROOT, topic, next);
   await scan(store, DEADLETTER_ROOT, topic, next);
