@@ -21,6 +21,7 @@
 import { inspect } from 'node:util';
 import { Command, CommanderError } from 'commander';
 import { isLoglabError } from '../errors';
+import { registerArchive } from './commands/archive';
 import { registerConsume } from './commands/consume';
 import { registerDemo } from './commands/demo';
 import { registerDetect } from './commands/detect';
@@ -71,6 +72,7 @@ export function buildProgram(): Command {
   registerStream(program);
   registerDetect(program);
   registerEvaluate(program);
+  registerArchive(program);
   registerDemo(program);
   for (const cmd of program.commands) {
     cmd

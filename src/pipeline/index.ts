@@ -7,10 +7,12 @@
  *    incidents,                              │
  *    ground truth)       ┌───────────────────┴──────────────────────┐
  *                 group "realtime"                          group "archiver" (stage 4)
- *                 stream-detector: partition merge          rolling writer ──▶ Store
- *                 → parse → engine → alerts                      │
- *                 run-detection: poll, detect, produce      MapReduce jobs ──▶ report
- *                 weblogs.alerts, commit
+ *                 stream-detector: partition merge          archive-roller: line → file of
+ *                 → parse → engine → alerts                 its event hour; run-archiver:
+ *                 run-detection: poll, detect, produce      _tmp → rename → commit ──▶ Store
+ *                 weblogs.alerts, commit                    (lake-recovery on start)
+ *                                                                │
+ *                                                           MapReduce jobs ──▶ report
  *
  *   run-stream: generate, produce and consume in one process (`loglab stream`), with the
  *   detector as one more batch handler of its consumer side (`--detect`).
@@ -18,6 +20,9 @@
  * The stages (generate, log, stream, realtime, summary) know nothing of this folder: no stage
  * imports pipeline/, and each takes a port, never an adapter.
  */
+export * from './archive-roller';
+export * from './lake-recovery';
+export * from './run-archiver';
 export * from './run-detection';
 export * from './run-stream';
 export * from './stream-detector';

@@ -1,0 +1,71 @@
+/**
+ * Puts lines that did not come through a broker (a log file, stdin) into the same raw lake
+ * layout as the archiver (run-archiver.ts), as partition 0 of the topic: the line's position
+ * is its offset, continuing after the largest offset the lake already holds for that
+ * partition. Archiving two files one after the other adds the second after the first; a run
+ * stopped half-way leaves complete files behind and nothing under `_tmp/` after the next start.
+ */
+import { getParser, type Parser } from '../log/parser';
+import type { Store } from '../storage/store';
+import { RAW_TOPIC } from '../stream/topics';
+import {
+  ArchiveRoller,
+  DEFAULT_ALLOWED_LATENESS_MS,
+  DEFAULT_ROLL_BYTES,
+  DEFAULT_ROLL_INTERVAL_MS,
+} from './archive-roller';
+import { recoverLake } from './lake-recovery';
+import { LakeWriter } from './lake-writer';
+
+export interface ArchiveLinesOptions {
+  readonly topic?: string;
+  readonly rollBytes?: number;
+  readonly parse?: Parser;
+  readonly now?: () => number;
+}
+
+export interface ArchiveLinesResult {
+  /** Offset the first line got. */
+  readonly firstOffset: number;
+  readonly lines: number;
+  readonly files: number;
+}
+
+export const FILE_PARTITION = 0;
+
+export async function archiveLines(
+  store: Store,
+  chunks: AsyncIterable<readonly string[]> | Iterable<readonly string[]>,
+  options: ArchiveLinesOptions = {},
+): Promise<ArchiveLinesResult> {
+  const topic = options.topic ?? RAW_TOPIC;
+  const now = options.now ?? Date.now;
+  const recovery = await recoverLake(store, topic);
+  const firstOffset = recovery.next.get(FILE_PARTITION) ?? 0;
+  const roller = new ArchiveRoller(
+    {
+      topic,
+      rollBytes: options.rollBytes ?? DEFAULT_ROLL_BYTES,
+      rollIntervalMs: DEFAULT_ROLL_INTERVAL_MS,
+      allowedLatenessMs: DEFAULT_ALLOWED_LATENESS_MS,
+    },
+    options.parse ?? getParser('auto'),
+  );
+  const writer = new LakeWriter(store, roller, topic);
+  let offset = firstOffset;
+  try {
+    for await (const lines of chunks) {
+      const t = now();
+      for (const line of lines) {
+        const rolling = writer.add(FILE_PARTITION, offset++, line, t);
+        if (rolling !== undefined) await rolling;
+      }
+      await writer.drainAll();
+      await writer.rollDue(now());
+    }
+    await writer.rollAll();
+  } finally {
+    writer.destroy();
+  }
+  return { firstOffset, lines: offset - firstOffset, files: writer.files };
+}

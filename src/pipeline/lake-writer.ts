@@ -1,0 +1,98 @@
+/**
+ * Writes what an ArchiveRoller routes onto a Store: each open file streamed to its `_tmp/` path,
+ * and a roll made visible all at once (lake-recovery.ts says why that is exactly once):
+ * end the files, write the manifest (several files only), rename each into place, delete the
+ * manifest, then hand the roll to `onRolled` (the archiver commits its offset there).
+ */
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import type { Store } from '../storage/store';
+import type { ArchiveRoller, OpenFile, Roll } from './archive-roller';
+import { manifestPath, manifestText } from './lake-recovery';
+
+export class LakeWriter {
+  private readonly writers = new Map<OpenFile, Writable>();
+  files = 0;
+  rolls = 0;
+
+  constructor(
+    private readonly store: Store,
+    readonly roller: ArchiveRoller,
+    private readonly topic: string,
+    private readonly onRolled: (roll: Roll) => void | Promise<void> = () => {},
+  ) {}
+
+  /**
+   * Routes one line; rolls its partition at once when its file reached the roll size, and only
+   * then returns a promise (await it): a line that only joins a file costs no await.
+   */
+  add(partition: number, offset: number, line: string, now: number): Promise<void> | undefined {
+    if (this.roller.add(partition, offset, line, now)) return this.rollPartition(partition);
+    return undefined;
+  }
+
+  /** Hands every open file's pending lines to its stream. */
+  async drainAll(): Promise<void> {
+    for (const f of this.roller.openFiles()) await this.drain(f);
+  }
+
+  async rollDue(now: number): Promise<void> {
+    for (const p of this.roller.due(now)) await this.rollPartition(p);
+  }
+
+  async rollAll(): Promise<void> {
+    for (const p of this.roller.openPartitions()) await this.rollPartition(p);
+  }
+
+  /** After a failure: close the open streams, leave `_tmp/` for the next start to discard. */
+  destroy(): void {
+    for (const out of this.writers.values()) out.destroy();
+    this.writers.clear();
+  }
+
+  private async drain(file: OpenFile): Promise<void> {
+    if (file.pending.length === 0) return;
+    let out = this.writers.get(file);
+    if (out === undefined) {
+      out = await this.store.create(file.tmpPath, { overwrite: true });
+      this.writers.set(file, out);
+    }
+    const text = file.pending.join('');
+    file.pending = [];
+    if (!out.write(text)) {
+      const w = out;
+      await new Promise<void>((resolve, reject) => {
+        const onError = (err: Error) => reject(err);
+        w.once('error', onError);
+        w.once('drain', () => {
+          w.off('error', onError);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async rollPartition(partition: number): Promise<void> {
+    const roll = this.roller.roll(partition);
+    if (roll === null) return;
+    for (const f of roll.files) {
+      await this.drain(f.file);
+      const out = this.writers.get(f.file) as Writable;
+      this.writers.delete(f.file);
+      out.end();
+      await finished(out);
+    }
+    const first = roll.files[0].file.firstOffset;
+    const manifest = roll.files.length > 1 ? manifestPath(this.topic, partition, first) : null;
+    if (manifest !== null) {
+      const out = await this.store.create(manifest, { overwrite: true });
+      out.end(manifestText({ renames: roll.files.map((f) => [f.tmpPath, f.finalPath] as const) }));
+      await finished(out);
+    }
+    for (const f of roll.files) await this.store.rename(f.tmpPath, f.finalPath);
+    if (manifest !== null) await this.store.delete(manifest);
+    this.files += roll.files.length;
+    this.rolls++;
+    await this.onRolled(roll);
+  }
+}
