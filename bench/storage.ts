@@ -2,7 +2,9 @@
  * Store write and read throughput of one large file on a real HDFS: loglab's WebHDFS adapter
  * against the raw HTTP floor (curl on the same WebHDFS calls) and against Hadoop's own Java
  * client run as a user runs it (`FsShell -put` / `-get`, JVM start included), with the local
- * adapter into a temporary folder as a reference for what the disk alone does.
+ * adapter into a temporary folder as a reference for what the disk alone does. Bare `node:http`
+ * (src/bench/webhdfs-floor.ts) runs beside them: what the runtime's HTTP stack costs, before any
+ * client library.
  *
  *   npx tsx bench/storage.ts [--size MB] [--runs N] [--warmup N]
  *
@@ -42,6 +44,7 @@ import {
   writeReport,
 } from '../src/bench/harness';
 import { mergeRuns } from '../src/bench/stream-cluster';
+import { floorGet, floorPut } from '../src/bench/webhdfs-floor';
 import { loadConfig } from '../src/config';
 import { isLoglabError } from '../src/errors';
 import { createLocalStore, createWebHdfsStore, type Store } from '../src/storage';
@@ -173,6 +176,21 @@ function storeContender(name: string, store: Store, path: string): Contender {
   };
 }
 
+/** Bare `node:http` in this process: what any Node client of WebHDFS stands on. */
+function nodeHttpContender(path: string): Contender {
+  const target = { url, user };
+  return {
+    name: 'node:http',
+    path,
+    write: () => once('node:http write', 'write', () => floorPut(target, path, source)),
+    read: () =>
+      once('node:http read', 'read', async () => {
+        const n = await floorGet(target, path);
+        if (n !== bytes) throw new Error(`node:http read ${n} of ${bytes} bytes`);
+      }),
+  };
+}
+
 function processRow(name: string, group: string, command: string, args: string[], env?: object) {
   return timeProcess({
     name,
@@ -238,7 +256,10 @@ async function measure(dir: string): Promise<number> {
   const hdfs = createWebHdfsStore({ url, user });
   const local = await createLocalStore({ root: join(dir, 'lake') });
   const base = `/bench/storage-${process.pid}`;
-  const contenders: Contender[] = [storeContender('loglab WebHDFS', hdfs, `${base}/loglab.bin`)];
+  const contenders: Contender[] = [
+    storeContender('loglab WebHDFS', hdfs, `${base}/loglab.bin`),
+    nodeHttpContender(`${base}/node-http.bin`),
+  ];
   if (hasCommand('curl', ['--version'])) contenders.push(curlContender(`${base}/curl.bin`));
   else notes.push('curl: not installed, left out (apt-get install curl)');
   const got = join(dir, 'fsshell-get.bin');
@@ -268,8 +289,13 @@ async function measure(dir: string): Promise<number> {
         }
       }
     }
-    const rows = [...samples.values()].map(mergeRuns);
-    rows.sort((a, b) => (a.group === b.group ? 0 : a.group === 'write' ? -1 : 1));
+    // Writes first, then reads, each in the contenders' order.
+    const merged = [...samples.values()].map(mergeRuns);
+    const rows = ['write', 'read'].flatMap((group) =>
+      contenders.flatMap((c) =>
+        merged.filter((r) => r.group === group && r.name.startsWith(`${c.name} `)),
+      ),
+    );
 
     // Every copy, untimed: the bytes that arrived are the bytes sent.
     for (const c of contenders) {
@@ -297,7 +323,10 @@ async function measure(dir: string): Promise<number> {
           ratio(rows, subject, fsshell, `loglab WebHDFS / ${fsshell}`, TARGET_VS_FSSHELL),
         );
       }
-      ratios.push(ratio(rows, subject, `loglab local ${op}`, `loglab WebHDFS / local, ${op}`));
+      ratios.push(
+        ratio(rows, subject, `node:http ${op}`, `loglab WebHDFS / bare node:http, ${op}`),
+        ratio(rows, subject, `loglab local ${op}`, `loglab WebHDFS / local, ${op}`),
+      );
     }
     notes.push(
       `one ${sizeMB} MB file of random bytes; ${runs === 1 ? 'one round' : `the mean of ${runs} rounds`} ` +
