@@ -182,7 +182,12 @@ function nodeHttpContender(path: string): Contender {
   return {
     name: 'node:http',
     path,
-    write: () => once('node:http write', 'write', () => floorPut(target, path, source)),
+    // An `async` function, not an arrow returning a promise: tinybench calls any other once
+    // more to learn whether it is asynchronous, which would start a second upload.
+    write: () =>
+      once('node:http write', 'write', async () => {
+        await floorPut(target, path, source);
+      }),
     read: () =>
       once('node:http read', 'read', async () => {
         const n = await floorGet(target, path);
