@@ -30,6 +30,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { benchArgs } from '../src/bench/args';
 import {
   type BenchRow,
   cpuTimeMs,
@@ -54,22 +55,18 @@ const TARGET_VS_FSSHELL = 1;
 const CLUSTER_CONF = join('.cluster', 'hdfs', 'conf');
 const CLUSTER_JARS = join('.cluster', 'lib', 'hdfs');
 
-function fail(message: string): never {
-  process.stderr.write(`bench/storage: ${message}\n`);
-  process.exit(2);
-}
-
-function count(name: string, fallback: number, min: number): number {
-  const i = process.argv.indexOf(name);
-  if (i === -1) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isInteger(value) || value < min) fail(`${name} needs a whole number ≥ ${min}`);
-  return value;
-}
-
-const sizeMB = count('--size', 256, 1);
-const runs = count('--runs', 3, 1);
-const warmup = count('--warmup', 1, 0);
+const args = benchArgs(
+  'storage',
+  `usage: npx tsx bench/storage.ts [--size MB] [--runs N] [--warmup N]
+Write and read throughput of one file (default 256 MB) on a real HDFS: loglab's WebHDFS adapter
+beside curl, bare node:http and FsShell -put/-get, with the local adapter as a reference. Needs
+HDFS (npm run cluster -- up --services hdfs), curl and java. Writes bench/results/storage.json.`,
+  { values: ['size', 'runs', 'warmup'] },
+);
+const fail: (message: string) => never = args.fail;
+const sizeMB = args.count('size', 256);
+const runs = args.count('runs', 3);
+const warmup = args.count('warmup', 1, 0);
 const bytes = sizeMB * 1e6;
 const per: Workload = { bytes };
 

@@ -13,9 +13,9 @@ export interface BenchFlags {
 }
 
 export interface BenchArgs {
-  /** The whole number ≥ 1 given to --NAME, or `fallback` when the flag is absent. */
+  /** The whole number ≥ `min` (default 1) given to --NAME, or `fallback` when it is absent. */
   count(name: string): number | undefined;
-  count(name: string, fallback: number): number;
+  count(name: string, fallback: number, min?: number): number;
   /** The text given to --NAME, or undefined. */
   text(name: string): string | undefined;
   /** Whether the switch --NAME was given. */
@@ -65,12 +65,12 @@ export function benchArgs(
     io.out(`${usage.trim()}\n`);
     io.exit(0);
   }
-  function count(name: string, fallback?: number): number | undefined {
+  function count(name: string, fallback?: number, min = 1): number | undefined {
     const text = values[name];
     if (typeof text !== 'string') return fallback;
     const value = Number(text.replace(/_/g, ''));
-    if (text.trim() === '' || !Number.isSafeInteger(value) || value < 1) {
-      return fail(`--${name} needs a whole number ≥ 1, got "${text}"`);
+    if (text.trim() === '' || !Number.isSafeInteger(value) || value < min) {
+      return fail(`--${name} needs a whole number ≥ ${min}, got "${text}"`);
     }
     return value;
   }
