@@ -33,13 +33,12 @@ import { pipeline } from 'node:stream/promises';
 import { benchArgs } from '../src/bench/args';
 import {
   type BenchRow,
-  cpuTimeMs,
   createReport,
   formatReport,
   freeMemoryGiB,
   type Ratio,
   ratio,
-  runTasks,
+  timeOnce,
   timeProcess,
   type Workload,
   writeReport,
@@ -137,15 +136,9 @@ async function sha256OfFile(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** One in-process call timed as a single sample, with this process's CPU time meanwhile. */
-async function once(name: string, group: string, fn: () => Promise<unknown>): Promise<BenchRow> {
-  const cpuBefore = cpuTimeMs();
-  const [row] = await runTasks([{ name, group, per, fn }], {
-    time: 0,
-    iterations: 1,
-    warmup: false,
-  });
-  return { ...row, cpuMs: cpuTimeMs() - cpuBefore };
+/** One in-process call timed alone, with this process's CPU time meanwhile. */
+function once(name: string, group: string, fn: () => Promise<unknown>): Promise<BenchRow> {
+  return timeOnce(name, group, per, fn);
 }
 
 interface Contender {

@@ -191,6 +191,25 @@ export function cpuTimeMs(): number {
   return (u.user + u.system) / 1000;
 }
 
+/**
+ * One in-process call timed as a single tinybench sample, with the CPU time this process spent
+ * meanwhile (a service in another process, a broker or HDFS, is not in it).
+ */
+export async function timeOnce(
+  name: string,
+  group: string,
+  per: Workload,
+  fn: () => Promise<unknown>,
+): Promise<BenchRow> {
+  const cpuBefore = cpuTimeMs();
+  const [row] = await runTasks([{ name, group, per, fn }], {
+    time: 0,
+    iterations: 1,
+    warmup: false,
+  });
+  return { ...row, cpuMs: cpuTimeMs() - cpuBefore };
+}
+
 interface ProcessRun {
   ms: number;
   cpuMs: number | undefined;

@@ -28,14 +28,7 @@ import { runConsumer } from '../stream/consume-loop';
 import { removeScratch } from '../stream/scratch';
 import { DEFAULT_PARTITIONS } from '../stream/topics';
 import type { Codec } from './codec';
-import {
-  type BenchRow,
-  cpuTimeMs,
-  type Ratio,
-  runTasks,
-  timeProcess,
-  type Workload,
-} from './harness';
+import { type BenchRow, type Ratio, timeOnce, timeProcess, type Workload } from './harness';
 import { produceFile, writeKeyedFile } from './stream-file';
 import {
   consumePlatformatic,
@@ -140,20 +133,6 @@ export function cpuPerMessageUs(row: BenchRow | undefined): number | undefined {
 }
 
 /**
- * Times one in-process call as a single tinybench sample, with the CPU time this process spent
- * meanwhile (the broker is another process, so this is kafkajs and the loop around it).
- */
-async function once(name: string, group: string, per: Workload, fn: () => Promise<unknown>) {
-  const cpuBefore = cpuTimeMs();
-  const [row] = await runTasks([{ name, group, per, fn }], {
-    time: 0,
-    iterations: 1,
-    warmup: false,
-  });
-  return { ...row, cpuMs: cpuTimeMs() - cpuBefore };
-}
-
-/**
  * Runs one round of tasks, kcat first in even rounds and last in odd ones: whatever the broker
  * still does after a task (flushing, the page cache writing back) falls on both sides alike.
  */
@@ -235,7 +214,7 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
         for (const batch of o.batchSizes) {
           const n = Math.min(count, batch * MAX_PRODUCE_CALLS);
           tasks.push(() =>
-            once(
+            timeOnce(
               produceRowName(batch, codec),
               group,
               { messages: n, bytes: file.bytesAt.get(n) ?? bytes },
@@ -248,7 +227,7 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
         }
         if (pfProducer) {
           tasks.push(() =>
-            once(platformaticProduceRow(codec), group, { messages: count, bytes }, async () => {
+            timeOnce(platformaticProduceRow(codec), group, { messages: count, bytes }, async () => {
               const sent = await pfProducer.produceFile(topic, tsv, PLATFORMATIC_BATCH, count);
               if (sent !== count) {
                 throw new Error(`platformatic produced ${sent} of ${count} messages`);
@@ -293,35 +272,40 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
         const groupId = `loglab.bench.stream.${run}.kafkajs.${codec}.${r}`;
         groups.push(groupId);
         tasks.push(() =>
-          once(`kafkajs consume, ${codec}`, consumeGroup, { messages: count, bytes }, async () => {
-            const consumer = await consumerBroker.subscribe({
-              groupId,
-              topics: [topic],
-              fromBeginning: true,
-              valueAs: 'buffer',
-            });
-            let seen = 0;
-            try {
-              const summary = await runConsumer(
-                consumer,
-                (batches) => {
-                  for (const b of batches) seen += b.records.length;
-                },
-                { maxRecords: count, signal: AbortSignal.timeout(300_000) },
-              );
-              if (summary.records !== count || seen !== count) {
-                throw new Error(`kafkajs consumed ${seen} of ${count} messages`);
+          timeOnce(
+            `kafkajs consume, ${codec}`,
+            consumeGroup,
+            { messages: count, bytes },
+            async () => {
+              const consumer = await consumerBroker.subscribe({
+                groupId,
+                topics: [topic],
+                fromBeginning: true,
+                valueAs: 'buffer',
+              });
+              let seen = 0;
+              try {
+                const summary = await runConsumer(
+                  consumer,
+                  (batches) => {
+                    for (const b of batches) seen += b.records.length;
+                  },
+                  { maxRecords: count, signal: AbortSignal.timeout(300_000) },
+                );
+                if (summary.records !== count || seen !== count) {
+                  throw new Error(`kafkajs consumed ${seen} of ${count} messages`);
+                }
+              } finally {
+                await consumer.close();
               }
-            } finally {
-              await consumer.close();
-            }
-          }),
+            },
+          ),
         );
         if (pf) {
           const pfGroup = `loglab.bench.stream.${run}.platformatic.${codec}.${r}`;
           groups.push(pfGroup);
           tasks.push(() =>
-            once(
+            timeOnce(
               platformaticConsumeRow(codec),
               consumeGroup,
               { messages: count, bytes },
