@@ -1,6 +1,7 @@
 /**
  * The one place that reads environment variables and builds adapters. Callers (CLI, notebooks,
- * labs, benchmarks) get a `Broker` from here and never construct an adapter themselves.
+ * labs, benchmarks) get a `Broker` and a `Store` from here and never construct an adapter
+ * themselves.
  *
  *   LOGLAB_ENGINE          embedded | cluster; which engine when no --engine flag is given
  *   LOGLAB_KAFKA_BROKERS   host:port[,host:port…]; default 127.0.0.1:9092
@@ -11,6 +12,7 @@
  *   LOGLAB_DEBUG           any value but "" / 0 / false: kafkajs logs to stderr
  */
 import { badFlag } from './errors';
+import type { Store } from './storage/store';
 import { type Broker, ENGINES, type Engine } from './stream/broker';
 import { createKafkaBroker, type KafkaBrokerConfig, kafkaAnswers } from './stream/kafka-broker';
 import { createMemoryBroker, type MemoryBrokerOptions } from './stream/memory-broker';
@@ -124,6 +126,39 @@ export function createBroker(
     brokers: config.kafka.brokers,
     debug: config.debug,
     ...options.kafka,
+  });
+}
+
+/** Where the embedded engine's lake lives when no directory is given. */
+export const DEFAULT_LAKE_DIR = 'out/lake';
+
+export interface CreateStoreOptions {
+  /** The embedded engine's lake directory; made when missing. Default out/lake. */
+  readonly lakeDir?: string;
+  /** How long one WebHDFS request may wait (cluster engine). */
+  readonly requestTimeoutMs?: number;
+}
+
+/**
+ * The Store for an engine: a local lake directory, or HDFS through WebHDFS at `config.hdfs`.
+ * Async, and the adapters are imported here rather than at the top: the embedded store makes
+ * its directory before it answers, and a command that never touches the lake does not load the
+ * WebHDFS client at start-up.
+ */
+export async function createStore(
+  engine: Engine,
+  config: LoglabConfig = loadConfig(),
+  options: CreateStoreOptions = {},
+): Promise<Store> {
+  if (engine === 'embedded') {
+    const { createLocalStore } = await import('./storage/local-store');
+    return createLocalStore({ root: options.lakeDir ?? DEFAULT_LAKE_DIR });
+  }
+  const { createWebHdfsStore } = await import('./storage/webhdfs-store');
+  return createWebHdfsStore({
+    url: config.hdfs.url,
+    user: config.hdfs.user,
+    requestTimeoutMs: options.requestTimeoutMs,
   });
 }
 
