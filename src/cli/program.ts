@@ -27,6 +27,7 @@ import { registerDemo } from './commands/demo';
 import { registerDetect } from './commands/detect';
 import { registerEvaluate } from './commands/evaluate';
 import { registerGenerate } from './commands/generate';
+import { registerLake } from './commands/lake';
 import { registerParse } from './commands/parse';
 import { registerProduce } from './commands/produce';
 import { registerStream } from './commands/stream';
@@ -73,6 +74,7 @@ export function buildProgram(): Command {
   registerDetect(program);
   registerEvaluate(program);
   registerArchive(program);
+  registerLake(program);
   registerDemo(program);
   for (const cmd of program.commands) {
     cmd
