@@ -1,4 +1,6 @@
 /** `loglab lake ls|du|cat` end to end through the program's entry point, on lakes `loglab archive` made. */
+
+import { spawnSync } from 'node:child_process';
 import {
   mkdirSync,
   mkdtempSync,
@@ -12,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runLoglab } from './run-loglab';
+import { BIN, runLoglab } from './run-loglab';
 
 const dir = mkdtempSync(join(tmpdir(), 'loglab-lake-'));
 
@@ -162,6 +164,29 @@ describe('loglab lake cat', () => {
       '/loglab/deadletter/weblogs.raw+0+2+2.log',
     ]);
     expect(dead.stdout).toBe(DEAD);
+  });
+
+  it('stops quietly, exit 0, when the reader goes away (EPIPE)', () => {
+    const lake = join(dir, 'big');
+    mkdirSync(join(lake, 'loglab/raw/date=2026-12-05/hour=22'), { recursive: true });
+    writeFileSync(
+      join(lake, 'loglab/raw/date=2026-12-05/hour=22/weblogs.raw+0+0+99999.log'),
+      `${A}\n`.repeat(100_000),
+    );
+    const script = `"${process.execPath}" "${BIN}" lake cat --lake "${lake}" ${H22}/weblogs.raw+0+0+99999.log | head -n 1; echo "status \${PIPESTATUS[0]}"`;
+    const run = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: 30_000 });
+    expect([run.stdout, run.stderr]).toEqual([`${A}\nstatus 0\n`, '']);
+  });
+
+  it('says in one line when WebHDFS does not answer (cluster engine)', async () => {
+    const run = await runLoglab(['lake', 'ls', '--engine', 'cluster'], {
+      env: { LOGLAB_HDFS_URL: 'http://127.0.0.1:1' },
+    });
+    expect([run.code, run.stdout, run.stderr]).toEqual([
+      2,
+      '',
+      'loglab lake: WebHDFS at http://127.0.0.1:1/webhdfs/v1 did not answer (ECONNREFUSED)\n',
+    ]);
   });
 
   it('gunzips a .log.gz file', async () => {
