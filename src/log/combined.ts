@@ -242,25 +242,13 @@ export function parseAccessLine(line: string, mode: AccessMode): ParseOutcome {
   const agentDash = isQuotedDash(line, ua, end);
   const uaEnd = agentDash ? ua + 1 : closingQuote(line, ua, end);
   if (backslash !== -1 && backslash < ua) backslash = line.indexOf('\\', ua);
-  if (uaEnd === -1) {
-    // Cut off inside the user agent: keep what was written (see the module docblock).
-    const cut: LogRecord = {
-      ip,
-      ident,
-      user,
-      time,
-      method,
-      path,
-      protocol,
-      status,
-      bytes,
-      referrer,
-      userAgent: fieldValue(line, ua, end, backslash),
-      truncated: true,
-    };
-    return cut;
-  }
-  const userAgent = agentDash ? null : fieldValue(line, ua, uaEnd, backslash);
+  // Cut off inside the user agent: keep what was written (see the module docblock).
+  const cut = uaEnd === -1;
+  const userAgent = cut
+    ? fieldValue(line, ua, end, backslash)
+    : agentDash
+      ? null
+      : fieldValue(line, ua, uaEnd, backslash);
 
   const record: LogRecord = {
     ip,
@@ -275,7 +263,8 @@ export function parseAccessLine(line: string, mode: AccessMode): ParseOutcome {
     referrer,
     userAgent,
   };
-  return record;
+  // A rare second object, so that the usual record keeps one shape on the hot path.
+  return cut ? { ...record, truncated: true } : record;
 }
 
 /** Parse an Apache/nginx combined line; a common-format line is rejected (`missing-field`). */
