@@ -65,10 +65,8 @@ export interface IncidentWindowsRows {
   readonly alerts: readonly AlertRow[];
 }
 
-/** Detection quality for one window size and incident kind. */
-export interface WindowComparisonRow {
-  readonly windowMs: number;
-  readonly thresholds: 'fixed' | 'rate';
+/** How the alerts of one kind scored against the incidents of one kind. */
+export interface KindScoreRow {
   readonly incidentKind: string;
   readonly incidents: number;
   readonly detected: number;
@@ -79,25 +77,19 @@ export interface WindowComparisonRow {
   readonly f1: number | null;
   readonly delayMeanMs: number | null;
   readonly delayMaxMs: number | null;
+}
+
+/** Detection quality for one window size and incident kind. */
+export interface WindowComparisonRow extends KindScoreRow {
+  readonly windowMs: number;
+  readonly thresholds: 'fixed' | 'rate';
   /** From the incident's end to the end of the last window in which its alert still held. */
   readonly holdsAfterEndMs: number | null;
 }
 
 /** Alerts scored against the ground truth: one entry per incident kind, and anomaly alerts. */
 export interface EvaluationRows {
-  readonly kinds: readonly {
-    readonly incidentKind: string;
-    readonly alertKind: string;
-    readonly incidents: number;
-    readonly detected: number;
-    readonly alerts: number;
-    readonly falsePositives: number;
-    readonly precision: number | null;
-    readonly recall: number | null;
-    readonly f1: number | null;
-    readonly delayMeanMs: number | null;
-    readonly delayMaxMs: number | null;
-  }[];
+  readonly kinds: readonly (KindScoreRow & { readonly alertKind: string })[];
   readonly anomaly: {
     readonly alerts: number;
     readonly falsePositives: number;
