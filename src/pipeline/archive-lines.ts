@@ -6,6 +6,7 @@
  * stopped half-way leaves complete files behind and nothing under `_tmp/` after the next start.
  */
 import { getParser, type Parser } from '../log/parser';
+import type { Compression } from '../storage/lake-layout';
 import type { Store } from '../storage/store';
 import { RAW_TOPIC } from '../stream/topics';
 import {
@@ -20,8 +21,13 @@ import { LakeWriter } from './lake-writer';
 export interface ArchiveLinesOptions {
   readonly topic?: string;
   readonly rollBytes?: number;
+  readonly rollIntervalMs?: number;
+  /** `gzip`: closed files are `….log.gz`. */
+  readonly compression?: Compression;
   readonly parse?: Parser;
   readonly now?: () => number;
+  /** Called after each chunk of lines is written, with the counts so far. */
+  readonly onProgress?: (progress: { readonly lines: number; readonly files: number }) => void;
 }
 
 export interface ArchiveLinesResult {
@@ -46,8 +52,9 @@ export async function archiveLines(
     {
       topic,
       rollBytes: options.rollBytes ?? DEFAULT_ROLL_BYTES,
-      rollIntervalMs: DEFAULT_ROLL_INTERVAL_MS,
+      rollIntervalMs: options.rollIntervalMs ?? DEFAULT_ROLL_INTERVAL_MS,
       allowedLatenessMs: DEFAULT_ALLOWED_LATENESS_MS,
+      compression: options.compression,
     },
     options.parse ?? getParser('auto'),
   );
@@ -62,6 +69,7 @@ export async function archiveLines(
       }
       await writer.drainAll();
       await writer.rollDue(now());
+      options.onProgress?.({ lines: offset - firstOffset, files: writer.files });
     }
     await writer.rollAll();
   } finally {

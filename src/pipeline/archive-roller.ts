@@ -19,7 +19,13 @@
  */
 import type { Parser } from '../log/parser';
 import { isRejection, type Rejection } from '../log/record';
-import { deadLetterPath, type RawFile, rawFilePath, tmpFilePath } from '../storage/lake-layout';
+import {
+  type Compression,
+  deadLetterPath,
+  type RawFile,
+  rawFilePath,
+  tmpFilePath,
+} from '../storage/lake-layout';
 import { deadLetterMessage } from '../stream/topics';
 
 export const DEFAULT_ROLL_BYTES = 64 * 1024 * 1024;
@@ -35,6 +41,11 @@ export interface RollSettings {
   readonly rollIntervalMs: number;
   /** How far behind the largest event time seen an hour is still kept open. */
   readonly allowedLatenessMs: number;
+  /**
+   * How closed files are stored: `gzip` names them `….log.gz` (the writer compresses; the
+   * roll size still counts the lines' bytes before compression). `none` when absent.
+   */
+  readonly compression?: Compression;
 }
 
 /** A file being written: its lines are in `pending` until the writer takes them. */
@@ -90,6 +101,11 @@ export class ArchiveRoller {
     private readonly settings: RollSettings,
     private readonly parse: Parser,
   ) {}
+
+  /** How the files it names are stored (the writer compresses to match). */
+  get compression(): Compression {
+    return this.settings.compression ?? 'none';
+  }
 
   /** The largest event time seen less the allowed lateness; -Infinity before any line. */
   watermark(): number {
@@ -190,7 +206,7 @@ export class ArchiveRoller {
       partition,
       firstOffset: f.firstOffset,
       lastOffset: f.lastOffset,
-      compression: 'none',
+      compression: this.compression,
     });
     for (const f of p.raw.values()) {
       files.push({

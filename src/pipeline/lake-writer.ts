@@ -3,15 +3,26 @@
  * and a roll made visible all at once (lake-recovery.ts says why that is exactly once):
  * end the files, write the manifest (several files only), rename each into place, delete the
  * manifest, then hand the roll to `onRolled` (the archiver commits its offset there).
+ *
+ * With `gzip` compression each file's lines go through a gzip stream piped into the Store's
+ * stream, so what lands under `_tmp/` and then in place is one complete gzip member, which
+ * Hadoop's input formats (and `loglab lake cat`) decompress by the `.gz` of the final name.
  */
 import type { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import type { Store } from '../storage/store';
 import type { ArchiveRoller, OpenFile, Roll } from './archive-roller';
 import { manifestPath, manifestText } from './lake-recovery';
 
+/** An open file's stream: where its lines go, and what settles once its bytes are stored. */
+interface FileStream {
+  readonly input: Writable;
+  readonly stored: Promise<unknown>;
+}
+
 export class LakeWriter {
-  private readonly writers = new Map<OpenFile, Writable>();
+  private readonly writers = new Map<OpenFile, FileStream>();
   files = 0;
   rolls = 0;
 
@@ -46,17 +57,18 @@ export class LakeWriter {
 
   /** After a failure: close the open streams, leave `_tmp/` for the next start to discard. */
   destroy(): void {
-    for (const out of this.writers.values()) out.destroy();
+    for (const out of this.writers.values()) out.input.destroy();
     this.writers.clear();
   }
 
   private async drain(file: OpenFile): Promise<void> {
     if (file.pending.length === 0) return;
-    let out = this.writers.get(file);
-    if (out === undefined) {
-      out = await this.store.create(file.tmpPath, { overwrite: true });
-      this.writers.set(file, out);
+    let stream = this.writers.get(file);
+    if (stream === undefined) {
+      stream = await this.open(file.tmpPath);
+      this.writers.set(file, stream);
     }
+    const out = stream.input;
     const text = file.pending.join('');
     file.pending = [];
     if (!out.write(text)) {
@@ -72,15 +84,32 @@ export class LakeWriter {
     }
   }
 
+  private async open(path: string): Promise<FileStream> {
+    const out = await this.store.create(path, { overwrite: true });
+    // Settled from the start so that a store error before the roll is never unhandled; the
+    // roll awaits the same promise and sees the error there.
+    let stored: Promise<unknown>;
+    let input: Writable = out;
+    if (this.roller.compression === 'gzip') {
+      const gzip = createGzip();
+      input = gzip;
+      stored = pipeline(gzip, out);
+    } else {
+      stored = finished(out);
+    }
+    stored.catch(() => {});
+    return { input, stored };
+  }
+
   async rollPartition(partition: number): Promise<void> {
     const roll = this.roller.roll(partition);
     if (roll === null) return;
     for (const f of roll.files) {
       await this.drain(f.file);
-      const out = this.writers.get(f.file) as Writable;
+      const out = this.writers.get(f.file) as FileStream;
       this.writers.delete(f.file);
-      out.end();
-      await finished(out);
+      out.input.end();
+      await out.stored;
     }
     const first = roll.files[0].file.firstOffset;
     const manifest = roll.files.length > 1 ? manifestPath(this.topic, partition, first) : null;

@@ -15,8 +15,9 @@
  * counted in `gaps`, never hidden. The recovery runs once, at start: run one archiver per group.
  */
 import { getParser, type Parser } from '../log/parser';
+import type { Compression } from '../storage/lake-layout';
 import type { Store } from '../storage/store';
-import type { Broker, Consumer } from '../stream/broker';
+import { type Broker, type Consumer, DEFAULT_POLL_RECORDS } from '../stream/broker';
 import { RAW_TOPIC } from '../stream/topics';
 import {
   ArchiveRoller,
@@ -36,10 +37,18 @@ export interface RunArchiverOptions {
   readonly rollBytes?: number;
   readonly rollIntervalMs?: number;
   readonly allowedLatenessMs?: number;
+  /** `gzip`: closed files are `….log.gz`; recovery reads offsets from either name. */
+  readonly compression?: Compression;
   /** The project's auto-detecting parser when absent. */
   readonly parse?: Parser;
   /** Stop at the first poll that finds nothing, after rolling every open file. */
   readonly stopWhenIdle?: boolean;
+  /** Stop once no record has come for this long (wall clock), after rolling every open file. */
+  readonly idleExitMs?: number;
+  /** Stop after archiving this many lines, rolling every open file first. */
+  readonly maxLines?: number;
+  /** Called after each polled batch is written, with the counts so far (a progress line). */
+  readonly onProgress?: (progress: ArchiverProgress) => void;
   /** Stop after the batch in hand, rolling every open file first. */
   readonly signal?: AbortSignal;
   /** How long an empty poll waits (200 ms). */
@@ -51,6 +60,12 @@ export interface RunArchiverOptions {
   readonly beforeCommit?: (roll: Roll) => void | Promise<void>;
 }
 
+export interface ArchiverProgress {
+  readonly lines: number;
+  readonly skipped: number;
+  readonly files: number;
+}
+
 export interface ArchiverRun {
   readonly recovery: Recovery;
   readonly lines: number;
@@ -60,7 +75,7 @@ export interface ArchiverRun {
   readonly gaps: readonly number[];
   readonly files: number;
   readonly rolls: number;
-  readonly stoppedBy: 'aborted' | 'closed' | 'idle';
+  readonly stoppedBy: 'aborted' | 'closed' | 'idle' | 'max';
 }
 
 export async function runArchiver(
@@ -76,6 +91,7 @@ export async function runArchiver(
       rollBytes: options.rollBytes ?? DEFAULT_ROLL_BYTES,
       rollIntervalMs: options.rollIntervalMs ?? DEFAULT_ROLL_INTERVAL_MS,
       allowedLatenessMs: options.allowedLatenessMs ?? DEFAULT_ALLOWED_LATENESS_MS,
+      compression: options.compression,
     },
     options.parse ?? getParser('auto'),
   );
@@ -94,6 +110,8 @@ export async function runArchiver(
   const gaps: number[] = [];
   let lines = 0;
   let skipped = 0;
+  const maxLines = options.maxLines ?? Number.POSITIVE_INFINITY;
+  let lastRecordAt = now();
 
   let stoppedBy: ArchiverRun['stoppedBy'];
   try {
@@ -102,8 +120,14 @@ export async function runArchiver(
         stoppedBy = 'aborted';
         break;
       }
+      if (lines >= maxLines) {
+        stoppedBy = 'max';
+        break;
+      }
       const result = await consumer.poll({
-        maxRecords: options.pollRecords,
+        // The port returns at most maxRecords, so `lines` never passes maxLines, and nothing is
+        // polled that will not be written (and committed).
+        maxRecords: Math.min(options.pollRecords ?? DEFAULT_POLL_RECORDS, maxLines - lines),
         maxWaitMs: options.maxWaitMs ?? 200,
         signal: options.signal,
       });
@@ -113,13 +137,18 @@ export async function runArchiver(
       }
       if (result.kind === 'idle') {
         await writer.rollDue(now());
-        if (options.stopWhenIdle) {
+        const idleFor = now() - lastRecordAt;
+        if (
+          options.stopWhenIdle ||
+          (options.idleExitMs !== undefined && idleFor >= options.idleExitMs)
+        ) {
           stoppedBy = 'idle';
           break;
         }
         continue;
       }
       const t = now();
+      lastRecordAt = t;
       for (const batch of result.batches) {
         const next = recovery.next.get(batch.partition) ?? 0;
         for (const r of batch.records) {
@@ -138,6 +167,7 @@ export async function runArchiver(
       }
       await writer.drainAll();
       await writer.rollDue(now());
+      options.onProgress?.({ lines, skipped, files: writer.files });
     }
     await writer.rollAll();
   } finally {
