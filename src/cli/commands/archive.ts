@@ -1,66 +1,132 @@
 /**
- * `loglab archive FILE|-`: puts a log's lines into the raw lake layout of a local lake
- * directory, without a broker (pipeline/archive-lines.ts): each line in the hour of its own
- * event time, unparseable ones in the dead-letter directory with their reason.
+ * `loglab archive`: the raw lake layout, from a log file or from a Kafka topic, on either
+ * engine's store. With FILE (or - for stdin) it puts the file's lines in, without a broker
+ * (pipeline/archive-lines.ts); without FILE it is the archiver, a member of group `archiver` on
+ * `weblogs.raw` that goes on until Ctrl-C, --idle-exit or --max (pipeline/run-archiver.ts).
+ * The runs themselves, their progress line and last line: ../archive-session.ts.
  */
-import type { Command } from 'commander';
-import { badInput, describeFsError } from '../../errors';
-import { cliIo } from '../context';
+import { type Command, Option } from 'commander';
+import { badFlag } from '../../errors';
+import { RAW_TOPIC } from '../../stream/topics';
+import type { ArchiveSettings } from '../archive-session';
 import { parseCount } from '../flags';
 
 interface ArchiveFlags {
-  lake: string;
+  engine?: string;
+  lake?: string;
   rollSize: string;
+  rollInterval: string;
+  compress: 'none' | 'gzip';
+  topic: string;
+  group?: string;
+  brokers?: string;
+  idleExit?: string;
+  max?: string;
 }
 
 const EXAMPLES = `
 Examples:
-  loglab archive access.log                      into out/lake
+  loglab archive access.log                      a file into the lake directory out/lake
   loglab generate --lines 100000 | loglab archive --lake /data/lake -
+  loglab archive --engine cluster                weblogs.raw from Kafka into HDFS, until Ctrl-C
+  loglab archive --engine cluster --idle-exit 10s --compress gzip
+                                                 until nothing new came for 10 s, gzipped
+  loglab archive access.log --engine cluster     a file into HDFS, same layout
 
-Files land in LAKE/loglab/raw/date=YYYY-MM-DD/hour=HH/weblogs.raw+0+FIRST+LAST.log (the
-event hour in UTC, FIRST and LAST the line offsets they hold); lines that do not parse go to
-LAKE/loglab/deadletter/ as {"reason", "message", "line"}. A second run adds after the first.
-The last line on stderr is: archived N lines into F files (offsets A..B)
+Files land in /loglab/raw/date=YYYY-MM-DD/hour=HH/TOPIC+PARTITION+FIRST+LAST.log (the event
+hour in UTC, FIRST and LAST the offsets of the lines they hold), lines that do not parse in
+/loglab/deadletter/ as {"reason", "message", "line"}: under the lake directory --lake for the
+embedded engine, on HDFS at LOGLAB_HDFS_URL (http://127.0.0.1:9870) for the cluster engine.
+Each file is written under /loglab/raw/_tmp/, then renamed into place when it rolls: at
+--roll-size, after --roll-interval, or when its hour closes. \`loglab lake ls|du|cat\` shows them.
+
+--compress gzip names closed files ….log.gz; Hadoop Streaming (and \`loglab lake cat\`) read them
+by that extension, but a gzip file is not splittable: one map reads it whole. --roll-size counts
+the bytes before compression.
+
+With FILE, a line's position is its offset in partition 0, going on after what the lake holds,
+so a second run adds after the first; the engine is --engine, else LOGLAB_ENGINE, else embedded.
+The last line on stderr is: archived N lines into F files (offsets A..B) in WHERE
+
+Without FILE, the topic is read as group --group (default archiver) and each partition resumes
+after the largest offset already in the lake: the lake, not the group's committed offsets, says
+where, so a crash loses and repeats nothing. The engine is --engine, else LOGLAB_ENGINE, else
+cluster when a Kafka broker answers at LOGLAB_KAFKA_BROKERS (127.0.0.1:9092, or --brokers).
+The embedded broker lives inside one process, so nothing outside can feed it: archive a file,
+or run \`loglab stream --archive\`. Ctrl-C rolls the open files and exits 0; a second one exits at
+once (130), and the next start discards what was left under _tmp/. The last line on stderr says
+the lines archived, files, records skipped as already in the lake, rolls finished and files
+discarded at start (recovery), and partitions with a gap (offsets the lake lacks).
 `;
+
+const DEFAULT_ROLL_BYTES = String(64 * 1024 * 1024);
 
 export function registerArchive(program: Command): void {
   program
     .command('archive')
-    .description('Put a log file into the raw lake layout (hour partitions by event time).')
-    .argument('[file]', 'log file to read, or - for stdin', '-')
-    .option('--lake <dir>', 'lake directory', 'out/lake')
-    .option('--roll-size <bytes>', 'start a new file once one holds this many bytes', '67108864')
+    .description('Store raw lines in the lake by event hour: a log file, or a Kafka topic.')
+    .argument('[file]', 'log file to read, or - for stdin; none: read the topic')
+    .addOption(
+      new Option(
+        '--engine <engine>',
+        'embedded (a local lake directory) or cluster (Kafka and HDFS)',
+      ).choices(['embedded', 'cluster']),
+    )
+    .option('--lake <dir>', 'lake directory of the embedded engine (default out/lake)')
+    .option('--roll-size <bytes>', 'roll a file once it holds this many bytes', DEFAULT_ROLL_BYTES)
+    .option('--roll-interval <duration>', 'roll the files opened this long ago', '60s')
+    .addOption(
+      new Option('--compress <codec>', 'store closed files compressed (….log.gz)')
+        .choices(['none', 'gzip'])
+        .default('none'),
+    )
+    .option('--topic <name>', 'topic to read, and the name the files start with', RAW_TOPIC)
+    .option('--group <id>', 'consumer group (without FILE; default archiver)')
+    .option('--brokers <list>', 'Kafka host:port[,…] (without FILE; default LOGLAB_KAFKA_BROKERS)')
+    .option('--idle-exit <duration>', 'stop once nothing new came for this long (without FILE)')
+    .option('--max <n>', 'stop after archiving this many lines (without FILE)')
     .addHelpText('after', EXAMPLES)
-    .action(async (file: string, flags: ArchiveFlags) => {
-      const rollBytes = parseCount(flags.rollSize, '--roll-size', 1);
-      const [io, { readLines }, { createLocalStore }, { archiveLines }] = await Promise.all([
-        import('../io'),
-        import('../../log/lines'),
-        import('../../storage/local-store'),
-        import('../../pipeline/archive-lines'),
-      ]);
-      if (file === '-' && cliIo().stdin.isTTY) {
-        throw badInput('no input: name a FILE or pipe log lines into stdin');
-      }
-      const input = io.openInput(file);
-      input.stream.on('error', () => {
-        // Reported by the read below; this only keeps an unhandled 'error' from crashing.
-      });
-      const store = await createLocalStore({ root: flags.lake }).catch((err: unknown) => {
-        throw badInput(`cannot use ${flags.lake} as the lake directory: ${describeFsError(err)}`);
-      });
-      try {
-        const done = await archiveLines(store, readLines(input.stream), { rollBytes });
-        const range =
-          done.lines === 0
-            ? 'nothing to add'
-            : `offsets ${done.firstOffset}..${done.firstOffset + done.lines - 1}`;
-        cliIo().stderr.write(
-          `archived ${done.lines} lines into ${done.files} files (${range}) in ${flags.lake}\n`,
-        );
-      } finally {
-        await store.close();
+    .action(async (file: string | undefined, flags: ArchiveFlags) => {
+      const settings = await archiveSettings(flags);
+      const session = await import('../archive-session');
+      if (file !== undefined) {
+        for (const [flag, value] of [
+          ['--group', flags.group],
+          ['--brokers', flags.brokers],
+          ['--idle-exit', flags.idleExit],
+          ['--max', flags.max],
+        ] as const) {
+          if (value !== undefined) {
+            throw badFlag(`${flag} is for reading a topic; leave FILE out to read one`);
+          }
+        }
+        await session.archiveFile(file, settings);
+      } else {
+        await session.archiveTopic(settings, {
+          group: flags.group,
+          brokers: flags.brokers,
+          idleExitMs:
+            flags.idleExit === undefined
+              ? undefined
+              : await durationFlag(flags.idleExit, '--idle-exit'),
+          maxLines: flags.max === undefined ? undefined : parseCount(flags.max, '--max', 1),
+        });
       }
     });
+}
+
+async function durationFlag(text: string, flag: string): Promise<number> {
+  const { durationFlag: parse } = await import('../detect-session');
+  return parse(text, flag, false);
+}
+
+async function archiveSettings(flags: ArchiveFlags): Promise<ArchiveSettings> {
+  return {
+    engine: flags.engine,
+    lake: flags.lake,
+    topic: flags.topic,
+    rollBytes: parseCount(flags.rollSize, '--roll-size', 1),
+    rollIntervalMs: await durationFlag(flags.rollInterval, '--roll-interval'),
+    compression: flags.compress,
+  };
 }
