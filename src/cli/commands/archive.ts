@@ -74,7 +74,7 @@ export function registerArchive(program: Command): void {
     )
     .option('--lake <dir>', 'lake directory of the embedded engine (default out/lake)')
     .option('--roll-size <bytes>', 'roll a file once it holds this many bytes', DEFAULT_ROLL_BYTES)
-    .option('--roll-interval <duration>', 'roll the files opened this long ago', '60s')
+    .option('--roll-interval <duration>', 'roll a file this long after it was opened', '60s')
     .addOption(
       new Option('--compress <codec>', 'store closed files compressed (….log.gz)')
         .choices(['none', 'gzip'])
