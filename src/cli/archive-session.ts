@@ -173,14 +173,16 @@ export async function archiveFile(file: string, settings: ArchiveSettings): Prom
   }
 }
 
-/** The broker of the topic archiver: never the embedded one (see EMBEDDED_TOPIC_MESSAGE). */
+/**
+ * The Kafka broker of the topic archiver (the caller has refused the embedded engine): the
+ * flag, else LOGLAB_ENGINE, else a broker that answers, as the streaming commands choose. The
+ * streaming commands' hint offers --engine embedded, which is no way out here: this one does not.
+ */
 async function openTopicBroker(flag: string | undefined, config: Config) {
   const [{ chooseEngine, createBroker }, { kafkaAnswers }] = await Promise.all([
     import('../config'),
     import('../stream/kafka-broker'),
   ]);
-  if ((flag ?? config.engine) === 'embedded') throw badFlag(EMBEDDED_TOPIC_MESSAGE);
-  // The streaming commands' hint offers --engine embedded, which is no way out here.
   await chooseEngine(flag, config, 'cluster', async (brokers) => {
     if (await kafkaAnswers(brokers)) return true;
     throw new LoglabError(
