@@ -1,15 +1,16 @@
 /** `loglab archive` end to end through the program's entry point: exact files, exact errors. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EMBEDDED_TOPIC_MESSAGE, topicSummary } from '../../src/cli/archive-session';
 import type { ArchiverRun } from '../../src/pipeline/run-archiver';
 import { BIN, ROOT, runLoglab } from './run-loglab';
 
 const dir = mkdtempSync(join(tmpdir(), 'loglab-archive-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const A = '1.2.3.4 - - [05/Dec/2026:22:59:58 +0000] "GET /a HTTP/1.1" 200 5 "-" "ua"';
 const B = '1.2.3.4 - - [05/Dec/2026:23:00:01 +0000] "GET /b HTTP/1.1" 200 5 "-" "ua"';
