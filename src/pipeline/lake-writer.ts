@@ -12,6 +12,12 @@ import { manifestPath, manifestText } from './lake-recovery';
 
 export class LakeWriter {
   private readonly writers = new Map<OpenFile, Writable>();
+  /**
+   * The first error of a stream, kept from the moment it happens: a store may fail a write
+   * between two drains (a full disk, HDFS gone), when nobody waits on the stream, and an
+   * 'error' event without a listener would end the process instead of the run.
+   */
+  private failure: Error | null = null;
   files = 0;
   rolls = 0;
 
@@ -51,10 +57,14 @@ export class LakeWriter {
   }
 
   private async drain(file: OpenFile): Promise<void> {
+    if (this.failure !== null) throw this.failure;
     if (file.pending.length === 0) return;
     let out = this.writers.get(file);
     if (out === undefined) {
       out = await this.store.create(file.tmpPath, { overwrite: true });
+      out.on('error', (err) => {
+        this.failure ??= err;
+      });
       this.writers.set(file, out);
     }
     const text = file.pending.join('');
