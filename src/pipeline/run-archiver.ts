@@ -88,7 +88,6 @@ export async function runArchiver(
     retry: options.retry,
     log: options.log ?? stderrLine,
     signal: options.signal,
-    now: options.now,
   });
   // What attempts cut short by an outage stored before it: their other lines are read again.
   const earlier = { lines: 0, files: 0, rolls: 0 };

@@ -104,10 +104,14 @@ export interface ArchiverProcess {
 }
 
 /** Starts the archiver process; `extra` adds flags (--pause-at, --roll-size, …). */
-export function startArchiver(topic: string, extra: readonly string[] = []): ArchiverProcess {
+export function startArchiver(
+  topic: string,
+  extra: readonly string[] = [],
+  group = topic,
+): ArchiverProcess {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', FIXTURE, '--topic', topic, '--group', topic, ...extra],
+    ['--import', 'tsx', FIXTURE, '--topic', topic, '--group', group, ...extra],
     { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const stdout: string[] = [];
@@ -290,10 +294,14 @@ export async function usageOf(store: Store, days: readonly number[]) {
   return { files, bytes };
 }
 
-/** Deletes the test's topic, group, days and files (dead letters and `_tmp/` leftovers). */
-export async function cleanUp(topic: string, days: readonly number[]): Promise<void> {
+/** Deletes the test's topic, groups, days and files (dead letters and `_tmp/` leftovers). */
+export async function cleanUp(
+  topic: string,
+  days: readonly number[],
+  groups: readonly string[] = [topic],
+): Promise<void> {
   const broker = createBroker('cluster', config);
-  await broker.deleteGroups([topic]).catch(() => undefined);
+  await broker.deleteGroups(groups).catch(() => undefined);
   await broker.deleteTopics([topic]).catch(() => undefined);
   await broker.close();
   const store = await createStore('cluster', config);
