@@ -3,7 +3,7 @@
  * own day directory lets a few files in, then refuses the rename of the next one. The archiver
  * process stops with one line that names the file and HDFS's reason, has committed no offset
  * past what the lake holds, and run again once the quota is lifted it completes the lake without
- * a loss or a repeat. About 40 s.
+ * a loss or a repeat. About 30 s.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBroker, createStore } from '../../src/config';
