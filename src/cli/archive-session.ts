@@ -213,10 +213,11 @@ export function topicSummary(
     idle: idleExitMs === undefined ? 'stopped when idle' : `nothing new for ${idleExitMs / 1000} s`,
     max: `reached --max ${run.lines}`,
   }[run.stoppedBy];
+  const resumed = run.resumes === 0 ? '' : `; resumed ${run.resumes} times after the store failed`;
   return (
     `archived ${run.lines} lines into ${run.files} files from ${topic} (group ${group}) to ${where}; ` +
     `${run.skipped} records skipped as already in the lake; ` +
-    `at start ${rolledForward} rolls finished, ${discarded} unfinished files discarded; ${gaps}; ${why}`
+    `at start ${rolledForward} rolls finished, ${discarded} unfinished files discarded; ${gaps}${resumed}; ${why}`
   );
 }
 
@@ -257,6 +258,7 @@ export async function archiveTopic(
         idleExitMs: topicSettings.idleExitMs,
         maxLines: topicSettings.maxLines,
         signal: stop,
+        log: (line) => cliIo().stderr.write(`loglab archive: ${line}\n`),
         onProgress: (p) => {
           progress = p;
         },

@@ -21,6 +21,7 @@
  * imports pipeline/, and each takes a port, never an adapter.
  */
 export * from './archive-roller';
+export * from './archiver-outage';
 export * from './lake-recovery';
 export * from './run-archiver';
 export * from './run-detection';

@@ -23,6 +23,12 @@ interface FileStream {
 
 export class LakeWriter {
   private readonly writers = new Map<OpenFile, FileStream>();
+  /**
+   * The first error of a stream, kept from the moment it happens: a store may fail a write
+   * between two drains (a full disk, HDFS gone), when nobody waits on the stream, and an
+   * 'error' event without a listener would end the process instead of the run.
+   */
+  private failure: Error | null = null;
   files = 0;
   rolls = 0;
 
@@ -62,6 +68,7 @@ export class LakeWriter {
   }
 
   private async drain(file: OpenFile): Promise<void> {
+    if (this.failure !== null) throw this.failure;
     if (file.pending.length === 0) return;
     let stream = this.writers.get(file);
     if (stream === undefined) {
@@ -97,7 +104,9 @@ export class LakeWriter {
     } else {
       stored = finished(out);
     }
-    stored.catch(() => {});
+    stored.catch((err: Error) => {
+      this.failure ??= err;
+    });
     return { input, stored };
   }
 

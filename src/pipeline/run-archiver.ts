@@ -13,9 +13,14 @@
  * the lake, by at most one roll). A partition whose first record comes after the recovered
  * offset had lines the lake never got (deleted files, or records gone by retention): that is
  * counted in `gaps`, never hidden. The recovery runs once, at start: run one archiver per group.
+ *
+ * A store outage (HDFS restarting) is waited out, bounded by `retry.totalWaitMs`: store calls
+ * are retried, and a file whose upload broke is abandoned and its lines read again, after the
+ * same recovery as on start (archiver-outage.ts says why). What happens goes to `log`.
  */
 import { getParser, type Parser } from '../log/parser';
 import type { Compression } from '../storage/lake-layout';
+import type { RetryPolicy } from '../storage/retrying-store';
 import type { Store } from '../storage/store';
 import { type Broker, type Consumer, DEFAULT_POLL_RECORDS } from '../stream/broker';
 import { RAW_TOPIC } from '../stream/topics';
@@ -26,6 +31,7 @@ import {
   DEFAULT_ROLL_INTERVAL_MS,
   type Roll,
 } from './archive-roller';
+import { outageGuard } from './archiver-outage';
 import { type Recovery, recoverLake } from './lake-recovery';
 import { LakeWriter } from './lake-writer';
 
@@ -58,6 +64,10 @@ export interface RunArchiverOptions {
   readonly now?: () => number;
   /** Called after a roll's renames, before its offset is committed (crash tests stop here). */
   readonly beforeCommit?: (roll: Roll) => void | Promise<void>;
+  /** How long a store outage is waited out (storage/retrying-store.ts for the defaults). */
+  readonly retry?: Partial<RetryPolicy>;
+  /** Where outage messages go, one line each; stderr by default. */
+  readonly log?: (line: string) => void;
 }
 
 export interface ArchiverProgress {
@@ -76,12 +86,74 @@ export interface ArchiverRun {
   readonly files: number;
   readonly rolls: number;
   readonly stoppedBy: 'aborted' | 'closed' | 'idle' | 'max';
+  /** Times the run started again from the lake after a store outage broke a file. */
+  readonly resumes: number;
+}
+
+function stderrLine(line: string): void {
+  process.stderr.write(`archiver: ${line}\n`);
 }
 
 export async function runArchiver(
   broker: Broker,
   store: Store,
   options: RunArchiverOptions = {},
+): Promise<ArchiverRun> {
+  const guard = outageGuard(store, {
+    retry: options.retry,
+    log: options.log ?? stderrLine,
+    signal: options.signal,
+  });
+  // What attempts cut short by an outage stored before it: their other lines are read again.
+  const earlier = { lines: 0, files: 0, rolls: 0 };
+  let recovery: Recovery | null = null;
+  for (let resumes = 0; ; resumes++) {
+    let attempt: ArchiverRun | null = null;
+    const counted = { lines: 0, files: 0, rolls: 0 };
+    try {
+      attempt = await archiveOnce(broker, guard.store, {
+        ...options,
+        // An attempt cut short stored `earlier.lines`; the rest of the budget is this attempt's.
+        maxLines: options.maxLines === undefined ? undefined : options.maxLines - earlier.lines,
+        onProgress: (p) =>
+          options.onProgress?.({
+            lines: earlier.lines + p.lines,
+            skipped: p.skipped,
+            files: earlier.files + p.files,
+          }),
+        beforeCommit: async (roll) => {
+          await options.beforeCommit?.(roll);
+          guard.progressed();
+          counted.rolls++;
+          counted.files += roll.files.length;
+          for (const f of roll.files) counted.lines += f.file.lines;
+        },
+        onRecovered: (r) => {
+          recovery ??= r;
+        },
+      });
+    } catch (err) {
+      await guard.resumeAfter(err);
+      earlier.lines += counted.lines;
+      earlier.files += counted.files;
+      earlier.rolls += counted.rolls;
+      continue;
+    }
+    return {
+      ...attempt,
+      recovery: recovery ?? attempt.recovery,
+      lines: earlier.lines + attempt.lines,
+      files: earlier.files + attempt.files,
+      rolls: earlier.rolls + attempt.rolls,
+      resumes,
+    };
+  }
+}
+
+async function archiveOnce(
+  broker: Broker,
+  store: Store,
+  options: RunArchiverOptions & { onRecovered?: (recovery: Recovery) => void },
 ): Promise<ArchiverRun> {
   const topic = options.topic ?? RAW_TOPIC;
   const now = options.now ?? Date.now;
@@ -96,6 +168,7 @@ export async function runArchiver(
     options.parse ?? getParser('auto'),
   );
   const recovery = await recoverLake(store, topic);
+  options.onRecovered?.(recovery);
   const consumer: Consumer = await broker.subscribe({
     groupId: options.groupId ?? ARCHIVER_GROUP,
     topics: [topic],
@@ -182,5 +255,6 @@ export async function runArchiver(
     files: writer.files,
     rolls: writer.rolls,
     stoppedBy,
+    resumes: 0,
   };
 }

@@ -1,4 +1,5 @@
 export * from './lake-layout';
 export * from './local-store';
+export * from './retrying-store';
 export * from './store';
 export * from './webhdfs-store';

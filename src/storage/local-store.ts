@@ -19,10 +19,11 @@
  */
 import { constants, createReadStream } from 'node:fs';
 import {
+  type FileHandle,
   link,
   lstat,
   mkdir,
-  open,
+  open as openFile,
   readdir,
   realpath,
   rename,
@@ -31,7 +32,7 @@ import {
   unlink,
 } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { badInput, describeFsError, isLoglabError } from '../errors';
 import { baseName, checkLakePath, isValidPath } from './lake-layout';
 import type { CreateOptions, DeleteOptions, DeleteResult, Store, StoreEntry } from './store';
@@ -47,6 +48,8 @@ import {
 export interface LocalStoreOptions {
   /** The lake directory; made (with its parents) when missing. */
   readonly root: string;
+  /** Opens files (node:fs/promises `open`); tests swap it to make writes fail as a full disk does. */
+  readonly openFile?: typeof openFile;
 }
 
 function code(err: unknown): string | undefined {
@@ -70,7 +73,29 @@ function fsError(path: string, what: string, err: unknown): Error {
   }
 }
 
+/**
+ * A file handle's write stream whose failures (a full disk, a quota, an I/O error) are the
+ * port's IO errors with the lake path, so a writer can say which file could not be stored.
+ * The callbacks are mapped, not the 'error' event: the stream then records the mapped error as
+ * its own, and `finished()` reports the same one however late it is attached.
+ */
+function fileWriter(handle: FileHandle, lake: string): Writable {
+  const out = handle.createWriteStream();
+  const mapped = (err: Error | null | undefined) =>
+    err ? fsError(lake, 'cannot write', err) : err;
+  const write = out._write.bind(out);
+  out._write = (chunk, encoding, cb) => write(chunk, encoding, (err) => cb(mapped(err)));
+  if (out._writev !== undefined) {
+    const writev = out._writev.bind(out);
+    out._writev = (chunks, cb) => writev(chunks, (err) => cb(mapped(err)));
+  }
+  const destroy = out._destroy.bind(out);
+  out._destroy = (error, cb) => destroy(error, (err) => cb(mapped(err)));
+  return out;
+}
+
 export async function createLocalStore(options: LocalStoreOptions): Promise<Store> {
+  const open = options.openFile ?? openFile;
   await mkdir(options.root, { recursive: true });
   const root = await realpath(options.root);
 
@@ -145,7 +170,7 @@ export async function createLocalStore(options: LocalStoreOptions): Promise<Stor
       try {
         await mkdir(dirname(p.fs), { recursive: true });
         const handle = await open(p.fs, opts.overwrite ? 'w' : 'wx');
-        return handle.createWriteStream();
+        return fileWriter(handle, p.lake);
       } catch (err) {
         // A directory is never overwritten by a file, as on HDFS.
         if (code(err) === 'EISDIR') throw alreadyExists(p.lake, err);
@@ -158,7 +183,7 @@ export async function createLocalStore(options: LocalStoreOptions): Promise<Stor
       try {
         // No O_CREAT: appending to a missing file is NOT_FOUND, as on HDFS.
         const handle = await open(p.fs, constants.O_WRONLY | constants.O_APPEND);
-        return handle.createWriteStream();
+        return fileWriter(handle, p.lake);
       } catch (err) {
         throw fsError(p.lake, 'cannot append to the file', err);
       }

@@ -203,6 +203,7 @@ describe('the last line of the topic archiver', () => {
     files: 7,
     rolls: 4,
     stoppedBy: 'idle',
+    resumes: 0,
   };
 
   it('says what was archived, skipped, recovered, and why it stopped', () => {
@@ -214,6 +215,12 @@ describe('the last line of the topic archiver', () => {
     );
     expect(topicSummary({ ...run, stoppedBy: 'aborted' }, 't', 'g', 'w')).toMatch(
       /; stopped by Ctrl-C$/,
+    );
+  });
+
+  it('counts the resumes after a store outage', () => {
+    expect(topicSummary({ ...run, resumes: 2 }, 't', 'g', 'w')).toContain(
+      '; no gaps; resumed 2 times after the store failed; ',
     );
   });
 
