@@ -22,6 +22,7 @@
  */
 export * from './archive-roller';
 export * from './lake-recovery';
+export * from './lake-writer';
 export * from './run-archiver';
 export * from './run-detection';
 export * from './run-stream';

@@ -25,8 +25,8 @@ import {
   DEFAULT_ROLL_INTERVAL_MS,
   type Roll,
 } from './archive-roller';
-import { type Recovery, recoverLake } from './lake-recovery';
-import { LakeWriter } from './lake-writer';
+import { type NextOffsets, type Recovery, recoverLake } from './lake-recovery';
+import { LakeWriter, type PublishRoll } from './lake-writer';
 
 export const ARCHIVER_GROUP = 'archiver';
 
@@ -49,6 +49,10 @@ export interface RunArchiverOptions {
   readonly now?: () => number;
   /** Called after a roll's renames, before its offset is committed (crash tests stop here). */
   readonly beforeCommit?: (roll: Roll) => void | Promise<void>;
+  /** Where each partition resumes, from the lake's file names (lab 04 plugs its own in). */
+  readonly nextOffsets?: NextOffsets;
+  /** How a roll is made visible, then committed (lab 04 plugs its own in). */
+  readonly publish?: PublishRoll;
 }
 
 export interface ArchiverRun {
@@ -79,17 +83,23 @@ export async function runArchiver(
     },
     options.parse ?? getParser('auto'),
   );
-  const recovery = await recoverLake(store, topic);
+  const recovery = await recoverLake(store, topic, options.nextOffsets);
   const consumer: Consumer = await broker.subscribe({
     groupId: options.groupId ?? ARCHIVER_GROUP,
     topics: [topic],
     fromBeginning: true,
     clientId: 'loglab-archiver',
   });
-  const writer = new LakeWriter(store, roller, topic, async (roll) => {
-    await options.beforeCommit?.(roll);
-    await consumer.commit([{ topic, partition: roll.partition, offset: roll.nextOffset }]);
-  });
+  const writer = new LakeWriter(
+    store,
+    roller,
+    topic,
+    async (roll) => {
+      await options.beforeCommit?.(roll);
+      await consumer.commit([{ topic, partition: roll.partition, offset: roll.nextOffset }]);
+    },
+    options.publish,
+  );
   const checked = new Set<number>();
   const gaps: number[] = [];
   let lines = 0;
