@@ -40,8 +40,9 @@ const ROLL_BYTES = 6_000;
 class Crash extends Error {}
 
 /**
- * 600 generated lines over three hours, every 10th garbage (so nearly every roll has a
- * dead-letter file beside its raw ones), then one garbage line at the end of each partition
+ * 600 generated lines over three hours. In the first half every 10th is garbage, so nearly
+ * every roll there has a dead-letter file beside its raw one (rolls of several files); the
+ * second half is clean (rolls of one file). Then one garbage line at the end of each partition
  * (the last roll of a partition ends in the dead-letter file). Returns each partition's lines.
  */
 async function produce(broker: Broker, topic: string, start: number): Promise<string[][]> {
@@ -49,7 +50,7 @@ async function produce(broker: Broker, topic: string, start: number): Promise<st
   const lines = [...generateLines(defaultOptions({ lines: 600, spanMs: 3 * H, start, seed: 4 }))];
   const messages = lines.map((l, i) => ({
     key: `k${i % 11}`,
-    value: i % 10 === 3 ? `garbage line ${i}` : l,
+    value: i < 300 && i % 10 === 3 ? `garbage line ${i}` : l,
   }));
   for (let p = 0; p < PARTITIONS; p++) {
     let n = 0;
@@ -208,9 +209,18 @@ export function exactlyOnceSuite(env: SuiteEnv, impl: LabImpl): void {
         ...inner,
         engine: inner.engine,
         address: inner.address,
-        create: (p, o) => (log.push(`create ${p}`), inner.create(p, o)),
-        rename: (a, b) => (log.push(`rename ${a} → ${b}`), inner.rename(a, b)),
-        delete: (p, o) => (log.push(`delete ${p}`), inner.delete(p, o)),
+        create: (p, o) => {
+          log.push(`create ${p}`);
+          return inner.create(p, o);
+        },
+        rename: (a, b) => {
+          log.push(`rename ${a} → ${b}`);
+          return inner.rename(a, b);
+        },
+        delete: (p, o) => {
+          log.push(`delete ${p}`);
+          return inner.delete(p, o);
+        },
       };
     }
 
@@ -297,6 +307,13 @@ export function exactlyOnceSuite(env: SuiteEnv, impl: LabImpl): void {
         ] as const) {
           expect(await run(broker, renameCrash(store, at, after))).toBe('crashed');
         }
+        // Then every run dies just before its second rename, through the rolls of one file.
+        let crashes = 0;
+        for (let runs = 0; runs < 200; runs++) {
+          if ((await run(broker, renameCrash(store, 2, false))) !== 'crashed') break;
+          crashes++;
+        }
+        expect(crashes).toBeGreaterThan(10);
         await finishAndAudit(broker, store, produced);
       });
     });
