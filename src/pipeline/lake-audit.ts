@@ -10,13 +10,14 @@
 import type { Store } from '../storage/store';
 import { fileLines, tmpFiles, topicFiles } from './lake-files';
 
-export interface PartitionAudit {
+/** A type, not an interface, so that it is a table row (viz.showTable). */
+export type PartitionAudit = {
   readonly partition: number;
   readonly produced: number;
   readonly stored: number;
   readonly lost: number;
   readonly repeated: number;
-}
+};
 
 export interface ArchiveAudit {
   readonly produced: number;
@@ -29,12 +30,12 @@ export interface ArchiveAudit {
 }
 
 /** One hour partition of the archive (dead letters as `deadletter`). */
-export interface HourPartitionRow {
+export type HourPartitionRow = {
   readonly hour: string;
   readonly files: number;
   readonly bytes: number;
   readonly lines: number;
-}
+};
 
 /**
  * Compares the lake's files of `topic` with `produced`: per partition, the lines the topic holds
@@ -104,4 +105,48 @@ export async function hourPartitionRows(store: Store, topic: string): Promise<Ho
     .sort((a, b) =>
       a.hour === 'deadletter' ? 1 : b.hour === 'deadletter' ? -1 : a.hour < b.hour ? -1 : 1,
     );
+}
+
+/** Records read back from a topic, as each partition's values in offset order (for the audit). */
+export function linesByPartition(
+  records: readonly {
+    readonly partition: number;
+    readonly offset: number;
+    readonly value: string;
+  }[],
+): string[][] {
+  const out: { offset: number; value: string }[][] = [];
+  for (const r of records) {
+    while (out.length <= r.partition) out.push([]);
+    out[r.partition].push({ offset: r.offset, value: r.value });
+  }
+  return out.map((p) => p.sort((a, b) => a.offset - b.offset).map((r) => r.value));
+}
+
+/** Per partition, where the group would resume (its committed offset) and where the lake says. */
+export type ResumeRow = {
+  readonly partition: number;
+  /** The group's committed offset; null when it never committed. */
+  readonly committed: number | null;
+  /** The first offset the lake does not hold (0 for an empty partition). */
+  readonly lake: number;
+  /** lake − committed: lines stored but not committed, which a restart must not write again. */
+  readonly ahead: number;
+};
+
+export function resumeRows(
+  committed: readonly { readonly partition: number; readonly committed: number | null }[],
+  lake: ReadonlyMap<number, number>,
+): ResumeRow[] {
+  return committed
+    .map((c) => {
+      const next = lake.get(c.partition) ?? 0;
+      return {
+        partition: c.partition,
+        committed: c.committed,
+        lake: next,
+        ahead: next - (c.committed ?? 0),
+      };
+    })
+    .sort((a, b) => a.partition - b.partition);
 }

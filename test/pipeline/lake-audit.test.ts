@@ -8,7 +8,12 @@ import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { auditArchive, hourPartitionRows } from '../../src/pipeline/lake-audit';
+import {
+  auditArchive,
+  hourPartitionRows,
+  linesByPartition,
+  resumeRows,
+} from '../../src/pipeline/lake-audit';
 import { deleteTopicFiles, fileLines, tmpFiles, topicFiles } from '../../src/pipeline/lake-files';
 import { createLocalStore } from '../../src/storage/local-store';
 import type { Store } from '../../src/storage/store';
@@ -97,5 +102,36 @@ describe('lake files and audit', () => {
     expect(await tmpFiles(store, 't')).toEqual([]);
     expect(await store.stat(H11)).toBe(null);
     expect((await store.list(H10)).map((e) => e.name)).toEqual(['u+0+0+0.log']);
+  });
+});
+
+describe('rows for the notebook', () => {
+  it('linesByPartition orders each partition by offset', () => {
+    expect(
+      linesByPartition([
+        { partition: 1, offset: 1, value: 'd' },
+        { partition: 0, offset: 1, value: 'b' },
+        { partition: 1, offset: 0, value: 'c' },
+        { partition: 0, offset: 0, value: 'a' },
+      ]),
+    ).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+  });
+
+  it('resumeRows sets the group’s committed offset beside the lake’s next offset', () => {
+    expect(
+      resumeRows(
+        [
+          { partition: 1, committed: 234 },
+          { partition: 0, committed: null },
+        ],
+        new Map([[1, 307]]),
+      ),
+    ).toEqual([
+      { partition: 0, committed: null, lake: 0, ahead: 0 },
+      { partition: 1, committed: 234, lake: 307, ahead: 73 },
+    ]);
   });
 });
