@@ -90,6 +90,14 @@ export interface ArchiverProcessArgs {
   readonly groupId: string;
   readonly rollBytes: number;
   readonly crashAtRoll: number;
+  /** Records per poll (the archiver's default when absent). */
+  readonly pollRecords?: number;
+  /**
+   * Bytes one Kafka fetch takes from a partition. kafkajs takes up to 1 MB, so a small topic
+   * comes one whole partition after the other; a few KB make the partitions interleave, as in
+   * a live stream, and the other partitions have files open when the archiver is killed.
+   */
+  readonly fetchBytesPerPartition?: number;
 }
 
 export interface KillOptions extends ArchiverProcessArgs {
@@ -111,6 +119,8 @@ export function killArchiverProcess(options: KillOptions): Promise<CrashReport> 
     groupId: options.groupId,
     rollBytes: options.rollBytes,
     crashAtRoll: options.crashAtRoll,
+    pollRecords: options.pollRecords,
+    fetchBytesPerPartition: options.fetchBytesPerPartition,
   };
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, JSON.stringify(args)], {
     cwd: ROOT,

@@ -11,13 +11,16 @@ import { runArchiver } from './run-archiver';
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2] ?? '{}') as ArchiverProcessArgs;
   const config = loadConfig();
-  const broker = createBroker('cluster', config);
+  const broker = createBroker('cluster', config, {
+    kafka: { fetchMaxBytesPerPartition: args.fetchBytesPerPartition },
+  });
   const store = await createStore('cluster', config);
   let rolls = 0;
   await runArchiver(broker, store, {
     topic: args.topic,
     groupId: args.groupId,
     rollBytes: args.rollBytes,
+    pollRecords: args.pollRecords,
     beforeCommit: async (roll) => {
       rolls++;
       if (rolls < args.crashAtRoll) {
