@@ -240,7 +240,7 @@ export function archiveProgressChart(
       y: {
         field: 'lines',
         type: 'quantitative',
-        title: 'lines in the lake (renamed into place)',
+        title: 'lines in the lake',
         axis: { format: ',d' },
       },
       tooltip: [
