@@ -20,9 +20,14 @@
  * The stages (generate, log, stream, realtime, summary) know nothing of this folder: no stage
  * imports pipeline/, and each takes a port, never an adapter.
  */
+export * from './archive-progress';
 export * from './archive-roller';
+export * from './archiver-crash';
 export * from './archiver-outage';
+export * from './lake-audit';
+export * from './lake-files';
 export * from './lake-recovery';
+export * from './lake-writer';
 export * from './run-archiver';
 export * from './run-detection';
 export * from './run-stream';

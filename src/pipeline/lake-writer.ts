@@ -1,8 +1,10 @@
 /**
  * Writes what an ArchiveRoller routes onto a Store: each open file streamed to its `_tmp/` path,
  * and a roll made visible all at once (lake-recovery.ts says why that is exactly once):
- * end the files, write the manifest (several files only), rename each into place, delete the
- * manifest, then hand the roll to `onRolled` (the archiver commits its offset there).
+ * end the files, then `publishRoll`: write the manifest (several files only), rename each into
+ * place, delete the manifest, then hand the roll to `onRolled` (the archiver commits its offset
+ * there). The publishing step is a parameter so that lab 04 can plug a learner's own into the
+ * real writer; everything else uses `publishRoll`.
  *
  * With `gzip` compression each file's lines go through a gzip stream piped into the Store's
  * stream, so what lands under `_tmp/` and then in place is one complete gzip member, which
@@ -14,6 +16,31 @@ import { createGzip } from 'node:zlib';
 import type { Store } from '../storage/store';
 import type { ArchiveRoller, OpenFile, Roll } from './archive-roller';
 import { manifestPath, manifestText } from './lake-recovery';
+
+/**
+ * Makes a roll whose files are closed under `_tmp/` visible in the lake, then calls `commit`.
+ * The order is the whole point: a commit before the renames, and a crash between the two loses
+ * the roll's lines (the group resumes after them; the lake does not have them).
+ */
+export type PublishRoll = (
+  store: Store,
+  topic: string,
+  roll: Roll,
+  commit: () => Promise<void>,
+) => Promise<void>;
+
+export const publishRoll: PublishRoll = async (store, topic, roll, commit) => {
+  const first = roll.files[0].file.firstOffset;
+  const manifest = roll.files.length > 1 ? manifestPath(topic, roll.partition, first) : null;
+  if (manifest !== null) {
+    const out = await store.create(manifest, { overwrite: true });
+    out.end(manifestText({ renames: roll.files.map((f) => [f.tmpPath, f.finalPath] as const) }));
+    await finished(out);
+  }
+  for (const f of roll.files) await store.rename(f.tmpPath, f.finalPath);
+  if (manifest !== null) await store.delete(manifest);
+  await commit();
+};
 
 /** An open file's stream: where its lines go, and what settles once its bytes are stored. */
 interface FileStream {
@@ -37,6 +64,7 @@ export class LakeWriter {
     readonly roller: ArchiveRoller,
     private readonly topic: string,
     private readonly onRolled: (roll: Roll) => void | Promise<void> = () => {},
+    private readonly publish: PublishRoll = publishRoll,
   ) {}
 
   /**
@@ -120,17 +148,10 @@ export class LakeWriter {
       out.input.end();
       await out.stored;
     }
-    const first = roll.files[0].file.firstOffset;
-    const manifest = roll.files.length > 1 ? manifestPath(this.topic, partition, first) : null;
-    if (manifest !== null) {
-      const out = await this.store.create(manifest, { overwrite: true });
-      out.end(manifestText({ renames: roll.files.map((f) => [f.tmpPath, f.finalPath] as const) }));
-      await finished(out);
-    }
-    for (const f of roll.files) await this.store.rename(f.tmpPath, f.finalPath);
-    if (manifest !== null) await this.store.delete(manifest);
-    this.files += roll.files.length;
-    this.rolls++;
-    await this.onRolled(roll);
+    await this.publish(this.store, this.topic, roll, async () => {
+      this.files += roll.files.length;
+      this.rolls++;
+      await this.onRolled(roll);
+    });
   }
 }

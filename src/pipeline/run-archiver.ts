@@ -32,8 +32,8 @@ import {
   type Roll,
 } from './archive-roller';
 import { outageGuard } from './archiver-outage';
-import { type Recovery, recoverLake } from './lake-recovery';
-import { LakeWriter } from './lake-writer';
+import { type NextOffsets, type Recovery, recoverLake } from './lake-recovery';
+import { LakeWriter, type PublishRoll } from './lake-writer';
 
 export const ARCHIVER_GROUP = 'archiver';
 
@@ -64,6 +64,10 @@ export interface RunArchiverOptions {
   readonly now?: () => number;
   /** Called after a roll's renames, before its offset is committed (crash tests stop here). */
   readonly beforeCommit?: (roll: Roll) => void | Promise<void>;
+  /** Where each partition resumes, from the lake's file names (lab 04 plugs its own in). */
+  readonly nextOffsets?: NextOffsets;
+  /** How a roll is made visible, then committed (lab 04 plugs its own in). */
+  readonly publish?: PublishRoll;
   /** How long a store outage is waited out (storage/retrying-store.ts for the defaults). */
   readonly retry?: Partial<RetryPolicy>;
   /** Where outage messages go, one line each; stderr by default. */
@@ -167,7 +171,7 @@ async function archiveOnce(
     },
     options.parse ?? getParser('auto'),
   );
-  const recovery = await recoverLake(store, topic);
+  const recovery = await recoverLake(store, topic, options.nextOffsets);
   options.onRecovered?.(recovery);
   const consumer: Consumer = await broker.subscribe({
     groupId: options.groupId ?? ARCHIVER_GROUP,
@@ -175,10 +179,16 @@ async function archiveOnce(
     fromBeginning: true,
     clientId: 'loglab-archiver',
   });
-  const writer = new LakeWriter(store, roller, topic, async (roll) => {
-    await options.beforeCommit?.(roll);
-    await consumer.commit([{ topic, partition: roll.partition, offset: roll.nextOffset }]);
-  });
+  const writer = new LakeWriter(
+    store,
+    roller,
+    topic,
+    async (roll) => {
+      await options.beforeCommit?.(roll);
+      await consumer.commit([{ topic, partition: roll.partition, offset: roll.nextOffset }]);
+    },
+    options.publish,
+  );
   const checked = new Set<number>();
   const gaps: number[] = [];
   let lines = 0;

@@ -1,3 +1,4 @@
+export * from './hdfs-blocks';
 export * from './lake-layout';
 export * from './local-store';
 export * from './retrying-store';

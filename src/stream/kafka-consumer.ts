@@ -39,6 +39,8 @@ export interface KafkaConsumerSettings {
   readonly maxWaitMs: number;
   /** Records fetched ahead of `poll` before kafkajs is made to wait (50,000). */
   readonly prefetchRecords: number;
+  /** Bytes one fetch takes from a partition; kafkajs's default (1 MB) when absent. */
+  readonly maxBytesPerPartition?: number;
 }
 
 type Value = string | Buffer;
@@ -100,6 +102,9 @@ export async function subscribeKafka(
     sessionTimeout: settings.sessionTimeoutMs,
     heartbeatInterval: settings.heartbeatIntervalMs,
     maxWaitTimeInMs: settings.maxWaitMs,
+    ...(settings.maxBytesPerPartition
+      ? { maxBytesPerPartition: settings.maxBytesPerPartition }
+      : {}),
     allowAutoTopicCreation: false,
     // A crash (broker gone past the retries) ends this member: every later poll or commit
     // throws that one error.

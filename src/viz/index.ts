@@ -8,6 +8,7 @@ export * from './bench-chart';
 export * from './detection-charts';
 export * from './detection-input';
 export * from './detection-rows';
+export * from './lake-charts';
 export * from './prepare';
 export * from './render';
 export * from './rows';

@@ -237,6 +237,7 @@ interface StartOptions {
   readonly assignment?: Assignment;
   readonly valueAs?: ValueAs;
   readonly prefetchRecords?: number;
+  readonly maxBytesPerPartition?: number;
 }
 
 function settingsFor(opts: StartOptions): KafkaConsumerSettings {
@@ -247,6 +248,7 @@ function settingsFor(opts: StartOptions): KafkaConsumerSettings {
     heartbeatIntervalMs: 10,
     maxWaitMs: 500,
     prefetchRecords: opts.prefetchRecords ?? 50_000,
+    maxBytesPerPartition: opts.maxBytesPerPartition,
   };
 }
 
@@ -267,6 +269,13 @@ async function start(
 }
 
 describe('subscribeKafka: joining', () => {
+  it("leaves kafkajs's fetch size per partition alone unless one is given", async () => {
+    const plain = await start();
+    expect(plain.fake.config).not.toHaveProperty('maxBytesPerPartition');
+    const small = await start({ maxBytesPerPartition: 16_384 });
+    expect(small.fake.config).toMatchObject({ maxBytesPerPartition: 16_384 });
+  });
+
   it('runs kafkajs without auto-commit and resolves after the first join, with its assignment', async () => {
     const { fake, consumer } = await start({ assignment: { u: [2], t: [1, 0] } });
     expect(fake.config).toMatchObject({
