@@ -5,6 +5,7 @@
  * same part files; a mapper that throws fails the job with one error that holds its stderr.
  * One job on YARN only: each costs an ApplicationMaster and a JVM per task (~1 minute here).
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ import {
   type StreamingTarget,
 } from '../../src/hadoop';
 import type { Store } from '../../src/storage/store';
+import { describeListener, isLoopback, type Listener, listeners } from './listeners';
 
 const config = loadConfig();
 const base = `/tmp/loglab-streaming-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
@@ -106,6 +108,24 @@ function wordCount(output: string, mapper = 'map.mjs'): StreamingJob {
 }
 
 const local: StreamingTarget = { framework: 'local', defaultFs };
+
+const JOB_JVMS = [
+  'org.apache.hadoop.mapreduce.v2.app.MRAppMaster',
+  'org.apache.hadoop.mapred.YarnChild',
+];
+
+/** Listening sockets of a job's ApplicationMaster and task JVMs right now. */
+function jobListeners(): Listener[] {
+  return listeners().filter((l) => {
+    if (l.pid === null) return false;
+    try {
+      const cmd = readFileSync(`/proc/${l.pid}/cmdline`, 'utf8');
+      return JOB_JVMS.some((main) => cmd.includes(main));
+    } catch {
+      return false;
+    }
+  });
+}
 let localParts: Record<string, string>;
 
 beforeAll(async () => {
@@ -187,18 +207,37 @@ describe('Hadoop Streaming with node tasks', () => {
     });
   });
 
-  it('gives YARN the same part files as the local runner', { timeout: 300_000 }, async () => {
+  it('gives YARN the same part files as the local runner, its job JVMs on loopback', {
+    timeout: 300_000,
+  }, async () => {
     const yarn: StreamingTarget = {
       framework: 'yarn',
       defaultFs,
       resourceManager: `${defaults.yarn.host}:${defaults.yarn.rmPort}`,
       applicationClasspath: applicationClasspath(lib),
     };
-    const result = await runStreaming(wordCount(`${base}/out-yarn`), {
-      target: yarn,
-      lib,
-      user: config.hdfs.user,
-    });
+    // While it runs, the ports of its ApplicationMaster, which Hadoop binds to every interface
+    // unless the cluster's loopback provider is in the container's JVM.
+    const seen = new Map<string, Listener>();
+    const sampler = setInterval(() => {
+      for (const l of jobListeners()) seen.set(describeListener(l), l);
+    }, 500);
+    let result: Awaited<ReturnType<typeof runStreaming>>;
+    try {
+      result = await runStreaming(wordCount(`${base}/out-yarn`), {
+        target: yarn,
+        lib,
+        user: config.hdfs.user,
+      });
+    } finally {
+      clearInterval(sampler);
+    }
+    if (listeners().some((l) => l.pid !== null)) {
+      expect(seen.size).toBeGreaterThan(0);
+      expect(
+        [...seen.values()].filter((l) => !isLoopback(l.address)).map(describeListener),
+      ).toEqual([]);
+    }
     expect(result.jobId).toMatch(/^job_\d+_\d{4}$/);
     expect(result.counters['Map-Reduce Framework']).toMatchObject({
       'Map input records': 5,
