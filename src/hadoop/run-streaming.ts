@@ -19,7 +19,7 @@
  *   them: this process for the local runner, the NodeManager on YARN.
  *
  * Measured on a loaded 2-core machine (word count of two lines, commands in
- * test/cluster/hadoop-streaming.test.ts): the local runner 10 s, YARN 55–75 s (an
+ * test/cluster/hadoop-streaming.test.ts): the local runner 10–20 s, YARN 55–110 s (an
  * ApplicationMaster and a JVM per task start, each in seconds).
  */
 import { spawn } from 'node:child_process';
