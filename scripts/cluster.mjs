@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Starts, checks and stops the real services behind the cluster engine.
 //
-//   npm run cluster -- up|down|status [--docker|--native] [--services kafka,hdfs,yarn] [--clean]
+//   npm run cluster -- up|down|status|jars [--docker|--native] [--services kafka,hdfs,yarn] [--clean]
 //
 // Native mode (the default where no Docker engine answers) resolves each service's jars from
 // Maven Central with the poms in scripts/cluster/<service>/ and runs them with plain `java`;
@@ -37,6 +37,8 @@ Commands:
   up        start the services (idempotent) and wait until they answer
   status    print each service, its address, pid and health; exit 0 only when all are healthy
   down      stop the processes this script started (SIGTERM, then SIGKILL)
+  jars      only resolve the services' jars into .cluster/lib/<service>/ (Hadoop Streaming
+            jobs on the local runner use yarn's without a running YARN)
 
 Options:
   --native             run from Maven Central jars with java (default without a Docker engine)
@@ -56,6 +58,7 @@ Examples:
   npm run cluster -- up --services kafka,hdfs,yarn    and a YARN for MapReduce jobs
   npm run cluster -- status
   npm run cluster -- down --services yarn             stop YARN only
+  npm run cluster -- jars --services yarn             the Hadoop Streaming jars, nothing started
 `;
 
 // ---------------------------------------------------------------------------------------------
@@ -226,8 +229,8 @@ function parseArgs(argv) {
       default:
         if (arg.startsWith('-')) throw new ClusterError(`unknown option '${arg}' (see --help)`, 2);
         if (opts.command) throw new ClusterError(`unexpected argument '${arg}' (see --help)`, 2);
-        if (!['up', 'down', 'status'].includes(arg)) {
-          throw new ClusterError(`unknown command '${arg}': use up, down or status`, 2);
+        if (!['up', 'down', 'status', 'jars'].includes(arg)) {
+          throw new ClusterError(`unknown command '${arg}': use up, down, status or jars`, 2);
         }
         opts.command = arg;
     }
@@ -264,6 +267,12 @@ async function main(argv) {
   if (opts.command === 'status') return (await status(services)) ? 0 : 1;
   if (opts.command === 'down') {
     await down(services, opts);
+    return 0;
+  }
+  if (opts.command === 'jars') {
+    for (const service of services) {
+      console.log(`${service.name}: jars in ${rel(await service.resolve())}/`);
+    }
     return 0;
   }
   let mode = opts.mode;

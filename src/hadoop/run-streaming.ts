@@ -37,7 +37,7 @@ export interface StreamingOptions {
   readonly target: StreamingTarget;
   /** Directory of the Hadoop jars (see hadoopLibDir in hadoop-lib.ts). */
   readonly lib: string;
-  /** The user jobs run as on a cluster without Kerberos (HADOOP_USER_NAME); the OS user if unset. */
+  /** The user jobs run as without Kerberos (HADOOP_USER_NAME); the OS user if unset. */
   readonly user?: string;
   /** The JobHistory server's web address, where a failed YARN task is looked up. */
   readonly historyWeb?: string;
@@ -190,7 +190,7 @@ export async function runStreaming(
   if (!existsSync(options.lib)) {
     throw new LoglabError(
       'NOT_FOUND',
-      `no Hadoop jars in ${options.lib}: \`npm run cluster -- up --services hdfs,yarn\` resolves them from Maven Central`,
+      `no Hadoop jars in ${options.lib}: \`npm run cluster -- jars --services yarn\` resolves them from Maven Central`,
       { context: { path: options.lib } },
     );
   }
