@@ -148,17 +148,20 @@ async function failure(
   }
   let attempt = state.failures[state.failures.length - 1]?.attempt ?? null;
   let stderr = run.stderr;
+  let diagnostics = text;
   if (options.target.framework !== 'local' && state.jobId !== null && state.failedTask !== null) {
     const found = await yarnTaskStderr(state.jobId, state.failedTask, {
       historyWeb: options.historyWeb,
     });
     stderr = found?.stderr ?? '';
     attempt = found?.attempt ?? state.failedTask;
+    diagnostics = found?.diagnostics ?? '';
   }
   const failed = state.failures.find((f) => f.attempt === attempt) ?? state.failures[0];
   const tail = stderrTail(stderr, options.tailLines);
   const kind = failed?.kind ?? (attempt && /_r_\d+/.test(attempt) ? 'reduce' : 'map');
-  const exit = failed?.exitCode ?? /subprocess failed with code (\d+)/.exec(text)?.[1] ?? null;
+  const exit =
+    failed?.exitCode ?? /subprocess failed with code (\d+)/.exec(diagnostics)?.[1] ?? null;
   if (attempt === null && tail === '') {
     const last = state.errors[state.errors.length - 1] ?? run.log[run.log.length - 1] ?? '';
     return new LoglabError(

@@ -46,6 +46,7 @@ interface AttemptInfo {
   state: string;
   nodeHttpAddress?: string;
   assignedContainerId?: string;
+  diagnostics?: string;
 }
 
 type Fetch = typeof fetch;
@@ -69,7 +70,7 @@ export async function yarnTaskStderr(
   jobId: string,
   task: string,
   options: { historyWeb?: string; fetchFn?: Fetch; tries?: number; waitMs?: number } = {},
-): Promise<{ attempt: string; stderr: string } | null> {
+): Promise<{ attempt: string; stderr: string; diagnostics: string } | null> {
   const fetchFn = options.fetchFn ?? fetch;
   const base = options.historyWeb ?? DEFAULT_HISTORY_WEB;
   const url = `${base}/ws/v1/history/mapreduce/jobs/${jobId}/tasks/${task}/attempts`;
@@ -92,7 +93,11 @@ export async function yarnTaskStderr(
         `http://${failed.nodeHttpAddress}/ws/v1/node/containerlogs/${failed.assignedContainerId}/stderr`,
         false,
       );
-      return { attempt: failed.id, stderr: containerLogContents(answer) };
+      return {
+        attempt: failed.id,
+        stderr: containerLogContents(answer),
+        diagnostics: failed.diagnostics ?? '',
+      };
     } catch {
       return null;
     }

@@ -65,6 +65,8 @@ describe('a failed task stderr', () => {
               state: 'FAILED',
               nodeHttpAddress: 'localhost:40111',
               assignedContainerId: 'container_1_0002_01_000002',
+              diagnostics:
+                'Error: java.lang.RuntimeException: PipeMapRed.waitOutputThreads(): subprocess failed with code 1\n\tat org.apache.hadoop.streaming.PipeMapRed.waitOutputThreads(PipeMapRed.java:326)\n',
             },
           },
         }),
@@ -81,7 +83,12 @@ describe('a failed task stderr', () => {
         historyWeb: 'http://jhs:19888',
         fetchFn,
       }),
-    ).toEqual({ attempt: 'attempt_1_0002_m_000000_0', stderr: STDERR });
+    ).toEqual({
+      attempt: 'attempt_1_0002_m_000000_0',
+      stderr: STDERR,
+      diagnostics:
+        'Error: java.lang.RuntimeException: PipeMapRed.waitOutputThreads(): subprocess failed with code 1\n\tat org.apache.hadoop.streaming.PipeMapRed.waitOutputThreads(PipeMapRed.java:326)\n',
+    });
     expect(asked).toEqual(Object.keys(answers));
   });
 
