@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // Starts, checks and stops the real services behind the cluster engine.
 //
-//   npm run cluster -- up|down|status [--docker|--native] [--services kafka,hdfs] [--clean]
+//   npm run cluster -- up|down|status|jars [--docker|--native] [--services kafka,hdfs,yarn] [--clean]
 //
 // Native mode (the default where no Docker engine answers) resolves each service's jars from
 // Maven Central with the poms in scripts/cluster/<service>/ and runs them with plain `java`;
 // docker mode runs docker/compose.yml. Everything this script writes lives under .cluster/
 // (git-ignored): jars in .cluster/lib/<service>/, and per service its config, data/, logs and
-// the pid file. Each service is a module in scripts/cluster/ (kafka.mjs, hdfs.mjs) listed in
-// services.mjs; what they share (jars, pid files, health polling, stop) is in runner.mjs.
+// the pid file. Each service is a module in scripts/cluster/ (kafka.mjs, hdfs.mjs, yarn.mjs)
+// listed in services.mjs; what they share (jars, pid files, health polling, stop) is in
+// runner.mjs. YARN starts only when named: `--services kafka,hdfs,yarn`.
 
 import { fileURLToPath } from 'node:url';
 import { fs, path } from 'zx';
@@ -28,7 +29,7 @@ import {
   serviceDir,
   waitHealthy,
 } from './cluster/runner.mjs';
-import { SERVICES } from './cluster/services.mjs';
+import { defaultServices, SERVICES } from './cluster/services.mjs';
 
 const USAGE = `Usage: npm run cluster -- <command> [options]
 
@@ -36,18 +37,28 @@ Commands:
   up        start the services (idempotent) and wait until they answer
   status    print each service, its address, pid and health; exit 0 only when all are healthy
   down      stop the processes this script started (SIGTERM, then SIGKILL)
+  jars      only resolve the services' jars into .cluster/lib/<service>/ (Hadoop Streaming
+            jobs on the local runner use yarn's without a running YARN)
 
 Options:
   --native             run from Maven Central jars with java (default without a Docker engine)
   --docker             run docker/compose.yml (default when \`docker info\` answers)
-  --services a,b       only these services (known: %SERVICES%; default: all)
+  --services a,b       only these services (known: %SERVICES%; default: kafka,hdfs,
+                       and yarn too once started with --services …,yarn)
   --timeout SECONDS    how long \`up\` waits for health (default: 120 per service)
   --clean              with down: also delete .cluster/<service>/data (or the compose volumes)
   -h, --help           show this help
 
 Environment:
   LOGLAB_KAFKA_VERSION   Kafka release resolved from Maven Central (default ${KAFKA_VERSION})
-  LOGLAB_HADOOP_VERSION  Hadoop release of HDFS, from Maven Central (default ${HADOOP_VERSION})
+  LOGLAB_HADOOP_VERSION  Hadoop release of HDFS and YARN, from Maven Central (default ${HADOOP_VERSION})
+
+Examples:
+  npm run cluster -- up                               Kafka and HDFS
+  npm run cluster -- up --services kafka,hdfs,yarn    and a YARN for MapReduce jobs
+  npm run cluster -- status
+  npm run cluster -- down --services yarn             stop YARN only
+  npm run cluster -- jars --services yarn             the Hadoop Streaming jars, nothing started
 `;
 
 // ---------------------------------------------------------------------------------------------
@@ -218,8 +229,8 @@ function parseArgs(argv) {
       default:
         if (arg.startsWith('-')) throw new ClusterError(`unknown option '${arg}' (see --help)`, 2);
         if (opts.command) throw new ClusterError(`unexpected argument '${arg}' (see --help)`, 2);
-        if (!['up', 'down', 'status'].includes(arg)) {
-          throw new ClusterError(`unknown command '${arg}': use up, down or status`, 2);
+        if (!['up', 'down', 'status', 'jars'].includes(arg)) {
+          throw new ClusterError(`unknown command '${arg}': use up, down, status or jars`, 2);
         }
         opts.command = arg;
     }
@@ -228,8 +239,8 @@ function parseArgs(argv) {
   return opts;
 }
 
-function selectServices(names) {
-  if (names === null) return SERVICES;
+async function selectServices(names) {
+  if (names === null) return defaultServices();
   const known = new Map(SERVICES.map((s) => [s.name, s]));
   const chosen = [];
   for (const name of names) {
@@ -252,10 +263,16 @@ async function main(argv) {
     process.stdout.write(USAGE.replace('%SERVICES%', SERVICES.map((s) => s.name).join(', ')));
     return opts.help ? 0 : 2;
   }
-  const services = selectServices(opts.names);
+  const services = await selectServices(opts.names);
   if (opts.command === 'status') return (await status(services)) ? 0 : 1;
   if (opts.command === 'down') {
     await down(services, opts);
+    return 0;
+  }
+  if (opts.command === 'jars') {
+    for (const service of services) {
+      console.log(`${service.name}: jars in ${rel(await service.resolve())}/`);
+    }
     return 0;
   }
   let mode = opts.mode;

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'ALREADY_EXISTS'
   | 'IO'
   | 'SERVICE_DOWN'
+  | 'JOB_FAILED'
   | 'INTERNAL';
 
 export interface LoglabErrorOptions {

@@ -8,7 +8,8 @@
 // start), composeServices, startTimeoutS, logs (files under its directory worth showing when a
 // start fails), cleanPaths (what `down --clean` deletes), and the functions resolve() → lib dir,
 // start(lib) → pid, health() → {ok, detail}, optional ready() (native readiness when health
-// alone says too little), optional warmUp(), and stop(service).
+// alone says too little), optional warmUp(), and stop(service). An `optional` service (yarn)
+// is left out of the default list unless this script started it.
 
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -156,14 +157,14 @@ export async function resolveJars(service, { version, properties, what }) {
 /**
  * Starts a long-running process in its own process group (so `down` can stop it and its
  * children), with stdout and stderr appended to .cluster/<service>/<service>.out, and records
- * its pid.
+ * its pid. It runs in the repository root unless `cwd` says otherwise.
  */
-export async function launchDetached(service, command, args) {
+export async function launchDetached(service, command, args, { cwd = ROOT } = {}) {
   const out = logFile(service);
   const fd = fs.openSync(out, 'a');
   try {
     fs.writeSync(fd, `\n${START_MARK} ${new Date().toISOString()} ${service.name}\n`);
-    const child = spawn(command, args, { cwd: ROOT, detached: true, stdio: ['ignore', fd, fd] });
+    const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', fd, fd] });
     await new Promise((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', reject);

@@ -3,16 +3,12 @@
  * answers, a file goes through the NameNode's redirect to the DataNode and back, and every port
  * the cluster listens on is bound to loopback.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import defaults from '../../scripts/cluster/defaults.json';
 import { loadConfig } from '../../src/config';
+import { clusterPids, isLoopback, type Listener, listeners } from './listeners';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const { url, user } = loadConfig().hdfs;
 const webhdfs = (path: string, op: string, extra = '') =>
   `${url}/webhdfs/v1${path}?op=${op}&user.name=${user}${extra}`;
@@ -49,47 +45,6 @@ function put(location: string, body: string): Promise<number> {
     req.on('error', reject);
     req.end(body);
   });
-}
-
-interface Listener {
-  address: string;
-  port: number;
-  pid: number | null;
-}
-
-/** Every listening TCP socket on this machine, from `ss -ltnpH`. */
-function listeners(): Listener[] {
-  const out = execFileSync('ss', ['-ltnpH'], { encoding: 'utf8' });
-  return out
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      const local = line.trim().split(/\s+/)[3];
-      const colon = local.lastIndexOf(':');
-      const pid = /pid=(\d+)/.exec(line);
-      return {
-        address: local.slice(0, colon),
-        port: Number(local.slice(colon + 1)),
-        pid: pid ? Number(pid[1]) : null,
-      };
-    });
-}
-
-function isLoopback(address: string): boolean {
-  const a = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  return a === '::1' || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(a);
-}
-
-/** Pids of the services the cluster script started natively (none under docker). */
-function clusterPids(): Map<number, string> {
-  const state = join(ROOT, '.cluster');
-  const pids = new Map<number, string>();
-  if (!existsSync(state)) return pids;
-  for (const service of readdirSync(state)) {
-    const file = join(state, service, 'pid');
-    if (existsSync(file)) pids.set(Number(readFileSync(file, 'utf8').trim()), service);
-  }
-  return pids;
 }
 
 describe('the cluster HDFS', () => {

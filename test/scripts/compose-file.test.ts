@@ -85,16 +85,28 @@ describe('docker/compose.yml', () => {
 
   it('has the services the cluster script starts with --docker', () => {
     expect(compose.name).toBe('loglab');
-    expect(Object.keys(compose.services).sort()).toEqual(['datanode', 'kafka', 'namenode']);
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'datanode',
+      'historyserver',
+      'kafka',
+      'namenode',
+      'nodemanager',
+      'resourcemanager',
+    ]);
   });
 
   it('runs the releases the native starter resolves from Maven Central', () => {
-    const { kafka, namenode, datanode } = compose.services;
+    const { kafka, namenode, datanode, resourcemanager, nodemanager, historyserver } =
+      compose.services;
     expect(tagDefault(kafka.image, 'LOGLAB_KAFKA_VERSION')).toBe(defaults.kafka.version);
     expect(kafka.image.startsWith('apache/kafka:')).toBe(true);
     for (const node of [namenode, datanode]) {
       expect(node.image.startsWith('apache/hadoop:')).toBe(true);
       expect(tagDefault(node.image, 'LOGLAB_HADOOP_VERSION')).toBe(defaults.hdfs.version);
+    }
+    for (const node of [resourcemanager, nodemanager, historyserver]) {
+      expect(node.image.startsWith('apache/hadoop:')).toBe(true);
+      expect(tagDefault(node.image, 'LOGLAB_HADOOP_VERSION')).toBe(defaults.yarn.version);
     }
   });
 
@@ -107,6 +119,16 @@ describe('docker/compose.yml', () => {
       `${defaults.hdfs.host}:${defaults.hdfs.rpcPort}:${defaults.hdfs.rpcPort}`,
       `${defaults.hdfs.host}:${defaults.hdfs.httpPort}:${defaults.hdfs.httpPort}`,
     ]);
+    const y = defaults.yarn;
+    expect(compose.services.resourcemanager.ports).toEqual([
+      `${y.host}:${y.rmPort}:${y.rmPort}`,
+      `${y.host}:${y.webPort}:${y.webPort}`,
+    ]);
+    expect(compose.services.historyserver.ports).toEqual([
+      `${y.host}:${y.historyPort}:${y.historyPort}`,
+      `${y.host}:${y.historyWebPort}:${y.historyWebPort}`,
+    ]);
+    expect(compose.services.nodemanager.ports).toBeUndefined();
     const published = Object.entries(compose.services).flatMap(([name, s]) =>
       (s.ports ?? []).map((p) => `${name} ${p}`),
     );
@@ -123,6 +145,34 @@ describe('docker/compose.yml', () => {
         'dfs.namenode.safemode.extension',
       ]) {
         expect(`${node} ${name}=${env[`HDFS-SITE.XML_${name}`]}`).toBe(
+          `${node} ${name}=${native.get(name)}`,
+        );
+      }
+      expect(env['CORE-SITE.XML_fs.defaultFS']).toBe(`hdfs://namenode:${defaults.hdfs.rpcPort}`);
+    }
+  });
+
+  it('gives YARN the settings of the native yarn-site.xml and mapred-site.xml', () => {
+    const yarnSite = hadoopXml('scripts/cluster/yarn/yarn-site.xml');
+    const mapredSite = hadoopXml('scripts/cluster/yarn/mapred-site.xml');
+    const shared: [Map<string, string>, string, string][] = [
+      [yarnSite, 'YARN-SITE.XML', 'yarn.nodemanager.resource.memory-mb'],
+      [yarnSite, 'YARN-SITE.XML', 'yarn.nodemanager.resource.cpu-vcores'],
+      [yarnSite, 'YARN-SITE.XML', 'yarn.nodemanager.vmem-check-enabled'],
+      [
+        yarnSite,
+        'YARN-SITE.XML',
+        'yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage',
+      ],
+      [mapredSite, 'MAPRED-SITE.XML', 'mapreduce.framework.name'],
+      [mapredSite, 'MAPRED-SITE.XML', 'mapreduce.jobhistory.intermediate-done-dir'],
+      [mapredSite, 'MAPRED-SITE.XML', 'mapreduce.jobhistory.done-dir'],
+    ];
+    for (const node of ['resourcemanager', 'nodemanager', 'historyserver']) {
+      const env = compose.services[node].environment ?? {};
+      for (const [native, file, name] of shared) {
+        expect(native.has(name)).toBe(true);
+        expect(`${node} ${name}=${env[`${file}_${name}`]}`).toBe(
           `${node} ${name}=${native.get(name)}`,
         );
       }
