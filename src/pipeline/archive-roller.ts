@@ -17,8 +17,9 @@
  * - A line that arrives after its hour closed opens a new file in that hour, rolled at the next
  *   check: late lines are kept, in small files.
  */
+import { type EventTimeReader, eventTimeOf } from '../log/event-time';
 import type { Parser } from '../log/parser';
-import { isRejection, type Rejection } from '../log/record';
+import type { Rejection } from '../log/record';
 import { deadLetterPath, type RawFile, rawFilePath, tmpFilePath } from '../storage/lake-layout';
 import { deadLetterMessage } from '../stream/topics';
 
@@ -85,11 +86,15 @@ const MAX_EPOCH_MS = 253_402_300_799_999;
 export class ArchiveRoller {
   private readonly partitions = new Map<number, PartitionFiles>();
   private maxEventTime = Number.NEGATIVE_INFINITY;
+  /** The parser's verdict without its record: only the hour and the reason matter here. */
+  private readonly timeOf: EventTimeReader;
 
   constructor(
     private readonly settings: RollSettings,
-    private readonly parse: Parser,
-  ) {}
+    parse: Parser,
+  ) {
+    this.timeOf = eventTimeOf(parse);
+  }
 
   /** The largest event time seen less the allowed lateness; -Infinity before any line. */
   watermark(): number {
@@ -101,17 +106,17 @@ export class ArchiveRoller {
    * size: the caller rolls the partition before adding more to it.
    */
   add(partition: number, offset: number, line: string, now: number): boolean {
-    const outcome = this.parse(line);
+    const time = this.timeOf(line);
     let text: string;
     let hourStart: number | null = null;
-    if (isRejection(outcome)) {
-      text = `${deadLetterMessage(line, outcome).value as string}\n`;
-    } else if (!(outcome.time >= 0 && outcome.time <= MAX_EPOCH_MS)) {
+    if (typeof time !== 'number') {
+      text = `${deadLetterMessage(line, time).value as string}\n`;
+    } else if (!(time >= 0 && time <= MAX_EPOCH_MS)) {
       text = `${deadLetterMessage(line, TIME_OUT_OF_RANGE).value as string}\n`;
     } else {
       text = `${line}\n`;
-      hourStart = outcome.time - (outcome.time % HOUR_MS);
-      if (outcome.time > this.maxEventTime) this.maxEventTime = outcome.time;
+      hourStart = time - (time % HOUR_MS);
+      if (time > this.maxEventTime) this.maxEventTime = time;
     }
     let p = this.partitions.get(partition);
     if (p === undefined) {
