@@ -49,7 +49,7 @@ export interface OpenFile {
   lines: number;
   /** Wall-clock time it was opened, for the roll interval. */
   readonly openedAt: number;
-  /** Text not yet handed to the writer, one string per line with its newline. */
+  /** Lines not yet handed to the writer, without their newlines (the writer adds them). */
   pending: string[];
   readonly tmpPath: string;
 }
@@ -110,11 +110,11 @@ export class ArchiveRoller {
     let text: string;
     let hourStart: number | null = null;
     if (typeof time !== 'number') {
-      text = `${deadLetterMessage(line, time).value as string}\n`;
+      text = deadLetterMessage(line, time).value as string;
     } else if (!(time >= 0 && time <= MAX_EPOCH_MS)) {
-      text = `${deadLetterMessage(line, TIME_OUT_OF_RANGE).value as string}\n`;
+      text = deadLetterMessage(line, TIME_OUT_OF_RANGE).value as string;
     } else {
-      text = `${line}\n`;
+      text = line;
       hourStart = time - (time % HOUR_MS);
       if (time > this.maxEventTime) this.maxEventTime = time;
     }
@@ -142,7 +142,7 @@ export class ArchiveRoller {
     file.lastOffset = offset;
     file.lines++;
     // Bytes as UTF-16 length: exact for ASCII log lines, and a roll size is a soft bound anyway.
-    file.bytes += text.length;
+    file.bytes += text.length + 1;
     file.pending.push(text);
     p.lastOffset = offset;
     return file.bytes >= this.settings.rollBytes;
