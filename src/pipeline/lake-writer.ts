@@ -41,6 +41,15 @@ export function encodeLines(lines: readonly string[]): Buffer {
   return buf.subarray(0, at);
 }
 
+/**
+ * Waits for every task, then throws the first failure: none is left running after a failure,
+ * so a restart never races a roll still renaming files.
+ */
+async function settleAll(tasks: readonly Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(tasks)).find((r) => r.status === 'rejected');
+  if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
+}
+
 export class LakeWriter {
   private readonly writers = new Map<OpenFile, Writable>();
   files = 0;
@@ -62,17 +71,22 @@ export class LakeWriter {
     return undefined;
   }
 
-  /** Hands every open file's pending lines to its stream. */
+  /**
+   * Hands every open file's pending lines to its stream, all files at once: on HDFS each new
+   * file is a NameNode round trip, which one file after the other made the archiver wait for
+   * in turn.
+   */
   async drainAll(): Promise<void> {
-    for (const f of this.roller.openFiles()) await this.drain(f);
+    await settleAll([...this.roller.openFiles()].map((f) => this.drain(f)));
   }
 
+  /** Rolls the partitions that are due, all at once (each partition's steps stay in order). */
   async rollDue(now: number): Promise<void> {
-    for (const p of this.roller.due(now)) await this.rollPartition(p);
+    await settleAll(this.roller.due(now).map((p) => this.rollPartition(p)));
   }
 
   async rollAll(): Promise<void> {
-    for (const p of this.roller.openPartitions()) await this.rollPartition(p);
+    await settleAll(this.roller.openPartitions().map((p) => this.rollPartition(p)));
   }
 
   /** After a failure: close the open streams, leave `_tmp/` for the next start to discard. */
