@@ -39,6 +39,8 @@ import {
   writeReport,
 } from '../src/bench/harness';
 import { loadConfig } from '../src/config';
+import { archiveLines } from '../src/pipeline/archive-lines';
+import { runArchiver } from '../src/pipeline/run-archiver';
 import { kafkaAnswers } from '../src/stream/kafka-broker';
 
 const IN_PROCESS_MAX_LINES = 2_000_000;
@@ -92,6 +94,7 @@ async function measure(dir: string): Promise<number> {
     warmup,
     inProcess,
     awk,
+    archive: archiveLines,
     log,
   });
   rmSync(file, { force: true });
@@ -137,6 +140,7 @@ async function measure(dir: string): Promise<number> {
         count: clusterLines,
         runs,
         workFile: join(dir, 'keyed.tsv'),
+        runArchiver,
         log,
       });
       rows.push(...cluster.rows);

@@ -14,7 +14,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { createBroker, type LoglabConfig } from '../config';
 import { defaultOptions, generateLines } from '../generate';
-import { runArchiver } from '../pipeline/run-archiver';
 import type { Store, StoreEntry } from '../storage/store';
 import { createWebHdfsStore } from '../storage/webhdfs-store';
 import type { Broker } from '../stream/broker';
@@ -36,6 +35,12 @@ export interface ClusterArchiveOptions {
   readonly runs: number;
   /** Where the keyed input file is written for the producer. */
   readonly workFile: string;
+  /** pipeline/run-archiver.ts's runArchiver, passed in: no stage imports the wiring. */
+  readonly runArchiver: (
+    broker: Broker,
+    store: Store,
+    options: { topic: string; groupId: string; signal: AbortSignal },
+  ) => Promise<{ readonly lines: number; readonly files: number }>;
   readonly log: (line: string) => void;
 }
 
@@ -170,7 +175,7 @@ export async function benchClusterArchive(o: ClusterArchiveOptions): Promise<Clu
           if (seen >= file.lines) stop.abort();
         });
         try {
-          const done = await runArchiver(broker, store, { topic, groupId, signal: stop.signal });
+          const done = await o.runArchiver(broker, store, { topic, groupId, signal: stop.signal });
           if (done.lines !== file.lines) {
             throw new Error(`the archiver stored ${done.lines} of ${file.lines} lines`);
           }

@@ -21,8 +21,8 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { readLines } from '../log/lines';
-import { archiveLines } from '../pipeline/archive-lines';
 import { createLocalStore } from '../storage/local-store';
+import type { Store } from '../storage/store';
 import { type BenchRow, peakRssArgs, timeOnce, timeProcess } from './harness';
 import { mergeRuns } from './stream-cluster';
 
@@ -59,6 +59,8 @@ export interface LocalArchiveOptions {
   readonly inProcess: boolean;
   /** The gawk executable, or false to leave the peer out. */
   readonly awk: string | false;
+  /** pipeline/archive-lines.ts's archiveLines, passed in: no stage imports the wiring. */
+  readonly archive: (store: Store, chunks: string[][]) => Promise<{ readonly lines: number }>;
   readonly log: (line: string) => void;
 }
 
@@ -98,7 +100,7 @@ export async function benchLocalArchive(o: LocalArchiveOptions): Promise<BenchRo
       clean(lake);
       const store = await createLocalStore({ root: lake });
       const row = await timeOnce(IN_PROCESS, 'archive', per, async () => {
-        const done = await archiveLines(store, chunks);
+        const done = await o.archive(store, chunks);
         if (done.lines !== o.lines) throw new Error(`archived ${done.lines} of ${o.lines} lines`);
       });
       await store.close();
