@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { defaultOptions, generateLines } from '../../src/generate';
+import { getParser } from '../../src/log/parser';
 import { archiveLines } from '../../src/pipeline/archive-lines';
+import { ArchiveRoller } from '../../src/pipeline/archive-roller';
+import { LakeWriter } from '../../src/pipeline/lake-writer';
 import { createLocalStore } from '../../src/storage/local-store';
 import type { Store } from '../../src/storage/store';
 
@@ -51,4 +54,32 @@ describe('lake writer failures', () => {
       );
     });
   }
+});
+
+describe('lake writer rolls partitions at once', () => {
+  it('lets every partition finish its roll before throwing the first failure', async () => {
+    const local = await createLocalStore({ root: mkdtempSync(join(tmpdir(), 'loglab-writer-')) });
+    const renamed: string[] = [];
+    const store: Store = {
+      ...local,
+      async rename(from, to) {
+        if (from.includes('+0+')) throw new Error('rename refused');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await local.rename(from, to);
+        renamed.push(to);
+      },
+    };
+    const roller = new ArchiveRoller(
+      { topic: 'weblogs.raw', rollBytes: 1 << 20, rollIntervalMs: 60_000, allowedLatenessMs: 0 },
+      getParser('auto'),
+    );
+    const writer = new LakeWriter(store, roller, 'weblogs.raw');
+    const [a, b] = chunks(1, 2)[0];
+    writer.add(0, 0, a, 0);
+    writer.add(1, 0, b, 0);
+    await expect(writer.rollAll()).rejects.toThrow('rename refused');
+    // Partition 1's roll was not left running behind the failure.
+    expect(renamed).toHaveLength(1);
+    expect(renamed[0]).toMatch(/\/weblogs\.raw\+1\+0\+0\.log$/);
+  });
 });
