@@ -18,7 +18,8 @@
  *
  * HDFS is LOGLAB_HDFS_URL (default http://127.0.0.1:9870) as LOGLAB_HDFS_USER; FsShell needs
  * the client configuration and jars `npm run cluster -- up --services hdfs` writes under
- * .cluster/, and java. When HDFS does not answer, the script says so in one line and exits 2.
+ * .cluster/, and java. When HDFS does not answer, the script says so in one line and exits 0
+ * without measuring (nothing here runs without it), so `npm run bench` goes on to the next.
  * Targets: the adapter at ≥ 0.9x curl for write and for read, and faster than FsShell.
  * Writes bench/results/storage.json.
  */
@@ -242,10 +243,11 @@ function fsShellContender(path: string, got: string): Contender {
 async function measure(dir: string): Promise<number> {
   const down = await hdfsDown();
   if (down !== null) {
-    process.stderr.write(
-      `bench/storage: HDFS is not up at ${url} (${down}); start it with \`npm run cluster -- up --services hdfs\`\n`,
+    // Nothing here runs without HDFS: a skip, not a failure, so `npm run bench` goes on.
+    process.stdout.write(
+      `bench/storage: skipped: HDFS is not up at ${url} (${down}); start it with \`npm run cluster -- up --services hdfs\`\n`,
     );
-    return 2;
+    return 0;
   }
   const notes: string[] = [];
   const hdfs = createWebHdfsStore({ url, user });

@@ -40,6 +40,7 @@
  * - Common: text after the byte count is rejected as `trailing-garbage`.
  * Invalid UTF-8 is not a parser matter: the line reader has already decoded it, with U+FFFD.
  */
+import { closingQuote, DASH, isDashField, isQuotedDash, QUOTE, SPACE } from './access-fields';
 import { unescapeApacheRange } from './escape';
 import type { LogRecord, ParseOutcome, Rejection } from './record';
 import { REJECT } from './rejections';
@@ -53,28 +54,8 @@ export const MODE_COMMON = 1;
 export const MODE_ANY = 2;
 export type AccessMode = typeof MODE_COMBINED | typeof MODE_COMMON | typeof MODE_ANY;
 
-const SPACE = 32;
-const QUOTE = 34;
-const BACKSLASH = 92;
-const DASH = 45;
-
 // The request line's parts, filled by splitRequest: one object reused for every line.
 const request: RequestParts = { method: '', path: '', protocol: null };
-
-/** Index of the quote that closes a field opened before `from`, or -1. */
-function closingQuote(line: string, from: number, end: number): number {
-  let q = line.indexOf('"', from);
-  while (q !== -1 && q < end) {
-    if (q + 1 === end || line.charCodeAt(q + 1) === SPACE) {
-      // Preceded by an odd number of backslashes, the quote is escaped.
-      let k = q - 1;
-      while (k >= from && line.charCodeAt(k) === BACKSLASH) k--;
-      if (((q - 1 - k) & 1) === 0) return q;
-    }
-    q = line.indexOf('"', q + 1);
-  }
-  return -1;
-}
 
 /** s[start..stop) as a field value: "-" → null, escapes decoded only when a backslash is there. */
 function fieldValue(s: string, start: number, stop: number, backslash: number): string | null {
@@ -89,20 +70,6 @@ function bareValue(s: string, start: number, stop: number, backslash: number): s
     return '';
   }
   return fieldValue(s, start, stop, backslash);
-}
-
-/** A bare "-" field at s[i], followed by a space. */
-function isDashField(s: string, i: number): boolean {
-  return s.charCodeAt(i) === DASH && s.charCodeAt(i + 1) === SPACE;
-}
-
-/** A quoted "-" field whose content starts at s[i]: its closing quote is at i + 1. */
-function isQuotedDash(s: string, i: number, end: number): boolean {
-  return (
-    s.charCodeAt(i) === DASH &&
-    s.charCodeAt(i + 1) === QUOTE &&
-    (i + 2 === end || s.charCodeAt(i + 2) === SPACE)
-  );
 }
 
 /**

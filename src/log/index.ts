@@ -1,6 +1,7 @@
 export * from './auto';
 export * from './combined';
 export * from './escape';
+export * from './event-time';
 export * from './format';
 export * from './json';
 export * from './lines';

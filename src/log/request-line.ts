@@ -105,3 +105,23 @@ export function splitRequestLine(request: string): [string, string, string | nul
   if (failed !== null) return failed;
   return [out.method, out.path, out.protocol];
 }
+
+/**
+ * True exactly when `splitRequest` would accept s[start..stop), found by the same steps without
+ * making the method, path and protocol strings: for callers that only need to know the line
+ * parses (event-time.ts).
+ */
+export function isRequestLine(s: string, start: number, stop: number): boolean {
+  const sp = s.indexOf(' ', start);
+  // Without a space, splitRequest rejects the line whether or not it starts with a method.
+  if (sp === -1 || sp >= stop || sp === start || sp - start > 32) return false;
+  for (let i = start; i < sp; i++) if (!isMethodChar(s.charCodeAt(i))) return false;
+  let last = stop - 9;
+  if (last <= sp || s.charCodeAt(last) !== SPACE) {
+    last = stop - 1;
+    const floor = Math.max(stop - 16, sp);
+    while (last > floor && s.charCodeAt(last) !== SPACE) last--;
+  }
+  const pathEnd = last > sp && isProtocol(s, last + 1, stop) ? last : stop;
+  return pathEnd > sp + 1;
+}

@@ -17,8 +17,9 @@
  * - A line that arrives after its hour closed opens a new file in that hour, rolled at the next
  *   check: late lines are kept, in small files.
  */
+import { type EventTimeReader, eventTimeOf } from '../log/event-time';
 import type { Parser } from '../log/parser';
-import { isRejection, type Rejection } from '../log/record';
+import type { Rejection } from '../log/record';
 import {
   type Compression,
   deadLetterPath,
@@ -59,7 +60,7 @@ export interface OpenFile {
   lines: number;
   /** Wall-clock time it was opened, for the roll interval. */
   readonly openedAt: number;
-  /** Text not yet handed to the writer, one string per line with its newline. */
+  /** Lines not yet handed to the writer, without their newlines (the writer adds them). */
   pending: string[];
   readonly tmpPath: string;
 }
@@ -96,11 +97,15 @@ const MAX_EPOCH_MS = 253_402_300_799_999;
 export class ArchiveRoller {
   private readonly partitions = new Map<number, PartitionFiles>();
   private maxEventTime = Number.NEGATIVE_INFINITY;
+  /** The parser's verdict without its record: only the hour and the reason matter here. */
+  private readonly timeOf: EventTimeReader;
 
   constructor(
     private readonly settings: RollSettings,
-    private readonly parse: Parser,
-  ) {}
+    parse: Parser,
+  ) {
+    this.timeOf = eventTimeOf(parse);
+  }
 
   /** How the files it names are stored (the writer compresses to match). */
   get compression(): Compression {
@@ -117,17 +122,17 @@ export class ArchiveRoller {
    * size: the caller rolls the partition before adding more to it.
    */
   add(partition: number, offset: number, line: string, now: number): boolean {
-    const outcome = this.parse(line);
+    const time = this.timeOf(line);
     let text: string;
     let hourStart: number | null = null;
-    if (isRejection(outcome)) {
-      text = `${deadLetterMessage(line, outcome).value as string}\n`;
-    } else if (!(outcome.time >= 0 && outcome.time <= MAX_EPOCH_MS)) {
-      text = `${deadLetterMessage(line, TIME_OUT_OF_RANGE).value as string}\n`;
+    if (typeof time !== 'number') {
+      text = deadLetterMessage(line, time).value as string;
+    } else if (!(time >= 0 && time <= MAX_EPOCH_MS)) {
+      text = deadLetterMessage(line, TIME_OUT_OF_RANGE).value as string;
     } else {
-      text = `${line}\n`;
-      hourStart = outcome.time - (outcome.time % HOUR_MS);
-      if (outcome.time > this.maxEventTime) this.maxEventTime = outcome.time;
+      text = line;
+      hourStart = time - (time % HOUR_MS);
+      if (time > this.maxEventTime) this.maxEventTime = time;
     }
     let p = this.partitions.get(partition);
     if (p === undefined) {
@@ -153,7 +158,7 @@ export class ArchiveRoller {
     file.lastOffset = offset;
     file.lines++;
     // Bytes as UTF-16 length: exact for ASCII log lines, and a roll size is a soft bound anyway.
-    file.bytes += text.length;
+    file.bytes += text.length + 1;
     file.pending.push(text);
     p.lastOffset = offset;
     return file.bytes >= this.settings.rollBytes;
