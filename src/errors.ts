@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'ALREADY_EXISTS'
   | 'IO'
   | 'SERVICE_DOWN'
+  /** A MapReduce job's own code threw (its map, combine, reduce or finalize). */
+  | 'JOB_FAILED'
   | 'INTERNAL';
 
 export interface LoglabErrorOptions {
