@@ -48,11 +48,18 @@ export interface EmbeddedRunnerOptions {
   readonly format?: ParseFormat;
   /** How the main thread loads a job module (default: import). */
   readonly load?: ModuleLoader;
+  /**
+   * Shuffle bytes per reduce thread: one thread for each this many, up to `workers`. Less than
+   * this is reduced by the main thread alone, before a worker could have booted (default 4 MiB;
+   * 1 uses every thread).
+   */
+  readonly parallelReduceBytes?: number;
+  /** Splits the main thread may map at most (default: all); tests use it to make workers work. */
+  readonly mainThreadSplits?: number;
 }
 
 export const DEFAULT_MEMORY_BYTES = 64 << 20;
-/** Shuffle bytes below which the main thread reduces alone: a worker would still be booting. */
-const MIN_PARALLEL_REDUCE_BYTES = 4 << 20;
+const PARALLEL_REDUCE_BYTES = 4 << 20;
 
 const WORKER_ENTRY = fileURLToPath(new URL('./embedded-worker.ts', import.meta.url));
 const importModule: ModuleLoader = (path) => import(pathToFileURL(path).href);
@@ -118,14 +125,27 @@ async function runEmbedded(
       spillDir,
       format: options.format ?? 'auto',
     };
-    const maps = await mapPhase(jobs, refs, settings, threads, totalBytes, runOptions.onProgress);
+    const maps = await mapPhase(
+      jobs,
+      refs,
+      settings,
+      threads,
+      totalBytes,
+      runOptions.onProgress,
+      options.mainThreadSplits,
+    );
     const jobCounters = jobs.map(() => createJobCounters());
     for (const m of maps) {
       m.counters.forEach((c, j) => {
         addCounters(jobCounters[j], c);
       });
     }
-    const outputs = await reducePhase(jobs, refs, maps, reducers, threads, jobCounters);
+    const reduceThreads = (shuffle: number) =>
+      Math.min(
+        threads,
+        Math.ceil(shuffle / (options.parallelReduceBytes ?? PARALLEL_REDUCE_BYTES)),
+      );
+    const outputs = await reducePhase(jobs, refs, maps, reducers, reduceThreads, jobCounters);
     const counters: RunCounters = {
       records: maps.reduce((n, m) => n + m.records, 0),
       rejects: maps.reduce((n, m) => n + m.rejects, 0),
@@ -157,6 +177,7 @@ async function mapPhase(
   threads: number,
   totalBytes: number,
   onProgress: RunOptions['onProgress'],
+  mainThreadSplits: number | undefined,
 ): Promise<MapOutput[]> {
   const counters = claimCounters(1);
   const workers: StartedWorker<MapOutput>[] = [];
@@ -178,7 +199,14 @@ async function mapPhase(
   try {
     let mine: MapOutput;
     try {
-      mine = await runMapTasks(jobs, settings, counters, 0, report);
+      mine = await runMapTasks(
+        jobs,
+        settings,
+        counters,
+        0,
+        report,
+        workers.length > 0 ? mainThreadSplits : undefined,
+      );
     } catch (err) {
       stopAll(workers);
       throw err;
@@ -214,7 +242,7 @@ async function reducePhase(
   refs: readonly JobRef[],
   maps: readonly MapOutput[],
   reducers: number,
-  threads: number,
+  threadsFor: (shuffleBytes: number) => number,
   jobCounters: JobCounters[],
 ): Promise<string[][]> {
   const tasks: ReduceTask[] = [];
@@ -226,10 +254,7 @@ async function reducePhase(
   }
   const sizes = tasks.map(runBytes);
   const shuffle = sizes.reduce((a, b) => a + b, 0);
-  const n = Math.max(
-    1,
-    Math.min(threads, tasks.length, Math.ceil(shuffle / MIN_PARALLEL_REDUCE_BYTES)),
-  );
+  const n = Math.max(1, Math.min(tasks.length, threadsFor(shuffle)));
   // Largest first, each to the least loaded thread: partitions are hashed, jobs are not alike.
   const shares: ReduceTask[][] = Array.from({ length: n }, () => []);
   const load = new Array<number>(n).fill(0);

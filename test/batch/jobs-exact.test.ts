@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEmbeddedRunner } from '../../src/batch/embedded-runner';
-import { robustScores } from '../../src/batch/jobs/ip-anomalies';
-import { JOB_NAMES } from '../../src/batch/jobs/index';
 import type { Row } from '../../src/batch/job';
+import { JOB_NAMES } from '../../src/batch/jobs/index';
+import { robustScores } from '../../src/batch/jobs/ip-anomalies';
 import { SMALL_LOG } from './fixtures/small-log';
 
 const dir = mkdtempSync(join(tmpdir(), 'loglab-jobs-'));

@@ -8,7 +8,8 @@
  *   addresses have the same count the MAD is 0; the scale is then 1.2533 · the mean absolute
  *   deviation (Iglewicz and Hoaglin's modified z-score), and 0 when that is 0 too (all equal).
  * - flagged when score > 3.5, Iglewicz and Hoaglin's cut-off for the modified z-score.
- * - Rows: every flagged address, and at least the top N by score; score descending, then address.
+ * - Rows: every flagged address, and at least the top N by score; score descending (requests
+ *   descending, which is the same order before rounding), then address.
  *   Scores are rounded to two decimals.
  * - A map value is one character (1 for an error) and the URL; a combined value is the JSON
  *   `[requests, errors, [distinct URLs, sorted]]`. The first character tells them apart.
@@ -98,7 +99,8 @@ export function ipAnomaliesJob(options: JobOptions = {}): Job {
         const score = Math.round(scores[i] * 100) / 100;
         return { ...r, score, flagged: scores[i] > ANOMALY_THRESHOLD };
       });
-      scored.sort(byCountThen('score', 'ip'));
+      // By requests, which orders as the unrounded score does: rounding must not reorder.
+      scored.sort(byCountThen('requests', 'ip'));
       const flagged = scored.reduce((n, r) => n + (r.flagged ? 1 : 0), 0);
       return scored.slice(0, Math.max(top, flagged));
     },
