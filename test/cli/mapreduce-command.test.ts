@@ -84,6 +84,13 @@ describe('loglab mapreduce', () => {
     expect(saved.counters.mapOutputRecords).toBe(11);
   });
 
+  it('runs jobs named with commas in one pass, in the order given', async () => {
+    const r = await runLoglab(['mapreduce', 'run', 'top-urls,errors', '--input', file, '--json']);
+    expect(r.code).toBe(0);
+    expect(Object.keys(JSON.parse(r.stdout))).toEqual(['top-urls', 'errors']);
+    expect(r.stderr).toMatch(/^loglab mapreduce: 2 jobs over 11 records/);
+  });
+
   it('runs a job module, and a mapper that throws is one line and exit 2', async () => {
     const r = await runLoglab(['mapreduce', 'run', THROWS, '--input', file, '--workers', '1']);
     expect(r.code).toBe(2);

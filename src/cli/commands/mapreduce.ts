@@ -52,6 +52,7 @@ const RUN_EXAMPLES = `
 Examples:
   loglab archive access.log && loglab mapreduce run all     the local lake, every job
   loglab mapreduce run errors --input access.log            one log file
+  loglab mapreduce run errors,peak-hours --input access.log two jobs, one pass over the input
   loglab mapreduce run top-urls --input out/lake/loglab/raw/date=2026-12-05 --top 20
   loglab mapreduce run all --workers 2 --reducers 4 --json > results.json
   loglab mapreduce run all --out results/                   also results/<job>.json
@@ -107,8 +108,11 @@ async function run(target: string, flags: RunFlags): Promise<void> {
     import('../../log/parser'),
   ]);
   const moduleJob = JOB_MODULE.test(target);
-  if (!moduleJob && target !== 'all' && !isBuiltinJob(target)) {
-    throw badFlag(`no job named "${target}"; there are: all, ${JOB_NAMES.join(', ')}`);
+  const names = target === 'all' ? JOB_NAMES : [...new Set(target.split(','))];
+  for (const name of moduleJob ? [] : names) {
+    if (!isBuiltinJob(name)) {
+      throw badFlag(`no job named "${name}"; there are: all, ${JOB_NAMES.join(', ')}`);
+    }
   }
   if (!isParseFormat(flags.format)) {
     throw badFlag(`--format must be auto, combined, common or json, not "${flags.format}"`);
@@ -122,7 +126,7 @@ async function run(target: string, flags: RunFlags): Promise<void> {
   const paths = flags.input && flags.input.length > 0 ? flags.input : [defaultInput()];
   const refs = moduleJob
     ? [await moduleRef(target, top)]
-    : (target === 'all' ? JOB_NAMES : [target]).map((name) => ({ name, options: { top } }));
+    : names.map((name) => ({ name, options: { top } }));
 
   const [{ createEmbeddedRunner }, { formatJobResult, formatBytes }, io] = await Promise.all([
     import('../../batch/embedded-runner'),
@@ -210,7 +214,10 @@ export function registerMapreduce(program: Command): void {
     .action(list);
   mr.command('run')
     .description('Run one job, or all of them in one pass over the input.')
-    .argument('<job>', 'a job name (loglab mapreduce list), all, or a module file exporting a job')
+    .argument(
+      '<job>',
+      'a job name (loglab mapreduce list), several joined by commas, all, or a module file exporting a job',
+    )
     .option('--input <path...>', 'log files or directories (default: the local lake out/lake)')
     .addOption(
       new Option(
