@@ -2,14 +2,18 @@
  * unique-visitors: visitors per UTC day as GoAccess counts them: distinct (address, user agent)
  * pairs per day, requests answered 4xx left out, a missing user agent counted as "-". Rows by day.
  * Their sum equals `loglab summary`'s unique visitors.
+ *
+ * The key is the day and the address, the values its user agents: a reducer holds the distinct
+ * user agents of one address at a time, never a whole day's visitors (300,000 a day at 10M
+ * lines), and `finalize` adds the per-address counts up by day.
  */
-import { type Emit, emitRow, type Job } from '../job';
+import { compareText, type Emit, emitRow, type Job, type Row } from '../job';
+
+const MS_PER_DAY = 86_400_000;
 
 function distinct(key: string, values: readonly string[], emit: Emit): void {
   for (const v of new Set(values)) emit(key, v);
 }
-
-const MS_PER_DAY = 86_400_000;
 
 export function uniqueVisitorsJob(): Job {
   // Logs are in time order: the day of the last record is nearly always the next one's.
@@ -21,17 +25,26 @@ export function uniqueVisitorsJob(): Job {
     columns: ['date', 'visitors'],
     map(r, emit) {
       if (r.status >= 400 && r.status < 500) return;
-      const agent = r.userAgent === null || r.userAgent === '' ? '-' : r.userAgent;
       const day = Math.floor(r.time / MS_PER_DAY);
       if (day !== lastDay) {
         lastDay = day;
         lastDate = new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
       }
-      emit(lastDate, `${r.ip} ${agent}`);
+      emit(`${lastDate} ${r.ip}`, r.userAgent === null || r.userAgent === '' ? '-' : r.userAgent);
     },
     combine: distinct,
     reduce(key, values, emit) {
-      emitRow(emit, key, { date: key, visitors: new Set(values).size });
+      emitRow(emit, key, { date: key.slice(0, 10), visitors: new Set(values).size });
+    },
+    finalize(rows) {
+      const days = new Map<string, number>();
+      for (const r of rows) {
+        const date = r.date as string;
+        days.set(date, (days.get(date) ?? 0) + (r.visitors as number));
+      }
+      return [...days]
+        .map(([date, visitors]): Row => ({ date, visitors }))
+        .sort((a, b) => compareText(a.date, b.date));
     },
   };
 }
