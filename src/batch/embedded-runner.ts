@@ -38,7 +38,7 @@ import type { JobRef, RunInput, Runner, RunOptions, RunResult } from './runner';
 export interface EmbeddedRunnerOptions {
   /** Threads that map and reduce, the main thread included (default: cores, at most 4). */
   readonly workers?: number;
-  /** Map output one thread may buffer before it spills sorted runs to disk (default 64 MiB). */
+  /** Map output one thread may buffer before it spills sorted runs to disk (default 16 MiB). */
   readonly memoryBytes?: number;
   /** Bytes per split of a plain file (default 8 MiB). */
   readonly splitBytes?: number;
@@ -58,7 +58,12 @@ export interface EmbeddedRunnerOptions {
   readonly mainThreadSplits?: number;
 }
 
-export const DEFAULT_MEMORY_BYTES = 64 << 20;
+/**
+ * The buffers' own estimate runs well below the heap it stands for (V8's maps, arrays and
+ * garbage): measured on 1,000,000 lines, every job, one thread, a 64 MiB bound peaked at 390 MB
+ * RSS (2 spills) and 16 MiB at 239 MB (11 spills) in less CPU time. Hence 16 MiB a thread.
+ */
+export const DEFAULT_MEMORY_BYTES = 16 << 20;
 const PARALLEL_REDUCE_BYTES = 4 << 20;
 
 const WORKER_ENTRY = fileURLToPath(new URL('./embedded-worker.ts', import.meta.url));
