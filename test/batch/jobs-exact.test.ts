@@ -121,6 +121,22 @@ describe('each job on a hand-made log', () => {
     ]);
   });
 
+  it('sessions: cut at 30 minutes of inactivity per address + user agent', async () => {
+    // .1 UA-1: 10:00–10:10, 11:00, next day 00:45 (3 sessions, 600 s, pages 2 1 1);
+    // .2 UA-2: 10:05–10:06 (60 s, 2); .2 "UA-2<tab>Tabbed": 10:07 (0 s, 1);
+    // .3 "-": 23:59:59, 00:00:01, 00:30:00, gaps under 30 min (1801 s, 3); .4 UA-1: 00:50 (0 s, 1).
+    // 7 sessions, 2461 s, 11 pages.
+    expect(await rowsOf('sessions')).toEqual([
+      {
+        visitors: 5,
+        sessions: 7,
+        avgSessionSeconds: 351.57,
+        avgPagesPerSession: 1.57,
+        maxPagesPerSession: 3,
+      },
+    ]);
+  });
+
   it('keeps the top N it is given', async () => {
     const r = await createEmbeddedRunner({ workers: 1 }).run(
       [

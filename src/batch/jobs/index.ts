@@ -5,6 +5,7 @@ import { bytesPerRouteJob } from './bytes-per-route';
 import { errorsJob } from './errors';
 import { ipAnomaliesJob } from './ip-anomalies';
 import { peakHoursJob } from './peak-hours';
+import { sessionsJob } from './sessions';
 import { statusPerHourJob } from './status-per-hour';
 import { topUrlsJob } from './top-urls';
 import { uniqueVisitorsJob } from './unique-visitors';
@@ -17,6 +18,7 @@ export const BUILTIN_JOBS: Readonly<Record<string, (options?: JobOptions) => Job
   'unique-visitors': uniqueVisitorsJob,
   'bytes-per-route': bytesPerRouteJob,
   'status-per-hour': statusPerHourJob,
+  sessions: sessionsJob,
 });
 
 export const JOB_NAMES: readonly string[] = Object.keys(BUILTIN_JOBS);
@@ -38,6 +40,7 @@ export {
   errorsJob,
   ipAnomaliesJob,
   peakHoursJob,
+  sessionsJob,
   statusPerHourJob,
   topUrlsJob,
   uniqueVisitorsJob,
