@@ -26,7 +26,7 @@ import { claimCounters } from '../parallel/claim';
 import { DEFAULT_BLOCK_SIZE } from '../parallel/line-blocks';
 import { type StartedWorker, startWorker } from '../parallel/worker-thread';
 import { addCounters, createJobCounters, type JobCounters, type RunCounters } from './counters';
-import type { ReduceTask, WorkerTask } from './embedded-worker';
+import { type ReduceTask, reduceName, type WorkerTask } from './embedded-worker';
 import { listInputFiles, makeSplits } from './input';
 import type { Job } from './job';
 import { loadJob, type ModuleLoader } from './load-job';
@@ -38,7 +38,7 @@ import type { JobRef, RunInput, Runner, RunOptions, RunResult } from './runner';
 export interface EmbeddedRunnerOptions {
   /** Threads that map and reduce, the main thread included (default: cores, at most 4). */
   readonly workers?: number;
-  /** Map output one thread may buffer before it spills sorted runs to disk (default 16 MiB). */
+  /** Map output one thread may buffer before it spills sorted runs to disk (default 8 MiB). */
   readonly memoryBytes?: number;
   /** Bytes per split of a plain file (default 8 MiB). */
   readonly splitBytes?: number;
@@ -59,11 +59,12 @@ export interface EmbeddedRunnerOptions {
 }
 
 /**
- * The buffers' own estimate runs well below the heap it stands for (V8's maps, arrays and
- * garbage): measured on 1,000,000 lines, every job, one thread, a 64 MiB bound peaked at 390 MB
- * RSS (2 spills) and 16 MiB at 239 MB (11 spills) in less CPU time. Hence 16 MiB a thread.
+ * The buffers' own estimate runs well below the heap it stands for (V8's maps, arrays, and the
+ * garbage a spill leaves until the next full collection). Measured on 1,000,000 lines, every job:
+ * one thread peaked at 390 MB RSS with a 64 MiB bound and 239 MB with 16 MiB; two threads at
+ * 441–451 MB with 16 MiB and 371–419 MB with 8 MiB, in the same CPU time. Hence 8 MiB a thread.
  */
-export const DEFAULT_MEMORY_BYTES = 16 << 20;
+export const DEFAULT_MEMORY_BYTES = 8 << 20;
 const PARALLEL_REDUCE_BYTES = 4 << 20;
 
 const WORKER_ENTRY = fileURLToPath(new URL('./embedded-worker.ts', import.meta.url));
@@ -150,7 +151,15 @@ async function runEmbedded(
         threads,
         Math.ceil(shuffle / (options.parallelReduceBytes ?? PARALLEL_REDUCE_BYTES)),
       );
-    const outputs = await reducePhase(jobs, refs, maps, reducers, reduceThreads, jobCounters);
+    const outputs = await reducePhase(
+      jobs,
+      refs,
+      maps,
+      reducers,
+      reduceThreads,
+      jobCounters,
+      spillDir,
+    );
     const counters: RunCounters = {
       records: maps.reduce((n, m) => n + m.records, 0),
       rejects: maps.reduce((n, m) => n + m.rejects, 0),
@@ -249,6 +258,7 @@ async function reducePhase(
   reducers: number,
   threadsFor: (shuffleBytes: number) => number,
   jobCounters: JobCounters[],
+  spillDir: string,
 ): Promise<string[][]> {
   const tasks: ReduceTask[] = [];
   for (let j = 0; j < jobs.length; j++) {
@@ -273,7 +283,7 @@ async function reducePhase(
     .map((share) =>
       startWorker<ReduceOutput[]>(
         WORKER_ENTRY,
-        { phase: 'reduce', refs, tasks: share } satisfies WorkerTask,
+        { phase: 'reduce', refs, tasks: share, spillDir } satisfies WorkerTask,
         'mapreduce worker',
       ),
     );
@@ -281,7 +291,7 @@ async function reducePhase(
   try {
     mine = shares[0].map((t) => {
       const counters = createJobCounters();
-      const text = runReduceTask(jobs[t.job], t.runs, counters);
+      const text = runReduceTask(jobs[t.job], t.runs, counters, spillDir, reduceName(t));
       return { job: t.job, partition: t.partition, text, counters };
     });
   } catch (err) {

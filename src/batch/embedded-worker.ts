@@ -17,6 +17,11 @@ export interface ReduceTask {
   readonly runs: readonly Run[];
 }
 
+/** The name a reduce task's intermediate files start with. */
+export function reduceName(t: ReduceTask): string {
+  return `r-j${t.job}-p${t.partition}`;
+}
+
 export type WorkerTask =
   | {
       readonly phase: 'map';
@@ -29,6 +34,8 @@ export type WorkerTask =
       readonly phase: 'reduce';
       readonly refs: readonly JobRef[];
       readonly tasks: readonly ReduceTask[];
+      /** Where intermediate merges of many runs go. */
+      readonly spillDir: string;
     };
 
 const requireModule = (path: string) => Promise.resolve(require(path) as unknown);
@@ -41,7 +48,7 @@ void answerParent(async () => {
   }
   return task.tasks.map((t) => {
     const counters = createJobCounters();
-    const text = runReduceTask(jobs[t.job], t.runs, counters);
+    const text = runReduceTask(jobs[t.job], t.runs, counters, task.spillDir, reduceName(t));
     return { job: t.job, partition: t.partition, text, counters };
   });
 });

@@ -2,7 +2,13 @@
  * The reduce side for one job and one partition: merge the partition's sorted runs from every
  * map thread (a k-way merge on the shared min-heap), hand each key and all its values to the
  * job's `reduce`, and return its output as `key TAB value` lines.
+ *
+ * A long input leaves hundreds of spilled runs per partition, and each open run holds a read
+ * buffer; as Hadoop does (mapreduce.task.io.sort.factor), at most MERGE_FACTOR runs are merged
+ * at once, earlier ones first merged into intermediate files.
  */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { MinHeap } from '../min-heap';
 import { escapeField, unescapeField } from './codec';
 import type { JobCounters } from './counters';
@@ -10,7 +16,70 @@ import type { Job } from './job';
 import { jobFailed } from './map-buffer';
 import { cursorBefore, openRun, type Run, type RunCursor } from './runs';
 
-export function runReduceTask(job: Job, runs: readonly Run[], counters: JobCounters): string {
+export const MERGE_FACTOR = 64;
+/** Bytes gathered before an intermediate merge writes them out. */
+const WRITE_BYTES = 1 << 20;
+
+/** Merge `runs` into one sorted file at `path`. */
+function mergeToFile(runs: readonly Run[], path: string): Run {
+  const heap = new MinHeap<RunCursor>(cursorBefore);
+  const cursors = runs.map((run, i) => openRun(i, run));
+  const fd = openSync(path, 'w');
+  let bytes = 0;
+  try {
+    let out: string[] = [];
+    let pending = 0;
+    for (const c of cursors) if (c.advance()) heap.push(0, c);
+    for (;;) {
+      const c = heap.pop();
+      if (c === undefined) break;
+      const line = `${c.key}\t${c.value}\n`;
+      out.push(line);
+      pending += line.length;
+      if (pending >= WRITE_BYTES) {
+        bytes += writeSync(fd, out.join(''));
+        out = [];
+        pending = 0;
+      }
+      if (c.advance()) heap.push(0, c);
+    }
+    if (out.length > 0) bytes += writeSync(fd, out.join(''));
+  } finally {
+    closeSync(fd);
+    for (const c of cursors) c.close();
+  }
+  return { kind: 'file', path, bytes };
+}
+
+/**
+ * Runs merged down to at most MERGE_FACTOR, the extra ones through intermediate files under
+ * `dir` named after `name`.
+ */
+function fewerRuns(runs: readonly Run[], dir: string, name: string): Run[] {
+  let left = runs.slice();
+  let n = 0;
+  while (left.length > MERGE_FACTOR) {
+    // Merge just enough that what remains fits, the smallest runs first (less to rewrite).
+    const take = Math.min(MERGE_FACTOR, left.length - MERGE_FACTOR + 1);
+    left.sort((a, b) => size(a) - size(b));
+    const merged = mergeToFile(left.slice(0, take), join(dir, `${name}-m${n++}.run`));
+    left = [...left.slice(take), merged];
+  }
+  return left;
+}
+
+function size(run: Run): number {
+  return run.kind === 'memory' ? run.text.length : run.bytes;
+}
+
+export function runReduceTask(
+  job: Job,
+  allRuns: readonly Run[],
+  counters: JobCounters,
+  spillDir: string,
+  name: string,
+): string {
+  const runs = fewerRuns(allRuns, spillDir, name);
   const heap = new MinHeap<RunCursor>(cursorBefore);
   const cursors = runs.map((run, i) => openRun(i, run));
   const out: string[] = [];

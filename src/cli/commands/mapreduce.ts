@@ -234,7 +234,7 @@ export function registerMapreduce(program: Command): void {
     .option('--out <dir>', 'also write <dir>/<job>.json with rows and counters')
     .option('--top <n>', 'rows in each top-N report', '10')
     .option('--format <format>', 'log format: auto, combined, common or json', 'auto')
-    .option('--memory <MiB>', 'map output one thread buffers before it spills to disk (default 16)')
+    .option('--memory <MiB>', 'map output one thread buffers before it spills to disk (default 8)')
     .addHelpText('after', RUN_EXAMPLES)
     .action(run);
 }
