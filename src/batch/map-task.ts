@@ -9,8 +9,8 @@ import { closeSync, createReadStream, openSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { badInput, describeFsError, isLoglabError } from '../errors';
 import { readLines } from '../log/lines';
-import { getParser, type ParseFormat } from '../log/parser';
-import type { Rejection } from '../log/record';
+import { getParser, type ParseFormat, type Parser } from '../log/parser';
+import { isRejection } from '../log/record';
 import { claimNext, markDone } from '../parallel/claim';
 import { blockBuffer, readBlockLines } from '../parallel/line-blocks';
 import { createJobCounters, type JobCounters } from './counters';
@@ -45,7 +45,7 @@ class Mapper {
   records = 0;
   rejects = 0;
   private readonly emits: Emit[];
-  private readonly parse;
+  private readonly parse: Parser;
   /** The job whose `map` runs now; -1 between records, so a failure there is the input's. */
   private current = -1;
 
@@ -61,7 +61,7 @@ class Mapper {
   /** Map one line (without LF or CR). */
   line(text: string): void {
     const outcome = this.parse(text);
-    if ((outcome as Rejection).kind === 'rejected') {
+    if (isRejection(outcome)) {
       this.rejects++;
       return;
     }
@@ -70,7 +70,7 @@ class Mapper {
     const emits = this.emits;
     for (let j = 0; j < jobs.length; j++) {
       this.current = j;
-      jobs[j].map(outcome as never, emits[j]);
+      jobs[j].map(outcome, emits[j]);
     }
     this.current = -1;
   }
