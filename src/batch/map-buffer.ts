@@ -10,7 +10,7 @@
  * partition's lines written to a file of its own. What is left at the end stays in memory.
  *
  * Memory is estimated, not measured: ~80 bytes and the key for a new key, 8 bytes a value and
- * the value's text when it is longer than one character (V8 shares one-character strings).
+ * the value's own string (valueCost).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,8 +32,11 @@ export interface MemoryBudget {
   spillAll(): void;
 }
 
+/** A value's slot, and its own string unless it is one character (V8 shares those). */
 function valueCost(v: string): number {
-  return v.length > 1 ? VALUE_COST + 16 + v.length : VALUE_COST;
+  if (v.length <= 1) return VALUE_COST;
+  // A string of 13 characters or more is kept as a slice of a copy (ownString): two objects.
+  return VALUE_COST + 32 + v.length + (v.length >= 13 ? 32 : 0);
 }
 
 export function jobFailed(job: Job, phase: string, err: unknown, where = ''): LoglabError {

@@ -17,8 +17,10 @@ import { jobFailed } from './map-buffer';
 import { cursorBefore, openRun, type Run, type RunCursor } from './runs';
 
 export const MERGE_FACTOR = 64;
-/** Bytes gathered before an intermediate merge writes them out. */
-const WRITE_BYTES = 1 << 20;
+/** Characters gathered before an intermediate merge writes them out (each line pins its chunk). */
+const WRITE_BYTES = 256 << 10;
+/** Reduce output lines gathered before they are joined into a string of their own. */
+const OUTPUT_LINES = 1024;
 
 /** Merge `runs` into one sorted file at `path`. */
 function mergeToFile(runs: readonly Run[], path: string): Run {
@@ -82,10 +84,18 @@ export function runReduceTask(
   const runs = fewerRuns(allRuns, spillDir, name);
   const heap = new MinHeap<RunCursor>(cursorBefore);
   const cursors = runs.map((run, i) => openRun(i, run));
-  const out: string[] = [];
+  // Output lines are joined every OUTPUT_LINES: a line built from the key points into the 64 KiB
+  // chunk the key was read from, and keeping every line as built kept every chunk (730 MB for
+  // sessions on 3M lines); a joined string is a copy of its own.
+  const done: string[] = [];
+  let out: string[] = [];
   const emit = (key: string, value: string) => {
     counters.reduceOutputRecords++;
     out.push(`${escapeField(key)}\t${escapeField(value)}\n`);
+    if (out.length === OUTPUT_LINES) {
+      done.push(out.join(''));
+      out = [];
+    }
   };
   let key: string | null = null;
   let values: string[] = [];
@@ -117,5 +127,6 @@ export function runReduceTask(
   } finally {
     for (const c of cursors) c.close();
   }
-  return out.join('');
+  done.push(out.join(''));
+  return done.join('');
 }
