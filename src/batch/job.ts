@@ -14,8 +14,8 @@
  *   in whatever order their tasks finish. `combine` may run zero, one or several times on any
  *   subset of a key's values, so its output values must be valid input values, and it keeps the
  *   key (a runner refuses a combiner that emits another key).
- * - `reduce` emits each result row as the value, JSON-encoded (`emitRow`); `finalize` then sees
- *   all rows in key order and returns the rows to report, in a stable order.
+ * - `reduce` (or `reduceEnd`) emits each result row as the value, JSON-encoded (`emitRow`);
+ *   `finalize` then sees all rows in key order and returns the rows to report, in a stable order.
  */
 import type { LogRecord } from '../log/record';
 
@@ -33,6 +33,13 @@ export interface Job {
   map(record: LogRecord, emit: Emit): void;
   combine?(key: string, values: readonly string[], emit: Emit): void;
   reduce(key: string, values: readonly string[], emit: Emit): void;
+  /**
+   * Called once after the last key of each reduce task (mrjob's `reducer_final`; a Streaming
+   * reducer at the end of its input), so a reducer can emit what it gathered over its keys
+   * instead of a row per key. One job object may run several reduce tasks one after another:
+   * it must leave its state empty here.
+   */
+  reduceEnd?(emit: Emit): void;
   finalize?(rows: Row[]): Row[];
 }
 

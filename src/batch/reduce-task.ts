@@ -124,6 +124,13 @@ export function runReduceTask(
       if (c.advance()) heap.push(0, c);
     }
     flush();
+    if (job.reduceEnd) {
+      try {
+        job.reduceEnd(emit);
+      } catch (err) {
+        throw jobFailed(job, 'reduce', err);
+      }
+    }
   } finally {
     for (const c of cursors) c.close();
   }

@@ -97,6 +97,13 @@ export async function runStreamingTask(
     await flush();
   }
   group();
+  if (phase === 'reduce' && job.reduceEnd) {
+    try {
+      job.reduceEnd(emit);
+    } catch (err) {
+      throw jobFailed(job, phase, err);
+    }
+  }
   await flush();
   return counters;
 }

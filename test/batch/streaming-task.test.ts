@@ -63,7 +63,8 @@ describe('the Streaming task script', () => {
     const mapped = await task(['unique-visitors', 'map'], `${line}\n`);
     expect(mapped.stdout).toBe('2026-12-05 10.0.0.2\tUA-2\\tTabbed\n');
     const reduced = await task(['unique-visitors', 'reduce'], mapped.stdout);
-    expect(reduced.stdout).toBe('2026-12-05 10.0.0.2\t{"date":"2026-12-05","visitors":1}\n');
+    // One row per day, emitted at the end of the reducer's input.
+    expect(reduced.stdout).toBe('2026-12-05\t{"date":"2026-12-05","visitors":1}\n');
   });
 
   it('fails in one line on a bad phase, an unknown job or a job without a combiner', async () => {

@@ -5,7 +5,8 @@
  *
  * The key is the day and the address, the values its user agents: a reducer holds the distinct
  * user agents of one address at a time, never a whole day's visitors (300,000 a day at 10M
- * lines), and `finalize` adds the per-address counts up by day.
+ * lines). It adds them up by day and emits one row per day at its end (`reduceEnd`);
+ * `finalize` adds up the reducers' rows.
  */
 import { compareText, type Emit, emitRow, type Job, type Row } from '../job';
 
@@ -19,6 +20,8 @@ export function uniqueVisitorsJob(): Job {
   // Logs are in time order: the day of the last record is nearly always the next one's.
   let lastDay = Number.NaN;
   let lastDate = '';
+  /** Visitors per day of the reduce task in progress. */
+  const days = new Map<string, number>();
   return {
     name: 'unique-visitors',
     description: 'Unique visitors per UTC day (address + user agent, 4xx left out, as GoAccess)',
@@ -33,16 +36,21 @@ export function uniqueVisitorsJob(): Job {
       emit(`${lastDate} ${r.ip}`, r.userAgent === null || r.userAgent === '' ? '-' : r.userAgent);
     },
     combine: distinct,
-    reduce(key, values, emit) {
-      emitRow(emit, key, { date: key.slice(0, 10), visitors: new Set(values).size });
+    reduce(key, values) {
+      const date = key.slice(0, 10);
+      days.set(date, (days.get(date) ?? 0) + new Set(values).size);
+    },
+    reduceEnd(emit) {
+      for (const [date, visitors] of days) emitRow(emit, date, { date, visitors });
+      days.clear();
     },
     finalize(rows) {
-      const days = new Map<string, number>();
+      const total = new Map<string, number>();
       for (const r of rows) {
         const date = r.date as string;
-        days.set(date, (days.get(date) ?? 0) + (r.visitors as number));
+        total.set(date, (total.get(date) ?? 0) + (r.visitors as number));
       }
-      return [...days]
+      return [...total]
         .map(([date, visitors]): Row => ({ date, visitors }))
         .sort((a, b) => compareText(a.date, b.date));
     },
