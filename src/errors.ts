@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'ALREADY_EXISTS'
   | 'IO'
   | 'SERVICE_DOWN'
+  /** A MapReduce job failed: its own code threw (map, combine, reduce or finalize), or a Hadoop task. */
   | 'JOB_FAILED'
   | 'INTERNAL';
 

@@ -3,9 +3,11 @@
  * pipeline stage, so a call says which stage it belongs to (`log.parseCombined`, `viz.show`).
  * `storage` is the lake: the Store port, its local and WebHDFS adapters and the lake's layout.
  * The pipeline's shape is drawn in pipeline/index.ts; `pipeline` holds the wiring between the
- * broker and the stages. `bench` is the harness the stages are measured with. This file only
- * re-exports.
+ * broker and the stages. `batch` is stage 5's MapReduce jobs, codec and Runner port (the
+ * embedded runner itself is `batch/embedded-runner`, which starts threads by file URL). `bench`
+ * is the harness the stages are measured with. This file only re-exports.
  */
+export * as batch from './batch/index';
 export * as bench from './bench/index';
 export * as config from './config';
 export * from './errors';

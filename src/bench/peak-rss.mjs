@@ -6,7 +6,12 @@
  * command while it works, and it means the same on Linux and macOS (no `/usr/bin/time -v`).
  */
 import { writeSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 
-process.on('exit', () => {
-  writeSync(3, `${process.resourceUsage().maxRSS}\n`);
-});
+// Worker threads load this file too (they inherit --import): only the main thread reports, once,
+// and its figure covers every thread of the process.
+if (isMainThread) {
+  process.on('exit', () => {
+    writeSync(3, `${process.resourceUsage().maxRSS}\n`);
+  });
+}

@@ -28,6 +28,7 @@ import { registerDetect } from './commands/detect';
 import { registerEvaluate } from './commands/evaluate';
 import { registerGenerate } from './commands/generate';
 import { registerLake } from './commands/lake';
+import { registerMapreduce } from './commands/mapreduce';
 import { registerParse } from './commands/parse';
 import { registerProduce } from './commands/produce';
 import { registerStream } from './commands/stream';
@@ -75,6 +76,7 @@ export function buildProgram(): Command {
   registerEvaluate(program);
   registerArchive(program);
   registerLake(program);
+  registerMapreduce(program);
   registerDemo(program);
   for (const cmd of program.commands) {
     cmd

@@ -1,11 +1,12 @@
 /** The loop every thread of a file summary runs: claim the next block, count it, repeat. */
 import type { Parser } from '../log/parser';
+import { claimNext, ITEMS_DONE, markDone, NEXT_ITEM } from '../parallel/claim';
 import type { SummaryState } from './aggregator';
 import { blockBuffer, countBlock } from './blocks';
 
 /** Slots of the shared counter array. */
-export const NEXT_BLOCK = 0;
-export const BLOCKS_DONE = 1;
+export const NEXT_BLOCK = NEXT_ITEM;
+export const BLOCKS_DONE = ITEMS_DONE;
 
 export interface BlockJob {
   fd: number;
@@ -33,13 +34,13 @@ export function countClaimedBlocks(
   const buf = blockBuffer(Math.min(job.blockSize, job.size));
   let mine = 0;
   while (mine < limit) {
-    const b = Atomics.add(job.counters, NEXT_BLOCK, 1);
-    if (b >= blocks) break;
+    const b = claimNext(job.counters, blocks);
+    if (b === -1) break;
     const start = b * job.blockSize;
     const end = Math.min(job.size, start + job.blockSize);
     countBlock(st, job.fd, start, end, buf, job.parse, job.fast);
     mine++;
-    Atomics.add(job.counters, BLOCKS_DONE, 1);
+    markDone(job.counters);
     onBlock?.();
   }
   return mine;

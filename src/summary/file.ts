@@ -13,9 +13,10 @@
  */
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
 import { describeFsError, LoglabError } from '../errors';
 import { getParser, type ParseFormat } from '../log/parser';
+import { startWorker } from '../parallel/worker-thread';
 import { createSummaryState, mergeSummaryState, type SummaryState } from './aggregator';
 import { DEFAULT_BLOCK_SIZE } from './blocks';
 import { BLOCKS_DONE, countClaimedBlocks } from './claim';
@@ -30,8 +31,6 @@ export interface WorkerJob {
   format: ParseFormat;
   fast: boolean;
 }
-
-export type WorkerReply = { ok: true; state: SummaryState } | { ok: false; message: string };
 
 export interface SummarizeOptions {
   /** Parser for every line (default auto: combined, common or JSON, decided per line). */
@@ -93,7 +92,7 @@ export async function summarizeFile(
     if (threads > 1 && size >= (options.minParallelBytes ?? MIN_PARALLEL_BYTES)) {
       const job: WorkerJob = { path, size, blockSize, shared, format, fast };
       for (let t = 1; t < threads; t++) {
-        const { result, stop } = startWorker(job);
+        const { result, stop } = startWorker<SummaryState>(WORKER_ENTRY, job, 'summary worker');
         workers.push(result);
         stops.push(stop);
       }
@@ -126,35 +125,7 @@ export async function summarizeFile(
   }
 }
 
-function startWorker(job: WorkerJob): {
-  result: Promise<SummaryState | null>;
-  stop: () => void;
-} {
-  const worker = new Worker(new URL('./worker-boot.cjs', import.meta.url), { workerData: job });
-  let stopped = false;
-  const result = new Promise<SummaryState | null>((resolve, reject) => {
-    worker.once('message', (reply: WorkerReply) => {
-      if (reply.ok) resolve(reply.state);
-      else reject(new LoglabError('INTERNAL', `summary worker failed: ${reply.message}`));
-    });
-    worker.once('error', (err) => {
-      reject(new LoglabError('INTERNAL', `summary worker failed: ${err.message}`, { cause: err }));
-    });
-    worker.once('exit', (code) => {
-      if (stopped) resolve(null);
-      else reject(new LoglabError('INTERNAL', `summary worker exited (${code}) without a result`));
-    });
-  });
-  // A rejection after `stop` has nobody waiting; keep it from surfacing as unhandled.
-  result.catch(() => {});
-  return {
-    result,
-    stop: () => {
-      stopped = true;
-      void worker.terminate();
-    },
-  };
-}
+const WORKER_ENTRY = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
 /** Summarise a stream of bytes (stdin) on the main thread. */
 export async function summarizeStream(

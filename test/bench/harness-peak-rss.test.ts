@@ -1,4 +1,7 @@
 /** A whole Node command's peak RSS, reported by the command itself as it exits. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { peakRssArgs, timeProcess } from '../../src/bench/harness';
 
@@ -24,6 +27,27 @@ describe('peak RSS of a process row', () => {
     expect(small.peakRssMB).toBeLessThan(150);
     expect((large.peakRssMB as number) - (small.peakRssMB as number)).toBeGreaterThanOrEqual(190);
     expect((large.peakRssMB as number) - (small.peakRssMB as number)).toBeLessThan(230);
+  });
+
+  it('is one figure for a command with worker threads, which load the preload too', async () => {
+    // A worker started from a file (an eval worker does not load it); it holds 100 MiB, and the
+    // process's figure counts every thread.
+    const dir = mkdtempSync(join(tmpdir(), 'loglab-peak-rss-'));
+    const file = join(dir, 'worker.cjs');
+    writeFileSync(file, 'globalThis.kept = Buffer.alloc(100 * 2 ** 20, 1);');
+    const worker = `new (require('node:worker_threads').Worker)(${JSON.stringify(file)});`;
+    const row = await timeProcess({
+      name: 'threads',
+      command: process.execPath,
+      args: [...peakRssArgs(), '-e', worker],
+      runs: 1,
+      warmupRuns: 0,
+      per: {},
+      reportsPeakRss: true,
+    });
+    rmSync(dir, { recursive: true, force: true });
+    expect(Number.isFinite(row.peakRssMB)).toBe(true);
+    expect(row.peakRssMB).toBeGreaterThan(100);
   });
 
   it('is left out of a row whose command does not report it', async () => {

@@ -2,4 +2,4 @@
 // this thread; its ESM loader would start a loader thread of its own, which costs several times
 // longer to boot than the work it would save on a mid-sized file.
 require('tsx/cjs/api').register();
-require('./worker.ts');
+require(require('node:worker_threads').workerData.entry);

@@ -1,0 +1,240 @@
+/**
+ * `loglab mapreduce list|run`: the batch jobs of stage 5 over the lake that `loglab archive`
+ * writes, or over any log files. `run` prints each job's rows as a seed-style table (or, with
+ * --json, one object keyed by job name, each `{"rows": [...]}`), and one line of counters on
+ * stderr. The embedded engine runs the jobs on threads of this process; hadoop and yarn are
+ * named so that scripts can already say them, and refused until their runner exists.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Command, Option } from 'commander';
+import { badFlag, badInput } from '../../errors';
+import { cliIo } from '../context';
+import { parseCount } from '../flags';
+
+interface RunFlags {
+  input?: string[];
+  engine: string;
+  reducers?: string;
+  workers?: string;
+  json?: boolean;
+  out?: string;
+  top: string;
+  format: string;
+  memory?: string;
+}
+
+const DEFAULT_LAKE = 'out/lake';
+/** A job given as a module file rather than by name. */
+const JOB_MODULE = /\.(ts|mts|js|mjs)$/;
+
+/** The reference of a job module's default export (a Job, or a factory given the options). */
+async function moduleRef(path: string, top: number) {
+  const [{ resolve }, { pathToFileURL }, { loadJob }] = await Promise.all([
+    import('node:path'),
+    import('node:url'),
+    import('../../batch/load-job'),
+  ]);
+  const module = resolve(path);
+  if (!existsSync(module)) throw badInput(`no job module ${path}`);
+  const load = (p: string) => import(pathToFileURL(p).href) as Promise<unknown>;
+  const mod = (await load(module)) as {
+    default?: { name?: unknown } | ((o: unknown) => { name?: unknown });
+  };
+  const found = typeof mod.default === 'function' ? mod.default({ top }) : mod.default;
+  const name = typeof found?.name === 'string' ? found.name : '';
+  // loadJob checks the rest (map and reduce are functions) and says so in one line.
+  await loadJob({ name, module, options: { top } }, load);
+  return { name, module, options: { top } };
+}
+
+const RUN_EXAMPLES = `
+Examples:
+  loglab archive access.log && loglab mapreduce run all     the local lake, every job
+  loglab mapreduce run errors --input access.log            one log file
+  loglab mapreduce run errors,peak-hours --input access.log two jobs, one pass over the input
+  loglab mapreduce run top-urls --input out/lake/loglab/raw/date=2026-12-05 --top 20
+  loglab mapreduce run all --workers 2 --reducers 4 --json > results.json
+  loglab mapreduce run all --out results/                   also results/<job>.json
+  loglab mapreduce run ./my-job.ts --input access.log      a job of your own (default export)
+
+The input is every file under each --input (a file or a directory, read recursively; names
+starting with _ or . are skipped as Hadoop skips them, .gz files are decompressed), by default
+the raw files of the local lake (out/lake/loglab/raw). Rows do not depend on --workers,
+--reducers or --memory. Counters go to stderr: records, rejects, map output, shuffled and
+spilled bytes.
+`;
+
+const LIST_EXAMPLES = `
+Examples:
+  loglab mapreduce list
+  loglab mapreduce run peak-hours
+`;
+
+function parseEngineFlag(value: string): 'embedded' {
+  if (value === 'embedded') return value;
+  if (value === 'hadoop' || value === 'yarn') {
+    throw badFlag(`--engine ${value} is not available yet; use --engine embedded`);
+  }
+  throw badFlag(`--engine must be embedded, hadoop or yarn, got "${value}"`);
+}
+
+/** The default input: the raw files of the local lake. */
+function defaultInput(): string {
+  if (!(existsSync(DEFAULT_LAKE) && statSync(DEFAULT_LAKE).isDirectory())) {
+    throw badInput(`no lake directory ${DEFAULT_LAKE} (loglab archive makes one), or give --input`);
+  }
+  const raw = join(DEFAULT_LAKE, 'loglab', 'raw');
+  if (!existsSync(raw)) {
+    throw badInput(
+      `no raw files in ${DEFAULT_LAKE} (loglab archive puts a log there), or give --input`,
+    );
+  }
+  return raw;
+}
+
+async function list(): Promise<void> {
+  const { BUILTIN_JOBS } = await import('../../batch/jobs/index');
+  const jobs = Object.values(BUILTIN_JOBS).map((create) => create());
+  const width = Math.max(...jobs.map((j) => j.name.length));
+  const text = jobs.map((j) => `${j.name.padEnd(width)}  ${j.description}\n`).join('');
+  cliIo().stdout.write(text);
+}
+
+async function run(target: string, flags: RunFlags): Promise<void> {
+  parseEngineFlag(flags.engine);
+  const [{ JOB_NAMES, isBuiltinJob }, { isParseFormat }] = await Promise.all([
+    import('../../batch/jobs/index'),
+    import('../../log/parser'),
+  ]);
+  const moduleJob = JOB_MODULE.test(target);
+  const names = target === 'all' ? JOB_NAMES : [...new Set(target.split(','))];
+  for (const name of moduleJob ? [] : names) {
+    if (!isBuiltinJob(name)) {
+      throw badFlag(`no job named "${name}"; there are: all, ${JOB_NAMES.join(', ')}`);
+    }
+  }
+  if (!isParseFormat(flags.format)) {
+    throw badFlag(`--format must be auto, combined, common or json, not "${flags.format}"`);
+  }
+  const top = parseCount(flags.top, '--top', 1);
+  const workers =
+    flags.workers === undefined ? undefined : parseCount(flags.workers, '--workers', 1);
+  const reducers =
+    flags.reducers === undefined ? undefined : parseCount(flags.reducers, '--reducers', 1);
+  const memory = flags.memory === undefined ? undefined : parseCount(flags.memory, '--memory', 1);
+  const paths = flags.input && flags.input.length > 0 ? flags.input : [defaultInput()];
+  const refs = moduleJob
+    ? [await moduleRef(target, top)]
+    : names.map((name) => ({ name, options: { top } }));
+
+  const [{ createEmbeddedRunner }, { formatJobResult, formatBytes }, io] = await Promise.all([
+    import('../../batch/embedded-runner'),
+    import('../../batch/format'),
+    import('../io'),
+  ]);
+  if (flags.out !== undefined) {
+    const { mkdirSync } = await import('node:fs');
+    try {
+      mkdirSync(flags.out, { recursive: true });
+    } catch (err) {
+      throw badInput(`cannot write ${flags.out}: ${io.describeFsError(err)}`);
+    }
+  }
+  const runner = createEmbeddedRunner({
+    workers,
+    memoryBytes: memory === undefined ? undefined : memory * 1024 * 1024,
+    format: flags.format,
+  });
+  let progress: ReturnType<typeof io.createProgress> | null = null;
+  const result = await (async () => {
+    try {
+      return await runner.run(
+        refs,
+        { paths },
+        {
+          reducers,
+          onProgress: (done, total) => {
+            progress ??= io.createProgress(Math.ceil(total / 1e6), 'MB');
+            progress.update(Math.round(done / 1e6));
+          },
+        },
+      );
+    } finally {
+      (progress as ReturnType<typeof io.createProgress> | null)?.stop();
+    }
+  })();
+
+  const stdout = cliIo().stdout;
+  if (flags.json) {
+    const all: Record<string, { rows: unknown[] }> = {};
+    for (const j of result.jobs) all[j.name] = { rows: j.rows };
+    await io.writeChunk(stdout, `${JSON.stringify(all)}\n`);
+  } else {
+    await io.writeChunk(stdout, result.jobs.map(formatJobResult).join('\n'));
+  }
+  if (flags.out !== undefined) {
+    const { writeFileSync } = await import('node:fs');
+    for (const j of result.jobs) {
+      const file = join(flags.out, `${j.name}.json`);
+      try {
+        writeFileSync(file, `${JSON.stringify({ rows: j.rows, counters: j.counters }, null, 1)}\n`);
+      } catch (err) {
+        throw badInput(`cannot write ${file}: ${io.describeFsError(err)}`);
+      }
+    }
+  }
+  const c = result.counters;
+  let mapped = 0;
+  let shuffled = 0;
+  let spilled = 0;
+  for (const j of result.jobs) {
+    mapped += j.counters.mapOutputRecords;
+    shuffled += j.counters.shuffleBytes;
+    spilled += j.counters.spilledBytes;
+  }
+  cliIo().stderr.write(
+    `loglab mapreduce: ${result.jobs.length} job${result.jobs.length === 1 ? '' : 's'} over ` +
+      `${c.records} records (${c.rejects} rejected) from ${c.inputFiles} file${c.inputFiles === 1 ? '' : 's'} ` +
+      `(${formatBytes(c.inputBytes)}, ${c.splits} splits) in ${(result.elapsedMs / 1000).toFixed(1)} s; ` +
+      `map output ${mapped} records, shuffled ${formatBytes(shuffled)}, spilled ${formatBytes(spilled)}\n`,
+  );
+}
+
+export function registerMapreduce(program: Command): void {
+  const mr = program
+    .command('mapreduce')
+    .description(
+      'Batch MapReduce jobs over the lake: error analysis, peak hours, top URLs, IP anomalies, …',
+    )
+    .addHelpText('after', `${LIST_EXAMPLES}${RUN_EXAMPLES}`);
+  mr.command('list')
+    .description('The jobs there are, one a line: name and what it reports.')
+    .addHelpText('after', LIST_EXAMPLES)
+    .action(list);
+  mr.command('run')
+    .description('Run one job, or all of them in one pass over the input.')
+    .argument(
+      '<job>',
+      'a job name (loglab mapreduce list), several joined by commas, all, or a module file exporting a job',
+    )
+    .option('--input <path...>', 'log files or directories (default: the local lake out/lake)')
+    .addOption(
+      new Option(
+        '--engine <engine>',
+        'embedded (threads of this process); hadoop and yarn to come',
+      ).default('embedded'),
+    )
+    .option('--reducers <n>', 'reduce tasks per job (default: one per worker)')
+    .option(
+      '--workers <n>',
+      'threads that map and reduce, this one included (default: cores, at most 4)',
+    )
+    .option('--json', 'print one JSON object keyed by job name, each {"rows": [...]}')
+    .option('--out <dir>', 'also write <dir>/<job>.json with rows and counters')
+    .option('--top <n>', 'rows in each top-N report', '10')
+    .option('--format <format>', 'log format: auto, combined, common or json', 'auto')
+    .option('--memory <MiB>', 'map output one thread buffers before it spills to disk (default 8)')
+    .addHelpText('after', RUN_EXAMPLES)
+    .action(run);
+}

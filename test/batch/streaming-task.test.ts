@@ -1,0 +1,85 @@
+/**
+ * The Hadoop Streaming task script's contract: `<job> map|combine|reduce` over stdin and stdout,
+ * counters as `reporter:counter:` lines on stderr, a failure as one line and a non-zero exit.
+ */
+import { PassThrough, Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { taskMain } from '../../src/batch/task';
+import { SMALL_LOG } from './fixtures/small-log';
+
+function sink(): { stream: Writable; text: () => string } {
+  let text = '';
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      text += chunk;
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+async function task(args: string[], input: string) {
+  const stdin = new PassThrough();
+  stdin.end(input);
+  const out = sink();
+  const err = sink();
+  const code = await taskMain(args, stdin, out.stream, err.stream);
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+describe('the Streaming task script', () => {
+  it('maps log lines to key TAB value lines and reports its counters', async () => {
+    const r = await task(['errors', 'map'], `${SMALL_LOG}\n`);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('404 /missing\t1\n500 /b?y=2\t1\n500 /b\t1\n404 /missing\t1\n');
+    expect(r.stderr).toBe(
+      [
+        'reporter:counter:loglab errors,map input,12',
+        'reporter:counter:loglab errors,map rejects,1',
+        'reporter:counter:loglab errors,map output,4',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('combines and reduces sorted key TAB value lines', async () => {
+    const sorted = '404 /missing\t1\n404 /missing\t1\n500 /b\t1\n500 /b?y=2\t1\n';
+    const combined = await task(['errors', 'combine'], sorted);
+    expect(combined.stdout).toBe('404 /missing\t2\n500 /b\t1\n500 /b?y=2\t1\n');
+    const reduced = await task(['errors', 'reduce'], combined.stdout);
+    expect(reduced.stdout).toBe(
+      [
+        '404 /missing\t{"url":"/missing","status":404,"count":2}',
+        '500 /b\t{"url":"/b","status":500,"count":1}',
+        '500 /b?y=2\t{"url":"/b?y=2","status":500,"count":1}',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('escapes a tab in a user agent, and reads it back escaped', async () => {
+    const line =
+      '10.0.0.2 - - [05/Dec/2026:10:07:00 +0000] "GET /b HTTP/1.1" 500 0 "-" "UA-2\\tTabbed"';
+    const mapped = await task(['unique-visitors', 'map'], `${line}\n`);
+    expect(mapped.stdout).toBe('2026-12-05 10.0.0.2\tUA-2\\tTabbed\n');
+    const reduced = await task(['unique-visitors', 'reduce'], mapped.stdout);
+    // One row per day, emitted at the end of the reducer's input.
+    expect(reduced.stdout).toBe('2026-12-05\t{"date":"2026-12-05","visitors":1}\n');
+  });
+
+  it('fails in one line on a bad phase, an unknown job or a job without a combiner', async () => {
+    expect(await task(['errors', 'sort'], '')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'usage: node task.mjs <job> map|combine|reduce\n',
+    });
+    const unknown = await task(['nope', 'map'], '');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^loglab task nope map: no job named "nope"; there are: /);
+    const noCombiner = await task(['sessions', 'combine'], 'k\t1\n');
+    expect(noCombiner.code).toBe(1);
+    expect(noCombiner.stderr).toBe(
+      'loglab task sessions combine: job sessions failed in combine: the job has no combiner\n',
+    );
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * `loglab mapreduce list|run` end to end: the default input is the local lake `loglab archive`
+ * made, rows print as tables or as one JSON object, and every failure (a job that throws, an
+ * engine not there yet, no lake, a bad flag) is one line on stderr with exit code 2.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOB_NAMES } from '../../src/batch/jobs/index';
+import { SMALL_LOG } from '../batch/fixtures/small-log';
+import { BIN, runLoglab } from './run-loglab';
+
+const dir = mkdtempSync(join(tmpdir(), 'loglab-mr-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const file = join(dir, 'small.log');
+const THROWS = fileURLToPath(new URL('../batch/fixtures/throwing-job.ts', import.meta.url));
+
+/** `loglab ARGS` as a process whose working directory is `cwd` (for the default out/lake). */
+function spawnIn(cwd: string, args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0', LOGLAB_ENGINE: '' },
+  });
+  expect(r.stderr).not.toMatch(/^ {4}at /m);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  writeFileSync(file, `${SMALL_LOG}\n`);
+});
+
+describe('loglab mapreduce', () => {
+  it('lists the jobs, one a line, in the order run all runs them', async () => {
+    const r = await runLoglab(['mapreduce', 'list']);
+    expect(r.code).toBe(0);
+    expect(
+      r.stdout
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => l.split(' ')[0]),
+    ).toEqual(JOB_NAMES);
+  });
+
+  it('prints a job as a seed-style table and its counters on stderr', async () => {
+    const r = await runLoglab(['mapreduce', 'run', 'errors', '--input', file, '--workers', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        'errors: Error analysis: URL, status and count of 4xx/5xx answers (top 10)',
+        '  url       status  count',
+        '  /missing     404      2',
+        '  /b           500      1',
+        '  /b?y=2       500      1',
+        '',
+      ].join('\n'),
+    );
+    expect(r.stderr).toMatch(
+      /^loglab mapreduce: 1 job over 11 records \(1 rejected\) from 1 file \(\d+ B, 1 splits\) in [\d.]+ s; map output 4 records, shuffled \d+ B, spilled 0 B\n$/,
+    );
+  });
+
+  it('reads the local lake by default and prints --json keyed by job name', () => {
+    const cwd = join(dir, 'project');
+    const archived = spawnIn(dir, ['archive', '--lake', join(cwd, 'out', 'lake'), file]);
+    expect(archived.code).toBe(0);
+    const r = spawnIn(cwd, ['mapreduce', 'run', 'all', '--json', '--out', 'results']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(Object.keys(json)).toEqual(JOB_NAMES);
+    for (const name of JOB_NAMES) expect(Object.keys(json[name])).toEqual(['rows']);
+    expect(json.errors.rows).toEqual([
+      { url: '/missing', status: 404, count: 2 },
+      { url: '/b', status: 500, count: 1 },
+      { url: '/b?y=2', status: 500, count: 1 },
+    ]);
+    // The line that does not parse went to the dead letters, not into the raw files.
+    expect(r.stderr).toMatch(/^loglab mapreduce: 8 jobs over 11 records \(0 rejected\)/);
+    const saved = JSON.parse(readFileSync(join(cwd, 'results', 'top-urls.json'), 'utf8'));
+    expect(saved.rows).toEqual(json['top-urls'].rows);
+    expect(saved.counters.mapOutputRecords).toBe(11);
+  });
+
+  it('runs jobs named with commas in one pass, in the order given', async () => {
+    const r = await runLoglab(['mapreduce', 'run', 'top-urls,errors', '--input', file, '--json']);
+    expect(r.code).toBe(0);
+    expect(Object.keys(JSON.parse(r.stdout))).toEqual(['top-urls', 'errors']);
+    expect(r.stderr).toMatch(/^loglab mapreduce: 2 jobs over 11 records/);
+  });
+
+  it('runs a job module, and a mapper that throws is one line and exit 2', async () => {
+    const r = await runLoglab(['mapreduce', 'run', THROWS, '--input', file, '--workers', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      `loglab mapreduce: job throws failed in map on ${file}: mapper gave up on record 3\n`,
+    );
+  });
+
+  it('says in one line that hadoop and yarn are not available yet', async () => {
+    for (const engine of ['hadoop', 'yarn']) {
+      const r = await runLoglab(['mapreduce', 'run', 'all', '--engine', engine, '--input', file]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `loglab mapreduce: --engine ${engine} is not available yet; use --engine embedded\n`,
+      );
+    }
+  });
+
+  it('refuses a missing lake, an unknown job and bad counts in one line each', async () => {
+    const empty = mkdtempSync(join(dir, 'empty-'));
+    const noLake = spawnIn(empty, ['mapreduce', 'run', 'all']);
+    expect(noLake.code).toBe(2);
+    expect(noLake.stderr).toBe(
+      'loglab mapreduce: no lake directory out/lake (loglab archive makes one), or give --input\n',
+    );
+    expect(existsSync(join(empty, 'out'))).toBe(false);
+    const cases: [string[], string][] = [
+      [['run', 'nope', '--input', file], 'no job named "nope"; there are: all, errors, '],
+      [['run', 'all', '--workers', '0', '--input', file], '--workers must be a whole number ≥ 1'],
+      [['run', 'all', '--reducers', 'x', '--input', file], '--reducers must be a whole number ≥ 1'],
+      [
+        ['run', 'all', '--input', join(dir, 'absent.log')],
+        `cannot read ${join(dir, 'absent.log')}`,
+      ],
+    ];
+    for (const [args, start] of cases) {
+      const r = await runLoglab(['mapreduce', ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.startsWith(`loglab mapreduce: ${start}`), r.stderr).toBe(true);
+      expect(r.stderr.split('\n')).toHaveLength(2);
+    }
+  });
+
+  it('has --help with examples', async () => {
+    const r = await runLoglab(['mapreduce', 'run', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Examples:');
+    expect(r.stdout).toContain('loglab mapreduce run all --workers 2 --reducers 4 --json');
+  });
+});
