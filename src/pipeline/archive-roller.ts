@@ -35,6 +35,8 @@ export interface RollSettings {
   readonly rollIntervalMs: number;
   /** How far behind the largest event time seen an hour is still kept open. */
   readonly allowedLatenessMs: number;
+  /** Makes the `_tmp/` names this roller's own (lake-layout's tmpFilePath); absent: shared names. */
+  readonly writer?: string;
 }
 
 /** A file being written: its lines are in `pending` until the writer takes them. */
@@ -129,7 +131,7 @@ export class ArchiveRoller {
         lines: 0,
         openedAt: now,
         pending: [],
-        tmpPath: tmpFilePath(this.settings.topic, partition, offset),
+        tmpPath: tmpFilePath(this.settings.topic, partition, offset, this.settings.writer),
       };
       if (hourStart === null) p.dead = file;
       else p.raw.set(hourStart, file);

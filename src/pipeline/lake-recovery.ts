@@ -61,7 +61,7 @@ export interface Recovery {
   readonly discarded: number;
 }
 
-async function readText(stream: Readable): Promise<string> {
+export async function readText(stream: Readable): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
@@ -114,10 +114,20 @@ async function scan(store: Store, dir: string, topic: string, next: Map<number, 
   }
 }
 
-export async function recoverLake(store: Store, topic: string): Promise<Recovery> {
-  const { rolledForward, discarded } = await settleTmp(store, topic);
+/** Per partition of `topic`, `max(lastOffset) + 1` over its raw and dead-letter files. */
+export async function scanNextOffsets(store: Store, topic: string): Promise<Map<number, number>> {
   const next = new Map<number, number>();
   await scan(store, RAW_ROOT, topic, next);
   await scan(store, DEADLETTER_ROOT, topic, next);
+  return next;
+}
+
+/**
+ * The recovery of a lone writer (`loglab archive FILE`): every leftover of `topic` under `_tmp/`
+ * is its own. Archivers sharing a group recover partition by partition instead (roll-claim.ts).
+ */
+export async function recoverLake(store: Store, topic: string): Promise<Recovery> {
+  const { rolledForward, discarded } = await settleTmp(store, topic);
+  const next = await scanNextOffsets(store, topic);
   return { next, rolledForward, discarded };
 }

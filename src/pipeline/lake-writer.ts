@@ -1,32 +1,61 @@
 /**
  * Writes what an ArchiveRoller routes onto a Store: each open file streamed to its `_tmp/` path,
- * and a roll made visible all at once (lake-recovery.ts says why that is exactly once):
- * end the files, write the manifest (several files only), rename each into place, delete the
- * manifest, then hand the roll to `onRolled` (the archiver commits its offset there).
+ * and a roll made visible all at once: end the files, publish them under the roll's claim
+ * (roll-claim.ts: manifest claimed by an atomic rename, renames, claim deleted; why that is
+ * exactly once even with several writers: there and in lake-recovery.ts), then hand the roll to
+ * `onRolled` (the archiver commits its offset there).
  */
+import { randomBytes } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Store } from '../storage/store';
 import type { ArchiveRoller, OpenFile, Roll } from './archive-roller';
-import { manifestPath, manifestText } from './lake-recovery';
+import { deleteBelow, publishRoll } from './roll-claim';
+
+/** What became of a roll: in the lake, given up as stale, or dropped with its partition. */
+export type RollOutcome = 'published' | 'stale' | 'dropped';
+
+export interface LakeWriterOptions {
+  /** Names this writer's drafts under `_tmp/`; random when absent. */
+  readonly writer?: string;
+  /** Whether the partition is still this writer's: a roll of one that is not is dropped. */
+  readonly owns?: (partition: number) => boolean;
+  /** A roll whose first offset someone else stored: nothing of it was published. */
+  readonly onStale?: (roll: Roll) => void;
+}
+
+/** A fresh writer tag: letters and digits, unique enough among the members of a group. */
+export function newWriterTag(): string {
+  return randomBytes(6).toString('hex');
+}
 
 export class LakeWriter {
   private readonly writers = new Map<OpenFile, Writable>();
   files = 0;
   rolls = 0;
 
+  private readonly writer: string;
+
   constructor(
     private readonly store: Store,
     readonly roller: ArchiveRoller,
     private readonly topic: string,
     private readonly onRolled: (roll: Roll) => void | Promise<void> = () => {},
-  ) {}
+    private readonly options: LakeWriterOptions = {},
+  ) {
+    this.writer = options.writer ?? newWriterTag();
+  }
 
   /**
    * Routes one line; rolls its partition at once when its file reached the roll size, and only
    * then returns a promise (await it): a line that only joins a file costs no await.
    */
-  add(partition: number, offset: number, line: string, now: number): Promise<void> | undefined {
+  add(
+    partition: number,
+    offset: number,
+    line: string,
+    now: number,
+  ): Promise<RollOutcome | null> | undefined {
     if (this.roller.add(partition, offset, line, now)) return this.rollPartition(partition);
     return undefined;
   }
@@ -72,9 +101,29 @@ export class LakeWriter {
     }
   }
 
-  async rollPartition(partition: number): Promise<void> {
+  /** Closes a partition's files without publishing them (it was revoked): their `_tmp/` files go. */
+  async dropPartition(partition: number): Promise<void> {
     const roll = this.roller.roll(partition);
     if (roll === null) return;
+    await this.discard(roll);
+  }
+
+  private async discard(roll: Roll): Promise<void> {
+    for (const f of roll.files) {
+      this.writers.get(f.file)?.destroy();
+      this.writers.delete(f.file);
+    }
+    for (const f of roll.files) await this.store.delete(f.tmpPath, { missingOk: true });
+  }
+
+  /** Rolls a partition's files; null when it had none open. */
+  async rollPartition(partition: number): Promise<RollOutcome | null> {
+    const roll = this.roller.roll(partition);
+    if (roll === null) return null;
+    if (this.options.owns !== undefined && !this.options.owns(partition)) {
+      await this.discard(roll);
+      return 'dropped';
+    }
     for (const f of roll.files) {
       await this.drain(f.file);
       const out = this.writers.get(f.file) as Writable;
@@ -82,17 +131,14 @@ export class LakeWriter {
       out.end();
       await finished(out);
     }
-    const first = roll.files[0].file.firstOffset;
-    const manifest = roll.files.length > 1 ? manifestPath(this.topic, partition, first) : null;
-    if (manifest !== null) {
-      const out = await this.store.create(manifest, { overwrite: true });
-      out.end(manifestText({ renames: roll.files.map((f) => [f.tmpPath, f.finalPath] as const) }));
-      await finished(out);
+    if ((await publishRoll(this.store, this.topic, roll, this.writer)) === 'stale') {
+      this.options.onStale?.(roll);
+      return 'stale';
     }
-    for (const f of roll.files) await this.store.rename(f.tmpPath, f.finalPath);
-    if (manifest !== null) await this.store.delete(manifest);
     this.files += roll.files.length;
     this.rolls++;
+    await deleteBelow(this.store, this.topic, new Map([[partition, roll.nextOffset]]));
     await this.onRolled(roll);
+    return 'published';
   }
 }
