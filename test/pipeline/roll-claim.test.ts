@@ -69,10 +69,22 @@ function gate(inner: Store, stopAt: (op: string, path: string) => boolean) {
     ...inner,
     engine: inner.engine,
     address: inner.address,
-    create: async (p, o) => (await hold('create', p), inner.create(p, o)),
-    rename: async (a, b) => (await hold('rename', b), inner.rename(a, b)),
-    delete: async (p, o) => (await hold('delete', p), inner.delete(p, o)),
-    list: async (p) => (await hold('list', p), inner.list(p)),
+    create: async (p, o) => {
+      await hold('create', p);
+      return inner.create(p, o);
+    },
+    rename: async (a, b) => {
+      await hold('rename', b);
+      return inner.rename(a, b);
+    },
+    delete: async (p, o) => {
+      await hold('delete', p);
+      return inner.delete(p, o);
+    },
+    list: async (p) => {
+      await hold('list', p);
+      return inner.list(p);
+    },
   };
   return { store, atGate, release };
 }
