@@ -38,6 +38,20 @@ const read = (p: ArchiverProgress | null) =>
   p === null ? 0 : [...p.positions.values()].reduce((n, o) => n + o, 0);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits until `done()`; an archiver that fails meanwhile fails the test at once, not at its timeout. */
+async function until(done: () => boolean, runs: Promise<ArchiverRun>[]): Promise<void> {
+  let failed: unknown = null;
+  for (const r of runs) {
+    r.catch((err: unknown) => {
+      failed = err;
+    });
+  }
+  while (!done()) {
+    if (failed !== null) throw failed;
+    await sleep(20);
+  }
+}
+
 describe('archivers sharing a group on Kafka and HDFS', () => {
   it('one joins mid-run and one leaves mid-run: every line once in the lake', async () => {
     const [kafkaA, kafkaB] = brokers;
@@ -71,7 +85,7 @@ describe('archivers sharing a group on Kafka and HDFS', () => {
         progressA = p;
       },
     });
-    while (read(progressA) < LINES / 4) await sleep(20);
+    await until(() => read(progressA) >= LINES / 4, [a]);
     const b: Promise<ArchiverRun> = runArchiver(kafkaB, store, {
       ...settings,
       signal: stopB.signal,
@@ -80,16 +94,16 @@ describe('archivers sharing a group on Kafka and HDFS', () => {
       },
     });
     // B has partitions of its own and has read some of them: A leaves.
-    while (read(progressB) < LINES / 8) await sleep(20);
+    await until(() => read(progressB) >= LINES / 8, [a, b]);
     stopA.abort();
     const runA = await a;
     // B now owns every partition; once it has read each to its end, it stops (rolling its files).
-    while (
-      read(progressB) < LINES ||
-      (progressB as ArchiverProgress | null)?.assigned.length !== PARTITIONS
-    ) {
-      await sleep(50);
-    }
+    await until(
+      () =>
+        read(progressB) >= LINES &&
+        (progressB as ArchiverProgress | null)?.assigned.length === PARTITIONS,
+      [b],
+    );
     stopB.abort();
     const runB = await b;
     await expectExactLake(store, byPartition, topic);
