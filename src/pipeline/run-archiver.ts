@@ -24,7 +24,7 @@
  */
 import { getParser, type Parser } from '../log/parser';
 import type { Store } from '../storage/store';
-import type { Broker, Consumer } from '../stream/broker';
+import type { Broker, Consumer, RecordBatch } from '../stream/broker';
 import { RAW_TOPIC } from '../stream/topics';
 import { ArchivePartitions } from './archive-partitions';
 import {
@@ -176,15 +176,34 @@ export async function runArchiver(
       positions: partitions.positions,
     });
 
+  /** Hands one poll's records to the writer; true when a stale roll means rejoining first. */
+  const write = async (batches: readonly RecordBatch[]): Promise<boolean> => {
+    const t = now();
+    for (const batch of batches) {
+      for (const r of batch.records) {
+        if (partitions.isPending(r.partition) && (await settle())) return true;
+        const what = partitions.accept(r.partition, r.offset);
+        if (what === 'not-owned') continue; // revoked: the new owner reads it again
+        if (what === 'skip') {
+          skipped++;
+          continue;
+        }
+        const rolling = writer.add(r.partition, r.offset, r.value, t);
+        if (rolling !== undefined) await rolling;
+      }
+    }
+    return false;
+  };
+
   let stoppedBy: ArchiverRun['stoppedBy'];
   try {
     for (;;) {
       let rejoin = await settle();
-      if (!rejoin && options.signal?.aborted) {
-        stoppedBy = 'aborted';
-        break;
-      }
       if (!rejoin) {
+        if (options.signal?.aborted) {
+          stoppedBy = 'aborted';
+          break;
+        }
         const result = await consumer.poll({
           maxRecords: options.pollRecords,
           maxWaitMs: options.maxWaitMs ?? 200,
@@ -197,34 +216,23 @@ export async function runArchiver(
         if (result.kind === 'idle') {
           await writer.rollDue(now());
           progress();
-          if (options.stopWhenIdle && !(await settle())) {
+          if (!options.stopWhenIdle) continue;
+          // Everything read goes into the lake now; a roll that was stale must be read again.
+          await writer.rollAll();
+          progress();
+          rejoin = await settle();
+          if (!rejoin) {
             stoppedBy = 'idle';
             break;
           }
-          continue;
-        }
-        const t = now();
-        batches: for (const batch of result.batches) {
-          for (const r of batch.records) {
-            if (partitions.isPending(r.partition) && (await settle())) {
-              rejoin = true;
-              break batches;
-            }
-            const what = partitions.accept(r.partition, r.offset);
-            if (what === 'not-owned') continue; // revoked: the new owner reads it again
-            if (what === 'skip') {
-              skipped++;
-              continue;
-            }
-            const rolling = writer.add(r.partition, r.offset, r.value, t);
-            if (rolling !== undefined) await rolling;
+        } else {
+          rejoin = await write(result.batches);
+          if (!rejoin) {
+            await writer.drainAll();
+            await writer.rollDue(now());
+            progress();
+            continue;
           }
-        }
-        if (!rejoin) {
-          await writer.drainAll();
-          await writer.rollDue(now());
-          progress();
-          continue;
         }
       }
       // Leave and rejoin: the group hands out the partitions again from the committed offsets.

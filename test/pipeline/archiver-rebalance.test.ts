@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultOptions, generateLines } from '../../src/generate/generator';
 import { createRandom, type Random } from '../../src/generate/random';
+import { getParser } from '../../src/log/parser';
+import { ArchiveRoller } from '../../src/pipeline/archive-roller';
+import { LakeWriter } from '../../src/pipeline/lake-writer';
 import {
   type ArchiverProgress,
   type ArchiverRun,
@@ -197,5 +200,53 @@ describe('archivers sharing a group', () => {
       for (const r of done) expect(r.gaps).toEqual([]);
       await broker.close();
     }
+  });
+  it('a member whose roll was stale after it read past the lake rejoins and reads those records again', async () => {
+    const broker = createMemoryBroker();
+    const inner = await newStore();
+    await broker.createTopics([{ name: TOPIC, partitions: 1 }]);
+    const lines = [
+      ...generateLines(defaultOptions({ lines: 600, spanMs: H, start: Date.UTC(2026, 0, 1) })),
+    ];
+    await broker.produce(
+      TOPIC,
+      lines.map((value) => ({ key: 'k', value })),
+    );
+    // An old owner that has not heard it lost partition 0 publishes offsets 0..149 just after
+    // this member recovered the partition (from an empty lake) and started its own files.
+    let published = false;
+    const store: Store = {
+      ...inner,
+      engine: inner.engine,
+      address: inner.address,
+      create: async (path, options) => {
+        if (!published) {
+          published = true;
+          const roller = new ArchiveRoller(
+            {
+              topic: TOPIC,
+              rollBytes: 1e9,
+              rollIntervalMs: 1e9,
+              allowedLatenessMs: H,
+              writer: 'old',
+            },
+            getParser('auto'),
+          );
+          const old = new LakeWriter(inner, roller, TOPIC, () => {}, { writer: 'old' });
+          for (let o = 0; o < 150; o++) old.add(0, o, lines[o], 0);
+          expect(await old.rollPartition(0)).toBe('published');
+        }
+        return inner.create(path, options);
+      },
+    };
+    const run = await runArchiver(broker, store, {
+      stopWhenIdle: true,
+      maxWaitMs: 20,
+      rollBytes: 1e9,
+      rollIntervalMs: 1e9,
+    });
+    expect(run).toMatchObject({ staleRolls: 1, rejoins: 1, lines: 450, gaps: [] });
+    await expectExactLake(inner, [lines]);
+    await broker.close();
   });
 });
