@@ -31,6 +31,8 @@ export function newWriterTag(): string {
 
 export class LakeWriter {
   private readonly writers = new Map<OpenFile, Writable>();
+  /** Files whose stream failed, with the error. */
+  private readonly broken = new Map<OpenFile, Error>();
   files = 0;
   rolls = 0;
 
@@ -81,24 +83,67 @@ export class LakeWriter {
 
   private async drain(file: OpenFile): Promise<void> {
     if (file.pending.length === 0) return;
+    const failed = this.broken.get(file);
+    if (failed !== undefined) {
+      // Deleted under it (see endFiles): its roll will be stale. Any other failure stops us now.
+      if ((await this.store.stat(file.tmpPath)) !== null) throw failed;
+      file.pending = [];
+      return;
+    }
     let out = this.writers.get(file);
     if (out === undefined) {
       out = await this.store.create(file.tmpPath, { overwrite: true });
+      // A stream can fail between our writes (an upload refused, its file deleted): kept for
+      // the roll to look at, never an uncaught 'error'.
+      out.on('error', (err: Error) => {
+        if (!this.broken.has(file)) this.broken.set(file, err);
+      });
       this.writers.set(file, out);
     }
     const text = file.pending.join('');
     file.pending = [];
     if (!out.write(text)) {
       const w = out;
-      await new Promise<void>((resolve, reject) => {
-        const onError = (err: Error) => reject(err);
-        w.once('error', onError);
-        w.once('drain', () => {
-          w.off('error', onError);
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          w.off('error', done);
+          w.off('drain', done);
           resolve();
-        });
+        };
+        w.once('error', done);
+        w.once('drain', done);
       });
     }
+  }
+
+  /**
+   * Ends a roll's streams. True when one of its files failed because it is no longer there:
+   * a member recovering the partition deleted it, which it does only to files below the
+   * offsets the lake holds (roll-claim.ts), so the roll is stale. Any other failure is thrown.
+   */
+  private async endFiles(roll: Roll): Promise<boolean> {
+    for (const f of roll.files) {
+      await this.drain(f.file);
+      const out = this.writers.get(f.file);
+      this.writers.delete(f.file);
+      if (out === undefined || this.broken.has(f.file)) {
+        out?.destroy();
+        continue;
+      }
+      out.end();
+      await finished(out).catch((err: Error) => {
+        this.broken.set(f.file, err);
+      });
+    }
+    let vanished = false;
+    for (const f of roll.files) {
+      const err = this.broken.get(f.file);
+      if (err === undefined) continue;
+      this.broken.delete(f.file);
+      if ((await this.store.stat(f.tmpPath)) !== null) throw err;
+      vanished = true;
+    }
+    return vanished;
   }
 
   /** Closes a partition's files without publishing them (it was revoked): their `_tmp/` files go. */
@@ -112,6 +157,7 @@ export class LakeWriter {
     for (const f of roll.files) {
       this.writers.get(f.file)?.destroy();
       this.writers.delete(f.file);
+      this.broken.delete(f.file);
     }
     for (const f of roll.files) await this.store.delete(f.tmpPath, { missingOk: true });
   }
@@ -124,14 +170,9 @@ export class LakeWriter {
       await this.discard(roll);
       return 'dropped';
     }
-    for (const f of roll.files) {
-      await this.drain(f.file);
-      const out = this.writers.get(f.file) as Writable;
-      this.writers.delete(f.file);
-      out.end();
-      await finished(out);
-    }
-    if ((await publishRoll(this.store, this.topic, roll, this.writer)) === 'stale') {
+    const vanished = await this.endFiles(roll);
+    if (vanished) await this.discard(roll);
+    if (vanished || (await publishRoll(this.store, this.topic, roll, this.writer)) === 'stale') {
       this.options.onStale?.(roll);
       return 'stale';
     }

@@ -66,12 +66,15 @@ describe('archivers sharing a group on Kafka and HDFS', () => {
       for (const m of batch) byPartition[partitionForKey(m.key, PARTITIONS)].push(m.value);
     }
     const store = await storePromise;
-    // Rolls by size only, small ones: both members hold open files when partitions move.
+    // Rolls by size only, small ones (no hour closes by the watermark, no interval): when a
+    // partition moves, the member losing it holds open files of it, and keeps them until it
+    // stops unless it drops them.
     const settings = {
       topic,
       groupId: group,
-      rollBytes: 60_000,
+      rollBytes: 20_000,
       rollIntervalMs: 600_000,
+      allowedLatenessMs: 3 * 24 * 3_600_000,
       pollRecords: 500,
     };
     const stopA = new AbortController();
