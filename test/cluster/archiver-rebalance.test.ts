@@ -23,7 +23,8 @@ const suffix = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
 const topic = `loglab.test.rebalance.${suffix}`;
 const group = `loglab.test.rebalance.${suffix}`;
 const PARTITIONS = 6;
-const LINES = 30_000;
+const LINES = 12_000;
+const H = 3_600_000;
 const storePromise = createStore('cluster', config);
 
 afterAll(async () => {
@@ -56,7 +57,12 @@ describe('archivers sharing a group on Kafka and HDFS', () => {
   it('one joins mid-run and one leaves mid-run: every line once in the lake', async () => {
     const [kafkaA, kafkaB] = brokers;
     await kafkaA.createTopics([{ name: topic, partitions: PARTITIONS }]);
-    const lines = [...generateLines(defaultOptions({ lines: LINES, seed: 5 }))];
+    // Two hours of traffic: two open files per partition, so a roll is a few WebHDFS calls.
+    const lines = [
+      ...generateLines(
+        defaultOptions({ lines: LINES, seed: 5, spanMs: 2 * H, start: Date.UTC(2026, 0, 1) }),
+      ),
+    ];
     const byPartition: string[][] = Array.from({ length: PARTITIONS }, () => []);
     for (let i = 0; i < lines.length; i += 1000) {
       const batch = lines
@@ -72,7 +78,7 @@ describe('archivers sharing a group on Kafka and HDFS', () => {
     const settings = {
       topic,
       groupId: group,
-      rollBytes: 20_000,
+      rollBytes: 60_000,
       rollIntervalMs: 600_000,
       allowedLatenessMs: 3 * 24 * 3_600_000,
       pollRecords: 500,
