@@ -47,6 +47,8 @@ export interface RollSettings {
    * roll size still counts the lines' bytes before compression). `none` when absent.
    */
   readonly compression?: Compression;
+  /** Makes the `_tmp/` names this roller's own (lake-layout's tmpFilePath); absent: shared names. */
+  readonly writer?: string;
 }
 
 /** A file being written: its lines are in `pending` until the writer takes them. */
@@ -150,7 +152,7 @@ export class ArchiveRoller {
         lines: 0,
         openedAt: now,
         pending: [],
-        tmpPath: tmpFilePath(this.settings.topic, partition, offset),
+        tmpPath: tmpFilePath(this.settings.topic, partition, offset, this.settings.writer),
       };
       if (hourStart === null) p.dead = file;
       else p.raw.set(hourStart, file);

@@ -9,17 +9,20 @@
  *                 group "realtime"                          group "archiver" (stage 4)
  *                 stream-detector: partition merge          archive-roller: line → file of
  *                 → parse → engine → alerts                 its event hour; run-archiver:
- *                 run-detection: poll, detect, produce      _tmp → rename → commit ──▶ Store
- *                 weblogs.alerts, commit                    (lake-recovery on start)
+ *                 run-detection: poll, detect, produce      _tmp → claim → rename → commit ──▶ Store
+ *                 weblogs.alerts, commit                    (recovery from the lake for each
+ *                                                           partition it is given: roll-claim)
  *                                                                │
  *                                                           MapReduce jobs ──▶ report
  *
  *   run-stream: generate, produce and consume in one process (`loglab stream`), with the
- *   detector as one more batch handler of its consumer side (`--detect`).
+ *   detector as one more batch handler of its consumer side (`--detect`) and the archiver as
+ *   a second consumer group beside it (`--archive`, stream-archive).
  *
  * The stages (generate, log, stream, realtime, summary) know nothing of this folder: no stage
  * imports pipeline/, and each takes a port, never an adapter.
  */
+export * from './archive-partitions';
 export * from './archive-progress';
 export * from './archive-roller';
 export * from './archiver-crash';
@@ -28,7 +31,9 @@ export * from './lake-audit';
 export * from './lake-files';
 export * from './lake-recovery';
 export * from './lake-writer';
+export * from './roll-claim';
 export * from './run-archiver';
 export * from './run-detection';
 export * from './run-stream';
+export * from './stream-archive';
 export * from './stream-detector';

@@ -61,7 +61,7 @@ export interface Recovery {
   readonly discarded: number;
 }
 
-async function readText(stream: Readable): Promise<string> {
+export async function readText(stream: Readable): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
@@ -128,6 +128,10 @@ export const lakeNextOffsets: NextOffsets = async (store, topic) => {
   return next;
 };
 
+/**
+ * The recovery of a lone writer (`loglab archive FILE`): every leftover of `topic` under `_tmp/`
+ * is its own. Archivers sharing a group recover partition by partition instead (roll-claim.ts).
+ */
 export async function recoverLake(
   store: Store,
   topic: string,

@@ -1,22 +1,27 @@
 /**
  * Writes what an ArchiveRoller routes onto a Store: each open file streamed to its `_tmp/` path,
- * and a roll made visible all at once (lake-recovery.ts says why that is exactly once):
- * end the files, then `publishRoll`: write the manifest (several files only), rename each into
- * place, delete the manifest, then hand the roll to `onRolled` (the archiver commits its offset
- * there). The publishing step is a parameter so that lab 04 can plug a learner's own into the
- * real writer; everything else uses `publishRoll`.
+ * and a roll made visible all at once: end the files, publish them under the roll's claim
+ * (roll-claim.ts: manifest claimed by an atomic rename, renames, claim deleted; why that is
+ * exactly once even with several writers: there and in lake-recovery.ts), then hand the roll to
+ * `onRolled` (the archiver commits its offset there). The publishing step can be replaced so that
+ * lab 04 can plug a learner's own into the real writer (`publish`, with `publishRoll` below as
+ * the lone writer's reference); such a step takes no claim, so it is exactly once only for one
+ * archiver per group.
  *
  * With `gzip` compression each file's lines go through a gzip stream piped into the Store's
  * stream, so what lands under `_tmp/` and then in place is one complete gzip member, which
  * Hadoop's input formats (and `loglab lake cat`) decompress by the `.gz` of the final name.
  */
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { isStoreOutage } from '../storage/retrying-store';
 import type { Store } from '../storage/store';
 import type { ArchiveRoller, OpenFile, Roll } from './archive-roller';
 import { manifestPath, manifestText } from './lake-recovery';
+import { deleteBelow, publishClaimed, storedBefore } from './roll-claim';
 
 /** Unwritten bytes an open file may hold before the writer waits for the store. */
 const MAX_BUFFERED = 4 * 1024 * 1024;
@@ -59,7 +64,7 @@ export function encodeLines(lines: readonly string[]): Buffer {
  * Waits for every task, then throws the first failure: none is left running after a failure,
  * so a restart never races a roll still renaming files.
  */
-async function settleAll(tasks: readonly Promise<void>[]): Promise<void> {
+async function settleAll(tasks: readonly Promise<unknown>[]): Promise<void> {
   const failed = (await Promise.allSettled(tasks)).find((r) => r.status === 'rejected');
   if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
 }
@@ -95,30 +100,66 @@ interface FileStream {
   readonly stored: Promise<unknown>;
 }
 
+/** What became of a roll: in the lake, given up as stale, or dropped with its partition. */
+export type RollOutcome = 'published' | 'stale' | 'dropped';
+
+export interface LakeWriterOptions {
+  /** Names this writer's drafts under `_tmp/`; random when absent. */
+  readonly writer?: string;
+  /** Whether the partition is still this writer's: a roll of one that is not is dropped. */
+  readonly owns?: (partition: number) => boolean;
+  /** A roll whose first offset someone else stored: nothing of it was published. */
+  readonly onStale?: (roll: Roll) => void;
+  /** Replaces the claim-based publish (lab 04): no claim is taken, so one writer per group only. */
+  readonly publish?: PublishRoll;
+}
+
+/** Lines in a roll's files. */
+export function linesOf(roll: Roll): number {
+  let lines = 0;
+  for (const f of roll.files) lines += f.file.lines;
+  return lines;
+}
+
+/** A fresh writer tag: letters and digits, unique enough among the members of a group. */
+export function newWriterTag(): string {
+  return randomBytes(6).toString('hex');
+}
+
 export class LakeWriter {
   private readonly writers = new Map<OpenFile, FileStream>();
   /**
-   * The first error of a stream, kept from the moment it happens: a store may fail a write
-   * between two drains (a full disk, HDFS gone), when nobody waits on the stream, and an
-   * 'error' event without a listener would end the process instead of the run.
+   * Each file's first stream error, kept from the moment it happens: a store may fail a write
+   * between two drains (a full disk, HDFS gone, the file deleted by a member recovering its
+   * partition), when nobody waits on the stream, and an 'error' event without a listener would
+   * end the process instead of the run. The file's next drain or its roll looks at it.
    */
-  private failure: Error | null = null;
+  private readonly broken = new Map<OpenFile, Error>();
   files = 0;
   rolls = 0;
+
+  private readonly writer: string;
 
   constructor(
     private readonly store: Store,
     readonly roller: ArchiveRoller,
     private readonly topic: string,
     private readonly onRolled: (roll: Roll) => void | Promise<void> = () => {},
-    private readonly publish: PublishRoll = publishRoll,
-  ) {}
+    private readonly options: LakeWriterOptions = {},
+  ) {
+    this.writer = options.writer ?? newWriterTag();
+  }
 
   /**
    * Routes one line; rolls its partition at once when its file reached the roll size, and only
    * then returns a promise (await it): a line that only joins a file costs no await.
    */
-  add(partition: number, offset: number, line: string, now: number): Promise<void> | undefined {
+  add(
+    partition: number,
+    offset: number,
+    line: string,
+    now: number,
+  ): Promise<RollOutcome | null> | undefined {
     if (this.roller.add(partition, offset, line, now)) return this.rollPartition(partition);
     return undefined;
   }
@@ -148,11 +189,18 @@ export class LakeWriter {
   }
 
   private async drain(file: OpenFile): Promise<void> {
-    if (this.failure !== null) throw this.failure;
     if (file.pending.length === 0) return;
+    const failed = this.broken.get(file);
+    if (failed !== undefined) {
+      // An outage, or a file still there: a failure that stops us now. A file gone may have
+      // been deleted by a member recovering its partition: its roll decides (see endFiles).
+      if (isStoreOutage(failed) || (await this.store.stat(file.tmpPath)) !== null) throw failed;
+      file.pending = [];
+      return;
+    }
     let stream = this.writers.get(file);
     if (stream === undefined) {
-      stream = await this.open(file.tmpPath);
+      stream = await this.open(file);
       this.writers.set(file, stream);
     }
     const out = stream.input;
@@ -163,8 +211,8 @@ export class LakeWriter {
     if (!out.write(bytes) && out.writableLength > MAX_BUFFERED) await once(out, 'drain');
   }
 
-  private async open(path: string): Promise<FileStream> {
-    const out = await this.store.create(path, { overwrite: true });
+  private async open(file: OpenFile): Promise<FileStream> {
+    const out = await this.store.create(file.tmpPath, { overwrite: true });
     // Settled from the start so that a store error before the roll is never unhandled; the
     // roll awaits the same promise and sees the error there.
     let stored: Promise<unknown>;
@@ -177,25 +225,94 @@ export class LakeWriter {
       stored = finished(out);
     }
     stored.catch((err: Error) => {
-      this.failure ??= err;
+      if (!this.broken.has(file)) this.broken.set(file, err);
     });
     return { input, stored };
   }
 
-  async rollPartition(partition: number): Promise<void> {
-    const roll = this.roller.roll(partition);
-    if (roll === null) return;
+  /**
+   * Ends a roll's streams. True when one of its files failed because it is no longer there and
+   * the lake holds the roll's first offset: a member recovering the partition deleted it, which
+   * it does only to files below the offsets the lake holds (roll-claim.ts), so the roll is stale.
+   * Any other failure is thrown: an outage, a full disk, a file that never came to be.
+   */
+  private async endFiles(roll: Roll): Promise<boolean> {
     for (const f of roll.files) {
       await this.drain(f.file);
-      const out = this.writers.get(f.file) as FileStream;
+      const out = this.writers.get(f.file);
       this.writers.delete(f.file);
+      if (out === undefined || this.broken.has(f.file)) {
+        out?.input.destroy();
+        continue;
+      }
       out.input.end();
-      await out.stored;
+      await out.stored.catch((err: Error) => {
+        if (!this.broken.has(f.file)) this.broken.set(f.file, err);
+      });
     }
-    await this.publish(this.store, this.topic, roll, async () => {
+    let lost: Error | null = null;
+    for (const f of roll.files) {
+      const err = this.broken.get(f.file);
+      if (err === undefined) continue;
+      this.broken.delete(f.file);
+      if (isStoreOutage(err) || (await this.store.stat(f.tmpPath)) !== null) throw err;
+      lost ??= err;
+    }
+    if (lost !== null && !(await storedBefore(this.store, this.topic, roll))) throw lost;
+    return lost !== null;
+  }
+
+  /**
+   * Closes a partition's files without publishing them (it was revoked): their `_tmp/` files go.
+   * Returns how many lines they held.
+   * Call it between rolls, never beside one (run-archiver.ts acts on a revoke only once every
+   * roll it started has settled); a roll the revoke caught mid-way is finished under its claim
+   * or found stale there.
+   */
+  async dropPartition(partition: number): Promise<number> {
+    const roll = this.roller.roll(partition);
+    if (roll === null) return 0;
+    await this.discard(roll);
+    return linesOf(roll);
+  }
+
+  private async discard(roll: Roll): Promise<void> {
+    for (const f of roll.files) {
+      this.writers.get(f.file)?.input.destroy();
+      this.writers.delete(f.file);
+      this.broken.delete(f.file);
+    }
+    for (const f of roll.files) await this.store.delete(f.tmpPath, { missingOk: true });
+  }
+
+  /** Rolls a partition's files; null when it had none open. */
+  async rollPartition(partition: number): Promise<RollOutcome | null> {
+    const roll = this.roller.roll(partition);
+    if (roll === null) return null;
+    if (this.options.owns !== undefined && !this.options.owns(partition)) {
+      await this.discard(roll);
+      return 'dropped';
+    }
+    const vanished = await this.endFiles(roll);
+    if (vanished) await this.discard(roll);
+    const rolled = () => {
       this.files += roll.files.length;
       this.rolls++;
-      await this.onRolled(roll);
-    });
+    };
+    if (!vanished && this.options.publish !== undefined) {
+      await this.options.publish(this.store, this.topic, roll, async () => {
+        rolled();
+        await this.onRolled(roll);
+      });
+      return 'published';
+    }
+    if (vanished || (await publishClaimed(this.store, this.topic, roll, this.writer)) === 'stale') {
+      this.options.onStale?.(roll);
+      return 'stale';
+    }
+    rolled();
+    await deleteBelow(this.store, this.topic, new Map([[partition, roll.nextOffset]]));
+    await this.onRolled(roll);
+    return 'published';
   }
 }

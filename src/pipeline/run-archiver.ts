@@ -4,26 +4,45 @@
  * in the pipeline: index.ts; which file a line goes to: archive-roller.ts; why a crash neither
  * loses nor repeats a line: lake-recovery.ts.
  *
- * A roll of a partition (lake-writer.ts): end its files under `_tmp/`, write the manifest
- * (several files only), rename each into place, delete the manifest, then commit the offset
- * after the roll.
+ * A roll of a partition (lake-writer.ts): end its files under `_tmp/`, publish them under the
+ * roll's claim (roll-claim.ts), then commit the offset after the roll.
  *
- * The Broker port has no seek: on start the archiver recovers the next offset of each partition
- * from the lake and skips the records below it (the group's committed offset can only be behind
- * the lake, by at most one roll). A partition whose first record comes after the recovered
- * offset had lines the lake never got (deleted files, or records gone by retention): that is
- * counted in `gaps`, never hidden. The recovery runs once, at start: run one archiver per group.
+ * The Broker port has no seek: when the archiver is given a partition (at start, or when the
+ * group rebalances) it recovers the partition's next offset from the lake before writing any of
+ * its records (through `nextOffsets`, which lab 04 replaces), and skips the records below it
+ * (the group's committed offset can only be behind the lake, by at most one roll). A partition
+ * whose first record comes after the recovered offset had lines the lake never got (deleted
+ * files, or records gone by retention): that is counted in `gaps`, never hidden.
+ *
+ * Several archivers may share the group. A member that loses a partition drops its open files
+ * (their lines come again to the new owner from the committed offset); a roll already under way
+ * is finished by whichever of the two gets there first, and never published twice: the claim
+ * protocol and what it guarantees are in roll-claim.ts, the per-partition state in
+ * archive-partitions.ts. The member acts on a revoke only between its rolls: the rolls of a
+ * poll run side by side but are all settled before it looks at the group again, so dropping a
+ * partition's files never races a roll of them; a roll the revoke caught mid-way completes
+ * under its claim or turns out stale there. A member whose roll turned out stale after it had
+ * read past what the lake holds leaves and rejoins the group to read those records again
+ * (`rejoins`).
  *
  * A store outage (HDFS restarting) is waited out, bounded by `retry.totalWaitMs`: store calls
- * are retried, and a file whose upload broke is abandoned and its lines read again, after the
- * same recovery as on start (archiver-outage.ts says why). What happens goes to `log`.
+ * are retried, and a file whose upload broke is abandoned and its lines read again: the attempt
+ * ends, and the next one joins the group afresh and recovers every partition it is given, as
+ * on start (archiver-outage.ts says why). That is a rejoin too, so the two never overlap: a
+ * rejoin happens inside an attempt, a resume between attempts. What happens goes to `log`.
  */
 import { getParser, type Parser } from '../log/parser';
 import type { Compression } from '../storage/lake-layout';
 import type { RetryPolicy } from '../storage/retrying-store';
 import type { Store } from '../storage/store';
-import { type Broker, type Consumer, DEFAULT_POLL_RECORDS } from '../stream/broker';
+import {
+  type Broker,
+  type Consumer,
+  DEFAULT_POLL_RECORDS,
+  type RecordBatch,
+} from '../stream/broker';
 import { RAW_TOPIC } from '../stream/topics';
+import { ArchivePartitions } from './archive-partitions';
 import {
   ArchiveRoller,
   DEFAULT_ALLOWED_LATENESS_MS,
@@ -32,8 +51,9 @@ import {
   type Roll,
 } from './archive-roller';
 import { outageGuard } from './archiver-outage';
-import { type NextOffsets, type Recovery, recoverLake } from './lake-recovery';
-import { LakeWriter, type PublishRoll } from './lake-writer';
+import type { NextOffsets, Recovery } from './lake-recovery';
+import { LakeWriter, linesOf, newWriterTag, type PublishRoll } from './lake-writer';
+import { recoverPartitions } from './roll-claim';
 
 export const ARCHIVER_GROUP = 'archiver';
 
@@ -53,7 +73,10 @@ export interface RunArchiverOptions {
   readonly idleExitMs?: number;
   /** Stop after archiving this many lines, rolling every open file first. */
   readonly maxLines?: number;
-  /** Called after each polled batch is written, with the counts so far (a progress line). */
+  /**
+   * Called after each polled batch is written, with the counts so far (a progress line), and
+   * after an empty poll when the partitions owned changed (a member told it has none, too).
+   */
   readonly onProgress?: (progress: ArchiverProgress) => void;
   /** Stop after the batch in hand, rolling every open file first. */
   readonly signal?: AbortSignal;
@@ -66,7 +89,10 @@ export interface RunArchiverOptions {
   readonly beforeCommit?: (roll: Roll) => void | Promise<void>;
   /** Where each partition resumes, from the lake's file names (lab 04 plugs its own in). */
   readonly nextOffsets?: NextOffsets;
-  /** How a roll is made visible, then committed (lab 04 plugs its own in). */
+  /**
+   * How a roll is made visible, then committed (lab 04 plugs its own in). Absent: under the
+   * roll's claim (roll-claim.ts), which is what archivers sharing a group need.
+   */
   readonly publish?: PublishRoll;
   /** How long a store outage is waited out (storage/retrying-store.ts for the defaults). */
   readonly retry?: Partial<RetryPolicy>;
@@ -75,13 +101,20 @@ export interface RunArchiverOptions {
 }
 
 export interface ArchiverProgress {
+  /** Lines written into files so far (published, or in files still open). */
   readonly lines: number;
   readonly skipped: number;
   readonly files: number;
+  readonly rolls: number;
+  /** Partitions this member owns now. */
+  readonly assigned: readonly number[];
+  /** Per partition read, the offset after the last record read (written or skipped). */
+  readonly positions: ReadonlyMap<number, number>;
 }
 
 export interface ArchiverRun {
   readonly recovery: Recovery;
+  /** Lines in files this run published. */
   readonly lines: number;
   /** Records below the offset recovered from the lake: already stored, not written again. */
   readonly skipped: number;
@@ -89,6 +122,10 @@ export interface ArchiverRun {
   readonly gaps: readonly number[];
   readonly files: number;
   readonly rolls: number;
+  /** Rolls given up because another member had stored their first offset (roll-claim.ts). */
+  readonly staleRolls: number;
+  /** Times the member left and rejoined the group to read again what a stale roll held. */
+  readonly rejoins: number;
   readonly stoppedBy: 'aborted' | 'closed' | 'idle' | 'max';
   /** Times the run started again from the lake after a store outage broke a file. */
   readonly resumes: number;
@@ -96,6 +133,19 @@ export interface ArchiverRun {
 
 function stderrLine(line: string): void {
   process.stderr.write(`archiver: ${line}\n`);
+}
+
+/** What the attempts of one run share: the first recovery of each partition, and counts. */
+interface RunTotals {
+  readonly firstNext: Map<number, number>;
+  rolledForward: number;
+  discarded: number;
+  /** Published by attempts an outage cut short (their other lines are read again). */
+  lines: number;
+  files: number;
+  rolls: number;
+  staleRolls: number;
+  rejoins: number;
 }
 
 export async function runArchiver(
@@ -108,59 +158,75 @@ export async function runArchiver(
     log: options.log ?? stderrLine,
     signal: options.signal,
   });
-  // What attempts cut short by an outage stored before it: their other lines are read again.
-  const earlier = { lines: 0, files: 0, rolls: 0 };
-  let recovery: Recovery | null = null;
+  const totals: RunTotals = {
+    firstNext: new Map(),
+    rolledForward: 0,
+    discarded: 0,
+    lines: 0,
+    files: 0,
+    rolls: 0,
+    staleRolls: 0,
+    rejoins: 0,
+  };
   for (let resumes = 0; ; resumes++) {
-    let attempt: ArchiverRun | null = null;
+    let attempt: ArchiverRun;
     const counted = { lines: 0, files: 0, rolls: 0 };
     try {
-      attempt = await archiveOnce(broker, guard.store, {
-        ...options,
-        // An attempt cut short stored `earlier.lines`; the rest of the budget is this attempt's.
-        maxLines: options.maxLines === undefined ? undefined : options.maxLines - earlier.lines,
-        onProgress: (p) =>
-          options.onProgress?.({
-            lines: earlier.lines + p.lines,
-            skipped: p.skipped,
-            files: earlier.files + p.files,
-          }),
-        beforeCommit: async (roll) => {
-          await options.beforeCommit?.(roll);
-          guard.progressed();
-          counted.rolls++;
-          counted.files += roll.files.length;
-          for (const f of roll.files) counted.lines += f.file.lines;
+      attempt = await archiveOnce(
+        broker,
+        guard.store,
+        {
+          ...options,
+          // An attempt cut short stored `totals.lines`; the rest of the budget is this attempt's.
+          maxLines: options.maxLines === undefined ? undefined : options.maxLines - totals.lines,
+          onProgress: (p) =>
+            options.onProgress?.({
+              ...p,
+              lines: totals.lines + p.lines,
+              files: totals.files + p.files,
+              rolls: totals.rolls + p.rolls,
+            }),
+          beforeCommit: async (roll) => {
+            await options.beforeCommit?.(roll);
+            guard.progressed();
+            counted.rolls++;
+            counted.files += roll.files.length;
+            counted.lines += linesOf(roll);
+          },
         },
-        onRecovered: (r) => {
-          recovery ??= r;
-        },
-      });
+        totals,
+      );
     } catch (err) {
       await guard.resumeAfter(err);
-      earlier.lines += counted.lines;
-      earlier.files += counted.files;
-      earlier.rolls += counted.rolls;
+      totals.lines += counted.lines;
+      totals.files += counted.files;
+      totals.rolls += counted.rolls;
       continue;
     }
     return {
       ...attempt,
-      recovery: recovery ?? attempt.recovery,
-      lines: earlier.lines + attempt.lines,
-      files: earlier.files + attempt.files,
-      rolls: earlier.rolls + attempt.rolls,
+      lines: totals.lines + attempt.lines,
+      files: totals.files + attempt.files,
+      rolls: totals.rolls + attempt.rolls,
       resumes,
     };
   }
 }
 
+/**
+ * One attempt: joins the group, archives until told to stop, and rolls what it holds. It throws
+ * on a store failure, having closed its streams and left the group; `runArchiver` decides
+ * whether to start another.
+ */
 async function archiveOnce(
   broker: Broker,
   store: Store,
-  options: RunArchiverOptions & { onRecovered?: (recovery: Recovery) => void },
+  options: RunArchiverOptions,
+  totals: RunTotals,
 ): Promise<ArchiverRun> {
   const topic = options.topic ?? RAW_TOPIC;
   const now = options.now ?? Date.now;
+  const writerTag = newWriterTag();
   const roller = new ArchiveRoller(
     {
       topic,
@@ -168,102 +234,182 @@ async function archiveOnce(
       rollIntervalMs: options.rollIntervalMs ?? DEFAULT_ROLL_INTERVAL_MS,
       allowedLatenessMs: options.allowedLatenessMs ?? DEFAULT_ALLOWED_LATENESS_MS,
       compression: options.compression,
+      writer: writerTag,
     },
     options.parse ?? getParser('auto'),
   );
-  const recovery = await recoverLake(store, topic, options.nextOffsets);
-  options.onRecovered?.(recovery);
-  const consumer: Consumer = await broker.subscribe({
-    groupId: options.groupId ?? ARCHIVER_GROUP,
-    topics: [topic],
-    fromBeginning: true,
-    clientId: 'loglab-archiver',
-  });
+  /** Lines in files this attempt published. */
+  let lines = 0;
+  /** Lines written into files, published or still open: what `maxLines` counts. */
+  let written = 0;
+  let partitions = new ArchivePartitions(topic);
+  /** Stale rolls not yet looked at: partition and the last offset the roll held. */
+  let stale: { partition: number; last: number }[] = [];
+  const subscribe = () =>
+    broker.subscribe({
+      groupId: options.groupId ?? ARCHIVER_GROUP,
+      topics: [topic],
+      fromBeginning: true,
+      clientId: 'loglab-archiver',
+      onAssignment: partitions.listen,
+    });
+  let consumer: Consumer = await subscribe();
   const writer = new LakeWriter(
     store,
     roller,
     topic,
     async (roll) => {
+      lines += linesOf(roll);
       await options.beforeCommit?.(roll);
       await consumer.commit([{ topic, partition: roll.partition, offset: roll.nextOffset }]);
     },
-    options.publish,
+    {
+      writer: writerTag,
+      owns: (p) => partitions.owns(p),
+      publish: options.publish,
+      onStale: (roll) => {
+        totals.staleRolls++;
+        written -= linesOf(roll);
+        partitions.resync(roll.partition);
+        stale.push({ partition: roll.partition, last: roll.nextOffset - 1 });
+      },
+    },
   );
-  const checked = new Set<number>();
-  const gaps: number[] = [];
-  let lines = 0;
+  /**
+   * Acts on what the group and the lake said since the last call: drops the files of revoked
+   * partitions, recovers pending ones. True when a stale roll held records the lake lacks: the
+   * caller must rejoin to read them again. Called only while no roll is under way.
+   */
+  const settle = async (): Promise<boolean> => {
+    for (const p of partitions.takeRevoked()) written -= await writer.dropPartition(p);
+    const pending = partitions.pending();
+    if (pending.length > 0) {
+      const r = await recoverPartitions(store, topic, pending, options.nextOffsets);
+      totals.rolledForward += r.rolledForward;
+      totals.discarded += r.discarded;
+      for (const [p, n] of r.next) if (!totals.firstNext.has(p)) totals.firstNext.set(p, n);
+      partitions.recovered(r.next, r.stored);
+    }
+    const behind = stale.some((s) => (partitions.nextOffset(s.partition) ?? 0) <= s.last);
+    stale = [];
+    return behind;
+  };
   let skipped = 0;
   const maxLines = options.maxLines ?? Number.POSITIVE_INFINITY;
   let lastRecordAt = now();
+  /** The partitions last reported, so that an idle poll reports only a change of them. */
+  let reported: string | null = null;
+  const progress = (idle = false) => {
+    const assigned = partitions.assigned();
+    if (idle && reported === assigned.join(',')) return;
+    reported = assigned.join(',');
+    options.onProgress?.({
+      lines: written,
+      skipped,
+      files: writer.files,
+      rolls: writer.rolls,
+      assigned,
+      positions: partitions.positions,
+    });
+  };
+
+  /** Hands one poll's records to the writer; true when a stale roll means rejoining first. */
+  const write = async (batches: readonly RecordBatch[]): Promise<boolean> => {
+    const t = now();
+    for (const batch of batches) {
+      for (const r of batch.records) {
+        if (partitions.isPending(r.partition) && (await settle())) return true;
+        const what = partitions.accept(r.partition, r.offset);
+        if (what === 'not-owned') continue; // revoked: the new owner reads it again
+        if (what === 'skip') {
+          skipped++;
+          continue;
+        }
+        written++;
+        const rolling = writer.add(r.partition, r.offset, r.value, t);
+        if (rolling !== undefined) await rolling;
+      }
+    }
+    return false;
+  };
 
   let stoppedBy: ArchiverRun['stoppedBy'];
   try {
     for (;;) {
-      if (options.signal?.aborted) {
-        stoppedBy = 'aborted';
-        break;
-      }
-      if (lines >= maxLines) {
-        stoppedBy = 'max';
-        break;
-      }
-      const result = await consumer.poll({
-        // The port returns at most maxRecords, so `lines` never passes maxLines, and nothing is
-        // polled that will not be written (and committed).
-        maxRecords: Math.min(options.pollRecords ?? DEFAULT_POLL_RECORDS, maxLines - lines),
-        maxWaitMs: options.maxWaitMs ?? 200,
-        signal: options.signal,
-      });
-      if (result.kind === 'stopped') {
-        stoppedBy = result.reason;
-        break;
-      }
-      if (result.kind === 'idle') {
-        await writer.rollDue(now());
-        const idleFor = now() - lastRecordAt;
-        if (
-          options.stopWhenIdle ||
-          (options.idleExitMs !== undefined && idleFor >= options.idleExitMs)
-        ) {
-          stoppedBy = 'idle';
+      let rejoin = await settle();
+      if (!rejoin) {
+        if (options.signal?.aborted) {
+          stoppedBy = 'aborted';
           break;
         }
-        continue;
-      }
-      const t = now();
-      lastRecordAt = t;
-      for (const batch of result.batches) {
-        const next = recovery.next.get(batch.partition) ?? 0;
-        for (const r of batch.records) {
-          if (r.offset < next) {
-            skipped++;
+        if (written >= maxLines) {
+          stoppedBy = 'max';
+          break;
+        }
+        const result = await consumer.poll({
+          // The port returns at most maxRecords, so `written` never passes maxLines, and
+          // nothing is polled that will not be written (and committed).
+          maxRecords: Math.min(options.pollRecords ?? DEFAULT_POLL_RECORDS, maxLines - written),
+          maxWaitMs: options.maxWaitMs ?? 200,
+          signal: options.signal,
+        });
+        if (result.kind === 'stopped') {
+          stoppedBy = result.reason;
+          break;
+        }
+        if (result.kind === 'idle') {
+          await writer.rollDue(now());
+          progress(true);
+          const idleFor = now() - lastRecordAt;
+          const idleStop =
+            options.stopWhenIdle ||
+            (options.idleExitMs !== undefined && idleFor >= options.idleExitMs);
+          if (!idleStop) continue;
+          // Everything read goes into the lake now; a roll that was stale must be read again.
+          await writer.rollAll();
+          rejoin = await settle();
+          if (!rejoin) {
+            stoppedBy = 'idle';
+            break;
+          }
+        } else {
+          lastRecordAt = now();
+          rejoin = await write(result.batches);
+          if (!rejoin) {
+            await writer.drainAll();
+            await writer.rollDue(now());
+            progress();
             continue;
           }
-          if (!checked.has(r.partition)) {
-            checked.add(r.partition);
-            if (r.offset > next && recovery.next.has(r.partition)) gaps.push(r.partition);
-          }
-          lines++;
-          const rolling = writer.add(r.partition, r.offset, r.value, t);
-          if (rolling !== undefined) await rolling;
         }
       }
-      await writer.drainAll();
-      await writer.rollDue(now());
-      options.onProgress?.({ lines, skipped, files: writer.files });
+      // Leave and rejoin: the group hands out the partitions again from the committed offsets.
+      for (const p of roller.openPartitions()) written -= await writer.dropPartition(p);
+      await consumer.close();
+      partitions = new ArchivePartitions(topic);
+      stale = [];
+      consumer = await subscribe();
+      totals.rejoins++;
     }
     await writer.rollAll();
   } finally {
     writer.destroy();
     await consumer.close();
   }
+  const recovery: Recovery = {
+    next: totals.firstNext,
+    rolledForward: totals.rolledForward,
+    discarded: totals.discarded,
+  };
   return {
     recovery,
     lines,
     skipped,
-    gaps,
+    gaps: partitions.gaps,
     files: writer.files,
     rolls: writer.rolls,
+    staleRolls: totals.staleRolls,
+    rejoins: totals.rejoins,
     stoppedBy,
     resumes: 0,
   };

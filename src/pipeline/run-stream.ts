@@ -10,6 +10,9 @@
  * everything that was acknowledged; the summary compares an order-independent checksum of the
  * lines produced with that of the lines consumed (stream/checksum.ts).
  *
+ * With `archive`, the archiver reads the same topic in its own group and stores it in the lake
+ * (stream-archive.ts); the run returns once it has stored everything this run produced.
+ *
  * On a cluster, weblogs.raw may hold older messages and other groups may read it. The consumer
  * reads from its group's committed offsets (from the beginning for a new group) and skips what
  * lies before the end offsets noted at the start of the run; it counts only this run's messages,
@@ -20,6 +23,8 @@ import type { Broker, RecordBatch } from '../stream/broker';
 import { createChecksum } from '../stream/checksum';
 import { createLineProducer, DEFAULT_BATCH, type TimestampSource } from '../stream/line-producer';
 import { DEFAULT_PARTITIONS, RAW_TOPIC, standardTopics } from '../stream/topics';
+import type { ArchiverProgress } from './run-archiver';
+import type { StreamArchiveSettings, StreamArchiveSummary } from './stream-archive';
 
 // The CLI loads this module at start-up (for STREAM_GROUP, the default of --group): the
 // generator, the parsers and the consumer loop are imported only when a stream runs.
@@ -37,6 +42,10 @@ export const STREAM_GROUP = 'loglab-stream';
 
 export interface StreamSettings {
   readonly generate: GenerateOptions;
+  /** The topic of the lines (weblogs.raw); made with the standard topics when missing. */
+  readonly topic?: string;
+  /** Also archive the topic into a lake, in one more consumer group. */
+  readonly archive?: StreamArchiveSettings;
   /** Partitions of weblogs.raw when it has to be created (6). */
   readonly partitions?: number;
   readonly groupId?: string;
@@ -65,6 +74,8 @@ export interface StreamSample {
   /** Since the previous sample. */
   readonly producedPerSecond: number;
   readonly consumedPerSecond: number;
+  /** With `archive`: what the archiver has stored and read so far. */
+  readonly archive?: ArchiverProgress | null;
 }
 
 export interface StreamSummary {
@@ -91,6 +102,8 @@ export interface StreamSummary {
   };
   /** Stopped by Ctrl-C before the generator was done. */
   readonly interrupted: boolean;
+  /** With `archive`: what the archiver stored. */
+  readonly archive?: StreamArchiveSummary;
 }
 
 /** A consumer idle this long after the producer finished asks the broker whether it is done. */
@@ -117,19 +130,33 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
   ]);
   const groupId = settings.groupId ?? STREAM_GROUP;
   const handlers = settings.handlers ?? [];
-  await broker.createTopics(standardTopics(settings.partitions ?? DEFAULT_PARTITIONS));
+  const topic = settings.topic ?? RAW_TOPIC;
+  await broker.createTopics(
+    standardTopics(settings.partitions ?? DEFAULT_PARTITIONS).map((t) =>
+      t.name === RAW_TOPIC ? { ...t, name: topic } : t,
+    ),
+  );
   // Where this run's messages will start: anything before is older and skipped.
   const startOffsets = new Map<number, number>();
-  for (const p of (await broker.describeTopic(RAW_TOPIC)).partitions) {
+  for (const p of (await broker.describeTopic(topic)).partitions) {
     startOffsets.set(p.partition, p.end);
   }
   const partitions = startOffsets.size;
   const consumer = await broker.subscribe({
     groupId,
-    topics: [RAW_TOPIC],
+    topics: [topic],
     fromBeginning: true,
     clientId: 'loglab-stream',
   });
+  const archive =
+    settings.archive === undefined
+      ? null
+      : (await import('./stream-archive')).startStreamArchive(
+          broker,
+          topic,
+          settings.archive,
+          settings.stopConsuming,
+        );
 
   const stopConsumer = new AbortController();
   const stopProducer = new AbortController();
@@ -144,7 +171,7 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
   const producedSum = createChecksum();
   const consumedSum = createChecksum();
   const producer = createLineProducer(broker, {
-    topic: RAW_TOPIC,
+    topic,
     parse: parseAuto,
     batchSize: settings.batchSize ?? DEFAULT_BATCH,
     timestamps: settings.timestamps,
@@ -212,6 +239,7 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
       lag: Math.max(0, counts.produced - consumedSum.count),
       producedPerSecond: (counts.produced - last.produced) / dt,
       consumedPerSecond: (consumedSum.count - last.consumed) / dt,
+      archive: archive?.progress(),
     });
     last = { at: now, produced: counts.produced, consumed: consumedSum.count };
     // Messages can vanish before they are read (retention); then the broker says there is
@@ -220,7 +248,7 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
       draining = true;
       const asked = lastConsumedAt;
       broker
-        .groupLag(groupId, [RAW_TOPIC])
+        .groupLag(groupId, [topic])
         .then((lag) => {
           // Nothing left for the group, and nothing arrived while the broker was asked.
           if (lag.total === 0 && lastConsumedAt === asked) stopConsumer.abort();
@@ -258,12 +286,19 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
     },
   );
 
+  // An archiver that fails (a store that refuses a write) stops the whole run.
+  archive?.failed.catch(() => {
+    stopProducer.abort();
+    stopConsumer.abort();
+  });
   let lag: number;
+  let archived: StreamArchiveSummary | undefined;
   try {
     const [produced, consumed] = await Promise.allSettled([producing, consuming]);
     if (produced.status === 'rejected') throw produced.reason;
     if (consumed.status === 'rejected') throw consumed.reason;
-    lag = (await broker.groupLag(groupId, [RAW_TOPIC])).total;
+    lag = (await broker.groupLag(groupId, [topic])).total;
+    archived = await archive?.finish();
   } finally {
     clearInterval(timer);
     await consumer.close();
@@ -276,7 +311,7 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
   return {
     engine: broker.engine,
     address: broker.address,
-    topic: RAW_TOPIC,
+    topic,
     partitions,
     groupId,
     produced: counts.produced,
@@ -294,5 +329,6 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
       equal: producedText === consumedText,
     },
     interrupted,
+    ...(archived === undefined ? {} : { archive: archived }),
   };
 }

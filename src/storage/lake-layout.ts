@@ -197,11 +197,44 @@ export function rawFilePath(file: RawFile, epochMs: number): string {
   return `${rawHourDir(epochMs)}/${rawFileName(file)}`;
 }
 
-/** Where a raw file is written before it is renamed into place. */
-export function tmpFilePath(topic: string, partition: number, firstOffset: number): string {
+/**
+ * Where a raw file is written before it is renamed into place. With `writer` (letters and
+ * digits), the name is that writer's alone: `<topic>+<partition>+<firstOffset>.<writer>.tmp`, so
+ * two archivers that briefly read the same partition never write into one file.
+ */
+export function tmpFilePath(
+  topic: string,
+  partition: number,
+  firstOffset: number,
+  writer?: string,
+): string {
   checkTopic(topic);
   checkOffsets(partition, firstOffset, firstOffset);
-  return `${TMP_DIR}/${topic}+${partition}+${firstOffset}.tmp`;
+  if (writer !== undefined && !/^[A-Za-z0-9]{1,32}$/.test(writer)) {
+    throw badInput(`writer tag ${JSON.stringify(writer)} must be 1 to 32 letters or digits`);
+  }
+  const tag = writer === undefined ? '' : `.${writer}`;
+  return `${TMP_DIR}/${topic}+${partition}+${firstOffset}${tag}.tmp`;
+}
+
+/**
+ * The partition and first offset in the name of anything of `topic` under `_tmp/` (a file being
+ * written, a roll's manifest or claim): `<topic>+<partition>+<firstOffset>` then a dot; null for
+ * another topic's name or anything else.
+ */
+export function parseTmpName(
+  name: string,
+  topic: string,
+): { readonly partition: number; readonly firstOffset: number } | null {
+  if (!name.startsWith(`${topic}+`)) return null;
+  const rest = name.slice(topic.length + 1);
+  const plus = rest.indexOf('+');
+  const dot = rest.indexOf('.', plus + 1);
+  if (plus < 0 || dot < 0) return null;
+  const partition = plainInteger(rest.slice(0, plus));
+  const firstOffset = plainInteger(rest.slice(plus + 1, dot));
+  if (partition < 0 || firstOffset < 0) return null;
+  return { partition, firstOffset };
 }
 
 /** Where the dead letters of one offset range of a partition go. */

@@ -13,6 +13,12 @@
  *   after the records are processed (at least once). A member that joins later, or a restarted
  *   one with the same group id, starts from the group's committed offsets; records polled but
  *   not committed are delivered again to whoever owns the partition next.
+ * - Assignment changes are told as they happen, through `onAssignment` (see `AssignmentChange`):
+ *   a member that keeps state per partition (open files, say) can drop what it holds for the
+ *   partitions it lost and rebuild it for the ones it gained. The call is synchronous and comes
+ *   *after* the change: on Kafka the group has already handed a lost partition to its new owner,
+ *   which may be reading it. So the signal is for tidying up, never a lock: whatever must not be
+ *   done twice needs its own guard (the archiver's is the claim of a roll, pipeline/roll-claim.ts).
  * - Stopping cleanly (Ctrl-C): let `poll` return `stopped` through an AbortSignal, finish the
  *   batch in hand, `commit`, then `close` (see `runConsumer`).
  * - Deleting (for notebooks and benchmarks that clean up after a run; the pipeline never
@@ -156,6 +162,16 @@ export type CommitResult =
   /** The group was rebalancing and refused the commit: these records will be delivered again. */
   | { readonly kind: 'rebalancing'; readonly offsets: readonly TopicPartitionOffset[] };
 
+/**
+ * How a member's partitions changed. The first call, during `subscribe`, has the whole first
+ * assignment in `assigned`. A partition kept through a rebalance is in neither list, though on
+ * Kafka (kafkajs rebalances eagerly) its records after the last commit are delivered again.
+ */
+export interface AssignmentChange {
+  readonly assigned: readonly TopicPartition[];
+  readonly revoked: readonly TopicPartition[];
+}
+
 export type ValueAs = 'string' | 'buffer';
 export type ValueOf<A extends ValueAs> = A extends 'buffer' ? Buffer : string;
 
@@ -171,6 +187,8 @@ export interface SubscribeOptions<A extends ValueAs = 'string'> {
   readonly valueAs?: A;
   /** Shown in member ids; "loglab" when absent. */
   readonly clientId?: string;
+  /** Called, synchronously, each time this member's partitions change (never with two empty lists). */
+  readonly onAssignment?: (change: AssignmentChange) => void;
 }
 
 export const DEFAULT_POLL_RECORDS = 10_000;

@@ -10,6 +10,10 @@
  *
  * After every (re)join kafkajs starts each partition again from the group's committed offset,
  * so the queue is dropped then; records polled but not committed come again (at least once).
+ * The join is also where `onAssignment` hears what changed. kafkajs's runner rejoins only
+ * between batches (a batch in `eachBatch` finishes first, its heartbeat throwing the rebalance
+ * error), but `eachBatch` here only queues: what `poll` returned earlier may still be in the
+ * caller's hands while the group has already given its partition to another member.
  */
 import type { Kafka, Consumer as KafkaJsConsumer, KafkaMessage, RetryOptions } from 'kafkajs';
 import { badFlag, LoglabError } from '../errors';
@@ -137,6 +141,8 @@ export async function subscribeKafka(
       }
     }
     const nextKeys = new Set(next.map((tp) => tpKey(tp.topic, tp.partition)));
+    const gained = next.filter((tp) => !assigned.has(tpKey(tp.topic, tp.partition)));
+    const lost = assignment.filter((tp) => !nextKeys.has(tpKey(tp.topic, tp.partition)));
     for (const [key, pos] of positions) {
       if (nextKeys.has(key)) continue;
       const reported = revoked.some((r) => r.topic === pos.topic && r.partition === pos.partition);
@@ -150,6 +156,9 @@ export async function subscribeKafka(
     assigned = nextKeys;
     queue.length = 0;
     queued = 0;
+    if (gained.length > 0 || lost.length > 0) {
+      opts.onAssignment?.({ assigned: gained, revoked: lost });
+    }
     wakeRoom();
     wakeData();
   });

@@ -6,10 +6,11 @@
  * Rebalancing is synchronous, inside join, leave and dropTopic: each member's `owned` list is
  * rebuilt from the assignor's answer, reusing the `Owned` entry (and so the position) of a
  * partition it keeps. A partition lost with uncommitted reads goes into `revoked`, for the
- * member's next commit to report.
+ * member's next commit to report. The member's `onAssignment` hears of every change as it is made.
  */
 import { type AssignorName, assignPartitions } from './assignors';
 import type {
+  AssignmentChange,
   DeleteGroupsResult,
   GroupLag,
   PartitionLag,
@@ -46,6 +47,8 @@ export interface Member {
   closed: boolean;
   /** Set while a poll waits; called when its data may have arrived or it must stop. */
   wake: (() => void) | null;
+  /** The subscriber's listener for changes of `owned`. */
+  readonly onAssignment?: (change: AssignmentChange) => void;
 }
 
 export interface GroupState {
@@ -103,6 +106,7 @@ export function createGroupCoordinator(topics: Topics, assignor: AssignorName): 
       const keep = new Map<string, Owned>();
       for (const o of m.owned) keep.set(`${o.topic}\u0000${o.partition}`, o);
       const owned: Owned[] = [];
+      const assigned: TopicPartition[] = [];
       for (const tp of next) {
         const key = `${tp.topic}\u0000${tp.partition}`;
         const had = keep.get(key);
@@ -115,13 +119,17 @@ export function createGroupCoordinator(topics: Topics, assignor: AssignorName): 
         const committed = committedOffset(group, tp.topic, tp.partition);
         const start = committed ?? (m.fromBeginning ? log.base : endOffset(log));
         owned.push({ ...tp, log, position: start, committedPosition: start });
+        assigned.push({ topic: tp.topic, partition: tp.partition });
       }
+      const revoked: TopicPartition[] = [];
       for (const lost of keep.values()) {
         if (lost.position !== lost.committedPosition) {
           m.revoked.push({ topic: lost.topic, partition: lost.partition });
         }
+        revoked.push({ topic: lost.topic, partition: lost.partition });
       }
       m.owned = owned;
+      if (assigned.length > 0 || revoked.length > 0) m.onAssignment?.({ assigned, revoked });
       m.wake?.();
     }
   }
@@ -156,6 +164,7 @@ export function createGroupCoordinator(topics: Topics, assignor: AssignorName): 
         rr: 0,
         closed: false,
         wake: null,
+        onAssignment: opts.onAssignment,
       };
       group.members.push(member);
       rebalance(group);
@@ -199,7 +208,14 @@ export function createGroupCoordinator(topics: Topics, assignor: AssignorName): 
         const readers = group.members.filter((m) => m.topics.includes(name));
         for (const m of readers) {
           m.topics = m.topics.filter((t) => t !== name);
+          const gone = m.owned.filter((o) => o.topic === name);
           m.owned = m.owned.filter((o) => o.topic !== name);
+          if (gone.length > 0) {
+            m.onAssignment?.({
+              assigned: [],
+              revoked: gone.map((o) => ({ topic: o.topic, partition: o.partition })),
+            });
+          }
           m.revoked = m.revoked.filter((r) => r.topic !== name);
         }
         if (readers.length > 0) rebalance(group);

@@ -202,6 +202,8 @@ describe('the last line of the topic archiver', () => {
     gaps: [],
     files: 7,
     rolls: 4,
+    staleRolls: 0,
+    rejoins: 0,
     stoppedBy: 'idle',
     resumes: 0,
   };

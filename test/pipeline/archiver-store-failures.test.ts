@@ -143,7 +143,7 @@ describe('archiver on a full disk', () => {
       expect(err).toBeInstanceOf(LoglabError);
       const message = (err as LoglabError).message;
       expect(message).toMatch(
-        /^\/loglab\/raw\/_tmp\/weblogs\.raw\+[0-2]\+\d+\.tmp: cannot write: no space left on device$/,
+        /^\/loglab\/raw\/_tmp\/weblogs\.raw\+[0-2]\+\d+\.[0-9a-f]{12}\.tmp: cannot write: no space left on device$/,
       );
       expect((err as LoglabError).code).toBe('IO');
       // What is stored is exact, and the commits are exactly the rolls stored.

@@ -6,6 +6,7 @@
  */
 import { type Command, Option } from 'commander';
 import { badFlag } from '../../errors';
+import { ARCHIVER_GROUP } from '../../pipeline/run-archiver';
 import {
   type BatchHandler,
   runStream,
@@ -13,6 +14,8 @@ import {
   type StreamSample,
   type StreamSummary,
 } from '../../pipeline/run-stream';
+import type { StreamArchiveSettings, StreamArchiveSummary } from '../../pipeline/stream-archive';
+import type { Store } from '../../storage/store';
 import type { Broker } from '../../stream/broker';
 import { DEFAULT_BATCH, TIMESTAMP_SOURCES, type TimestampSource } from '../../stream/line-producer';
 import { ALERTS_TOPIC, DEADLETTER_TOPIC, DEFAULT_PARTITIONS, RAW_TOPIC } from '../../stream/topics';
@@ -29,6 +32,10 @@ import {
 } from '../streaming';
 
 interface StreamFlags {
+  topic: string;
+  archive?: boolean;
+  lake?: string;
+  archiveGroup: string;
   detect?: boolean;
   dashboard?: boolean;
   window: string;
@@ -55,6 +62,10 @@ Examples:
   loglab stream --rate 500 --incidents all        live: 500 lines a second until Ctrl-C
   loglab stream --detect --dashboard --rate 2000 --speedup 10 --incidents all
                                                   the live dashboard, ten simulated minutes a minute
+  loglab stream --archive --lake /tmp/lake && loglab lake du --lake /tmp/lake
+                                                  the stream stored in a local lake as it goes
+  loglab stream --archive --engine cluster --lines 1000000 --timestamp now
+                                                  Kafka into HDFS (LOGLAB_HDFS_URL)
 
 The generator's lines are produced to weblogs.raw (key = client IP, timestamp = the line's time)
 and read back by group loglab-stream in the same process, which commits after every batch.
@@ -67,6 +78,12 @@ stderr; --dashboard draws the live detection view instead of the status line on 
 Detection closes a window once the watermark passes its end, so at the real pace the first alert
 comes a minute or more after an incident starts and the last incident (of the first ten
 minutes) later still; --speedup 10 shows them all within about a minute and a half.
+With --archive the archiver of \`loglab archive\` (group archiver, --archive-group) reads the
+topic too and stores it in the lake: the raw layout under /loglab/raw of the --lake directory
+(embedded, default out/lake, which must not hold the topic already: the embedded broker numbers
+offsets from 0 on every run) or of HDFS at LOGLAB_HDFS_URL (cluster). The status line adds the
+lines and files stored so far; the summary says how many lines, files and where. At the end of
+the input, or at the second Ctrl-C, every open file is rolled into place before the exit.
 Ctrl-C stops generating and lets the consumer catch up (exit 0); a second Ctrl-C stops the
 consumer too; a third exits at once with 130. Exit code 1 when the consumer did not get exactly
 the lines that were produced.
@@ -97,6 +114,17 @@ export function registerStream(program: Command): void {
       String(DEFAULT_PARTITIONS),
     )
     .option('--group <id>', 'consumer group of the consuming side', STREAM_GROUP)
+    .option('--topic <name>', 'topic of the lines (made when missing)', RAW_TOPIC)
+    .option('--archive', 'also store the topic in the lake, as loglab archive does')
+    .option(
+      '--lake <dir>',
+      'with --archive, embedded engine: the lake directory (default out/lake)',
+    )
+    .option(
+      '--archive-group <id>',
+      'with --archive: consumer group of the archiver',
+      ARCHIVER_GROUP,
+    )
     .option('--batch <n>', 'messages per produce request', String(DEFAULT_BATCH))
     .addOption(
       new Option(
@@ -122,8 +150,16 @@ function formatSample(s: StreamSample): string {
   return (
     `${(s.elapsedMs / 1000).toFixed(1)} s  produced ${s.produced} (${thousands(s.producedPerSecond)}/s)` +
     `  consumed ${s.consumed} (${thousands(s.consumedPerSecond)}/s)  lag ${s.lag}` +
-    (s.deadLettered > 0 ? `  dead-lettered ${s.deadLettered}` : '')
+    (s.deadLettered > 0 ? `  dead-lettered ${s.deadLettered}` : '') +
+    (s.archive === undefined
+      ? ''
+      : `  archived ${s.archive?.lines ?? 0} lines in ${s.archive?.files ?? 0} files`)
   );
+}
+
+/** Where the archive went, for people: the lake directory or HDFS's address, and the root. */
+function archivePlace(a: StreamArchiveSummary): string {
+  return a.engine === 'embedded' ? `${a.store}${a.root}` : `HDFS ${a.store} ${a.root}`;
 }
 
 export function formatSummary(s: StreamSummary): string {
@@ -137,6 +173,17 @@ export function formatSummary(s: StreamSummary): string {
   rows.push(
     `checksum   produced ${s.checksum.produced}, consumed ${s.checksum.consumed}: ${s.checksum.equal ? 'equal' : 'DIFFERENT'}`,
   );
+  if (s.archive !== undefined) {
+    const a = s.archive;
+    rows.push(
+      `archived   ${a.lines} lines into ${a.files} files (${a.rolls} rolls) under ${archivePlace(a)}, group ${a.groupId}`,
+    );
+    if (a.skipped > 0)
+      rows.push(`           ${a.skipped} records skipped: the lake held them already`);
+    if (a.gaps.length > 0) {
+      rows.push(`           partitions ${a.gaps.join(', ')} began after what the lake holds`);
+    }
+  }
   if (s.interrupted) rows.push('stopped    by Ctrl-C');
   return `${rows.join('\n')}\n`;
 }
@@ -156,12 +203,23 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
   const partitions = parseCount(flags.partitions, '--partitions', 1);
   const batchSize = parseCount(flags.batch, '--batch', 1);
   if (flags.group.trim() === '') throw badFlag('--group must not be empty');
+  if (flags.archiveGroup.trim() === '') throw badFlag('--archive-group must not be empty');
+  if (flags.lake !== undefined && flags.archive !== true) throw badFlag('--lake needs --archive');
   const { validateOptions } = await import('../../generate/index');
   validateOptions(generate);
 
   const detecting = flags.detect === true || flags.dashboard === true;
   const detection = detecting ? await openDetection(flags) : null;
   const { broker } = await openBroker(flags.engine, 'embedded');
+  let store: Store | null = null;
+  let archive: StreamArchiveSettings | undefined;
+  if (flags.archive === true) {
+    store = await openLake(broker, flags).catch(async (err: unknown) => {
+      await broker.close();
+      throw err;
+    });
+    archive = { store, groupId: flags.archiveGroup };
+  }
   const interrupts = handleInterrupts(2);
   const [stopProducing, stopConsuming] = interrupts.stages;
   const handlers: BatchHandler[] = [];
@@ -174,12 +232,14 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
     if (detection !== null) {
       await detection.session.startDashboard(
         'loglab stream --detect',
-        `generated, ${RAW_TOPIC} on ${broker.engine === 'cluster' ? `Kafka ${broker.address}` : 'the embedded broker'}, group ${flags.group}`,
+        `generated, ${flags.topic} on ${broker.engine === 'cluster' ? `Kafka ${broker.address}` : 'the embedded broker'}, group ${flags.group}`,
         () => null,
       );
     }
     summary = await runStream(broker, {
       generate,
+      topic: flags.topic,
+      archive,
       partitions,
       groupId: flags.group,
       // The generator's rate is per simulated second: the pace is --rate lines of wall time.
@@ -202,11 +262,12 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
     status.clear();
     interrupts.dispose();
     await broker.close();
+    await store?.close();
   }
   const io = cliIo();
   if (summary.partitions !== partitions) {
     io.stderr.write(
-      `loglab stream: ${RAW_TOPIC} already had ${summary.partitions} partitions; --partitions applies only when it is created\n`,
+      `loglab stream: ${summary.topic} already had ${summary.partitions} partitions; --partitions applies only when it is created\n`,
     );
   }
   // With --detect stdout carries the alerts: the summary goes to stderr.
@@ -225,6 +286,40 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
     io.stderr.write(`loglab stream: ${what}\n`);
     io.exitCode = 1;
   }
+}
+
+/**
+ * The lake of `--archive`: the --lake directory on the embedded engine, HDFS on a cluster. The
+ * embedded broker numbers offsets from 0 in every process, so a lake that already holds the
+ * topic would make the archiver skip this run's lines as stored: refused, in one line.
+ */
+async function openLake(broker: Broker, flags: StreamFlags): Promise<Store> {
+  const [
+    { createStore, DEFAULT_LAKE_DIR, loadConfig },
+    { lakeNextOffsets },
+    { badInput, describeFsError, isLoglabError },
+  ] = await Promise.all([
+    import('../../config'),
+    import('../../pipeline/lake-recovery'),
+    import('../../errors'),
+  ]);
+  if (broker.engine === 'cluster' && flags.lake !== undefined) {
+    throw badFlag('--lake is for the embedded engine; the cluster engine archives into HDFS');
+  }
+  const lakeDir = flags.lake ?? DEFAULT_LAKE_DIR;
+  const store = await createStore(broker.engine, loadConfig(cliIo().env), { lakeDir }).catch(
+    (err: unknown) => {
+      if (isLoglabError(err) || broker.engine === 'cluster') throw err;
+      throw badInput(`cannot use ${lakeDir} as the lake directory: ${describeFsError(err)}`);
+    },
+  );
+  if (broker.engine === 'embedded' && (await lakeNextOffsets(store, flags.topic)).size > 0) {
+    await store.close();
+    throw badInput(
+      `${lakeDir} already holds ${flags.topic} from an earlier run; the embedded broker starts its offsets at 0 again: use another --lake or --topic`,
+    );
+  }
+  return store;
 }
 
 /** `--detect`: the detector of `loglab detect` as one more batch handler of the consumer side. */
@@ -251,7 +346,7 @@ async function openDetection(flags: StreamFlags) {
       return async (batches) => {
         if (!expected) {
           // Every partition of the topic will deliver: none runs ahead of one not read yet.
-          const described = await broker.describeTopic(RAW_TOPIC);
+          const described = await broker.describeTopic(flags.topic);
           detector.expectPartitions(described.partitions.map((p) => p.partition));
           expected = true;
         }

@@ -1,0 +1,133 @@
+/**
+ * `loglab stream --archive`: the archiver (run-archiver.ts) as a second consumer of the stream's
+ * topic, in its own group, beside the stream's consumer and its detectors (run-stream.ts).
+ *
+ * It runs from the start of the stream. Once the stream's producer and consumer are done,
+ * `finish` waits until the archiver has read every partition it owns up to the end offsets of
+ * that moment (or its group had committed that far already), then stops it: stopping rolls every
+ * open file, so what was read is in the lake, renamed and committed, before the run returns.
+ * A second Ctrl-C (`stop`) stops it after the batch in hand, with the same final roll.
+ */
+import { RAW_ROOT } from '../storage/lake-layout';
+import type { Store } from '../storage/store';
+import type { Broker } from '../stream/broker';
+import {
+  ARCHIVER_GROUP,
+  type ArchiverProgress,
+  type ArchiverRun,
+  runArchiver,
+} from './run-archiver';
+
+export interface StreamArchiveSettings {
+  readonly store: Store;
+  /** `archiver` when absent. */
+  readonly groupId?: string;
+  readonly rollBytes?: number;
+  readonly rollIntervalMs?: number;
+}
+
+/** What the archiver stored in a stream run. */
+export interface StreamArchiveSummary {
+  readonly groupId: string;
+  /** The lake directory or the WebHDFS URL. */
+  readonly store: string;
+  readonly engine: Store['engine'];
+  /** Where in the lake: the raw layout's root. */
+  readonly root: string;
+  /** Lines in files published during this run. */
+  readonly lines: number;
+  readonly files: number;
+  readonly rolls: number;
+  /** Records the lake held already, not written again. */
+  readonly skipped: number;
+  /** Partitions whose records began after what the lake holds (lines it lacks). */
+  readonly gaps: readonly number[];
+}
+
+export interface StreamArchive {
+  /** The latest progress; null before the first poll. */
+  progress(): ArchiverProgress | null;
+  /** Waits until the archiver has read to the topic's current end, stops it, sums it up. */
+  finish(): Promise<StreamArchiveSummary>;
+  /** Rejects when the archiver fails: the caller stops the stream then. */
+  readonly failed: Promise<never>;
+}
+
+const CHECK_MS = 100;
+
+export function startStreamArchive(
+  broker: Broker,
+  topic: string,
+  settings: StreamArchiveSettings,
+  stop: AbortSignal | undefined,
+): StreamArchive {
+  const groupId = settings.groupId ?? ARCHIVER_GROUP;
+  const done = new AbortController();
+  const signal = stop ? AbortSignal.any([done.signal, stop]) : done.signal;
+  let latest: ArchiverProgress | null = null;
+  const running: Promise<ArchiverRun> = runArchiver(broker, settings.store, {
+    topic,
+    groupId,
+    rollBytes: settings.rollBytes,
+    rollIntervalMs: settings.rollIntervalMs,
+    signal,
+    onProgress(p) {
+      latest = p;
+    },
+  });
+  const failed = running.then(
+    () => new Promise<never>(() => {}),
+    (err: unknown) => Promise.reject(err),
+  );
+  // The stream may end before anyone looks at `failed`: no unhandled rejection meanwhile.
+  failed.catch(() => undefined);
+  let ended = false;
+  running.then(
+    () => {
+      ended = true;
+    },
+    () => {
+      ended = true;
+    },
+  );
+
+  /** Every partition the archiver owns is read to `ends`, or committed that far. */
+  async function caughtUp(ends: ReadonlyMap<number, number>): Promise<boolean> {
+    const p: ArchiverProgress | null = latest;
+    if (p === null || p.assigned.length === 0) return false;
+    const behind = p.assigned.filter(
+      (part) => (p.positions.get(part) ?? 0) < (ends.get(part) ?? 0),
+    );
+    if (behind.length === 0) return true;
+    const lag = await broker.groupLag(groupId, [topic]);
+    return behind.every((part) => {
+      const c = lag.partitions.find((x) => x.partition === part)?.committed ?? -1;
+      return c >= (ends.get(part) ?? 0);
+    });
+  }
+
+  return {
+    progress: () => latest,
+    failed,
+    async finish() {
+      const ends = new Map<number, number>();
+      for (const p of (await broker.describeTopic(topic)).partitions) ends.set(p.partition, p.end);
+      while (!ended && !signal.aborted && !(await caughtUp(ends))) {
+        await new Promise((resolve) => setTimeout(resolve, CHECK_MS));
+      }
+      done.abort();
+      const run = await running;
+      return {
+        groupId,
+        store: settings.store.address,
+        engine: settings.store.engine,
+        root: RAW_ROOT,
+        lines: run.lines,
+        files: run.files,
+        rolls: run.rolls,
+        skipped: run.skipped,
+        gaps: run.gaps,
+      };
+    },
+  };
+}

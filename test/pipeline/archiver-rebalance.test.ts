@@ -1,0 +1,252 @@
+/**
+ * Several archivers in one group on the embedded broker, which rebalances at once when a member
+ * joins or leaves: members join and leave while others are in the middle of rolls, and the lake
+ * still ends with every produced line exactly once.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { defaultOptions, generateLines } from '../../src/generate/generator';
+import { createRandom, type Random } from '../../src/generate/random';
+import { getParser } from '../../src/log/parser';
+import { ArchiveRoller } from '../../src/pipeline/archive-roller';
+import { LakeWriter } from '../../src/pipeline/lake-writer';
+import {
+  type ArchiverProgress,
+  type ArchiverRun,
+  runArchiver,
+} from '../../src/pipeline/run-archiver';
+import { createLocalStore } from '../../src/storage/local-store';
+import type { Store } from '../../src/storage/store';
+import type { AssignmentChange, Broker } from '../../src/stream/broker';
+import { createMemoryBroker } from '../../src/stream/memory-broker';
+import { expectExactLake } from './lake-truth';
+
+const scratch = mkdtempSync(join(tmpdir(), 'loglab-rebalance-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+let lakes = 0;
+const newStore = () => createLocalStore({ root: join(scratch, `lake${lakes++}`) });
+
+const TOPIC = 'weblogs.raw';
+const PARTITIONS = 4;
+const H = 3_600_000;
+
+/** `count` lines over three hours, every 41st one garbage, on 4 partitions; what each holds. */
+async function produce(broker: Broker, count: number): Promise<string[][]> {
+  await broker.createTopics([{ name: TOPIC, partitions: PARTITIONS }]);
+  const lines = [
+    ...generateLines(defaultOptions({ lines: count, spanMs: 3 * H, start: Date.UTC(2026, 0, 1) })),
+  ].map((l, i) => (i % 41 === 7 ? `garbage line ${i}` : l));
+  for (let i = 0; i < lines.length; i += 200) {
+    await broker.produce(
+      TOPIC,
+      lines.slice(i, i + 200).map((value, j) => ({ key: `k${(i + j) % 13}`, value })),
+    );
+  }
+  const byPartition: string[][] = Array.from({ length: PARTITIONS }, () => []);
+  const reader = await broker.subscribe({ groupId: 'truth', topics: [TOPIC], fromBeginning: true });
+  for (;;) {
+    const r = await reader.poll({ maxWaitMs: 20 });
+    if (r.kind !== 'records') break;
+    for (const b of r.batches)
+      for (const rec of b.records) byPartition[b.partition].push(rec.value);
+  }
+  await reader.close();
+  expect(byPartition.flat().length).toBe(count);
+  return byPartition;
+}
+
+/** A store whose writes take a little while, so that rebalances land in the middle of rolls. */
+function slowStore(inner: Store, random: Random): Store {
+  const pause = () => new Promise((resolve) => setTimeout(resolve, random.int(3)));
+  const slow =
+    <A extends unknown[], T>(op: (...args: A) => Promise<T>) =>
+    async (...args: A): Promise<T> => {
+      await pause();
+      return op(...args);
+    };
+  return {
+    ...inner,
+    engine: inner.engine,
+    address: inner.address,
+    create: slow(inner.create.bind(inner)),
+    rename: slow(inner.rename.bind(inner)),
+    delete: slow(inner.delete.bind(inner)),
+    list: slow(inner.list.bind(inner)),
+  };
+}
+
+const read = (p: ArchiverProgress) => [...p.positions.values()].reduce((n, o) => n + o, 0);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until the group has committed everything (every roll published and committed). */
+async function drained(broker: Broker, group: string): Promise<void> {
+  for (let i = 0; i < 2000; i++) {
+    if ((await broker.groupLag(group, [TOPIC])).total === 0) return;
+    await sleep(10);
+  }
+  throw new Error('the group never caught up');
+}
+
+const settings = {
+  maxWaitMs: 5,
+  pollRecords: 40,
+  rollBytes: 4_000,
+  rollIntervalMs: 20,
+  allowedLatenessMs: 0,
+};
+
+describe('archivers sharing a group', () => {
+  it('the embedded broker tells each member which partitions it gained and lost', async () => {
+    const broker = createMemoryBroker();
+    await broker.createTopics([{ name: TOPIC, partitions: 4 }]);
+    const heard: AssignmentChange[][] = [[], []];
+    const names = (c: AssignmentChange) => ({
+      assigned: c.assigned.map((tp) => tp.partition),
+      revoked: c.revoked.map((tp) => tp.partition),
+    });
+    const a = await broker.subscribe({
+      groupId: 'g',
+      topics: [TOPIC],
+      onAssignment: (c) => heard[0].push(c),
+    });
+    const b = await broker.subscribe({
+      groupId: 'g',
+      topics: [TOPIC],
+      onAssignment: (c) => heard[1].push(c),
+    });
+    await b.close();
+    expect(heard[0].map(names)).toEqual([
+      { assigned: [0, 1, 2, 3], revoked: [] },
+      { assigned: [], revoked: [1, 3] },
+      { assigned: [1, 3], revoked: [] },
+    ]);
+    expect(heard[1].map(names)).toEqual([{ assigned: [1, 3], revoked: [] }]);
+    await a.close();
+    await broker.close();
+  });
+
+  it('one joins mid-run and one leaves mid-run: every line once', async () => {
+    const broker = createMemoryBroker();
+    const store = await newStore();
+    const produced = await produce(broker, 2500);
+    const random = createRandom(3);
+    const stopA = new AbortController();
+    const stopB = new AbortController();
+    let b: Promise<ArchiverRun> | null = null;
+    let readByB = 0;
+    // Rolls by size only: when B joins and when A leaves, A holds open files of what it loses.
+    const bySize = { ...settings, rollIntervalMs: 60_000, rollBytes: 6_000 };
+    const a = runArchiver(broker, slowStore(store, random), {
+      ...bySize,
+      signal: stopA.signal,
+      onProgress(p) {
+        if (b === null && read(p) >= 800) {
+          b = runArchiver(broker, slowStore(store, random), {
+            ...bySize,
+            signal: stopB.signal,
+            onProgress(q) {
+              readByB = read(q);
+              if (readByB >= 300) stopA.abort();
+            },
+          });
+        }
+      },
+    });
+    const runA = await a;
+    expect(b).not.toBeNull();
+    // B has read every partition to its end once A has gone; its open files roll as it stops.
+    while (readByB < 2500) await sleep(10);
+    stopB.abort();
+    const runB = await (b as unknown as Promise<ArchiverRun>);
+    await expectExactLake(store, produced);
+    expect(runA.lines).toBeGreaterThan(0);
+    expect(runB.lines).toBeGreaterThan(0);
+    expect(runA.lines + runB.lines).toBe(2500);
+    expect(runB.gaps).toEqual([]);
+    await broker.close();
+  });
+
+  it('members joining and leaving at random moments, in the middle of rolls: every line once', async () => {
+    const random = createRandom(17);
+    for (let trial = 0; trial < 4; trial++) {
+      const broker = createMemoryBroker();
+      const store = await newStore();
+      const produced = await produce(broker, 2000);
+      const runs: Promise<ArchiverRun>[] = [];
+      const stops: AbortController[] = [];
+      const start = () => {
+        const stop = new AbortController();
+        stops.push(stop);
+        runs.push(
+          runArchiver(broker, slowStore(store, random), { ...settings, signal: stop.signal }),
+        );
+      };
+      start();
+      // Five changes of membership, a few milliseconds apart: joins, and leaves of running members.
+      for (let change = 0; change < 5; change++) {
+        await sleep(5 + random.int(40));
+        const running = stops.filter((s) => !s.signal.aborted);
+        if (running.length > 1 && random.next() < 0.5) running[random.int(running.length)].abort();
+        else start();
+      }
+      await drained(broker, 'archiver');
+      for (const s of stops) s.abort();
+      const done = await Promise.all(runs);
+      await expectExactLake(store, produced);
+      expect(done.reduce((n, r) => n + r.lines, 0)).toBe(2000);
+      for (const r of done) expect(r.gaps).toEqual([]);
+      await broker.close();
+    }
+  });
+  it('a member whose roll was stale after it read past the lake rejoins and reads those records again', async () => {
+    const broker = createMemoryBroker();
+    const inner = await newStore();
+    await broker.createTopics([{ name: TOPIC, partitions: 1 }]);
+    const lines = [
+      ...generateLines(defaultOptions({ lines: 600, spanMs: H, start: Date.UTC(2026, 0, 1) })),
+    ];
+    await broker.produce(
+      TOPIC,
+      lines.map((value) => ({ key: 'k', value })),
+    );
+    // An old owner that has not heard it lost partition 0 publishes offsets 0..149 just after
+    // this member recovered the partition (from an empty lake) and started its own files.
+    let published = false;
+    const store: Store = {
+      ...inner,
+      engine: inner.engine,
+      address: inner.address,
+      create: async (path, options) => {
+        if (!published) {
+          published = true;
+          const roller = new ArchiveRoller(
+            {
+              topic: TOPIC,
+              rollBytes: 1e9,
+              rollIntervalMs: 1e9,
+              allowedLatenessMs: H,
+              writer: 'old',
+            },
+            getParser('auto'),
+          );
+          const old = new LakeWriter(inner, roller, TOPIC, () => {}, { writer: 'old' });
+          for (let o = 0; o < 150; o++) old.add(0, o, lines[o], 0);
+          expect(await old.rollPartition(0)).toBe('published');
+        }
+        return inner.create(path, options);
+      },
+    };
+    const run = await runArchiver(broker, store, {
+      stopWhenIdle: true,
+      maxWaitMs: 20,
+      rollBytes: 1e9,
+      rollIntervalMs: 1e9,
+    });
+    expect(run).toMatchObject({ staleRolls: 1, rejoins: 1, lines: 450, gaps: [] });
+    await expectExactLake(inner, [lines]);
+    await broker.close();
+  });
+});
