@@ -304,6 +304,9 @@ export class LakeWriter {
         rolled();
         await this.onRolled(roll);
       });
+      // Leftovers of a killed run below what the lake holds: recovery leaves those at or above
+      // it, so each roll sweeps them as the claim path does.
+      await deleteBelow(this.store, this.topic, new Map([[partition, roll.nextOffset]]));
       return 'published';
     }
     if (vanished || (await publishClaimed(this.store, this.topic, roll, this.writer)) === 'stale') {
