@@ -8,7 +8,7 @@
  * open file, so what was read is in the lake, renamed and committed, before the run returns.
  * A second Ctrl-C (`stop`) stops it after the batch in hand, with the same final roll.
  */
-import { RAW_ROOT } from '../storage/lake-layout';
+import { type Compression, RAW_ROOT } from '../storage/lake-layout';
 import type { Store } from '../storage/store';
 import type { Broker } from '../stream/broker';
 import {
@@ -24,6 +24,8 @@ export interface StreamArchiveSettings {
   readonly groupId?: string;
   readonly rollBytes?: number;
   readonly rollIntervalMs?: number;
+  /** `gzip`: closed files are `….log.gz`. */
+  readonly compression?: Compression;
 }
 
 /** What the archiver stored in a stream run. */
@@ -70,6 +72,7 @@ export function startStreamArchive(
     groupId,
     rollBytes: settings.rollBytes,
     rollIntervalMs: settings.rollIntervalMs,
+    compression: settings.compression,
     signal,
     onProgress(p) {
       latest = p;

@@ -4,9 +4,10 @@
  * ends with every line once, in its partition's order, nothing left under `_tmp/`.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultOptions, generateLines } from '../../src/generate/index';
 import { createLocalStore } from '../../src/storage/local-store';
@@ -73,6 +74,44 @@ describe('loglab stream --archive', () => {
     expect(summary.archive.files).toBe(files.length);
     expect(files.every((f) => f.path.includes('/web.test+'))).toBe(true);
     await store.close();
+  });
+
+  it('takes --compress, --roll-size and --roll-interval as loglab archive does, with --archive only', async () => {
+    const lake = newLake();
+    const r = await runLoglab(
+      ['stream', '--archive', '--lake', lake, '--lines', '3000'].concat([
+        '--compress',
+        'gzip',
+        '--roll-size',
+        '20000',
+        '--roll-interval',
+        '1h',
+      ]),
+    );
+    expect(r.code).toBe(0);
+    const names = (readdirSync(join(lake, 'loglab', 'raw'), { recursive: true }) as string[])
+      .filter((n) => n.includes('weblogs.raw+'))
+      .sort();
+    expect(names.every((n) => n.endsWith('.log.gz') && !n.startsWith('_tmp'))).toBe(true);
+    const lines = names.map(
+      (n) =>
+        gunzipSync(readFileSync(join(lake, 'loglab', 'raw', n)))
+          .toString('utf8')
+          .split('\n').length - 1,
+    );
+    expect(lines.reduce((a, b) => a + b, 0)).toBe(3000);
+    // 20 kB rolls: more files than (hour, partition) pairs, so the size was used.
+    const pairs = new Set(names.map((n) => `${n.split('/')[1]}:${n.split('+')[1]}`));
+    expect(names.length).toBeGreaterThan(pairs.size);
+    for (const flag of [
+      ['--compress', 'gzip'],
+      ['--roll-size', '100'],
+      ['--roll-interval', '5s'],
+    ]) {
+      const bare = await runLoglab(['stream', ...flag]);
+      expect(bare.code).toBe(2);
+      expect(bare.stderr).toBe(`loglab stream: ${flag[0]} needs --archive\n`);
+    }
   });
 
   it('refuses a lake that holds the topic already, and --lake without --archive, in one line', async () => {

@@ -6,6 +6,7 @@
  */
 import { type Command, Option } from 'commander';
 import { badFlag } from '../../errors';
+import { DEFAULT_ROLL_BYTES } from '../../pipeline/archive-roller';
 import { ARCHIVER_GROUP } from '../../pipeline/run-archiver';
 import {
   type BatchHandler,
@@ -36,6 +37,9 @@ interface StreamFlags {
   archive?: boolean;
   lake?: string;
   archiveGroup: string;
+  rollSize?: string;
+  rollInterval?: string;
+  compress?: 'none' | 'gzip';
   detect?: boolean;
   dashboard?: boolean;
   window: string;
@@ -84,6 +88,7 @@ topic too and stores it in the lake: the raw layout under /loglab/raw of the --l
 offsets from 0 on every run) or of HDFS at LOGLAB_HDFS_URL (cluster). The status line adds the
 lines and files stored so far; the summary says how many lines, files and where. At the end of
 the input, or at the second Ctrl-C, every open file is rolled into place before the exit.
+--roll-size, --roll-interval and --compress are those of \`loglab archive\`.
 Ctrl-C stops generating and lets the consumer catch up (exit 0); a second Ctrl-C stops the
 consumer too; a third exits at once with 130. Exit code 1 when the consumer did not get exactly
 the lines that were produced.
@@ -124,6 +129,20 @@ export function registerStream(program: Command): void {
       '--archive-group <id>',
       'with --archive: consumer group of the archiver',
       ARCHIVER_GROUP,
+    )
+    .option(
+      '--roll-size <bytes>',
+      `with --archive: roll a file at this size (${DEFAULT_ROLL_BYTES})`,
+    )
+    .option(
+      '--roll-interval <duration>',
+      'with --archive: roll a file this long after it opened (60s)',
+    )
+    .addOption(
+      new Option(
+        '--compress <codec>',
+        'with --archive: store closed files compressed (….log.gz)',
+      ).choices(['none', 'gzip']),
     )
     .option('--batch <n>', 'messages per produce request', String(DEFAULT_BATCH))
     .addOption(
@@ -204,7 +223,24 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
   const batchSize = parseCount(flags.batch, '--batch', 1);
   if (flags.group.trim() === '') throw badFlag('--group must not be empty');
   if (flags.archiveGroup.trim() === '') throw badFlag('--archive-group must not be empty');
-  if (flags.lake !== undefined && flags.archive !== true) throw badFlag('--lake needs --archive');
+  for (const [flag, value] of [
+    ['--lake', flags.lake],
+    ['--roll-size', flags.rollSize],
+    ['--roll-interval', flags.rollInterval],
+    ['--compress', flags.compress],
+  ] as const) {
+    if (value !== undefined && flags.archive !== true) throw badFlag(`${flag} needs --archive`);
+  }
+  const rollBytes =
+    flags.rollSize === undefined ? undefined : parseCount(flags.rollSize, '--roll-size', 1);
+  const rollIntervalMs =
+    flags.rollInterval === undefined
+      ? undefined
+      : await (await import('../detect-session')).durationFlag(
+          flags.rollInterval,
+          '--roll-interval',
+          false,
+        );
   const { validateOptions } = await import('../../generate/index');
   validateOptions(generate);
 
@@ -218,7 +254,13 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
       await broker.close();
       throw err;
     });
-    archive = { store, groupId: flags.archiveGroup };
+    archive = {
+      store,
+      groupId: flags.archiveGroup,
+      rollBytes,
+      rollIntervalMs,
+      compression: flags.compress,
+    };
   }
   const interrupts = handleInterrupts(2);
   const [stopProducing, stopConsuming] = interrupts.stages;
