@@ -127,16 +127,20 @@ export async function publishClaimed(
   const claim = manifestPath(topic, roll.partition, first);
   const draft = `${TMP_DIR}/${topic}+${roll.partition}+${first}.${writer}.draft`;
   const renames = roll.files.map((f) => [f.tmpPath, f.finalPath] as const);
-  const out = await store.create(draft, { overwrite: true });
-  out.end(manifestText({ renames }));
-  await finished(out);
   const abandon = async () => {
     for (const f of roll.files) await store.delete(f.tmpPath, { missingOk: true });
   };
   try {
+    const out = await store.create(draft, { overwrite: true });
+    out.end(manifestText({ renames }));
+    await finished(out);
     await store.rename(draft, claim);
   } catch (err) {
-    if (!(isLoglabError(err) && err.code === 'ALREADY_EXISTS')) throw err;
+    if (!isLoglabError(err)) throw err;
+    // The draft deleted under us: a member recovering the partition sweeps `_tmp/` below what
+    // the lake holds (deleteBelow), so the roll is stale when the lake holds its first offset.
+    const swept = err.code === 'NOT_FOUND' && (await storedBefore(store, topic, roll));
+    if (err.code !== 'ALREADY_EXISTS' && !swept) throw err;
     await store.delete(draft, { missingOk: true });
     await abandon();
     return 'stale';

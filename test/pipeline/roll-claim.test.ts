@@ -126,6 +126,28 @@ describe('a roll claimed by one archiver', () => {
     await expectExactLake(store, [LINES.slice(0, 50)]);
   });
 
+  it('is stale, not a failure, when a new owner sweeps its draft while it writes its claim', async () => {
+    const store = await newStore();
+    const next = member(store, 'new');
+    await add(next, 0, 50);
+    const old = member(
+      {
+        ...store,
+        // The new owner publishes 0..49 and sweeps `_tmp/` below 50 just before the rename.
+        async rename(from, to) {
+          if (from.endsWith('.old.draft')) {
+            expect(await next.rollPartition(0)).toBe('published');
+          }
+          return store.rename(from, to);
+        },
+      },
+      'old',
+    );
+    await add(old, 0, 30);
+    expect(await old.rollPartition(0)).toBe('stale');
+    await expectExactLake(store, [LINES.slice(0, 50)]);
+  });
+
   it('is stale for whoever claims second while the first still holds the claim', async () => {
     const store = await newStore();
     const g = gate(store, finalRename);
