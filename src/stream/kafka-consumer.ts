@@ -48,7 +48,6 @@ type Value = string | Buffer;
 const STOPPED_CLOSED: PollResult<never> = { kind: 'stopped', reason: 'closed' };
 const STOPPED_ABORTED: PollResult<never> = { kind: 'stopped', reason: 'aborted' };
 const IDLE: PollResult<never> = { kind: 'idle' };
-const EMPTY: Fetched = { topic: '', partition: -1, messages: [], highWatermark: 0, next: 0 };
 
 function tpKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
@@ -68,20 +67,17 @@ function headersOf(raw: KafkaMessage['headers']): MessageHeaders | undefined {
   return out;
 }
 
-/** Records `from`…`to` (exclusive) of a fetched batch, in the port's shape. */
 function toRecords(
   topic: string,
   partition: number,
   messages: readonly KafkaMessage[],
-  from: number,
-  to: number,
   as: ValueAs,
 ): ConsumedRecord<Value>[] {
-  const out: ConsumedRecord<Value>[] = new Array(to - from);
-  for (let i = from; i < to; i++) {
+  const out: ConsumedRecord<Value>[] = new Array(messages.length);
+  for (let i = 0; i < messages.length; i++) {
     const m = messages[i];
     const raw = m.value;
-    out[i - from] = {
+    out[i] = {
       topic,
       partition,
       offset: Number(m.offset),
@@ -92,19 +88,6 @@ function toRecords(
     };
   }
   return out;
-}
-
-/**
- * A batch as kafkajs fetched it, waiting for `poll`: records are made only when polled, so
- * they are young when the caller uses them, and a batch split over two polls is not copied.
- */
-interface Fetched {
-  readonly topic: string;
-  readonly partition: number;
-  readonly messages: readonly KafkaMessage[];
-  readonly highWatermark: number;
-  /** Index of the first message not polled yet. */
-  next: number;
 }
 
 export async function subscribeKafka(
@@ -128,9 +111,7 @@ export async function subscribeKafka(
     retry: { ...settings.retry, restartOnFailure: async () => false },
   });
 
-  const queue: Fetched[] = [];
-  /** Index of the first batch in `queue` not fully polled (the ones before it are dropped in bulk). */
-  let head = 0;
+  const queue: RecordBatch<Value>[] = [];
   let queued = 0;
   let assigned = new Set<string>();
   let assignment: TopicPartition[] = [];
@@ -144,11 +125,6 @@ export async function subscribeKafka(
   let dataWaiter: (() => void) | null = null;
   let roomWaiter: (() => void) | null = null;
 
-  const dropQueue = () => {
-    queue.length = 0;
-    head = 0;
-    queued = 0;
-  };
   const wakeData = () => dataWaiter?.();
   const wakeRoom = () => roomWaiter?.();
 
@@ -172,7 +148,8 @@ export async function subscribeKafka(
     }
     assignment = next;
     assigned = nextKeys;
-    dropQueue();
+    queue.length = 0;
+    queued = 0;
     wakeRoom();
     wakeData();
   });
@@ -218,9 +195,8 @@ export async function subscribeKafka(
           queue.push({
             topic: batch.topic,
             partition: batch.partition,
-            messages: batch.messages,
+            records: toRecords(batch.topic, batch.partition, batch.messages, as),
             highWatermark: Number(batch.highWatermark),
-            next: 0,
           });
           queued += batch.messages.length;
           wakeData();
@@ -248,39 +224,32 @@ export async function subscribeKafka(
   function take(max: number): PollResult<Value> {
     const batches: RecordBatch<Value>[] = [];
     let count = 0;
-    while (count < max && head < queue.length) {
-      const fetched = queue[head];
-      const from = fetched.next;
-      const to = Math.min(fetched.messages.length, from + max - count);
-      fetched.next = to;
-      if (to === fetched.messages.length) queue[head++] = EMPTY;
-      const records = toRecords(fetched.topic, fetched.partition, fetched.messages, from, to, as);
-      batches.push({
-        topic: fetched.topic,
-        partition: fetched.partition,
-        records,
-        highWatermark: fetched.highWatermark,
-      });
-      count += records.length;
-      const last = records[records.length - 1];
-      const key = tpKey(fetched.topic, fetched.partition);
+    while (count < max && queue.length > 0) {
+      const head = queue[0];
+      const room = max - count;
+      let batch = head;
+      if (head.records.length <= room) {
+        queue.shift();
+      } else {
+        batch = { ...head, records: head.records.slice(0, room) };
+        queue[0] = { ...head, records: head.records.slice(room) };
+      }
+      batches.push(batch);
+      count += batch.records.length;
+      const last = batch.records[batch.records.length - 1];
+      const key = tpKey(batch.topic, batch.partition);
       // After a rejoin kafkajs reads again from the committed offset: records this member
       // already returned come once more, and must not move the commit position back.
       const before = positions.get(key);
       if (before === undefined || last.offset + 1 > before.offset) {
         positions.set(key, {
-          topic: fetched.topic,
-          partition: fetched.partition,
+          topic: batch.topic,
+          partition: batch.partition,
           offset: last.offset + 1,
         });
       }
     }
     queued -= count;
-    // Polled batches are dropped in bulk, not shifted off one by one.
-    if (head === queue.length || head >= 1024) {
-      queue.splice(0, head);
-      head = 0;
-    }
     wakeRoom();
     return { kind: 'records', batches, count };
   }
@@ -361,7 +330,8 @@ export async function subscribeKafka(
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      dropQueue();
+      queue.length = 0;
+      queued = 0;
       wakeData();
       wakeRoom();
       await consumer.disconnect().catch(() => undefined);

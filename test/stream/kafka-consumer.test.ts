@@ -452,30 +452,6 @@ describe('subscribeKafka: poll', () => {
     expect(counts).toEqual([3, 3, 2, 0]);
   });
 
-  it('keeps offset order when polls drop over 1,024 delivered batches while more wait', async () => {
-    const { fake, consumer } = await start();
-    for (let offset = 0; offset < 1100; offset++) await fake.deliver('t', 0, messages(offset, 1));
-    const offsets = (result: PollResult<Value>) =>
-      result.kind === 'records'
-        ? result.batches.flatMap((b) => b.records.map((r) => r.offset))
-        : [];
-    const first = await consumer.poll({ maxRecords: 1050, maxWaitMs: 0 });
-    await fake.deliver('t', 0, messages(1100, 3));
-    const second = await consumer.poll({ maxRecords: 10_000, maxWaitMs: 0 });
-    expect(offsets(first)).toEqual(Array.from({ length: 1050 }, (_, i) => i));
-    expect(offsets(second)).toEqual([
-      ...Array.from({ length: 50 }, (_, i) => 1050 + i),
-      1100,
-      1101,
-      1102,
-    ]);
-    expect(await consumer.commit()).toEqual({
-      kind: 'committed',
-      offsets: [{ topic: 't', partition: 0, offset: 1103 }],
-      revoked: [],
-    });
-  });
-
   it('ignores batches kafkajs marks stale and batches of partitions the member does not own', async () => {
     const { fake, consumer } = await start({ assignment: { t: [0] } });
     await fake.deliver('t', 0, messages(0, 2), { stale: true });
