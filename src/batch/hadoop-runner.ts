@@ -11,6 +11,7 @@
  *   run's scratch directory on HDFS (files in path order, `.gz` kept so Hadoop decompresses);
  *   any other path is an HDFS path (the lake's `/loglab/raw` by default), read recursively, and
  *   names starting with `_` or `.` are skipped by Hadoop as by the embedded runner.
+ * - A job module (`loglab mapreduce run ./my-job.ts`) is bundled into task.mjs with the built-ins.
  * - Output: the part files are read back through WebHDFS, split by job and turned into rows by
  *   rows.ts, the embedded runner's own code, so both report the same rows.
  * - The scratch directory (`/tmp/loglab-mapreduce-<time>-<random>` on HDFS) is deleted after the
@@ -24,7 +25,8 @@ import { rm } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { finished, pipeline } from 'node:stream/promises';
-import { badFlag, badInput } from '../errors';
+import { pathToFileURL } from 'node:url';
+import { badInput } from '../errors';
 import { hadoopLibDir } from '../hadoop/hadoop-lib';
 import { runStreaming } from '../hadoop/run-streaming';
 import type { StreamingTarget } from '../hadoop/streaming-args';
@@ -32,8 +34,9 @@ import { isHiddenName } from '../storage/lake-layout';
 import type { Store } from '../storage/store';
 import { createJobCounters, type JobCounters, type RunCounters } from './counters';
 import { listInputFiles } from './input';
+import type { Job } from './job';
 import { splitOutputs } from './job-set';
-import { createJob } from './jobs/index';
+import { loadJob, type ModuleLoader } from './load-job';
 import { rowsOf } from './rows';
 import type { JobRef, JobResult, RunInput, Runner, RunOptions, RunResult } from './runner';
 import { bundleTaskScript } from './task-bundle';
@@ -53,6 +56,8 @@ export interface HadoopRunnerOptions {
   /** The user the jobs run as on HDFS. */
   readonly user?: string;
 }
+
+const importModule: ModuleLoader = (path) => import(pathToFileURL(path).href);
 
 type Counters = Record<string, Record<string, number>>;
 
@@ -107,12 +112,8 @@ export function createHadoopRunner(options: HadoopRunnerOptions): Runner {
     engine: 'hadoop',
     async run(refs: readonly JobRef[], input: RunInput, run: RunOptions = {}): Promise<RunResult> {
       const t0 = Date.now();
-      for (const ref of refs) {
-        if (ref.module !== undefined) {
-          throw badFlag(`job modules run on --engine embedded only; ${ref.module} is one`);
-        }
-      }
-      const jobs = refs.map((r) => createJob(r.name, r.options));
+      const jobs: Job[] = [];
+      for (const ref of refs) jobs.push(await loadJob(ref, importModule));
       const names = jobs.map((j) => j.name);
       const work = scratchDir();
       let scriptDir: string | null = null;
@@ -140,7 +141,9 @@ export function createHadoopRunner(options: HadoopRunnerOptions): Runner {
         }
         if (inputs.length === 0) throw badInput('no input files');
 
-        const script = await bundleTaskScript();
+        const script = await bundleTaskScript(
+          refs.flatMap((r) => (r.module === undefined ? [] : [{ name: r.name, module: r.module }])),
+        );
         scriptDir = dirname(script);
         const command = `node ${basename(script)} ${names.join(',')}`;
         const combine = jobs.length > 1 || jobs[0].combine !== undefined;

@@ -9,7 +9,7 @@
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LoglabError } from '../errors';
 
@@ -20,14 +20,51 @@ const REQUIRE_SHIM =
 
 /** Found by file URL, as the embedded runner finds its worker: so it stays out of index.ts. */
 const ENTRY = fileURLToPath(new URL('./task-main.ts', import.meta.url));
+const TASK = fileURLToPath(new URL('./task.ts', import.meta.url));
 
-/** Bundles task.mjs into a fresh directory under `dir` (default the OS temp dir); its path. */
-export async function bundleTaskScript(dir: string = tmpdir()): Promise<string> {
+/** esbuild's first message, with where it is. */
+function firstError(err: unknown): string {
+  const e = (
+    err as { errors?: { text: string; location?: { file: string; line: number } | null }[] }
+  ).errors?.[0];
+  if (e === undefined) return err instanceof Error ? err.message.split('\n')[0] : String(err);
+  return e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text;
+}
+
+/** A job module to bundle with the built-ins: its job's name and the module's absolute path. */
+export interface BundledModule {
+  readonly name: string;
+  readonly module: string;
+}
+
+/** The entry of a script that also carries job modules: task-main.ts with them registered. */
+function entrySource(modules: readonly BundledModule[]): string {
+  const imports = modules.map((m, i) => `import * as m${i} from ${JSON.stringify(m.module)};`);
+  const table = modules.map((m, i) => `${JSON.stringify(m.name)}: m${i}.default ?? m${i}`);
+  return `${imports.join('\n')}
+import { taskMain } from ${JSON.stringify(TASK)};
+taskMain(process.argv.slice(2), process.stdin, process.stdout, process.stderr, { ${table.join(', ')} }).then(
+  (code) => { process.exitCode = code; },
+  (err) => { process.stderr.write('loglab task: ' + (err && err.message) + '\\n'); process.exitCode = 1; },
+);
+`;
+}
+
+/**
+ * Bundles task.mjs, with the job `modules` if any, into a fresh directory under `dir` (default
+ * the OS temp dir); its path.
+ */
+export async function bundleTaskScript(
+  modules: readonly BundledModule[] = [],
+  dir: string = tmpdir(),
+): Promise<string> {
   const out = join(await mkdtemp(join(dir, 'loglab-task-')), TASK_SCRIPT);
   const esbuild = await import('esbuild');
   try {
     await esbuild.build({
-      entryPoints: [ENTRY],
+      ...(modules.length === 0
+        ? { entryPoints: [ENTRY] }
+        : { stdin: { contents: entrySource(modules), resolveDir: dirname(ENTRY), loader: 'ts' } }),
       outfile: out,
       bundle: true,
       platform: 'node',
@@ -37,10 +74,7 @@ export async function bundleTaskScript(dir: string = tmpdir()): Promise<string> 
       logLevel: 'silent',
     });
   } catch (err) {
-    throw new LoglabError(
-      'JOB_FAILED',
-      `cannot bundle ${TASK_SCRIPT}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
-    );
+    throw new LoglabError('JOB_FAILED', `cannot bundle ${TASK_SCRIPT}: ${firstError(err)}`);
   }
   return out;
 }

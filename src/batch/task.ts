@@ -1,11 +1,13 @@
 /**
  * The Hadoop Streaming task script: `node task.mjs <job>[,<job>…] map|combine|reduce` reads
- * stdin and writes stdout (streaming-task.ts), built-in jobs only. Several jobs run as one set
+ * stdin and writes stdout (streaming-task.ts): built-in jobs, and job modules bundled with the
+ * script (task-bundle.ts). Several jobs run as one set
  * (job-set.ts: keys carry their job's name), which is how the Hadoop runner maps every job over
  * one read of the input. A failure is one line on stderr and exit code 1, which Hadoop reports
  * as a failed task with the stderr tail.
  */
 import { readLines } from '../log/lines';
+import type { Job } from './job';
 import { type JobSet, jobSet } from './job-set';
 import { createJob } from './jobs/index';
 import { counterLines, runStreamingTask, TASK_PHASES, type TaskPhase } from './streaming-task';
@@ -29,11 +31,24 @@ function setCounterLines(
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * Jobs bundled with the script besides the built-ins, by name: each the default export of a job
+ * module (a Job, or a factory of one), as `loglab mapreduce run ./my-job.ts` takes it.
+ */
+export type BundledJobs = Readonly<Record<string, unknown>>;
+
+function jobNamed(name: string, bundled: BundledJobs): Job {
+  if (!Object.hasOwn(bundled, name)) return createJob(name);
+  const found = bundled[name];
+  return (typeof found === 'function' ? found({}) : found) as Job;
+}
+
 export async function taskMain(
   argv: readonly string[],
   stdin: NodeJS.ReadableStream,
   stdout: NodeJS.WritableStream,
   stderr: NodeJS.WritableStream,
+  bundled: BundledJobs = {},
 ): Promise<number> {
   const [name, phase] = argv;
   if (name === undefined || !TASK_PHASES.includes(phase as TaskPhase)) {
@@ -42,8 +57,8 @@ export async function taskMain(
   }
   try {
     const names = name.split(',');
-    const set = names.length > 1 ? jobSet(names.map((n) => createJob(n))) : null;
-    const job = set ?? createJob(name);
+    const set = names.length > 1 ? jobSet(names.map((n) => jobNamed(n, bundled))) : null;
+    const job = set ?? jobNamed(name, bundled);
     const write = (text: string) =>
       stdout.write(text) ? undefined : new Promise<void>((r) => stdout.once('drain', () => r()));
     const counters = await runStreamingTask(
