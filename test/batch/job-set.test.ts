@@ -1,12 +1,14 @@
 /**
  * Several jobs as one Streaming job (job-set.ts, task.ts): `map | sort | combine | reduce` of
- * `errors,peak-hours,unique-visitors` gives each job exactly the rows it gives alone (a job
- * without a combiner and one with `reduceEnd` included), and its counters per job.
+ * `errors,peak-hours,unique-visitors` gives each job exactly the rows it gives alone (one with
+ * `reduceEnd` included), and its counters per job; a job without a combiner gets its values
+ * through the set's combiner unchanged.
  */
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { compareKeys, keyEnd } from '../../src/batch/codec';
-import { splitOutputs } from '../../src/batch/job-set';
+import type { Job } from '../../src/batch/job';
+import { jobSet, splitOutputs } from '../../src/batch/job-set';
 import { createJob } from '../../src/batch/jobs/index';
 import { rowsOf } from '../../src/batch/rows';
 import { taskMain } from '../../src/batch/task';
@@ -69,6 +71,21 @@ describe('a set of jobs in one Streaming job', () => {
     expect(together.counters).toMatch(/^reporter:counter:loglab,map input,12$/m);
     expect(together.counters).toMatch(/^reporter:counter:loglab,map rejects,1$/m);
     expect(together.counters).toMatch(/^reporter:counter:loglab errors,map input,11$/m);
+  });
+
+  it('passes the values of a job without a combiner through unchanged, under its prefix', () => {
+    const plain: Job = {
+      name: 'plain',
+      description: '',
+      columns: [],
+      map() {},
+      reduce() {},
+    };
+    const set = jobSet([plain, createJob('errors')]);
+    const out: string[] = [];
+    set.combine?.('plain\tk', ['1', '2', '3'], (k, v) => out.push(`${k}=${v}`));
+    set.combine?.('errors\t404 /a', ['1', '2'], (k, v) => out.push(`${k}=${v}`));
+    expect(out).toEqual(['plain\tk=1', 'plain\tk=2', 'plain\tk=3', 'errors\t404 /a=3']);
   });
 
   it('refuses an output line that names no job of the set', () => {
