@@ -146,6 +146,7 @@ export function createHadoopRunner(options: HadoopRunnerOptions): Runner {
         );
         scriptDir = dirname(script);
         const command = `node ${basename(script)} ${names.join(',')}`;
+        const reducers = run.reducers ?? 1;
         const combine = jobs.length > 1 || jobs[0].combine !== undefined;
         const target: StreamingTarget = {
           framework: 'local',
@@ -161,7 +162,7 @@ export function createHadoopRunner(options: HadoopRunnerOptions): Runner {
             mapper: `${command} map`,
             ...(combine ? { combiner: `${command} combine` } : {}),
             reducer: `${command} reduce`,
-            reducers: run.reducers ?? 1,
+            reducers,
             properties: { 'mapreduce.input.fileinputformat.input.dir.recursive': 'true' },
           },
           {
@@ -192,7 +193,11 @@ export function createHadoopRunner(options: HadoopRunnerOptions): Runner {
           rejects,
           inputFiles,
           inputBytes,
-          splits: c['Job Counters']?.['Launched map tasks'] ?? 0,
+          // The local runner reports no "Job Counters"; each map is shuffled to every reducer
+          // (Hadoop spells that counter with a trailing space).
+          splits:
+            c['Job Counters']?.['Launched map tasks'] ??
+            Math.round((c['Map-Reduce Framework']?.['Shuffled Maps '] ?? 0) / reducers),
         };
         return { engine: 'hadoop', jobs: results, counters, elapsedMs: Date.now() - t0 };
       } finally {

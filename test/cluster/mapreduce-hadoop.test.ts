@@ -95,8 +95,11 @@ describe('loglab mapreduce run --engine hadoop', () => {
     for (const name of Object.keys(rows)) expect(rows[name].rows.length).toBeGreaterThan(0);
     expect(hadoop.stdout).toBe(embedded.stdout);
     expect(hadoop.stderr).toMatch(
-      /^loglab mapreduce: 4 jobs over 4000 records \(1 rejected\) from 2 files /m,
+      /^loglab mapreduce: 4 jobs over 4000 records \(1 rejected\) from 2 files \(\S+ \S+, 2 splits\) in [\d.]+ s; map output \d+ records\n$/,
     );
+    // The same map output as the embedded runner, counted by the tasks' reporter:counter: lines.
+    const mapped = (text: string) => /map output (\d+) records/.exec(text)?.[1];
+    expect(mapped(hadoop.stderr)).toBe(mapped(embedded.stderr));
     // The run's scratch directory on HDFS is gone.
     const left = (await store.list('/tmp')).filter(
       (e) => e.name.startsWith('loglab-mapreduce-') && e.mtime >= started,

@@ -234,7 +234,12 @@ async function run(target: string, flags: RunFlags): Promise<void> {
     `loglab mapreduce: ${result.jobs.length} job${result.jobs.length === 1 ? '' : 's'} over ` +
       `${c.records} records (${c.rejects} rejected) from ${c.inputFiles} file${c.inputFiles === 1 ? '' : 's'} ` +
       `(${formatBytes(c.inputBytes)}, ${c.splits} splits) in ${(result.elapsedMs / 1000).toFixed(1)} s; ` +
-      `map output ${mapped} records, shuffled ${formatBytes(shuffled)}, spilled ${formatBytes(spilled)}\n`,
+      `map output ${mapped} records${
+        // Hadoop counts shuffled and spilled bytes for the Hadoop job, not for each job of it.
+        engine === 'hadoop'
+          ? ''
+          : `, shuffled ${formatBytes(shuffled)}, spilled ${formatBytes(spilled)}`
+      }\n`,
   );
 }
 
