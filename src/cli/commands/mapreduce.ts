@@ -34,7 +34,7 @@ const NAMENODE_RPC_PORT = 8020;
 /** The WebHDFS store and the NameNode's `hdfs://` address of the configured HDFS. */
 async function hadoopCluster() {
   const { createStore, loadConfig } = await import('../../config');
-  const config = loadConfig();
+  const config = loadConfig(cliIo().env);
   const { hostname } = new URL(config.hdfs.url);
   return {
     store: await createStore('cluster', config),
