@@ -260,7 +260,10 @@ export function registerMapreduce(program: Command): void {
       '<job>',
       'a job name (loglab mapreduce list), several joined by commas, all, or a module file exporting a job',
     )
-    .option('--input <path...>', 'log files or directories (default: the local lake out/lake)')
+    .option(
+      '--input <path...>',
+      'log files or directories (default: the local lake out/lake; /loglab/raw on HDFS with --engine hadoop)',
+    )
     .addOption(
       new Option(
         '--engine <engine>',
