@@ -7,7 +7,7 @@
  * code of dependencies load Node's own modules from inside the module. Found by file URL, so this
  * module stays out of the index files (notebooks compile the library as CommonJS).
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +74,7 @@ export async function bundleTaskScript(
       logLevel: 'silent',
     });
   } catch (err) {
+    await rm(dirname(out), { recursive: true, force: true });
     throw new LoglabError('JOB_FAILED', `cannot bundle ${TASK_SCRIPT}: ${firstError(err)}`);
   }
   return out;
