@@ -72,7 +72,9 @@ if (missing === null) {
         pollRecords: 200,
         fetchBytesPerPartition: 16_384,
       });
-      expect([crash.how, crash.committedRolls]).toEqual(['SIGKILL', 4]);
+      // Killed at roll 5, or the first after it with another partition's file under _tmp/.
+      expect(crash.how).toBe('SIGKILL');
+      expect(crash.committedRolls).toBeGreaterThanOrEqual(4);
       for (const f of crash.uncommitted.files) expect((await store.stat(f))?.type).toBe('file');
       // The lake is ahead of the group on the killed roll's partition.
       expect((await lakeNextOffsets(store, TOPIC)).get(crash.uncommitted.partition)).toBe(
