@@ -19,7 +19,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchClusterArchive, webHdfsDown } from '../src/bench/archive-cluster';
+import { benchClusterArchive } from '../src/bench/archive-cluster';
 import {
   AWK,
   benchLocalArchive,
@@ -41,6 +41,7 @@ import {
 import { loadConfig } from '../src/config';
 import { archiveLines } from '../src/pipeline/archive-lines';
 import { runArchiver } from '../src/pipeline/run-archiver';
+import { webHdfsDown } from '../src/storage/webhdfs-probe';
 import { kafkaAnswers } from '../src/stream/kafka-broker';
 
 const IN_PROCESS_MAX_LINES = 2_000_000;

@@ -50,20 +50,6 @@ export interface ClusterArchiveResult {
   readonly notes: string[];
 }
 
-/** Why HDFS at `url` cannot be used, or null when WebHDFS answers GETFILESTATUS /. */
-export async function webHdfsDown(url: string, user: string): Promise<string | null> {
-  try {
-    const res = await fetch(
-      `${url}/webhdfs/v1/?op=GETFILESTATUS&user.name=${encodeURIComponent(user)}`,
-      { signal: AbortSignal.timeout(5000) },
-    );
-    return res.ok ? null : `WebHDFS answered ${res.status}`;
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code;
-    return cause ?? (err instanceof Error ? err.message : String(err));
-  }
-}
-
 /**
  * The store seen from inside folder `base`: the archiver's fixed layout (/loglab/raw/…) lands
  * under `base`, so a benchmark run never writes among the lake's real files. (The WebHDFS URL's

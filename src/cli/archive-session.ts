@@ -32,8 +32,8 @@ export interface TopicSettings {
 
 export const EMBEDDED_TOPIC_MESSAGE =
   'the embedded broker lives inside one process, so nothing outside it can feed a topic: ' +
-  'archive a log with `loglab archive FILE` (- for stdin), or generate, stream and archive ' +
-  'in one process with `loglab stream --archive`';
+  'archive a log with `loglab archive FILE`, or pipe one in: ' +
+  '`loglab generate --lines 100000 | loglab archive -`';
 
 export const HDFS_HINT =
   'start it with `npm run cluster -- up --services hdfs`, or point LOGLAB_HDFS_URL at one';

@@ -37,7 +37,11 @@ export interface CrashReport {
 }
 
 export interface CrashOptions extends Omit<RunArchiverOptions, 'beforeCommit' | 'signal'> {
-  /** The archiver dies at this roll (1 = the first), after its renames, before its commit. */
+  /**
+   * The archiver dies at this roll (1 = the first), after its renames, before its commit. A
+   * child process on the cluster dies at the first roll from this one on that finds another
+   * partition's file half-written under `_tmp/` (archiver-process.ts).
+   */
   readonly crashAtRoll: number;
 }
 

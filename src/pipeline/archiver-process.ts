@@ -1,12 +1,33 @@
 /**
  * The archiver as a process of its own, for `killArchiverProcess` (archiver-crash.ts): one JSON
  * argument (ArchiverProcessArgs), the cluster engine from the environment. It reports every
- * roll after its renames as one JSON line on stdout; at roll `crashAtRoll` it reports
- * `holding` and waits, before the commit, to be killed.
+ * roll after its renames as one JSON line on stdout; at roll `crashAtRoll`, or the first after
+ * it with another partition's file under `_tmp/`, it reports `holding` and waits, before the
+ * commit, to be killed.
  */
 import { createBroker, createStore, loadConfig } from '../config';
+import type { Store } from '../storage/store';
 import type { ArchiverProcessArgs } from './archiver-crash';
+import { tmpFiles } from './lake-files';
 import { runArchiver } from './run-archiver';
+
+/** How long a roll waits for another partition's upload to show under `_tmp/`. */
+const UPLOAD_VISIBLE_MS = 2_000;
+
+/**
+ * The kill is meant to find other partitions' files half-written under `_tmp/`. A file shows
+ * there only once its DataNode write has begun, and the other partitions may just have rolled
+ * too (rolls of several partitions run at once), holding nothing: so the kill comes at the first
+ * roll from `crashAtRoll` on where such a file is visible, waiting a moment for it at each.
+ */
+async function otherUploadVisible(store: Store, topic: string): Promise<boolean> {
+  const until = Date.now() + UPLOAD_VISIBLE_MS;
+  for (;;) {
+    if ((await tmpFiles(store, topic)).length > 0) return true;
+    if (Date.now() >= until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2] ?? '{}') as ArchiverProcessArgs;
@@ -23,7 +44,7 @@ async function main(): Promise<void> {
     pollRecords: args.pollRecords,
     beforeCommit: async (roll) => {
       rolls++;
-      if (rolls < args.crashAtRoll) {
+      if (rolls < args.crashAtRoll || !(await otherUploadVisible(store, args.topic))) {
         process.stdout.write(`${JSON.stringify({ roll: rolls })}\n`);
         return;
       }

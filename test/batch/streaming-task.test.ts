@@ -71,7 +71,7 @@ describe('the Streaming task script', () => {
     expect(await task(['errors', 'sort'], '')).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'usage: node task.mjs <job> map|combine|reduce\n',
+      stderr: 'usage: node task.mjs <job>[,<job>…] map|combine|reduce\n',
     });
     const unknown = await task(['nope', 'map'], '');
     expect(unknown.code).toBe(1);

@@ -109,7 +109,7 @@ describe('loglab archive', () => {
       expect(run.code).toBe(2);
     }
     expect(EMBEDDED_TOPIC_MESSAGE).toContain('`loglab archive FILE`');
-    expect(EMBEDDED_TOPIC_MESSAGE).toContain('`loglab stream --archive`');
+    expect(EMBEDDED_TOPIC_MESSAGE).toContain('`loglab generate --lines 100000 | loglab archive -`');
   });
 
   it('HDFS that does not answer at start: one line, exit 2, before any broker is asked', async () => {

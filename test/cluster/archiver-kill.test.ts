@@ -14,26 +14,16 @@ import { deleteTopicFiles, tmpFiles } from '../../src/pipeline/lake-files';
 import { lakeNextOffsets } from '../../src/pipeline/lake-recovery';
 import { runArchiver } from '../../src/pipeline/run-archiver';
 import type { Store } from '../../src/storage/store';
+import { webHdfsDown } from '../../src/storage/webhdfs-probe';
 import { readTopic } from '../../src/stream/inspect';
 import { kafkaAnswers } from '../../src/stream/kafka-broker';
 import { lineMessages } from '../../src/stream/line-messages';
 
 const config = loadConfig({ ...process.env, LOGLAB_ENGINE: 'cluster' });
 
-async function webhdfsAnswers(): Promise<boolean> {
-  try {
-    const res = await fetch(`${config.hdfs.url}/webhdfs/v1/?op=GETFILESTATUS&user.name=loglab`, {
-      signal: AbortSignal.timeout(5000),
-    });
-    return res.ok;
-  } catch {
-    return false;
-  }
-}
-
 const missing = !(await kafkaAnswers(config.kafka.brokers))
   ? `no Kafka at ${config.kafka.brokers.join(',')}`
-  : !(await webhdfsAnswers())
+  : (await webHdfsDown(config.hdfs.url, config.hdfs.user)) !== null
     ? `no WebHDFS at ${config.hdfs.url}`
     : null;
 
@@ -72,7 +62,9 @@ if (missing === null) {
         pollRecords: 200,
         fetchBytesPerPartition: 16_384,
       });
-      expect([crash.how, crash.committedRolls]).toEqual(['SIGKILL', 4]);
+      // Killed at roll 5, or the first after it with another partition's file under _tmp/.
+      expect(crash.how).toBe('SIGKILL');
+      expect(crash.committedRolls).toBeGreaterThanOrEqual(4);
       for (const f of crash.uncommitted.files) expect((await store.stat(f))?.type).toBe('file');
       // The lake is ahead of the group on the killed roll's partition.
       expect((await lakeNextOffsets(store, TOPIC)).get(crash.uncommitted.partition)).toBe(

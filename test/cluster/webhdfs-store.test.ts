@@ -3,27 +3,13 @@
  * starts, or LOGLAB_HDFS_URL. When nothing answers there the suite is skipped, and says why.
  */
 import { describe, it } from 'vitest';
+import { webHdfsDown } from '../../src/storage/webhdfs-probe';
 import { createWebHdfsStore, DEFAULT_WEBHDFS_URL } from '../../src/storage/webhdfs-store';
 import { storeContract } from '../storage/store-contract';
 
 const url = process.env.LOGLAB_HDFS_URL || DEFAULT_WEBHDFS_URL;
 
-/** A real WebHDFS answer (GETFILESTATUS /), or the reason there is none. */
-async function probe(): Promise<string | null> {
-  const root = new URL(url);
-  const prefix = root.pathname === '/' ? '/webhdfs/v1' : root.pathname.replace(/\/$/, '');
-  try {
-    const res = await fetch(`${root.origin}${prefix}/?op=GETFILESTATUS&user.name=loglab`, {
-      signal: AbortSignal.timeout(5000),
-    });
-    const body = (await res.json()) as { FileStatus?: { type?: string } };
-    return body.FileStatus?.type === 'DIRECTORY' ? null : `unexpected answer ${res.status}`;
-  } catch (err) {
-    return (err as Error).message;
-  }
-}
-
-const unreachable = await probe();
+const unreachable = await webHdfsDown(url);
 const base = `/loglab-test/store-contract-${Date.now()}`;
 
 if (unreachable === null) {

@@ -53,7 +53,7 @@ after the largest offset already in the lake: the lake, not the group's committe
 where, so a crash loses and repeats nothing. The engine is --engine, else LOGLAB_ENGINE, else
 cluster when a Kafka broker answers at LOGLAB_KAFKA_BROKERS (127.0.0.1:9092, or --brokers).
 The embedded broker lives inside one process, so nothing outside can feed it: archive a file,
-or run \`loglab stream --archive\`. Ctrl-C rolls the open files and exits 0; a second one exits at
+or pipe lines into \`loglab archive -\`. Ctrl-C rolls the open files and exits 0; a second one exits at
 once (130), and the next start discards what was left under _tmp/. The last line on stderr says
 the lines archived, files, records skipped as already in the lake, rolls finished and files
 discarded at start (recovery), and partitions with a gap (offsets the lake lacks).

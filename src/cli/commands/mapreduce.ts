@@ -2,8 +2,9 @@
  * `loglab mapreduce list|run`: the batch jobs of stage 5 over the lake that `loglab archive`
  * writes, or over any log files. `run` prints each job's rows as a seed-style table (or, with
  * --json, one object keyed by job name, each `{"rows": [...]}`), and one line of counters on
- * stderr. The embedded engine runs the jobs on threads of this process; hadoop and yarn are
- * named so that scripts can already say them, and refused until their runner exists.
+ * stderr. The embedded engine runs the jobs on threads of this process; hadoop runs them with
+ * Hadoop Streaming on the local job runner against HDFS; yarn is named so that scripts can
+ * already say it, and refused until its runner exists.
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +26,22 @@ interface RunFlags {
 }
 
 const DEFAULT_LAKE = 'out/lake';
+/** The lake's raw files on HDFS, as `loglab archive --engine cluster` writes them. */
+const HDFS_LAKE_RAW = '/loglab/raw';
+/** The NameNode's RPC port, on the host of the WebHDFS address (LOGLAB_HDFS_URL). */
+const NAMENODE_RPC_PORT = 8020;
+
+/** The WebHDFS store and the NameNode's `hdfs://` address of the configured HDFS. */
+async function hadoopCluster() {
+  const { createStore, loadConfig } = await import('../../config');
+  const config = loadConfig(cliIo().env);
+  const { hostname } = new URL(config.hdfs.url);
+  return {
+    store: await createStore('cluster', config),
+    defaultFs: `hdfs://${hostname}:${NAMENODE_RPC_PORT}`,
+    user: config.hdfs.user,
+  };
+}
 /** A job given as a module file rather than by name. */
 const JOB_MODULE = /\.(ts|mts|js|mjs)$/;
 
@@ -57,10 +74,18 @@ Examples:
   loglab mapreduce run all --workers 2 --reducers 4 --json > results.json
   loglab mapreduce run all --out results/                   also results/<job>.json
   loglab mapreduce run ./my-job.ts --input access.log      a job of your own (default export)
+  loglab mapreduce run all --engine hadoop                  Hadoop's local job runner over
+                                                            /loglab/raw on HDFS
+  loglab mapreduce run errors --engine hadoop --input access.log   a local file, uploaded first
 
 The input is every file under each --input (a file or a directory, read recursively; names
 starting with _ or . are skipped as Hadoop skips them, .gz files are decompressed), by default
-the raw files of the local lake (out/lake/loglab/raw). Rows do not depend on --workers,
+the raw files of the local lake (out/lake/loglab/raw). With --engine hadoop the jobs run as one
+Hadoop Streaming job on Hadoop's local job runner against HDFS (LOGLAB_HDFS_URL; the NameNode on
+port 8020 of its host; jars from \`npm run cluster -- jars --services yarn\`): the input is
+/loglab/raw on HDFS (as \`loglab archive --engine cluster\` writes it) or the paths given, local
+files being uploaded to a scratch directory on HDFS first; --workers is then the tasks run at
+once, and --memory and --format do not apply. Rows do not depend on --workers,
 --reducers or --memory. Counters go to stderr: records, rejects, map output, shuffled and
 spilled bytes.
 `;
@@ -71,10 +96,10 @@ Examples:
   loglab mapreduce run peak-hours
 `;
 
-function parseEngineFlag(value: string): 'embedded' {
-  if (value === 'embedded') return value;
-  if (value === 'hadoop' || value === 'yarn') {
-    throw badFlag(`--engine ${value} is not available yet; use --engine embedded`);
+function parseEngineFlag(value: string): 'embedded' | 'hadoop' {
+  if (value === 'embedded' || value === 'hadoop') return value;
+  if (value === 'yarn') {
+    throw badFlag('--engine yarn is not available yet; use --engine hadoop or embedded');
   }
   throw badFlag(`--engine must be embedded, hadoop or yarn, got "${value}"`);
 }
@@ -102,7 +127,7 @@ async function list(): Promise<void> {
 }
 
 async function run(target: string, flags: RunFlags): Promise<void> {
-  parseEngineFlag(flags.engine);
+  const engine = parseEngineFlag(flags.engine);
   const [{ JOB_NAMES, isBuiltinJob }, { isParseFormat }] = await Promise.all([
     import('../../batch/jobs/index'),
     import('../../log/parser'),
@@ -123,7 +148,10 @@ async function run(target: string, flags: RunFlags): Promise<void> {
   const reducers =
     flags.reducers === undefined ? undefined : parseCount(flags.reducers, '--reducers', 1);
   const memory = flags.memory === undefined ? undefined : parseCount(flags.memory, '--memory', 1);
-  const paths = flags.input && flags.input.length > 0 ? flags.input : [defaultInput()];
+  const paths =
+    flags.input && flags.input.length > 0
+      ? flags.input
+      : [engine === 'hadoop' ? HDFS_LAKE_RAW : defaultInput()];
   const refs = moduleJob
     ? [await moduleRef(target, top)]
     : names.map((name) => ({ name, options: { top } }));
@@ -141,11 +169,19 @@ async function run(target: string, flags: RunFlags): Promise<void> {
       throw badInput(`cannot write ${flags.out}: ${io.describeFsError(err)}`);
     }
   }
-  const runner = createEmbeddedRunner({
-    workers,
-    memoryBytes: memory === undefined ? undefined : memory * 1024 * 1024,
-    format: flags.format,
-  });
+  const cluster = engine === 'hadoop' ? await hadoopCluster() : null;
+  const store = cluster?.store ?? null;
+  const runner =
+    cluster !== null
+      ? (await import('../../batch/hadoop-runner')).createHadoopRunner({
+          ...cluster,
+          parallelism: workers,
+        })
+      : createEmbeddedRunner({
+          workers,
+          memoryBytes: memory === undefined ? undefined : memory * 1024 * 1024,
+          format: flags.format,
+        });
   let progress: ReturnType<typeof io.createProgress> | null = null;
   const result = await (async () => {
     try {
@@ -162,6 +198,7 @@ async function run(target: string, flags: RunFlags): Promise<void> {
       );
     } finally {
       (progress as ReturnType<typeof io.createProgress> | null)?.stop();
+      await store?.close();
     }
   })();
 
@@ -197,7 +234,12 @@ async function run(target: string, flags: RunFlags): Promise<void> {
     `loglab mapreduce: ${result.jobs.length} job${result.jobs.length === 1 ? '' : 's'} over ` +
       `${c.records} records (${c.rejects} rejected) from ${c.inputFiles} file${c.inputFiles === 1 ? '' : 's'} ` +
       `(${formatBytes(c.inputBytes)}, ${c.splits} splits) in ${(result.elapsedMs / 1000).toFixed(1)} s; ` +
-      `map output ${mapped} records, shuffled ${formatBytes(shuffled)}, spilled ${formatBytes(spilled)}\n`,
+      `map output ${mapped} records${
+        // Hadoop counts shuffled and spilled bytes for the Hadoop job, not for each job of it.
+        engine === 'hadoop'
+          ? ''
+          : `, shuffled ${formatBytes(shuffled)}, spilled ${formatBytes(spilled)}`
+      }\n`,
   );
 }
 
@@ -218,11 +260,14 @@ export function registerMapreduce(program: Command): void {
       '<job>',
       'a job name (loglab mapreduce list), several joined by commas, all, or a module file exporting a job',
     )
-    .option('--input <path...>', 'log files or directories (default: the local lake out/lake)')
+    .option(
+      '--input <path...>',
+      'log files or directories (default: the local lake out/lake; /loglab/raw on HDFS with --engine hadoop)',
+    )
     .addOption(
       new Option(
         '--engine <engine>',
-        'embedded (threads of this process); hadoop and yarn to come',
+        'embedded (threads of this process), hadoop (Hadoop Streaming, local job runner on HDFS); yarn to come',
       ).default('embedded'),
     )
     .option('--reducers <n>', 'reduce tasks per job (default: one per worker)')
