@@ -10,6 +10,10 @@
  *   (a commit behind the lake, or kafkajs delivering again after a rejoin) and is skipped; one
  *   above it, on a partition whose files the lake holds, is a gap (lines the lake lacks, e.g.
  *   records gone by retention), counted once per recovery, never hidden.
+ * - `positions` is where the member stands in each partition, as a Kafka consumer's position:
+ *   the lake's next offset once recovered, then after each record read. A partition handed over
+ *   with every line stored and committed gives no record to read, yet it is done: its position
+ *   says so (a caller waiting for every partition's end would otherwise wait forever).
  */
 import type { AssignmentChange } from '../stream/broker';
 
@@ -24,7 +28,7 @@ export class ArchivePartitions {
   private readonly gapChecked = new Set<number>();
   /** Partitions whose first record came after the next offset the lake gave. */
   readonly gaps: number[] = [];
-  /** Next offset read (written or skipped), per partition: the archiver's progress. */
+  /** Per partition recovered or read: the lake's next offset, or after the last record read. */
   readonly positions = new Map<number, number>();
 
   constructor(private readonly topic: string) {}
@@ -76,6 +80,8 @@ export class ArchivePartitions {
       if (!this.waiting.has(p)) continue;
       this.waiting.delete(p);
       this.next.set(p, n);
+      const at = this.positions.get(p);
+      if (at === undefined || at < n) this.positions.set(p, n);
       this.gapChecked.delete(p);
       if (stored.has(p)) this.inLake.add(p);
     }

@@ -108,7 +108,10 @@ export interface ArchiverProgress {
   readonly rolls: number;
   /** Partitions this member owns now. */
   readonly assigned: readonly number[];
-  /** Per partition read, the offset after the last record read (written or skipped). */
+  /**
+   * Per partition recovered or read: the lake's next offset once recovered, then the offset
+   * after the last record read (written or skipped).
+   */
   readonly positions: ReadonlyMap<number, number>;
 }
 
@@ -276,6 +279,11 @@ async function archiveOnce(
     },
   );
   /**
+   * The partitions last reported, so that an idle poll reports only a change of them or of the
+   * positions that a recovery set.
+   */
+  let reported: string | null = null;
+  /**
    * Acts on what the group and the lake said since the last call: drops the files of revoked
    * partitions, recovers pending ones. True when a stale roll held records the lake lacks: the
    * caller must rejoin to read them again. Called only while no roll is under way.
@@ -289,6 +297,7 @@ async function archiveOnce(
       totals.discarded += r.discarded;
       for (const [p, n] of r.next) if (!totals.firstNext.has(p)) totals.firstNext.set(p, n);
       partitions.recovered(r.next, r.stored);
+      reported = null;
     }
     const behind = stale.some((s) => (partitions.nextOffset(s.partition) ?? 0) <= s.last);
     stale = [];
@@ -297,8 +306,6 @@ async function archiveOnce(
   let skipped = 0;
   const maxLines = options.maxLines ?? Number.POSITIVE_INFINITY;
   let lastRecordAt = now();
-  /** The partitions last reported, so that an idle poll reports only a change of them. */
-  let reported: string | null = null;
   const progress = (idle = false) => {
     const assigned = partitions.assigned();
     if (idle && reported === assigned.join(',')) return;

@@ -169,6 +169,30 @@ describe('archivers sharing a group', () => {
     await broker.close();
   });
 
+  it("a partition handed over with every line stored and committed is at its end in the new owner's progress", async () => {
+    const broker = createMemoryBroker();
+    const store = await newStore();
+    const produced = await produce(broker, 600);
+    const first = await runArchiver(broker, store, { ...settings, stopWhenIdle: true });
+    expect(first.lines).toBe(600);
+    // The next member of the group is given every partition and has nothing left to read.
+    let last: ArchiverProgress | null = null;
+    const next = await runArchiver(broker, store, {
+      ...settings,
+      stopWhenIdle: true,
+      onProgress(p) {
+        last = { ...p, positions: new Map(p.positions) };
+      },
+    });
+    expect(next.lines).toBe(0);
+    const seen = last as ArchiverProgress | null;
+    expect(seen?.assigned).toEqual([0, 1, 2, 3]);
+    expect([...(seen?.positions ?? [])].sort((x, y) => x[0] - y[0])).toEqual(
+      produced.map((lines, p) => [p, lines.length]),
+    );
+    await broker.close();
+  });
+
   it('members joining and leaving at random moments, in the middle of rolls: every line once', async () => {
     const random = createRandom(17);
     for (let trial = 0; trial < 4; trial++) {
