@@ -236,10 +236,14 @@ export async function recoverPartitions(
   let discarded = 0;
   for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
     for (const c of await claimsOf(store, topic, wanted)) {
-      const text = await readText(await store.open(c.path)).catch((err: unknown) => {
-        if (isLoglabError(err) && err.code === 'NOT_FOUND') return null; // its writer finished
-        throw err;
-      });
+      // Gone between the listing and here (its writer finished): opening or reading says so.
+      const text = await store
+        .open(c.path)
+        .then(readText)
+        .catch((err: unknown) => {
+          if (isLoglabError(err) && err.code === 'NOT_FOUND') return null;
+          throw err;
+        });
       if (text === null) continue;
       const manifest = parseManifest(text);
       if (manifest === null || manifest.renames.length === 0) {

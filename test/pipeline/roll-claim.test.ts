@@ -181,4 +181,30 @@ describe('a roll claimed by one archiver', () => {
     late.destroy();
     await expectExactLake(store, [LINES.slice(0, 40)]);
   });
+
+  it('recovery passes over a claim its writer deleted between the listing and the opening', async () => {
+    const store = await newStore();
+    const g = gate(store, (op, path) => op === 'delete' && path.endsWith('.roll'));
+    const old = member(g.store, 'old');
+    await add(old, 0, 60);
+    const rolling = old.rollPartition(0);
+    await g.atGate; // published, its claim not deleted yet
+    const recovered = await recoverPartitions(
+      {
+        ...store,
+        // The writer finishes between recovery's listing of the claims and its opening of one.
+        async open(path) {
+          if (path.endsWith('.roll')) {
+            g.release();
+            expect(await rolling).toBe('published');
+          }
+          return store.open(path);
+        },
+      },
+      TOPIC,
+      [0],
+    );
+    expect(recovered.next.get(0)).toBe(60);
+    await expectExactLake(store, [LINES.slice(0, 60)]);
+  });
 });
