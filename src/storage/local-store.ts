@@ -266,7 +266,11 @@ export async function createLocalStore(options: LocalStoreOptions): Promise<Stor
         else if (opts.recursive) await rm(p.fs, { recursive: true });
         else await rmdir(p.fs);
       } catch (err) {
-        throw fsError(p.lake, 'cannot delete', err);
+        const failed = fsError(p.lake, 'cannot delete', err);
+        // Gone since the look above: deleted by someone else at the same moment.
+        if (opts.missingOk && isLoglabError(failed) && failed.code === 'NOT_FOUND')
+          return 'missing';
+        throw failed;
       }
       return 'deleted';
     },

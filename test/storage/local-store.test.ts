@@ -81,3 +81,17 @@ describe('local store: the root is a wall', () => {
     expect(await store.list('/')).toEqual([]);
   });
 });
+
+describe('local store: deletes that race', () => {
+  it('two deletes of one file at once with missingOk: one deleted, the other missing', async () => {
+    const store = await createLocalStore({ root: join(scratch, 'race') });
+    for (let i = 0; i < 20; i++) {
+      await writeAll(await store.create(`/loglab/f${i}`), 'f\n');
+      const both = await Promise.all([
+        store.delete(`/loglab/f${i}`, { missingOk: true }),
+        store.delete(`/loglab/f${i}`, { missingOk: true }),
+      ]);
+      expect(both.sort()).toEqual(['deleted', 'missing']);
+    }
+  });
+});
