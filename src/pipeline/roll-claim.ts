@@ -17,7 +17,10 @@
  *    goes (its hour, or the dead letters) that ends at or after F. The line at offset F is the
  *    same record for every writer, so whoever stored F put it in that same directory: one
  *    listing answers. If F is there, the roll is stale: its files and claim are deleted, nothing
- *    is renamed, nothing committed.
+ *    is renamed, nothing committed. A file there under one of the roll's own names is another
+ *    writer's roll of the very same offsets, unless the roll's source of it is gone from
+ *    `_tmp/` (renamed by whoever rolled the claim forward); so before claiming, the writer makes
+ *    sure its sources are all there (a member that stored offsets above them sweeps them).
  * 3. Otherwise the files are renamed into place (a rename that finds its target already there,
  *    done by someone rolling the claim forward, counts as done), then the claim is deleted.
  * A new owner, before it writes a partition (`recoverPartitions`), rolls forward every claim of
@@ -48,6 +51,7 @@ import {
   TMP_DIR,
 } from '../storage/lake-layout';
 import { isDirectory, isFile, type Store } from '../storage/store';
+import { notFound } from '../storage/store-errors';
 import type { Roll } from './archive-roller';
 import {
   lakeNextOffsets,
@@ -72,21 +76,32 @@ async function entries(store: Store, dir: string) {
   }
 }
 
-/** Whether a file of `partition` in `dir` (other than `own`) holds offset `first` or later. */
+/**
+ * Whether a file of `partition` in `dir` holds offset `first` or later, other than a file this
+ * roll (`renames`) has already put in place. A final name says only which offsets a file holds:
+ * another writer that rolled the very same offsets stored a file of the very same name, so a
+ * name of the roll's own found in place is the roll's only when its source under `_tmp/` is
+ * gone (renamed by whoever rolled the claim forward). Taking the other writer's file for ours
+ * would publish the roll a second time: the same lines for a file of the same name (counted
+ * twice), other lines of it in files of other names (stored twice).
+ */
 async function holdsFrom(
   store: Store,
   dir: string,
   topic: string,
   partition: number,
   first: number,
-  own: ReadonlySet<string>,
+  renames: Manifest['renames'],
 ): Promise<boolean> {
+  const sources = new Map(renames.map(([from, to]) => [to, from]));
   for (const e of await entries(store, dir)) {
-    if (e.type !== 'file' || own.has(e.path)) continue;
+    if (e.type !== 'file') continue;
     const parsed = parseRawFileName(e.name);
     if (!isRawFile(parsed)) continue;
     const f = parsed.file;
-    if (f.topic === topic && f.partition === partition && f.lastOffset >= first) return true;
+    if (f.topic !== topic || f.partition !== partition || f.lastOffset < first) continue;
+    const from = sources.get(e.path);
+    if (from === undefined || isFile(await store.stat(from))) return true;
   }
   return false;
 }
@@ -130,6 +145,16 @@ export async function publishClaimed(
   const abandon = async () => {
     for (const f of roll.files) await store.delete(f.tmpPath, { missingOk: true });
   };
+  // A source already gone was swept by a member that stored offsets above it (deleteBelow),
+  // or the roll cannot be published at all. Told apart here, before the claim, because after
+  // it a source gone means a file of ours renamed by whoever rolled the claim forward.
+  const under = new Set((await entries(store, TMP_DIR)).map((e) => e.path));
+  const gone = renames.find(([from]) => !under.has(from));
+  if (gone !== undefined) {
+    if (!(await storedBefore(store, topic, roll))) throw notFound(gone[0]);
+    await abandon();
+    return 'stale';
+  }
   try {
     const out = await store.create(draft, { overwrite: true });
     out.end(manifestText({ renames }));
@@ -146,8 +171,7 @@ export async function publishClaimed(
     return 'stale';
   }
   const at = firstOf(renames, first);
-  const own = new Set(renames.map((r) => r[1]));
-  if (await holdsFrom(store, at.dir, topic, roll.partition, at.first, own)) {
+  if (await holdsFrom(store, at.dir, topic, roll.partition, at.first, renames)) {
     await store.delete(claim, { missingOk: true });
     await abandon();
     return 'stale';
@@ -165,8 +189,8 @@ export async function publishClaimed(
 export async function storedBefore(store: Store, topic: string, roll: Roll): Promise<boolean> {
   const renames = roll.files.map((f) => [f.tmpPath, f.finalPath] as const);
   const at = firstOf(renames, roll.files[0].file.firstOffset);
-  const own = new Set(renames.map((r) => r[1]));
-  return holdsFrom(store, at.dir, topic, roll.partition, at.first, own);
+  // Never claimed: nothing in place can be this roll's.
+  return holdsFrom(store, at.dir, topic, roll.partition, at.first, []);
 }
 
 /** Deletes `_tmp/` entries of these partitions that start below their next offset (never publishable). */
@@ -253,8 +277,7 @@ export async function recoverPartitions(
         continue;
       }
       const at = firstOf(manifest.renames, c.first);
-      const own = new Set(manifest.renames.map((r) => r[1]));
-      if (await holdsFrom(store, at.dir, topic, c.partition, at.first, own)) {
+      if (await holdsFrom(store, at.dir, topic, c.partition, at.first, manifest.renames)) {
         // Stale: its writer found (or will find) the same and renames nothing.
         for (const [from] of manifest.renames) await store.delete(from, { missingOk: true });
         await store.delete(c.path, { missingOk: true });

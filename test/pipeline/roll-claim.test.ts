@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultOptions, generateLines } from '../../src/generate/generator';
 import { getParser } from '../../src/log/parser';
+import { isRecord } from '../../src/log/record';
 import { ArchiveRoller } from '../../src/pipeline/archive-roller';
 import { LakeWriter } from '../../src/pipeline/lake-writer';
 import { recoverPartitions } from '../../src/pipeline/roll-claim';
@@ -169,9 +170,10 @@ describe('a roll claimed by one archiver', () => {
     const g = gate(store, (op, path) => op === 'list' && path.startsWith('/loglab/raw/date='));
     const first = member(store, 'first');
     await add(first, 0, 40);
+    expect(await first.rollPartition(0)).toBe('published');
+    // Its files written after the first's publish swept `_tmp/`: they are there when it claims.
     const late = member(g.store, 'late');
     await add(late, 0, 60);
-    expect(await first.rollPartition(0)).toBe('published');
     void late.rollPartition(0); // never released: it stays claimed
     await g.atGate;
     const recovered = await recoverPartitions(store, TOPIC, [0]);
@@ -206,5 +208,37 @@ describe('a roll claimed by one archiver', () => {
     );
     expect(recovered.next.get(0)).toBe(60);
     await expectExactLake(store, [LINES.slice(0, 60)]);
+  });
+
+  it('is stale when another writer published the very same offsets first, under the same names', async () => {
+    const store = await newStore();
+    const next = member(store, 'new');
+    await add(next, 0, 50);
+    const old = member(store, 'old');
+    await add(old, 0, 50);
+    expect(await old.rollPartition(0)).toBe('published');
+    // Same offsets, same file names and lines: the second writer publishes nothing of its own.
+    expect(await next.rollPartition(0)).toBe('stale');
+    await expectExactLake(store, [LINES.slice(0, 50)]);
+  });
+
+  it('is stale when another writer published a file of the same name and others that overlap it', async () => {
+    const parse = getParser('auto');
+    const hour = (line: string) => {
+      const r = parse(line);
+      return isRecord(r) ? Math.floor(r.time / H) : -1;
+    };
+    // The first line of the second hour: both rolls have the same file for the first hour.
+    const split = LINES.findIndex((l) => hour(l) > hour(LINES[0]));
+    expect(split).toBeGreaterThan(10);
+    expect(split).toBeLessThan(90);
+    const store = await newStore();
+    const next = member(store, 'new');
+    await add(next, 0, split + 10);
+    const old = member(store, 'old');
+    await add(old, 0, split + 5);
+    expect(await old.rollPartition(0)).toBe('published');
+    expect(await next.rollPartition(0)).toBe('stale');
+    await expectExactLake(store, [LINES.slice(0, split + 5)]);
   });
 });
