@@ -9,7 +9,8 @@
  *   date being the one written in the log (its time zone is ignored), over requests whose status
  *   is not 4xx (`--4xx-to-unique-count` is off by default). Crawlers are counted
  *   (`--ignore-crawlers` is off by default). A missing or empty user agent counts as "-". The
- *   visitors panel holds the same keys per day, so its rows add up to the general figure.
+ *   visitors panel holds the same keys per day (`data` "20150517", `visitors.count`), so its
+ *   rows add up to the general figure.
  * - A request is keyed by its URL-decoded target (`%XX` → byte, query string kept, CR/LF dropped,
  *   spaces trimmed) plus method and protocol, so GET and HEAD of one URL are separate rows. Each
  *   request lands in exactly one panel: `not_found` for status 404, `static_requests` when the
@@ -33,6 +34,8 @@ export interface GoAccessFigures {
   valid: number;
   failed: number;
   uniqueVisitors: number;
+  /** Unique visitors per day of the log's clock, "YYYY-MM-DD" → visitors (the visitors panel). */
+  dailyVisitors: Record<string, number>;
   statusCodes: Record<string, number>;
   /** Requests per hour of the log's clock, index 0–23. */
   hourly: number[];
@@ -44,6 +47,7 @@ export interface GoAccessFigures {
 interface PanelRow {
   data: string;
   hits: { count: number };
+  visitors?: { count: number };
   items?: PanelRow[];
 }
 
@@ -74,11 +78,17 @@ export function goaccessFigures(report: unknown): GoAccessFigures {
   }
   const hostHits = new Map<string, number>();
   for (const row of rows(r, 'hosts')) hostHits.set(row.data, row.hits.count);
+  const dailyVisitors: Record<string, number> = {};
+  for (const row of rows(r, 'visitors')) {
+    const d = row.data;
+    dailyVisitors[`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`] = row.visitors?.count ?? 0;
+  }
   return {
     total: general.total_requests,
     valid: general.valid_requests,
     failed: general.failed_requests,
     uniqueVisitors: general.unique_visitors,
+    dailyVisitors,
     statusCodes,
     hourly,
     requestHits,
@@ -129,6 +139,7 @@ export function noGoAccessFigures(): GoAccessFigures {
     valid: 0,
     failed: 0,
     uniqueVisitors: 0,
+    dailyVisitors: {},
     statusCodes: {},
     hourly: new Array<number>(24).fill(0),
     requestHits: new Map(),

@@ -4,45 +4,29 @@
  * URLs and addresses must be the same numbers. How GoAccess counts each figure, and why the
  * comparison sums a URL over GoAccess's three request panels, is in src/summary/goaccess.ts.
  *
- * Without GoAccess installed the tests are skipped with a message, except under CI, which
- * installs it: there a missing GoAccess fails.
+ * Without GoAccess installed the tests are skipped, saying why, except under CI, which installs
+ * it: there a missing GoAccess fails (goaccess-run.ts).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  compareWithGoAccess,
-  type GoAccessFigures,
-  goaccessFigures,
-} from '../../src/summary/goaccess';
+import { compareWithGoAccess, type GoAccessFigures } from '../../src/summary/goaccess';
 import type { Summary } from '../../src/summary/types';
 import { ELASTIC, realLogPath } from '../log/real-logs';
+import { GOACCESS_MISSING, goaccessTitle, runGoAccess } from './goaccess-run';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LOGLAB = join(ROOT, 'bin', 'loglab.mjs');
-
-const goaccessVersion = spawnSync('goaccess', ['--version'], { encoding: 'utf8' });
-const goaccessPresent = goaccessVersion.status === 0;
-if (!goaccessPresent) {
-  if (process.env.CI) throw new Error('GoAccess is not installed: CI must install Debian goaccess');
-  console.warn('GoAccess is not installed (apt-get install goaccess): agreement tests skipped');
-}
+const goaccessPresent = GOACCESS_MISSING === null;
 
 const dir = mkdtempSync(join(tmpdir(), 'loglab-goaccess-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function goaccess(file: string): GoAccessFigures {
-  const out = join(dir, `goaccess-${Math.random().toString(36).slice(2)}.json`);
-  execFileSync(
-    'goaccess',
-    [file, '--log-format=COMBINED', '--no-global-config', '--max-items=1000000', '-o', out],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  // GoAccess writes raw bytes inside JSON strings: one character per byte.
-  return goaccessFigures(JSON.parse(readFileSync(out, 'latin1')));
+  return runGoAccess(file, dir);
 }
 
 function loglab(args: string[]): string {
@@ -59,52 +43,57 @@ function summary(file: string, top = 10): Summary {
   );
 }
 
-describe.skipIf(!goaccessPresent)(`loglab summary and GoAccess on ${ELASTIC}`, () => {
-  const file = realLogPath(ELASTIC);
-  let ours: Summary;
-  let all: Summary;
-  let theirs: GoAccessFigures;
+describe.skipIf(!goaccessPresent)(
+  goaccessTitle(`loglab summary and GoAccess on ${ELASTIC}`),
+  () => {
+    const file = realLogPath(ELASTIC);
+    let ours: Summary;
+    let all: Summary;
+    let theirs: GoAccessFigures;
 
-  beforeAll(() => {
-    ours = summary(file);
-    all = summary(file, 1_000_000);
-    theirs = goaccess(file);
-  });
+    beforeAll(() => {
+      ours = summary(file);
+      all = summary(file, 1_000_000);
+      theirs = goaccess(file);
+    });
 
-  it('reads and counts every line, as GoAccess does: 10,000, one of them truncated', () => {
-    // Line 8899 is cut off inside its user agent: GoAccess counts it, and so do we.
-    expect([ours.read, ours.total, ours.rejected, ours.truncated]).toEqual([10_000, 10_000, 0, 1]);
-    expect([theirs.total, theirs.valid, theirs.failed]).toEqual([10_000, 10_000, 0]);
-  });
+    it('reads and counts every line, as GoAccess does: 10,000, one of them truncated', () => {
+      // Line 8899 is cut off inside its user agent: GoAccess counts it, and so do we.
+      expect([ours.read, ours.total, ours.rejected, ours.truncated]).toEqual([
+        10_000, 10_000, 0, 1,
+      ]);
+      expect([theirs.total, theirs.valid, theirs.failed]).toEqual([10_000, 10_000, 0]);
+    });
 
-  it('agrees on requests, every status, every hour, top URLs and top addresses', () => {
-    expect(compareWithGoAccess(ours, theirs)).toEqual([]);
-    expect(ours.statusCodes).toEqual(theirs.statusCodes);
-    expect(ours.statusCodes['200']).toBe(9126);
-    expect(ours.hourly).toEqual(theirs.hourly);
-  });
+    it('agrees on requests, every status, every hour, top URLs and top addresses', () => {
+      expect(compareWithGoAccess(ours, theirs)).toEqual([]);
+      expect(ours.statusCodes).toEqual(theirs.statusCodes);
+      expect(ours.statusCodes['200']).toBe(9126);
+      expect(ours.hourly).toEqual(theirs.hourly);
+    });
 
-  it('agrees on the hits of every address, not only the top ones', () => {
-    // Every URL would not do: GoAccess decodes %-escapes, merging URLs that we keep apart.
-    expect(compareWithGoAccess({ ...all, topUrls: ours.topUrls }, theirs)).toEqual([]);
-    expect(all.topIps.length).toBe(theirs.hostHits.size);
-  });
+    it('agrees on the hits of every address, not only the top ones', () => {
+      // Every URL would not do: GoAccess decodes %-escapes, merging URLs that we keep apart.
+      expect(compareWithGoAccess({ ...all, topUrls: ours.topUrls }, theirs)).toEqual([]);
+      expect(all.topIps.length).toBe(theirs.hostHits.size);
+    });
 
-  it('agrees on unique visitors', () => {
-    expect(ours.uniqueVisitors).toBe(theirs.uniqueVisitors);
-  });
+    it('agrees on unique visitors', () => {
+      expect(ours.uniqueVisitors).toBe(theirs.uniqueVisitors);
+    });
 
-  it('compares top URLs across GoAccess panels (static files and 404s included)', () => {
-    // The most requested URL here is /favicon.ico: GoAccess puts its 404s in "not found" and
-    // the rest in "static requests"; only the sum matches.
-    expect(ours.topUrls.length).toBe(10);
-    expect(ours.topUrls.some((u) => u.key === '/favicon.ico')).toBe(true);
-    expect(ours.topIps.length).toBe(10);
-  });
-});
+    it('compares top URLs across GoAccess panels (static files and 404s included)', () => {
+      // The most requested URL here is /favicon.ico: GoAccess puts its 404s in "not found" and
+      // the rest in "static requests"; only the sum matches.
+      expect(ours.topUrls.length).toBe(10);
+      expect(ours.topUrls.some((u) => u.key === '/favicon.ico')).toBe(true);
+      expect(ours.topIps.length).toBe(10);
+    });
+  },
+);
 
 describe.skipIf(!goaccessPresent)(
-  'loglab summary and GoAccess on a generated log with incidents',
+  goaccessTitle('loglab summary and GoAccess on a generated log with incidents'),
   () => {
     const file = join(dir, 'generated.log');
     let ours: Summary;

@@ -30,6 +30,12 @@ const REPORT = {
     ],
   },
   visit_time: { data: [row('00', 1), row('18', 5)] },
+  visitors: {
+    data: [
+      row('20261206', 1, { visitors: { count: 1 } }),
+      row('20261205', 5, { visitors: { count: 2 } }),
+    ],
+  },
 };
 
 const SUMMARY: Summary = {
@@ -71,6 +77,10 @@ describe('goaccessFigures', () => {
     expect(ga.requestHits.get('/a?x=1')).toBe(3);
     expect(ga.requestHits.get('/s.css')).toBe(2);
     expect(ga.hostHits.get('10.0.0.2')).toBe(2);
+  });
+
+  it('reads unique visitors per day from the visitors panel, dates as YYYY-MM-DD', () => {
+    expect(ga.dailyVisitors).toEqual({ '2026-12-05': 2, '2026-12-06': 1 });
   });
 });
 
