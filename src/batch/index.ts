@@ -12,3 +12,4 @@ export * from './jobs/index';
 export * from './rows';
 export * from './runner';
 export * from './streaming-task';
+export * from './trace';
