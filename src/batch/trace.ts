@@ -204,3 +204,34 @@ export function traceTables(trace: JobTrace): {
     reduced: trace.reduced.map((r) => ({ reducer: r.reducer, key: r.key, row: r.value })),
   };
 }
+
+/** The keys that sent a reducer the most records, most first, with their reducer. */
+export function hotKeys(
+  trace: JobTrace,
+  top = 3,
+): { key: string; reducer: number; records: number }[] {
+  const byKey = new Map<string, { key: string; reducer: number; records: number }>();
+  for (const p of trace.shuffled) {
+    const k = byKey.get(p.key);
+    if (k === undefined) byKey.set(p.key, { key: p.key, reducer: p.reducer, records: 1 });
+    else k.records++;
+  }
+  return [...byKey.values()]
+    .sort((a, b) => b.records - a.records || compareKeys(a.key, b.key))
+    .slice(0, top);
+}
+
+/** Records per reducer of several traces, each as a share of its own total (for one chart). */
+export function reducerShares(
+  traces: Readonly<Record<string, JobTrace>>,
+): { series: string; reducer: number; records: number; share: number }[] {
+  return Object.entries(traces).flatMap(([series, t]) => {
+    const total = t.load.reduce((n, l) => n + l.records, 0);
+    return t.load.map((l) => ({
+      series,
+      reducer: l.reducer,
+      records: l.records,
+      share: total > 0 ? Math.round((1000 * l.records) / total) / 1000 : 0,
+    }));
+  });
+}
