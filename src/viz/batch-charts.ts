@@ -200,3 +200,16 @@ export function jobChart(
       return undefined;
   }
 }
+
+/** The chart of every result that has one, keyed by job name. */
+export function jobCharts(
+  results: readonly { readonly name: string; readonly rows: readonly object[] }[],
+  options: BatchChartOptions = {},
+): Record<string, ChartSpec> {
+  const out: Record<string, ChartSpec> = {};
+  for (const r of results) {
+    const chart = jobChart(r, options);
+    if (chart !== undefined) out[r.name] = chart;
+  }
+  return out;
+}

@@ -10,6 +10,7 @@ import {
   IP_ANOMALY_THRESHOLD,
   ipAnomaliesChart,
   jobChart,
+  jobCharts,
   sessionsChart,
 } from '../../src/viz/batch-charts';
 import {
@@ -246,6 +247,12 @@ describe('batch charts: the data of each spec', () => {
       'Sessions',
     ]);
     expect(jobChart({ name: 'my-job', rows: [] })).toBeUndefined();
+    const charts = jobCharts([
+      { name: 'my-job', rows: [] },
+      { name: 'errors', rows: ERRORS },
+    ]);
+    expect(Object.keys(charts)).toEqual(['errors']);
+    expect(spec(charts.errors).title.text).toBe('Errors by URL and status');
   });
 });
 
