@@ -48,6 +48,7 @@ export function ipAnomaliesChart(
   options: BatchChartOptions & { threshold?: number } = {},
 ): ChartSpec {
   const threshold = options.threshold ?? IP_ANOMALY_THRESHOLD;
+  const width = options.width ?? CHART_WIDTH - 160;
   // Only the highest flagged addresses are named: a long tail of names would cover each other.
   const named = new Set(
     rows
@@ -74,7 +75,7 @@ export function ipAnomaliesChart(
       `${flagged} of ${rows.length} addresses shown flagged above the threshold ${threshold}`,
       options,
     ),
-    width: options.width ?? CHART_WIDTH - 160,
+    width,
     height: 260,
     layer: [
       {
@@ -111,12 +112,13 @@ export function ipAnomaliesChart(
             encoding: { y: { field: 'threshold', type: 'quantitative' } },
           },
           {
+            // At the right end: the crowd of ordinary addresses sits at the left, near the line.
             mark: {
               type: 'text',
-              align: 'left',
+              align: 'right',
               baseline: 'bottom',
               dy: -3,
-              x: 4,
+              x: width - 4,
               fontSize: 10,
               color: FLAGGED_COLOR,
             },
