@@ -200,7 +200,13 @@ export function runTimesChart(
         : `${r.seconds.toFixed(2)} s, ${formatCount(r.linesPerSec)} lines/s`,
   }));
   const most = Math.max(0.001, ...rows.map((r) => r.seconds));
-  const y = { field: 'runner', type: 'nominal' as const, sort: null, title: null };
+  const y = {
+    field: 'runner',
+    type: 'nominal' as const,
+    sort: null,
+    title: null,
+    axis: { labelLimit: 260 },
+  };
   return {
     $schema: SCHEMA,
     title: {
