@@ -28,6 +28,9 @@ export interface RenderedChart extends ReportChart {
   readonly svg: string;
 }
 
+/** Width of a chart that has a panel's whole width to itself (the page is ~1100 px wide). */
+const WIDE = 900;
+
 /** Requests per hour and status, from the status-per-hour job; else the summary's hourly counts. */
 function hourRows(record: RunRecord): HourStatusRow[] {
   const job = record.batch?.jobs.find((j) => j.name === 'status-per-hour');
@@ -46,7 +49,7 @@ function hourRows(record: RunRecord): HourStatusRow[] {
 export function reportCharts(record: RunRecord): ReportChart[] {
   const { summary, detection } = record;
   const charts: ReportChart[] = [
-    { id: 'requests-per-hour', spec: hourlyStatusChart(hourRows(record)) },
+    { id: 'requests-per-hour', spec: hourlyStatusChart(hourRows(record), { width: WIDE }) },
     { id: 'status-mix', spec: statusMixChart(summary.statusCodes) },
   ];
   if (summary.topUrls.length > 0) {
@@ -66,7 +69,7 @@ export function reportCharts(record: RunRecord): ReportChart[] {
         : undefined;
     charts.push({
       id: 'alert-timeline',
-      spec: alertTimelineChart(truth, alertSpanRows(detection.alerts), { span }),
+      spec: alertTimelineChart(truth, alertSpanRows(detection.alerts), { span, width: WIDE - 200 }),
     });
   }
   if (record.evaluation !== null) {
@@ -74,7 +77,7 @@ export function reportCharts(record: RunRecord): ReportChart[] {
       id: 'detection-quality',
       spec: detectionQualityChart(
         record.evaluation.kinds.map((k) => ({
-          kind: `${k.incidentKind} → ${k.alertKind}`,
+          kind: k.incidentKind,
           precision: k.precision,
           recall: k.recall,
         })),

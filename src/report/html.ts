@@ -25,8 +25,8 @@ import { REPORT_CSS } from './style';
 /** Columns whose cells are keys from log lines: shown in a monospace face that may break. */
 const KEY_COLUMNS = new Set(['url', 'key', 'ip', 'route', 'path', 'referrer', 'userAgent']);
 
-/** Rows a batch job's table shows before the rest fold away. */
-const JOB_ROWS_SHOWN = 12;
+/** Rows a long table shows before the rest fold away (a <details>, which needs no script). */
+const ROWS_SHOWN = 12;
 
 const POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
@@ -64,6 +64,13 @@ export function tableHtml(rows: readonly TableRow[], columns?: readonly string[]
     })
     .join('\n');
   return `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
+}
+
+/** The first ROWS_SHOWN rows, and the rest under "N more rows". */
+function foldedTable(rows: readonly TableRow[], columns?: readonly string[]): string {
+  const shown = tableHtml(rows.slice(0, ROWS_SHOWN), columns);
+  if (rows.length <= ROWS_SHOWN) return shown;
+  return `${shown}<details><summary>${esc(`${rows.length - ROWS_SHOWN} more rows`)}</summary>${tableHtml(rows.slice(ROWS_SHOWN), columns)}</details>`;
 }
 
 function figure(charts: ReadonlyMap<string, RenderedChart>, id: string): string {
@@ -131,46 +138,52 @@ function seedTables(record: RunRecord, charts: ReadonlyMap<string, RenderedChart
           tableHtml(s.topIps.map((i) => ({ ip: i.key, requests: i.hits }))),
           'client addresses by request volume',
         )
-      : panel('IP anomalies', tableHtml(anomalies.rows, anomalies.columns), anomalies.description);
+      : panel(
+          'IP anomalies',
+          foldedTable(anomalies.rows, anomalies.columns),
+          anomalies.description,
+        );
   return `<div class="grid">
 ${panel('Error analysis', tableHtml(s.topErrors.map((r) => ({ url: r.url, status: r.status, count: r.count }))), 'URL, status and count of 4xx and 5xx answers, most frequent first')}
 ${panel('Peak hours', tableHtml(peakHourRows(s.hourly, 5)), 'the busiest UTC clock hours over all days')}
 ${panel('Top URLs', tableHtml(s.topUrls.map((u) => ({ url: u.key, hits: u.hits }))), 'requests per URL as the log wrote it, all methods')}
 ${ipTable}
 </div>
-${charts.has('top-urls') ? `<div class="panel" style="margin-top:16px">${figure(charts, 'top-urls')}</div>` : ''}`;
+${charts.has('top-urls') ? `<div class="panel">${figure(charts, 'top-urls')}</div>` : ''}`;
 }
 
 function detectionSection(record: RunRecord, charts: ReadonlyMap<string, RenderedChart>): string {
   const d = record.detection;
   const how = `Windows of ${d.windowMs / 60_000} min closing every ${d.hopMs / 1000} s in event time, lateness ${d.latenessMs / 1000} s; ${formatCount(d.late)} late records.`;
   const parts = [`<p class="note">${esc(how)}</p>`];
-  if (charts.has('alert-timeline'))
+  if (charts.has('alert-timeline')) {
     parts.push(`<div class="panel">${figure(charts, 'alert-timeline')}</div>`);
+  }
   if (record.evaluation === null) {
     parts.push(
       '<p class="note">No ground truth was given: alerts are listed, not scored (loglab report FILE --truth truth.json).</p>',
     );
   } else {
-    parts.push(`<div class="grid" style="margin-top:16px">
-${panel('Precision and recall per kind', tableHtml(evaluationTableRows(record)), 'an incident counts as found when an alert of its kind opens on its key before its end plus one window')}
-<div class="panel">${figure(charts, 'detection-quality')}</div>
-</div>`);
-  }
-  parts.push('<div class="grid" style="margin-top:16px">');
-  parts.push(
-    panel('Alerts', tableHtml(alertTableRows(d.alerts)), 'one row per alert, in order of opening'),
-  );
-  if (record.truth !== null) {
     parts.push(
       panel(
+        'Precision and recall per kind',
+        tableHtml(evaluationTableRows(record)),
+        'an incident counts as found when an alert of its kind opens on its key before its end plus one window',
+      ),
+      `<div class="grid"><div class="panel">${figure(charts, 'detection-quality')}</div>${panel(
         'Ground truth',
         tableHtml(truthTableRows(record)),
         'the incidents the generator injected',
-      ),
+      )}</div>`,
     );
   }
-  parts.push('</div>');
+  parts.push(
+    panel(
+      'Alerts',
+      foldedTable(alertTableRows(d.alerts)),
+      'one row per alert, in order of opening',
+    ),
+  );
   return parts.join('\n');
 }
 
@@ -181,12 +194,7 @@ function batchSection(record: RunRecord): string {
     `${b.jobs.length} MapReduce jobs on the ${b.engine} runner, over ${formatCount(b.records)} records (${formatCount(b.rejects)} rejected) from ${formatCount(b.inputFiles)} file${b.inputFiles === 1 ? '' : 's'}.`,
   )}</p>`;
   const jobs = b.jobs.map((j) => {
-    const shown = tableHtml(j.rows.slice(0, JOB_ROWS_SHOWN), j.columns);
-    const rest =
-      j.rows.length > JOB_ROWS_SHOWN
-        ? `<details><summary>${esc(`${j.rows.length - JOB_ROWS_SHOWN} more rows`)}</summary>${tableHtml(j.rows.slice(JOB_ROWS_SHOWN), j.columns)}</details>`
-        : '';
-    return `<div class="panel job"><h3><code>${esc(j.name)}</code></h3><p class="note">${esc(j.description)}</p>${shown}${rest}</div>`;
+    return `<div class="panel job"><h3><code>${esc(j.name)}</code></h3><p class="note">${esc(j.description)}</p>${foldedTable(j.rows, j.columns)}</div>`;
   });
   return `${intro}<div class="grid">${jobs.join('\n')}</div>`;
 }
@@ -227,11 +235,11 @@ export function reportHtml(record: RunRecord, charts: readonly RenderedChart[]):
 <nav>${nav}</nav>
 <main>
 ${cards(record)}
-${section('traffic', 'Traffic', `<div class="grid"><div class="panel">${figure(byId, 'requests-per-hour')}</div><div class="panel">${figure(byId, 'status-mix')}</div></div>`)}
+${section('traffic', 'Traffic', `<div class="panel">${figure(byId, 'requests-per-hour')}</div><div class="panel">${figure(byId, 'status-mix')}</div>`)}
 ${section('tables', 'Seed-style tables', seedTables(record, byId))}
 ${section('detection', 'Detection against the ground truth', detectionSection(record, byId))}
 ${section('batch', 'Batch jobs', batchSection(record))}
-${section('throughput', 'Throughput per stage', `<div class="grid"><div class="panel">${figure(byId, 'throughput')}</div>${panel('', tableHtml(stageTableRows(record)))}</div>`)}
+${section('throughput', 'Throughput per stage', `<div class="panel">${figure(byId, 'throughput')}</div>${panel('', tableHtml(stageTableRows(record)))}`)}
 </main>
 <footer>${esc(`loglab run record version ${RUN_RECORD_VERSION}`)}; one file, no script, nothing fetched.</footer>
 </body>

@@ -105,7 +105,7 @@ export function stageTableRows(record: RunRecord): TableRow[] {
     stage: s.name,
     how: s.detail,
     lines: s.lines,
-    seconds: s.seconds.toFixed(2),
+    seconds: Math.round(s.seconds * 100) / 100,
     'lines/s': s.seconds > 0 ? Math.round(s.lines / s.seconds) : null,
   }));
 }

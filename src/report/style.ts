@@ -26,11 +26,13 @@ h3 { font-size: 17px; margin: 0 0 8px; }
 .card .label { color: var(--muted); font-size: 12.5px; text-transform: uppercase; letter-spacing: .5px; }
 .card .value { font-size: 26px; font-weight: 600; line-height: 1.25; }
 .card .sub { color: var(--muted); font-size: 13px; }
-.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 16px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 16px;
+  align-items: start; }
+.grid + .grid, .grid + .panel, .panel + .grid, .panel + .panel { margin-top: 16px; }
 .panel { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px;
   overflow-x: auto; min-width: 0; }
 figure { margin: 0; }
-figure svg { max-width: 100%; height: auto; display: block; }
+figure svg { max-width: 100%; height: auto; display: block; margin: 0 auto; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
 th { text-align: left; font-weight: 600; color: var(--muted); border-bottom: 2px solid var(--line);
   padding: 5px 8px; white-space: nowrap; }
@@ -38,7 +40,7 @@ td { border-bottom: 1px solid var(--line); padding: 4px 8px; vertical-align: top
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tbody tr:nth-child(even) { background: #fafbfc; }
 td code { font: 13px/1.4 "DejaVu Sans Mono", ui-monospace, Menlo, Consolas, monospace;
-  word-break: break-all; }
+  overflow-wrap: break-word; }
 .yes { color: var(--bad); font-weight: 600; }
 .good { color: var(--good); font-weight: 600; }
 .bad { color: var(--bad); font-weight: 600; }

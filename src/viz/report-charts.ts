@@ -136,6 +136,8 @@ export function topBarChart(
     type: 'nominal' as const,
     sort: values.map((v) => v.label),
     title: null,
+    // Room for the key as cut above; vega's own limit (180 px) would cut it again.
+    axis: { labelLimit: 320 },
   };
   return {
     $schema: SCHEMA,
@@ -144,7 +146,7 @@ export function topBarChart(
       ...(options.subtitle ? { subtitle: options.subtitle } : {}),
     },
     config: chartConfig,
-    width: options.width ?? CHART_WIDTH - 260,
+    width: options.width ?? CHART_WIDTH - 300,
     height: { step: 20 },
     data: { values },
     layer: [
