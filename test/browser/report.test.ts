@@ -94,6 +94,7 @@ suite(`loglab report in Chromium${chromiumSkipReason ? ` (skipped: ${chromiumSki
   });
 
   it('shows a hostile log line as text, runs nothing and opens no dialog', async () => {
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what a reader sees
     const text = await page.innerText('body');
     expect(text).toContain(SCRIPT_PATH);
     expect(text).toContain(IMG_PATH);
