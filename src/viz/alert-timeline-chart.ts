@@ -112,7 +112,14 @@ export function alertTimelineChart(
     title: 'event time (UTC)',
     axis: { format: end - start > 2 * 3600_000 ? '%H:%M' : '%H:%M:%S', labelOverlap: true },
   };
-  const y = { field: 'lane', type: 'nominal' as const, sort: lanes, title: null };
+  const y = {
+    field: 'lane',
+    type: 'nominal' as const,
+    sort: lanes,
+    title: null,
+    // Lanes are cut to LANE_KEY_MAX characters above; vega's own limit (180 px) would cut more.
+    axis: { labelLimit: 300 },
+  };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
