@@ -11,7 +11,10 @@ export interface BuiltReport {
   readonly charts: readonly RenderedChart[];
 }
 
-export async function buildReport(record: RunRecord): Promise<BuiltReport> {
-  const charts = await renderCharts(reportCharts(record));
+export async function buildReport(
+  record: RunRecord,
+  onChart?: (done: number, total: number) => void,
+): Promise<BuiltReport> {
+  const charts = await renderCharts(reportCharts(record), onChart);
   return { html: reportHtml(record, charts), charts };
 }

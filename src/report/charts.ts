@@ -107,9 +107,15 @@ export function scopeSvgIds(svg: string, prefix: string): string {
 }
 
 /** Every chart rendered to SVG (vega in Node: no browser, no script in the page). */
-export async function renderCharts(charts: readonly ReportChart[]): Promise<RenderedChart[]> {
+export async function renderCharts(
+  charts: readonly ReportChart[],
+  onRendered?: (done: number, total: number) => void,
+): Promise<RenderedChart[]> {
   const out: RenderedChart[] = [];
-  for (const c of charts) out.push({ ...c, svg: scopeSvgIds(await renderSvg(c.spec), c.id) });
+  for (const c of charts) {
+    out.push({ ...c, svg: scopeSvgIds(await renderSvg(c.spec), c.id) });
+    onRendered?.(out.length, charts.length);
+  }
   return out;
 }
 

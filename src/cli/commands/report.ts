@@ -160,7 +160,12 @@ async function runReport(file: string | undefined, flags: ReportFlags): Promise<
     write(recordPath, report.formatRunRecord(record), io);
   }
 
-  const built = await report.buildReport(record);
+  let drawing: ReturnType<Io['createProgress']> | null = null;
+  const built = await report.buildReport(record, (done, total) => {
+    drawing ??= io.createProgress(total, 'charts drawn');
+    drawing.update(done);
+  });
+  (drawing as ReturnType<Io['createProgress']> | null)?.stop();
   write(flags.out, built.html, io);
   const kb = Math.max(1, Math.round(Buffer.byteLength(built.html) / 1000));
   let pngs = '';
