@@ -48,8 +48,11 @@ function formatNumber(n: number): string {
     : n.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
 
-/** A table of rows; `columns` defaults to the first row's keys. Every cell is escaped. */
-export function tableHtml(rows: readonly TableRow[], columns?: readonly string[]): string {
+/**
+ * A report table (viz's tableHtml is the notebooks' plainer one); `columns` defaults to the
+ * first row's keys. Every cell is escaped.
+ */
+export function reportTable(rows: readonly TableRow[], columns?: readonly string[]): string {
   if (rows.length === 0) return '<p class="note">(none)</p>';
   const cols = columns ?? Object.keys(rows[0]);
   const numeric = cols.map((c) => rows.every((r) => typeof r[c] === 'number' || r[c] === null));
@@ -68,9 +71,9 @@ export function tableHtml(rows: readonly TableRow[], columns?: readonly string[]
 
 /** The first ROWS_SHOWN rows, and the rest under "N more rows". */
 function foldedTable(rows: readonly TableRow[], columns?: readonly string[]): string {
-  const shown = tableHtml(rows.slice(0, ROWS_SHOWN), columns);
+  const shown = reportTable(rows.slice(0, ROWS_SHOWN), columns);
   if (rows.length <= ROWS_SHOWN) return shown;
-  return `${shown}<details><summary>${esc(`${rows.length - ROWS_SHOWN} more rows`)}</summary>${tableHtml(rows.slice(ROWS_SHOWN), columns)}</details>`;
+  return `${shown}<details><summary>${esc(`${rows.length - ROWS_SHOWN} more rows`)}</summary>${reportTable(rows.slice(ROWS_SHOWN), columns)}</details>`;
 }
 
 function figure(charts: ReadonlyMap<string, RenderedChart>, id: string): string {
@@ -135,7 +138,7 @@ function seedTables(record: RunRecord, charts: ReadonlyMap<string, RenderedChart
     anomalies === undefined
       ? panel(
           'IP anomalies',
-          tableHtml(s.topIps.map((i) => ({ ip: i.key, requests: i.hits }))),
+          reportTable(s.topIps.map((i) => ({ ip: i.key, requests: i.hits }))),
           'client addresses by request volume',
         )
       : panel(
@@ -144,9 +147,9 @@ function seedTables(record: RunRecord, charts: ReadonlyMap<string, RenderedChart
           anomalies.description,
         );
   return `<div class="grid">
-${panel('Error analysis', tableHtml(s.topErrors.map((r) => ({ url: r.url, status: r.status, count: r.count }))), 'URL, status and count of 4xx and 5xx answers, most frequent first')}
-${panel('Peak hours', tableHtml(peakHourRows(s.hourly, 5)), 'the busiest UTC clock hours over all days')}
-${panel('Top URLs', tableHtml(s.topUrls.map((u) => ({ url: u.key, hits: u.hits }))), 'requests per URL as the log wrote it, all methods')}
+${panel('Error analysis', reportTable(s.topErrors.map((r) => ({ url: r.url, status: r.status, count: r.count }))), 'URL, status and count of 4xx and 5xx answers, most frequent first')}
+${panel('Peak hours', reportTable(peakHourRows(s.hourly, 5)), 'the busiest UTC clock hours over all days')}
+${panel('Top URLs', reportTable(s.topUrls.map((u) => ({ url: u.key, hits: u.hits }))), 'requests per URL as the log wrote it, all methods')}
 ${ipTable}
 </div>
 ${charts.has('top-urls') ? `<div class="panel">${figure(charts, 'top-urls')}</div>` : ''}`;
@@ -167,12 +170,12 @@ function detectionSection(record: RunRecord, charts: ReadonlyMap<string, Rendere
     parts.push(
       panel(
         'Precision and recall per kind',
-        tableHtml(evaluationTableRows(record)),
+        reportTable(evaluationTableRows(record)),
         'an incident counts as found when an alert of its kind opens on its key before its end plus one window',
       ),
       `<div class="grid"><div class="panel">${figure(charts, 'detection-quality')}</div>${panel(
         'Ground truth',
-        tableHtml(truthTableRows(record)),
+        reportTable(truthTableRows(record)),
         'the incidents the generator injected',
       )}</div>`,
     );
@@ -239,7 +242,7 @@ ${section('traffic', 'Traffic', `<div class="panel">${figure(byId, 'requests-per
 ${section('tables', 'Seed-style tables', seedTables(record, byId))}
 ${section('detection', 'Detection against the ground truth', detectionSection(record, byId))}
 ${section('batch', 'Batch jobs', batchSection(record))}
-${section('throughput', 'Throughput per stage', `<div class="panel">${figure(byId, 'throughput')}</div>${panel('', tableHtml(stageTableRows(record)))}`)}
+${section('throughput', 'Throughput per stage', `<div class="panel">${figure(byId, 'throughput')}</div>${panel('', reportTable(stageTableRows(record)))}`)}
 </main>
 <footer>${esc(`loglab run record version ${RUN_RECORD_VERSION}`)}; one file, no script, nothing fetched.</footer>
 </body>

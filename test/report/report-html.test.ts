@@ -4,8 +4,8 @@ import {
   renderCharts,
   reportCharts,
   reportHtml,
+  reportTable,
   scopeSvgIds,
-  tableHtml,
 } from '../../src/report/index';
 import { hostileRecord, IMG, SCRIPT } from './record-fixture';
 
@@ -109,9 +109,9 @@ describe('the charts as SVG', () => {
   });
 });
 
-describe('tableHtml', () => {
+describe('reportTable', () => {
   it('escapes cells, aligns numbers right, marks flags, writes null as -', () => {
-    expect(tableHtml([{ url: SCRIPT, hits: 1234, flagged: true, note: null, agent: IMG }])).toBe(
+    expect(reportTable([{ url: SCRIPT, hits: 1234, flagged: true, note: null, agent: IMG }])).toBe(
       [
         '<table>',
         '<thead><tr><th>url</th><th class="num">hits</th><th>flagged</th><th class="num">note</th><th>agent</th></tr></thead>',
