@@ -28,6 +28,23 @@ function recordRequests(page: Page): string[] {
   return urls;
 }
 
+/**
+ * In the page, before its own script: when each alert line's element first appears, by the
+ * page's clock, keyed by the emit time the server stamped on it and its text.
+ */
+const RECORD_APPEARANCES = `
+  window.seen = {};
+  new MutationObserver((changes) => {
+    const at = Date.now();
+    for (const change of changes) {
+      for (const node of change.addedNodes) {
+        if (!(node instanceof HTMLElement) || node.dataset.emittedAt === undefined) continue;
+        window.seen[node.dataset.emittedAt + ' ' + node.textContent] ??= at;
+      }
+    }
+  }).observe(document, { childList: true, subtree: true });
+`;
+
 function consoleProblems(page: Page): string[] {
   const problems: string[] = [];
   page.on('console', (m) => {
@@ -74,20 +91,7 @@ describe.skipIf(chromiumSkipReason !== undefined)('the live web dashboard in Chr
     const requests = recordRequests(page);
     const problems = consoleProblems(page);
     // When each alert line's element first appears, by the page's clock.
-    await page.addInitScript(() => {
-      const seen: Record<string, number> = {};
-      (window as unknown as { seen: typeof seen }).seen = seen;
-      new MutationObserver((changes) => {
-        const at = Date.now();
-        for (const change of changes) {
-          for (const node of change.addedNodes) {
-            if (!(node instanceof HTMLElement) || node.dataset.emittedAt === undefined) continue;
-            const key = `${node.dataset.emittedAt} ${node.textContent}`;
-            seen[key] ??= at;
-          }
-        }
-      }).observe(document, { childList: true, subtree: true });
-    });
+    await page.addInitScript({ content: RECORD_APPEARANCES });
     await page.goto(web.url);
     await page.locator('#status.live').waitFor({ timeout: 15_000 });
     const connected = Date.now();
@@ -98,9 +102,7 @@ describe.skipIf(chromiumSkipReason !== undefined)('the live web dashboard in Chr
       .first()
       .waitFor({ timeout: 60_000 });
     await page.waitForTimeout(1500);
-    const seen = await page.evaluate(
-      () => (window as unknown as { seen: Record<string, number> }).seen,
-    );
+    const seen = (await page.evaluate('window.seen')) as Record<string, number>;
     const delays = Object.entries(seen)
       .map(([key, at]) => ({ emitted: Number(key.slice(0, key.indexOf(' '))), at, key }))
       .filter((s) => s.emitted >= connected)
@@ -117,7 +119,7 @@ describe.skipIf(chromiumSkipReason !== undefined)('the live web dashboard in Chr
     // The same alerts the command wrote to stdout, in words, on the page.
     const kinds = await page
       .locator('#recent-alerts li')
-      .evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.kind));
+      .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-kind')));
     expect(new Set(kinds)).toEqual(new Set(['error-spike', 'ip-flood', 'scanner']));
     const scanner = JSON.parse(await web.waitForLine(/"kind":"scanner"/));
     await expect
@@ -158,9 +160,7 @@ describe.skipIf(chromiumSkipReason !== undefined)('the live web dashboard in Chr
     await page.goto(before.url);
     await expect.poll(() => page.locator('#read').textContent(), { timeout: 15_000 }).toBe('3,000');
     await expect.poll(() => page.locator('#status').textContent()).toBe('input ended');
-    await page.evaluate(() => {
-      (window as unknown as { sameDocument: boolean }).sameDocument = true;
-    });
+    await page.evaluate('window.sameDocument = true');
 
     expect(await before.stop()).toBe(0);
     await expect.poll(() => page.locator('#status').textContent()).toBe('reconnecting…');
@@ -171,9 +171,7 @@ describe.skipIf(chromiumSkipReason !== undefined)('the live web dashboard in Chr
     after.child.stdin?.end();
     await expect.poll(() => page.locator('#read').textContent(), { timeout: 15_000 }).toBe('2,000');
     await expect.poll(() => page.locator('#status').textContent()).toBe('input ended');
-    expect(
-      await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument),
-    ).toBe(true);
+    expect(await page.evaluate('window.sameDocument')).toBe(true);
     // The browser reports the refused reconnections; nothing else may go wrong.
     expect(problems.filter((p) => !p.includes('net::ERR_CONNECTION_REFUSED'))).toEqual([]);
     await page.close();
