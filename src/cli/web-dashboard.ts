@@ -8,7 +8,6 @@ import { type Command, Option } from 'commander';
 import { badFlag } from '../errors';
 import { cliIo } from './context';
 import type { DetectSession } from './detect-session';
-import { handleInterrupts } from './streaming';
 
 export interface WebFlags {
   web?: boolean;
@@ -109,14 +108,12 @@ export async function serveWebDashboard(
 }
 
 /**
- * After the input ended: keep the page up until Ctrl-C (SIGINT or SIGTERM), saying so. Returns
- * at once when the run was stopped by Ctrl-C already.
+ * After the input ended: keep the page up until Ctrl-C, saying so. `stop` is the command's own
+ * first Ctrl-C stage, still listening, so a Ctrl-C at any moment ends the command cleanly; when
+ * it is aborted already (the run was stopped by Ctrl-C) this returns at once.
  */
-export async function keepServing(web: ServedDashboard, interrupted: boolean): Promise<void> {
-  if (interrupted) return;
+export async function keepServing(web: ServedDashboard, stop: AbortSignal): Promise<void> {
+  if (stop.aborted) return;
   cliIo().stderr.write(`input ended; the final figures stay at ${web.url} until Ctrl-C\n`);
-  const interrupts = handleInterrupts(1);
-  const [stop] = interrupts.stages;
   await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve()));
-  interrupts.dispose();
 }

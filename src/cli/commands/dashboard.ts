@@ -183,16 +183,19 @@ async function runDashboard(file: string | undefined, flags: DashboardFlags): Pr
   } catch (err) {
     await served?.close();
     throw err;
+    interrupts.dispose();
+    throw err;
   } finally {
     session.stopDashboard(ended);
-    interrupts.dispose();
     input?.stream.destroy();
     if (broker !== null) await broker.close();
   }
   const from = file === undefined ? ` from ${flags.topic} (group ${flags.group})` : '';
   cliIo().stderr.write(`${formatDetectCounts(detector.counts())}${from}\n`);
   if (served !== null) {
-    await keepServing(served, stop.aborted);
+    // The same Ctrl-C handler, still on: no moment where a Ctrl-C kills the process instead.
+    await keepServing(served, stop);
     await served.close();
   }
+  interrupts.dispose();
 }

@@ -226,11 +226,11 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
     if (detection !== null) await detection.finish(broker);
   } catch (err) {
     await served?.close();
+    interrupts.dispose();
     throw err;
   } finally {
     detection?.session.stopDashboard(true);
     status.clear();
-    interrupts.dispose();
     await broker.close();
   }
   const io = cliIo();
@@ -246,9 +246,11 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
     io.stderr.write(`${detection.counts()}\n`);
   }
   if (served !== null) {
-    await keepServing(served, stopProducing.aborted);
+    // The first Ctrl-C stage, still on: it stops the page once the run is over.
+    await keepServing(served, stopProducing);
     await served.close();
   }
+  interrupts.dispose();
   const complete = summary.consumed === summary.produced && summary.checksum.equal;
   if (!complete && !stopConsuming.aborted) {
     // Not a usage error and not a crash: something was lost or changed on the way (exit 1).
