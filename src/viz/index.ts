@@ -9,6 +9,7 @@ export * from './detection-charts';
 export * from './detection-input';
 export * from './detection-rows';
 export * from './lake-charts';
+export * from './live-charts';
 export * from './prepare';
 export * from './render';
 export * from './rows';

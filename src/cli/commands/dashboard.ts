@@ -182,7 +182,6 @@ async function runDashboard(file: string | undefined, flags: DashboardFlags): Pr
     ended = true;
   } catch (err) {
     await served?.close();
-    throw err;
     interrupts.dispose();
     throw err;
   } finally {
