@@ -23,6 +23,7 @@ import { Command, CommanderError } from 'commander';
 import { isLoglabError } from '../errors';
 import { registerArchive } from './commands/archive';
 import { registerConsume } from './commands/consume';
+import { registerDashboard } from './commands/dashboard';
 import { registerDemo } from './commands/demo';
 import { registerDetect } from './commands/detect';
 import { registerEvaluate } from './commands/evaluate';
@@ -74,6 +75,7 @@ export function buildProgram(): Command {
   registerTopics(program);
   registerStream(program);
   registerDetect(program);
+  registerDashboard(program);
   registerEvaluate(program);
   registerArchive(program);
   registerLake(program);

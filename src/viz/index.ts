@@ -14,6 +14,7 @@ export * from './detection-input';
 export * from './detection-rows';
 export * from './lake-charts';
 export * from './mapreduce-charts';
+export * from './live-charts';
 export * from './prepare';
 export * from './render';
 export * from './report-charts';

@@ -49,6 +49,9 @@ const FLAGS: Record<string, string[]> = {
     '--window <duration>',
     '--hop <duration>',
     '--lateness <duration>',
+    '--web',
+    '--port <n>',
+    '--host <address>',
   ],
 };
 
