@@ -56,6 +56,11 @@ export interface EmbeddedRunnerOptions {
   readonly parallelReduceBytes?: number;
   /** Splits the main thread may map at most (default: all); tests use it to make workers work. */
   readonly mainThreadSplits?: number;
+  /**
+   * False runs every job without its combiner, as Hadoop Streaming without `-combiner`: the
+   * same rows, and the counters show what the combiner saves (default true).
+   */
+  readonly combiners?: boolean;
 }
 
 /**
@@ -130,6 +135,7 @@ async function runEmbedded(
       memoryBytes: options.memoryBytes ?? DEFAULT_MEMORY_BYTES,
       spillDir,
       format: options.format ?? 'auto',
+      combiners: options.combiners ?? true,
     };
     const maps = await mapPhase(
       jobs,

@@ -29,6 +29,8 @@ export interface MapSettings {
   readonly memoryBytes: number;
   readonly spillDir: string;
   readonly format: ParseFormat;
+  /** False: map output goes to the reducers as emitted, the jobs' combiners unused. */
+  readonly combiners?: boolean;
 }
 
 export interface MapOutput {
@@ -142,7 +144,7 @@ export async function runMapTasks(
   jobs.forEach((job, j) => {
     buffers.push(
       new MapBuffer(
-        job,
+        settings.combiners === false ? { ...job, combine: undefined } : job,
         settings.reducers,
         budget,
         spillPrefix(settings.spillDir, thread, j),

@@ -5,6 +5,7 @@
 import { badFlag } from '../errors';
 import type { StreamDetector } from '../pipeline/stream-detector';
 import { type Alert, formatAlert } from '../realtime/alert';
+import type { EmittedAlert } from '../realtime/dashboard/web-frame';
 import { cliIo, isTerminal } from './context';
 
 type Io = typeof import('./io');
@@ -59,6 +60,13 @@ export function chooseOutput(wanted: boolean): DetectOutput {
  */
 export interface DetectSession {
   readonly detector: StreamDetector;
+  readonly settings: { windowMs: number; hopMs: number; latenessMs: number };
+  /** The latest alert lines (RECENT_ALERTS) with the wall-clock time each was emitted. */
+  readonly recent: readonly EmittedAlert[];
+  /** Also call `listener` with each alert line as the engine emits it (the web dashboard). */
+  onAlert(listener: (alert: Alert) => void): void;
+  /** The input ended (stopDashboard(true) was called). */
+  ended(): boolean;
   /** A dashboard was asked for and a terminal is there to draw it on. */
   readonly drawsDashboard: boolean;
   /** Writes the alert lines gathered since the last call to stdout, with backpressure. */
@@ -72,6 +80,9 @@ export interface DetectSession {
   stopDashboard(ended: boolean): void;
 }
 
+/** Alert lines the dashboards keep. */
+export const RECENT_ALERTS = 8;
+
 export async function openDetectSession(
   settings: { windowMs: number; hopMs: number; latenessMs: number },
   format: string,
@@ -84,7 +95,9 @@ export async function openDetectSession(
     import('../realtime/dashboard/index'),
   ]);
   const output = chooseOutput(dashboardWanted);
-  const recent = new dashboard.RecentAlerts(8);
+  const recent = new dashboard.RecentAlerts(RECENT_ALERTS);
+  const emitted: EmittedAlert[] = [];
+  const listeners: ((alert: Alert) => void)[] = [];
   let text = '';
   const detector = detectStream.createStreamDetector({
     ...settings,
@@ -92,12 +105,21 @@ export async function openDetectSession(
     onAlert(alert: Alert) {
       if (output.alertLines) text += formatAlert(alert);
       recent.push(alert);
+      emitted.push({ alert, at: Date.now() });
+      if (emitted.length > RECENT_ALERTS) emitted.shift();
+      for (const listener of listeners) listener(alert);
     },
   });
   let live: import('../realtime/dashboard/driver').LiveDashboard | null = null;
   let ended = false;
   return {
     detector,
+    settings,
+    recent: emitted,
+    onAlert(listener) {
+      listeners.push(listener);
+    },
+    ended: () => ended,
     drawsDashboard: output.dashboard !== null,
     async writeAlerts() {
       if (text === '') return;

@@ -23,6 +23,7 @@ import { Command, CommanderError } from 'commander';
 import { isLoglabError } from '../errors';
 import { registerArchive } from './commands/archive';
 import { registerConsume } from './commands/consume';
+import { registerDashboard } from './commands/dashboard';
 import { registerDemo } from './commands/demo';
 import { registerDetect } from './commands/detect';
 import { registerEvaluate } from './commands/evaluate';
@@ -31,6 +32,7 @@ import { registerLake } from './commands/lake';
 import { registerMapreduce } from './commands/mapreduce';
 import { registerParse } from './commands/parse';
 import { registerProduce } from './commands/produce';
+import { registerReport } from './commands/report';
 import { registerStream } from './commands/stream';
 import { registerSummary } from './commands/summary';
 import { registerTopics } from './commands/topics';
@@ -73,10 +75,12 @@ export function buildProgram(): Command {
   registerTopics(program);
   registerStream(program);
   registerDetect(program);
+  registerDashboard(program);
   registerEvaluate(program);
   registerArchive(program);
   registerLake(program);
   registerMapreduce(program);
+  registerReport(program);
   registerDemo(program);
   for (const cmd of program.commands) {
     cmd

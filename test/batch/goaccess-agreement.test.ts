@@ -163,7 +163,8 @@ describe.skipIf(GOACCESS_MISSING !== null)(
       writeFileSync(path, `${CRAFTED.join('\n')}\n`);
       run = await runJobs(path);
       ga = runGoAccess(path, dir);
-    });
+      // Worker threads and a GoAccess process: setup, not a timed check; 10 s ran out at load 20+.
+    }, 60_000);
 
     it('both count 4 requests; GoAccess skips the empty and # lines, the jobs reject them', () => {
       expect([run.counters.records, run.counters.rejects]).toEqual([4, 3]);

@@ -4,7 +4,7 @@
  * engine not there yet, no lake, a bad flag) is one line on stderr with exit code 2.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,6 +82,17 @@ describe('loglab mapreduce', () => {
     const saved = JSON.parse(readFileSync(join(cwd, 'results', 'top-urls.json'), 'utf8'));
     expect(saved.rows).toEqual(json['top-urls'].rows);
     expect(saved.counters.mapOutputRecords).toBe(11);
+    // Each job's chart beside its JSON, drawn from the same rows.
+    expect(readdirSync(join(cwd, 'results')).sort()).toEqual(
+      JOB_NAMES.flatMap((n) => [`${n}.json`, `${n}.svg`]).sort(),
+    );
+    const svg = readFileSync(join(cwd, 'results', 'errors.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg /);
+    expect(svg).toContain('>Errors by URL and status</text>');
+    expect(svg).toContain('>404 /missing</text>');
+    expect(readFileSync(join(cwd, 'results', 'peak-hours.svg'), 'utf8')).toContain(
+      '>busiest hour 10:00 UTC with 5 of 11 requests</text>',
+    );
   });
 
   it('runs jobs named with commas in one pass, in the order given', async () => {

@@ -56,6 +56,9 @@ const FLAGS: Record<string, string[]> = {
     '--window <duration>',
     '--hop <duration>',
     '--lateness <duration>',
+    '--web',
+    '--port <n>',
+    '--host <address>',
   ],
 };
 

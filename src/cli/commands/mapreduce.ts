@@ -72,7 +72,7 @@ Examples:
   loglab mapreduce run errors,peak-hours --input access.log two jobs, one pass over the input
   loglab mapreduce run top-urls --input out/lake/loglab/raw/date=2026-12-05 --top 20
   loglab mapreduce run all --workers 2 --reducers 4 --json > results.json
-  loglab mapreduce run all --out results/                   also results/<job>.json
+  loglab mapreduce run all --out results/                   also results/<job>.json and .svg
   loglab mapreduce run ./my-job.ts --input access.log      a job of your own (default export)
   loglab mapreduce run all --engine hadoop                  Hadoop's local job runner over
                                                             /loglab/raw on HDFS
@@ -211,13 +211,25 @@ async function run(target: string, flags: RunFlags): Promise<void> {
     await io.writeChunk(stdout, result.jobs.map(formatJobResult).join('\n'));
   }
   if (flags.out !== undefined) {
-    const { writeFileSync } = await import('node:fs');
+    const [{ writeFileSync }, { jobChart }, { renderSvg }] = await Promise.all([
+      import('node:fs'),
+      import('../../viz/batch-charts'),
+      import('../../viz/render'),
+    ]);
     for (const j of result.jobs) {
-      const file = join(flags.out, `${j.name}.json`);
-      try {
-        writeFileSync(file, `${JSON.stringify({ rows: j.rows, counters: j.counters }, null, 1)}\n`);
-      } catch (err) {
-        throw badInput(`cannot write ${file}: ${io.describeFsError(err)}`);
+      const files = [
+        [`${j.name}.json`, `${JSON.stringify({ rows: j.rows, counters: j.counters }, null, 1)}\n`],
+      ];
+      // A job of your own has no chart: its rows are yours to draw.
+      const chart = jobChart(j);
+      if (chart !== undefined) files.push([`${j.name}.svg`, await renderSvg(chart)]);
+      for (const [name, text] of files) {
+        const file = join(flags.out, name);
+        try {
+          writeFileSync(file, text);
+        } catch (err) {
+          throw badInput(`cannot write ${file}: ${io.describeFsError(err)}`);
+        }
       }
     }
   }
@@ -276,7 +288,10 @@ export function registerMapreduce(program: Command): void {
       'threads that map and reduce, this one included (default: cores, at most 4)',
     )
     .option('--json', 'print one JSON object keyed by job name, each {"rows": [...]}')
-    .option('--out <dir>', 'also write <dir>/<job>.json with rows and counters')
+    .option(
+      '--out <dir>',
+      'also write <dir>/<job>.json with rows and counters, and <dir>/<job>.svg',
+    )
     .option('--top <n>', 'rows in each top-N report', '10')
     .option('--format <format>', 'log format: auto, combined, common or json', 'auto')
     .option('--memory <MiB>', 'map output one thread buffers before it spills to disk (default 8)')

@@ -31,8 +31,17 @@ import {
   TIMESTAMP_HELP,
   thousands,
 } from '../streaming';
+import {
+  addWebOptions,
+  keepServing,
+  type ServedDashboard,
+  serveWebDashboard,
+  WEB_HELP,
+  type WebFlags,
+  webSettings,
+} from '../web-dashboard';
 
-interface StreamFlags {
+interface StreamFlags extends WebFlags {
   topic: string;
   archive?: boolean;
   lake?: string;
@@ -66,6 +75,8 @@ Examples:
   loglab stream --rate 500 --incidents all        live: 500 lines a second until Ctrl-C
   loglab stream --detect --dashboard --rate 2000 --speedup 10 --incidents all
                                                   the live dashboard, ten simulated minutes a minute
+  loglab stream --detect --web --rate 2000 --speedup 10 --incidents all
+                                                  the same as a web page at http://127.0.0.1:8080/
   loglab stream --archive --lake /tmp/lake && loglab lake du --lake /tmp/lake
                                                   the stream stored in a local lake as it goes
   loglab stream --archive --engine cluster --lines 1000000 --timestamp now
@@ -93,6 +104,8 @@ Ctrl-C stops generating and lets the consumer catch up (exit 0); a second Ctrl-C
 consumer too; a third exits at once with 130. Exit code 1 when the consumer did not get exactly
 the lines that were produced.
 
+${WEB_HELP}
+
 ${SPEEDUP_HELP}
 
 ${TIMESTAMP_HELP}
@@ -102,7 +115,7 @@ retention by time (not the one \`npm run cluster\` starts), use --timestamp now 
 `;
 
 export function registerStream(program: Command): void {
-  program
+  const command = program
     .command('stream')
     .description(
       'Generate, produce and consume in one process, with throughput, lag and checksums.',
@@ -158,7 +171,8 @@ export function registerStream(program: Command): void {
     .option('--dashboard', 'with --detect (implied): the live detection dashboard on a terminal')
     .option('--window <duration>', 'detection window length (with --detect)', '5m')
     .option('--hop <duration>', 'how often a detection window closes (with --detect)', '1m')
-    .option('--lateness <duration>', 'allowed lateness of the detector (with --detect)', '30s')
+    .option('--lateness <duration>', 'allowed lateness of the detector (with --detect)', '30s');
+  addWebOptions(command)
     .addHelpText('after', EXAMPLES)
     .action(async (flags: StreamFlags) => {
       await runStreamCommand(flags);
@@ -244,9 +258,11 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
   const { validateOptions } = await import('../../generate/index');
   validateOptions(generate);
 
-  const detecting = flags.detect === true || flags.dashboard === true;
+  const web = webSettings(flags);
+  const detecting = flags.detect === true || flags.dashboard === true || web !== null;
   const detection = detecting ? await openDetection(flags) : null;
   const { broker } = await openBroker(flags.engine, 'embedded');
+  const source = `generated, ${flags.topic} on ${broker.engine === 'cluster' ? `Kafka ${broker.address}` : 'the embedded broker'}, group ${flags.group}`;
   let store: Store | null = null;
   let archive: StreamArchiveSettings | undefined;
   if (flags.archive === true) {
@@ -262,6 +278,21 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
       compression: flags.compress,
     };
   }
+  let lag: number | null = null;
+  let served: ServedDashboard | null = null;
+  if (web !== null && detection !== null) {
+    try {
+      served = await serveWebDashboard(detection.session, web, {
+        command: 'loglab stream --detect',
+        source,
+        lag: () => lag,
+      });
+    } catch (err) {
+      await broker.close();
+      await store?.close();
+      throw err;
+    }
+  }
   const interrupts = handleInterrupts(2);
   const [stopProducing, stopConsuming] = interrupts.stages;
   const handlers: BatchHandler[] = [];
@@ -272,11 +303,7 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
   let summary: StreamSummary;
   try {
     if (detection !== null) {
-      await detection.session.startDashboard(
-        'loglab stream --detect',
-        `generated, ${flags.topic} on ${broker.engine === 'cluster' ? `Kafka ${broker.address}` : 'the embedded broker'}, group ${flags.group}`,
-        () => null,
-      );
+      await detection.session.startDashboard('loglab stream --detect', source, () => null);
     }
     summary = await runStream(broker, {
       generate,
@@ -293,16 +320,20 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
       stopConsuming,
       sampleMs: status.enabled ? 250 : 1000,
       onSample(sample) {
+        lag = sample.lag;
         if (drawing) return;
         if (status.enabled) status.show(formatSample(sample));
         else cliIo().stderr.write(`${formatSample(sample)}\n`);
       },
     });
     if (detection !== null) await detection.finish(broker);
+  } catch (err) {
+    await served?.close();
+    interrupts.dispose();
+    throw err;
   } finally {
     detection?.session.stopDashboard(true);
     status.clear();
-    interrupts.dispose();
     await broker.close();
     await store?.close();
   }
@@ -318,6 +349,12 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
   if (detection !== null) {
     io.stderr.write(`${detection.counts()}\n`);
   }
+  if (served !== null) {
+    // The first Ctrl-C stage, still on: it stops the page once the run is over.
+    await keepServing(served, stopProducing);
+    await served.close();
+  }
+  interrupts.dispose();
   const complete = summary.consumed === summary.produced && summary.checksum.equal;
   if (!complete && !stopConsuming.aborted) {
     // Not a usage error and not a crash: something was lost or changed on the way (exit 1).
