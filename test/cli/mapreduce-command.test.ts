@@ -100,6 +100,29 @@ describe('loglab mapreduce', () => {
     );
   });
 
+  it('names the file and the position of a syntax error in a job module, exit 2', () => {
+    const bad = join(dir, 'bad-job.ts');
+    writeFileSync(
+      bad,
+      'export default {\n  name: "bad",\n  map(r, emit) { emit(r.path 1); },\n  reduce() {},\n};\n',
+    );
+    // A process of its own: the failure came from Node's loader under tsx, as a user runs it.
+    const r = spawnIn(dir, ['mapreduce', 'run', bad, '--input', file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      `loglab mapreduce: syntax error in job module ${bad}:3:30: Expected ")" but found "1"\n`,
+    );
+  });
+
+  it('says in one line why a job module that throws as it loads cannot be used', () => {
+    const throwing = join(dir, 'throws-on-load.mjs');
+    writeFileSync(throwing, "throw new Error('no config here');\n");
+    const r = spawnIn(dir, ['mapreduce', 'run', throwing, '--input', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`loglab mapreduce: cannot load job module ${throwing}: no config here\n`);
+  });
+
   it('says in one line that yarn is not available yet', async () => {
     const r = await runLoglab(['mapreduce', 'run', 'all', '--engine', 'yarn', '--input', file]);
     expect(r.code).toBe(2);

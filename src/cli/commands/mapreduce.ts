@@ -55,9 +55,16 @@ async function moduleRef(path: string, top: number) {
   const module = resolve(path);
   if (!existsSync(module)) throw badInput(`no job module ${path}`);
   const load = (p: string) => import(pathToFileURL(p).href) as Promise<unknown>;
-  const mod = (await load(module)) as {
-    default?: { name?: unknown } | ((o: unknown) => { name?: unknown });
-  };
+  let mod: { default?: { name?: unknown } | ((o: unknown) => { name?: unknown }) };
+  try {
+    mod = (await load(module)) as typeof mod;
+  } catch (err) {
+    const { moduleSyntaxError } = await import('../../batch/module-syntax');
+    const syntax = await moduleSyntaxError(module, path);
+    if (syntax !== null) throw badInput(`syntax error in job module ${syntax}`);
+    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw badInput(`cannot load job module ${path}: ${why}`);
+  }
   const found = typeof mod.default === 'function' ? mod.default({ top }) : mod.default;
   const name = typeof found?.name === 'string' ? found.name : '';
   // loadJob checks the rest (map and reduce are functions) and says so in one line.
