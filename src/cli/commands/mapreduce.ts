@@ -31,8 +31,6 @@ interface RunFlags {
 const DEFAULT_LAKE = 'out/lake';
 /** The lake's raw files on HDFS, as `loglab archive --engine cluster` writes them. */
 const HDFS_LAKE_RAW = '/loglab/raw';
-/** The NameNode's RPC port, on the host of the WebHDFS address (LOGLAB_HDFS_URL). */
-const NAMENODE_RPC_PORT = 8020;
 
 /** How to start our YARN, named when it does not answer. */
 const YARN_UP = 'npm run cluster -- up --services kafka,hdfs,yarn';
@@ -44,13 +42,14 @@ const YARN_UP = 'npm run cluster -- up --services kafka,hdfs,yarn';
  * that does not answer is one line naming it and how ours starts, before anything is uploaded.
  */
 async function hadoopCluster(engine: 'hadoop' | 'yarn') {
-  const [{ createStore, loadConfig }, { LoglabError }] = await Promise.all([
+  const [{ createStore, loadConfig }, { LoglabError }, { defaultFsOf }] = await Promise.all([
     import('../../config'),
     import('../../errors'),
+    import('../../batch/runners'),
   ]);
   const config = loadConfig(cliIo().env);
   const hdfs = { url: config.hdfs.url, user: config.hdfs.user };
-  let defaultFs = `hdfs://${new URL(config.hdfs.url).hostname}:${NAMENODE_RPC_PORT}`;
+  let defaultFs = defaultFsOf(config.hdfs.url);
   let target: HadoopTarget | undefined;
   let rm = config.yarn.resourceManager;
   let from = config.yarn.fromEnv ? 'LOGLAB_YARN_RM' : 'the default';
