@@ -9,6 +9,13 @@
  *                          http://127.0.0.1:9870, where `npm run cluster -- up` starts HDFS
  *   LOGLAB_HDFS_USER       the user.name WebHDFS calls act as; default loglab (the cluster we
  *                          start checks no permissions, a secured one maps it to its own)
+ *   LOGLAB_YARN_RM         host:port of a YARN ResourceManager's client address
+ *                          (yarn.resourcemanager.address) for `mapreduce --engine yarn`; default
+ *                          127.0.0.1:8032, where `npm run cluster -- up --services …,yarn` starts it
+ *   HADOOP_CONF_DIR        a Hadoop client configuration directory (core-site.xml, hdfs-site.xml,
+ *                          yarn-site.xml, mapred-site.xml), used as it is: `--engine yarn` then
+ *                          takes HDFS and YARN from it (LOGLAB_HDFS_URL and LOGLAB_YARN_RM, when
+ *                          set, still win)
  *   LOGLAB_DEBUG           any value but "" / 0 / false: kafkajs logs to stderr
  */
 import { badFlag } from './errors';
@@ -20,6 +27,7 @@ import { createMemoryBroker, type MemoryBrokerOptions } from './stream/memory-br
 export const DEFAULT_KAFKA_BROKERS = ['127.0.0.1:9092'];
 export const DEFAULT_HDFS_URL = 'http://127.0.0.1:9870';
 export const DEFAULT_HDFS_USER = 'loglab';
+export const DEFAULT_YARN_RM = '127.0.0.1:8032';
 
 export interface LoglabConfig {
   /** From LOGLAB_ENGINE; null when unset, so each command applies its own default. */
@@ -27,6 +35,15 @@ export interface LoglabConfig {
   readonly kafka: { readonly brokers: readonly string[] };
   /** WebHDFS of the cluster engine: the NameNode's HTTP base URL (no trailing slash) and user. */
   readonly hdfs: { readonly url: string; readonly user: string };
+  /**
+   * YARN for `mapreduce --engine yarn`: the ResourceManager's client address; `fromEnv` says
+   * whether LOGLAB_YARN_RM set it (then it wins over a configuration directory's).
+   */
+  readonly yarn: { readonly resourceManager: string; readonly fromEnv: boolean };
+  /** HADOOP_CONF_DIR, or null. */
+  readonly hadoopConfDir: string | null;
+  /** Whether LOGLAB_HDFS_URL was set (then it wins over a configuration directory's WebHDFS). */
+  readonly hdfsFromEnv: boolean;
   readonly debug: boolean;
 }
 
@@ -77,6 +94,25 @@ function parseHdfsUrl(value: string): string {
   return url.origin;
 }
 
+/** host:port, the host a name or an IPv4 address, or an IPv6 one in brackets. */
+function parseResourceManager(value: string): string {
+  const colon = value.lastIndexOf(':');
+  const host = value.slice(0, colon);
+  const port = Number(value.slice(colon + 1));
+  if (
+    colon < 1 ||
+    !/^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])$/.test(host) ||
+    !/^\d+$/.test(value.slice(colon + 1)) ||
+    port < 1 ||
+    port > 65535
+  ) {
+    throw badFlag(
+      `LOGLAB_YARN_RM must be host:port of a ResourceManager (yarn.resourcemanager.address), got "${value}"`,
+    );
+  }
+  return value;
+}
+
 function parseHdfsUser(value: string): string {
   // Sent as the user.name query parameter and shown as the owner of every file written.
   if (!/^[A-Za-z_][A-Za-z0-9._-]{0,63}$/.test(value)) {
@@ -94,6 +130,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoglabConfig {
   const brokers = env.LOGLAB_KAFKA_BROKERS;
   const hdfsUrl = env.LOGLAB_HDFS_URL;
   const hdfsUser = env.LOGLAB_HDFS_USER;
+  const rm = env.LOGLAB_YARN_RM;
+  const confDir = env.HADOOP_CONF_DIR;
+  const set = (v: string | undefined): v is string => v !== undefined && v !== '';
   return {
     engine: engine === undefined || engine === '' ? null : parseEngine(engine, 'LOGLAB_ENGINE'),
     kafka: {
@@ -104,6 +143,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoglabConfig {
       url: hdfsUrl === undefined || hdfsUrl === '' ? DEFAULT_HDFS_URL : parseHdfsUrl(hdfsUrl),
       user: hdfsUser === undefined || hdfsUser === '' ? DEFAULT_HDFS_USER : parseHdfsUser(hdfsUser),
     },
+    yarn: {
+      resourceManager: set(rm) ? parseResourceManager(rm) : DEFAULT_YARN_RM,
+      fromEnv: set(rm),
+    },
+    hadoopConfDir: set(confDir) ? confDir : null,
+    hdfsFromEnv: set(hdfsUrl),
     debug: isOn(env.LOGLAB_DEBUG),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The Hadoop adapter of the `Runner` port: the same jobs as the embedded runner, run by Hadoop
- * Streaming (hadoop/run-streaming.ts) on the local job runner against a real HDFS, every task
+ * Streaming (hadoop/run-streaming.ts) on the local job runner against a real HDFS (engine
+ * `hadoop`) or on a YARN cluster (engine `yarn`: ours, or a user's by HADOOP_CONF_DIR), every task
  * `node task.mjs <jobs> map|combine|reduce` (task.ts, bundled by task-bundle.ts and shipped with
  * `-files`).
  *
@@ -55,6 +56,11 @@ export interface HadoopRunnerOptions {
   readonly parallelism?: number;
   /** The user the jobs run as on HDFS. */
   readonly user?: string;
+  /**
+   * Where the Hadoop job runs: a YARN (our cluster's, or a user's through its configuration
+   * directory). Hadoop's local job runner against `defaultFs` when not given.
+   */
+  readonly target?: Exclude<StreamingTarget, { framework: 'local' }>;
 }
 
 const importModule: ModuleLoader = (path) => import(pathToFileURL(path).href);
@@ -108,8 +114,9 @@ function jobCounters(c: Counters, name: string, alone: boolean): JobCounters {
 
 export function createHadoopRunner(options: HadoopRunnerOptions): Runner {
   const { store } = options;
+  const engine = options.target === undefined ? 'hadoop' : 'yarn';
   return {
-    engine: 'hadoop',
+    engine,
     async run(refs: readonly JobRef[], input: RunInput, run: RunOptions = {}): Promise<RunResult> {
       const t0 = Date.now();
       const jobs: Job[] = [];
@@ -148,7 +155,7 @@ export function createHadoopRunner(options: HadoopRunnerOptions): Runner {
         const command = `node ${basename(script)} ${names.join(',')}`;
         const reducers = run.reducers ?? 1;
         const combine = jobs.length > 1 || jobs[0].combine !== undefined;
-        const target: StreamingTarget = {
+        const target: StreamingTarget = options.target ?? {
           framework: 'local',
           defaultFs: options.defaultFs,
           parallelism: options.parallelism,
@@ -199,7 +206,7 @@ export function createHadoopRunner(options: HadoopRunnerOptions): Runner {
             c['Job Counters']?.['Launched map tasks'] ??
             Math.round((c['Map-Reduce Framework']?.['Shuffled Maps '] ?? 0) / reducers),
         };
-        return { engine: 'hadoop', jobs: results, counters, elapsedMs: Date.now() - t0 };
+        return { engine, jobs: results, counters, elapsedMs: Date.now() - t0 };
       } finally {
         await store.delete(work, { recursive: true, missingOk: true }).catch(() => undefined);
         if (scriptDir !== null) await rm(scriptDir, { recursive: true, force: true });

@@ -69,6 +69,8 @@ export type StreamingTarget =
       /** A user's cluster: everything comes from the Hadoop configuration directory. */
       readonly framework: 'conf';
       readonly confDir: string;
+      /** host:port of a ResourceManager to use instead of the directory's. */
+      readonly resourceManager?: string;
     };
 
 function check(job: StreamingJob): void {
@@ -116,7 +118,9 @@ export function targetProperties(target: StreamingTarget, tmpDir: string): [stri
         ['yarn.resourcemanager.connect.retry-interval.ms', '1000'],
       ];
     case 'conf':
-      return [];
+      return target.resourceManager === undefined
+        ? []
+        : [['yarn.resourcemanager.address', target.resourceManager]];
   }
 }
 

@@ -111,11 +111,64 @@ describe('loglab mapreduce', () => {
     );
   });
 
-  it('says in one line that yarn is not available yet', async () => {
-    const r = await runLoglab(['mapreduce', 'run', 'all', '--engine', 'yarn', '--input', file]);
+  it('names the file and the position of a syntax error in a job module, exit 2', () => {
+    const bad = join(dir, 'bad-job.ts');
+    writeFileSync(
+      bad,
+      'export default {\n  name: "bad",\n  map(r, emit) { emit(r.path 1); },\n  reduce() {},\n};\n',
+    );
+    // A process of its own: the failure came from Node's loader under tsx, as a user runs it.
+    const r = spawnIn(dir, ['mapreduce', 'run', bad, '--input', file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      `loglab mapreduce: syntax error in job module ${bad}:3:30: Expected ")" but found "1"\n`,
+    );
+  });
+
+  it('says in one line why a job module that throws as it loads cannot be used', () => {
+    const throwing = join(dir, 'throws-on-load.mjs');
+    writeFileSync(throwing, "throw new Error('no config here');\n");
+    const r = spawnIn(dir, ['mapreduce', 'run', throwing, '--input', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`loglab mapreduce: cannot load job module ${throwing}: no config here\n`);
+  });
+
+  it('says in one line which ResourceManager did not answer and how ours starts', async () => {
+    // Port 9: nothing listens there. Nothing is uploaded: YARN is asked first.
+    const r = await runLoglab(['mapreduce', 'run', 'all', '--engine', 'yarn', '--input', file], {
+      env: { LOGLAB_YARN_RM: '127.0.0.1:9', LOGLAB_HDFS_URL: 'http://127.0.0.1:9' },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      "loglab mapreduce: YARN's ResourceManager at 127.0.0.1:9 (LOGLAB_YARN_RM) did not answer (ECONNREFUSED): `npm run cluster -- up --services kafka,hdfs,yarn` starts ours, or set LOGLAB_YARN_RM or HADOOP_CONF_DIR\n",
+    );
+  });
+
+  it('takes the ResourceManager from HADOOP_CONF_DIR, and refuses a directory without core-site.xml', async () => {
+    const conf = mkdtempSync(join(dir, 'conf-'));
+    writeFileSync(
+      join(conf, 'core-site.xml'),
+      '<configuration><property><name>fs.defaultFS</name><value>hdfs://127.0.0.1:9</value></property></configuration>\n',
+    );
+    writeFileSync(
+      join(conf, 'yarn-site.xml'),
+      '<configuration><property><name>yarn.resourcemanager.address</name><value>127.0.0.1:9</value></property></configuration>\n',
+    );
+    const r = await runLoglab(['mapreduce', 'run', 'errors', '--engine', 'yarn', '--input', file], {
+      env: { HADOOP_CONF_DIR: conf },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'loglab mapreduce: --engine yarn is not available yet; use --engine hadoop or embedded\n',
+      `loglab mapreduce: YARN's ResourceManager at 127.0.0.1:9 (HADOOP_CONF_DIR ${conf}) did not answer (ECONNREFUSED): \`npm run cluster -- up --services kafka,hdfs,yarn\` starts ours, or set LOGLAB_YARN_RM or HADOOP_CONF_DIR\n`,
+    );
+    const none = await runLoglab(['mapreduce', 'run', 'errors', '--engine', 'yarn'], {
+      env: { HADOOP_CONF_DIR: dir },
+    });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toBe(
+      `loglab mapreduce: HADOOP_CONF_DIR ${dir} holds no core-site.xml: is it a Hadoop configuration?\n`,
     );
   });
 

@@ -77,6 +77,13 @@ describe('streamingArgs', () => {
       'mapreduce.reduce.maxattempts=1',
       'mapreduce.job.name=errors',
     ]);
+    // LOGLAB_YARN_RM over a configuration directory's ResourceManager.
+    const rm = streamingArgs(
+      job,
+      { framework: 'conf', confDir: '/etc/hadoop', resourceManager: 'rm:8032' },
+      '/w/tmp',
+    );
+    expect(rm.filter((_, i) => rm[i - 1] === '-D')[0]).toBe('yarn.resourcemanager.address=rm:8032');
   });
 
   it('makes a job without a reducer map-only', () => {

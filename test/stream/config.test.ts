@@ -7,6 +7,9 @@ describe('config: environment and adapter choice', () => {
       engine: null,
       kafka: { brokers: ['127.0.0.1:9092'] },
       hdfs: { url: 'http://127.0.0.1:9870', user: 'loglab' },
+      yarn: { resourceManager: '127.0.0.1:8032', fromEnv: false },
+      hadoopConfDir: null,
+      hdfsFromEnv: false,
       debug: false,
     });
   });
@@ -22,10 +25,32 @@ describe('config: environment and adapter choice', () => {
       engine: 'cluster',
       kafka: { brokers: ['kafka-1:9092', '[::1]:9093'] },
       hdfs: { url: 'http://127.0.0.1:9870', user: 'loglab' },
+      yarn: { resourceManager: '127.0.0.1:8032', fromEnv: false },
+      hadoopConfDir: null,
+      hdfsFromEnv: false,
       debug: true,
     });
     expect(loadConfig({ LOGLAB_DEBUG: 'false' }).debug).toBe(false);
     expect(loadConfig({ LOGLAB_DEBUG: '0' }).debug).toBe(false);
+  });
+
+  it('reads LOGLAB_YARN_RM and HADOOP_CONF_DIR for the yarn engine', () => {
+    const c = loadConfig({
+      LOGLAB_YARN_RM: 'rm.example.org:8032',
+      HADOOP_CONF_DIR: '/etc/hadoop/conf',
+      LOGLAB_HDFS_URL: 'http://nn.example.org:9870',
+    });
+    expect([c.yarn, c.hadoopConfDir, c.hdfsFromEnv]).toEqual([
+      { resourceManager: 'rm.example.org:8032', fromEnv: true },
+      '/etc/hadoop/conf',
+      true,
+    ]);
+    expect(loadConfig({ LOGLAB_YARN_RM: '[::1]:8032' }).yarn.resourceManager).toBe('[::1]:8032');
+    for (const bad of ['rm', ':8032', 'rm:0', 'rm:x', 'rm:8032/', 'http://rm:8032']) {
+      expect(() => loadConfig({ LOGLAB_YARN_RM: bad }), bad).toThrow(
+        `LOGLAB_YARN_RM must be host:port of a ResourceManager (yarn.resourcemanager.address), got "${bad}"`,
+      );
+    }
   });
 
   it('says in one sentence what is wrong with a setting', () => {

@@ -3,15 +3,18 @@
  * writes, or over any log files. `run` prints each job's rows as a seed-style table (or, with
  * --json, one object keyed by job name, each `{"rows": [...]}`), and one line of counters on
  * stderr. The embedded engine runs the jobs on threads of this process; hadoop runs them with
- * Hadoop Streaming on the local job runner against HDFS; yarn is named so that scripts can
- * already say it, and refused until its runner exists.
+ * Hadoop Streaming on the local job runner against HDFS; yarn submits the same Streaming job to
+ * a YARN cluster (ours, or a user's by HADOOP_CONF_DIR).
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { badFlag, badInput } from '../../errors';
+import type { StreamingTarget } from '../../hadoop/streaming-args';
 import { cliIo } from '../context';
 import { parseCount } from '../flags';
+
+type HadoopTarget = Exclude<StreamingTarget, { framework: 'local' }>;
 
 interface RunFlags {
   input?: string[];
@@ -28,18 +31,67 @@ interface RunFlags {
 const DEFAULT_LAKE = 'out/lake';
 /** The lake's raw files on HDFS, as `loglab archive --engine cluster` writes them. */
 const HDFS_LAKE_RAW = '/loglab/raw';
-/** The NameNode's RPC port, on the host of the WebHDFS address (LOGLAB_HDFS_URL). */
-const NAMENODE_RPC_PORT = 8020;
 
-/** The WebHDFS store and the NameNode's `hdfs://` address of the configured HDFS. */
-async function hadoopCluster() {
-  const { createStore, loadConfig } = await import('../../config');
+/** How to start our YARN, named when it does not answer. */
+const YARN_UP = 'npm run cluster -- up --services kafka,hdfs,yarn';
+
+/**
+ * The WebHDFS store, the NameNode's `hdfs://` address and, for yarn, where the job goes: our
+ * YARN at LOGLAB_YARN_RM, or the cluster of a HADOOP_CONF_DIR, used as it is (its WebHDFS and
+ * ResourceManager unless LOGLAB_HDFS_URL or LOGLAB_YARN_RM say otherwise). A ResourceManager
+ * that does not answer is one line naming it and how ours starts, before anything is uploaded.
+ */
+async function hadoopCluster(engine: 'hadoop' | 'yarn') {
+  const [{ createStore, loadConfig }, { LoglabError }, { defaultFsOf }] = await Promise.all([
+    import('../../config'),
+    import('../../errors'),
+    import('../../batch/runners'),
+  ]);
   const config = loadConfig(cliIo().env);
-  const { hostname } = new URL(config.hdfs.url);
+  const hdfs = { url: config.hdfs.url, user: config.hdfs.user };
+  let defaultFs = defaultFsOf(config.hdfs.url);
+  let target: HadoopTarget | undefined;
+  let rm = config.yarn.resourceManager;
+  let from = config.yarn.fromEnv ? 'LOGLAB_YARN_RM' : 'the default';
+  if (engine === 'yarn' && config.hadoopConfDir !== null) {
+    const { readHadoopConf } = await import('../../hadoop/hadoop-conf');
+    const conf = readHadoopConf(config.hadoopConfDir);
+    if (!config.hdfsFromEnv && conf.webHdfs !== null) hdfs.url = conf.webHdfs;
+    defaultFs = conf.defaultFs ?? defaultFs;
+    if (!config.yarn.fromEnv) {
+      rm = conf.resourceManager;
+      from = `HADOOP_CONF_DIR ${config.hadoopConfDir}`;
+    }
+    target = {
+      framework: 'conf',
+      confDir: config.hadoopConfDir,
+      ...(config.yarn.fromEnv ? { resourceManager: rm } : {}),
+    };
+  } else if (engine === 'yarn') {
+    const { applicationClasspath, hadoopLibDir } = await import('../../hadoop/hadoop-lib');
+    target = {
+      framework: 'yarn',
+      defaultFs,
+      resourceManager: rm,
+      applicationClasspath: applicationClasspath(hadoopLibDir()),
+    };
+  }
+  if (engine === 'yarn') {
+    const { resourceManagerDown } = await import('../../hadoop/resource-manager');
+    const why = await resourceManagerDown(rm);
+    if (why !== null) {
+      throw new LoglabError(
+        'SERVICE_DOWN',
+        `YARN's ResourceManager at ${rm} (${from}) did not answer (${why}): \`${YARN_UP}\` starts ours, or set LOGLAB_YARN_RM or HADOOP_CONF_DIR`,
+        { retriable: true },
+      );
+    }
+  }
   return {
-    store: await createStore('cluster', config),
-    defaultFs: `hdfs://${hostname}:${NAMENODE_RPC_PORT}`,
+    store: await createStore('cluster', { ...config, hdfs }),
+    defaultFs,
     user: config.hdfs.user,
+    target,
   };
 }
 /** A job given as a module file rather than by name. */
@@ -55,9 +107,16 @@ async function moduleRef(path: string, top: number) {
   const module = resolve(path);
   if (!existsSync(module)) throw badInput(`no job module ${path}`);
   const load = (p: string) => import(pathToFileURL(p).href) as Promise<unknown>;
-  const mod = (await load(module)) as {
-    default?: { name?: unknown } | ((o: unknown) => { name?: unknown });
-  };
+  let mod: { default?: { name?: unknown } | ((o: unknown) => { name?: unknown }) };
+  try {
+    mod = (await load(module)) as typeof mod;
+  } catch (err) {
+    const { moduleSyntaxError } = await import('../../batch/module-syntax');
+    const syntax = await moduleSyntaxError(module, path);
+    if (syntax !== null) throw badInput(`syntax error in job module ${syntax}`);
+    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw badInput(`cannot load job module ${path}: ${why}`);
+  }
   const found = typeof mod.default === 'function' ? mod.default({ top }) : mod.default;
   const name = typeof found?.name === 'string' ? found.name : '';
   // loadJob checks the rest (map and reduce are functions) and says so in one line.
@@ -77,6 +136,8 @@ Examples:
   loglab mapreduce run all --engine hadoop                  Hadoop's local job runner over
                                                             /loglab/raw on HDFS
   loglab mapreduce run errors --engine hadoop --input access.log   a local file, uploaded first
+  loglab mapreduce run all --engine yarn                    the same job on YARN
+  HADOOP_CONF_DIR=/etc/hadoop/conf loglab mapreduce run all --engine yarn   on your cluster
 
 The input is every file under each --input (a file or a directory, read recursively; names
 starting with _ or . are skipped as Hadoop skips them, .gz files are decompressed), by default
@@ -85,7 +146,10 @@ Hadoop Streaming job on Hadoop's local job runner against HDFS (LOGLAB_HDFS_URL;
 port 8020 of its host; jars from \`npm run cluster -- jars --services yarn\`): the input is
 /loglab/raw on HDFS (as \`loglab archive --engine cluster\` writes it) or the paths given, local
 files being uploaded to a scratch directory on HDFS first; --workers is then the tasks run at
-once, and --memory and --format do not apply. Rows do not depend on --workers,
+once, and --memory and --format do not apply. --engine yarn submits the same Streaming job to
+the YARN ResourceManager at LOGLAB_YARN_RM (default 127.0.0.1:8032, started by \`npm run cluster
+-- up --services kafka,hdfs,yarn\`), or to the cluster a HADOOP_CONF_DIR describes (its HDFS and
+YARN; every NodeManager needs node on its PATH). Rows do not depend on --workers,
 --reducers or --memory. Counters go to stderr: records, rejects, map output, shuffled and
 spilled bytes.
 `;
@@ -96,11 +160,8 @@ Examples:
   loglab mapreduce run peak-hours
 `;
 
-function parseEngineFlag(value: string): 'embedded' | 'hadoop' {
-  if (value === 'embedded' || value === 'hadoop') return value;
-  if (value === 'yarn') {
-    throw badFlag('--engine yarn is not available yet; use --engine hadoop or embedded');
-  }
+function parseEngineFlag(value: string): 'embedded' | 'hadoop' | 'yarn' {
+  if (value === 'embedded' || value === 'hadoop' || value === 'yarn') return value;
   throw badFlag(`--engine must be embedded, hadoop or yarn, got "${value}"`);
 }
 
@@ -151,7 +212,7 @@ async function run(target: string, flags: RunFlags): Promise<void> {
   const paths =
     flags.input && flags.input.length > 0
       ? flags.input
-      : [engine === 'hadoop' ? HDFS_LAKE_RAW : defaultInput()];
+      : [engine === 'embedded' ? defaultInput() : HDFS_LAKE_RAW];
   const refs = moduleJob
     ? [await moduleRef(target, top)]
     : names.map((name) => ({ name, options: { top } }));
@@ -169,7 +230,7 @@ async function run(target: string, flags: RunFlags): Promise<void> {
       throw badInput(`cannot write ${flags.out}: ${io.describeFsError(err)}`);
     }
   }
-  const cluster = engine === 'hadoop' ? await hadoopCluster() : null;
+  const cluster = engine === 'embedded' ? null : await hadoopCluster(engine);
   const store = cluster?.store ?? null;
   const runner =
     cluster !== null
@@ -248,7 +309,7 @@ async function run(target: string, flags: RunFlags): Promise<void> {
       `(${formatBytes(c.inputBytes)}, ${c.splits} splits) in ${(result.elapsedMs / 1000).toFixed(1)} s; ` +
       `map output ${mapped} records${
         // Hadoop counts shuffled and spilled bytes for the Hadoop job, not for each job of it.
-        engine === 'hadoop'
+        engine !== 'embedded'
           ? ''
           : `, shuffled ${formatBytes(shuffled)}, spilled ${formatBytes(spilled)}`
       }\n`,
@@ -274,12 +335,12 @@ export function registerMapreduce(program: Command): void {
     )
     .option(
       '--input <path...>',
-      'log files or directories (default: the local lake out/lake; /loglab/raw on HDFS with --engine hadoop)',
+      'log files or directories (default: the local lake out/lake; /loglab/raw on HDFS with --engine hadoop or yarn)',
     )
     .addOption(
       new Option(
         '--engine <engine>',
-        'embedded (threads of this process), hadoop (Hadoop Streaming, local job runner on HDFS); yarn to come',
+        'embedded (threads of this process), hadoop (Hadoop Streaming, local job runner on HDFS) or yarn (Hadoop Streaming on YARN)',
       ).default('embedded'),
     )
     .option('--reducers <n>', 'reduce tasks per job (default: one per worker)')
