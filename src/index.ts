@@ -15,6 +15,7 @@ export * as generate from './generate/index';
 export * as log from './log/index';
 export * as pipeline from './pipeline/index';
 export * as realtime from './realtime/index';
+export * as report from './report/index';
 export * as storage from './storage/index';
 export * as stream from './stream/index';
 export * as summary from './summary/index';

@@ -31,6 +31,7 @@ import { registerLake } from './commands/lake';
 import { registerMapreduce } from './commands/mapreduce';
 import { registerParse } from './commands/parse';
 import { registerProduce } from './commands/produce';
+import { registerReport } from './commands/report';
 import { registerStream } from './commands/stream';
 import { registerSummary } from './commands/summary';
 import { registerTopics } from './commands/topics';
@@ -77,6 +78,7 @@ export function buildProgram(): Command {
   registerArchive(program);
   registerLake(program);
   registerMapreduce(program);
+  registerReport(program);
   registerDemo(program);
   for (const cmd of program.commands) {
     cmd

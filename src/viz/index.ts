@@ -4,6 +4,7 @@
  *   records ─▶ prepare (pure: per-minute buckets, status counts) ─▶ *Chart(): a vega-lite spec
  *   spec ─▶ renderSvg / renderPng / saveChart (Node, no canvas) ─▶ show / showTable (notebook)
  */
+export * from './alert-timeline-chart';
 export * from './bench-chart';
 export * from './detection-charts';
 export * from './detection-input';
@@ -11,6 +12,7 @@ export * from './detection-rows';
 export * from './lake-charts';
 export * from './prepare';
 export * from './render';
+export * from './report-charts';
 export * from './rows';
 export * from './show';
 export * from './status-chart';

@@ -39,12 +39,14 @@ export function tableText(rows: readonly Row[], options: TableOptions = {}): str
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
-function escapeHtml(s: string): string {
+/** Text made safe for HTML content and quoted attribute values: `& < > " '` as entities. */
+export function escapeHtml(s: string): string {
   return s
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;');
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
 }
 
 /** The table as an HTML fragment; cells are escaped, raw log lines included. */

@@ -1,0 +1,178 @@
+/**
+ * `loglab report [FILE]`: the end-to-end report as one self-contained HTML file. With a log FILE
+ * it runs the summary, detection and the eight batch jobs over it on the embedded engine
+ * (pipeline/report-file-run.ts) and writes the run record beside the page; without one it draws
+ * the last demo run's record. `--png DIR` also writes each chart as a PNG for slides.
+ */
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { type Command, Option } from 'commander';
+import { badFlag, badInput, isLoglabError } from '../../errors';
+import { cliIo } from '../context';
+import { parseCount } from '../flags';
+
+type Io = typeof import('../io');
+
+interface ReportFlags {
+  truth?: string;
+  out: string;
+  png?: string;
+  format: string;
+  top: string;
+}
+
+const EXAMPLES = `
+Examples:
+  loglab generate --lines 1000000 --incidents all --truth truth.json > day.log
+  loglab report day.log --truth truth.json              out/report.html and out/report.json
+  loglab report day.log --truth truth.json --png slides/  each chart as slides/<chart>.png too
+  npm run demo && loglab report                         the last demo run (out/demo/run.json)
+
+With a FILE the summary, detection (5-minute windows sliding every minute, event time) and the
+eight MapReduce jobs of \`loglab mapreduce list\` run over it one after another on the embedded
+engine, each stage's lines, seconds and lines per second shown on stderr; --truth (the file
+\`loglab generate --truth\` writes) scores the alerts per incident kind. The run record, a
+versioned JSON document of everything the page shows, is written beside the page (--out with
+.json for .html), so the page can be drawn again. Without a FILE the record of the last
+\`npm run demo\` is read.
+
+The page is one file with its charts as inline SVG and its style inline: no script, no font,
+nothing fetched, so it opens offline. Every string from a log line is escaped.
+`;
+
+/** The run record's path beside the page: report.html → report.json. */
+export function recordPathFor(out: string): string {
+  return out.endsWith('.html') ? `${out.slice(0, -'.html'.length)}.json` : `${out}.json`;
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description(
+      'The end-to-end report as one self-contained HTML file: seed-style tables, alerts against the ground truth, batch jobs, throughput per stage.',
+    )
+    .argument('[file]', "access log to run every stage on (default: the last demo run's record)")
+    .option('--truth <file>', 'ground truth JSON (loglab generate --truth) to score the alerts')
+    .option('--out <file>', 'the HTML file to write', 'out/report.html')
+    .option('--png <dir>', 'also write each chart as <dir>/<chart>.png')
+    .addOption(
+      new Option('--format <format>', 'log format of FILE; auto decides per line')
+        .choices(['auto', 'combined', 'common', 'json'])
+        .default('auto'),
+    )
+    .option('--top <n>', 'rows in each top list', '10')
+    .addHelpText('after', EXAMPLES)
+    .action(async (file: string | undefined, flags: ReportFlags) => {
+      await runReport(file, flags);
+    });
+}
+
+function readText(path: string, what: string, io: Io): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw badInput(`cannot read the ${what} ${path}: ${io.describeFsError(err)}`);
+  }
+}
+
+function write(path: string, data: string | Buffer, io: Io): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, data);
+  } catch (err) {
+    throw badInput(`cannot write ${path}: ${io.describeFsError(err)}`);
+  }
+}
+
+async function runReport(file: string | undefined, flags: ReportFlags): Promise<void> {
+  const top = parseCount(flags.top, '--top', 1);
+  if (flags.out.trim() === '') throw badFlag('--out must not be empty');
+  if (flags.png !== undefined && flags.png.trim() === '') throw badFlag('--png must not be empty');
+  const [io, report, { formatCount }] = await Promise.all([
+    import('../io') as Promise<Io>,
+    import('../../report/index'),
+    import('../../viz/theme'),
+  ]);
+  const say = (text: string) => cliIo().stderr.write(`loglab report: ${text}\n`);
+  let record: import('../../report/index').RunRecord;
+  let recordPath: string | null = null;
+  if (file === undefined) {
+    if (flags.truth !== undefined) {
+      throw badFlag('--truth goes with a log FILE; a demo run record holds its own truth');
+    }
+    const path = report.DEMO_RUN_RECORD;
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException)?.code === 'ENOENT') {
+        throw badInput(
+          `no demo run record ${path}: run \`npm run demo\` first, or give a log FILE`,
+        );
+      }
+      throw badInput(`cannot read ${path}: ${io.describeFsError(err)}`);
+    }
+    record = report.parseRunRecord(text, path);
+  } else {
+    let size: number;
+    try {
+      const st = statSync(file);
+      if (st.isDirectory()) throw badInput(`cannot read ${file}: it is a directory`);
+      if (!st.isFile()) throw badInput(`cannot read ${file}: not a regular file`);
+      size = st.size;
+    } catch (err) {
+      if (isLoglabError(err)) throw err;
+      throw badInput(`cannot read ${file}: ${io.describeFsError(err)}`);
+    }
+    const { parseTruth } = await import('../../realtime/evaluate-input');
+    const truth =
+      flags.truth === undefined
+        ? null
+        : parseTruth(readText(flags.truth, 'truth', io), flags.truth);
+    const { runFileForReport } = await import('../../pipeline/report-file-run');
+    let bar: ReturnType<Io['createProgress']> | null = null;
+    let unit = 1;
+    record = await runFileForReport(file, size, {
+      format: flags.format as 'auto',
+      top,
+      truth,
+      progress: {
+        start(stage, total) {
+          // Bytes as MB on the bar: a 100 MB day moves it a step per megabyte.
+          unit = 1e6;
+          bar = io.createProgress(Math.max(1, Math.ceil(total / unit)), `MB · ${stage}`);
+        },
+        update(done) {
+          bar?.update(Math.round(done / unit));
+        },
+        done(stage) {
+          (bar as ReturnType<Io['createProgress']> | null)?.stop();
+          bar = null;
+          const rate = stage.seconds > 0 ? stage.lines / stage.seconds : 0;
+          say(
+            `${stage.name.padEnd(9)} ${formatCount(stage.lines)} lines in ${stage.seconds.toFixed(2)} s ` +
+              `(${formatCount(rate)} lines/s; ${stage.detail})`,
+          );
+        },
+      },
+    });
+    recordPath = recordPathFor(flags.out);
+    write(recordPath, report.formatRunRecord(record), io);
+  }
+
+  const built = await report.buildReport(record);
+  write(flags.out, built.html, io);
+  const kb = Math.max(1, Math.round(Buffer.byteLength(built.html) / 1000));
+  let pngs = '';
+  if (flags.png !== undefined) {
+    for (const chart of built.charts) {
+      write(join(flags.png, `${chart.id}.png`), report.chartPng(chart), io);
+    }
+    pngs = `, ${built.charts.length} charts as PNG in ${flags.png}`;
+  }
+  say(
+    `wrote ${flags.out} (${kb} KB, ${built.charts.length} charts)` +
+      (recordPath === null ? ` from ${report.DEMO_RUN_RECORD}` : `, the run record ${recordPath}`) +
+      pngs,
+  );
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildReport,
+  renderCharts,
+  reportCharts,
+  reportHtml,
+  scopeSvgIds,
+  tableHtml,
+} from '../../src/report/index';
+import { hostileRecord, IMG, SCRIPT } from './record-fixture';
+
+const SCRIPT_TEXT = '/&lt;script&gt;alert(1)&lt;/script&gt;';
+const IMG_TEXT = '/&quot;&gt;&lt;img src=x onerror=alert(1)&gt;';
+/** Vega leaves a quote as it is in text content, where it means nothing. */
+const IMG_SVG_TEXT = '/"&gt;&lt;img src=x onerror=alert(1)&gt;';
+
+describe('the report page', () => {
+  it('escapes every string from a log line: markup shows as text, never as elements', async () => {
+    const { html } = await buildReport(hostileRecord());
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<img/i);
+    expect(html).not.toContain('onerror=alert(1)>');
+    // The error analysis, the top URLs, the batch job and the alert rows, and the truth's key.
+    expect(html).toContain(`<td><code>${SCRIPT_TEXT}</code></td><td class="num">404</td>`);
+    expect(html).toContain(`<td><code>${IMG_TEXT}</code></td><td class="num">500</td>`);
+    expect(html.split(`<code>${IMG_TEXT}</code>`).length - 1).toBe(5);
+    expect(html).toContain(`<title>loglab report: day&lt;b&gt;${IMG_TEXT}.log</title>`);
+    expect(html).toContain('Top URLs &lt;by hits&gt;');
+  });
+
+  it('fetches nothing: no script, link, external URL or resource attribute, and a policy saying so', async () => {
+    const { html } = await buildReport(hostileRecord());
+    expect(html).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    );
+    expect(html).not.toMatch(/<(link|iframe|object|embed|audio|video|source)\b/i);
+    // Attribute names of every tag (values skipped whole: escaped text in them is no attribute).
+    const names = new Set<string>();
+    for (const tag of html.match(/<[a-zA-Z][^>]*>/g) ?? []) {
+      const attrs = tag.replace(/^<[a-zA-Z][\w:-]*/, '').replace(/="[^"]*"/g, '=');
+      for (const m of attrs.matchAll(/([\w:-]+)=/g)) names.add(m[1].toLowerCase());
+    }
+    for (const bad of ['src', 'srcset', 'action', 'formaction', 'poster', 'onerror', 'onload']) {
+      expect(names.has(bad), bad).toBe(false);
+    }
+    expect(names.has('href')).toBe(true);
+    // The only absolute URLs are SVG namespace names, which no browser fetches.
+    const urls = new Set(html.match(/https?:\/\/[^"'\s)]+/g));
+    expect([...urls].sort()).toEqual([
+      'http://www.w3.org/1999/xlink',
+      'http://www.w3.org/2000/svg',
+    ]);
+    expect(html.match(/url\((?!#)/g)).toBeNull();
+    expect(html.match(/href="(?!#)/g)).toBeNull();
+  });
+
+  it('has a chart for each view it has data for, each an inline SVG', async () => {
+    const { html, charts } = await buildReport(hostileRecord());
+    expect(charts.map((c) => c.id)).toEqual([
+      'requests-per-hour',
+      'status-mix',
+      'top-urls',
+      'alert-timeline',
+      'detection-quality',
+      'throughput',
+    ]);
+    for (const c of charts) expect(html).toContain(`<figure id="chart-${c.id}"><svg `);
+    expect(Buffer.byteLength(html)).toBeLessThan(2_000_000);
+  });
+
+  it('draws no alert timeline or quality chart without alerts or truth', () => {
+    const record = {
+      ...hostileRecord(),
+      detection: { ...hostileRecord().detection, alerts: [] },
+      truth: null,
+      evaluation: null,
+    };
+    expect(reportCharts(record).map((c) => c.id)).toEqual([
+      'requests-per-hour',
+      'status-mix',
+      'top-urls',
+      'throughput',
+    ]);
+    const html = reportHtml(record, []);
+    expect(html).toContain('No ground truth was given');
+  });
+});
+
+describe('the charts as SVG', () => {
+  it('hold log strings as escaped text', async () => {
+    const charts = await renderCharts(reportCharts(hostileRecord()));
+    for (const c of charts) {
+      expect(c.svg).not.toMatch(/<script/i);
+      expect(c.svg).not.toMatch(/<img/i);
+    }
+    const top = charts.find((c) => c.id === 'top-urls')?.svg ?? '';
+    expect(top).toContain(`>1. ${SCRIPT_TEXT}</text>`);
+    expect(top).toContain(`>2. ${IMG_SVG_TEXT}</text>`);
+    const timeline = charts.find((c) => c.id === 'alert-timeline')?.svg ?? '';
+    expect(timeline).toContain(`>${IMG_SVG_TEXT}</text>`);
+  });
+
+  it('get ids of their own, so that two charts on one page do not share a clip path', () => {
+    const svg =
+      '<svg><defs><clipPath id="clip1"><rect/></clipPath></defs><g clip-path="url(#clip1)"/><use href="#clip1"/></svg>';
+    expect(scopeSvgIds(svg, 'top-urls')).toBe(
+      '<svg><defs><clipPath id="top-urls-clip1"><rect/></clipPath></defs><g clip-path="url(#top-urls-clip1)"/><use href="#top-urls-clip1"/></svg>',
+    );
+  });
+});
+
+describe('tableHtml', () => {
+  it('escapes cells, aligns numbers right, marks flags, writes null as -', () => {
+    expect(tableHtml([{ url: SCRIPT, hits: 1234, flagged: true, note: null, agent: IMG }])).toBe(
+      [
+        '<table>',
+        '<thead><tr><th>url</th><th class="num">hits</th><th>flagged</th><th class="num">note</th><th>agent</th></tr></thead>',
+        '<tbody>',
+        `<tr><td><code>${SCRIPT_TEXT}</code></td><td class="num">1,234</td><td><span class="yes">yes</span></td><td>-</td><td>${IMG_TEXT}</td></tr>`,
+        '</tbody>',
+        '</table>',
+      ].join('\n'),
+    );
+  });
+});
