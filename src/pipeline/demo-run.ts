@@ -3,9 +3,9 @@
  * once, in one process, on whichever engine the ports given belong to.
  *
  *   1. stream   run-stream: a seeded day with every incident kind is generated and produced to
- *               the topic; the stream's consumer (group loglab-demo) counts the summary and
- *               runs the detectors (alerts to weblogs.alerts), and the archiver (group
- *               loglab-demo-archiver, stream-archive.ts) stores the topic in the demo's lake;
+ *               the topic; the stream's consumer (group loglab-demo.<topic>) counts the summary
+ *               and runs the detectors (alerts to weblogs.alerts), and the archiver (group
+ *               loglab-demo-archiver.<topic>, stream-archive.ts) stores it in the demo's lake;
  *   2. batch    every MapReduce job over the lake's raw files, through the Runner given;
  *   3. report   the run record (report/run-record.ts) and the HTML page (report/build-report.ts).
  *
@@ -17,7 +17,7 @@
  * pipeline/index.ts: notebooks compile the library as CommonJS.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { JOB_NAMES } from '../batch/jobs/index';
 import type { Runner } from '../batch/runner';
 import { createGenerator, defaultOptions, INCIDENT_KINDS } from '../generate/index';
@@ -29,6 +29,7 @@ import { detectionSettings } from '../realtime/settings';
 import { buildReport } from '../report/build-report';
 import {
   type BatchRecord,
+  DEMO_RUN_RECORD,
   formatRunRecord,
   RUN_RECORD_KIND,
   RUN_RECORD_VERSION,
@@ -45,12 +46,12 @@ import type { StageProgress } from './report-file-run';
 import { type BatchHandler, runStream, type StreamSummary } from './run-stream';
 import { alertMessage, createStreamDetector } from './stream-detector';
 
-/** The demo's own topic and groups: deleted and made again at the start of every run. */
+/** The demo's own topic and groups (named after its topic): deleted at the start of every run. */
 export const DEMO_TOPIC = 'weblogs.demo';
 export const DEMO_GROUP = 'loglab-demo';
 export const DEMO_ARCHIVE_GROUP = 'loglab-demo-archiver';
 /** Where the demo writes its record and page: out/demo/run.json, out/demo/report.html. */
-export const DEMO_OUT_DIR = 'out/demo';
+export const DEMO_OUT_DIR = dirname(DEMO_RUN_RECORD);
 
 export interface DemoSettings {
   readonly lines: number;
@@ -94,8 +95,9 @@ async function whenGone(broker: Broker, topic: string): Promise<void> {
 export async function runDemo(settings: DemoSettings): Promise<DemoRun> {
   const { broker, store, runner } = settings;
   const topic = settings.topic ?? DEMO_TOPIC;
-  const groupId = settings.groupId ?? DEMO_GROUP;
-  const archiveGroup = settings.archiveGroup ?? DEMO_ARCHIVE_GROUP;
+  // Named after the topic: demos on other topics of one cluster never share a group.
+  const groupId = settings.groupId ?? `${DEMO_GROUP}.${topic}`;
+  const archiveGroup = settings.archiveGroup ?? `${DEMO_ARCHIVE_GROUP}.${topic}`;
   const top = settings.top ?? 10;
   const outDir = settings.outDir ?? DEMO_OUT_DIR;
   const p = settings.progress ?? NO_PROGRESS;
@@ -165,10 +167,10 @@ export async function runDemo(settings: DemoSettings): Promise<DemoRun> {
   detector.finish();
   await publish();
   const streamSeconds = seconds(t0);
-  const where = broker.engine === 'embedded' ? 'embedded broker' : `Kafka at ${broker.address}`;
+  const where = broker.engine === 'embedded' ? 'the embedded broker' : `Kafka at ${broker.address}`;
   finish({
     name: 'generate + produce',
-    detail: `seed ${settings.seed}, ${topic} (${stream.partitions} partitions) on the ${where}`,
+    detail: `seed ${settings.seed}, ${topic} (${stream.partitions} partitions) on ${where}`,
     lines: stream.produced,
     seconds: round(stream.produceSeconds),
   });
@@ -255,7 +257,7 @@ export async function runDemo(settings: DemoSettings): Promise<DemoRun> {
       { name: 'report', detail: 'HTML page', lines: summaryResult.read, seconds: seconds(t0) },
     ],
   };
-  const recordPath = join(outDir, 'run.json');
+  const recordPath = join(outDir, basename(DEMO_RUN_RECORD));
   const reportPath = join(outDir, 'report.html');
   await mkdir(outDir, { recursive: true });
   await writeFile(recordPath, formatRunRecord(done));

@@ -235,6 +235,8 @@ async function clusterPorts(flags: DemoFlags, config: ReturnType<Config['loadCon
       store: hdfs,
       defaultFs: `hdfs://${hostname}:${NAMENODE_RPC_PORT}`,
       user: config.hdfs.user,
+      // The lake holds a file per partition and event hour: two map tasks at once halve the wait.
+      parallelism: 2,
     }),
     batchInput: `${root}/loglab/raw`,
   };
