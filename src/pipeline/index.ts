@@ -18,6 +18,8 @@
  *   run-stream: generate, produce and consume in one process (`loglab stream`), with the
  *   detector as one more batch handler of its consumer side (`--detect`) and the archiver as
  *   a second consumer group beside it (`--archive`, stream-archive).
+ *   demo-run: all of it once, then the MapReduce jobs over the lake and the report (`loglab
+ *   demo`); like report-file-run it starts threads by file URL, so it is not exported here.
  *
  * The stages (generate, log, stream, realtime, summary) know nothing of this folder: no stage
  * imports pipeline/, and each takes a port, never an adapter.

@@ -39,7 +39,15 @@ const PINNED: Record<string, string[]> = {
   ],
   parse: ['--format <format>', '--rejects <file>'],
   summary: ['--json', '--format <format>', '--top <n>', '--threads <n>'],
-  demo: ['--lines <n>', '--seed <s>'],
+  demo: [
+    '--lines <n>',
+    '--seed <s>',
+    '--cluster',
+    '--topic <name>',
+    '--lake <dir>',
+    '--out <dir>',
+    '--top <n>',
+  ],
 };
 
 /** Every registered command with its flags, so a command added later is checked too. */
