@@ -124,7 +124,7 @@ export function createHitStream(o: GenerateOptions): HitStream {
   const injected = plan.hits;
   const normalCount = endless ? Number.POSITIVE_INFINITY : o.lines - injected.length;
   const timesRandom = root.fork(STREAM_TIMES);
-  // A surge multiplies the curve; an endless steady stream has no curve and takes none.
+  // A surge multiplies the curve, or the rate of an endless steady stream.
   const slots: SlotTimes =
     o.rate === undefined
       ? createCurveSlots(
@@ -135,7 +135,12 @@ export function createHitStream(o: GenerateOptions): HitStream {
           surgedWeight(diurnalWeight, plan.surges),
         )
       : endless
-        ? createRateSlots(timesRandom, o.start, o.rate)
+        ? createRateSlots(
+            timesRandom,
+            o.start,
+            o.rate,
+            surgedWeight(() => 1, plan.surges),
+          )
         : createCurveSlots(
             timesRandom,
             o.start,

@@ -22,7 +22,7 @@ import { DENIED, FLOOD_AGENTS, probePaths, SCANNER_AGENTS } from './attack-data'
 import type { Client, ClientFactory } from './clients';
 import { hitOf, instants } from './incident-hits';
 import { type Random, shuffled } from './random';
-import { createRoute, ERROR_BYTES, NOT_FOUND_BYTES, type Route, type Site } from './site';
+import { createRoute, ERROR_BYTES, NOT_FOUND_BYTES, type Site } from './site';
 import type { Hit } from './traffic';
 import {
   type DdosDraft,
@@ -149,10 +149,14 @@ export function planIncidents(
   const scale = wanted > budget ? budget / wanted : 1;
 
   drafts.forEach((draft, i) => {
-    const count = Math.floor(draft.count * scale);
     const sliceStart = options.start + i * slice;
     // Keep clear of the slice edges so no incident touches another or the span's ends.
     const duration = Math.max(1, Math.floor(Math.min(draft.duration, slice * 0.8)));
+    // A distributed flood and a slow scan are defined by their rate (under the per-address
+    // thresholds): cut short by a small slice, they send fewer lines, not the same faster.
+    const byRate = draft.kind === 'ddos' || draft.kind === 'slow-scan';
+    const cut = byRate && duration < Math.floor(draft.duration) ? duration / draft.duration : 1;
+    const count = Math.floor(draft.count * scale * cut);
     const room = Math.max(0, slice - duration - slice * 0.1);
     // Whole seconds, as the log writes time: every incident line then reads back inside.
     let start = Math.ceil((sliceStart + slice * 0.05 + random.next() * room) / 1000) * 1000;

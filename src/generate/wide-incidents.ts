@@ -80,13 +80,17 @@ export function ddosDraft(random: Random): DdosDraft {
   const addresses = v6 ? 100 + random.int(401) : 100 + random.int(155);
   const duration = random.range(5, 10) * MINUTE;
   const perMinute = random.range(1.5, 4);
-  return { duration, v6, addresses, count: Math.round((addresses * perMinute * duration) / MINUTE) };
+  return {
+    duration,
+    v6,
+    addresses,
+    count: Math.round((addresses * perMinute * duration) / MINUTE),
+  };
 }
 
 /** A public /24 or a hosting /64 with `n` distinct addresses in it, reserved from normal traffic. */
 function prefixAddresses(
   random: Random,
-  clients: ClientFactory,
   v6: boolean,
   n: number,
 ): { prefix: string; ips: string[] } {
@@ -124,7 +128,7 @@ export function ddos(
   end: number,
   hits: Hit[],
 ): { key: string } {
-  const { prefix, ips } = prefixAddresses(random, clients, draft.v6, draft.addresses);
+  const { prefix, ips } = prefixAddresses(random, draft.v6, draft.addresses);
   const bots = ips.map((ip) => {
     clients.reserve(ip);
     return createClient('tool', ip, random.pick(FLOOD_AGENTS), random.next() < 0.5 ? 1 : 0);

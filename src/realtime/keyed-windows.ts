@@ -10,7 +10,11 @@ import type { Alert } from './alert';
 import { judgeErrorSpike, type UrlTable } from './detectors/error-spike';
 import { IP_REQUESTS, type IpTable } from './detectors/ip-activity';
 import { judgeIpFlood } from './detectors/ip-flood';
-import { judgePrefixFloods, markPrefixCandidates, type PrefixTable } from './detectors/prefix-flood';
+import {
+  judgePrefixFloods,
+  markPrefixCandidates,
+  type PrefixTable,
+} from './detectors/prefix-flood';
 import { judgeScanner } from './detectors/scanner';
 import type { SlowScanTable } from './detectors/slow-scan';
 import type { DetectionSettings } from './settings';

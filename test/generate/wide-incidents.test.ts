@@ -38,7 +38,9 @@ for (const seed of [1, 2, 3]) {
       expect(minutes).toBeGreaterThanOrEqual(20);
       expect(minutes).toBeLessThanOrEqual(60);
       const during = records.filter((r) => inside(r, surge));
-      const before = records.filter((r) => r.time >= surge.start - 60 * MIN && r.time < surge.start);
+      const before = records.filter(
+        (r) => r.time >= surge.start - 60 * MIN && r.time < surge.start,
+      );
       const ratio = during.length / minutes / (before.length / 60);
       expect(ratio).toBeGreaterThan(4);
       expect(ratio).toBeLessThan(11);
@@ -54,7 +56,9 @@ for (const seed of [1, 2, 3]) {
       expect(minutes).toBeLessThanOrEqual(15);
       const during = records.filter((r) => inside(r, outage));
       expect(during.filter((r) => r.status >= 500).length / during.length).toBeGreaterThan(0.5);
-      const hourAfter = records.filter((r) => r.time > outage.end + MIN && r.time < outage.end + 61 * MIN);
+      const hourAfter = records.filter(
+        (r) => r.time > outage.end + MIN && r.time < outage.end + 61 * MIN,
+      );
       expect(hourAfter.filter((r) => r.status >= 500).length / hourAfter.length).toBeLessThan(0.01);
     });
 
@@ -90,9 +94,19 @@ for (const seed of [1, 2, 3]) {
       const probes = fromIp.filter((r) => r.status === 404 || r.status === 403);
       expect(probes.length).toBe(fromIp.length - 1);
       expect(new Set(probes.map((r) => r.path)).size).toBe(probes.length);
-      expect(maxInWindow(probes.map((r) => r.time), FIVE_MINUTES)).toBeLessThan(20);
+      expect(
+        maxInWindow(
+          probes.map((r) => r.time),
+          FIVE_MINUTES,
+        ),
+      ).toBeLessThan(20);
       // Over an hour there are many: at least one a minute.
-      expect(maxInWindow(probes.map((r) => r.time), 60 * MIN)).toBeGreaterThanOrEqual(59);
+      expect(
+        maxInWindow(
+          probes.map((r) => r.time),
+          60 * MIN,
+        ),
+      ).toBeGreaterThanOrEqual(59);
     });
   });
 }

@@ -31,7 +31,6 @@ function feed(
 }
 
 const flat = (n: number): [number, number][] => Array.from({ length: n }, () => [100, 0]);
-const tens = (n: number): number[] => Array.from({ length: n }, () => 10);
 
 /** Sample standard deviation. */
 function sd(values: number[]): number {
@@ -141,6 +140,35 @@ describe('anomaly', () => {
     expect(alerts[1].lastSeen).toBeLessThan(T0 + 100 * MIN);
     // With the default (180 steps) an hour at 200 is still an incident at the end of the input.
     expect(feed(doubled()).alerts[1].lastSeen).toBe(T0 + 120 * MIN);
+  });
+
+  it('knows the same time yesterday: a surge on the morning rise resolves when it ends', () => {
+    // A smooth daily curve, 100 to 900 requests a minute, and on day two an hour of five times
+    // the curve from 26 hours in (two hours into the curve's rise). While the alert holds the
+    // baseline still, the curve goes on rising; compared with the day before the rise is
+    // expected, so the alert resolves on the first step after the surge. Without the season
+    // the held baseline is an hour stale, the end of the surge still looks high, and the alert
+    // stays open to the end of the input.
+    const curve = (m: number) => Math.round(500 + 400 * Math.sin((2 * Math.PI * m) / 1440));
+    const steps: [number, number][] = Array.from({ length: 1740 }, (_, m) => [
+      m >= 1560 && m < 1620 ? 5 * curve(m) : curve(m),
+      0,
+    ]);
+    const spans = (overrides = {}) =>
+      feed(steps, overrides).alerts.map((a) => [
+        a.key,
+        a.state,
+        (a.windowStart - T0) / MIN,
+        (a.lastSeen - T0) / MIN,
+      ]);
+    expect(spans()).toEqual([
+      ['requests-spike', 'open', 1560, 1561],
+      ['requests-spike', 'resolved', 1620, 1620],
+    ]);
+    expect(spans({ seasonMs: 0 })).toEqual([
+      ['requests-spike', 'open', 1560, 1561],
+      ['requests-spike', 'resolved', 1560, 1740],
+    ]);
   });
 
   it('resolves whatever is open at the end of the input', () => {

@@ -141,7 +141,15 @@ export function createAnomalyDetector(overrides: Partial<AnomalyOptions> = {}): 
   const o = anomalyOptions(overrides);
   const requestSeries = new Series(o.baselineSteps);
   const ratioSeries = new Series(o.baselineSteps);
-  const season = o.seasonMs > 0 ? new SeasonRing(o.seasonMs / o.stepMs, o.seasonSmoothSteps) : null;
+  // The season must still hold the day before the oldest step the baseline can hold.
+  const season =
+    o.seasonMs > 0
+      ? new SeasonRing(
+          o.seasonMs / o.stepMs,
+          o.seasonSmoothSteps,
+          o.baselineSteps + o.holdSteps + 1,
+        )
+      : null;
   const scratch = new Float64Array(o.baselineSteps);
   const values = new Float64Array(o.baselineSteps);
   const summary: RobustSummary = { median: 0, scale: 0, sd: 0 };
@@ -164,12 +172,13 @@ export function createAnomalyDetector(overrides: Partial<AnomalyOptions> = {}): 
    */
   function requestScale(ref: number): number {
     const n = requestSeries.count;
-    const seasonal = !Number.isNaN(ref) && requestSeries.missingRefs === 0;
-    for (let i = 0; i < n; i++) {
-      values[i] = seasonal
-        ? requestSeries.values[i] - requestSeries.refs[i]
-        : requestSeries.values[i];
+    let seasonal = season !== null && !Number.isNaN(ref);
+    for (let i = 0; i < n && seasonal; i++) {
+      const r = (season as SeasonRing).reference(requestSeries.steps[i]);
+      values[i] = requestSeries.values[i] - r;
+      if (Number.isNaN(r)) seasonal = false;
     }
+    if (!seasonal) values.set(requestSeries.values.subarray(0, n));
     robustSummary(values, n, scratch, summary);
     if (seasonal) summary.median += ref;
     return Math.max(summary.scale, summary.sd, SQRT_NOISE);
@@ -235,7 +244,7 @@ export function createAnomalyDetector(overrides: Partial<AnomalyOptions> = {}): 
         learned = Math.min(high, Math.max(low, y));
       }
     }
-    if (learn) requestSeries.push(learned, ref);
+    if (learn) requestSeries.push(learned, step);
     if (season !== null) season.set(step, learned);
     if (requests > 0) {
       const r = Math.asin(Math.sqrt(errors / requests));
@@ -267,7 +276,7 @@ export function createAnomalyDetector(overrides: Partial<AnomalyOptions> = {}): 
           learnedRatio = Math.min(limit, r);
         }
       }
-      if (learnRatio) ratioSeries.push(learnedRatio, Number.NaN);
+      if (learnRatio) ratioSeries.push(learnedRatio, step);
     }
     return score;
   }
@@ -308,28 +317,21 @@ function round(x: number): number {
   return Number(x.toPrecision(6));
 }
 
-/**
- * The trailing values of one transformed series, a ring of `capacity`, each with the season's
- * reference for its step (NaN when there was none).
- */
+/** The trailing values of one transformed series, a ring of `capacity`, with their steps. */
 class Series {
   readonly values: Float64Array;
-  readonly refs: Float64Array;
+  readonly steps: Float64Array;
   count = 0;
-  /** Values in the ring whose reference is NaN. */
-  missingRefs = 0;
   private next = 0;
 
   constructor(capacity: number) {
     this.values = new Float64Array(capacity);
-    this.refs = new Float64Array(capacity);
+    this.steps = new Float64Array(capacity);
   }
 
-  push(value: number, ref: number): void {
-    if (this.count === this.values.length && Number.isNaN(this.refs[this.next])) this.missingRefs--;
+  push(value: number, step: number): void {
     this.values[this.next] = value;
-    this.refs[this.next] = ref;
-    if (Number.isNaN(ref)) this.missingRefs++;
+    this.steps[this.next] = step;
     this.next = (this.next + 1) % this.values.length;
     if (this.count < this.values.length) this.count++;
   }
@@ -337,7 +339,6 @@ class Series {
   clear(): void {
     this.count = 0;
     this.next = 0;
-    this.missingRefs = 0;
   }
 }
 
@@ -345,8 +346,8 @@ class Series {
  * What the series learned over the last season (a day), per step: the reference of a step is
  * the mean of the values learned one season earlier within `smooth` steps either side (the
  * mean of 2·smooth + 1 minutes is steadier than one minute), or NaN when fewer than half of
- * them are known. The ring is a season plus the smoothing long, so the steps after "the same
- * time yesterday" are still there when today reaches it.
+ * them are known. The ring holds a season plus the smoothing plus `lookback` steps, so the day
+ * before every step the baseline holds is still there.
  */
 class SeasonRing {
   private readonly length: number;
@@ -356,8 +357,9 @@ class SeasonRing {
   constructor(
     private readonly period: number,
     private readonly smooth: number,
+    lookback: number,
   ) {
-    this.length = period + 2 * smooth + 1;
+    this.length = period + 2 * smooth + 1 + lookback;
     this.values = new Float64Array(this.length);
     this.steps = new Float64Array(this.length).fill(Number.NaN);
   }

@@ -60,8 +60,15 @@ export function prefixOf(ip: string): string {
   if (dot >= 0) return prefixOf(ip.slice(ip.lastIndexOf(':') + 1));
   const gap = ip.indexOf('::');
   const head = (gap < 0 ? ip : ip.slice(0, gap)).split(':').filter((g) => g !== '');
-  const tail = gap < 0 ? [] : ip.slice(gap + 2).split(':').filter((g) => g !== '');
-  const groups = gap < 0 ? head : [...head, ...Array(8 - head.length - tail.length).fill('0'), ...tail];
+  const tail =
+    gap < 0
+      ? []
+      : ip
+          .slice(gap + 2)
+          .split(':')
+          .filter((g) => g !== '');
+  const groups =
+    gap < 0 ? head : [...head, ...Array(8 - head.length - tail.length).fill('0'), ...tail];
   const four = groups.slice(0, 4).map((g) => {
     const v = Number.parseInt(g, 16);
     return Number.isNaN(v) ? g.toLowerCase() : v.toString(16);

@@ -51,7 +51,9 @@ export function slowScanOptions(overrides: Partial<SlowScanOptions> = {}): SlowS
     throw badFlag(`slow-scan minNotFoundRatio must be in [0, 1], got ${o.minNotFoundRatio}`);
   }
   if (!Number.isInteger(o.maxPaths) || o.maxPaths < o.minDistinctPaths) {
-    throw badFlag(`slow-scan maxPaths must be a whole number ≥ minDistinctPaths, got ${o.maxPaths}`);
+    throw badFlag(
+      `slow-scan maxPaths must be a whole number ≥ minDistinctPaths, got ${o.maxPaths}`,
+    );
   }
   return o;
 }
