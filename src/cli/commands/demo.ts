@@ -101,6 +101,10 @@ export function registerDemo(program: Command): void {
             .filter((row) => row.url === incident.key && row.status >= 500)
             .reduce((n, row) => n + row.count, 0);
           where = `${errors} 5xx answers in the error analysis`;
+        } else if (incident.kind === 'surge' || incident.kind === 'outage') {
+          where = 'site-wide: no one URL or address stands out in a day’s tables';
+        } else if (incident.kind === 'ddos') {
+          where = 'a crowd of one network: no one address stands out';
         } else {
           const rank = all.topIps.findIndex((row) => row.key === incident.key);
           where =
@@ -109,15 +113,16 @@ export function registerDemo(program: Command): void {
               : `#${rank + 1} of ${all.topIps.length.toLocaleString('en-US')} client addresses, ${all.topIps[rank].hits} requests`;
         }
         out(
-          `  ${incident.kind.padEnd(11)} ${incident.key.padEnd(22)} ${hhmm(incident.start)}–${hhmm(incident.end)} UTC  → ${where}`,
+          `  ${incident.kind.padEnd(11)} ${incident.key.padEnd(24)} ${hhmm(incident.start)}–${hhmm(incident.end)} UTC  → ${where}`,
         );
       }
       // 5. Stage 3: the same records through event-time windows, as a stream would see them.
       const hm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
-      // An alert's first line opens it; later lines update or resolve the same (kind, key).
+      // An alert's first line opens it; later lines update or resolve the same (kind, key,
+      // firstSeen).
       const seen = new Set<string>();
       const opened = alerts.filter((a) => {
-        const id = `${a.kind} ${a.key}`;
+        const id = `${a.kind} ${a.key} ${a.firstSeen}`;
         if (!realtime.isOpenAlert(a) || seen.has(id)) return false;
         seen.add(id);
         return true;
@@ -135,9 +140,13 @@ export function registerDemo(program: Command): void {
                 : `site ${a.key}: ${Math.round(a.observed)} requests in a minute (limit ${Math.round(a.threshold)})`
               : a.kind === 'scanner'
                 ? `IP ${a.key}: ${a.observed} distinct not-found paths in 5 min`
-                : `IP ${a.key}: ${a.observed} requests in 5 min`;
+                : a.kind === 'slow-scan'
+                  ? `IP ${a.key}: ${a.observed} distinct not-found paths in an hour`
+                  : a.kind === 'prefix-flood'
+                    ? `network ${a.key}: ${a.observed} requests in 5 min`
+                    : `IP ${a.key}: ${a.observed} requests in 5 min`;
         const limit = a.kind === 'anomaly' ? '' : ` (threshold ${a.threshold})`;
-        out(`  ${hm(a.firstSeen)} UTC  ${a.kind.padEnd(11)} ${what}${limit}`);
+        out(`  ${hm(a.firstSeen)} UTC  ${a.kind.padEnd(12)} ${what}${limit}`);
       }
       const evaluation = realtime.evaluateDetection(alerts, truth);
       out('\n6. scored against the ground truth');
