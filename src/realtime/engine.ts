@@ -6,10 +6,11 @@
  *      ├─▶ site series: requests and 5xx per step (one minute) ──▶ anomaly (robust z-score)
  *      ├─▶ per address: requests, not-found answers and not-found paths per bucket
  *      │      │                                   ──▶ scanner, ip-flood (scanners first)
- *      │      ├─▶ per /24 or /64 prefix (linked from the address's row): requests per bucket,
- *      │      │   distinct addresses counted at the close ──▶ prefix-flood
- *      │      └─▶ per address with a not-found answer: requests, not-found answers per bucket
- *      │          over a long window, a bounded set of paths ──▶ slow-scan
+ *      │      ├─▶ (at each close, from the address's buckets) per /24 or /64 prefix: requests
+ *      │      │   per bucket, distinct addresses ──▶ prefix-flood
+ *      │      └─▶ per address with a not-found answer: a bounded set of paths (per record),
+ *      │          requests and not-found answers per bucket over a long window (at each
+ *      │          close, from the address's buckets) ──▶ slow-scan
  *      └─▶ per URL (path without query): requests and 5xx per bucket ──▶ error-spike
  *
  * Buckets are gcd(window, hop) wide (one minute by default) and each key keeps a ring of them
@@ -21,8 +22,9 @@
  * whose disorder stays within the lateness gives the same alerts as sorted input.
  *
  * The per-record path is plain code: two map lookups (address, URL), a few typed-array
- * increments, no allocation except for a key seen for the first time (the address's rows in the
- * prefix and slow-scan tables are found through its own row). Times are epoch ms ≥ 0.
+ * increments, no allocation except for a key seen for the first time. The prefix and slow-scan
+ * tables cost a record nothing (but a not-found path): they are fed once per close from the
+ * buckets the address table already counted. Times are epoch ms ≥ 0.
  */
 import type { LogRecord } from '../log/record';
 import { type Alert, type AlertKind, type AlertSink, compareAlerts, resolveAtEnd } from './alert';
@@ -35,12 +37,7 @@ import {
 import { URL_ERRORS, URL_REQUESTS, UrlTable } from './detectors/error-spike';
 import { IP_NOT_FOUND, IP_REQUESTS, IpTable } from './detectors/ip-activity';
 import { PrefixTable } from './detectors/prefix-flood';
-import {
-  judgeSlowScans,
-  SLOW_NOT_FOUND,
-  SLOW_REQUESTS,
-  SlowScanTable,
-} from './detectors/slow-scan';
+import { judgeSlowScans, SlowScanTable } from './detectors/slow-scan';
 import { closeKeyedWindows } from './keyed-windows';
 import { type DetectionEngineOptions, type DetectionSettings, detectionSettings } from './settings';
 import {
@@ -81,8 +78,6 @@ const URL_REQ = URL_REQUESTS;
 const URL_5XX = URL_ERRORS;
 const STEP_REQ = STEP_REQUESTS;
 const STEP_5XX = STEP_ERRORS;
-const SLOW_REQ = SLOW_REQUESTS;
-const SLOW_404 = SLOW_NOT_FOUND;
 
 class Engine implements DetectionEngine {
   readonly settings: DetectionSettings;
@@ -197,33 +192,17 @@ class Engine implements DetectionEngine {
         ips.addAt(row, bucket, slot, IP_404, 1);
         if (this.scannerOn && key !== null) ips.addPath(row, bucket, key, this.pathCap);
       }
-      if (this.prefixOn) {
-        let p = ips.prefixRow[row];
-        if (p < 0) {
-          p = this.prefixes.link(r.ip);
-          ips.prefixRow[row] = p;
-        }
-        this.prefixes.addAt(p, bucket, slot, 0, 1);
-      }
-      if (this.slowOn) {
+      // The prefix and slow-scan tables get their counts from the address's row when a window
+      // closes (keyed-windows.ts); a record only adds the path of a not-found answer.
+      if (this.slowOn && notFound && key !== null) {
         let w = ips.slowRow[row];
-        if (w === -2) {
-          w = this.slow.rowOf(r.ip);
-          ips.slowRow[row] = w;
-        }
-        if (w < 0 && notFound) {
+        if (w < 0) {
           w = this.slow.rowFor(r.ip);
           ips.slowRow[row] = w;
         }
-        if (w >= 0) {
-          const slow = this.slow;
-          const at = bucket % slow.slots;
-          slow.addAt(w, bucket, at, SLOW_REQ, 1);
-          if (notFound) {
-            slow.addAt(w, bucket, at, SLOW_404, 1);
-            if (key !== null) slow.addPath(w, bucket, key, this.slowCap);
-          }
-        }
+        // Make the bucket the row's newest, so the row is not freed before its counts come.
+        this.slow.add(w, bucket, 0, 0);
+        this.slow.addPath(w, bucket, key, this.slowCap);
       }
     }
     if (this.urlsOn && key !== null) {

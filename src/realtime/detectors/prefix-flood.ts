@@ -7,13 +7,14 @@
  * requests in the window, `threshold` is `minRequests`.
  *
  * What we decided:
- * - The prefix of an address is worked out once, when the address gets its row in the address
- *   table (ip-activity.ts), which then points at the prefix's row: a record costs no string
- *   work and no second map lookup.
+ * - A record costs the prefix table nothing: at each window's close, every live address hands
+ *   the buckets that just became final to its prefix's row (keyed-windows.ts). The prefix of an
+ *   address is worked out once, at the first close of its row in the address table
+ *   (ip-activity.ts), which then points at the prefix's row. Measured on a generated day with
+ *   every detector: counting per record cost a fifth of the engine's throughput.
  * - The distinct count is exact and costs no memory per address: at a window's close, every
- *   live address whose prefix is a candidate (enough requests) and that sent something in the
- *   window adds one to its prefix. A prefix row lives while any of its addresses has a row or
- *   its alert is open.
+ *   live address that sent something in the window adds one to its prefix. A prefix row lives
+ *   while any of its addresses has a row or its alert is open.
  * - Normal traffic of the generator never comes close: its clients are spread over the address
  *   space, and the busiest /24 (a crawler's) holds a handful of addresses in five minutes.
  */
@@ -82,26 +83,26 @@ export class PrefixTable extends KeyedRings {
   alert: (Alert | null)[] = [];
   /** Address rows that point at each prefix row. */
   refs: Int32Array;
-  /** At a window's close: −1 not a candidate, else the distinct addresses counted so far. */
+  /** At a window's close: the distinct addresses of the prefix active in the window. */
   distinct: Int32Array;
 
   constructor(slots: number) {
     super(slots, 1);
     this.refs = new Int32Array(this.capacity());
-    this.distinct = new Int32Array(this.capacity()).fill(-1);
+    this.distinct = new Int32Array(this.capacity());
   }
 
   protected override opened(row: number): void {
     this.alert[row] = null;
     this.refs[row] = 0;
-    this.distinct[row] = -1;
+    this.distinct[row] = 0;
   }
 
   protected override grown(rows: number): void {
     const refs = new Int32Array(rows);
     refs.set(this.refs);
     this.refs = refs;
-    const distinct = new Int32Array(rows).fill(-1);
+    const distinct = new Int32Array(rows);
     distinct.set(this.distinct);
     this.distinct = distinct;
   }
@@ -116,26 +117,6 @@ export class PrefixTable extends KeyedRings {
   /** An address row that pointed at `row` is gone. */
   unlink(row: number): void {
     if (row >= 0) this.refs[row]--;
-  }
-}
-
-/**
- * Before the address walk of a window's close: mark the prefixes that have enough requests in
- * buckets [from, to) as candidates (their distinct count starts at 0).
- */
-export function markPrefixCandidates(
-  o: PrefixFloodOptions,
-  prefixes: PrefixTable,
-  from: number,
-  to: number,
-): void {
-  for (let row = 0; row < prefixes.end; row++) {
-    if (prefixes.keys[row] === null) continue;
-    const open = prefixes.alert[row] !== null;
-    const candidate =
-      open ||
-      (prefixes.total(row, 0) >= o.minRequests && prefixes.sum(row, 0, from, to) >= o.minRequests);
-    prefixes.distinct[row] = candidate ? 0 : -1;
   }
 }
 
@@ -156,7 +137,8 @@ export function judgePrefixFloods(
     const key = prefixes.keys[row];
     if (key === null) continue;
     const distinct = prefixes.distinct[row];
-    if (distinct >= 0) {
+    const open = prefixes.alert[row];
+    if (open !== null || prefixes.total(row, 0) >= o.minRequests) {
       const requests = prefixes.sum(row, 0, from, to);
       prefixes.alert[row] = trackAlert(
         prefixes.alert[row],
@@ -170,7 +152,6 @@ export function judgePrefixFloods(
         severityOf(requests, o.minRequests),
         out,
       );
-      prefixes.distinct[row] = -1;
     }
     if (prefixes.refs[row] <= 0 && prefixes.alert[row] === null) prefixes.remove(row);
   }

@@ -7,6 +7,9 @@
  * it in that time (one actor, one alert: a fast scan also probes many paths in an hour).
  * `observed` is the distinct not-found paths in the long window.
  *
+ * A record costs this detector nothing unless it is a not-found answer (its path is kept): the
+ * counts per bucket are handed on from the address table at each close (keyed-windows.ts).
+ *
  * Memory, what we decided: only addresses that got a not-found answer have a row (normal
  * clients get a few in their life, so the table is a small part of the address table). A row
  * holds requests and not-found answers per bucket over the long window (two Int32 channels of
