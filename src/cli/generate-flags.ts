@@ -15,7 +15,15 @@ export const DEFAULT_SEED = 42;
 export const DEFAULT_START = Date.UTC(2024, 2, 12);
 export const DEFAULT_SPAN_MS = 86_400_000;
 export const DEFAULT_LINES = 100_000;
-export const INCIDENT_KINDS: readonly IncidentKind[] = ['error-burst', 'ip-flood', 'scanner'];
+export const INCIDENT_KINDS: readonly IncidentKind[] = [
+  'error-burst',
+  'ip-flood',
+  'scanner',
+  'surge',
+  'outage',
+  'ddos',
+  'slow-scan',
+];
 
 export interface GenerateFlags {
   lines?: string;

@@ -137,3 +137,16 @@ export function probePaths(random: Random): string[] {
   all.push('/.htaccess', '/.htpasswd');
   return shuffled(random, all);
 }
+
+/**
+ * The longer list a slow scan works through over hours: every probe, also under each prefix
+ * (/blog/.env, /old/phpinfo.php, …), about 900 paths, shuffled.
+ */
+export function slowProbePaths(random: Random): string[] {
+  const all = new Set(PROBES);
+  for (const prefix of PROBE_PREFIXES) {
+    for (const file of PROBE_FILES) all.add(prefix + file);
+    for (const probe of PROBES) all.add(prefix + probe);
+  }
+  return shuffled(random, [...all]);
+}

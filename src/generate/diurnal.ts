@@ -81,13 +81,21 @@ export function createCurveSlots(
   };
 }
 
-/** An endless steady stream at `perSecond` (exponential gaps), for real-time runs with no end. */
-export function createRateSlots(random: Random, start: number, perSecond: number): SlotTimes {
+/**
+ * An endless steady stream at `perSecond` (exponential gaps), for real-time runs with no end;
+ * `factor(t)` multiplies the rate (a surge), 1 by default.
+ */
+export function createRateSlots(
+  random: Random,
+  start: number,
+  perSecond: number,
+  factor: (epochMs: number) => number = () => 1,
+): SlotTimes {
   let t = start;
   const mean = 1000 / perSecond;
   return {
     next() {
-      t += random.exponential(mean);
+      t += random.exponential(mean / factor(t));
       return Math.floor(t);
     },
   };

@@ -27,6 +27,7 @@ import { createCombinedLineWriter } from './line-writer';
 import { createRandom } from './random';
 import { createSite, PROTOCOLS } from './site';
 import { createTraffic, type Hit } from './traffic';
+import { surgedWeight } from './wide-incidents';
 
 export interface GenerateOptions {
   seed: number;
@@ -123,12 +124,30 @@ export function createHitStream(o: GenerateOptions): HitStream {
   const injected = plan.hits;
   const normalCount = endless ? Number.POSITIVE_INFINITY : o.lines - injected.length;
   const timesRandom = root.fork(STREAM_TIMES);
+  // A surge multiplies the curve, or the rate of an endless steady stream.
   const slots: SlotTimes =
     o.rate === undefined
-      ? createCurveSlots(timesRandom, o.start, spanMs, normalCount, diurnalWeight)
+      ? createCurveSlots(
+          timesRandom,
+          o.start,
+          spanMs,
+          normalCount,
+          surgedWeight(diurnalWeight, plan.surges),
+        )
       : endless
-        ? createRateSlots(timesRandom, o.start, o.rate)
-        : createCurveSlots(timesRandom, o.start, spanMs, normalCount, () => 1);
+        ? createRateSlots(
+            timesRandom,
+            o.start,
+            o.rate,
+            surgedWeight(() => 1, plan.surges),
+          )
+        : createCurveSlots(
+            timesRandom,
+            o.start,
+            spanMs,
+            normalCount,
+            surgedWeight(() => 1, plan.surges),
+          );
   const traffic = createTraffic(root.fork(STREAM_TRAFFIC), site, clients, slots);
   // Lines after the span's end are clamped to its last millisecond: a page fetched in the last
   // instant still has its assets.

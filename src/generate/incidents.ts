@@ -9,6 +9,8 @@
  * - scanner: one address probes 80–200 distinct paths that do not exist (/wp-login.php, /.env,
  *   /phpmyadmin/, …), 0.5–2.5 a second, answered 404 (403 for a few dot-files). Key: the IP.
  *
+ * - surge, outage, ddos, slow-scan: see wide-incidents.ts.
+ *
  * Each incident gets its own slice of the span (the span is cut into as many slices as there are
  * incidents, in an order drawn from the seed), so incidents never overlap. Incident addresses are
  * reserved before normal traffic starts: no normal client ever shares them. The truth is known
@@ -18,17 +20,47 @@
 
 import { DENIED, FLOOD_AGENTS, probePaths, SCANNER_AGENTS } from './attack-data';
 import type { Client, ClientFactory } from './clients';
+import { hitOf, instants } from './incident-hits';
 import { type Random, shuffled } from './random';
-import type { Ref } from './ref';
-import { createRoute, ERROR_BYTES, NOT_FOUND_BYTES, type Route, type Site } from './site';
+import { createRoute, ERROR_BYTES, NOT_FOUND_BYTES, type Site } from './site';
 import type { Hit } from './traffic';
+import {
+  type DdosDraft,
+  ddos,
+  ddosDraft,
+  outageDuration,
+  planOutage,
+  planSurge,
+  type Surge,
+  slowScan,
+  slowScanDraft,
+  surgeDuration,
+} from './wide-incidents';
 
-export type IncidentKind = 'error-burst' | 'ip-flood' | 'scanner';
-export const INCIDENT_KINDS: readonly IncidentKind[] = ['error-burst', 'ip-flood', 'scanner'];
+export type IncidentKind =
+  | 'error-burst'
+  | 'ip-flood'
+  | 'scanner'
+  | 'surge'
+  | 'outage'
+  | 'ddos'
+  | 'slow-scan';
+export const INCIDENT_KINDS: readonly IncidentKind[] = [
+  'error-burst',
+  'ip-flood',
+  'scanner',
+  'surge',
+  'outage',
+  'ddos',
+  'slow-scan',
+];
 
 export interface Incident {
   kind: IncidentKind;
-  /** The URL path (error-burst) or the client IP (ip-flood, scanner). */
+  /**
+   * The URL path (error-burst), the client IP (ip-flood, scanner, slow-scan), the network prefix
+   * (ddos) or `site` (surge, outage).
+   */
   key: string;
   /** Epoch ms, inclusive. */
   start: number;
@@ -43,49 +75,45 @@ export interface IncidentPlan {
   truth: GroundTruth;
   /** Every injected request, in time order. */
   hits: Hit[];
+  /** Where normal traffic is multiplied (surge incidents). */
+  surges: Surge[];
 }
 
 const MINUTE = 60_000;
 
-/** `count` sorted instants in [start, end] with the first at start and the last at end. */
-function instants(random: Random, count: number, start: number, end: number): number[] {
-  const out: number[] = [];
-  if (count <= 0) return out;
-  if (count === 1) return [start];
-  out.push(start, end);
-  for (let i = 2; i < count; i++) out.push(start + Math.floor(random.next() * (end - start + 1)));
-  return out.sort((a, b) => a - b);
-}
-
-function hitOf(
-  time: number,
-  client: Client,
-  route: Route,
-  status: number,
-  bytes: number,
-  referrer: Ref | null,
-): Hit {
-  return { time, client, route, status, bytes, referrer };
-}
-
 interface Draft {
   kind: IncidentKind;
-  /** Lines wanted before the budget is applied. */
+  /** Lines wanted before the budget is applied (0 for incidents that change normal traffic). */
   count: number;
   duration: number;
+  ddos?: DdosDraft;
 }
 
 function draft(random: Random, kind: IncidentKind): Draft {
-  if (kind === 'error-burst') {
-    const duration = random.range(3, 8) * MINUTE;
-    return { kind, duration, count: Math.round((random.range(8, 16) * duration) / MINUTE) };
+  switch (kind) {
+    case 'error-burst': {
+      const duration = random.range(3, 8) * MINUTE;
+      return { kind, duration, count: Math.round((random.range(8, 16) * duration) / MINUTE) };
+    }
+    case 'ip-flood': {
+      const duration = random.range(3, 6) * MINUTE;
+      return { kind, duration, count: Math.round((random.range(1.5, 4) * duration) / 1000) };
+    }
+    case 'scanner': {
+      const count = 80 + random.int(121);
+      return { kind, duration: (count / random.range(0.5, 2.5)) * 1000, count };
+    }
+    case 'surge':
+      return { kind, duration: surgeDuration(random), count: 0 };
+    case 'outage':
+      return { kind, duration: outageDuration(random), count: 0 };
+    case 'ddos': {
+      const d = ddosDraft(random);
+      return { kind, duration: d.duration, count: d.count, ddos: d };
+    }
+    case 'slow-scan':
+      return { kind, ...slowScanDraft(random) };
   }
-  if (kind === 'ip-flood') {
-    const duration = random.range(3, 6) * MINUTE;
-    return { kind, duration, count: Math.round((random.range(1.5, 4) * duration) / 1000) };
-  }
-  const count = 80 + random.int(121);
-  return { kind, duration: (count / random.range(0.5, 2.5)) * 1000, count };
 }
 
 export interface PlanOptions {
@@ -110,7 +138,8 @@ export function planIncidents(
   const kinds = INCIDENT_KINDS.filter((k) => options.kinds.includes(k));
   const truth: GroundTruth = { incidents: [] };
   const hits: Hit[] = [];
-  if (kinds.length === 0) return { truth, hits };
+  const surges: Surge[] = [];
+  if (kinds.length === 0) return { truth, hits, surges };
 
   const order = shuffled(random, kinds);
   const slice = options.spanMs / order.length;
@@ -120,10 +149,14 @@ export function planIncidents(
   const scale = wanted > budget ? budget / wanted : 1;
 
   drafts.forEach((draft, i) => {
-    const count = Math.floor(draft.count * scale);
     const sliceStart = options.start + i * slice;
     // Keep clear of the slice edges so no incident touches another or the span's ends.
     const duration = Math.max(1, Math.floor(Math.min(draft.duration, slice * 0.8)));
+    // A distributed flood and a slow scan are defined by their rate (under the per-address
+    // thresholds): cut short by a small slice, they send fewer lines, not the same faster.
+    const byRate = draft.kind === 'ddos' || draft.kind === 'slow-scan';
+    const cut = byRate && duration < Math.floor(draft.duration) ? duration / draft.duration : 1;
+    const count = Math.floor(draft.count * scale * cut);
     const room = Math.max(0, slice - duration - slice * 0.1);
     // Whole seconds, as the log writes time: every incident line then reads back inside.
     let start = Math.ceil((sliceStart + slice * 0.05 + random.next() * room) / 1000) * 1000;
@@ -135,7 +168,19 @@ export function planIncidents(
       start = Math.max(first, start - (end - last));
       end = last;
     }
-    if (count <= 0 || end <= start) return;
+    if (end <= start) return;
+    const at = (key: string): Incident => ({ kind: draft.kind, key, start, end });
+    switch (draft.kind) {
+      case 'surge':
+        surges.push(planSurge(random, start, end));
+        truth.incidents.push(at('site'));
+        return;
+      case 'outage':
+        planOutage(random, site, start, end);
+        truth.incidents.push(at('site'));
+        return;
+    }
+    if (count <= 0) return;
     switch (draft.kind) {
       case 'error-burst':
         truth.incidents.push(errorBurst(random, site, clients, count, start, end, hits));
@@ -146,11 +191,19 @@ export function planIncidents(
       case 'scanner':
         truth.incidents.push(scanner(random, site, clients, count, start, end, hits));
         break;
+      case 'ddos': {
+        const d = draft.ddos as DdosDraft;
+        truth.incidents.push(at(ddos(random, site, clients, d, count, start, end, hits).key));
+        break;
+      }
+      case 'slow-scan':
+        truth.incidents.push(at(slowScan(random, site, clients, count, start, end, hits).key));
+        break;
     }
   });
   truth.incidents.sort((a, b) => a.start - b.start);
   hits.sort((a, b) => a.time - b.time);
-  return { truth, hits };
+  return { truth, hits, surges };
 }
 
 function errorBurst(

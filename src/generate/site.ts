@@ -255,6 +255,13 @@ export interface Site {
   productApi: Route[];
   /** Routes an error-burst incident may hit: important pages and API calls without a query. */
   burstCandidates: Route[];
+  /**
+   * A site-wide outage (incident `outage`): in [outageStart, outageEnd] each answer fails with a
+   * 5xx with probability outageRatio. Empty (end < start) unless the incident is planned.
+   */
+  outageStart: number;
+  outageEnd: number;
+  outageRatio: number;
 }
 
 export interface SiteOptions {
@@ -559,5 +566,8 @@ export function createSite(random: Random, options: SiteOptions = {}): Site {
       categories[0],
       categories[1],
     ],
+    outageStart: 0,
+    outageEnd: -1,
+    outageRatio: 0,
   };
 }

@@ -89,6 +89,10 @@ export function createTraffic(
   // ---- status and size of an answer ----
 
   function answer(route: Route, t: number): number {
+    if (t >= site.outageStart && t <= site.outageEnd && random.next() < site.outageRatio) {
+      const u = random.next();
+      return u < 0.6 ? 503 : u < 0.85 ? 502 : 504;
+    }
     if (t >= route.burstStart && t <= route.burstEnd) {
       const u = random.next();
       return u < 0.5 ? 500 : u < 0.7 ? 502 : u < 0.9 ? 503 : 504;
@@ -295,7 +299,9 @@ export function createTraffic(
       }
       const planned = s.queueStatus[i];
       if (planned === 404 && c.notFound >= NOT_FOUND_LIMIT) continue;
-      fill(hit, s, route, planned === 0 ? answer(route, t) : planned, s.queueRef[i], t);
+      // In an outage even cached assets fail: the front end answers before any cache does.
+      const down = t >= site.outageStart && t <= site.outageEnd;
+      fill(hit, s, route, planned === 0 || down ? answer(route, t) : planned, s.queueRef[i], t);
       emitted = true;
       break;
     }

@@ -12,15 +12,31 @@
  * Times are epoch ms of event time. `firstSeen` is the event time at which the alert opened.
  */
 
-export type AlertKind = 'error-spike' | 'ip-flood' | 'scanner' | 'anomaly';
-export const ALERT_KINDS: readonly AlertKind[] = ['error-spike', 'ip-flood', 'scanner', 'anomaly'];
+export type AlertKind =
+  | 'error-spike'
+  | 'ip-flood'
+  | 'scanner'
+  | 'prefix-flood'
+  | 'slow-scan'
+  | 'anomaly';
+export const ALERT_KINDS: readonly AlertKind[] = [
+  'error-spike',
+  'ip-flood',
+  'scanner',
+  'prefix-flood',
+  'slow-scan',
+  'anomaly',
+];
 
 export type Severity = 'warning' | 'critical';
 export type AlertState = 'open' | 'resolved';
 
 export interface Alert {
   kind: AlertKind;
-  /** URL path (error-spike), client IP (ip-flood, scanner) or series (anomaly). */
+  /**
+   * URL path (error-spike), client IP (ip-flood, scanner, slow-scan), network prefix
+   * (prefix-flood: `203.0.113.0/24`, `2001:db8:1:2::/64`) or series (anomaly).
+   */
   key: string;
   /** The window this line is about: [windowStart, windowEnd), epoch ms. */
   windowStart: number;
@@ -140,7 +156,9 @@ const KIND_ORDER: Record<AlertKind, number> = {
   'error-spike': 0,
   'ip-flood': 1,
   scanner: 2,
-  anomaly: 3,
+  'prefix-flood': 3,
+  'slow-scan': 4,
+  anomaly: 5,
 };
 
 /** Alerts of one closing step in a fixed order (window end, kind, key), whatever the input order. */

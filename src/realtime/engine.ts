@@ -5,7 +5,12 @@
  *      │
  *      ├─▶ site series: requests and 5xx per step (one minute) ──▶ anomaly (robust z-score)
  *      ├─▶ per address: requests, not-found answers and not-found paths per bucket
- *      │                                          ──▶ scanner, ip-flood (scanners first)
+ *      │      │                                   ──▶ scanner, ip-flood (scanners first)
+ *      │      ├─▶ (at each close, from the address's buckets) per /24 or /64 prefix: requests
+ *      │      │   per bucket, distinct addresses ──▶ prefix-flood
+ *      │      └─▶ per address with a not-found answer: a bounded set of paths (per record),
+ *      │          requests and not-found answers per bucket over a long window (at each
+ *      │          close, from the address's buckets) ──▶ slow-scan
  *      └─▶ per URL (path without query): requests and 5xx per bucket ──▶ error-spike
  *
  * Buckets are gcd(window, hop) wide (one minute by default) and each key keeps a ring of them
@@ -17,10 +22,12 @@
  * whose disorder stays within the lateness gives the same alerts as sorted input.
  *
  * The per-record path is plain code: two map lookups (address, URL), a few typed-array
- * increments, no allocation except for a key seen for the first time. Times are epoch ms ≥ 0.
+ * increments, no allocation except for a key seen for the first time. The prefix and slow-scan
+ * tables cost a record nothing (but a not-found path): they are fed once per close from the
+ * buckets the address table already counted. Times are epoch ms ≥ 0.
  */
 import type { LogRecord } from '../log/record';
-import { type Alert, type AlertKind, type AlertSink, compareAlerts } from './alert';
+import { type Alert, type AlertKind, type AlertSink, compareAlerts, resolveAtEnd } from './alert';
 import { BucketRing } from './bucket-ring';
 import {
   type AnomalyDetector,
@@ -29,6 +36,8 @@ import {
 } from './detectors/anomaly';
 import { URL_ERRORS, URL_REQUESTS, UrlTable } from './detectors/error-spike';
 import { IP_NOT_FOUND, IP_REQUESTS, IpTable } from './detectors/ip-activity';
+import { PrefixTable } from './detectors/prefix-flood';
+import { judgeSlowScans, SlowScanTable } from './detectors/slow-scan';
 import { closeKeyedWindows } from './keyed-windows';
 import { type DetectionEngineOptions, type DetectionSettings, detectionSettings } from './settings';
 import {
@@ -86,7 +95,12 @@ class Engine implements DetectionEngine {
   private readonly urlsOn: boolean;
   private readonly scannerOn: boolean;
   private readonly pathCap: number;
+  private readonly prefixOn: boolean;
+  private readonly slowOn: boolean;
+  private readonly slowCap: number;
   private readonly ips: IpTable;
+  private readonly prefixes: PrefixTable;
+  private readonly slow: SlowScanTable;
   private readonly urls: UrlTable;
   private readonly series: BucketRing;
   private readonly anomaly: AnomalyDetector | null;
@@ -109,6 +123,8 @@ class Engine implements DetectionEngine {
     'error-spike': 0,
     'ip-flood': 0,
     scanner: 0,
+    'prefix-flood': 0,
+    'slow-scan': 0,
     anomaly: 0,
   };
   private open = 0;
@@ -126,12 +142,18 @@ class Engine implements DetectionEngine {
     this.stepMs = s.stepMs;
     this.width = gcd(s.windowMs, s.hopMs);
     this.slots = Math.floor((s.windowMs + s.latenessMs) / this.width) + 2;
-    this.ipsOn = s.ipFlood !== null || s.scanner !== null;
+    this.prefixOn = s.prefixFlood !== null;
+    this.slowOn = s.slowScan !== null;
+    this.slowCap = s.slowScan?.maxPaths ?? 0;
+    this.ipsOn = s.ipFlood !== null || s.scanner !== null || this.prefixOn || this.slowOn;
     this.urlsOn = s.errorSpike !== null;
     this.scannerOn = s.scanner !== null;
     this.pathCap = s.scanner?.maxPathsPerBucket ?? 0;
     this.ips = new IpTable(this.slots);
     this.urls = new UrlTable(this.slots);
+    this.prefixes = new PrefixTable(this.slots);
+    const slowMs = s.slowScan?.windowMs ?? s.windowMs;
+    this.slow = new SlowScanTable(Math.floor((slowMs + s.latenessMs) / this.width) + 2);
     this.series = new BucketRing(s.historySteps + Math.ceil(s.latenessMs / s.stepMs) + 2, 2);
     this.anomaly = s.anomaly === null ? null : createAnomalyDetector(s.anomaly);
   }
@@ -165,9 +187,22 @@ class Engine implements DetectionEngine {
       const ips = this.ips;
       const row = ips.rowFor(r.ip);
       ips.addAt(row, bucket, slot, IP_REQ, 1);
-      if (status === 404 || status === 410) {
+      const notFound = status === 404 || status === 410;
+      if (notFound) {
         ips.addAt(row, bucket, slot, IP_404, 1);
         if (this.scannerOn && key !== null) ips.addPath(row, bucket, key, this.pathCap);
+      }
+      // The prefix and slow-scan tables get their counts from the address's row when a window
+      // closes (keyed-windows.ts); a record only adds the path of a not-found answer.
+      if (this.slowOn && notFound && key !== null) {
+        let w = ips.slowRow[row];
+        if (w < 0) {
+          w = this.slow.rowFor(r.ip);
+          ips.slowRow[row] = w;
+        }
+        // Make the bucket the row's newest, so the row is not freed before its counts come.
+        this.slow.add(w, bucket, 0, 0);
+        this.slow.addPath(w, bucket, key, this.slowCap);
       }
     }
     if (this.urlsOn && key !== null) {
@@ -195,6 +230,15 @@ class Engine implements DetectionEngine {
         alignDown(this.dataTime, this.stepMs),
       );
       if (this.anomaly !== null) this.anomaly.finish(this.pending);
+      // The long window still holds: what slow-scan has open resolves at the end of the input.
+      const slow = this.slow;
+      for (let row = 0; row < slow.end; row++) {
+        const open = slow.alert[row];
+        if (open !== null && open !== undefined) {
+          resolveAtEnd(open, this.pending);
+          slow.alert[row] = null;
+        }
+      }
       this.emitPending();
     }
     this.maxTime = Number.POSITIVE_INFINITY;
@@ -224,6 +268,14 @@ class Engine implements DetectionEngine {
       tops = keyedTops(this.ips, this.urls, window.start / this.width, end / this.width, top);
     }
     if (this.anomaly !== null) tops.openAlerts.push(...this.anomaly.openAlerts());
+    for (const table of [this.prefixes, this.slow]) {
+      for (let row = 0; row < table.end; row++) {
+        const open = table.alert[row];
+        if (table.keys[row] !== null && open !== null && open !== undefined) {
+          tops.openAlerts.push({ ...open });
+        }
+      }
+    }
     tops.openAlerts.sort(compareAlerts);
     return {
       ...this.counters(),
@@ -259,7 +311,13 @@ class Engine implements DetectionEngine {
   /** Close the windows ending at or before `windowLimit` and the steps ending at or before `stepLimit`. */
   private closeUpTo(windowLimit: number, stepLimit: number): void {
     for (;;) {
-      if (this.ips.size() === 0 && this.urls.size() === 0 && this.nextWindowEnd <= windowLimit) {
+      if (
+        this.ips.size() === 0 &&
+        this.urls.size() === 0 &&
+        this.prefixes.size() === 0 &&
+        this.slow.size() === 0 &&
+        this.nextWindowEnd <= windowLimit
+      ) {
         // No key holds state: skip the empty windows in one step.
         this.nextWindowEnd = this.firstWindowEndAfter(windowLimit);
       }
@@ -306,13 +364,19 @@ class Engine implements DetectionEngine {
   private closeWindows(end: number): void {
     closeKeyedWindows(
       this.settings,
-      this.ips,
-      this.urls,
+      { ips: this.ips, urls: this.urls, prefixes: this.prefixes, slow: this.slow },
       end,
       this.width,
       this.scratch,
       this.pending,
     );
+    const slowScan = this.settings.slowScan;
+    if (slowScan !== null) {
+      judgeSlowScans(slowScan, this.slow, end, this.hopMs, this.width, this.pending, (key) => {
+        const row = this.ips.rowOf(key);
+        if (row >= 0) this.ips.slowRow[row] = -1;
+      });
+    }
   }
 
   private emitPending(): void {

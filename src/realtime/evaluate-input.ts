@@ -3,7 +3,7 @@
  * generator's ground truth. Anything that cannot be used is one BAD_INPUT sentence naming where.
  */
 import { badInput } from '../errors';
-import { type Alert, isAlertKind } from './alert';
+import { ALERT_KINDS, type Alert, isAlertKind } from './alert';
 import type { Truth } from './evaluate';
 
 const ALERT_NUMBERS = [
@@ -34,9 +34,12 @@ export function parseAlertLines(text: string, name = 'alerts'): Alert[] {
     }
     const a = value as Record<string, unknown>;
     if (!isAlertKind(a.kind)) {
-      throw badInput(`${where}: kind must be error-spike, ip-flood, scanner or anomaly`, {
-        line: i + 1,
-      });
+      throw badInput(
+        `${where}: kind must be ${ALERT_KINDS.slice(0, -1).join(', ')} or ${ALERT_KINDS.at(-1)}`,
+        {
+          line: i + 1,
+        },
+      );
     }
     if (typeof a.key !== 'string')
       throw badInput(`${where}: key must be a string`, { line: i + 1 });

@@ -11,7 +11,11 @@ function duration(ms: number | null): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
-/** The evaluation as a text table, one row per incident kind and one for anomaly alerts. */
+/**
+ * The evaluation as a text table, one row per incident kind and one for anomaly alerts.
+ * `explained`: alerts another incident accounts for (not in precision); `covered`: the smallest
+ * share of a detected incident's time its alerts cover.
+ */
 export function formatEvaluation(e: Evaluation): string {
   const header = [
     'incident',
@@ -20,11 +24,13 @@ export function formatEvaluation(e: Evaluation): string {
     'detected',
     'alerts',
     'false',
+    'explained',
     'precision',
     'recall',
     'F1',
     'delay mean',
     'delay max',
+    'covered',
   ];
   const rows = e.kinds.map((k) => [
     k.incidentKind,
@@ -33,11 +39,13 @@ export function formatEvaluation(e: Evaluation): string {
     String(k.detected),
     String(k.alerts),
     String(k.falsePositives),
+    String(k.explained),
     ratio(k.precision),
     ratio(k.recall),
     ratio(k.f1),
     duration(k.delayMeanMs),
     duration(k.delayMaxMs),
+    k.coverageMin === null ? '-' : `${Math.round(k.coverageMin * 100)}%`,
   ]);
   const a = e.anomaly;
   rows.push([
@@ -47,7 +55,9 @@ export function formatEvaluation(e: Evaluation): string {
     '-',
     String(a.alerts),
     String(a.falsePositives),
+    '-',
     ratio(a.precision),
+    '-',
     '-',
     '-',
     '-',

@@ -174,6 +174,13 @@ export class KeyedRings {
     return total;
   }
 
+  /** The count of `channel` in one bucket of a row (0 when the ring does not hold it). */
+  get(row: number, channel: number, bucket: number): number {
+    const last = this.last[row];
+    if (bucket > last || bucket <= last - this.slots || bucket < 0) return 0;
+    return this.counts[row * this.stride + (bucket % this.slots) * this.channels + channel];
+  }
+
   /** The sum of `channel` over every bucket a row holds: a bound for any window's count. */
   total(row: number, channel: number): number {
     return this.counts[row * this.stride + this.totalsAt + channel];

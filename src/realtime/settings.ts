@@ -10,8 +10,10 @@ import type { AlertSink } from './alert';
 import { type AnomalyOptions, type AnomalyScore, anomalyOptions } from './detectors/anomaly';
 import { type ErrorSpikeOptions, errorSpikeOptions } from './detectors/error-spike';
 import { type IpFloodOptions, ipFloodOptions } from './detectors/ip-flood';
+import { type PrefixFloodOptions, prefixFloodOptions } from './detectors/prefix-flood';
 import { type ScannerOptions, scannerOptions } from './detectors/scanner';
-import { checkDuration, checkLateness } from './watermark';
+import { type SlowScanOptions, slowScanOptions } from './detectors/slow-scan';
+import { checkDuration, checkLateness, gcd } from './watermark';
 
 export const DEFAULT_WINDOW_MS = 300_000;
 export const DEFAULT_HOP_MS = 60_000;
@@ -26,6 +28,8 @@ export interface DetectionSettings {
   errorSpike: ErrorSpikeOptions | null;
   ipFlood: IpFloodOptions | null;
   scanner: ScannerOptions | null;
+  prefixFlood: PrefixFloodOptions | null;
+  slowScan: SlowScanOptions | null;
   anomaly: AnomalyOptions | null;
   /** Series step when the anomaly detector is off (it follows anomaly.stepMs otherwise). */
   stepMs: number;
@@ -39,6 +43,8 @@ export interface DetectionEngineOptions {
   errorSpike?: Partial<ErrorSpikeOptions> | false;
   ipFlood?: Partial<IpFloodOptions> | false;
   scanner?: Partial<ScannerOptions> | false;
+  prefixFlood?: Partial<PrefixFloodOptions> | false;
+  slowScan?: Partial<SlowScanOptions> | false;
   anomaly?: Partial<AnomalyOptions> | false;
   historySteps?: number;
   /** Receives every alert line (open, update, resolved), in event-time order. */
@@ -63,6 +69,13 @@ export function detectionSettings(
     throw badFlag(`hop (${hopMs} ms) must not exceed the window (${windowMs} ms)`);
   }
   const anomaly = options.anomaly === false ? null : anomalyOptions(options.anomaly);
+  const slowScan = options.slowScan === false ? null : slowScanOptions(options.slowScan);
+  const width = gcd(windowMs, hopMs);
+  if (slowScan !== null && (slowScan.windowMs % width !== 0 || slowScan.windowMs < windowMs)) {
+    throw badFlag(
+      `slow-scan windowMs must be a multiple of ${width} ms and at least the window, got ${slowScan.windowMs}`,
+    );
+  }
   const historySteps = options.historySteps ?? DEFAULT_HISTORY_STEPS;
   if (!Number.isInteger(historySteps) || historySteps < 1) {
     throw badFlag(`historySteps must be a whole number ≥ 1, got ${historySteps}`);
@@ -74,6 +87,8 @@ export function detectionSettings(
     errorSpike: options.errorSpike === false ? null : errorSpikeOptions(options.errorSpike),
     ipFlood: options.ipFlood === false ? null : ipFloodOptions(options.ipFlood),
     scanner: options.scanner === false ? null : scannerOptions(options.scanner),
+    prefixFlood: options.prefixFlood === false ? null : prefixFloodOptions(options.prefixFlood),
+    slowScan,
     anomaly,
     stepMs: anomaly?.stepMs ?? 60_000,
     historySteps,

@@ -15,7 +15,7 @@ import { runLoglab } from './run-loglab';
 const dir = mkdtempSync(join(tmpdir(), 'loglab-demo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const LINES = 20_000;
+const LINES = 40_000;
 const out = join(dir, 'out');
 const lake = join(dir, 'lake');
 const args = ['demo', '--lines', String(LINES), '--seed', '42', '--out', out, '--lake', lake];
@@ -39,9 +39,9 @@ describe('loglab demo', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(
-      'lines at every hop: generated 20,000, produced 20,000, consumed 20,000, stored in the lake 20,000, read by MapReduce 20,000',
+      'lines at every hop: generated 40,000, produced 40,000, consumed 40,000, stored in the lake 40,000, read by MapReduce 40,000',
     );
-    const stageRows = run.stdout.split('\n').filter((l) => /^ {2}\S.* {2}20,000 /.test(l));
+    const stageRows = run.stdout.split('\n').filter((l) => /^ {2}\S.* {2}40,000 /.test(l));
     expect(stageRows.map((l) => l.slice(2, 22).trim())).toEqual([
       'generate + produce',
       'detection',
@@ -82,6 +82,10 @@ describe('loglab demo', () => {
       ['error-burst', 1, 1, 1],
       ['ip-flood', 1, 1, 1],
       ['scanner', 1, 1, 1],
+      ['surge', 1, 1, 3],
+      ['outage', 1, 1, 3],
+      ['ddos', 1, 1, 1],
+      ['slow-scan', 1, 1, 1],
     ]);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<svg');

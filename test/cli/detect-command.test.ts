@@ -50,7 +50,7 @@ function engineAlerts(settings: { windowMs?: number; hopMs?: number; latenessMs?
 const alerts = engineAlerts();
 
 function opened(list: Alert[]): string {
-  const kinds = ['error-spike', 'ip-flood', 'scanner', 'anomaly']
+  const kinds = ['error-spike', 'ip-flood', 'scanner', 'prefix-flood', 'slow-scan', 'anomaly']
     .map(
       (k) =>
         [
@@ -86,6 +86,10 @@ describe('loglab detect FILE', () => {
       ['error-burst', 1, 1],
       ['ip-flood', 1, 1],
       ['scanner', 1, 1],
+      ['surge', 1, 1],
+      ['outage', 1, 1],
+      ['ddos', 1, 1],
+      ['slow-scan', 1, 1],
     ]);
   });
 

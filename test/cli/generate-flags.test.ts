@@ -47,7 +47,15 @@ describe('flag values', () => {
     expect(() => parseSpan('5x')).toThrow(
       '--span must be a duration such as 30s, 5m, 24h or 7d, got "5x"',
     );
-    expect(parseIncidents('all')).toEqual(['error-burst', 'ip-flood', 'scanner']);
+    expect(parseIncidents('all')).toEqual([
+      'error-burst',
+      'ip-flood',
+      'scanner',
+      'surge',
+      'outage',
+      'ddos',
+      'slow-scan',
+    ]);
     expect(parseIncidents('scanner, ip-flood,scanner')).toEqual(['scanner', 'ip-flood']);
     expect(parseIncidents('')).toEqual([]);
     expect(() => parseIncidents('error-burst,fire')).toThrow('unknown incident "fire"');
@@ -75,7 +83,7 @@ describe('optionsFromFlags', () => {
       lines: Number.POSITIVE_INFINITY,
       start: NOW,
       spanMs: 600_000,
-      incidents: ['error-burst', 'ip-flood', 'scanner'],
+      incidents: ['error-burst', 'ip-flood', 'scanner', 'surge', 'outage', 'ddos', 'slow-scan'],
       format: 'json',
       rate: 25,
     });
@@ -90,7 +98,15 @@ describe('optionsFromFlags', () => {
     expect(options.spanMs).toBe(600_000);
     // The truth is in event time: the incidents lie in the first ten simulated minutes.
     const { incidents } = groundTruth(options);
-    expect(incidents.map((i) => i.kind).sort()).toEqual(['error-burst', 'ip-flood', 'scanner']);
+    expect(incidents.map((i) => i.kind).sort()).toEqual([
+      'ddos',
+      'error-burst',
+      'ip-flood',
+      'outage',
+      'scanner',
+      'slow-scan',
+      'surge',
+    ]);
     for (const i of incidents) {
       expect(i.start).toBeGreaterThanOrEqual(NOW);
       expect(i.end).toBeLessThan(NOW + 600_000);

@@ -63,12 +63,16 @@ describe('loglab generate', () => {
       defaultOptions({
         lines: 30_000,
         start: Date.UTC(2024, 4, 1),
-        incidents: ['error-burst', 'ip-flood', 'scanner'],
+        incidents: ['error-burst', 'ip-flood', 'scanner', 'surge', 'outage', 'ddos', 'slow-scan'],
       }),
     );
     expect(truth).toEqual(expected);
-    expect(truth.incidents).toHaveLength(3);
-    for (const incident of truth.incidents) expect(text.includes(incident.key)).toBe(true);
+    expect(truth.incidents).toHaveLength(7);
+    // Keyed incidents show in the text: a URL, an address, a network's addresses.
+    for (const incident of truth.incidents) {
+      if (incident.key === 'site') continue;
+      expect(text.includes(incident.key.replace(/(\.0\/24|::\/64)$/, ''))).toBe(true);
+    }
   });
 
   it('writes nginx-style JSON lines with --format json', async () => {
@@ -151,7 +155,7 @@ describe('loglab generate', () => {
       [['--lines', '-5'], 'loglab generate: --lines must be a whole number ≥ 0, got "-5"\n'],
       [
         ['--incidents', 'error-burst,meteor'],
-        'loglab generate: unknown incident "meteor" (known: error-burst, ip-flood, scanner, all)\n',
+        'loglab generate: unknown incident "meteor" (known: error-burst, ip-flood, scanner, surge, outage, ddos, slow-scan, all)\n',
       ],
       [
         ['--span', '5x'],

@@ -109,6 +109,8 @@ describe('a topic read one partition after another', () => {
         ).length,
         'ip-flood': 1,
         scanner: 1,
+        'prefix-flood': 1,
+        'slow-scan': 1,
         anomaly: fileAlerts.filter(
           (a) => a.kind === 'anomaly' && a.firstSeen === a.windowEnd && a.state === 'open',
         ).length,

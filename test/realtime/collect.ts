@@ -84,8 +84,15 @@ export function detect(
 
 /** Only the named detector on. */
 export function only(
-  name: 'errorSpike' | 'ipFlood' | 'scanner' | 'anomaly',
+  name: 'errorSpike' | 'ipFlood' | 'scanner' | 'prefixFlood' | 'slowScan' | 'anomaly',
 ): Omit<DetectionEngineOptions, 'sink'> {
-  const off = { errorSpike: false, ipFlood: false, scanner: false, anomaly: false } as const;
+  const off = {
+    errorSpike: false,
+    ipFlood: false,
+    scanner: false,
+    prefixFlood: false,
+    slowScan: false,
+    anomaly: false,
+  } as const;
   return { ...off, [name]: {} };
 }

@@ -9,11 +9,12 @@ import type { LogRecord } from '../../src/log/record';
 import { type Alert, createDetectionEngine } from '../../src/realtime/index';
 import { detect, shuffleWithin, withinLateness } from './collect';
 
-// Three hours, 60,000 lines: dense enough that every incident is well above its threshold.
+// Six hours, 120,000 lines: dense enough that every incident is well above its threshold, and
+// long enough for a slow scan of 40 minutes (each incident gets a seventh of the span).
 const options = defaultOptions({
   seed: 9,
-  lines: 60_000,
-  spanMs: 3 * 3_600_000,
+  lines: 120_000,
+  spanMs: 6 * 3_600_000,
   incidents: [...INCIDENT_KINDS],
 });
 const sorted = [...createGenerator(options).records()];
@@ -22,7 +23,14 @@ const sortedAlerts = detect(sorted);
 describe('the engine on out-of-order input', () => {
   it('finds every incident kind on the sorted input (so the comparison below means something)', () => {
     const kinds = new Set(sortedAlerts.map((a) => a.kind));
-    expect([...kinds].sort()).toEqual(['anomaly', 'error-spike', 'ip-flood', 'scanner']);
+    expect([...kinds].sort()).toEqual([
+      'anomaly',
+      'error-spike',
+      'ip-flood',
+      'prefix-flood',
+      'scanner',
+      'slow-scan',
+    ]);
   });
 
   it.each([1, 2, 3])(

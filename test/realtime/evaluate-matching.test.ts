@@ -166,11 +166,13 @@ describe('evaluateDetection', () => {
       'detected',
       'alerts',
       'false',
+      'explained',
       'precision',
       'recall',
       'F1',
       'delay mean',
       'delay max',
+      'covered',
     ]);
     expect(rows[1].split(/ +/)).toEqual([
       'error-burst',
@@ -179,13 +181,16 @@ describe('evaluateDetection', () => {
       '1',
       '1',
       '0',
+      '0',
       '1.000',
       '1.000',
       '1.000',
       '1m30s',
       '1m30s',
+      // Its windows cover [T0 − 3m30s, T0 + 1m30s]: 1m30s of the 4-minute incident.
+      '38%',
     ]);
-    expect(rows[4].split(/ +/)).toEqual([
+    expect(rows[8].split(/ +/)).toEqual([
       '(overlap)',
       'anomaly',
       '-',
@@ -197,12 +202,81 @@ describe('evaluateDetection', () => {
       '-',
       '-',
       '-',
+      '-',
+      '-',
     ]);
-    expect(rows.slice(5)).toEqual([
+    expect(rows.slice(9)).toEqual([
       'missed ip-flood 10.0.0.1 at 2024-03-12T11:00:00.000Z',
       'missed scanner 10.0.0.2 at 2024-03-12T12:00:00.000Z',
       'missed scanner 10.0.0.3 at 2024-03-12T13:00:00.000Z',
     ]);
+  });
+});
+
+describe('evaluateDetection on site-wide and distributed incidents', () => {
+  const wide: Truth = {
+    incidents: [
+      { kind: 'surge', key: 'site', start: T0, end: T0 + 40 * MIN },
+      { kind: 'outage', key: 'site', start: T0 + 120 * MIN, end: T0 + 130 * MIN },
+      { kind: 'ddos', key: '203.0.113.0/24', start: T0 + 200 * MIN, end: T0 + 208 * MIN },
+      { kind: 'slow-scan', key: '198.51.100.9', start: T0 + 300 * MIN, end: T0 + 400 * MIN },
+    ],
+  };
+  const step = (firstSeen: number, lastSeen: number) => ({
+    windowStart: firstSeen - MIN,
+    lastSeen,
+  });
+
+  it('matches surge and outage on the anomaly keys that stand for them, with their coverage', () => {
+    const e = evaluateDetection(
+      [
+        // Opens after the surge's first minute and holds to its end: covers all of it.
+        alert('anomaly', 'requests-spike', T0 + MIN, step(T0 + MIN, T0 + 40 * MIN)),
+        // An error-ratio spike 2 minutes into the outage, holding 6 minutes: 70% covered.
+        alert('anomaly', 'error-ratio-spike', T0 + 123 * MIN, step(T0 + 123 * MIN, T0 + 129 * MIN)),
+      ],
+      wide,
+    );
+    expect([kind(e, 'surge').detected, kind(e, 'surge').coverageMin]).toEqual([1, 1]);
+    expect(kind(e, 'surge').delayMeanMs).toBe(MIN);
+    expect([kind(e, 'outage').detected, kind(e, 'outage').coverageMin]).toEqual([1, 0.7]);
+    expect(kind(e, 'outage').delayMeanMs).toBe(3 * MIN);
+  });
+
+  it('counts a requests-spike during a distributed flood as explained, one elsewhere as false', () => {
+    const e = evaluateDetection(
+      [
+        alert('anomaly', 'requests-spike', T0 + 202 * MIN, step(T0 + 202 * MIN, T0 + 206 * MIN)),
+        alert('anomaly', 'requests-spike', T0 + 600 * MIN, step(T0 + 600 * MIN, T0 + 601 * MIN)),
+        alert('prefix-flood', '203.0.113.0/24', T0 + 202 * MIN),
+      ],
+      wide,
+    );
+    const surge = kind(e, 'surge');
+    expect([surge.alerts, surge.truePositives, surge.explained, surge.falsePositives]).toEqual([
+      2, 0, 1, 1,
+    ]);
+    expect(surge.falseAlarms).toEqual([{ key: 'requests-spike', firstSeen: T0 + 600 * MIN }]);
+    expect(surge.precision).toBe(0);
+    expect([kind(e, 'ddos').detected, kind(e, 'ddos').precision]).toEqual([1, 1]);
+  });
+
+  it('counts an error-spike that opens during an outage as explained, not false', () => {
+    const e = evaluateDetection(
+      [
+        alert('error-spike', '/cart', T0 + 125 * MIN),
+        alert('error-spike', '/cart', T0 + 500 * MIN),
+      ],
+      wide,
+    );
+    const burst = kind(e, 'error-burst');
+    expect([burst.explained, burst.falsePositives, burst.precision]).toEqual([1, 1, 0]);
+  });
+
+  it('matches a slow scan on its address, however late in its hours the alert opens', () => {
+    const e = evaluateDetection([alert('slow-scan', '198.51.100.9', T0 + 330 * MIN)], wide);
+    const slow = kind(e, 'slow-scan');
+    expect([slow.detected, slow.falsePositives, slow.delayMeanMs]).toEqual([1, 0, 30 * MIN]);
   });
 });
 
@@ -217,7 +291,10 @@ describe('reading alerts and truth', () => {
   it.each([
     ['not json', 'alerts line 2 is not JSON'],
     ['[1]', 'alerts line 2 is not an alert object'],
-    ['{"kind":"dos"}', 'alerts line 2: kind must be error-spike, ip-flood, scanner or anomaly'],
+    [
+      '{"kind":"dos"}',
+      'alerts line 2: kind must be error-spike, ip-flood, scanner, prefix-flood, slow-scan or anomaly',
+    ],
     ['{"kind":"scanner","key":1}', 'alerts line 2: key must be a string'],
     [
       '{"kind":"scanner","key":"x","windowStart":"1"}',

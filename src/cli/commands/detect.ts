@@ -51,7 +51,9 @@ Examples:
   loglab detect --topic --dashboard              follow weblogs.raw live, until Ctrl-C
 
 Each alert line is {"kind","key","windowStart","windowEnd","observed","threshold","severity",
-"firstSeen","lastSeen","state"} with times in epoch ms of event time; state is "open" (also
+"firstSeen","lastSeen","state"} with times in epoch ms of event time; kind is error-spike,
+ip-flood, scanner, prefix-flood (key a /24 or /64 prefix), slow-scan (over a sliding hour) or
+anomaly (key requests-spike, requests-drop or error-ratio-spike); state is "open" (also
 when a warning becomes critical) or "resolved". Windows close when the watermark (the newest
 event time minus --lateness) passes their end; records behind it are counted as late.
 At the end of the input every window closes and every open alert resolves. The last line on
@@ -67,7 +69,7 @@ commits and prints the counts (exit 0); a second Ctrl-C exits at once with 130.
 
 --dashboard redraws a live view about four times a second: the current time, the window, logs
 processed and their rate, the open alerts of each detector (error-spike, ip-flood, scanner,
-anomaly), top URLs and IPs of the window, requests and 5xx per minute, the watermark, late
+anomaly, and prefix-flood and slow-scan while they have one), top URLs and IPs of the window, requests and 5xx per minute, the watermark, late
 events and (with --topic) the consumer lag. It is drawn on stdout when that is a terminal, on
 stderr when only stderr is one (the alerts still go to stdout), and not at all otherwise: then
 the output is the plain alert lines. Paths and addresses show control characters as \\xHH.
@@ -77,7 +79,7 @@ export function registerDetect(program: Command): void {
   program
     .command('detect')
     .description(
-      'Detect error spikes, IP floods, scanners and traffic anomalies in event-time windows; alerts as NDJSON.',
+      'Detect error spikes, IP and network floods, fast and slow scanners and traffic anomalies in event-time windows; alerts as NDJSON.',
     )
     .argument('[file]', 'log file to read, or - for stdin (the default without --topic)')
     .option('--topic [name]', `read this topic instead of a file (${RAW_TOPIC} without a name)`)

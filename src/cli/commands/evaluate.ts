@@ -1,7 +1,7 @@
 /**
  * `loglab evaluate`: detection quality of an alert file against the generator's ground truth —
- * precision, recall, F1 and detection delay per incident kind (realtime/evaluate.ts has the
- * matching rule). With --min-f1 it is a quality gate: exit code 1 when a kind falls below.
+ * precision, recall, F1, detection delay and coverage per incident kind, for every kind the
+ * generator injects (realtime/evaluate.ts has the matching rule and the kind mapping). With --min-f1 it is a quality gate: exit code 1 when a kind falls below.
  */
 import { readFileSync } from 'node:fs';
 import { text } from 'node:stream/consumers';
@@ -24,13 +24,23 @@ Examples:
   loglab evaluate --alerts alerts.ndjson --truth truth.json
   loglab evaluate --alerts alerts.ndjson --truth truth.json --min-f1 0.95 --json
 
-An incident counts as detected when an alert of the matching kind opens on its key between the
-incident's start and its end plus one window (error-burst → error-spike on the URL, ip-flood →
-ip-flood on the IP, scanner → scanner on the IP); the delay is that opening minus the start, in
-event time. An alert that matches no incident is a false positive; an anomaly alert is a true
-positive when it overlaps an incident in time. An alert is the lines sharing kind, key and
-firstSeen. Exit code: 0, or 1 when --min-f1 is given and a kind with incidents or alerts is
-below it, or 2 for a bad flag or unreadable input.
+Which alert detects which incident:
+  error-burst  error-spike on the URL
+  ip-flood     ip-flood on the IP
+  scanner      scanner on the IP
+  surge        anomaly requests-spike (the incident's key is site)
+  outage       anomaly error-ratio-spike or requests-drop (key site)
+  ddos         prefix-flood on the /24 or /64 (203.0.113.0/24, 2001:db8:1:2::/64)
+  slow-scan    slow-scan on the IP
+
+An incident counts as detected when a matching alert opens between the incident's start and its
+end plus one window; the delay is that opening minus the start, in event time, and "covered" is
+the smallest share of a detected incident's time its alerts' windows cover. An alert that
+matches no incident of its kind is false, unless another incident explains it: an anomaly alert
+that overlaps any incident in time, or an error-spike that opens during an outage ("explained",
+left out of precision). The (overlap) row counts anomaly alerts that overlap any incident. An
+alert is the lines sharing kind, key and firstSeen. Exit code: 0, or 1 when --min-f1 is given
+and a kind with incidents or alerts is below it, or 2 for a bad flag or unreadable input.
 `;
 
 async function readText(path: string, what: string): Promise<string> {

@@ -45,10 +45,13 @@ with --lines it ends after that many lines, otherwise on Ctrl-C, and its inciden
 --span (default 10m in real-time mode).
 ${SPEEDUP_HELP}
 
-Incidents (--incidents error-burst,ip-flood,scanner or all): error-burst = one URL answers 5xx
+Incidents (--incidents error-burst,ip-flood,… or all): error-burst = one URL answers 5xx
 for some minutes; ip-flood = one IP sends hundreds of requests in a few minutes; scanner = one IP
-probes many non-existent paths. --truth FILE gets {"incidents":[{"kind","key","start","end"}]}
-with key the URL path or the IP and times in epoch ms.
+probes many non-existent paths; surge = 5-10x the site's traffic for 20-60 min, errors as usual;
+outage = over half of all answers 5xx for 5-15 min; ddos = 100-500 addresses of one /24 or /64,
+each under the per-IP limit; slow-scan = one IP probing 1-2.5 missing paths a minute for hours.
+--truth FILE gets {"incidents":[{"kind","key","start","end"}]} with key the URL path, the IP, the
+prefix (203.0.113.0/24) or site, and times in epoch ms.
 `;
 
 export function registerGenerate(program: Command): void {

@@ -48,8 +48,13 @@ export interface DashboardExtras {
 }
 
 const MIN_WIDTH = 40;
-/** Open alerts are listed per detector, in this order. */
+/**
+ * Open alerts are listed per detector, in this order: the classic four always (with "none"),
+ * the detectors of distributed and slow attacks only while they have an alert open, so the
+ * frame stays as short as the classic one on a quiet day.
+ */
 const KINDS: readonly Alert['kind'][] = ['error-spike', 'ip-flood', 'scanner', 'anomaly'];
+const WHEN_OPEN: readonly Alert['kind'][] = ['prefix-flood', 'slow-scan'];
 const KIND_WIDTH = Math.max(...KINDS.map((k) => k.length));
 const SPARKS = '▁▂▃▄▅▆▇█';
 
@@ -127,14 +132,18 @@ export function renderDashboard(
   // Open alerts, one row per detector: its alerts, or "none".
   const open = snapshot.openAlerts;
   lines.push({ text: `Open alerts (${open.length})`, style: c.bold });
-  for (const kind of KINDS) {
+  const kinds = [...KINDS.slice(0, 3)];
+  for (const kind of WHEN_OPEN) if (open.some((a) => a.kind === kind)) kinds.push(kind);
+  kinds.push('anomaly');
+  const kindWidth = Math.max(...kinds.map((k) => k.length));
+  for (const kind of kinds) {
     const list = open.filter((a) => a.kind === kind);
     if (list.length === 0) {
-      lines.push({ text: `  ${kind.padEnd(KIND_WIDTH)}  none`, style: c.dim });
+      lines.push({ text: `  ${kind.padEnd(kindWidth)}  none`, style: c.dim });
     }
     list.forEach((a, i) => {
       lines.push({
-        text: `  ${(i === 0 ? kind : '').padEnd(KIND_WIDTH)}  ${describeAlert(a)} · ${a.severity}, since ${hhmm(a.firstSeen)}`,
+        text: `  ${(i === 0 ? kind : '').padEnd(kindWidth)}  ${describeAlert(a)} · ${a.severity}, since ${hhmm(a.firstSeen)}`,
         style: a.severity === 'critical' ? c.red : c.yellow,
       });
     });
@@ -176,7 +185,7 @@ export function renderDashboard(
   if (extras.recent.length === 0) lines.push({ text: '  none', style: c.dim });
   for (const a of extras.recent) {
     lines.push({
-      text: `  ${hhmm(a.windowEnd)} ${(a.state === 'open' && a.firstSeen !== a.windowEnd ? 'update' : a.state).padEnd(8)} ${a.kind.padEnd(KIND_WIDTH)} ${describeAlert(a)}`,
+      text: `  ${hhmm(a.windowEnd)} ${(a.state === 'open' && a.firstSeen !== a.windowEnd ? 'update' : a.state).padEnd(8)} ${a.kind.padEnd(Math.max(KIND_WIDTH, a.kind.length))} ${describeAlert(a)}`,
       style: a.state === 'resolved' ? c.green : a.severity === 'critical' ? c.red : c.yellow,
     });
   }
@@ -206,6 +215,10 @@ export function describeAlert(a: Alert): string {
       return `IP ${key}: ${n(a.observed)} requests in ${span} (threshold ${n(a.threshold)})`;
     case 'scanner':
       return `IP ${key}: ${n(a.observed)} not-found paths in ${span} (threshold ${n(a.threshold)})`;
+    case 'prefix-flood':
+      return `network ${key}: ${n(a.observed)} requests in ${span} (threshold ${n(a.threshold)})`;
+    case 'slow-scan':
+      return `IP ${key}: ${n(a.observed)} not-found paths in ${span}, slowly (threshold ${n(a.threshold)})`;
     case 'anomaly':
       if (a.key === 'error-ratio-spike') {
         return `site: ${percent(a.observed)} of requests failed in ${span} (limit ${percent(a.threshold)})`;

@@ -11,8 +11,17 @@
  * The scale is the largest of three: 1.4826·MAD of the baseline (robust), its standard deviation
  * (which sees the heavy tails of bursty traffic: a page and its assets arrive together), and the
  * counting noise above (with a flat baseline a single extra error would otherwise be infinitely
- * surprising). The baseline learns from each scored value clipped to the opening limits, so an
- * incident moves it by one limit at most while a lasting change of level still becomes normal.
+ * surprising).
+ *
+ * The baseline must not learn an incident: a step judged anomalous (beyond the opening limit,
+ * or while that series' alert is open) is left out of it, so a surge or an outage of an hour
+ * keeps its alert open to its end and the alert resolves on the first normal step after it.
+ * Only a change that outlasts `holdSteps` steps is learned (clipped to the limits, so it moves
+ * the baseline by one limit a step) and becomes normal. The request series also knows the
+ * season (a day): once a day of history is there, the baseline is of the differences between
+ * each step and the same time the day before (smoothed over a quarter hour), so the morning rise
+ * and the evening peak are expected, also while an alert holds the baseline still. What the
+ * season remembers of an anomalous step is what was expected, not what happened.
  * An alert opens at z ≥ `openZ` (a drop at z ≤ −openZ, for `dropSteps` steps in a row: a quiet
  * minute happens at night, an outage lasts) and resolves when |z| falls below `resolveZ`
  * (hysteresis, so a score that hovers at the limit does not flap). Nothing is scored during the
@@ -41,6 +50,15 @@ export interface AnomalyOptions {
    * page and its assets), so at night one quiet minute happens in normal traffic; an outage lasts.
    */
   dropSteps: number;
+  /**
+   * Anomalous steps in a row kept out of the baseline before the level is learned anyway (a
+   * change that lasts this long is the new normal). Longer than the longest surge we expect.
+   */
+  holdSteps: number;
+  /** The season (ms) whose same time the baseline compares with: a day; 0 turns it off. */
+  seasonMs: number;
+  /** Steps either side of the same time a season ago that its reference averages. */
+  seasonSmoothSteps: number;
 }
 
 export const DEFAULT_ANOMALY: Readonly<AnomalyOptions> = Object.freeze({
@@ -51,6 +69,9 @@ export const DEFAULT_ANOMALY: Readonly<AnomalyOptions> = Object.freeze({
   resolveZ: 3,
   spikeSteps: 1,
   dropSteps: 2,
+  holdSteps: 180,
+  seasonMs: 86_400_000,
+  seasonSmoothSteps: 7,
 });
 
 export function anomalyOptions(overrides: Partial<AnomalyOptions> = {}): AnomalyOptions {
@@ -68,6 +89,17 @@ export function anomalyOptions(overrides: Partial<AnomalyOptions> = {}): Anomaly
   }
   if (!(o.openZ > 0 && o.resolveZ > 0 && o.resolveZ <= o.openZ)) {
     throw badFlag(`anomaly needs 0 < resolveZ ≤ openZ, got ${o.resolveZ} and ${o.openZ}`);
+  }
+  if (!Number.isInteger(o.holdSteps) || o.holdSteps < 0) {
+    throw badFlag(`anomaly holdSteps must be a whole number ≥ 0, got ${o.holdSteps}`);
+  }
+  if (!Number.isSafeInteger(o.seasonMs) || o.seasonMs < 0 || o.seasonMs % o.stepMs !== 0) {
+    throw badFlag(`anomaly seasonMs must be 0 or a whole number of steps, got ${o.seasonMs}`);
+  }
+  if (!Number.isInteger(o.seasonSmoothSteps) || o.seasonSmoothSteps < 0) {
+    throw badFlag(
+      `anomaly seasonSmoothSteps must be a whole number ≥ 0, got ${o.seasonSmoothSteps}`,
+    );
   }
   for (const name of ['spikeSteps', 'dropSteps'] as const) {
     if (!Number.isInteger(o[name]) || o[name] < 1) {
@@ -109,7 +141,17 @@ export function createAnomalyDetector(overrides: Partial<AnomalyOptions> = {}): 
   const o = anomalyOptions(overrides);
   const requestSeries = new Series(o.baselineSteps);
   const ratioSeries = new Series(o.baselineSteps);
+  // The season must still hold the day before the oldest step the baseline can hold.
+  const season =
+    o.seasonMs > 0
+      ? new SeasonRing(
+          o.seasonMs / o.stepMs,
+          o.seasonSmoothSteps,
+          o.baselineSteps + o.holdSteps + 1,
+        )
+      : null;
   const scratch = new Float64Array(o.baselineSteps);
+  const values = new Float64Array(o.baselineSteps);
   const summary: RobustSummary = { median: 0, scale: 0, sd: 0 };
   let spike: Alert | null = null;
   let drop: Alert | null = null;
@@ -118,23 +160,51 @@ export function createAnomalyDetector(overrides: Partial<AnomalyOptions> = {}): 
   let spikeRun = 0;
   let dropRun = 0;
   let ratioRun = 0;
+  // Consecutive anomalous steps kept out of each baseline.
+  let requestHeld = 0;
+  let ratioHeld = 0;
 
-  /** Learn the series' baseline into `summary` and return the scale of its scores. */
-  function scaleOf(series: Series, noise: number): number {
-    robustSummary(series.values, series.count, scratch, summary);
+  /**
+   * Learn the baseline of the request series into `summary` (its median is the expected value
+   * now) and return the scale of its scores. With a reference for now and for every step of the
+   * baseline, the baseline is of the differences from the reference (the same time a season
+   * ago), so the curve of the day is not mistaken for a change.
+   */
+  function requestScale(ref: number): number {
+    const n = requestSeries.count;
+    let seasonal = season !== null && !Number.isNaN(ref);
+    for (let i = 0; i < n && seasonal; i++) {
+      const r = (season as SeasonRing).reference(requestSeries.steps[i]);
+      values[i] = requestSeries.values[i] - r;
+      if (Number.isNaN(r)) seasonal = false;
+    }
+    if (!seasonal) values.set(requestSeries.values.subarray(0, n));
+    robustSummary(values, n, scratch, summary);
+    if (seasonal) summary.median += ref;
+    return Math.max(summary.scale, summary.sd, SQRT_NOISE);
+  }
+
+  function ratioScale(noise: number): number {
+    robustSummary(ratioSeries.values, ratioSeries.count, scratch, summary);
     return Math.max(summary.scale, summary.sd, noise);
   }
 
   function closeStep(start: number, requests: number, errors: number, out: Alert[]): AnomalyScore {
     const end = start + o.stepMs;
+    const step = Math.floor(start / o.stepMs);
     const score: AnomalyScore = { start, requests, errors, requestsZ: null, errorRatioZ: null };
-    let y = Math.sqrt(requests);
+    const ref = season === null ? Number.NaN : season.reference(step);
+    const y = Math.sqrt(requests);
+    // What the step teaches the baseline and the season: itself, or what was expected instead.
+    let learned = y;
+    let learn = true;
     if (requestSeries.count >= o.warmupSteps) {
-      const scale = scaleOf(requestSeries, SQRT_NOISE);
-      const z = (y - summary.median) / scale;
+      const scale = requestScale(ref);
+      const expected = summary.median;
+      const z = (y - expected) / scale;
       score.requestsZ = z;
-      const high = summary.median + o.openZ * scale;
-      const low = Math.max(0, summary.median - o.openZ * scale);
+      const high = expected + o.openZ * scale;
+      const low = Math.max(0, expected - o.openZ * scale);
       spikeRun = z >= o.openZ ? spikeRun + 1 : 0;
       dropRun = z <= -o.openZ ? dropRun + 1 : 0;
       spike = trackAlert(
@@ -161,14 +231,27 @@ export function createAnomalyDetector(overrides: Partial<AnomalyOptions> = {}): 
         z <= -2 * o.openZ ? 'critical' : 'warning',
         out,
       );
-      // The baseline learns from a clipped value: an incident moves it by one limit at most.
-      y = Math.min(high, Math.max(low, y));
+      // A step judged anomalous (beyond the opening limit, or while an alert is open) does not
+      // train the baseline, so an incident that lasts cannot become normal: the alert stays open
+      // until it ends. Only a change that outlasts `holdSteps` is learned, clipped to the limits.
+      const anomalous = z >= o.openZ || z <= -o.openZ || spike !== null || drop !== null;
+      if (anomalous && requestHeld < o.holdSteps) {
+        requestHeld++;
+        learn = false;
+        learned = expected;
+      } else {
+        if (!anomalous) requestHeld = 0;
+        learned = Math.min(high, Math.max(low, y));
+      }
     }
-    requestSeries.push(y);
+    if (learn) requestSeries.push(learned, step);
+    if (season !== null) season.set(step, learned);
     if (requests > 0) {
-      let r = Math.asin(Math.sqrt(errors / requests));
+      const r = Math.asin(Math.sqrt(errors / requests));
+      let learnedRatio = r;
+      let learnRatio = true;
       if (ratioSeries.count >= o.warmupSteps) {
-        const scale = scaleOf(ratioSeries, SQRT_NOISE / Math.sqrt(requests));
+        const scale = ratioScale(SQRT_NOISE / Math.sqrt(requests));
         const z = (r - summary.median) / scale;
         score.errorRatioZ = z;
         const limit = Math.min(Math.PI / 2, summary.median + o.openZ * scale);
@@ -185,9 +268,15 @@ export function createAnomalyDetector(overrides: Partial<AnomalyOptions> = {}): 
           z >= 2 * o.openZ ? 'critical' : 'warning',
           out,
         );
-        r = Math.min(limit, r);
+        if ((z >= o.openZ || ratioSpike !== null) && ratioHeld < o.holdSteps) {
+          ratioHeld++;
+          learnRatio = false;
+        } else {
+          if (z < o.openZ && ratioSpike === null) ratioHeld = 0;
+          learnedRatio = Math.min(limit, r);
+        }
       }
-      ratioSeries.push(r);
+      if (learnRatio) ratioSeries.push(learnedRatio, step);
     }
     return score;
   }
@@ -212,6 +301,8 @@ export function createAnomalyDetector(overrides: Partial<AnomalyOptions> = {}): 
       spikeRun = 0;
       dropRun = 0;
       ratioRun = 0;
+      requestHeld = 0;
+      ratioHeld = 0;
     },
     openAlerts() {
       const open: Alert[] = [];
@@ -226,18 +317,21 @@ function round(x: number): number {
   return Number(x.toPrecision(6));
 }
 
-/** The trailing values of one transformed series, a ring of `capacity`. */
+/** The trailing values of one transformed series, a ring of `capacity`, with their steps. */
 class Series {
   readonly values: Float64Array;
+  readonly steps: Float64Array;
   count = 0;
   private next = 0;
 
   constructor(capacity: number) {
     this.values = new Float64Array(capacity);
+    this.steps = new Float64Array(capacity);
   }
 
-  push(value: number): void {
+  push(value: number, step: number): void {
     this.values[this.next] = value;
+    this.steps[this.next] = step;
     this.next = (this.next + 1) % this.values.length;
     if (this.count < this.values.length) this.count++;
   }
@@ -245,5 +339,47 @@ class Series {
   clear(): void {
     this.count = 0;
     this.next = 0;
+  }
+}
+
+/**
+ * What the series learned over the last season (a day), per step: the reference of a step is
+ * the mean of the values learned one season earlier within `smooth` steps either side (the
+ * mean of 2·smooth + 1 minutes is steadier than one minute), or NaN when fewer than half of
+ * them are known. The ring holds a season plus the smoothing plus `lookback` steps, so the day
+ * before every step the baseline holds is still there.
+ */
+class SeasonRing {
+  private readonly length: number;
+  private readonly values: Float64Array;
+  private readonly steps: Float64Array;
+
+  constructor(
+    private readonly period: number,
+    private readonly smooth: number,
+    lookback: number,
+  ) {
+    this.length = period + 2 * smooth + 1 + lookback;
+    this.values = new Float64Array(this.length);
+    this.steps = new Float64Array(this.length).fill(Number.NaN);
+  }
+
+  set(step: number, value: number): void {
+    const i = step % this.length;
+    this.values[i] = value;
+    this.steps[i] = step;
+  }
+
+  reference(step: number): number {
+    let sum = 0;
+    let n = 0;
+    for (let k = step - this.period - this.smooth; k <= step - this.period + this.smooth; k++) {
+      const i = k % this.length;
+      if (this.steps[i] === k) {
+        sum += this.values[i];
+        n++;
+      }
+    }
+    return n > this.smooth ? sum / n : Number.NaN;
   }
 }

@@ -24,15 +24,26 @@ export class IpTable extends KeyedRings {
   paths: (PathSlot[] | null)[] = [];
   /** Row-major, `slots` per row: the bucket each path slot belongs to (−1: none). */
   pathBuckets: Int32Array;
+  /**
+   * Per row, the address's row in the prefix table (prefix-flood) and in the slow-scan table,
+   * so a record costs one map lookup for every detector. −1: not linked yet (prefix), none
+   * (slow-scan); −2 (slow-scan): not looked up yet.
+   */
+  prefixRow: Int32Array;
+  slowRow: Int32Array;
 
   constructor(slots: number) {
     super(slots, 2);
     this.pathBuckets = new Int32Array(this.capacity() * slots).fill(-1);
+    this.prefixRow = new Int32Array(this.capacity()).fill(-1);
+    this.slowRow = new Int32Array(this.capacity()).fill(-2);
   }
 
   protected override opened(row: number): void {
     this.flood[row] = null;
     this.scan[row] = null;
+    this.prefixRow[row] = -1;
+    this.slowRow[row] = -2;
     // A reused row keeps its path slots (emptied when next written) but none of their buckets.
     this.pathBuckets.fill(-1, row * this.slots, (row + 1) * this.slots);
     if (this.paths[row] === undefined) this.paths[row] = null;
@@ -42,6 +53,12 @@ export class IpTable extends KeyedRings {
     const buckets = new Int32Array(rows * this.slots).fill(-1);
     buckets.set(this.pathBuckets);
     this.pathBuckets = buckets;
+    const prefixRow = new Int32Array(rows).fill(-1);
+    prefixRow.set(this.prefixRow);
+    this.prefixRow = prefixRow;
+    const slowRow = new Int32Array(rows).fill(-2);
+    slowRow.set(this.slowRow);
+    this.slowRow = slowRow;
   }
 
   /** Remember a not-found path in `bucket` (call after add() for the same bucket). */

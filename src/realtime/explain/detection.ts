@@ -232,7 +232,9 @@ export function compareWindows(
       const evaluation = evaluateDetection(alerts, day.truth, { windowMs });
       const spans = alertSpans(alerts);
       for (const k of evaluation.kinds) {
-        const p = pooled.get(k.incidentKind) as Pool;
+        // Only the keyed threshold detectors run here.
+        const p = pooled.get(k.incidentKind);
+        if (p === undefined) continue;
         p.incidents += k.incidents;
         p.detected += k.detected;
         p.alerts += k.alerts;
