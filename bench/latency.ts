@@ -4,7 +4,7 @@
  * a real Kafka broker (when one answers at LOGLAB_KAFKA_BROKERS). Targets: p99 under 20 ms
  * embedded, under 250 ms on the real broker.
  *
- *   npx tsx bench/latency.ts [--seconds 30] [--rate 10000]
+ *   npx tsx bench/latency.ts [--seconds 30] [--rate 10000] [--fetch-wait MS]
  *
  * Which line: alerts fire on closed windows, when the watermark (newest event time − lateness)
  * passes a window's end. The line that makes an alert fire is therefore the one whose event time
@@ -35,7 +35,7 @@ import { parseAuto } from '../src/log/auto';
 import { formatCombined } from '../src/log/format';
 import { createStreamDetector, runDetection } from '../src/pipeline/index';
 import type { Broker, Engine } from '../src/stream/broker';
-import { kafkaAnswers } from '../src/stream/kafka-broker';
+import { DEFAULT_FETCH_MAX_WAIT_MS, kafkaAnswers } from '../src/stream/kafka-broker';
 import { removeScratch } from '../src/stream/scratch';
 
 const TARGET_MS: Record<Engine, number> = { embedded: 20, cluster: 250 };
@@ -46,15 +46,18 @@ const LATENESS_MS = 1_800_000;
 
 const args = benchArgs(
   'latency',
-  `usage: npx tsx bench/latency.ts [--seconds S] [--rate LINES]
+  `usage: npx tsx bench/latency.ts [--seconds S] [--rate LINES] [--fetch-wait MS]
 Alert latency at --rate lines/s (default 10,000) for --seconds (default 30): on the embedded
 broker, and on the real Kafka broker when one answers at LOGLAB_KAFKA_BROKERS.
-Writes bench/results/latency.json.`,
-  { values: ['seconds', 'rate'] },
+--fetch-wait sets how long a Kafka fetch may wait on the broker (the adapter's default, 100 ms,
+when absent), to compare settings in turn. Writes bench/results/latency.json.
+example: npx tsx bench/latency.ts --fetch-wait 500`,
+  { values: ['seconds', 'rate', 'fetch-wait'] },
 );
 
 const seconds = args.count('seconds', 30);
 const rate = args.count('rate', 10_000);
+const fetchWait = args.count('fetch-wait');
 
 /** Wall clock in ms with sub-millisecond resolution, comparable within this process. */
 function now(): number {
@@ -213,9 +216,12 @@ await embedded.close();
 
 const config = loadConfig();
 if (await kafkaAnswers(config.kafka.brokers)) {
-  const kafka = createBroker('cluster', config);
+  const kafka = createBroker('cluster', config, {
+    kafka: fetchWait === undefined ? {} : { fetchMaxWaitMs: fetchWait },
+  });
   try {
     results.push(await measure(kafka, lines, suffix));
+    notes.push(`Kafka fetch wait: ${fetchWait ?? DEFAULT_FETCH_MAX_WAIT_MS} ms on the broker.`);
   } finally {
     // The run's topic and group are scratch: leave the shared broker as it was.
     const scratch = `loglab.bench.latency.${suffix}`;

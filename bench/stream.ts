@@ -3,8 +3,11 @@
  * real broker.
  *   npx tsx bench/stream.ts [--messages N] [--cluster-messages N] [--runs N] [--time MS]
  *                           [--codecs none,gzip] [--prefetch N] [--no-cluster] [--no-platformatic]
+ *                           [--no-kafka-python]
  * @platformatic/kafka runs when installed (npm install --no-save @platformatic/kafka@1.35.0; the
- * report says so when it is not); --no-platformatic leaves it out.
+ * report says so when it is not); --no-platformatic leaves it out. kafka-python, the classic
+ * system's client, runs in a virtual environment made once under .cache/ (python3 and PyPI
+ * needed; the report says why when it cannot); --no-kafka-python leaves it out.
  * Prints the table and writes bench/results/stream.json. Without a broker (`npm run cluster --
  * up`) it says so in one line and measures the embedded broker only.
  */
@@ -18,12 +21,15 @@ const args = benchArgs(
   'stream',
   `usage: npx tsx bench/stream.ts [--messages N] [--cluster-messages N] [--runs N] [--time MS]
                            [--codecs none,gzip] [--prefetch N] [--no-cluster] [--no-platformatic]
+                           [--no-kafka-python]
 The embedded broker's produce and consume throughput, and on the real Kafka broker (when one
-answers) kafkajs and @platformatic/kafka (when installed) beside kcat, with CPU per message.
---no-cluster measures the embedded broker only. Writes bench/results/stream.json.`,
+answers) kafkajs, @platformatic/kafka (when installed) and kafka-python (in a virtual
+environment made once under .cache/) beside kcat, with CPU per message.
+--no-cluster measures the embedded broker only. Writes bench/results/stream.json.
+example: npx tsx bench/stream.ts --codecs none --runs 3`,
   {
     values: ['messages', 'cluster-messages', 'runs', 'time', 'prefetch', 'codecs'],
-    switches: ['no-cluster', 'no-platformatic'],
+    switches: ['no-cluster', 'no-platformatic', 'no-kafka-python'],
   },
 );
 
@@ -46,6 +52,7 @@ const report = await benchStream({
   codecs: codecs(),
   cluster: args.on('no-cluster') ? false : 'auto',
   platformatic: !args.on('no-platformatic'),
+  kafkaPython: !args.on('no-kafka-python'),
   log: (line) =>
     process.stderr.write(`  ${line} (${Math.round((Date.now() - started) / 1000)} s)\n`),
 });

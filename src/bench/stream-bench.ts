@@ -7,11 +7,12 @@
  *                               └─▶ cluster, when a broker answers: see stream-cluster.ts
  *
  * On the cluster, @platformatic/kafka runs beside them when it is installed (see
- * stream-platformatic.ts), for comparison only.
+ * stream-platformatic.ts), for comparison only, and kafka-python, the classic system's client,
+ * in a virtual environment of its own (stream-kafka-python.ts).
  *
  * `bench/stream.ts` runs the full version; a notebook runs a short one with small counts.
  * Targets: embedded produce+consume ≥ 2,000,000 messages/s; kafkajs ≥ 0.5 × kcat, producer and
- * consumer.
+ * consumer; kafkajs ≥ 1.0 × kafka-python, producer and consumer.
  */
 import { tmpdir } from 'node:os';
 import { createBroker, type LoglabConfig, loadConfig } from '../config';
@@ -30,6 +31,7 @@ import {
   runTasks,
 } from './harness';
 import { benchCluster, hasKcat } from './stream-cluster';
+import { prepareKafkaPython } from './stream-kafka-python';
 
 export const EMBEDDED_TARGET_MESSAGES_PER_SEC = 2_000_000;
 const TOPIC = 'bench.stream';
@@ -61,6 +63,13 @@ export interface StreamBenchOptions {
    * true to say in the notes why it could not, false never.
    */
   readonly platformatic?: boolean | 'auto';
+  /**
+   * kafka-python as a cluster peer (bench/stream.ts asks for it; absent or false: not run). Its
+   * virtual environment is made on first use; the notes say why when it cannot be.
+   */
+  readonly kafkaPython?: boolean;
+  /** Where that virtual environment lives (`.cache/kafka-python-<version>`). */
+  readonly venvDir?: string;
   /** Progress lines (nothing by default). */
   readonly log?: (line: string) => void;
 }
@@ -235,6 +244,9 @@ export async function benchStream(options: StreamBenchOptions = {}): Promise<Ben
       runs: options.runs ?? 3,
       kcat: kcat !== false && hasKcat(kcat) ? kcat : false,
       platformatic: options.platformatic ?? 'auto',
+      kafkaPython: options.kafkaPython
+        ? prepareKafkaPython({ venvDir: options.venvDir, log })
+        : undefined,
       prefetchRecords: options.prefetchRecords,
       workDir: tmpdir(),
       log,

@@ -17,7 +17,8 @@
  *   still flushing the previous run, hits both sides alike.
  * MB/s counts the log lines (message values) only, the same bytes on both sides.
  * @platformatic/kafka, when importable, runs as a third peer in the same rounds: see
- * stream-platformatic.ts.
+ * stream-platformatic.ts. kafka-python, the classic system's client, runs in them too when its
+ * virtual environment is ready (stream-kafka-python.ts): kafkajs should be at least as fast.
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -30,6 +31,15 @@ import { DEFAULT_PARTITIONS } from '../stream/topics';
 import type { Codec } from './codec';
 import { type BenchRow, type Ratio, timeOnce, timeProcess, type Workload } from './harness';
 import { produceFile, writeKeyedFile } from './stream-file';
+import {
+  isReady,
+  KAFKA_PYTHON_NOTE,
+  type KafkaPythonSetup,
+  kafkaPythonConsumeRow,
+  kafkaPythonProduceRow,
+  timeKafkaPythonConsume,
+  timeKafkaPythonProduce,
+} from './stream-kafka-python';
 import {
   consumePlatformatic,
   createPlatformaticProducer,
@@ -45,6 +55,8 @@ import {
 } from './stream-platformatic';
 
 export const KAFKA_RATIO_TARGET = 0.5;
+/** kafkajs against the classic system's client: at least as fast, producing and consuming. */
+export const KAFKA_PYTHON_RATIO_TARGET = 1;
 /** Produce calls per kafkajs run at most: batch 1 is one round trip per message. */
 export const MAX_PRODUCE_CALLS = 2000;
 
@@ -64,6 +76,11 @@ export interface ClusterBenchOptions {
    * say in the notes why it could not, false never.
    */
   readonly platformatic?: boolean | 'auto';
+  /**
+   * kafka-python as a peer: its prepared virtual environment, or why there is none (a note says
+   * so); absent when not asked for.
+   */
+  readonly kafkaPython?: KafkaPythonSetup;
   /** Records the kafkajs consumer fetches ahead of `poll` (the adapter's default when absent). */
   readonly prefetchRecords?: number;
   /** Where the input file is written for the run. */
@@ -163,6 +180,7 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
   const platformatic = o.platformatic === false ? undefined : await loadPlatformatic();
   const pf = platformatic && isLoaded(platformatic) ? platformatic.lib : undefined;
   const pfProducers: PlatformaticProducer[] = [];
+  const python = o.kafkaPython && isReady(o.kafkaPython) ? o.kafkaPython.python : undefined;
   const runs = new Map<string, BenchRow[]>();
   const add = (row: BenchRow) => {
     const list = runs.get(row.name);
@@ -223,6 +241,20 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
                 if (sent !== n) throw new Error(`kafkajs produced ${sent} of ${n} messages`);
               },
             ),
+          );
+        }
+        if (python) {
+          tasks.push(() =>
+            timeKafkaPythonProduce({
+              python,
+              address,
+              topic,
+              group,
+              file: tsv,
+              codec,
+              messages: count,
+              bytes,
+            }),
           );
         }
         if (pfProducer) {
@@ -301,6 +333,22 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
             },
           ),
         );
+        if (python) {
+          const pyGroup = `loglab.bench.stream.${run}.kafka-python.${codec}.${r}`;
+          groups.push(pyGroup);
+          tasks.push(() =>
+            timeKafkaPythonConsume({
+              python,
+              address,
+              topic,
+              group: consumeGroup,
+              groupId: pyGroup,
+              codec,
+              messages: count,
+              bytes,
+            }),
+          );
+        }
         if (pf) {
           const pfGroup = `loglab.bench.stream.${run}.platformatic.${codec}.${r}`;
           groups.push(pfGroup);
@@ -379,6 +427,35 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
         }
       }
     }
+  }
+  if (python) {
+    for (const codec of o.codecs) {
+      const pairs: [string, string, string][] = [
+        ['producer', produceRowName(largest, codec), kafkaPythonProduceRow(codec)],
+        ['consumer', `kafkajs consume, ${codec}`, kafkaPythonConsumeRow(codec)],
+      ];
+      for (const [side, subject, baseline] of pairs) {
+        const a = cpuPerMessageUs(rows.find((r) => r.name === subject));
+        const b = cpuPerMessageUs(rows.find((r) => r.name === baseline));
+        if (a !== undefined && b !== undefined) {
+          notes.push(
+            `CPU per message, ${side}, ${codec}: kafkajs ${a.toFixed(1)} µs, kafka-python ${b.toFixed(1)} µs (${(a / b).toFixed(2)}x)`,
+          );
+        }
+        ratios.push(
+          messagesRatio(
+            rows,
+            subject,
+            baseline,
+            `kafkajs/kafka-python ${side}, ${codec}`,
+            KAFKA_PYTHON_RATIO_TARGET,
+          ),
+        );
+      }
+    }
+    notes.push(KAFKA_PYTHON_NOTE);
+  } else if (o.kafkaPython && !isReady(o.kafkaPython)) {
+    notes.push(`kafka-python: not run, ${o.kafkaPython.reason}: no kafka-python rows`);
   }
   notes.push(
     `cluster: ${address}, ${DEFAULT_PARTITIONS} partitions, ${thousands(count)} lines (${(bytes / 1e6).toFixed(0)} MB of values), ${o.runs} run${o.runs === 1 ? '' : 's'} of each; kafkajs batches of 1 and 100 send at most ${thousands(MAX_PRODUCE_CALLS)} batches`,

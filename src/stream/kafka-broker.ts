@@ -127,6 +127,35 @@ function messageBytes(m: ProduceMessage): number {
   return n;
 }
 
+/**
+ * How long a fetch may wait on the broker when there is nothing to read (kafkajs's
+ * `maxWaitTimeInMs`; kafkajs's default is 5 s, ours was 500 ms). The broker answers as soon as a
+ * record arrives (minBytes stays 1), so on a busy topic this changes nothing; what it bounds is
+ * the time kafkajs waits for the fetch in flight before it can stop: closing a member (a
+ * consumer caught up on a quiet topic took 230–400 ms to close at 500 ms, 30–100 ms at 100 ms,
+ * load 20), leaving for a rejoin, and the pause kafkajs takes when no partition can be fetched.
+ * The cost: an idle member sends 10 empty fetches a second instead of 2, a few hundred bytes
+ * each way and well under a millisecond of CPU on either side; every consumer of the adapter
+ * (detection, the archiver, `loglab consume`) pays it, and none of them is idle for long.
+ */
+export const DEFAULT_FETCH_MAX_WAIT_MS = 100;
+
+/** The consumer settings of the adapter: the config's, or these defaults. */
+export function kafkaConsumerSettings(
+  config: KafkaBrokerConfig,
+  retry: RetryOptions,
+): KafkaConsumerSettings {
+  return {
+    address: config.brokers.join(','),
+    retry,
+    sessionTimeoutMs: config.sessionTimeoutMs ?? 10_000,
+    heartbeatIntervalMs: config.heartbeatIntervalMs ?? 1000,
+    maxWaitMs: config.fetchMaxWaitMs ?? DEFAULT_FETCH_MAX_WAIT_MS,
+    prefetchRecords: config.prefetchRecords ?? 50_000,
+    maxBytesPerPartition: config.fetchMaxBytesPerPartition,
+  };
+}
+
 export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
   if (config.brokers.length === 0) {
     throw new LoglabError('BAD_FLAG', 'no Kafka broker address given');
@@ -155,15 +184,7 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
     logCreator: config.debug ? debugLogCreator : silentLogCreator,
   };
   const kafka = (config.kafkaFactory ?? ((c: KafkaConfig) => new Kafka(c)))(kafkaConfig);
-  const consumerSettings: KafkaConsumerSettings = {
-    address,
-    retry,
-    sessionTimeoutMs: config.sessionTimeoutMs ?? 10_000,
-    heartbeatIntervalMs: config.heartbeatIntervalMs ?? 1000,
-    maxWaitMs: config.fetchMaxWaitMs ?? 500,
-    prefetchRecords: config.prefetchRecords ?? 50_000,
-    maxBytesPerPartition: config.fetchMaxBytesPerPartition,
-  };
+  const consumerSettings = kafkaConsumerSettings(config, retry);
   const compression = config.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
 
   let producer: Promise<Producer> | null = null;
