@@ -84,7 +84,7 @@ describe.skipIf(chromiumSkipReason !== undefined)('the live web dashboard in Chr
       // Incidents spread over about 20 s: most alert lines come after the page has connected.
       '30',
       '--incidents',
-      'all',
+      'error-burst,ip-flood,scanner',
     ]);
     running.push(web);
     expect(web.url).toBe(`http://127.0.0.1:${port}/`);

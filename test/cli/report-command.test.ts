@@ -92,11 +92,23 @@ describe('loglab report FILE', () => {
         .slice(0, 3)
         .map((e) => ({ url: e.url, status: e.status, count: e.count })),
     );
-    expect(record.truth?.map((i) => i.kind).sort()).toEqual(['error-burst', 'ip-flood', 'scanner']);
+    expect(record.truth?.map((i) => i.kind).sort()).toEqual([
+      'ddos',
+      'error-burst',
+      'ip-flood',
+      'outage',
+      'scanner',
+      'slow-scan',
+      'surge',
+    ]);
     expect(record.evaluation?.kinds.map((k) => k.incidentKind)).toEqual([
       'error-burst',
       'ip-flood',
       'scanner',
+      'surge',
+      'outage',
+      'ddos',
+      'slow-scan',
     ]);
     expect(record.detection.alerts.length).toBeGreaterThan(0);
   });
