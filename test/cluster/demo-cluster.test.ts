@@ -84,7 +84,9 @@ describe('loglab demo --cluster', () => {
     expect([totals.produced, totals.consumed, totals.stored, totals.batchInput]).toEqual([
       10_000, 10_000, 10_000, 10_000,
     ]);
-    expect(totals.detected).toBe(3);
+    // Six of the seven incidents on both engines: on a day this small (about 7 lines a minute)
+    // the surge stays inside the anomaly detector's noise, on the embedded run as well.
+    expect(totals.detected).toBe(6);
     expect(Object.keys(totals.jobs)).toHaveLength(8);
     expect(c.summary).toEqual(e.summary);
   }, 900_000);
