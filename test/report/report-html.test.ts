@@ -107,6 +107,14 @@ describe('the charts as SVG', () => {
       '<svg><defs><clipPath id="top-urls-clip1"><rect/></clipPath></defs><g clip-path="url(#top-urls-clip1)"/><use href="#top-urls-clip1"/></svg>',
     );
   });
+
+  it('rewrites ids in tags only, never a URL drawn as text', () => {
+    const svg =
+      '<svg><clipPath id="c"/><g clip-path="url(#c)"><text aria-label="/b id=&quot;q&quot;">/a id="x" href="#y" url(#z)</text></g></svg>';
+    expect(scopeSvgIds(svg, 'top-urls')).toBe(
+      '<svg><clipPath id="top-urls-c"/><g clip-path="url(#top-urls-c)"><text aria-label="/b id=&quot;q&quot;">/a id="x" href="#y" url(#z)</text></g></svg>',
+    );
+  });
 });
 
 describe('reportTable', () => {
