@@ -3,6 +3,7 @@ import {
   alertTimelineChart,
   detectionQualityChart,
   hourlyStatusChart,
+  renderSvg,
   stageThroughputChart,
   topBarChart,
 } from '../../src/viz/index';
@@ -67,6 +68,27 @@ describe('alertTimelineChart', () => {
       ['10.0.0.9', h],
     ]);
     expect(bars.encoding.color.scale.domain).toEqual(['ip-flood', 'anomaly']);
+  });
+});
+
+describe('alertTimelineChart with long keys', () => {
+  it('keeps two URLs alike in their first 40 characters in two lanes, cutting only the label', async () => {
+    const h = 3_600_000;
+    const stem = `/${'a'.repeat(45)}`;
+    const spec = alertTimelineChart(
+      [],
+      [
+        { kind: 'error-spike', key: `${stem}/one`, from: h, to: 2 * h, openedAt: h },
+        { kind: 'error-spike', key: `${stem}/two`, from: 3 * h, to: 4 * h, openedAt: 3 * h },
+      ],
+      { span: { start: 0, end: 24 * h } },
+    );
+    const [, truth, bars] = layers(spec);
+    expect(truth.encoding.y.sort).toEqual([`${stem}/one`, `${stem}/two`]);
+    expect(bars.data.values.map((b: Json) => b.lane)).toEqual([`${stem}/one`, `${stem}/two`]);
+    const svg = await renderSvg(spec);
+    // Two axis labels, both cut (vega's 300 px limit cuts a little more than our 40 characters).
+    expect(svg.match(/>\/a+…<\/text>/g)?.length).toBe(2);
   });
 });
 
