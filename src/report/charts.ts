@@ -42,7 +42,7 @@ function hourRows(record: RunRecord): HourStatusRow[] {
     }));
   }
   // Without the batch jobs the status of each hour is not known: one bar per hour, unsplit.
-  return record.summary.hourly.map((requests, hour) => ({ hour, status: 0, requests }));
+  return record.summary.hourly.map((requests, hour) => ({ hour, status: null, requests }));
 }
 
 /** The charts a record has data for, in the order of the page. */

@@ -54,6 +54,22 @@ describe('the report page', () => {
     expect(html.match(/href="(?!#)/g)).toBeNull();
   });
 
+  it('draws the hours unsplit without the batch jobs, not as requests of status "other"', () => {
+    const hourly = reportCharts({ ...hostileRecord(), batch: null }).find(
+      (c) => c.id === 'requests-per-hour',
+    );
+    // biome-ignore lint/suspicious/noExplicitAny: the spec is read back as plain JSON
+    const values: any[] = (hourly as any).spec.layer[0].data.values;
+    expect(values.length).toBe(24);
+    expect(new Set(values.map((v) => v.class))).toEqual(new Set(['all']));
+    expect(values.filter((v) => v.requests > 0)).toEqual([
+      { hour: '08:00', class: 'all', requests: 100 },
+      { hour: '09:00', class: 'all', requests: 400 },
+      { hour: '10:00', class: 'all', requests: 300 },
+      { hour: '11:00', class: 'all', requests: 200 },
+    ]);
+  });
+
   it('has a chart for each view it has data for, each an inline SVG', async () => {
     const { html, charts } = await buildReport(hostileRecord());
     expect(charts.map((c) => c.id)).toEqual([

@@ -30,6 +30,21 @@ describe('hourlyStatusChart', () => {
   });
 });
 
+describe('hourlyStatusChart without statuses', () => {
+  it('draws hours whose status is not known as one unsplit bar each, without a legend', () => {
+    const spec = hourlyStatusChart([
+      { hour: 9, status: null, requests: 55 },
+      { hour: 18, status: null, requests: 70 },
+    ]);
+    expect(layers(spec)[0].data.values).toEqual([
+      { hour: '09:00', class: 'all', requests: 55 },
+      { hour: '18:00', class: 'all', requests: 70 },
+    ]);
+    expect(layers(spec)[0].encoding.color.scale).toEqual({ domain: ['all'], range: ['#4a7fc1'] });
+    expect(layers(spec)[0].encoding.color.legend).toBe(null);
+  });
+});
+
 describe('topBarChart', () => {
   it('ranks the keys and cuts long ones, keeping the whole key for the tooltip', () => {
     const long = `/${'a'.repeat(60)}`;
