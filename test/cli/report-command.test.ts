@@ -153,6 +153,20 @@ describe('loglab report without a FILE', () => {
       'loglab report: out/demo/run.json is a run record of version 2; this loglab reads version 1\n',
     );
   });
+
+  it('refuses a record missing a field the page reads, naming it', () => {
+    const cwd = mkdtempSync(join(dir, 'broken-'));
+    mkdirSync(join(cwd, 'out', 'demo'), { recursive: true });
+    const doc = JSON.parse(readFileSync(recordFile, 'utf8'));
+    delete doc.summary.statusCodes;
+    writeFileSync(join(cwd, 'out', 'demo', 'run.json'), JSON.stringify(doc));
+    expect(spawnIn(cwd, ['report'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'loglab report: out/demo/run.json is a broken run record: summary.statusCodes is missing or of the wrong type\n',
+    });
+  });
 });
 
 describe('loglab report: bad input', () => {
