@@ -189,6 +189,23 @@ describe('loglab report: bad input', () => {
     expect(await runLoglab(args)).toEqual({ code: 2, stdout: '', stderr });
   });
 
+  it('refuses an --out, or its .json beside it, that is the log itself', async () => {
+    const log = join(dir, 'keep.json');
+    writeFileSync(log, readFileSync(day.log));
+    const before = readFileSync(log, 'utf8');
+    for (const [out, target] of [
+      [log, log],
+      [join(dir, '.', 'keep.html'), log],
+    ]) {
+      expect(await runLoglab(['report', log, '--out', out])).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `loglab report: --out ${out} would write ${target} over the log ${log}\n`,
+      });
+    }
+    expect(readFileSync(log, 'utf8')).toBe(before);
+  });
+
   it('--help shows examples', async () => {
     const r = await runLoglab(['report', '--help']);
     expect(r.code).toBe(0);

@@ -67,6 +67,16 @@ export function registerReport(program: Command): void {
     });
 }
 
+/** Whether `path` names the file whose stat is `file` (the same inode: links and `./` alike). */
+function isFile(path: string, file: { dev: number; ino: number }): boolean {
+  try {
+    const st = statSync(path);
+    return st.dev === file.dev && st.ino === file.ino;
+  } catch {
+    return false;
+  }
+}
+
 function readText(path: string, what: string, io: Io): string {
   try {
     return readFileSync(path, 'utf8');
@@ -120,6 +130,12 @@ async function runReport(file: string | undefined, flags: ReportFlags): Promise<
       if (st.isDirectory()) throw badInput(`cannot read ${file}: it is a directory`);
       if (!st.isFile()) throw badInput(`cannot read ${file}: not a regular file`);
       size = st.size;
+      // The page and the record are written over whatever is there: never over the log itself.
+      for (const target of [flags.out, recordPathFor(flags.out)]) {
+        if (isFile(target, st)) {
+          throw badFlag(`--out ${flags.out} would write ${target} over the log ${file}`);
+        }
+      }
     } catch (err) {
       if (isLoglabError(err)) throw err;
       throw badInput(`cannot read ${file}: ${io.describeFsError(err)}`);
