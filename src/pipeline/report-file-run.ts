@@ -49,6 +49,8 @@ export interface FileRunOptions {
   readonly progress?: StageProgress;
   /** The wall clock, for the record's date. */
   readonly now?: () => Date;
+  /** Where the batch stage's spill folder goes (default: the OS's temporary folder). */
+  readonly tmpDir?: string;
   /** A monotonic clock in ms for the stages' times (performance.now). */
   readonly clock?: () => number;
 }
@@ -124,7 +126,7 @@ export async function runFileForReport(
 
   t0 = clock();
   p.start('batch', size, 'bytes');
-  const runner = createEmbeddedRunner({ format });
+  const runner = createEmbeddedRunner({ format, tmpDir: options.tmpDir });
   const run = await runner.run(
     JOB_NAMES.map((name) => ({ name, options: { top } })),
     { paths: [path] },
