@@ -2,6 +2,7 @@
  * Job results as seed-style text: a title, then aligned columns, numbers to the right, as
  * `loglab summary` prints its sections (`/server-error  500  14`).
  */
+import { terminalText } from '../log/terminal-text';
 import type { Cell } from './job';
 import type { JobResult } from './runner';
 
@@ -12,7 +13,8 @@ function show(cell: Cell | undefined): string {
   if (cell === true) return 'yes';
   if (cell === false) return '';
   if (cell === null || cell === undefined) return '-';
-  return String(cell);
+  // A path or user agent from a log line can hold ESC, CSI or a carriage return.
+  return typeof cell === 'string' ? terminalText(cell) : String(cell);
 }
 
 /** One job's rows under its name and description. */

@@ -10,4 +10,5 @@ export * from './record';
 export * from './regex-parser';
 export * from './rejections';
 export * from './request-line';
+export * from './terminal-text';
 export * from './time';

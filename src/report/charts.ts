@@ -42,7 +42,7 @@ function hourRows(record: RunRecord): HourStatusRow[] {
     }));
   }
   // Without the batch jobs the status of each hour is not known: one bar per hour, unsplit.
-  return record.summary.hourly.map((requests, hour) => ({ hour, status: 0, requests }));
+  return record.summary.hourly.map((requests, hour) => ({ hour, status: null, requests }));
 }
 
 /** The charts a record has data for, in the order of the page. */
@@ -98,12 +98,22 @@ export function reportCharts(record: RunRecord): ReportChart[] {
 /**
  * Ids inside an SVG (clip paths, gradients) made unique to the chart: many SVGs inline in one
  * page share one id space, and a second `clip1` would clip with the first chart's shape.
+ *
+ * Only attributes inside tags are rewritten, never text: a URL from a log line such as
+ * `/a id="x" href="#y"` is drawn as a text node and must stay as it was. Vega writes `<`, `>` and
+ * `"` inside attribute values as entities, so a tag ends at the first `>` and a value at the
+ * first `"`.
  */
 export function scopeSvgIds(svg: string, prefix: string): string {
-  return svg
-    .replace(/\bid="([^"]+)"/g, `id="${prefix}-$1"`)
-    .replace(/url\(#([^)]+)\)/g, `url(#${prefix}-$1)`)
-    .replace(/href="#([^"]+)"/g, `href="#${prefix}-$1"`);
+  return svg.replace(/<[^>]*>/g, (tag) =>
+    tag
+      .replace(/(\sid)="([^"]+)"/g, `$1="${prefix}-$2"`)
+      .replace(/(\s(?:xlink:)?href)="#([^"]+)"/g, `$1="#${prefix}-$2"`)
+      .replace(
+        /(\s(?:clip-path|fill|stroke|mask|filter|marker-start|marker-mid|marker-end))="url\(#([^)"]+)\)"/g,
+        `$1="url(#${prefix}-$2)"`,
+      ),
+  );
 }
 
 /** Every chart rendered to SVG (vega in Node: no browser, no script in the page). */

@@ -15,6 +15,7 @@ import {
   alertTableRows,
   evaluationTableRows,
   peakHourRows,
+  spansDays,
   stageTableRows,
   type TableRow,
   truthTableRows,
@@ -183,7 +184,7 @@ function detectionSection(record: RunRecord, charts: ReadonlyMap<string, Rendere
   parts.push(
     panel(
       'Alerts',
-      foldedTable(alertTableRows(d.alerts)),
+      foldedTable(alertTableRows(d.alerts, { withDate: spansDays(record) })),
       'one row per alert, in order of opening',
     ),
   );

@@ -15,26 +15,54 @@ export function alertSpanRows(alerts: readonly Alert[]): AlertSpanRow[] {
   return alertSpans(alerts).map((s) => ({ ...s }));
 }
 
-/** One row per alert: when it opened, how long it held, its worst window and severity. */
-export function alertTableRows(alerts: readonly Alert[]): TableRow[] {
+/**
+ * Whether the log's requests fall on more than one UTC day: then a time of day alone is
+ * ambiguous, and the tables show the date with it.
+ */
+export function spansDays(record: RunRecord): boolean {
+  const { firstTime, lastTime } = record.summary;
+  return (
+    firstTime !== null && lastTime !== null && firstTime.slice(0, 10) !== lastTime.slice(0, 10)
+  );
+}
+
+/** A time for a table: the time of day, with its date when `withDate`. */
+function timeCell(epochMs: number, withDate: boolean): string {
+  return withDate ? utcText(epochMs) : utcText(epochMs).slice(11);
+}
+
+const SEVERITY_RANK: Readonly<Record<string, number>> = { warning: 1, critical: 2 };
+
+/**
+ * One row per alert: when it opened, how long it held, its worst window and severity. The worst
+ * window is the one of highest severity, and among those the largest observed value.
+ */
+export function alertTableRows(
+  alerts: readonly Alert[],
+  options: { withDate?: boolean } = {},
+): TableRow[] {
+  const withDate = options.withDate ?? false;
   const worst = new Map<string, { observed: number; threshold: number; severity: string }>();
   for (const a of alerts) {
+    if (a.state !== 'open') continue;
     const id = `${a.kind}\u0000${a.key}\u0000${a.firstSeen}`;
     const w = worst.get(id);
-    if (a.state === 'open' && (w === undefined || a.severity === 'critical')) {
+    const rank = SEVERITY_RANK[a.severity] ?? 0;
+    const wRank = w === undefined ? -1 : (SEVERITY_RANK[w.severity] ?? 0);
+    if (w === undefined || rank > wRank || (rank === wRank && a.observed > w.observed)) {
       worst.set(id, { observed: a.observed, threshold: a.threshold, severity: a.severity });
     }
   }
   return alertSpans(alerts).map((s) => {
     const w = worst.get(`${s.kind}\u0000${s.key}\u0000${s.openedAt}`);
     return {
-      'opened (UTC)': utcText(s.openedAt).slice(11),
+      'opened (UTC)': timeCell(s.openedAt, withDate),
       alert: s.kind,
       key: s.key,
       severity: w?.severity ?? '-',
       observed: w === undefined ? null : Math.round(w.observed * 100) / 100,
       threshold: w === undefined ? null : Math.round(w.threshold * 100) / 100,
-      'held until (UTC)': utcText(s.to).slice(11),
+      'held until (UTC)': timeCell(s.to, withDate),
     };
   });
 }
@@ -75,11 +103,12 @@ export function evaluationTableRows(record: RunRecord): TableRow[] {
 
 /** The ground truth, one row per injected incident. */
 export function truthTableRows(record: RunRecord): TableRow[] {
+  const withDate = spansDays(record);
   return (record.truth ?? []).map((i) => ({
     incident: i.kind,
     key: i.key,
-    'from (UTC)': utcText(i.start).slice(11),
-    'to (UTC)': utcText(i.end).slice(11),
+    'from (UTC)': timeCell(i.start, withDate),
+    'to (UTC)': timeCell(i.end, withDate),
     minutes: Math.round((i.end - i.start) / 6_000) / 10,
   }));
 }

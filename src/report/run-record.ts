@@ -12,6 +12,7 @@ import { badInput } from '../errors';
 import type { Alert } from '../realtime/alert';
 import type { Evaluation, TruthIncident } from '../realtime/evaluate';
 import type { Summary } from '../summary/types';
+import { RUN_RECORD_SHAPE, shapeMismatch } from './record-shape';
 
 export const RUN_RECORD_KIND = 'loglab-run';
 export const RUN_RECORD_VERSION = 1;
@@ -94,7 +95,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /**
  * A record from its JSON text; a document that is not a run record, or of another version, is
- * one BAD_INPUT line naming `name`. The shape is checked down to the fields the report reads.
+ * one BAD_INPUT line naming `name` and the first broken field (record-shape.ts checks every
+ * field the report reads).
  */
 export function parseRunRecord(text: string, name: string): RunRecord {
   let doc: unknown;
@@ -111,27 +113,9 @@ export function parseRunRecord(text: string, name: string): RunRecord {
       `${name} is a run record of version ${JSON.stringify(doc.version)}; this loglab reads version ${RUN_RECORD_VERSION}`,
     );
   }
-  const missing = (field: string) =>
-    badInput(`${name} is a broken run record: ${field} is missing or of the wrong type`);
-  if (typeof doc.createdAt !== 'string') throw missing('createdAt');
-  if (!isObject(doc.source) || typeof doc.source.name !== 'string') throw missing('source');
-  const summary = doc.summary;
-  if (
-    !isObject(summary) ||
-    typeof summary.total !== 'number' ||
-    !Array.isArray(summary.topUrls) ||
-    !Array.isArray(summary.topIps) ||
-    !Array.isArray(summary.topErrors) ||
-    !Array.isArray(summary.hourly)
-  ) {
-    throw missing('summary');
+  const bad = shapeMismatch(doc, RUN_RECORD_SHAPE);
+  if (bad !== null) {
+    throw badInput(`${name} is a broken run record: ${bad} is missing or of the wrong type`);
   }
-  if (!isObject(doc.detection) || !Array.isArray(doc.detection.alerts)) throw missing('detection');
-  if (doc.truth !== null && !Array.isArray(doc.truth)) throw missing('truth');
-  if (doc.evaluation !== null && !isObject(doc.evaluation)) throw missing('evaluation');
-  if (doc.batch !== null && !(isObject(doc.batch) && Array.isArray(doc.batch.jobs))) {
-    throw missing('batch');
-  }
-  if (!Array.isArray(doc.stages)) throw missing('stages');
   return doc as unknown as RunRecord;
 }

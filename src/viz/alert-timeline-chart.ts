@@ -43,10 +43,13 @@ export interface AlertTimelineOptions {
 const MIN_BAR_PX = 4;
 const LANE_KEY_MAX = 40;
 
+/**
+ * The lane of an alert or incident: its whole key, so two URLs alike in their first
+ * LANE_KEY_MAX characters keep a lane each; only the axis label is cut (see `y` below).
+ */
 function laneOf(kind: string, key: string): string {
-  const k = key.length > LANE_KEY_MAX ? `${key.slice(0, LANE_KEY_MAX - 1)}…` : key;
   // An anomaly is about the whole site: its key is a series name, not a URL or an address.
-  return kind === 'anomaly' ? `site: ${k}` : k;
+  return kind === 'anomaly' ? `site: ${key}` : key;
 }
 
 export function alertTimelineChart(
@@ -117,8 +120,12 @@ export function alertTimelineChart(
     type: 'nominal' as const,
     sort: lanes,
     title: null,
-    // Lanes are cut to LANE_KEY_MAX characters above; vega's own limit (180 px) would cut more.
-    axis: { labelLimit: 300 },
+    // Labels are cut to LANE_KEY_MAX characters, the lanes keep their whole key; vega's own
+    // limit (180 px) would cut more.
+    axis: {
+      labelLimit: 300,
+      labelExpr: `length(datum.label) > ${LANE_KEY_MAX} ? slice(datum.label, 0, ${LANE_KEY_MAX - 1}) + '…' : datum.label`,
+    },
   };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',

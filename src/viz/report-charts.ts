@@ -10,12 +10,19 @@ import { CHART_WIDTH, chartConfig, formatCount, STATUS_CLASS_COLORS } from './th
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
-/** Requests of one UTC clock hour (0–23) with one status code. */
+/**
+ * Requests of one UTC clock hour (0–23) with one status code, or with `status: null` when the
+ * statuses of that hour are not known (the summary's hourly counts): such bars are drawn unsplit.
+ */
 export interface HourStatusRow {
   readonly hour: number;
-  readonly status: number;
+  readonly status: number | null;
   readonly requests: number;
 }
+
+/** The class of bars whose status is not known, in the neutral colour of the top charts. */
+const ALL = 'all';
+const classColor = (c: string) => (c === ALL ? STATUS_CLASS_COLORS['3xx'] : STATUS_CLASS_COLORS[c]);
 
 export interface ReportChartOptions {
   title?: string;
@@ -31,11 +38,14 @@ export function hourlyStatusChart(
   rows: readonly HourStatusRow[],
   options: ReportChartOptions = {},
 ): ChartSpec {
-  const byHourClass = new Map<string, { hour: string; class: StatusClass; requests: number }>();
+  const byHourClass = new Map<
+    string,
+    { hour: string; class: StatusClass | typeof ALL; requests: number }
+  >();
   const perHour = new Array<number>(24).fill(0);
   for (const r of rows) {
     const hour = `${String(r.hour).padStart(2, '0')}:00`;
-    const cls = statusClass(r.status);
+    const cls = r.status === null ? ALL : statusClass(r.status);
     const id = `${hour} ${cls}`;
     const cell = byHourClass.get(id) ?? { hour, class: cls, requests: 0 };
     cell.requests += r.requests;
@@ -81,7 +91,9 @@ export function hourlyStatusChart(
             field: 'class',
             type: 'nominal',
             title: 'status',
-            scale: { domain: classes, range: classes.map((c) => STATUS_CLASS_COLORS[c]) },
+            scale: { domain: classes, range: classes.map(classColor) },
+            // Unsplit bars have one colour and nothing to tell apart.
+            ...(classes.length === 1 && classes[0] === ALL ? { legend: null } : {}),
           },
           order: { field: 'class', sort: 'descending' },
           tooltip: [

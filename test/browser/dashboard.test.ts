@@ -119,8 +119,14 @@ describe.skipIf(chromiumSkipReason !== undefined)('the live web dashboard in Chr
       `alert-to-page delay over ${delays.length} alert lines: min ${delays[0]} ms, ` +
         `median ${delays[Math.floor(delays.length / 2)]} ms, max ${delays[delays.length - 1]} ms`,
     );
+    // Functional bound: an alert reaches the page at all, well within two seconds.
     expect(delays[delays.length - 1]).toBeLessThan(2000);
-    expect(delays[0]).toBeGreaterThanOrEqual(0);
+    // The target: every alert line on the page within a second of being emitted (measured
+    // 9-136 ms); a page clock behind the server's would show as a negative delay.
+    for (const d of delays) {
+      expect(d).toBeGreaterThanOrEqual(0);
+      expect(d).toBeLessThan(1000);
+    }
 
     // The same alerts the command wrote to stdout, in words, on the page.
     const kinds = await page

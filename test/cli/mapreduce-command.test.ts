@@ -63,6 +63,20 @@ describe('loglab mapreduce', () => {
     );
   });
 
+  it('prints control characters from log lines as \\xHH, never to the terminal', async () => {
+    const hostile = join(dir, 'hostile.log');
+    // Apache writes ESC and BEL as \x1b and \x07; the parser decodes them back.
+    writeFileSync(
+      hostile,
+      '10.0.0.9 - - [05/Dec/2026:10:00:00 +0000] "GET /a\\x1b]0;pwned\\x07\\x1b[2J HTTP/1.1" 404 10 "-" "UA"\n',
+    );
+    const r = await runLoglab(['mapreduce', 'run', 'errors', '--input', hostile, '--workers', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('  /a\\x1b]0;pwned\\x07\\x1b[2J     404      1\n');
+    expect(r.stdout).not.toContain('\x1b');
+    expect(r.stdout).not.toContain('\x07');
+  });
+
   it('reads the local lake by default and prints --json keyed by job name', () => {
     const cwd = join(dir, 'project');
     const archived = spawnIn(dir, ['archive', '--lake', join(cwd, 'out', 'lake'), file]);

@@ -165,6 +165,20 @@ describe('loglab report without a FILE', () => {
       'loglab report: out/demo/run.json is a run record of version 2; this loglab reads version 1\n',
     );
   });
+
+  it('refuses a record missing a field the page reads, naming it', () => {
+    const cwd = mkdtempSync(join(dir, 'broken-'));
+    mkdirSync(join(cwd, 'out', 'demo'), { recursive: true });
+    const doc = JSON.parse(readFileSync(recordFile, 'utf8'));
+    delete doc.summary.statusCodes;
+    writeFileSync(join(cwd, 'out', 'demo', 'run.json'), JSON.stringify(doc));
+    expect(spawnIn(cwd, ['report'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'loglab report: out/demo/run.json is a broken run record: summary.statusCodes is missing or of the wrong type\n',
+    });
+  });
 });
 
 describe('loglab report: bad input', () => {
@@ -185,6 +199,23 @@ describe('loglab report: bad input', () => {
     ],
   ])('%j', async (args, stderr) => {
     expect(await runLoglab(args)).toEqual({ code: 2, stdout: '', stderr });
+  });
+
+  it('refuses an --out, or its .json beside it, that is the log itself', async () => {
+    const log = join(dir, 'keep.json');
+    writeFileSync(log, readFileSync(day.log));
+    const before = readFileSync(log, 'utf8');
+    for (const [out, target] of [
+      [log, log],
+      [join(dir, '.', 'keep.html'), log],
+    ]) {
+      expect(await runLoglab(['report', log, '--out', out])).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `loglab report: --out ${out} would write ${target} over the log ${log}\n`,
+      });
+    }
+    expect(readFileSync(log, 'utf8')).toBe(before);
   });
 
   it('--help shows examples', async () => {

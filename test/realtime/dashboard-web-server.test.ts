@@ -136,6 +136,25 @@ describe('the web dashboard server', () => {
     expect((await get(web, '/nothing')).status).toBe(404);
   });
 
+  it('serves only its own paths: no way up out of them, by dots, escapes or slashes', async () => {
+    const web = await start();
+    for (const path of [
+      '/../package.json',
+      '/%2e%2e/package.json',
+      '/%2E%2E%2Fpackage.json',
+      '//etc/passwd',
+      '/vendor/../package.json',
+      '/vendor/%2e%2e/%2e%2e/package.json',
+      '/vendor/vega.min.js/../../../package.json',
+      '/web/app.js',
+    ]) {
+      const reply = await get(web, path);
+      expect([path, reply.status], path).toEqual([path, 404]);
+      expect(reply.body).not.toContain('"name": "loglab"');
+      expect(reply.body).not.toContain('root:');
+    }
+  });
+
   it('answers only Host headers that name this server', async () => {
     const web = await start();
     expect((await get(web, '/', `localhost:${web.port}`)).status).toBe(200);

@@ -54,6 +54,22 @@ describe('the report page', () => {
     expect(html.match(/href="(?!#)/g)).toBeNull();
   });
 
+  it('draws the hours unsplit without the batch jobs, not as requests of status "other"', () => {
+    const hourly = reportCharts({ ...hostileRecord(), batch: null }).find(
+      (c) => c.id === 'requests-per-hour',
+    );
+    // biome-ignore lint/suspicious/noExplicitAny: the spec is read back as plain JSON
+    const values: any[] = (hourly as any).spec.layer[0].data.values;
+    expect(values.length).toBe(24);
+    expect(new Set(values.map((v) => v.class))).toEqual(new Set(['all']));
+    expect(values.filter((v) => v.requests > 0)).toEqual([
+      { hour: '08:00', class: 'all', requests: 100 },
+      { hour: '09:00', class: 'all', requests: 400 },
+      { hour: '10:00', class: 'all', requests: 300 },
+      { hour: '11:00', class: 'all', requests: 200 },
+    ]);
+  });
+
   it('has a chart for each view it has data for, each an inline SVG', async () => {
     const { html, charts } = await buildReport(hostileRecord());
     expect(charts.map((c) => c.id)).toEqual([
@@ -105,6 +121,14 @@ describe('the charts as SVG', () => {
       '<svg><defs><clipPath id="clip1"><rect/></clipPath></defs><g clip-path="url(#clip1)"/><use href="#clip1"/></svg>';
     expect(scopeSvgIds(svg, 'top-urls')).toBe(
       '<svg><defs><clipPath id="top-urls-clip1"><rect/></clipPath></defs><g clip-path="url(#top-urls-clip1)"/><use href="#top-urls-clip1"/></svg>',
+    );
+  });
+
+  it('rewrites ids in tags only, never a URL drawn as text', () => {
+    const svg =
+      '<svg><clipPath id="c"/><g clip-path="url(#c)"><text aria-label="/b id=&quot;q&quot;">/a id="x" href="#y" url(#z)</text></g></svg>';
+    expect(scopeSvgIds(svg, 'top-urls')).toBe(
+      '<svg><clipPath id="top-urls-c"/><g clip-path="url(#top-urls-c)"><text aria-label="/b id=&quot;q&quot;">/a id="x" href="#y" url(#z)</text></g></svg>',
     );
   });
 });

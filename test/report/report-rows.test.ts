@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   alertTableRows,
   peakHourRows,
+  reportHtml,
   stageTableRows,
   truthTableRows,
 } from '../../src/report/index';
@@ -20,6 +21,34 @@ describe('report rows', () => {
         'held until (UTC)': '09:10:00',
       },
     ]);
+  });
+
+  it('the worst window is the highest severity, then the largest observed value', () => {
+    const [open] = hostileRecord().detection.alerts;
+    const lines = [
+      { ...open, observed: 20, severity: 'warning' as const },
+      { ...open, observed: 40, severity: 'critical' as const },
+      { ...open, observed: 90, severity: 'critical' as const },
+      { ...open, observed: 30, severity: 'critical' as const },
+      { ...open, observed: 95, severity: 'warning' as const },
+    ];
+    expect(alertTableRows(lines).map((r) => [r.severity, r.observed])).toEqual([['critical', 90]]);
+  });
+
+  it('shows the date with the times when the log spans more than one UTC day', () => {
+    const r = hostileRecord();
+    const twoDays = { ...r, summary: { ...r.summary, lastTime: '2024-03-13T00:00:01.000Z' } };
+    const rows = alertTableRows(r.detection.alerts, { withDate: true });
+    expect([rows[0]['opened (UTC)'], rows[0]['held until (UTC)']]).toEqual([
+      '2024-03-12 09:05:00',
+      '2024-03-12 09:10:00',
+    ]);
+    expect(truthTableRows(twoDays).map((t) => [t['from (UTC)'], t['to (UTC)']])).toEqual([
+      ['2024-03-12 09:01:00', '2024-03-12 09:06:00'],
+    ]);
+    // The page passes the log's span on to the alert table.
+    expect(reportHtml(twoDays, [])).toContain('<td>2024-03-12 09:05:00</td>');
+    expect(reportHtml(r, [])).not.toContain('2024-03-12 09:05:00');
   });
 
   it('the busiest hours first, ties to the earlier hour, with their share', () => {

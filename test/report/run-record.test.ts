@@ -39,10 +39,30 @@ describe('the run record', () => {
       'BAD_INPUT: out/demo/run.json is a broken run record: summary is missing or of the wrong type',
     );
     expect(refused(JSON.stringify({ ...hostileRecord(), batch: { jobs: 3 } }))).toBe(
-      'BAD_INPUT: out/demo/run.json is a broken run record: batch is missing or of the wrong type',
+      'BAD_INPUT: out/demo/run.json is a broken run record: batch.engine is missing or of the wrong type',
     );
     expect(refused(JSON.stringify({ ...hostileRecord(), truth: null, evaluation: null }))).toBe(
       'accepted',
+    );
+  });
+
+  it('names the first broken field the page reads, down to an alert line', () => {
+    const record = hostileRecord();
+    const { statusCodes: _, ...noCodes } = record.summary;
+    expect(refused(JSON.stringify({ ...record, summary: noCodes }))).toBe(
+      'BAD_INPUT: out/demo/run.json is a broken run record: summary.statusCodes is missing or of the wrong type',
+    );
+    expect(refused(JSON.stringify({ ...record, evaluation: {} }))).toBe(
+      'BAD_INPUT: out/demo/run.json is a broken run record: evaluation.kinds is missing or of the wrong type',
+    );
+    const alerts = [record.detection.alerts[0], { ...record.detection.alerts[1], key: 7 }];
+    expect(refused(JSON.stringify({ ...record, detection: { ...record.detection, alerts } }))).toBe(
+      'BAD_INPUT: out/demo/run.json is a broken run record: detection.alerts[1].key is missing or of the wrong type',
+    );
+    expect(
+      refused(JSON.stringify({ ...record, summary: { ...record.summary, peakHour: { hour: 9 } } })),
+    ).toBe(
+      'BAD_INPUT: out/demo/run.json is a broken run record: summary.peakHour.requests is missing or of the wrong type',
     );
   });
 });

@@ -3,6 +3,7 @@ import {
   alertTimelineChart,
   detectionQualityChart,
   hourlyStatusChart,
+  renderSvg,
   stageThroughputChart,
   topBarChart,
 } from '../../src/viz/index';
@@ -26,6 +27,21 @@ describe('hourlyStatusChart', () => {
     ]);
     expect(layers(spec)[1].data.values).toEqual([{ hour: '18:00', requests: 70 }]);
     expect((spec as Json).title.subtitle).toBe('peak 18:00 with 70 requests, of 127');
+  });
+});
+
+describe('hourlyStatusChart without statuses', () => {
+  it('draws hours whose status is not known as one unsplit bar each, without a legend', () => {
+    const spec = hourlyStatusChart([
+      { hour: 9, status: null, requests: 55 },
+      { hour: 18, status: null, requests: 70 },
+    ]);
+    expect(layers(spec)[0].data.values).toEqual([
+      { hour: '09:00', class: 'all', requests: 55 },
+      { hour: '18:00', class: 'all', requests: 70 },
+    ]);
+    expect(layers(spec)[0].encoding.color.scale).toEqual({ domain: ['all'], range: ['#4a7fc1'] });
+    expect(layers(spec)[0].encoding.color.legend).toBe(null);
   });
 });
 
@@ -67,6 +83,27 @@ describe('alertTimelineChart', () => {
       ['10.0.0.9', h],
     ]);
     expect(bars.encoding.color.scale.domain).toEqual(['ip-flood', 'anomaly']);
+  });
+});
+
+describe('alertTimelineChart with long keys', () => {
+  it('keeps two URLs alike in their first 40 characters in two lanes, cutting only the label', async () => {
+    const h = 3_600_000;
+    const stem = `/${'a'.repeat(45)}`;
+    const spec = alertTimelineChart(
+      [],
+      [
+        { kind: 'error-spike', key: `${stem}/one`, from: h, to: 2 * h, openedAt: h },
+        { kind: 'error-spike', key: `${stem}/two`, from: 3 * h, to: 4 * h, openedAt: 3 * h },
+      ],
+      { span: { start: 0, end: 24 * h } },
+    );
+    const [, truth, bars] = layers(spec);
+    expect(truth.encoding.y.sort).toEqual([`${stem}/one`, `${stem}/two`]);
+    expect(bars.data.values.map((b: Json) => b.lane)).toEqual([`${stem}/one`, `${stem}/two`]);
+    const svg = await renderSvg(spec);
+    // Two axis labels, both cut (vega's 300 px limit cuts a little more than our 40 characters).
+    expect(svg.match(/>\/a+…<\/text>/g)?.length).toBe(2);
   });
 });
 

@@ -36,13 +36,13 @@ const HDFS_LAKE_RAW = '/loglab/raw';
 const YARN_UP = 'npm run cluster -- up --services kafka,hdfs,yarn';
 
 /**
- * The WebHDFS store, the NameNode's `hdfs://` address and, for yarn, where the job goes: our
+ * The cluster's settings, the NameNode's `hdfs://` address and, for yarn, where the job goes: our
  * YARN at LOGLAB_YARN_RM, or the cluster of a HADOOP_CONF_DIR, used as it is (its WebHDFS and
  * ResourceManager unless LOGLAB_HDFS_URL or LOGLAB_YARN_RM say otherwise). A ResourceManager
  * that does not answer is one line naming it and how ours starts, before anything is uploaded.
  */
 async function hadoopCluster(engine: 'hadoop' | 'yarn') {
-  const [{ createStore, loadConfig }, { LoglabError }, { defaultFsOf }] = await Promise.all([
+  const [{ loadConfig }, { LoglabError }, { defaultFsOf }] = await Promise.all([
     import('../../config'),
     import('../../errors'),
     import('../../batch/runners'),
@@ -87,12 +87,7 @@ async function hadoopCluster(engine: 'hadoop' | 'yarn') {
       );
     }
   }
-  return {
-    store: await createStore('cluster', { ...config, hdfs }),
-    defaultFs,
-    user: config.hdfs.user,
-    target,
-  };
+  return { config: { ...config, hdfs }, defaultFs, target };
 }
 /** A job given as a module file rather than by name. */
 const JOB_MODULE = /\.(ts|mts|js|mjs)$/;
@@ -231,11 +226,11 @@ async function run(target: string, flags: RunFlags): Promise<void> {
     }
   }
   const cluster = engine === 'embedded' ? null : await hadoopCluster(engine);
-  const store = cluster?.store ?? null;
   const runner =
     cluster !== null
-      ? (await import('../../batch/hadoop-runner')).createHadoopRunner({
-          ...cluster,
+      ? await (await import('../../batch/runners')).clusterHadoopRunner(cluster.config, {
+          defaultFs: cluster.defaultFs,
+          target: cluster.target,
           parallelism: workers,
         })
       : createEmbeddedRunner({
@@ -259,7 +254,6 @@ async function run(target: string, flags: RunFlags): Promise<void> {
       );
     } finally {
       (progress as ReturnType<typeof io.createProgress> | null)?.stop();
-      await store?.close();
     }
   })();
 

@@ -4,12 +4,14 @@
  * (pipeline/report-file-run.ts) and writes the run record beside the page; without one it draws
  * the last demo run's record. `--png DIR` also writes each chart as a PNG for slides.
  */
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { badFlag, badInput, isLoglabError } from '../../errors';
 import { cliIo } from '../context';
 import { parseCount } from '../flags';
+import { handleInterrupts } from '../streaming';
 
 type Io = typeof import('../io');
 
@@ -67,6 +69,36 @@ export function registerReport(program: Command): void {
     });
 }
 
+/** Whether `path` names the file whose stat is `file` (the same inode: links and `./` alike). */
+function isFile(path: string, file: { dev: number; ino: number }): boolean {
+  try {
+    const st = statSync(path);
+    return st.dev === file.dev && st.ino === file.ino;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Remove `dir` while threads may still write spill files into it (they run until the process
+ * exits): a removal that meets a new file (ENOTEMPTY) is tried again, for up to 2 s.
+ */
+function removeWhileWritten(dir: string, say: (text: string) => void, io: Io): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      return;
+    } catch (err) {
+      if (attempt === 100) {
+        say(`cannot remove ${dir}: ${io.describeFsError(err)}`);
+        return;
+      }
+      Atomics.wait(pause, 0, 0, 20);
+    }
+  }
+}
+
 function readText(path: string, what: string, io: Io): string {
   try {
     return readFileSync(path, 'utf8');
@@ -120,6 +152,12 @@ async function runReport(file: string | undefined, flags: ReportFlags): Promise<
       if (st.isDirectory()) throw badInput(`cannot read ${file}: it is a directory`);
       if (!st.isFile()) throw badInput(`cannot read ${file}: not a regular file`);
       size = st.size;
+      // The page and the record are written over whatever is there: never over the log itself.
+      for (const target of [flags.out, recordPathFor(flags.out)]) {
+        if (isFile(target, st)) {
+          throw badFlag(`--out ${flags.out} would write ${target} over the log ${file}`);
+        }
+      }
     } catch (err) {
       if (isLoglabError(err)) throw err;
       throw badInput(`cannot read ${file}: ${io.describeFsError(err)}`);
@@ -132,40 +170,62 @@ async function runReport(file: string | undefined, flags: ReportFlags): Promise<
     const { runFileForReport } = await import('../../pipeline/report-file-run');
     let bar: ReturnType<Io['createProgress']> | null = null;
     let unit = 1;
-    record = await runFileForReport(file, size, {
-      format: flags.format as 'auto',
-      top,
-      truth,
-      progress: {
-        start(stage, total) {
-          // Bytes as MB on the bar: a 100 MB day moves it a step per megabyte.
-          unit = 1e6;
-          bar = io.createProgress(Math.max(1, Math.ceil(total / unit)), `MB · ${stage}`);
-        },
-        update(done) {
-          bar?.update(Math.round(done / unit));
-        },
-        done(stage) {
-          (bar as ReturnType<Io['createProgress']> | null)?.stop();
-          bar = null;
-          const rate = stage.seconds > 0 ? stage.lines / stage.seconds : 0;
-          say(
-            `${stage.name.padEnd(9)} ${formatCount(stage.lines)} lines in ${stage.seconds.toFixed(2)} s ` +
-              `(${formatCount(rate)} lines/s; ${stage.detail})`,
-          );
-        },
-      },
+    // The batch stage spills into a folder of its own under this one; Ctrl-C ends the process
+    // without unwinding, so the folder is removed here before it exits.
+    const tmpDir = mkdtempSync(join(tmpdir(), 'loglab-report-'));
+    const interrupts = handleInterrupts(1);
+    interrupts.stages[0].addEventListener('abort', () => {
+      (bar as ReturnType<Io['createProgress']> | null)?.stop();
+      removeWhileWritten(tmpDir, say, io);
+      say('interrupted');
+      process.exit(130);
     });
+    try {
+      record = await runFileForReport(file, size, {
+        format: flags.format as 'auto',
+        top,
+        truth,
+        tmpDir,
+        progress: {
+          start(stage, total) {
+            // Bytes as MB on the bar: a 100 MB day moves it a step per megabyte.
+            unit = 1e6;
+            bar = io.createProgress(Math.max(1, Math.ceil(total / unit)), `MB · ${stage}`);
+          },
+          update(done) {
+            bar?.update(Math.round(done / unit));
+          },
+          done(stage) {
+            (bar as ReturnType<Io['createProgress']> | null)?.stop();
+            bar = null;
+            const rate = stage.seconds > 0 ? stage.lines / stage.seconds : 0;
+            say(
+              `${stage.name.padEnd(9)} ${formatCount(stage.lines)} lines in ${stage.seconds.toFixed(2)} s ` +
+                `(${formatCount(rate)} lines/s; ${stage.detail})`,
+            );
+          },
+        },
+      });
+    } finally {
+      // A stage that throws leaves its bar drawn: clear it so the error line stands alone.
+      (bar as ReturnType<Io['createProgress']> | null)?.stop();
+      interrupts.dispose();
+      rmSync(tmpDir, { recursive: true, force: true });
+    }
     recordPath = recordPathFor(flags.out);
     write(recordPath, report.formatRunRecord(record), io);
   }
 
   let drawing: ReturnType<Io['createProgress']> | null = null;
-  const built = await report.buildReport(record, (done, total) => {
-    drawing ??= io.createProgress(total, 'charts drawn');
-    drawing.update(done);
-  });
-  (drawing as ReturnType<Io['createProgress']> | null)?.stop();
+  let built: Awaited<ReturnType<typeof report.buildReport>>;
+  try {
+    built = await report.buildReport(record, (done, total) => {
+      drawing ??= io.createProgress(total, 'charts drawn');
+      drawing.update(done);
+    });
+  } finally {
+    (drawing as ReturnType<Io['createProgress']> | null)?.stop();
+  }
   write(flags.out, built.html, io);
   const kb = Math.max(1, Math.round(Buffer.byteLength(built.html) / 1000));
   let pngs = '';

@@ -17,10 +17,10 @@
  * holds control characters cannot move the cursor or rewrite the screen.
  */
 import pc from 'picocolors';
+import { terminalText } from '../../log/terminal-text';
 import type { Alert } from '../alert';
 import type { DetectCounts } from '../detect-counts';
 import type { EngineSnapshot, TopEntry } from '../snapshot';
-import { terminalText } from './terminal-text';
 
 export interface DashboardExtras {
   /** The command that draws the dashboard, first in the title: "loglab detect". */
