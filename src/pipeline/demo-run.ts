@@ -28,7 +28,6 @@ import { evaluateDetection } from '../realtime/evaluate';
 import { detectionSettings } from '../realtime/settings';
 import { buildReport } from '../report/build-report';
 import {
-  type BatchRecord,
   DEMO_RUN_RECORD,
   formatRunRecord,
   RUN_RECORD_KIND,
@@ -42,6 +41,7 @@ import type { Broker } from '../stream/broker';
 import { removeScratch } from '../stream/scratch';
 import { ALERTS_TOPIC } from '../stream/topics';
 import { createSummaryAggregator } from '../summary/aggregator';
+import { batchRecordOf } from './batch-record';
 import type { StageProgress } from './report-file-run';
 import { type BatchHandler, runStream, type StreamSummary } from './run-stream';
 import { alertMessage, createStreamDetector } from './stream-detector';
@@ -202,19 +202,7 @@ export async function runDemo(settings: DemoSettings): Promise<DemoRun> {
       },
     },
   );
-  const batch: BatchRecord = {
-    engine: run.engine,
-    records: run.counters.records,
-    rejects: run.counters.rejects,
-    inputFiles: run.counters.inputFiles,
-    inputBytes: run.counters.inputBytes,
-    jobs: run.jobs.map((j) => ({
-      name: j.name,
-      description: j.description,
-      columns: j.columns,
-      rows: j.rows,
-    })),
-  };
+  const batch = batchRecordOf(run);
   finish({
     name: 'batch',
     detail: `${run.jobs.length} MapReduce jobs in one pass over the lake, ${run.engine === 'embedded' ? 'embedded runner' : 'Hadoop Streaming'}`,

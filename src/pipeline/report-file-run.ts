@@ -21,7 +21,6 @@ import { getParser, type ParseFormat } from '../log/parser';
 import { evaluateDetection, type Truth } from '../realtime/evaluate';
 import { detectionSettings } from '../realtime/settings';
 import {
-  type BatchRecord,
   RUN_RECORD_KIND,
   RUN_RECORD_VERSION,
   type RunRecord,
@@ -29,6 +28,7 @@ import {
 } from '../report/run-record';
 import { summaryOf } from '../summary/aggregator';
 import { summarizeFile } from '../summary/file';
+import { batchRecordOf } from './batch-record';
 import { createStreamDetector } from './stream-detector';
 
 /** What a caller is told while a stage runs: bytes (or lines) done of a total. */
@@ -132,19 +132,7 @@ export async function runFileForReport(
     { paths: [path] },
     { onProgress: (done) => p.update(done) },
   );
-  const batch: BatchRecord = {
-    engine: run.engine,
-    records: run.counters.records,
-    rejects: run.counters.rejects,
-    inputFiles: run.counters.inputFiles,
-    inputBytes: run.counters.inputBytes,
-    jobs: run.jobs.map((j) => ({
-      name: j.name,
-      description: j.description,
-      columns: j.columns,
-      rows: j.rows,
-    })),
-  };
+  const batch = batchRecordOf(run);
   finish({
     name: 'batch',
     detail: `${run.jobs.length} MapReduce jobs in one pass, embedded runner`,
