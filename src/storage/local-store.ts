@@ -109,21 +109,27 @@ export async function createLocalStore(options: LocalStoreOptions): Promise<Stor
     if (!isValidPath(check)) throw badInput(check.message, { path, reason: check.reason });
     const fsPath = check.segments.length === 0 ? root : join(root, ...check.segments);
     let existing = fsPath;
+    let real = '';
     for (;;) {
+      let isLink: boolean;
       try {
-        await lstat(existing);
-        break;
+        isLink = (await lstat(existing)).isSymbolicLink();
       } catch (err) {
         if (code(err) !== 'ENOENT' && code(err) !== 'ENOTDIR')
           throw fsError(check.path, 'stat', err);
         existing = dirname(existing);
+        continue;
       }
-    }
-    let real: string;
-    try {
-      real = await realpath(existing);
-    } catch {
-      real = ''; // a link that points nowhere
+      try {
+        real = await realpath(existing);
+        break;
+      } catch (err) {
+        // A link that points nowhere is refused (real stays ''). Anything else was removed
+        // between the two calls, by another writer sweeping the lake: look one level up again.
+        if (isLink) break;
+        if (code(err) !== 'ENOENT' && code(err) !== 'ENOTDIR')
+          throw fsError(check.path, 'stat', err);
+      }
     }
     if (!inside(real)) {
       throw badInput(`lake path ${check.path} leads out of the lake through a symbolic link`, {
