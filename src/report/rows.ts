@@ -5,7 +5,7 @@
 import type { Alert } from '../realtime/alert';
 import { alertSpans } from '../realtime/evaluate';
 import type { AlertSpanRow } from '../viz/alert-timeline-chart';
-import { delayText, utcText } from '../viz/index';
+import { evaluationRows, utcText } from '../viz/index';
 import type { RecordCell, RunRecord } from './run-record';
 
 export type TableRow = Record<string, RecordCell>;
@@ -67,38 +67,9 @@ export function alertTableRows(
   });
 }
 
-/** The evaluation as `loglab evaluate` prints it: one row per incident kind, then anomalies. */
+/** The evaluation as `loglab evaluate` prints it: the notebooks' rows (viz/detection-rows.ts). */
 export function evaluationTableRows(record: RunRecord): TableRow[] {
-  const e = record.evaluation;
-  if (e === null) return [];
-  const ratio = (x: number | null) => (x === null ? '-' : x.toFixed(2));
-  const rows: TableRow[] = e.kinds.map((k) => ({
-    incident: k.incidentKind,
-    alert: k.alertKind,
-    incidents: k.incidents,
-    detected: k.detected,
-    alerts: k.alerts,
-    'false alarms': k.falsePositives,
-    precision: ratio(k.precision),
-    recall: ratio(k.recall),
-    F1: ratio(k.f1),
-    'delay mean': delayText(k.delayMeanMs),
-    'delay max': delayText(k.delayMaxMs),
-  }));
-  rows.push({
-    incident: '(any, by overlap)',
-    alert: 'anomaly',
-    incidents: '-',
-    detected: '-',
-    alerts: e.anomaly.alerts,
-    'false alarms': e.anomaly.falsePositives,
-    precision: ratio(e.anomaly.precision),
-    recall: '-',
-    F1: '-',
-    'delay mean': '-',
-    'delay max': '-',
-  });
-  return rows;
+  return record.evaluation === null ? [] : evaluationRows(record.evaluation);
 }
 
 /** The ground truth, one row per injected incident. */

@@ -32,8 +32,8 @@ export function alertRows(alerts: readonly AlertRow[]): Row[] {
 }
 
 /** One row per incident kind and one for anomaly alerts, like `loglab evaluate`. */
-export function evaluationRows(e: EvaluationRows): Row[] {
-  const rows: Row[] = e.kinds.map((k) => ({
+export function evaluationRows(e: EvaluationRows): Record<string, string | number>[] {
+  const rows: Record<string, string | number>[] = e.kinds.map((k) => ({
     incident: k.incidentKind,
     alert: k.alertKind,
     incidents: k.incidents,
