@@ -222,3 +222,16 @@ export async function chooseEngine(
   if (config.engine !== null) return config.engine;
   return (await probe(config.kafka.brokers)) ? 'cluster' : fallback;
 }
+
+/** Where `bench/` scripts write their results files when LOGLAB_BENCH_RESULTS does not say. */
+export const DEFAULT_BENCH_RESULTS_DIR = 'bench/results';
+
+/**
+ * The directory a `bench/` script writes its results file to: LOGLAB_BENCH_RESULTS, which
+ * `npm run bench:cluster` sets to bench/results/cluster so the cluster run does not overwrite the
+ * embedded run's files, or bench/results.
+ */
+export function benchResultsDir(env: NodeJS.ProcessEnv = process.env): string {
+  const dir = env.LOGLAB_BENCH_RESULTS;
+  return dir === undefined || dir === '' ? DEFAULT_BENCH_RESULTS_DIR : dir;
+}

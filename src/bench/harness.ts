@@ -9,6 +9,8 @@ import { cpus, freemem, platform, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
+import { benchResultsDir } from '../config';
+import { type LoadAverage, runStamp } from './run-stamp';
 
 /** How much work one call of a task does, so ops/s becomes lines/s, MB/s, messages/s. */
 export interface Workload {
@@ -72,8 +74,15 @@ export interface MachineInfo {
 
 export interface BenchReport {
   stage: string;
+  /** When the report was made, at the end of the run (ISO). */
   date: string;
   machine: MachineInfo;
+  /** When the run started (ISO); absent in files written before runs were stamped. */
+  started?: string;
+  /** Load average at the start and end of the run; absent in files written before. */
+  load?: LoadAverage;
+  /** The commit measured (see `gitCommit`); null outside git, absent in files written before. */
+  commit?: string | null;
   rows: BenchRow[];
   ratios: Ratio[];
   notes: string[];
@@ -371,11 +380,26 @@ export function createReport(
   ratios: Ratio[] = [],
   notes: string[] = [],
 ): BenchReport {
-  return { stage, date: new Date().toISOString(), machine: machineInfo(), rows, ratios, notes };
+  const { started, load, commit } = runStamp();
+  return {
+    stage,
+    date: new Date().toISOString(),
+    machine: machineInfo(),
+    started,
+    load,
+    commit,
+    rows,
+    ratios,
+    notes,
+  };
 }
 
-/** Write `bench/results/<stage>.json` (relative to the working directory) and return its path. */
-export function writeReport(report: BenchReport, dir = join('bench', 'results')): string {
+/**
+ * Write `<dir>/<stage>.json` and return its path. The directory is `bench/results` (relative to
+ * the working directory) for the embedded run, `bench/results/cluster` when `npm run
+ * bench:cluster` runs the script (LOGLAB_BENCH_RESULTS, read by config).
+ */
+export function writeReport(report: BenchReport, dir = benchResultsDir()): string {
   const path = join(dir, `${report.stage}.json`);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
