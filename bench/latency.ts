@@ -46,13 +46,14 @@ const LATENESS_MS = 1_800_000;
 
 const args = benchArgs(
   'latency',
-  `usage: npx tsx bench/latency.ts [--seconds S] [--rate LINES] [--fetch-wait MS]
+  `usage: npx tsx bench/latency.ts [--seconds S] [--rate LINES] [--fetch-wait MS] [--no-cluster]
 Alert latency at --rate lines/s (default 10,000) for --seconds (default 30): on the embedded
-broker, and on the real Kafka broker when one answers at LOGLAB_KAFKA_BROKERS.
+broker, and on the real Kafka broker when one answers at LOGLAB_KAFKA_BROKERS (--no-cluster:
+the embedded broker only).
 --fetch-wait sets how long a Kafka fetch may wait on the broker (the adapter's default, 100 ms,
 when absent), to compare settings in turn. Writes bench/results/latency.json.
 example: npx tsx bench/latency.ts --fetch-wait 500`,
-  { values: ['seconds', 'rate', 'fetch-wait'] },
+  { values: ['seconds', 'rate', 'fetch-wait'], switches: ['no-cluster'] },
 );
 
 const seconds = args.count('seconds', 30);
@@ -215,7 +216,9 @@ results.push(await measure(embedded, lines, suffix));
 await embedded.close();
 
 const config = loadConfig();
-if (await kafkaAnswers(config.kafka.brokers)) {
+if (args.on('no-cluster')) {
+  notes.push('Kafka broker: left out (--no-cluster).');
+} else if (await kafkaAnswers(config.kafka.brokers)) {
   const kafka = createBroker('cluster', config, {
     kafka: fetchWait === undefined ? {} : { fetchMaxWaitMs: fetchWait },
   });
