@@ -9,6 +9,7 @@ export * from './batch-charts';
 export * from './batch-hour-charts';
 export * from './batch-top-charts';
 export * from './bench-chart';
+export * from './bench-summary-chart';
 export * from './detection-charts';
 export * from './detection-input';
 export * from './detection-rows';
