@@ -20,6 +20,7 @@
  *   {{KEY "ROW" FIELD FORMAT}}          a row's field, e.g. {{parse "regex parser" linesPerSec int}}
  *   {{KEY "ROW" / "ROW" FIELD FORMAT}}  a ratio of two rows' field (for a field in ms, the
  *                                       second over the first, so > 1 still means faster)
+ *   {{KEY "ROW" FIELD / "ROW" FIELD FORMAT}}  one field over another (CPU time over wall time)
  *   {{KEY ratio "LABEL" FORMAT}}        a ratio the bench script recorded
  *   {{KEY stamp}}                       where, when, under what load and at which commit it ran
  *   {{KEY load}}                        the 1-minute load average: "0.5–1.2" (start–end) or "1.9"
@@ -212,7 +213,9 @@ export function resultsTable(file: ResultsFile): string {
   for (const row of file.rows) {
     const cells = fields.map(([f, , spec]) => {
       const v = row[f];
-      return typeof v === 'number' ? format(v, spec) : '';
+      if (typeof v !== 'number') return '';
+      // Whole commands take seconds: 8.67 s reads better than 8,674.55 ms.
+      return format(v, spec.startsWith('ms') && v >= 1000 ? 's2' : spec);
     });
     // A row name may hold a pipe ("task script | sort | task script"): escape it for the table.
     lines.push(`| ${row.name.replaceAll('|', '\\|')} | ${cells.join(' | ')} |`);
@@ -250,13 +253,16 @@ function fill(body: string, results: ResultsSet, targets: readonly Target[]): st
     return format(ratioOf(results, key, w[2]).value, w[3]);
   }
   if (w.length === 4 && quoted[1]) return format(fieldOf(results, key, w[1], w[2]), w[3]);
+  if (w.length === 7 && quoted[1] && w[3] === '/' && quoted[4]) {
+    return format(fieldOf(results, key, w[1], w[2]) / fieldOf(results, key, w[4], w[5]), w[6]);
+  }
   if (w.length === 6 && quoted[1] && w[2] === '/' && quoted[3]) {
     const a = fieldOf(results, key, w[1], w[4]);
     const b = fieldOf(results, key, w[3], w[4]);
     return format(w[4].endsWith('Ms') ? b / a : a / b, w[5]);
   }
   throw new TemplateError(
-    `cannot read {{${body}}}: expected KEY "ROW" FIELD FORMAT, KEY "ROW" / "ROW" FIELD FORMAT, KEY ratio "LABEL" FORMAT, KEY stamp, KEY load, KEY table or target ID`,
+    `cannot read {{${body}}}: expected KEY "ROW" FIELD FORMAT, KEY "ROW" / "ROW" FIELD FORMAT, KEY "ROW" FIELD / "ROW" FIELD FORMAT, KEY ratio "LABEL" FORMAT, KEY stamp, KEY load, KEY table or target ID`,
   );
 }
 

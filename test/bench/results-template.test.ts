@@ -133,8 +133,8 @@ describe('results template', () => {
       [
         '| task | lines/s | mean | peak RSS |',
         '|---|---|---|---|',
-        '| fast, parser | 2,369,187 | 8,674.50 ms | 228 MB |',
-        '| slow \\| parser | 622,158 | 20,175.40 ms |  |',
+        '| fast, parser | 2,369,187 | 8.67 s | 228 MB |',
+        '| slow \\| parser | 622,158 | 20.18 s |  |',
         '',
         'fast / slow: **3.81x** (target ≥ 3x: met)',
       ].join('\n'),
