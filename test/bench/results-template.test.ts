@@ -64,6 +64,7 @@ describe('results template', () => {
     expect(render('{{parse "fast, parser" / "slow | parser" linesPerSec x2}}')).toBe('3.81x');
     expect(render('{{parse "fast, parser" / "slow | parser" meanMs x2}}')).toBe('2.33x');
     expect(render('{{ parse ratio "fast / slow" x1 }}')).toBe('3.8x');
+    expect(render('{{parse "fast, parser" peakRssMB / "fast, parser" meanMs f4}}')).toBe('0.0263');
   });
 
   it('stamps the run with its machine, time, load and commit', () => {
