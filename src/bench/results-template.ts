@@ -25,6 +25,7 @@
  *   {{KEY stamp}}                       where, when, under what load and at which commit it ran
  *   {{KEY load}}                        the 1-minute load average: "0.5–1.2" (start–end) or "1.9"
  *   {{KEY table}}                       every row and ratio of the file, as a table
+ *   {{KEY notes}}                       the file's notes, as a list
  *   {{target ID}}                       a target's figure and met / not met (targets.ts)
  */
 import { FORMATS, formatFigure } from './results-format';
@@ -248,6 +249,11 @@ function fill(body: string, results: ResultsSet, targets: readonly Target[]): st
     if (load === null) throw new TemplateError(`${fileLabel(key)} has no load average`);
     return load;
   }
+  if (w.length === 2 && w[1] === 'notes') {
+    return fileOf(results, key)
+      .notes.map((n) => `- ${n}`)
+      .join('\n');
+  }
   if (w.length === 2 && w[1] === 'table') return resultsTable(fileOf(results, key));
   if (w.length === 4 && w[1] === 'ratio' && quoted[2]) {
     return format(ratioOf(results, key, w[2]).value, w[3]);
@@ -262,7 +268,7 @@ function fill(body: string, results: ResultsSet, targets: readonly Target[]): st
     return format(w[4].endsWith('Ms') ? b / a : a / b, w[5]);
   }
   throw new TemplateError(
-    `cannot read {{${body}}}: expected KEY "ROW" FIELD FORMAT, KEY "ROW" / "ROW" FIELD FORMAT, KEY "ROW" FIELD / "ROW" FIELD FORMAT, KEY ratio "LABEL" FORMAT, KEY stamp, KEY load, KEY table or target ID`,
+    `cannot read {{${body}}}: expected KEY "ROW" FIELD FORMAT, KEY "ROW" / "ROW" FIELD FORMAT, KEY "ROW" FIELD / "ROW" FIELD FORMAT, KEY ratio "LABEL" FORMAT, KEY stamp, KEY load, KEY table, KEY notes or target ID`,
   );
 }
 

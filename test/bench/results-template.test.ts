@@ -30,7 +30,7 @@ function file(over: Partial<ResultsFile> = {}): ResultsFile {
       { name: 'slow | parser', linesPerSec: 622_158.2, meanMs: 20175.4 },
     ],
     ratios: [{ label: 'fast / slow', value: 3.808, target: 3 }],
-    notes: [],
+    notes: ['one run', 'load 1.2'],
     ...over,
   };
 }
@@ -140,6 +140,10 @@ describe('results template', () => {
         'fast / slow: **3.81x** (target ≥ 3x: met)',
       ].join('\n'),
     );
+  });
+
+  it('lists the notes', () => {
+    expect(render('{{parse notes}}')).toBe('- one run\n- load 1.2');
   });
 
   it('formats numbers one way', () => {
