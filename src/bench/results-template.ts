@@ -26,6 +26,8 @@
  *   {{KEY load}}                        the 1-minute load average: "0.5–1.2" (start–end) or "1.9"
  *   {{KEY table}}                       every row and ratio of the file, as a table
  *   {{KEY notes}}                       the file's notes, as a list
+ *   {{other results}}                   every results file no other placeholder names, with its
+ *                                       stamp and table (a new bench script's file lands there)
  *   {{target ID}}                       a target's figure and met / not met (targets.ts)
  */
 import { FORMATS, formatFigure } from './results-format';
@@ -272,15 +274,48 @@ function fill(body: string, results: ResultsSet, targets: readonly Target[]): st
   );
 }
 
+/** The results keys a template's placeholders name (a target names its target's file). */
+function mentionedKeys(template: string, targets: readonly Target[]): Set<string> {
+  const keys = new Set<string>();
+  for (const m of template.matchAll(PLACEHOLDER)) {
+    const w = words(m[1].trim());
+    if (w[0] === 'target') {
+      const target = targets.find((t) => t.id === w[1]);
+      if (target !== undefined) keys.add(target.results);
+    } else keys.add(w[0]);
+  }
+  return keys;
+}
+
+/**
+ * Every results file no placeholder names, each with its stamp and table: a new bench script's
+ * file shows on the page before anyone writes its section.
+ */
+function otherResults(results: ResultsSet, mentioned: ReadonlySet<string>): string {
+  const others = [...results.keys()].filter((k) => !mentioned.has(k)).sort();
+  if (others.length === 0) return 'None: every results file has its section above.';
+  return others
+    .map((key) => {
+      const file = fileOf(results, key);
+      return `### \`${fileLabel(key)}\`\n\n${stampText(file)}.\n\n${resultsTable(file)}`;
+    })
+    .join('\n\n');
+}
+
+const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
+
 /** The template with every placeholder filled; a TemplateError names the line of the first bad one. */
 export function renderTemplate(
   template: string,
   results: ResultsSet,
   targets: readonly Target[],
 ): string {
-  return template.replace(/\{\{([^{}]*)\}\}/g, (_all, body: string, offset: number) => {
+  const mentioned = mentionedKeys(template, targets);
+  return template.replace(PLACEHOLDER, (_all, body: string, offset: number) => {
     try {
-      return fill(body.trim(), results, targets);
+      const text = body.trim();
+      if (text === 'other results') return otherResults(results, mentioned);
+      return fill(text, results, targets);
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;
       const line = template.slice(0, offset).split('\n').length;

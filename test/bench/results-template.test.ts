@@ -142,6 +142,28 @@ describe('results template', () => {
     );
   });
 
+  it('shows a results file no placeholder names under other results', () => {
+    const results = new Map([
+      ['parse', file()],
+      [
+        'e2e',
+        file({ stage: 'e2e', rows: [{ name: 'end to end', linesPerSec: 12_345 }], ratios: [] }),
+      ],
+    ]);
+    expect(render('{{parse stamp}}\n{{other results}}', results).split('\n').slice(1)).toEqual([
+      '### `bench/results/e2e.json`',
+      '',
+      'run of 2026-12-06 07:20 UTC – 07:23 UTC on Test CPU (2 cores, 24 GiB, Node v20.20.2), load average 0.54 1.41 1.75 at the start, 1.20 1.41 1.70 at the end (1, 5, 15 min), commit 0123456789ab.',
+      '',
+      '| task | lines/s |',
+      '|---|---|',
+      '| end to end | 12,345 |',
+    ]);
+    expect(render('{{target t}} {{other results}}')).toBe(
+      '2.37 M lines/s (≥ 2.00 M): **met** (2026-12-06, load 1.2) None: every results file has its section above.',
+    );
+  });
+
   it('lists the notes', () => {
     expect(render('{{parse notes}}')).toBe('- one run\n- load 1.2');
   });
