@@ -274,15 +274,15 @@ function fill(body: string, results: ResultsSet, targets: readonly Target[]): st
   );
 }
 
-/** The results keys a template's placeholders name (a target names its target's file). */
-function mentionedKeys(template: string, targets: readonly Target[]): Set<string> {
+/**
+ * The results keys a template's placeholders name. A target's cell does not count: it shows one
+ * figure of the file, not the file.
+ */
+function mentionedKeys(template: string): Set<string> {
   const keys = new Set<string>();
   for (const m of template.matchAll(PLACEHOLDER)) {
     const w = words(m[1].trim());
-    if (w[0] === 'target') {
-      const target = targets.find((t) => t.id === w[1]);
-      if (target !== undefined) keys.add(target.results);
-    } else keys.add(w[0]);
+    if (w[0] !== 'target') keys.add(w[0]);
   }
   return keys;
 }
@@ -310,7 +310,7 @@ export function renderTemplate(
   results: ResultsSet,
   targets: readonly Target[],
 ): string {
-  const mentioned = mentionedKeys(template, targets);
+  const mentioned = mentionedKeys(template);
   return template.replace(PLACEHOLDER, (_all, body: string, offset: number) => {
     try {
       const text = body.trim();
