@@ -200,6 +200,7 @@ const TABLE_FIELDS: readonly [string, string, string][] = [
   ['messagesPerSec', 'msgs/s', 'int'],
   ['eventsPerSec', 'events/s', 'int'],
   ['meanMs', 'mean', 'ms2'],
+  ['p50Ms', 'p50', 'ms2'],
   ['p99Ms', 'p99', 'ms2'],
   ['cpuMs', 'CPU', 'ms0'],
   ['peakRssMB', 'peak RSS', 'mb'],
