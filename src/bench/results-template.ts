@@ -26,6 +26,7 @@
  *   {{KEY load}}                        the 1-minute load average: "0.5–1.2" (start–end) or "1.9"
  *   {{KEY table}}                       every row and ratio of the file, as a table
  *   {{KEY notes}}                       the file's notes, as a list
+ *   {{latest results}}                  a table of every results file but recorded/ copies, stamped
  *   {{other results}}                   every results file no other placeholder names, with its
  *                                       stamp and table (a new bench script's file lands there)
  *   {{target ID}}                       a target's figure and met / not met (targets.ts)
@@ -303,6 +304,16 @@ function otherResults(results: ResultsSet, mentioned: ReadonlySet<string>): stri
     .join('\n\n');
 }
 
+/** A table of every latest results file (not the copies under recorded/) and its stamp. */
+function latestResults(results: ResultsSet): string {
+  const keys = [...results.keys()].filter((k) => !k.startsWith('recorded/')).sort();
+  return [
+    '| latest results file | run |',
+    '|---|---|',
+    ...keys.map((k) => `| \`${k}\` | ${stampText(fileOf(results, k))} |`),
+  ].join('\n');
+}
+
 const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
 
 /** The template with every placeholder filled; a TemplateError names the line of the first bad one. */
@@ -316,6 +327,7 @@ export function renderTemplate(
     try {
       const text = body.trim();
       if (text === 'other results') return otherResults(results, mentioned);
+      if (text === 'latest results') return latestResults(results);
       return fill(text, results, targets);
     } catch (err) {
       if (!(err instanceof TemplateError)) throw err;

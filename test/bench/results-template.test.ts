@@ -171,6 +171,22 @@ describe('results template', () => {
     ).toBe(true);
   });
 
+  it('tables every latest results file with its stamp, not the recorded copies', () => {
+    const results = new Map([
+      ['parse', file()],
+      ['recorded/parse-quiet', file()],
+      ['cluster/latency', file({ started: undefined, load: undefined, commit: null })],
+    ]);
+    expect(render('{{latest results}}', results)).toBe(
+      [
+        '| latest results file | run |',
+        '|---|---|',
+        '| `cluster/latency` | run ending 2026-12-06 07:23 UTC on Test CPU (2 cores, 24 GiB, Node v20.20.2), load not recorded, commit not recorded |',
+        '| `parse` | run of 2026-12-06 07:20 UTC – 07:23 UTC on Test CPU (2 cores, 24 GiB, Node v20.20.2), load average 0.54 1.41 1.75 at the start, 1.20 1.41 1.70 at the end (1, 5, 15 min), commit 0123456789ab |',
+      ].join('\n'),
+    );
+  });
+
   it('lists the notes', () => {
     expect(render('{{parse notes}}')).toBe('- one run\n- load 1.2');
   });
