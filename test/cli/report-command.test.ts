@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_NAMES } from '../../src/batch/jobs/index';
-import { parseRunRecord } from '../../src/report/index';
+import { parseRunRecord, REPORT_CHART_IDS } from '../../src/report/index';
 import { writeHostileDay } from '../report/hostile-day';
 import { BIN, type LoglabRun, runLoglab } from './run-loglab';
 
@@ -125,6 +125,8 @@ describe('loglab report FILE', () => {
       'throughput.png',
       'top-urls.png',
     ]);
+    // Every chart a report can have, so --png checks each name it may write.
+    expect(REPORT_CHART_IDS.map((id) => `${id}.png`).sort()).toEqual(readdirSync(pngDir).sort());
     const png = readFileSync(join(pngDir, 'top-urls.png'));
     expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
   });
