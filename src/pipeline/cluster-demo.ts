@@ -17,6 +17,12 @@ export interface ClusterDemoOptions {
   readonly outDir: string;
   /** Rows in each top list (10). */
   readonly top?: number;
+  /**
+   * Partitions of the run's topic (2). Hadoop's local runner starts a map task per lake file,
+   * a file per partition and event hour, at about 2 s a task: 6 partitions of a day are ~120
+   * tasks and four minutes, 2 are a third of it.
+   */
+  readonly partitions?: number;
   /** Makes the topic, groups and lake this run's own (default: the time it started). */
   readonly suffix?: string;
 }
@@ -50,6 +56,7 @@ export async function runClusterDemo(options: ClusterDemoOptions): Promise<Clust
       top: options.top,
       outDir: options.outDir,
       topic,
+      partitions: options.partitions ?? 2,
       broker,
       store: createPrefixedStore(hdfs, lakeRoot),
       // Two map tasks at once, as the command runs them: the lake holds a file per partition and hour.
