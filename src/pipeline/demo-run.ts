@@ -63,6 +63,8 @@ export interface DemoSettings {
   /** Where the runner finds the lake's raw files: a local directory or an HDFS path. */
   readonly batchInput: string;
   readonly topic?: string;
+  /** Partitions of the demo's topic (6); the lake holds a file per partition and event hour. */
+  readonly partitions?: number;
   readonly groupId?: string;
   readonly archiveGroup?: string;
   /** Where run.json and report.html go (out/demo). */
@@ -158,6 +160,7 @@ export async function runDemo(settings: DemoSettings): Promise<DemoRun> {
   const stream = await runStream(broker, {
     generate,
     topic,
+    partitions: settings.partitions,
     groupId,
     handlers: [consume],
     archive: { store, groupId: archiveGroup },

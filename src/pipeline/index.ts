@@ -20,16 +20,20 @@
  *   a second consumer group beside it (`--archive`, stream-archive).
  *   demo-run: all of it once, then the MapReduce jobs over the lake and the report (`loglab
  *   demo`); like report-file-run it starts threads by file URL, so it is not exported here.
- *   embedded-demo runs it on the embedded engine for notebooks, importing it when called.
+ *   embedded-demo and cluster-demo run it on either engine for notebooks, importing it when
+ *   called.
  *
  * The stages (generate, log, stream, realtime, summary) know nothing of this folder: no stage
  * imports pipeline/, and each takes a port, never an adapter.
  */
+
+export * from './architecture';
 export * from './archive-partitions';
 export * from './archive-progress';
 export * from './archive-roller';
 export * from './archiver-crash';
 export * from './archiver-outage';
+export * from './cluster-demo';
 export * from './demo-totals';
 export * from './embedded-demo';
 export * from './lake-audit';

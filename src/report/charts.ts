@@ -15,8 +15,19 @@ import {
   svgToPng,
   topBarChart,
 } from '../viz/index';
+import { markPng } from './png-mark';
 import { alertSpanRows } from './rows';
 import type { RunRecord } from './run-record';
+
+/** Every chart a report can have, in the order of the page; a record has data for some. */
+export const REPORT_CHART_IDS = [
+  'requests-per-hour',
+  'status-mix',
+  'top-urls',
+  'alert-timeline',
+  'detection-quality',
+  'throughput',
+] as const;
 
 export interface ReportChart {
   /** A file-name-safe id: the PNG's name and the anchor in the page. */
@@ -129,7 +140,10 @@ export async function renderCharts(
   return out;
 }
 
-/** A chart as PNG bytes for a slide: twice the SVG's size, sharp on a projector. */
+/**
+ * A chart as PNG bytes for a slide: twice the SVG's size, sharp on a projector; marked as
+ * loglab's (png-mark.ts), so that drawing the report again may write over it.
+ */
 export function chartPng(chart: RenderedChart): Buffer {
-  return svgToPng(chart.svg, { scale: 2 });
+  return markPng(svgToPng(chart.svg, { scale: 2 }));
 }

@@ -7,5 +7,6 @@
 export * from './build-report';
 export * from './charts';
 export * from './html';
+export * from './png-mark';
 export * from './rows';
 export * from './run-record';

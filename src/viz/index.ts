@@ -5,6 +5,7 @@
  *   spec ─▶ renderSvg / renderPng / saveChart (Node, no canvas) ─▶ show / showTable (notebook)
  */
 export * from './alert-timeline-chart';
+export * from './architecture-charts';
 export * from './batch-charts';
 export * from './batch-hour-charts';
 export * from './batch-top-charts';

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_NAMES } from '../../src/batch/jobs/index';
-import { parseRunRecord } from '../../src/report/index';
+import { parseRunRecord, REPORT_CHART_IDS } from '../../src/report/index';
 import { writeHostileDay } from '../report/hostile-day';
 import { BIN, type LoglabRun, runLoglab } from './run-loglab';
 
@@ -125,6 +125,8 @@ describe('loglab report FILE', () => {
       'throughput.png',
       'top-urls.png',
     ]);
+    // Every chart a report can have, so --png checks each name it may write.
+    expect(REPORT_CHART_IDS.map((id) => `${id}.png`).sort()).toEqual(readdirSync(pngDir).sort());
     const png = readFileSync(join(pngDir, 'top-urls.png'));
     expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
   });
@@ -178,6 +180,50 @@ describe('loglab report without a FILE', () => {
       stderr:
         'loglab report: out/demo/run.json is a broken run record: summary.statusCodes is missing or of the wrong type\n',
     });
+  });
+});
+
+describe('loglab report --png DIR', () => {
+  it('writes over the PNGs an earlier report wrote there', async () => {
+    const again = join(dir, 'again.html');
+    const r = await runLoglab(['report', '--run', recordFile, '--out', again, '--png', pngDir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/, 6 charts as PNG in /);
+    expect(readdirSync(pngDir)).toHaveLength(6);
+  }, 30_000);
+
+  it('refuses a folder holding a file of a chart’s name that it did not write, and writes nothing', async () => {
+    const slides = join(dir, 'my-slides');
+    mkdirSync(slides);
+    copyFileSync(join(pngDir, 'status-mix.png'), join(slides, 'status-mix.png'));
+    writeFileSync(join(slides, 'top-urls.png'), 'my own slide');
+    const out = join(dir, 'not-written.html');
+    expect(await runLoglab(['report', '--run', recordFile, '--out', out, '--png', slides])).toEqual(
+      {
+        code: 2,
+        stdout: '',
+        stderr: `loglab report: --png ${slides}: ${join(slides, 'top-urls.png')} is not a chart loglab report wrote; move it away or pick another folder\n`,
+      },
+    );
+    expect(readFileSync(join(slides, 'top-urls.png'), 'utf8')).toBe('my own slide');
+    expect(readdirSync(slides).sort()).toEqual(['status-mix.png', 'top-urls.png']);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses before it runs the stages of a log FILE', async () => {
+    const slides = join(dir, 'a-png-by-hand');
+    mkdirSync(slides);
+    writeFileSync(
+      join(slides, 'throughput.png'),
+      readFileSync(join(pngDir, 'throughput.png')).subarray(0, 60),
+    );
+    const r = await runLoglab(['report', day.log, '--out', join(dir, 'x.html'), '--png', slides]);
+    expect(r).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `loglab report: --png ${slides}: ${join(slides, 'throughput.png')} is not a chart loglab report wrote; move it away or pick another folder\n`,
+    });
+    expect(existsSync(join(dir, 'x.json'))).toBe(false);
   });
 });
 

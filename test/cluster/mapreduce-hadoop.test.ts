@@ -5,71 +5,30 @@
  * skip as the embedded runner does); a mapper that throws fails the run with one line that holds
  * its message. Two Hadoop jobs in all (10–20 s each): the four jobs run as one.
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { finished } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStore, loadConfig } from '../../src/config';
-import { defaultOptions, generateLines, INCIDENT_KINDS } from '../../src/generate/index';
-import type { Store } from '../../src/storage/store';
+import { loglab, type MapreduceInput, mapreduceInput, ROOT } from './fixtures/mapreduce-input';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'loglab.mjs');
 const THROWS = join(ROOT, 'test', 'batch', 'fixtures', 'throwing-job.ts');
-const base = `/tmp/loglab-mr-hadoop-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
 const SEED_JOBS = 'errors,peak-hours,top-urls,ip-anomalies';
 
-let store: Store;
-let dir: string;
+let input: MapreduceInput;
+let store: MapreduceInput['store'];
+let base: string;
 let local: string;
 
-function loglab(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: 'pipe' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.stdin.end();
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function put(path: string, body: string): Promise<void> {
-  const out = await store.create(path);
-  out.end(body);
-  await finished(out);
-}
-
 beforeAll(async () => {
-  store = await createStore('cluster', loadConfig());
-  dir = await mkdtemp(join(tmpdir(), 'loglab-mr-hadoop-'));
-  const lines = [
-    ...generateLines(defaultOptions({ lines: 4000, seed: 5, incidents: [...INCIDENT_KINDS] })),
-  ];
-  // One line the parser rejects: counted, never mapped, on both engines.
-  const text = `${lines.slice(0, 2000).join('\n')}\nnot a log line\n${lines.slice(2000).join('\n')}\n`;
-  local = join(dir, 'access.log');
-  await writeFile(local, text);
-  // Split over two hours of a lake-like tree, as `loglab archive --engine cluster` writes it.
-  const cut = text.indexOf('\n', text.length >> 1) + 1;
-  await put(`${base}/raw/date=2026-12-05/hour=10/part-0.log`, text.slice(0, cut));
-  await put(`${base}/raw/date=2026-12-05/hour=11/part-0.log`, text.slice(cut));
-  await put(`${base}/raw/_tmp/open.log`, 'half-written, never read\n');
+  input = await mapreduceInput({
+    name: 'mr-hadoop',
+    seed: 5,
+    rejectAfter: 2000,
+    files: { hour10: 'part-0.log', hour11: 'part-0.log', tmp: 'open.log' },
+  });
+  ({ store, base, local } = input);
 });
 
 afterAll(async () => {
-  await store?.delete(base, { recursive: true, missingOk: true });
-  await store?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await input?.close();
 });
 
 describe('loglab mapreduce run --engine hadoop', () => {

@@ -7,69 +7,31 @@
  * here). A ResourceManager that does not answer is one line, checked in
  * test/cli/mapreduce-command.test.ts without a cluster.
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { finished } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_NAMES } from '../../src/batch/jobs/index';
-import { createStore, loadConfig } from '../../src/config';
-import { defaultOptions, generateLines, INCIDENT_KINDS } from '../../src/generate/index';
-import type { Store } from '../../src/storage/store';
+import { loglab, type MapreduceInput, mapreduceInput } from './fixtures/mapreduce-input';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'loglab.mjs');
-const base = `/tmp/loglab-mr-yarn-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-
-let store: Store;
-let dir: string;
+let input: MapreduceInput;
+let store: MapreduceInput['store'];
+let base: string;
 let local: string;
 
-function loglab(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: 'pipe' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.stdin.end();
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function put(path: string, body: string): Promise<void> {
-  const out = await store.create(path);
-  out.end(body);
-  await finished(out);
-}
-
 beforeAll(async () => {
-  store = await createStore('cluster', loadConfig());
-  dir = await mkdtemp(join(tmpdir(), 'loglab-mr-yarn-'));
-  const lines = [
-    ...generateLines(defaultOptions({ lines: 4000, seed: 11, incidents: [...INCIDENT_KINDS] })),
-  ];
-  // One line the parser rejects: counted, never mapped, on both engines.
-  const text = `${lines.slice(0, 1000).join('\n')}\nnot a log line\n${lines.slice(1000).join('\n')}\n`;
-  local = join(dir, 'access.log');
-  await writeFile(local, text);
-  const cut = text.indexOf('\n', text.length >> 1) + 1;
-  await put(`${base}/raw/date=2026-12-05/hour=10/weblogs.raw+0+0+1999.log`, text.slice(0, cut));
-  await put(`${base}/raw/date=2026-12-05/hour=11/weblogs.raw+0+2000+4000.log`, text.slice(cut));
-  await put(`${base}/raw/_tmp/weblogs.raw+1+0.log`, 'half-written, never read\n');
+  input = await mapreduceInput({
+    name: 'mr-yarn',
+    seed: 11,
+    rejectAfter: 1000,
+    files: {
+      hour10: 'weblogs.raw+0+0+1999.log',
+      hour11: 'weblogs.raw+0+2000+4000.log',
+      tmp: 'weblogs.raw+1+0.log',
+    },
+  });
+  ({ store, base, local } = input);
 });
 
 afterAll(async () => {
-  await store?.delete(base, { recursive: true, missingOk: true });
-  await store?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await input?.close();
 });
 
 describe('loglab mapreduce run --engine yarn', () => {

@@ -5,7 +5,7 @@
  * shows a progress bar per stage and prints each stage's figures, the incidents against the
  * alerts, the totals at every hop and where the report is.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { badFlag } from '../../errors';
 import { cliIo } from '../context';
@@ -34,6 +34,7 @@ Examples:
   npm run demo -- --lines 1000000 --seed 7     a bigger day, another seed
   npm run demo -- --cluster                    the same on Kafka, HDFS and Hadoop
   npx loglab report                            draw the last run's report again
+  npm run demo -- --out out/big && npx loglab report --run out/big/run.json
 
 Stages: a seeded day with every incident kind (error burst, IP flood, scanner) is generated and
 produced to the demo's topic (weblogs.demo); one consumer group counts the summary and runs the
@@ -74,6 +75,11 @@ export function registerDemo(program: Command): void {
     });
 }
 
+/** A path as one word for a shell: quoted when it holds anything but plain path characters. */
+function shellWord(path: string): string {
+  return /^[\w./@%+=:,-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
+}
+
 async function demo(flags: DemoFlags): Promise<void> {
   const lines = parseCount(flags.lines, '--lines', 1000);
   const seed = parseCount(flags.seed, '--seed', 0);
@@ -88,6 +94,7 @@ async function demo(flags: DemoFlags): Promise<void> {
     import('../../pipeline/demo-totals'),
     import('../../viz/theme'),
   ]);
+  const { DEMO_RUN_RECORD } = await import('../../report/run-record');
   const { stdout, stderr, env } = cliIo();
   const out = (text: string) => stdout.write(`${text}\n`);
   const loaded = config.loadConfig(env);
@@ -161,7 +168,12 @@ async function demo(flags: DemoFlags): Promise<void> {
   );
   const kb = Math.max(1, Math.round(run.reportBytes / 1000));
   out(`\nreport: ${run.reportPath} (${kb} KB; open it in a browser, it needs no network)`);
-  out(`record: ${run.recordPath} (npx loglab report draws it again)`);
+  // `loglab report` reads out/demo/run.json unless told where the record is.
+  const redraw =
+    resolve(run.recordPath) === resolve(DEMO_RUN_RECORD)
+      ? 'npx loglab report'
+      : `npx loglab report --run ${shellWord(run.recordPath)}`;
+  out(`record: ${run.recordPath} (${redraw} draws it again)`);
   out(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   const hops = [totals.produced, totals.consumed, totals.stored, totals.batchInput];

@@ -2,7 +2,9 @@
  * `loglab report [FILE]`: the end-to-end report as one self-contained HTML file. With a log FILE
  * it runs the summary, detection and the eight batch jobs over it on the embedded engine
  * (pipeline/report-file-run.ts) and writes the run record beside the page; without one it draws
- * the last demo run's record. `--png DIR` also writes each chart as a PNG for slides.
+ * the last demo run's record (out/demo/run.json, or the one `--run` names). `--png DIR` also
+ * writes each chart as a PNG for slides; it writes over a PNG of DIR only when an earlier report
+ * wrote it (report/png-mark.ts), never over a file of someone else's.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +18,7 @@ import { handleInterrupts } from '../streaming';
 type Io = typeof import('../io');
 
 interface ReportFlags {
+  run?: string;
   truth?: string;
   out: string;
   png?: string;
@@ -29,6 +32,7 @@ Examples:
   loglab report day.log --truth truth.json              out/report.html and out/report.json
   loglab report day.log --truth truth.json --png slides/  each chart as slides/<chart>.png too
   npm run demo && loglab report                         the last demo run (out/demo/run.json)
+  loglab report --run out/big/run.json                  the run of \`npm run demo -- --out out/big\`
 
 With a FILE the summary, detection (5-minute windows sliding every minute, event time) and the
 eight MapReduce jobs of \`loglab mapreduce list\` run over it one after another on the embedded
@@ -36,7 +40,11 @@ engine, each stage's lines, seconds and lines per second shown on stderr; --trut
 \`loglab generate --truth\` writes) scores the alerts per incident kind. The run record, a
 versioned JSON document of everything the page shows, is written beside the page (--out with
 .json for .html), so the page can be drawn again. Without a FILE the record of the last
-\`npm run demo\` is read.
+\`npm run demo\` is read (out/demo/run.json), or the record --run names.
+
+--png writes <chart>.png for each chart. It writes over a PNG there only when loglab report
+wrote it (its PNGs carry a mark), so drawing a report again into the same folder works; any
+other file of the same name stops the command before it writes anything.
 
 The page is one file with its charts as inline SVG and its style inline: no script, no font,
 nothing fetched, so it opens offline. Every string from a log line is escaped.
@@ -54,6 +62,7 @@ export function registerReport(program: Command): void {
       'The end-to-end report as one self-contained HTML file: seed-style tables, alerts against the ground truth, batch jobs, throughput per stage.',
     )
     .argument('[file]', "access log to run every stage on (default: the last demo run's record)")
+    .option('--run <record>', "a demo's run record to draw (default out/demo/run.json)")
     .option('--truth <file>', 'ground truth JSON (loglab generate --truth) to score the alerts')
     .option('--out <file>', 'the HTML file to write', 'out/report.html')
     .option('--png <dir>', 'also write each chart as <dir>/<chart>.png')
@@ -67,6 +76,29 @@ export function registerReport(program: Command): void {
     .action(async (file: string | undefined, flags: ReportFlags) => {
       await runReport(file, flags);
     });
+}
+
+/**
+ * Stops before anything is written when DIR holds a file named like one of the report's PNGs
+ * that loglab report did not write: a PNG of its own it writes over, anything else it keeps.
+ */
+function refuseForeignPngs(dir: string, report: typeof import('../../report/index')): void {
+  for (const id of report.REPORT_CHART_IDS) {
+    const path = join(dir, `${id}.png`);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException)?.code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') continue;
+      bytes = Buffer.alloc(0);
+    }
+    if (!report.isMarkedPng(bytes)) {
+      throw badFlag(
+        `--png ${dir}: ${path} is not a chart loglab report wrote; move it away or pick another folder`,
+      );
+    }
+  }
 }
 
 /** Whether `path` names the file whose stat is `file` (the same inode: links and `./` alike). */
@@ -120,23 +152,32 @@ async function runReport(file: string | undefined, flags: ReportFlags): Promise<
   const top = parseCount(flags.top, '--top', 1);
   if (flags.out.trim() === '') throw badFlag('--out must not be empty');
   if (flags.png !== undefined && flags.png.trim() === '') throw badFlag('--png must not be empty');
+  if (flags.run !== undefined && flags.run.trim() === '') throw badFlag('--run must not be empty');
+  if (flags.run !== undefined && file !== undefined) {
+    throw badFlag('give a log FILE or --run with a run record, not both');
+  }
   const [io, report, { formatCount }] = await Promise.all([
     import('../io') as Promise<Io>,
     import('../../report/index'),
     import('../../viz/theme'),
   ]);
+  // Before a FILE's run of a minute or more, not after it.
+  if (flags.png !== undefined) refuseForeignPngs(flags.png, report);
   const say = (text: string) => cliIo().stderr.write(`loglab report: ${text}\n`);
   let record: import('../../report/index').RunRecord;
   let recordPath: string | null = null;
+  const demoRecord = flags.run ?? report.DEMO_RUN_RECORD;
   if (file === undefined) {
     if (flags.truth !== undefined) {
       throw badFlag('--truth goes with a log FILE; a demo run record holds its own truth');
     }
-    const path = report.DEMO_RUN_RECORD;
+    const path = demoRecord;
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
     } catch (err) {
+      if (flags.run !== undefined)
+        throw badInput(`cannot read ${path}: ${io.describeFsError(err)}`);
       if ((err as NodeJS.ErrnoException)?.code === 'ENOENT') {
         throw badInput(
           `no demo run record ${path}: run \`npm run demo\` first, or give a log FILE`,
@@ -237,7 +278,7 @@ async function runReport(file: string | undefined, flags: ReportFlags): Promise<
   }
   say(
     `wrote ${flags.out} (${kb} KB, ${built.charts.length} charts)` +
-      (recordPath === null ? ` from ${report.DEMO_RUN_RECORD}` : `, the run record ${recordPath}`) +
+      (recordPath === null ? ` from ${demoRecord}` : `, the run record ${recordPath}`) +
       pngs,
   );
 }
