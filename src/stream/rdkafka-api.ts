@@ -111,6 +111,8 @@ export interface RdConsumer extends RdClient {
   setDefaultConsumeTimeout(ms: number): void;
   /** Wait `setDefaultConsumeTimeout` for the first record only, then take what is there. */
   setDefaultIsTimeoutOnlyForFirstMessage?(set: boolean): void;
+  pause(partitions: RdTopicPartition[]): unknown;
+  resume(partitions: RdTopicPartition[]): unknown;
   commitCb(offsets: RdTopicPartition[], cb: (err: RdError | null) => void): unknown;
   getWatermarkOffsets(topic: string, partition: number): { highOffset: number; lowOffset: number };
 }

@@ -59,6 +59,7 @@ export function createRdkafkaBroker(config: RdkafkaBrokerConfig): Broker {
     heartbeatIntervalMs: config.heartbeatIntervalMs ?? 1000,
     fetchMaxWaitMs: config.fetchMaxWaitMs ?? DEFAULT_FETCH_MAX_WAIT_MS,
     joinTimeoutMs: config.coordinatorWaitMs ?? 30_000,
+    prefetchRecords: config.prefetchRecords ?? 50_000,
     debug: config.debug ?? false,
   };
 
@@ -95,18 +96,33 @@ export function createRdkafkaBroker(config: RdkafkaBrokerConfig): Broker {
     return producer;
   }
 
-  /** Partitions of a topic, asked once; NOT_FOUND (from the admin) when it does not exist. */
-  async function partitionsOf(topic: string): Promise<number> {
+  /** Partitions of a topic, asked once; NOT_FOUND when it does not exist. */
+  async function partitionsOf(sender: RdSender, topic: string): Promise<number> {
     const known = partitionCounts.get(topic);
     if (known !== undefined) return known;
-    const d = await admin.describeTopic(topic);
-    partitionCounts.set(topic, d.partitions.length);
-    return d.partitions.length;
+    const n = await sender.partitions(topic);
+    partitionCounts.set(topic, n);
+    return n;
+  }
+
+  /** NOT_FOUND, in the kafkajs adapter's words, for a topic the broker does not list. */
+  async function assertTopics(names: readonly string[]): Promise<void> {
+    if (names.every((n) => partitionCounts.has(n))) return;
+    const existing = new Set(await admin.listTopics());
+    for (const n of names) {
+      if (!existing.has(n)) {
+        throw new LoglabError(
+          'NOT_FOUND',
+          `topic "${n}" does not exist on the Kafka broker at ${address}`,
+          { context: { topic: n } },
+        );
+      }
+    }
   }
 
   async function send(topic: string, messages: readonly ProduceMessage[]): Promise<ProduceResult> {
-    const [partitions, sender] = await Promise.all([partitionsOf(topic), connectedProducer()]);
-    return sender.send(topic, partitions, messages);
+    const sender = await connectedProducer();
+    return sender.send(topic, await partitionsOf(sender, topic), messages);
   }
 
   /** Joins, and joins again while the group's coordinator is still starting (as kafka-broker). */
@@ -178,7 +194,7 @@ export function createRdkafkaBroker(config: RdkafkaBrokerConfig): Broker {
         throw new LoglabError('BAD_FLAG', 'a consumer needs at least one topic');
       }
       const rd = await rdkafka();
-      for (const t of opts.topics) await partitionsOf(t);
+      await assertTopics(opts.topics);
       const member = await joinGroup(rd, opts);
       const tracked: Consumer<string | Buffer> = {
         ...member,

@@ -1,19 +1,23 @@
 /**
- * A group member over librdkafka's native `KafkaConsumer`. librdkafka already has the port's
- * pull model: its own threads fetch ahead into a queue, and `consume(n)` takes up to n records
- * off it (on a libuv worker thread), waiting at most `maxWaitMs` for the first one. So `poll` is
- * one `consume` call; nothing is committed until `commit` (`enable.auto.commit` and
+ * A group member over librdkafka's native `KafkaConsumer`. librdkafka's own threads fetch ahead
+ * and heartbeat; `consume(n)` takes up to n records off its queue (on a libuv worker thread),
+ * waiting only for the first. Nothing is committed until `commit` (`enable.auto.commit` and
  * `enable.auto.offset.store` off).
+ *
+ * A pump keeps one `consume` call running at all times, into a buffer that `poll` takes from,
+ * for one reason: librdkafka serves group rebalances only inside a `consume` call, and under the
+ * eager protocol the whole group waits (up to max.poll.interval.ms, 5 minutes) for a member that
+ * does not call it. A member that is busy, or idle between polls, must still let others join, as
+ * kafkajs's members do. When the buffer holds `prefetchRecords`, the pump pauses the member's
+ * partitions: its `consume` calls then return nothing but still serve the rebalances.
  *
  * - Group protocol: Kafka's classic, eager `roundrobin` assignor, as kafkajs's default, so a
  *   rebalance revokes everything and assigns again; librdkafka then reads each partition from
  *   the group's committed offset (records polled but not committed come again, at least once).
  *   `onAssignment` is told the difference between the assignment before the revoke and the one
  *   after, so a partition kept through the rebalance is in neither list, as on kafkajs.
- * - Rebalance callbacks are served while a `consume` is running: `subscribe` consumes until the
- *   first assignment, keeping whatever records came with it for the first `poll`.
- * - An aborted `poll` returns `stopped` at once; the `consume` in flight finishes on its worker
- *   thread (within `maxWaitMs`) and its records wait for the next `poll`, so none is skipped.
+ * - `subscribe` resolves once the pump has served the first assignment.
+ * - An aborted `poll` returns `stopped` at once; nothing is lost, the records stay buffered.
  * - The binding does not expose the broker's member id: `memberId()` is the client id and a
  *   random suffix, stable for the member's life.
  */
@@ -52,11 +56,16 @@ export interface RdConsumerSettings {
   readonly fetchMaxWaitMs: number;
   /** How long `subscribe` waits for the first assignment. */
   readonly joinTimeoutMs: number;
+  /** Records taken off librdkafka ahead of `poll` before the pump pauses (50,000). */
+  readonly prefetchRecords: number;
   readonly debug: boolean;
 }
 
 type Value = string | Buffer;
 
+/** Records per `consume` call of the pump, and how long one waits when nothing is there. */
+const PUMP_RECORDS = 10_000;
+const PUMP_WAIT_MS = 100;
 const ASSIGN = -175;
 const REVOKE = -174;
 const STOPPED_CLOSED: PollResult<never> = { kind: 'stopped', reason: 'closed' };
@@ -125,7 +134,10 @@ export async function subscribeRdkafka(
   const positions = new Map<string, TopicPartitionOffset>();
   const committedAt = new Map<string, number>();
   let revoked: TopicPartition[] = [];
-  let inFlight: Promise<void> | null = null;
+  let paused = false;
+  let pumping: Promise<void> | null = null;
+  let dataWaiter: (() => void) | null = null;
+  const wakeData = () => dataWaiter?.();
 
   function onRebalance(
     this: RdConsumer,
@@ -136,12 +148,15 @@ export async function subscribeRdkafka(
     try {
       if (code === ASSIGN) {
         consumer.assign(parts);
+        paused = false;
         applyAssignment(parts.map((p) => ({ topic: p.topic, partition: p.partition })));
       } else if (code === REVOKE) {
         consumer.unassign();
         beforeRevoke ??= assignment;
-        assignment = [];
+        // `assignment()` goes on listing the old partitions until the new ones come, as a
+        // kafkajs member does until its rejoin; records and commits follow `assigned`.
         assigned = new Set();
+        paused = false;
         // Records fetched for partitions this member no longer owns go to the new owner.
         buffer = [];
       } else if (err) {
@@ -150,6 +165,7 @@ export async function subscribeRdkafka(
     } catch (e) {
       if (!closed) failure = rdkafkaError(e, settings.address, context);
     }
+    wakeData();
   }
 
   function applyAssignment(next: TopicPartition[]): void {
@@ -203,14 +219,11 @@ export async function subscribeRdkafka(
   consumer.setDefaultIsTimeoutOnlyForFirstMessage?.(true);
 
   /** One `consume` call; its records are appended to `buffer`. */
-  function fetch(max: number, waitMs: number): Promise<void> {
-    if (inFlight !== null) return inFlight;
-    consumer.setDefaultConsumeTimeout(waitMs);
-    inFlight = new Promise<void>((resolve) => {
-      consumer.consume(max, (err, messages) => {
-        inFlight = null;
+  function consumeOnce(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      consumer.consume(PUMP_RECORDS, (err, messages) => {
         if (err) {
-          if (!closed && !isRdRebalanceError(err)) {
+          if (!closed && !isRdRebalanceError(err) && err.code !== -185) {
             failure = rdkafkaError(err, settings.address, context);
           }
         } else {
@@ -222,11 +235,41 @@ export async function subscribeRdkafka(
         resolve();
       });
     });
-    return inFlight;
+  }
+
+  /** Keeps one `consume` running until the member closes or fails (see the docblock). */
+  async function pump(): Promise<void> {
+    consumer.setDefaultConsumeTimeout(PUMP_WAIT_MS);
+    while (!closed && failure === null) {
+      const full = buffer.length >= settings.prefetchRecords;
+      if (full !== paused && assignment.length > 0) {
+        const parts = assignment.map((tp) => ({ topic: tp.topic, partition: tp.partition }));
+        if (full) consumer.pause(parts);
+        else consumer.resume(parts);
+        paused = full;
+      }
+      await consumeOnce();
+      if (buffer.length > 0 || failure !== null) wakeData();
+    }
+    wakeData();
+  }
+
+  function waitForData(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        dataWaiter = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
+      dataWaiter = done;
+    });
   }
 
   async function disconnect(): Promise<void> {
-    if (inFlight !== null) await inFlight;
+    if (pumping !== null) await pumping;
     await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
   }
 
@@ -238,6 +281,7 @@ export async function subscribeRdkafka(
       });
     });
     consumer.subscribe([...opts.topics]);
+    pumping = pump();
     const deadline = Date.now() + settings.joinTimeoutMs;
     while (!firstAssignment && failure === null) {
       if (Date.now() >= deadline) {
@@ -247,7 +291,7 @@ export async function subscribeRdkafka(
           { retriable: true, context },
         );
       }
-      await fetch(DEFAULT_POLL_RECORDS, 100);
+      await waitForData(100);
     }
     if (failure !== null) throw failure;
   } catch (err) {
@@ -303,25 +347,18 @@ export async function subscribeRdkafka(
       if (!Number.isInteger(max) || max < 1) {
         throw badFlag(`maxRecords must be a positive integer, got ${max}`);
       }
+      if (dataWaiter !== null) {
+        throw new LoglabError('INTERNAL', 'poll called while another poll is waiting');
+      }
       if (failure !== null) throw failure;
       if (closed) return STOPPED_CLOSED;
       const signal = pollOpts.signal;
       if (signal?.aborted) return STOPPED_ABORTED;
       if (buffer.length === 0) {
-        const fetching = fetch(max, pollOpts.maxWaitMs ?? DEFAULT_POLL_WAIT_MS);
-        if (signal === undefined) {
-          await fetching;
-        } else {
-          let onAbort: (() => void) | undefined;
-          const aborted = new Promise<void>((resolve) => {
-            onAbort = resolve;
-            signal.addEventListener('abort', onAbort, { once: true });
-          });
-          await Promise.race([fetching, aborted]);
-          if (onAbort) signal.removeEventListener('abort', onAbort);
-          if (signal.aborted) return STOPPED_ABORTED;
-        }
+        await waitForData(pollOpts.maxWaitMs ?? DEFAULT_POLL_WAIT_MS, signal);
         if (failure !== null) throw failure;
+        if (closed) return STOPPED_CLOSED;
+        if (signal?.aborted) return STOPPED_ABORTED;
         if (closed) return STOPPED_CLOSED;
         if (buffer.length === 0) return IDLE;
       }
@@ -370,6 +407,7 @@ export async function subscribeRdkafka(
       if (closed) return;
       closed = true;
       buffer = [];
+      wakeData();
       await disconnect().catch(() => undefined);
     },
   };

@@ -17,7 +17,6 @@
  * - A broker that does not answer: messages time out after `deliveryTimeoutMs` (librdkafka's
  *   message.timeout.ms) and the batch is rejected as SERVICE_DOWN, as kafkajs's bounded retries do.
  */
-import { LoglabError } from '../errors';
 import type { PartitionAck, ProduceMessage, ProduceResult } from './broker';
 import { createPartitioner } from './partitioner';
 import type { RdConfig, RdDeliveryReport, RdError, RdkafkaModule, RdProducer } from './rdkafka-api';
@@ -43,6 +42,8 @@ interface Pending {
 }
 
 export interface RdSender {
+  /** The topic's partition count from librdkafka's metadata; NOT_FOUND when there is none. */
+  partitions(topic: string): Promise<number>;
   /** Sends a batch to a topic of `partitions` partitions; resolves once all are acknowledged. */
   send(
     topic: string,
@@ -71,6 +72,10 @@ export async function connectRdProducer(
     'allow.auto.create.topics': false,
     'compression.codec': settings.compression,
     'message.timeout.ms': settings.deliveryTimeoutMs,
+    // librdkafka refuses a message over 1,000,000 bytes itself; kafkajs leaves that to the
+    // broker (1 MiB + 12 by default), which then answers MESSAGE_TOO_LARGE. Batches stay at
+    // batch.size (1,000,000 bytes), so only a single large message goes past it.
+    'message.max.bytes': 16 * 1024 * 1024,
     'socket.connection.setup.timeout.ms': settings.connectTimeoutMs,
     // librdkafka's own lines only when asked for; otherwise nothing on stderr.
     log_level: settings.debug ? 7 : 0,
@@ -118,6 +123,18 @@ export async function connectRdProducer(
     });
 
   return {
+    partitions(topic: string): Promise<number> {
+      return new Promise((resolve, reject) => {
+        producer.getMetadata({ topic, timeout: settings.connectTimeoutMs }, (err, data) => {
+          const found = data?.topics.find((t) => t.name === topic);
+          if (err) reject(rdkafkaError(err, settings.address, { topic }));
+          else if (found === undefined || found.partitions.length === 0) {
+            reject(rdkafkaError({ code: 3 }, settings.address, { topic }));
+          } else resolve(found.partitions.length);
+        });
+      });
+    },
+
     async send(topic, partitions, messages): Promise<ProduceResult> {
       let settle!: () => void;
       const done = new Promise<void>((resolve) => {
@@ -167,9 +184,4 @@ export async function connectRdProducer(
       await new Promise<void>((resolve) => producer.disconnect(5000, () => resolve()));
     },
   };
-}
-
-/** For callers that must fail a send before anything is queued (a closed broker). */
-export function closedError(address: string): LoglabError {
-  return new LoglabError('INTERNAL', `the Kafka client for ${address} is closed`);
 }
