@@ -166,7 +166,7 @@ export function cpuPerMessageUs(row: BenchRow | undefined): number | undefined {
 }
 
 /** Reads `count` messages of `topic` as a new group from the beginning, values as bytes. */
-async function consumeAll(
+export async function consumeAll(
   broker: Broker,
   groupId: string,
   topic: string,
