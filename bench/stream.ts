@@ -1,9 +1,11 @@
 /**
- * Stream throughput: the embedded broker, and kafkajs and @platformatic/kafka beside kcat on the
- * real broker.
+ * Stream throughput: the embedded broker, and kafkajs, the optional librdkafka client,
+ * kafka-python and @platformatic/kafka beside kcat on the real broker.
  *   npx tsx bench/stream.ts [--messages N] [--cluster-messages N] [--runs N] [--time MS]
  *                           [--codecs none,gzip] [--prefetch N] [--no-cluster] [--no-platformatic]
- *                           [--no-kafka-python]
+ *                           [--no-kafka-python] [--no-rdkafka]
+ * The librdkafka client (LOGLAB_KAFKA_CLIENT=rdkafka) runs when `npm run kafka:rdkafka` installed
+ * it (the report says so when it is not); --no-rdkafka leaves it out.
  * @platformatic/kafka runs when installed (npm install --no-save @platformatic/kafka@1.35.0; the
  * report says so when it is not); --no-platformatic leaves it out. kafka-python, the classic
  * system's client, runs in a virtual environment made once under .cache/ (python3 and PyPI
@@ -21,15 +23,16 @@ const args = benchArgs(
   'stream',
   `usage: npx tsx bench/stream.ts [--messages N] [--cluster-messages N] [--runs N] [--time MS]
                            [--codecs none,gzip] [--prefetch N] [--no-cluster] [--no-platformatic]
-                           [--no-kafka-python]
+                           [--no-kafka-python] [--no-rdkafka]
 The embedded broker's produce and consume throughput, and on the real Kafka broker (when one
-answers) kafkajs, @platformatic/kafka (when installed) and kafka-python (in a virtual
-environment made once under .cache/) beside kcat, with CPU per message.
+answers) kafkajs, the librdkafka client (when npm run kafka:rdkafka installed it),
+@platformatic/kafka (when installed) and kafka-python (in a virtual environment made once
+under .cache/) beside kcat, with CPU per message.
 --no-cluster measures the embedded broker only. Writes bench/results/stream.json.
 example: npx tsx bench/stream.ts --codecs none --runs 3`,
   {
     values: ['messages', 'cluster-messages', 'runs', 'time', 'prefetch', 'codecs'],
-    switches: ['no-cluster', 'no-platformatic', 'no-kafka-python'],
+    switches: ['no-cluster', 'no-platformatic', 'no-kafka-python', 'no-rdkafka'],
   },
 );
 
@@ -53,6 +56,7 @@ const report = await benchStream({
   cluster: args.on('no-cluster') ? false : 'auto',
   platformatic: !args.on('no-platformatic'),
   kafkaPython: !args.on('no-kafka-python'),
+  rdkafka: args.on('no-rdkafka') ? false : true,
   log: (line) =>
     process.stderr.write(`  ${line} (${Math.round((Date.now() - started) / 1000)} s)\n`),
 });

@@ -16,13 +16,22 @@
  *                          yarn-site.xml, mapred-site.xml), used as it is: `--engine yarn` then
  *                          takes HDFS and YARN from it (LOGLAB_HDFS_URL and LOGLAB_YARN_RM, when
  *                          set, still win)
- *   LOGLAB_DEBUG           any value but "" / 0 / false: kafkajs logs to stderr
+ *   LOGLAB_KAFKA_CLIENT    kafkajs | rdkafka; the Kafka client behind the Broker port on the
+ *                          cluster engine; default kafkajs. rdkafka is librdkafka through
+ *                          @confluentinc/kafka-javascript, an optional package loaded only when
+ *                          asked for (`npm run kafka:rdkafka` installs it)
+ *   LOGLAB_DEBUG           any value but "" / 0 / false: the Kafka client logs to stderr
  */
 import { badFlag } from './errors';
 import type { Store } from './storage/store';
 import { type Broker, ENGINES, type Engine } from './stream/broker';
 import { createKafkaBroker, type KafkaBrokerConfig, kafkaAnswers } from './stream/kafka-broker';
 import { createMemoryBroker, type MemoryBrokerOptions } from './stream/memory-broker';
+import { createRdkafkaBroker, type RdkafkaBrokerConfig } from './stream/rdkafka-broker';
+
+/** The Kafka clients the cluster engine can use behind the Broker port. */
+export type KafkaClient = 'kafkajs' | 'rdkafka';
+export const KAFKA_CLIENTS: readonly KafkaClient[] = ['kafkajs', 'rdkafka'];
 
 export const DEFAULT_KAFKA_BROKERS = ['127.0.0.1:9092'];
 export const DEFAULT_HDFS_URL = 'http://127.0.0.1:9870';
@@ -32,7 +41,7 @@ export const DEFAULT_YARN_RM = '127.0.0.1:8032';
 export interface LoglabConfig {
   /** From LOGLAB_ENGINE; null when unset, so each command applies its own default. */
   readonly engine: Engine | null;
-  readonly kafka: { readonly brokers: readonly string[] };
+  readonly kafka: { readonly brokers: readonly string[]; readonly client: KafkaClient };
   /** WebHDFS of the cluster engine: the NameNode's HTTP base URL (no trailing slash) and user. */
   readonly hdfs: { readonly url: string; readonly user: string };
   /**
@@ -50,6 +59,11 @@ export interface LoglabConfig {
 export function parseEngine(value: string, source = '--engine'): Engine {
   if ((ENGINES as readonly string[]).includes(value)) return value as Engine;
   throw badFlag(`${source} must be ${ENGINES.join(' or ')}, got "${value}"`);
+}
+
+function parseKafkaClient(value: string): KafkaClient {
+  if ((KAFKA_CLIENTS as readonly string[]).includes(value)) return value as KafkaClient;
+  throw badFlag(`LOGLAB_KAFKA_CLIENT must be ${KAFKA_CLIENTS.join(' or ')}, got "${value}"`);
 }
 
 function parseBrokers(value: string): string[] {
@@ -128,6 +142,7 @@ function isOn(value: string | undefined): boolean {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoglabConfig {
   const engine = env.LOGLAB_ENGINE;
   const brokers = env.LOGLAB_KAFKA_BROKERS;
+  const client = env.LOGLAB_KAFKA_CLIENT;
   const hdfsUrl = env.LOGLAB_HDFS_URL;
   const hdfsUser = env.LOGLAB_HDFS_USER;
   const rm = env.LOGLAB_YARN_RM;
@@ -138,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoglabConfig {
     kafka: {
       brokers:
         brokers === undefined || brokers === '' ? DEFAULT_KAFKA_BROKERS : parseBrokers(brokers),
+      client: client === undefined || client === '' ? 'kafkajs' : parseKafkaClient(client),
     },
     hdfs: {
       url: hdfsUrl === undefined || hdfsUrl === '' ? DEFAULT_HDFS_URL : parseHdfsUrl(hdfsUrl),
@@ -156,17 +172,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoglabConfig {
 export interface CreateBrokerOptions {
   /** Options for the embedded broker. */
   readonly memory?: MemoryBrokerOptions;
-  /** Overrides for the Kafka client (timeouts, retries, compression). */
+  /** Overrides for the Kafka client (timeouts, retries, compression), whichever it is. */
   readonly kafka?: Partial<KafkaBrokerConfig>;
+  /** Overrides for the rdkafka client only (delivery timeout, how the package is loaded). */
+  readonly rdkafka?: Partial<RdkafkaBrokerConfig>;
 }
 
-/** The adapter for an engine: the in-process broker, or kafkajs on `config.kafka.brokers`. */
+/**
+ * The adapter for an engine: the in-process broker, or `config.kafka.client` (kafkajs, or
+ * librdkafka when LOGLAB_KAFKA_CLIENT=rdkafka) on `config.kafka.brokers`.
+ */
 export function createBroker(
   engine: Engine,
   config: LoglabConfig = loadConfig(),
   options: CreateBrokerOptions = {},
 ): Broker {
   if (engine === 'embedded') return createMemoryBroker(options.memory);
+  if (config.kafka.client === 'rdkafka') {
+    return createRdkafkaBroker({
+      brokers: config.kafka.brokers,
+      debug: config.debug,
+      ...options.kafka,
+      ...options.rdkafka,
+    });
+  }
   return createKafkaBroker({
     brokers: config.kafka.brokers,
     debug: config.debug,

@@ -1,5 +1,6 @@
 export * from './codec';
 export * from './harness';
+export * from './kafka-clients';
 export * from './parse-bench';
 export * from './samples';
 export * from './stream-bench';

@@ -7,12 +7,14 @@
  *                               └─▶ cluster, when a broker answers: see stream-cluster.ts
  *
  * On the cluster, @platformatic/kafka runs beside them when it is installed (see
- * stream-platformatic.ts), for comparison only, and kafka-python, the classic system's client,
- * in a virtual environment of its own (stream-kafka-python.ts).
+ * stream-platformatic.ts), for comparison only, kafka-python, the classic system's client,
+ * in a virtual environment of its own (stream-kafka-python.ts), and the optional librdkafka
+ * client through the Broker port when `npm run kafka:rdkafka` installed it (stream-rdkafka.ts).
  *
  * `bench/stream.ts` runs the full version; a notebook runs a short one with small counts.
  * Targets: embedded produce+consume ≥ 2,000,000 messages/s; kafkajs ≥ 0.5 × kcat, producer and
- * consumer; kafkajs ≥ 1.0 × kafka-python, producer and consumer.
+ * consumer; kafkajs ≥ 1.0 × kafka-python, producer and consumer; rdkafka ≥ 0.5 × kcat, producer
+ * and consumer.
  */
 import { tmpdir } from 'node:os';
 import { createBroker, type LoglabConfig, loadConfig } from '../config';
@@ -68,6 +70,11 @@ export interface StreamBenchOptions {
    * virtual environment is made on first use; the notes say why when it cannot be.
    */
   readonly kafkaPython?: boolean;
+  /**
+   * The librdkafka client (LOGLAB_KAFKA_CLIENT=rdkafka) as a cluster peer: 'auto' (the default)
+   * when `npm run kafka:rdkafka` installed it, true to say in the notes why not, false never.
+   */
+  readonly rdkafka?: boolean | 'auto';
   /** Where that virtual environment lives (`.cache/kafka-python-<version>`). */
   readonly venvDir?: string;
   /** Progress lines (nothing by default). */
@@ -244,6 +251,7 @@ export async function benchStream(options: StreamBenchOptions = {}): Promise<Ben
       runs: options.runs ?? 3,
       kcat: kcat !== false && hasKcat(kcat) ? kcat : false,
       platformatic: options.platformatic ?? 'auto',
+      rdkafka: options.rdkafka ?? 'auto',
       kafkaPython: options.kafkaPython
         ? prepareKafkaPython({ venvDir: options.venvDir, log })
         : undefined,

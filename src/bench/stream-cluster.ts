@@ -19,6 +19,8 @@
  * @platformatic/kafka, when importable, runs as a third peer in the same rounds: see
  * stream-platformatic.ts. kafka-python, the classic system's client, runs in them too when its
  * virtual environment is ready (stream-kafka-python.ts): kafkajs should be at least as fast.
+ * The optional librdkafka client, when installed, runs through the same port in the same rounds
+ * (stream-rdkafka.ts). The kafkajs rows always use kafkajs, whatever LOGLAB_KAFKA_CLIENT says.
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -53,6 +55,15 @@ import {
   platformaticConsumeRow,
   platformaticProduceRow,
 } from './stream-platformatic';
+import {
+  RDKAFKA_BATCH,
+  RDKAFKA_RATIO_TARGET,
+  rdkafkaAvailability,
+  rdkafkaConsumeRow,
+  rdkafkaNote,
+  rdkafkaProduceRow,
+  withClient,
+} from './stream-rdkafka';
 
 export const KAFKA_RATIO_TARGET = 0.5;
 /** kafkajs against the classic system's client: at least as fast, producing and consuming. */
@@ -81,6 +92,11 @@ export interface ClusterBenchOptions {
    * so); absent when not asked for.
    */
   readonly kafkaPython?: KafkaPythonSetup;
+  /**
+   * The librdkafka client (LOGLAB_KAFKA_CLIENT=rdkafka) as a peer: 'auto' (the default) when
+   * its package loads, true to say in the notes why it could not, false never.
+   */
+  readonly rdkafka?: boolean | 'auto';
   /** Records the kafkajs consumer fetches ahead of `poll` (the adapter's default when absent). */
   readonly prefetchRecords?: number;
   /** Where the input file is written for the run. */
@@ -149,6 +165,34 @@ export function cpuPerMessageUs(row: BenchRow | undefined): number | undefined {
   return (row.cpuMs * 1000) / row.per.messages;
 }
 
+/** Reads `count` messages of `topic` as a new group from the beginning, values as bytes. */
+export async function consumeAll(
+  broker: Broker,
+  groupId: string,
+  topic: string,
+  count: number,
+): Promise<number> {
+  const consumer = await broker.subscribe({
+    groupId,
+    topics: [topic],
+    fromBeginning: true,
+    valueAs: 'buffer',
+  });
+  let seen = 0;
+  try {
+    const summary = await runConsumer(
+      consumer,
+      (batches) => {
+        for (const b of batches) seen += b.records.length;
+      },
+      { maxRecords: count, signal: AbortSignal.timeout(300_000) },
+    );
+    return summary.records === count ? seen : Math.min(seen, summary.records);
+  } finally {
+    await consumer.close();
+  }
+}
+
 /**
  * Runs one round of tasks, kcat first in even rounds and last in odd ones: whatever the broker
  * still does after a task (flushing, the page cache writing back) falls on both sides alike.
@@ -172,7 +216,8 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
   const count = file.lines;
   const bytes = file.bytes;
 
-  const admin = createBroker('cluster', o.config);
+  const kafkajs = withClient(o.config, 'kafkajs');
+  const admin = createBroker('cluster', kafkajs);
   const topics = o.codecs.map((c) => `loglab.bench.stream.${run}.${c}`);
   const groups: string[] = [];
   const kcatGroupPrefix = `loglab.bench.stream.${run}.kcat`;
@@ -181,6 +226,8 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
   const pf = platformatic && isLoaded(platformatic) ? platformatic.lib : undefined;
   const pfProducers: PlatformaticProducer[] = [];
   const python = o.kafkaPython && isReady(o.kafkaPython) ? o.kafkaPython.python : undefined;
+  const rdkafka = o.rdkafka === false ? undefined : await rdkafkaAvailability();
+  const rd = rdkafka?.kind === 'ready' ? withClient(o.config, 'rdkafka') : undefined;
   const runs = new Map<string, BenchRow[]>();
   const add = (row: BenchRow) => {
     const list = runs.get(row.name);
@@ -192,10 +239,15 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
     for (let c = 0; c < o.codecs.length; c++) {
       const codec = o.codecs[c];
       const topic = topics[c];
-      const producer = createBroker('cluster', o.config, { kafka: { compression: codec } });
+      const producer = createBroker('cluster', kafkajs, { kafka: { compression: codec } });
       producers.push(producer);
       // Connects the producer and loads metadata outside the timing.
       await produceFile(producer, topic, tsv, 10, 10);
+      const rdProducer = rd ? createBroker('cluster', rd, { kafka: { compression: codec } }) : null;
+      if (rdProducer) {
+        producers.push(rdProducer);
+        await produceFile(rdProducer, topic, tsv, 10, 10);
+      }
       const pfProducer = pf
         ? createPlatformaticProducer(pf, {
             brokers: o.config.kafka.brokers,
@@ -257,6 +309,14 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
             }),
           );
         }
+        if (rdProducer) {
+          tasks.push(() =>
+            timeOnce(rdkafkaProduceRow(codec), group, { messages: count, bytes }, async () => {
+              const sent = await produceFile(rdProducer, topic, tsv, RDKAFKA_BATCH, count);
+              if (sent !== count) throw new Error(`rdkafka produced ${sent} of ${count} messages`);
+            }),
+          );
+        }
         if (pfProducer) {
           tasks.push(() =>
             timeOnce(platformaticProduceRow(codec), group, { messages: count, bytes }, async () => {
@@ -271,10 +331,12 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
       }
 
       const consumeGroup = `consume, ${codec}`;
-      const consumerBroker = createBroker('cluster', o.config, {
+      const consumerBroker = createBroker('cluster', kafkajs, {
         kafka: o.prefetchRecords ? { prefetchRecords: o.prefetchRecords } : {},
       });
       producers.push(consumerBroker);
+      const rdConsumerBroker = rd ? createBroker('cluster', rd) : null;
+      if (rdConsumerBroker) producers.push(rdConsumerBroker);
       for (let r = 0; r < o.runs; r++) {
         o.log(`${codec}: consume run ${r + 1} of ${o.runs}`);
         const tasks: (() => Promise<BenchRow>)[] = [];
@@ -333,6 +395,22 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
             },
           ),
         );
+        if (rdConsumerBroker) {
+          const rdGroup = `loglab.bench.stream.${run}.rdkafka.${codec}.${r}`;
+          groups.push(rdGroup);
+          tasks.push(() =>
+            timeOnce(
+              rdkafkaConsumeRow(codec),
+              consumeGroup,
+              { messages: count, bytes },
+              async () => {
+                const seen = await consumeAll(rdConsumerBroker, rdGroup, topic, count);
+                if (seen !== count)
+                  throw new Error(`rdkafka consumed ${seen} of ${count} messages`);
+              },
+            ),
+          );
+        }
         if (python) {
           const pyGroup = `loglab.bench.stream.${run}.kafka-python.${codec}.${r}`;
           groups.push(pyGroup);
@@ -400,6 +478,14 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
           KAFKA_RATIO_TARGET,
         ],
       ];
+      if (rd) {
+        peers.push([
+          'rdkafka',
+          rdkafkaProduceRow(codec),
+          rdkafkaConsumeRow(codec),
+          RDKAFKA_RATIO_TARGET,
+        ]);
+      }
       if (pf) {
         peers.push([
           'platformatic',
@@ -461,6 +547,10 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
     `cluster: ${address}, ${DEFAULT_PARTITIONS} partitions, ${thousands(count)} lines (${(bytes / 1e6).toFixed(0)} MB of values), ${o.runs} run${o.runs === 1 ? '' : 's'} of each; kafkajs batches of 1 and 100 send at most ${thousands(MAX_PRODUCE_CALLS)} batches`,
     'both producers idempotent with acks=all; librdkafka keeps up to 5 requests in flight per broker, kafkajs one (its idempotent producer locks the broker per request)',
   );
+  if (rdkafka?.kind === 'ready') notes.push(rdkafkaNote(rdkafka.librdkafka));
+  if (o.rdkafka === true && rdkafka?.kind === 'missing') {
+    notes.push(`rdkafka: not run, ${rdkafka.reason}: no rdkafka rows`);
+  }
   if (pf) notes.push(PLATFORMATIC_NOTE);
   if (o.platformatic === true && platformatic && !isLoaded(platformatic)) {
     notes.push(

@@ -5,7 +5,7 @@ describe('config: environment and adapter choice', () => {
   it('has defaults when nothing is set', () => {
     expect(loadConfig({})).toEqual({
       engine: null,
-      kafka: { brokers: ['127.0.0.1:9092'] },
+      kafka: { brokers: ['127.0.0.1:9092'], client: 'kafkajs' },
       hdfs: { url: 'http://127.0.0.1:9870', user: 'loglab' },
       yarn: { resourceManager: '127.0.0.1:8032', fromEnv: false },
       hadoopConfDir: null,
@@ -23,7 +23,7 @@ describe('config: environment and adapter choice', () => {
       }),
     ).toEqual({
       engine: 'cluster',
-      kafka: { brokers: ['kafka-1:9092', '[::1]:9093'] },
+      kafka: { brokers: ['kafka-1:9092', '[::1]:9093'], client: 'kafkajs' },
       hdfs: { url: 'http://127.0.0.1:9870', user: 'loglab' },
       yarn: { resourceManager: '127.0.0.1:8032', fromEnv: false },
       hadoopConfDir: null,
