@@ -38,7 +38,7 @@ import type {
   ValueAs,
 } from './broker';
 import { DEFAULT_POLL_RECORDS, DEFAULT_POLL_WAIT_MS } from './broker';
-import type { KafkaBrokerConfig } from './kafka-broker';
+import type { KafkaBrokerConfig } from './kafka-config';
 import type { FromMain, ThreadInput, ToMain, WireError } from './kafka-thread-protocol';
 import { type PackedBatch, unpackRecords } from './packed-batch';
 

@@ -12,7 +12,7 @@ import type {
   TopicPartition,
   TopicPartitionOffset,
 } from './broker';
-import type { KafkaBrokerConfig } from './kafka-broker';
+import type { KafkaBrokerConfig } from './kafka-config';
 import type { PackedBatch } from './packed-batch';
 
 /** What the thread is started with: plain data, no functions. */
