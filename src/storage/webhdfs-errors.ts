@@ -46,6 +46,15 @@ export function webhdfsError(address: string, path: string, err: unknown): Logla
       context: { path },
     });
   }
+  // A NameNode back from a restart answers before its DataNode has registered again: an upload
+  // then has nowhere to go for a few seconds, which is the outage still ending, not a refusal.
+  if (/failed to find datanode/i.test(message)) {
+    return new LoglabError('SERVICE_DOWN', `HDFS has no DataNode yet: ${message}`, {
+      retriable: true,
+      cause: err,
+      context: { path },
+    });
+  }
   return ioError(path, `WebHDFS: ${message}`, err);
 }
 

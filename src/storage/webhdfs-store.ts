@@ -33,7 +33,7 @@ import { baseName, checkLakePath, isValidPath, parentOf } from './lake-layout';
 import type { CreateOptions, DeleteOptions, DeleteResult, Store, StoreEntry } from './store';
 import { alreadyExists, ioError, isADirectory, notFound, rootNotDeletable } from './store-errors';
 import { type RemoteException, remoteError, webhdfsError } from './webhdfs-errors';
-import { uploadStream } from './webhdfs-upload';
+import { idleCloseMs, uploadStream } from './webhdfs-upload';
 
 export const DEFAULT_WEBHDFS_URL = 'http://127.0.0.1:9870';
 export const DEFAULT_HDFS_USER = 'loglab';
@@ -44,7 +44,10 @@ export interface WebHdfsStoreOptions {
   readonly url: string;
   /** Sent as `user.name` (simple authentication); "loglab" when absent. */
   readonly user?: string;
-  /** How long one HTTP request may wait for an answer or for data. */
+  /**
+   * How long one HTTP request may wait for an answer or for data. An upload idle for half of it
+   * is ended and continued by an APPEND, so an idle open file is never cut (webhdfs-upload.ts).
+   */
   readonly requestTimeoutMs?: number;
   /** Builds the client; the `webhdfs` package's by default (tests swap it). */
   readonly clientFactory?: typeof webhdfs.createClient;
@@ -73,6 +76,8 @@ export function createWebHdfsStore(options: WebHdfsStoreOptions): Store {
     { timeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS },
   );
 
+  // An upload idle this long is ended and goes on as an APPEND (webhdfs-upload.ts).
+  const idleMs = idleCloseMs(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
   const mapError = (path: string, err: unknown) => webhdfsError(address, path, err);
   const mapRemote = (path: string, remote: RemoteException) => remoteError(address, path, remote);
 
@@ -163,6 +168,7 @@ export function createWebHdfsStore(options: WebHdfsStoreOptions): Store {
         { path: p, append: false, overwrite: opts.overwrite === true, base: 0 },
         stat,
         mapError,
+        idleMs,
       );
     },
 
@@ -176,6 +182,7 @@ export function createWebHdfsStore(options: WebHdfsStoreOptions): Store {
         { path: p, append: true, overwrite: false, base: entry.size },
         stat,
         mapError,
+        idleMs,
       );
     },
 

@@ -44,42 +44,14 @@ import type {
   ValueOf,
 } from './broker';
 import { partitionLag } from './broker';
+import type { KafkaBrokerConfig } from './kafka-config';
 import { type KafkaConsumerSettings, subscribeKafka } from './kafka-consumer';
 import { deleteKafkaGroups, deleteKafkaTopics } from './kafka-delete';
 import { isCoordinatorStarting, kafkaError } from './kafka-errors';
 import { createPartitioner, murmur2, murmur2String, toPositive } from './partitioner';
 import { DEFAULT_PARTITIONS } from './topics';
 
-export interface KafkaBrokerConfig {
-  /** Bootstrap addresses, host:port. */
-  readonly brokers: readonly string[];
-  readonly clientId?: string;
-  /** kafkajs's own log lines to `log` (stderr by default) instead of nowhere. */
-  readonly debug?: boolean;
-  readonly log?: (line: string) => void;
-  /** Attempts after the first before giving up (4). */
-  readonly retries?: number;
-  readonly initialRetryMs?: number;
-  readonly maxRetryMs?: number;
-  readonly connectionTimeoutMs?: number;
-  readonly requestTimeoutMs?: number;
-  readonly sessionTimeoutMs?: number;
-  readonly heartbeatIntervalMs?: number;
-  readonly fetchMaxWaitMs?: number;
-  /** Bytes one fetch takes from a partition (kafkajs: 1 MB); less makes partitions interleave. */
-  readonly fetchMaxBytesPerPartition?: number;
-  readonly prefetchRecords?: number;
-  /** How long a join waits for a group coordinator that is still loading (30 s). */
-  readonly coordinatorWaitMs?: number;
-  /** Producer compression (none); gzip is the codec kafkajs ships with. */
-  readonly compression?: 'none' | 'gzip';
-  /** Replicas of a created topic; the broker's default when absent. */
-  readonly replicationFactor?: number;
-  /** Partitions of a topic created without a count (6). */
-  readonly defaultPartitions?: number;
-  /** Makes the kafkajs client; tests pass a fake. */
-  readonly kafkaFactory?: (config: KafkaConfig) => Kafka;
-}
+export type { KafkaBrokerConfig } from './kafka-config';
 
 /** Bytes of messages per produce request, under the broker's default message.max.bytes. */
 const CHUNK_BYTES = 900_000;
@@ -327,6 +299,14 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
     }
   }
 
+  /**
+   * Whether a member fetches on a thread of its own (kafka-thread-consumer.ts): when asked, and
+   * when nothing of this client must stay on this thread (a fake client, a log sink).
+   */
+  function onThread(opts: SubscribeOptions<ValueAs>): boolean {
+    return opts.ownThread === true && config.kafkaFactory === undefined && config.log === undefined;
+  }
+
   const broker: Broker = {
     engine: 'cluster',
     address,
@@ -401,7 +381,13 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
         throw new LoglabError('BAD_FLAG', 'a consumer needs at least one topic');
       }
       await assertTopics(opts.topics);
-      const member = await joinGroup(opts);
+      const member = onThread(opts)
+        ? await (await import('./kafka-thread-consumer')).subscribeOnThread(
+            config,
+            { prefetchRecords: consumerSettings.prefetchRecords },
+            opts,
+          )
+        : await joinGroup(opts);
       // The member's functions do not use `this`, so a copy with a close that also forgets it.
       const tracked: Consumer<string | Buffer> = {
         ...member,

@@ -1,0 +1,37 @@
+/**
+ * The settings of the Kafka adapter (kafka-broker.ts), in a file of their own so that the
+ * thread a member fetches on (kafka-thread-consumer.ts) can be given them without importing
+ * the adapter that starts it.
+ */
+import type { Kafka, KafkaConfig } from 'kafkajs';
+
+export interface KafkaBrokerConfig {
+  /** Bootstrap addresses, host:port. */
+  readonly brokers: readonly string[];
+  readonly clientId?: string;
+  /** kafkajs's own log lines to `log` (stderr by default) instead of nowhere. */
+  readonly debug?: boolean;
+  readonly log?: (line: string) => void;
+  /** Attempts after the first before giving up (4). */
+  readonly retries?: number;
+  readonly initialRetryMs?: number;
+  readonly maxRetryMs?: number;
+  readonly connectionTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  readonly fetchMaxWaitMs?: number;
+  /** Bytes one fetch takes from a partition (kafkajs: 1 MB); less makes partitions interleave. */
+  readonly fetchMaxBytesPerPartition?: number;
+  readonly prefetchRecords?: number;
+  /** How long a join waits for a group coordinator that is still loading (30 s). */
+  readonly coordinatorWaitMs?: number;
+  /** Producer compression (none); gzip is the codec kafkajs ships with. */
+  readonly compression?: 'none' | 'gzip';
+  /** Replicas of a created topic; the broker's default when absent. */
+  readonly replicationFactor?: number;
+  /** Partitions of a topic created without a count (6). */
+  readonly defaultPartitions?: number;
+  /** Makes the kafkajs client; tests pass a fake. */
+  readonly kafkaFactory?: (config: KafkaConfig) => Kafka;
+}
