@@ -4,14 +4,16 @@
  *   input files ──▶ splits (byte ranges on line boundaries; a .gz file whole)
  *   ──▶ map phase: the main thread and N−1 worker threads claim splits from a shared counter,
  *       parse, map every job, combine, hash-partition, sort; runs past the memory bound spill to disk
- *   ──▶ reduce phase: (job, partition) tasks shared out to threads, each a k-way merge of its
- *       runs into the job's `reduce`
+ *   ──▶ reduce phase: (job, partition) tasks, largest first, claimed by the same threads from
+ *       another shared counter, each a k-way merge of its runs into the job's `reduce`
  *   ──▶ rows per job (rows.ts): reducer output sorted by key, then `finalize`
  *
  * Threads start through parallel/worker-thread.ts and split files as the file summary does.
  * A thread boots in ~0.1–0.2 s (the TypeScript loader), so a small input is done by the main
  * thread before a worker is ready: workers that claimed nothing are stopped, not waited for, and
- * the reduce phase uses workers only when there is enough to shuffle.
+ * the reduce phase uses workers only when there is enough to shuffle. A worker that mapped stays
+ * for the reduce phase: booting a second one cost 0.14 s of CPU and let the main thread run
+ * ahead on a share fixed in advance, then wait (1,000,000 lines, every job, 2 threads).
  *
  * This module starts workers by file URL, so it stays out of src/batch/index.ts: notebooks
  * compile the library as CommonJS, where `import.meta` does not exist.
@@ -26,12 +28,12 @@ import { claimCounters } from '../parallel/claim';
 import { DEFAULT_BLOCK_SIZE } from '../parallel/line-blocks';
 import { type StartedWorker, startWorker } from '../parallel/worker-thread';
 import { addCounters, createJobCounters, type JobCounters, type RunCounters } from './counters';
-import { type ReduceTask, reduceName, type WorkerTask } from './embedded-worker';
+import type { ReducePlan, WorkerTask } from './embedded-worker';
 import { listInputFiles, makeSplits } from './input';
 import type { Job } from './job';
 import { loadJob, type ModuleLoader } from './load-job';
 import { KIB_DONE, type MapOutput, type MapSettings, runMapTasks } from './map-task';
-import { runReduceTask } from './reduce-task';
+import { type ReduceOutput, type ReduceTask, runClaimedReduceTasks } from './reduce-task';
 import { rowsOf } from './rows';
 import type { JobRef, RunInput, Runner, RunOptions, RunResult } from './runner';
 
@@ -137,7 +139,7 @@ async function runEmbedded(
       format: options.format ?? 'auto',
       combiners: options.combiners ?? true,
     };
-    const maps = await mapPhase(
+    const { maps, workers } = await mapPhase(
       jobs,
       refs,
       settings,
@@ -159,8 +161,8 @@ async function runEmbedded(
       );
     const outputs = await reducePhase(
       jobs,
-      refs,
       maps,
+      workers,
       reducers,
       reduceThreads,
       jobCounters,
@@ -190,6 +192,9 @@ async function runEmbedded(
   }
 }
 
+type Thread = StartedWorker<ReduceOutput[]>;
+
+/** Every thread's map output, and the workers that mapped (they wait to reduce). */
 async function mapPhase(
   jobs: readonly Job[],
   refs: readonly JobRef[],
@@ -198,18 +203,17 @@ async function mapPhase(
   totalBytes: number,
   onProgress: RunOptions['onProgress'],
   mainThreadSplits: number | undefined,
-): Promise<MapOutput[]> {
+): Promise<{ maps: MapOutput[]; workers: Thread[] }> {
   const counters = claimCounters(1);
-  const workers: StartedWorker<MapOutput>[] = [];
+  const workers: Thread[] = [];
   for (let t = 1; t < threads; t++) {
     const task: WorkerTask = {
-      phase: 'map',
       refs,
       settings,
       shared: counters.buffer as SharedArrayBuffer,
       thread: t,
     };
-    workers.push(startWorker<MapOutput>(WORKER_ENTRY, task, 'mapreduce worker'));
+    workers.push(startWorker<ReduceOutput[]>(WORKER_ENTRY, task, 'mapreduce worker'));
   }
   const report = onProgress
     ? () => onProgress(Math.min(totalBytes, Atomics.load(counters, KIB_DONE) * 1024), totalBytes)
@@ -234,20 +238,20 @@ async function mapPhase(
     if (mine.splits === settings.splits.length) {
       // Every split was ours: the workers never got one, so they need not be waited for.
       stopAll(workers);
-      return [mine];
+      return { maps: [mine], workers: [] };
     }
-    return [mine, ...(await gather(workers))];
+    let theirs: (MapOutput | null)[];
+    try {
+      theirs = await Promise.all(workers.map((w) => w.note<MapOutput>()));
+    } catch (err) {
+      stopAll(workers);
+      throw err;
+    }
+    return { maps: [mine, ...theirs.filter((m): m is MapOutput => m !== null)], workers };
   } finally {
     if (timer) clearInterval(timer);
     report?.();
   }
-}
-
-interface ReduceOutput {
-  job: number;
-  partition: number;
-  text: string;
-  counters: JobCounters;
 }
 
 function runBytes(task: ReduceTask): number {
@@ -256,50 +260,43 @@ function runBytes(task: ReduceTask): number {
   return n;
 }
 
-/** Reducer output text per job, in partition order. */
+/**
+ * Reducer output text per job, in partition order. The tasks, largest first, are claimed by the
+ * main thread and as many of the map workers as the shuffle needs; the others are stopped.
+ */
 async function reducePhase(
   jobs: readonly Job[],
-  refs: readonly JobRef[],
   maps: readonly MapOutput[],
+  mapWorkers: readonly Thread[],
   reducers: number,
   threadsFor: (shuffleBytes: number) => number,
   jobCounters: JobCounters[],
   spillDir: string,
 ): Promise<string[][]> {
-  const tasks: ReduceTask[] = [];
+  const found: ReduceTask[] = [];
   for (let j = 0; j < jobs.length; j++) {
     for (let p = 0; p < reducers; p++) {
       const runs = maps.flatMap((m) => m.runs[j][p]);
-      if (runs.length > 0) tasks.push({ job: j, partition: p, runs });
+      if (runs.length > 0) found.push({ job: j, partition: p, runs });
     }
   }
-  const sizes = tasks.map(runBytes);
+  const sizes = found.map(runBytes);
   const shuffle = sizes.reduce((a, b) => a + b, 0);
-  const n = Math.max(1, Math.min(tasks.length, threadsFor(shuffle)));
-  // Largest first, each to the least loaded thread: partitions are hashed, jobs are not alike.
-  const shares: ReduceTask[][] = Array.from({ length: n }, () => []);
-  const load = new Array<number>(n).fill(0);
-  for (const i of tasks.map((_, i) => i).sort((a, b) => sizes[b] - sizes[a])) {
-    const t = load.indexOf(Math.min(...load));
-    shares[t].push(tasks[i]);
-    load[t] += sizes[i];
-  }
-  const workers = shares
-    .slice(1)
-    .map((share) =>
-      startWorker<ReduceOutput[]>(
-        WORKER_ENTRY,
-        { phase: 'reduce', refs, tasks: share, spillDir } satisfies WorkerTask,
-        'mapreduce worker',
-      ),
-    );
+  // Largest first: partitions are hashed, jobs are not alike, and the last task claimed should
+  // be a short one.
+  const tasks = found
+    .map((_, i) => i)
+    .sort((a, b) => sizes[b] - sizes[a])
+    .map((i) => found[i]);
+  const n = Math.max(1, Math.min(tasks.length, threadsFor(shuffle), mapWorkers.length + 1));
+  const workers = mapWorkers.slice(0, n - 1);
+  stopAll(mapWorkers.slice(n - 1));
+  const claims = claimCounters();
+  const plan: ReducePlan = { tasks, claims: claims.buffer as SharedArrayBuffer };
+  for (const w of workers) w.send(plan);
   let mine: ReduceOutput[];
   try {
-    mine = shares[0].map((t) => {
-      const counters = createJobCounters();
-      const text = runReduceTask(jobs[t.job], t.runs, counters, spillDir, reduceName(t));
-      return { job: t.job, partition: t.partition, text, counters };
-    });
+    mine = runClaimedReduceTasks(jobs, tasks, claims, spillDir);
   } catch (err) {
     stopAll(workers);
     throw err;

@@ -1,54 +1,40 @@
 /**
- * A worker thread of the embedded runner: one phase of a run, map (claim splits) or reduce (the
- * tasks it was given). Started through parallel/worker-thread.ts; it loads the jobs by reference,
- * requiring modules (the thread runs TypeScript as CommonJS under tsx).
+ * A worker thread of the embedded runner: it maps (claiming splits), hands its map output to the
+ * main thread, then waits for the reduce tasks and claims those, so one booted thread serves both
+ * phases. Started through parallel/worker-thread.ts; it loads the jobs by reference, requiring
+ * modules (the thread runs TypeScript as CommonJS under tsx).
  */
-import { answerParent, workerInput } from '../parallel/worker-thread';
-import { createJobCounters } from './counters';
+import { answerParent, parentMessage, tellParent, workerInput } from '../parallel/worker-thread';
 import { loadJob } from './load-job';
 import { type MapSettings, runMapTasks } from './map-task';
-import { runReduceTask } from './reduce-task';
+import { type ReduceOutput, type ReduceTask, runClaimedReduceTasks } from './reduce-task';
 import type { JobRef } from './runner';
-import type { Run } from './runs';
 
-export interface ReduceTask {
-  readonly job: number;
-  readonly partition: number;
-  readonly runs: readonly Run[];
+export interface WorkerTask {
+  readonly refs: readonly JobRef[];
+  readonly settings: MapSettings;
+  /** The map phase's claim counters. */
+  readonly shared: SharedArrayBuffer;
+  readonly thread: number;
 }
 
-/** The name a reduce task's intermediate files start with. */
-export function reduceName(t: ReduceTask): string {
-  return `r-j${t.job}-p${t.partition}`;
+/** What the main thread sends once every split is mapped: the reduce tasks to claim. */
+export interface ReducePlan {
+  readonly tasks: readonly ReduceTask[];
+  readonly claims: SharedArrayBuffer;
 }
-
-export type WorkerTask =
-  | {
-      readonly phase: 'map';
-      readonly refs: readonly JobRef[];
-      readonly settings: MapSettings;
-      readonly shared: SharedArrayBuffer;
-      readonly thread: number;
-    }
-  | {
-      readonly phase: 'reduce';
-      readonly refs: readonly JobRef[];
-      readonly tasks: readonly ReduceTask[];
-      /** Where intermediate merges of many runs go. */
-      readonly spillDir: string;
-    };
 
 const requireModule = (path: string) => Promise.resolve(require(path) as unknown);
 
-void answerParent(async () => {
+void answerParent(async (): Promise<ReduceOutput[]> => {
   const task = workerInput<WorkerTask>();
   const jobs = await Promise.all(task.refs.map((r) => loadJob(r, requireModule)));
-  if (task.phase === 'map') {
-    return runMapTasks(jobs, task.settings, new Int32Array(task.shared), task.thread);
-  }
-  return task.tasks.map((t) => {
-    const counters = createJobCounters();
-    const text = runReduceTask(jobs[t.job], t.runs, counters, task.spillDir, reduceName(t));
-    return { job: t.job, partition: t.partition, text, counters };
-  });
+  tellParent(await runMapTasks(jobs, task.settings, new Int32Array(task.shared), task.thread));
+  const plan = await parentMessage<ReducePlan>();
+  return runClaimedReduceTasks(
+    jobs,
+    plan.tasks,
+    new Int32Array(plan.claims),
+    task.settings.spillDir,
+  );
 });

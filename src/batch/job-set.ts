@@ -28,6 +28,8 @@ export interface JobSet extends Job {
   readonly jobs: readonly Job[];
   /** Counts of the phase run last, per job name. */
   readonly counts: Map<string, JobPhaseCounts>;
+  /** `combine` that leaves the counts alone: a map task combining its own output. */
+  combineInMap(key: string, values: readonly string[], emit: Emit): void;
 }
 
 const SEP = '\t';
@@ -67,12 +69,19 @@ export function jobSet(jobs: readonly Job[]): JobSet {
     key: string,
     values: readonly string[],
     emit: Emit,
+    count = true,
   ) => {
     const [job, k] = dispatch(key);
-    const c = counts.get(job.name) as JobPhaseCounts;
-    c.input += values.length;
-    c.groups++;
-    const e = emitFor(job, emit);
+    let e: Emit;
+    if (count) {
+      const c = counts.get(job.name) as JobPhaseCounts;
+      c.input += values.length;
+      c.groups++;
+      e = emitFor(job, emit);
+    } else {
+      const prefix = job.name + SEP;
+      e = (key, value) => emit(prefix + key, value);
+    }
     try {
       if (phase === 'reduce') job.reduce(k, values, e);
       else if (job.combine) job.combine(k, values, e);
@@ -99,6 +108,9 @@ export function jobSet(jobs: readonly Job[]): JobSet {
     },
     combine(key, values, emit) {
       group('combine', key, values, emit);
+    },
+    combineInMap(key, values, emit) {
+      group('combine', key, values, emit, false);
     },
     reduce(key, values, emit) {
       group('reduce', key, values, emit);

@@ -118,8 +118,11 @@ export class MapBuffer {
     return this.groups.size;
   }
 
-  /** Everything buffered as sorted text per partition; the buffer is left empty. */
-  private drain(): string[] {
+  /**
+   * Everything buffered as sorted text per partition, combined once more; the buffer is left
+   * empty (the owner of the budget resets it).
+   */
+  drain(): string[] {
     const keys: [string, string][] = [];
     for (const key of this.groups.keys()) keys.push([escapeField(key), key]);
     keys.sort((a, b) => compareKeys(a[0], b[0]));

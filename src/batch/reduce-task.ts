@@ -10,8 +10,9 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { MinHeap } from '../min-heap';
+import { claimNext } from '../parallel/claim';
 import { escapeField, unescapeField } from './codec';
-import type { JobCounters } from './counters';
+import { createJobCounters, type JobCounters } from './counters';
 import type { Job } from './job';
 import { jobFailed } from './map-buffer';
 import { cursorBefore, openRun, type Run, type RunCursor } from './runs';
@@ -136,4 +137,45 @@ export function runReduceTask(
   }
   done.push(out.join(''));
   return done.join('');
+}
+
+/** The runs of one job's partition, from every map thread. */
+export interface ReduceTask {
+  readonly job: number;
+  readonly partition: number;
+  readonly runs: readonly Run[];
+}
+
+export interface ReduceOutput {
+  job: number;
+  partition: number;
+  text: string;
+  counters: JobCounters;
+}
+
+/** The name a reduce task's intermediate files start with. */
+export function reduceName(t: ReduceTask): string {
+  return `r-j${t.job}-p${t.partition}`;
+}
+
+/**
+ * Reduce tasks claimed from `claims` (parallel/claim.ts) until none is left: every thread of the
+ * reduce phase runs this over the same list, largest task first, so a thread that finishes early
+ * takes the next task instead of waiting for a share handed out in advance.
+ */
+export function runClaimedReduceTasks(
+  jobs: readonly Job[],
+  tasks: readonly ReduceTask[],
+  claims: Int32Array,
+  spillDir: string,
+): ReduceOutput[] {
+  const out: ReduceOutput[] = [];
+  for (;;) {
+    const i = claimNext(claims, tasks.length);
+    if (i === -1) return out;
+    const t = tasks[i];
+    const counters = createJobCounters();
+    const text = runReduceTask(jobs[t.job], t.runs, counters, spillDir, reduceName(t));
+    out.push({ job: t.job, partition: t.partition, text, counters });
+  }
 }

@@ -66,6 +66,8 @@ export async function taskMain(
       phase as TaskPhase,
       readLines(stdin as AsyncIterable<Buffer>),
       write,
+      'auto',
+      set === null ? job.combine : set.combineInMap,
     );
     stderr.write(
       set === null

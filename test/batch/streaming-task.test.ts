@@ -28,15 +28,45 @@ async function task(args: string[], input: string) {
 }
 
 describe('the Streaming task script', () => {
-  it('maps log lines to key TAB value lines and reports its counters', async () => {
+  it('maps log lines to key TAB value lines, combined in the mapper, and reports its counters', async () => {
     const r = await task(['errors', 'map'], `${SMALL_LOG}\n`);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('404 /missing\t1\n500 /b?y=2\t1\n500 /b\t1\n404 /missing\t1\n');
+    // Four pairs emitted; the two of 404 /missing leave the task as one sum, keys sorted.
+    expect(r.stdout).toBe('404 /missing\t2\n500 /b\t1\n500 /b?y=2\t1\n');
     expect(r.stderr).toBe(
       [
         'reporter:counter:loglab errors,map input,12',
         'reporter:counter:loglab errors,map rejects,1',
         'reporter:counter:loglab errors,map output,4',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('maps a job without a combiner pair by pair, and a set with the counts of map alone', async () => {
+    const alone = await task(['sessions', 'map'], `${SMALL_LOG}\n`);
+    expect(alone.stdout.split('\n').length - 1).toBe(11);
+    const set = await task(['errors,peak-hours', 'map'], `${SMALL_LOG}\n`);
+    expect(set.stdout).toBe(
+      [
+        'errors\\t404 /missing\t2',
+        'errors\\t500 /b\t1',
+        'errors\\t500 /b?y=2\t1',
+        'peak-hours\\t00\t4',
+        'peak-hours\\t10\t5',
+        'peak-hours\\t11\t1',
+        'peak-hours\\t23\t1',
+        '',
+      ].join('\n'),
+    );
+    expect(set.stderr).toBe(
+      [
+        'reporter:counter:loglab,map input,12',
+        'reporter:counter:loglab,map rejects,1',
+        'reporter:counter:loglab errors,map input,11',
+        'reporter:counter:loglab errors,map output,4',
+        'reporter:counter:loglab peak-hours,map input,11',
+        'reporter:counter:loglab peak-hours,map output,11',
         '',
       ].join('\n'),
     );
