@@ -101,7 +101,7 @@ export interface RunArchiverOptions {
   readonly publish?: PublishRoll;
   /** How long a store outage is waited out (storage/retrying-store.ts for the defaults). */
   readonly retry?: Partial<RetryPolicy>;
-  /** How long a broker outage is waited out (broker-outage.ts: 120 s). */
+  /** How long a broker outage is waited out (broker-outage.ts: 5 minutes). */
   readonly brokerWaitMs?: number;
   /** Where outage messages go, one line each; stderr by default. */
   readonly log?: (line: string) => void;

@@ -44,7 +44,7 @@ export interface RunDetectionOptions {
   readonly onSubscribed?: () => void;
   /** Called after each handled poll, once its alerts are written and its offsets committed. */
   readonly onPoll?: () => void | Promise<void>;
-  /** How long a broker outage is waited out (broker-outage.ts: 120 s). */
+  /** How long a broker outage is waited out (broker-outage.ts: 5 minutes). */
   readonly brokerWaitMs?: number;
   /** Where outage messages go, one line each; stderr by default. */
   readonly log?: (line: string) => void;

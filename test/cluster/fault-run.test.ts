@@ -204,7 +204,8 @@ describe('one end-to-end run through a broker restart, an archiver kill and an H
             c.stderr(),
           ),
         ),
-      150_000,
+      // The broker's wait (pipeline/broker-outage.ts) and then some.
+      330_000,
     );
     phase('detector and archiver joined their groups again');
 
@@ -328,5 +329,5 @@ describe('one end-to-end run through a broker restart, an archiver kill and an H
     }
     await store.close();
     await broker.close();
-  }, 900_000);
+  }, 1_500_000);
 });

@@ -66,7 +66,7 @@ written; on the cluster alerts go to weblogs.alerts and unparseable lines to web
 Without --engine, --topic uses Kafka when a broker answers at LOGLAB_KAFKA_BROKERS
 (127.0.0.1:9092), and otherwise says how to start one. Ctrl-C stops reading, closes the windows,
 commits and prints the counts (exit 0); a second Ctrl-C exits at once with 130. A broker that
-goes away once the group is joined (a restart) is waited for up to 120 s, with a line on stderr;
+goes away once the group is joined (a restart) is waited for up to 5 minutes, with a line on stderr;
 then the group is joined again and detection goes on with its windows, skipping the records it
 already had.
 
