@@ -168,11 +168,15 @@ describe('one end-to-end run through a broker restart, an archiver kill and an H
     );
     expect(gen.hourAfter).toBe(10 * gen.hourBefore);
     // The broker restart falls before the burst, so the detector meets it with hours of history.
+    // The third file goes in while HDFS is restarted, so that the archiver is writing then.
     const cut = Math.floor(gen.lines.length * 0.3);
+    const cut2 = Math.floor(gen.lines.length * 0.65);
     const first = join(dir, 'first.log');
     const second = join(dir, 'second.log');
+    const third = join(dir, 'third.log');
     writeFileSync(first, `${gen.lines.slice(0, cut).join('\n')}\n`);
-    writeFileSync(second, `${gen.lines.slice(cut).join('\n')}\n`);
+    writeFileSync(second, `${gen.lines.slice(cut, cut2).join('\n')}\n`);
+    writeFileSync(third, `${gen.lines.slice(cut2).join('\n')}\n`);
 
     const broker = createBroker('cluster', config);
     await broker.createTopics([
@@ -210,7 +214,7 @@ describe('one end-to-end run through a broker restart, an archiver kill and an H
     phase('detector and archiver joined their groups again');
 
     // --- 2. the second file; the archiver killed while it writes, then started again
-    const producing = produce(second, 3000, gen.lines.length - cut);
+    const producing = produce(second, 3000, cut2 - cut);
     const store = await createStore('cluster', config);
     const tmpOfTopic = async () =>
       (await store.list(TMP_DIR).catch(() => [])).some((e) => e.name.startsWith(`${topic}+`));
@@ -223,21 +227,25 @@ describe('one end-to-end run through a broker restart, an archiver kill and an H
     archivers.push(start('archive', archiveArgs));
     phase(`archiver SIGKILLed while writing (${committedAtKill} lines committed), started again`);
 
-    // --- 3. HDFS restarted while the archiver writes: once the new one has committed a roll
-    // (its files under _tmp/ are then open, the old one's having been discarded at its start)
+    // --- 3. HDFS restarted while the archiver writes the third file: once the new archiver has
+    // committed a roll (the old one's files under _tmp/ are discarded at its start) and has
+    // files of its own open there
     await until(
       'the restarted archiver committing a roll',
       async () => (await archivedCommits(broker)) > committedAtKill,
-      120_000,
+      180_000,
     );
-    expect(await tmpOfTopic()).toBe(true);
+    await producing;
+    phase(`produced the next ${cut2 - cut} lines`);
+    const producingLast = produce(third, 1500, gen.lines.length - cut2);
+    await until('the archiver writing the third file', tmpOfTopic, 120_000);
     const hdfsAway = await restartService('hdfs', async () => {
       await sleep(2000);
     });
     phase(`HDFS restarted under the archiver (${hdfsAway.toFixed(1)} s away)`);
 
-    await producing;
-    phase(`produced the other ${gen.lines.length - cut} lines`);
+    await producingLast;
+    phase(`produced the last ${gen.lines.length - cut2} lines`);
 
     // --- the consumers finish: the archiver by --idle-exit, the detector by Ctrl-C at lag 0
     const archiver = archivers.at(-1) as LoglabChild;
