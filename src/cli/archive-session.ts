@@ -213,7 +213,11 @@ export function topicSummary(
     idle: idleExitMs === undefined ? 'stopped when idle' : `nothing new for ${idleExitMs / 1000} s`,
     max: `reached --max ${run.lines}`,
   }[run.stoppedBy];
-  const resumed = run.resumes === 0 ? '' : `; resumed ${run.resumes} times after the store failed`;
+  const resumed =
+    (run.resumes === 0 ? '' : `; resumed ${run.resumes} times after the store failed`) +
+    (run.brokerResumes === 0
+      ? ''
+      : `; resumed ${run.brokerResumes} times after the broker was away`);
   return (
     `archived ${run.lines} lines into ${run.files} files from ${topic} (group ${group}) to ${where}; ` +
     `${run.skipped} records skipped as already in the lake; ` +

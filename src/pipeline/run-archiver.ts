@@ -29,7 +29,11 @@
  * are retried, and a file whose upload broke is abandoned and its lines read again: the attempt
  * ends, and the next one joins the group afresh and recovers every partition it is given, as
  * on start (archiver-outage.ts says why). That is a rejoin too, so the two never overlap: a
- * rejoin happens inside an attempt, a resume between attempts. What happens goes to `log`.
+ * rejoin happens inside an attempt, a resume between attempts. A broker outage (Kafka
+ * restarting) after the first join ends an attempt the same way: once the broker answers
+ * (broker-outage.ts) the next attempt joins and recovers every partition from the lake, so the
+ * files it was writing and a roll renamed but not committed are neither lost nor stored twice.
+ * What happens goes to `log`.
  */
 import { getParser, type Parser } from '../log/parser';
 import type { Compression } from '../storage/lake-layout';
@@ -51,6 +55,7 @@ import {
   type Roll,
 } from './archive-roller';
 import { outageGuard } from './archiver-outage';
+import { brokerOutageGuard, isBrokerOutage } from './broker-outage';
 import type { NextOffsets, Recovery } from './lake-recovery';
 import { LakeWriter, linesOf, newWriterTag, type PublishRoll } from './lake-writer';
 import { recoverPartitions } from './roll-claim';
@@ -96,6 +101,8 @@ export interface RunArchiverOptions {
   readonly publish?: PublishRoll;
   /** How long a store outage is waited out (storage/retrying-store.ts for the defaults). */
   readonly retry?: Partial<RetryPolicy>;
+  /** How long a broker outage is waited out (broker-outage.ts: 5 minutes). */
+  readonly brokerWaitMs?: number;
   /** Where outage messages go, one line each; stderr by default. */
   readonly log?: (line: string) => void;
 }
@@ -132,6 +139,8 @@ export interface ArchiverRun {
   readonly stoppedBy: 'aborted' | 'closed' | 'idle' | 'max';
   /** Times the run started again from the lake after a store outage broke a file. */
   readonly resumes: number;
+  /** Times the run started again from the lake after the broker came back from an outage. */
+  readonly brokerResumes: number;
 }
 
 function stderrLine(line: string): void {
@@ -149,6 +158,8 @@ interface RunTotals {
   rolls: number;
   staleRolls: number;
   rejoins: number;
+  /** A member joined the group once: from then on a broker outage is waited out. */
+  joined: boolean;
 }
 
 export async function runArchiver(
@@ -161,6 +172,12 @@ export async function runArchiver(
     log: options.log ?? stderrLine,
     signal: options.signal,
   });
+  const brokers = brokerOutageGuard(broker, {
+    topic: options.topic ?? RAW_TOPIC,
+    totalWaitMs: options.brokerWaitMs,
+    log: options.log ?? stderrLine,
+    signal: options.signal,
+  });
   const totals: RunTotals = {
     firstNext: new Map(),
     rolledForward: 0,
@@ -170,8 +187,11 @@ export async function runArchiver(
     rolls: 0,
     staleRolls: 0,
     rejoins: 0,
+    joined: false,
   };
-  for (let resumes = 0; ; resumes++) {
+  let resumes = 0;
+  let brokerResumes = 0;
+  for (;;) {
     let attempt: ArchiverRun;
     const counted = { lines: 0, files: 0, rolls: 0 };
     try {
@@ -192,6 +212,7 @@ export async function runArchiver(
           beforeCommit: async (roll) => {
             await options.beforeCommit?.(roll);
             guard.progressed();
+            brokers.progressed();
             counted.rolls++;
             counted.files += roll.files.length;
             counted.lines += linesOf(roll);
@@ -200,7 +221,13 @@ export async function runArchiver(
         totals,
       );
     } catch (err) {
-      await guard.resumeAfter(err);
+      if (totals.joined && isBrokerOutage(err)) {
+        await brokers.resumeAfter(err);
+        brokerResumes++;
+      } else {
+        await guard.resumeAfter(err);
+        resumes++;
+      }
       totals.lines += counted.lines;
       totals.files += counted.files;
       totals.rolls += counted.rolls;
@@ -212,6 +239,7 @@ export async function runArchiver(
       files: totals.files + attempt.files,
       rolls: totals.rolls + attempt.rolls,
       resumes,
+      brokerResumes,
     };
   }
 }
@@ -259,6 +287,7 @@ async function archiveOnce(
       onAssignment: partitions.listen,
     });
   let consumer: Consumer = await subscribe();
+  totals.joined = true;
   const writer = new LakeWriter(
     store,
     roller,
@@ -421,5 +450,6 @@ async function archiveOnce(
     rejoins: totals.rejoins,
     stoppedBy,
     resumes: 0,
+    brokerResumes: 0,
   };
 }

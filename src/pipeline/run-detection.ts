@@ -7,8 +7,16 @@
  * the partition merge still holds back are not committed), and alerts and dead letters are
  * acknowledged before the offsets behind them are committed. The engine's windows live in
  * memory: a restarted detector fills them again from the committed offsets on.
+ *
+ * A broker outage after the member joined (Kafka restarting) does not end the loop: it waits
+ * for the broker (broker-outage.ts), joins again and goes on with the windows it has. The group
+ * hands its partitions out from the committed offsets, which may be behind what the detector
+ * already holds (the records the partition merge holds back, a poll whose commit failed):
+ * records below a partition's position are skipped, so none reaches the engine twice. Alerts
+ * and dead letters whose produce failed are kept and sent after the outage.
  */
-import type { Broker } from '../stream/broker';
+import type { Broker, Consumer, RecordBatch } from '../stream/broker';
+import { brokerOutageGuard } from './broker-outage';
 import { alertMessage, type StreamDetector } from './stream-detector';
 
 export interface RunDetectionOptions {
@@ -36,6 +44,10 @@ export interface RunDetectionOptions {
   readonly onSubscribed?: () => void;
   /** Called after each handled poll, once its alerts are written and its offsets committed. */
   readonly onPoll?: () => void | Promise<void>;
+  /** How long a broker outage is waited out (broker-outage.ts: 5 minutes). */
+  readonly brokerWaitMs?: number;
+  /** Where outage messages go, one line each; stderr by default. */
+  readonly log?: (line: string) => void;
 }
 
 export type DetectionStop = 'aborted' | 'closed' | 'idle' | 'end';
@@ -47,6 +59,37 @@ export interface DetectionRun {
   readonly stoppedBy: DetectionStop;
   readonly alertsProduced: number;
   readonly deadLettersProduced: number;
+  /** Times the member joined again after the broker came back from an outage. */
+  readonly brokerResumes: number;
+  /** Records delivered again after such a join and skipped: the detector had them already. */
+  readonly redelivered: number;
+}
+
+function stderrLine(line: string): void {
+  process.stderr.write(`detect: ${line}\n`);
+}
+
+/**
+ * The records of `batches` from each partition's `position` on (a batch of one partition is in
+ * offset order): what a join after an outage delivers again is left out.
+ */
+function unseen(
+  batches: readonly RecordBatch<string>[],
+  position: (partition: number) => number | null,
+): { batches: RecordBatch<string>[]; skipped: number } {
+  const out: RecordBatch<string>[] = [];
+  let skipped = 0;
+  for (const b of batches) {
+    const from = position(b.partition);
+    if (from === null || b.records.length === 0 || b.records[0].offset >= from) {
+      out.push(b);
+      continue;
+    }
+    const records = b.records.filter((r) => r.offset >= from);
+    skipped += b.records.length - records.length;
+    if (records.length > 0) out.push({ ...b, records });
+  }
+  return { batches: out, skipped };
 }
 
 /**
@@ -73,20 +116,34 @@ export async function runDetection(
       targets.set(p.partition, p.end);
     } else detector.expectPartitions([p.partition]);
   }
-  const consumer = await broker.subscribe({
-    groupId,
-    topics: [topic],
-    fromBeginning,
-    clientId: options.clientId ?? 'loglab-detect',
-  });
+  const subscribe = () =>
+    broker.subscribe({
+      groupId,
+      topics: [topic],
+      fromBeginning,
+      clientId: options.clientId ?? 'loglab-detect',
+    });
+  // Joining at start is not retried: a broker that does not answer then is the caller's error.
+  let consumer: Consumer<string> | null = await subscribe();
   options.onSubscribed?.();
+  const outage = brokerOutageGuard(broker, {
+    topic,
+    totalWaitMs: options.brokerWaitMs,
+    log: options.log ?? stderrLine,
+    signal,
+  });
   const committed = new Map<number, number>();
   let polls = 0;
   let commits = 0;
   let refusedCommits = 0;
   let alertsProduced = 0;
   let deadLettersProduced = 0;
-  let stoppedBy: DetectionStop;
+  let brokerResumes = 0;
+  let redelivered = 0;
+  let stoppedBy: DetectionStop | null = null;
+  // Taken from the detector, not yet acknowledged by the broker.
+  let alerts: ReturnType<StreamDetector['takeAlerts']> = [];
+  let dead: ReturnType<StreamDetector['takeDeadLetters']> = [];
 
   const reachedEnd = () => {
     for (const [partition, end] of targets) {
@@ -97,66 +154,83 @@ export async function runDetection(
   };
 
   const writeOut = async () => {
-    const alerts = detector.takeAlerts();
-    const dead = detector.takeDeadLetters();
+    alerts.push(...detector.takeAlerts());
+    dead.push(...detector.takeDeadLetters());
     if (options.alertsTopic && alerts.length > 0) {
       await broker.produce(options.alertsTopic, alerts.map(alertMessage));
       alertsProduced += alerts.length;
     }
+    alerts = [];
     if (options.deadLetterTopic && dead.length > 0) {
       await broker.produce(options.deadLetterTopic, dead);
       deadLettersProduced += dead.length;
     }
+    dead = [];
   };
 
-  const commit = async () => {
+  const commit = async (member: Consumer<string>) => {
     const changed = detector.commitOffsets().filter((o) => committed.get(o.partition) !== o.offset);
     if (changed.length === 0) return;
-    const result = await consumer.commit(changed);
+    const result = await member.commit(changed);
     if (result.kind === 'committed') {
       commits++;
       for (const o of result.offsets) committed.set(o.partition, o.offset);
     } else refusedCommits++;
   };
 
-  try {
-    for (;;) {
-      if (signal?.aborted) {
-        stoppedBy = 'aborted';
-        break;
-      }
-      if (options.toEnd && reachedEnd()) {
-        stoppedBy = 'end';
-        break;
-      }
-      const result = await consumer.poll({ maxWaitMs: options.maxWaitMs ?? 200, signal });
-      polls++;
-      if (result.kind === 'stopped') {
-        stoppedBy = result.reason;
-        break;
-      }
-      if (result.kind === 'idle') {
-        // Partitions that went quiet stop holding records back: their alerts go out now.
-        detector.tick();
-        await writeOut();
-        await commit();
-        if (options.stopWhenIdle) {
-          stoppedBy = 'idle';
-          break;
-        }
-        continue;
-      }
-      detector.addBatches(result.batches);
-      // Alerts and dead letters are acknowledged before the records behind them are committed.
+  /** One poll handled; the reason to stop, or null to go on. */
+  const step = async (member: Consumer<string>): Promise<DetectionStop | null> => {
+    if (signal?.aborted) return 'aborted';
+    if (options.toEnd && reachedEnd()) return 'end';
+    const result = await member.poll({ maxWaitMs: options.maxWaitMs ?? 200, signal });
+    polls++;
+    if (result.kind === 'stopped') return result.reason;
+    if (result.kind === 'idle') {
+      // Partitions that went quiet stop holding records back: their alerts go out now.
+      detector.tick();
       await writeOut();
-      await commit();
-      await options.onPoll?.();
+      await commit(member);
+      return options.stopWhenIdle ? 'idle' : null;
+    }
+    const fresh = unseen(result.batches, detector.position);
+    redelivered += fresh.skipped;
+    detector.addBatches(fresh.batches);
+    // Alerts and dead letters are acknowledged before the records behind them are committed.
+    await writeOut();
+    await commit(member);
+    outage.progressed();
+    await options.onPoll?.();
+    return null;
+  };
+
+  try {
+    while (stoppedBy === null) {
+      try {
+        consumer ??= await subscribe();
+        stoppedBy = await step(consumer);
+      } catch (err) {
+        await consumer?.close();
+        consumer = null;
+        // Rethrows anything but a broker outage, and an outage that outlasts the wait.
+        await outage.resumeAfter(err);
+        brokerResumes++;
+      }
     }
     detector.finish();
     await writeOut();
-    await commit();
+    // A step ended without an error: the member it polled is still there.
+    if (consumer !== null) await commit(consumer);
   } finally {
-    await consumer.close();
+    await consumer?.close();
   }
-  return { polls, commits, refusedCommits, stoppedBy, alertsProduced, deadLettersProduced };
+  return {
+    polls,
+    commits,
+    refusedCommits,
+    stoppedBy,
+    alertsProduced,
+    deadLettersProduced,
+    brokerResumes,
+    redelivered,
+  };
 }

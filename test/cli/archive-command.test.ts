@@ -206,6 +206,7 @@ describe('the last line of the topic archiver', () => {
     rejoins: 0,
     stoppedBy: 'idle',
     resumes: 0,
+    brokerResumes: 0,
   };
 
   it('says what was archived, skipped, recovered, and why it stopped', () => {
@@ -223,6 +224,12 @@ describe('the last line of the topic archiver', () => {
   it('counts the resumes after a store outage', () => {
     expect(topicSummary({ ...run, resumes: 2 }, 't', 'g', 'w')).toContain(
       '; no gaps; resumed 2 times after the store failed; ',
+    );
+  });
+
+  it('counts the resumes after the broker was away', () => {
+    expect(topicSummary({ ...run, resumes: 1, brokerResumes: 2 }, 't', 'g', 'w')).toContain(
+      '; no gaps; resumed 1 times after the store failed; resumed 2 times after the broker was away; ',
     );
   });
 

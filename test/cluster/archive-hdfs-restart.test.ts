@@ -6,9 +6,6 @@
  * Restarting HDFS stops it for everyone using the cluster, for ~20–30 s: this is the only test
  * that does it, and it leaves HDFS up whatever happens. About a minute, most of it HDFS's start.
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBroker, createStore } from '../../src/config';
 import {
@@ -19,24 +16,18 @@ import {
   killHard,
   ownDay,
   produceLines,
-  ROOT,
   startArchiver,
   summaryOf,
   testLines,
   testTopic,
 } from './archive-harness';
+import { clusterService } from './restart';
 
-const CLUSTER = join(ROOT, 'scripts', 'cluster.mjs');
 const topic = testTopic('hdfs-restart');
 const day = ownDay();
 let archiver: ArchiverProcess | null = null;
 
-async function hdfs(command: 'up' | 'down'): Promise<void> {
-  await promisify(execFile)(process.execPath, [CLUSTER, command, '--services', 'hdfs'], {
-    cwd: ROOT,
-    timeout: 180_000,
-  });
-}
+const hdfs = (command: 'up' | 'down') => clusterService(command, 'hdfs');
 
 afterAll(async () => {
   killHard(archiver);

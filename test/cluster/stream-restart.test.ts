@@ -14,12 +14,11 @@
  * Stopping the broker stops it for everyone: these tests run one after the other
  * (fileParallelism: false) and leave the broker up, also when they fail.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBroker, loadConfig } from '../../src/config';
@@ -27,10 +26,10 @@ import { isLoglabError } from '../../src/errors';
 import { defaultOptions, generateLines } from '../../src/generate/index';
 import type { Broker, Consumer, ProduceMessage } from '../../src/stream/broker';
 import { kafkaAnswers } from '../../src/stream/kafka-broker';
+import { clusterService } from './restart';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'loglab.mjs');
-const CLUSTER = join(ROOT, 'scripts', 'cluster.mjs');
 const config = loadConfig();
 const run = Date.now();
 const topics: string[] = [];
@@ -39,12 +38,7 @@ let admin: Broker;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function cluster(command: 'up' | 'down'): Promise<void> {
-  await promisify(execFile)(process.execPath, [CLUSTER, command, '--services', 'kafka'], {
-    cwd: ROOT,
-    timeout: 180_000,
-  });
-}
+const cluster = (command: 'up' | 'down') => clusterService(command, 'kafka');
 
 /**
  * Distinct generated lines stamped within the last hour (so that a broker with Kafka's default

@@ -57,6 +57,9 @@ or pipe lines into \`loglab archive -\`. Ctrl-C rolls the open files and exits 0
 once (130), and the next start discards what was left under _tmp/. The last line on stderr says
 the lines archived, files, records skipped as already in the lake, rolls finished and files
 discarded at start (recovery), and partitions with a gap (offsets the lake lacks).
+HDFS that stops answering is retried for up to 120 s; a broker that goes away once the archiver
+has joined (a restart) is waited for up to 5 minutes, then the group is joined again and each
+partition resumes from what the lake holds.
 `;
 
 const DEFAULT_ROLL_BYTES = String(64 * 1024 * 1024);

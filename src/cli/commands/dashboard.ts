@@ -176,6 +176,7 @@ async function runDashboard(file: string | undefined, flags: DashboardFlags): Pr
         deadLetterTopic: null,
         clientId: 'loglab-dashboard',
         onPoll: writeAlerts,
+        log: (line) => cliIo().stderr.write(`loglab dashboard: ${line}\n`),
       });
       await writeAlerts();
     }

@@ -65,7 +65,10 @@ sends the alerts to weblogs.alerts. With --topic the records are read as consume
 written; on the cluster alerts go to weblogs.alerts and unparseable lines to weblogs.deadletter.
 Without --engine, --topic uses Kafka when a broker answers at LOGLAB_KAFKA_BROKERS
 (127.0.0.1:9092), and otherwise says how to start one. Ctrl-C stops reading, closes the windows,
-commits and prints the counts (exit 0); a second Ctrl-C exits at once with 130.
+commits and prints the counts (exit 0); a second Ctrl-C exits at once with 130. A broker that
+goes away once the group is joined (a restart) is waited for up to 5 minutes, with a line on stderr;
+then the group is joined again and detection goes on with its windows, skipping the records it
+already had.
 
 --dashboard redraws a live view about four times a second: the current time, the window, logs
 processed and their rate, the open alerts of each detector (error-spike, ip-flood, scanner,
@@ -179,6 +182,7 @@ async function runDetect(file: string | undefined, flags: DetectFlags): Promise<
         alertsTopic: cluster ? flags.alertsTopic : null,
         deadLetterTopic: cluster ? DEADLETTER_TOPIC : null,
         onPoll: writeAlerts,
+        log: (line) => cliIo().stderr.write(`loglab detect: ${line}\n`),
       });
       await writeAlerts();
     }

@@ -1,0 +1,103 @@
+/**
+ * How the long-running consumers (the archiver, and the detector on a topic) ride out a broker
+ * outage (Kafka restarting): the adapter retries for a few seconds, then the member ends with a
+ * retriable SERVICE_DOWN; instead of ending the command with it, the consumer loop waits until
+ * the broker answers again and joins its group afresh, from the committed offsets.
+ *
+ * Measured on the build machine (test/cluster/fault-run.test.ts): `npm run cluster -- down`
+ * then `up` of the broker kept it away 49–53 s on 2 cores at a load of 20, and 172–208 s at a
+ * load of 24–39, where the script's first start answered and was then stopped because its group
+ * coordinator had not loaded in time: far past the adapter's retries (about 3 s), and past the
+ * 120 s a store outage is given. The wait is bounded (5 minutes), and only a member that has
+ * joined once waits: a broker that does not answer at start is still one line and exit 2.
+ *
+ * What joining afresh costs each consumer is in its own docblock: the archiver reads again what
+ * it had not committed, from where the lake says (run-archiver.ts); the detector keeps its
+ * windows and skips what it already had (run-detection.ts).
+ */
+import { isLoglabError, LoglabError } from '../errors';
+import type { Broker } from '../stream/broker';
+
+/** A broker that stopped answering: what the Kafka adapter throws once its retries ran out. */
+export function isBrokerOutage(err: unknown): err is LoglabError {
+  return (
+    isLoglabError(err) &&
+    err.retriable &&
+    err.code === 'SERVICE_DOWN' &&
+    typeof err.context.broker === 'string'
+  );
+}
+
+export interface BrokerOutageSettings {
+  /** The topic whose metadata says the broker answers again. */
+  readonly topic: string;
+  /** How long one outage is waited out (DEFAULT_BROKER_WAIT_MS, 5 minutes). */
+  readonly totalWaitMs?: number;
+  /** The pause between two probes (1 s). */
+  readonly probeEveryMs?: number;
+  /** One line per event (waiting, answering again). */
+  readonly log: (line: string) => void;
+  readonly signal?: AbortSignal;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export const DEFAULT_BROKER_WAIT_MS = 300_000;
+
+export interface BrokerOutageGuard {
+  /**
+   * After a loop failed with `err`: resolves once the broker answers again when `err` was a
+   * broker outage, and rethrows `err` otherwise (or when aborted, or past the total wait, which
+   * counts from the first failure until `progressed`).
+   */
+  resumeAfter(err: unknown): Promise<void>;
+  /** The consumer got on with its work: a later outage starts a new wait. */
+  progressed(): void;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function brokerOutageGuard(
+  broker: Broker,
+  settings: BrokerOutageSettings,
+): BrokerOutageGuard {
+  const now = settings.now ?? Date.now;
+  const sleep = settings.sleep ?? defaultSleep;
+  const totalWaitMs = settings.totalWaitMs ?? DEFAULT_BROKER_WAIT_MS;
+  const probeEveryMs = settings.probeEveryMs ?? 1000;
+  let since: number | null = null;
+  return {
+    async resumeAfter(err) {
+      if (!isBrokerOutage(err) || settings.signal?.aborted) throw err;
+      since ??= now();
+      settings.log(`${err.message}; waiting for it for up to ${seconds(totalWaitMs)}`);
+      for (let tries = 1; ; tries++) {
+        if (settings.signal?.aborted) throw err;
+        try {
+          await broker.describeTopic(settings.topic);
+          settings.log(
+            `the broker at ${broker.address} answers again after ${seconds(now() - since)} (${tries} tries): joining the group again`,
+          );
+          return;
+        } catch (probe) {
+          if (!isLoglabError(probe) || !probe.retriable) throw probe;
+        }
+        if (now() - since >= totalWaitMs) {
+          throw new LoglabError(
+            'SERVICE_DOWN',
+            `${err.message}; gave up after ${seconds(now() - since)} of waiting`,
+            { retriable: true, cause: err, context: err.context },
+          );
+        }
+        await sleep(probeEveryMs);
+      }
+    },
+    progressed() {
+      since = null;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * The archiver when the broker goes away after it joined (Kafka restarting), on the embedded
+ * broker and a local lake: it waits until the broker answers, joins again and recovers every
+ * partition from the lake, so the files it was writing and a roll renamed but not committed
+ * are neither lost nor stored twice. Before, the run ended with the outage (`loglab archive`
+ * exited 2 on every broker restart).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { defaultOptions, generateLines } from '../../src/generate/generator';
+import { runArchiver } from '../../src/pipeline/run-archiver';
+import { createLocalStore } from '../../src/storage/local-store';
+import { createMemoryBroker } from '../../src/stream/memory-broker';
+import { goingAwayBroker } from './going-away-broker';
+import { expectExactLake } from './lake-truth';
+
+const scratch = mkdtempSync(join(tmpdir(), 'loglab-archiver-broker-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const TOPIC = 'weblogs.raw';
+const PARTITIONS = 3;
+
+describe('archiver through a broker outage', () => {
+  it('waits, joins again, recovers from the lake, and the lake is exact', async () => {
+    const memory = createMemoryBroker();
+    await memory.createTopics([{ name: TOPIC, partitions: PARTITIONS }]);
+    const lines = [...generateLines(defaultOptions({ lines: 3000, spanMs: 7_200_000 }))];
+    const keyed = lines.map((value, i) => ({ key: `k${i % 7}`, value }));
+    const ack = await memory.produce(TOPIC, keyed);
+    const byPartition: string[][] = Array.from({ length: PARTITIONS }, () => []);
+    const reader = await memory.subscribe({
+      groupId: 'truth',
+      topics: [TOPIC],
+      fromBeginning: true,
+    });
+    for (;;) {
+      const r = await reader.poll({ maxWaitMs: 20 });
+      if (r.kind !== 'records') break;
+      for (const b of r.batches) for (const x of b.records) byPartition[b.partition].push(x.value);
+    }
+    await reader.close();
+    expect(ack.partitions.length).toBe(PARTITIONS);
+
+    // Away after the eighth poll, before anything else reaches it; the first probe finds it away.
+    const away = goingAwayBroker(memory, 8, 1);
+    const store = await createLocalStore({ root: join(scratch, 'lake') });
+    const log: string[] = [];
+    const run = await runArchiver(away.broker, store, {
+      stopWhenIdle: true,
+      maxWaitMs: 20,
+      pollRecords: 100,
+      rollBytes: 30_000,
+      log: (line) => log.push(line),
+    });
+    expect([run.brokerResumes, run.resumes, away.joins()]).toEqual([1, 0, 2]);
+    await expectExactLake(store, byPartition, TOPIC);
+    expect((await memory.groupLag('archiver', [TOPIC])).total).toBe(0);
+    expect(log).toEqual([
+      expect.stringMatching(
+        /^no Kafka broker answers at 127\.0\.0\.1:9092 \(ECONNREFUSED\); .*; waiting for it for up to 300\.0 s$/,
+      ),
+      expect.stringMatching(
+        /^the broker at embedded answers again after \d+\.\d s \(2 tries\): joining the group again$/,
+      ),
+    ]);
+    await store.close();
+    await memory.close();
+  });
+});
