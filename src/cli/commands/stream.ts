@@ -330,6 +330,11 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
       stopProducing,
       stopConsuming,
       sampleMs: status.enabled ? 250 : 1000,
+      // On Kafka the producing side takes a thread of its own (pipeline/stream-producer.ts).
+      producerThread:
+        broker.engine === 'cluster'
+          ? (await import('../../config')).loadConfig(cliIo().env)
+          : undefined,
       onSample(sample) {
         lag = sample.lag;
         if (drawing) return;
