@@ -7,7 +7,7 @@
  * generated to the last detected, per second: its sustained rate). Target: ≥ 100,000 lines/s
  * on Kafka with kafkajs.
  *
- *   npx tsx bench/e2e.ts [--lines N] [--runs N] [--no-cluster]
+ *   npx tsx bench/e2e.ts [--lines N] [--runs N] [--no-cluster] [--no-embedded]
  *
  * On Kafka the runs read and write a topic and group of their own (removed afterwards); the
  * alerts go to weblogs.alerts as the command's always do. Without a broker (`npm run cluster --
@@ -34,14 +34,15 @@ const CLI = 'bin/loglab.mjs';
 
 const args = benchArgs(
   'e2e',
-  `usage: npx tsx bench/e2e.ts [--lines N] [--runs N] [--no-cluster]
+  `usage: npx tsx bench/e2e.ts [--lines N] [--runs N] [--no-cluster] [--no-embedded]
 Whole \`loglab stream --detect\` processes (generate → produce → consume → detect) on --lines
 generated lines (default 1,000,000, seed 42, every incident), --runs times each (default 1): on
 the embedded broker, and on the real Kafka broker through kafkajs when one answers at
 LOGLAB_KAFKA_BROKERS. Wall time, lines/s, CPU, peak RSS and the sustained rate the command
-reports. --no-cluster measures the embedded engine only. Writes bench/results/e2e.json.
+reports. --no-cluster measures the embedded engine only, --no-embedded Kafka only. Writes
+bench/results/e2e.json.
 example: npx tsx bench/e2e.ts --lines 300000 --runs 3`,
-  { values: ['lines', 'runs'], switches: ['no-cluster'] },
+  { values: ['lines', 'runs'], switches: ['no-cluster', 'no-embedded'] },
 );
 
 const lines = args.count('lines', 1_000_000);
@@ -107,10 +108,12 @@ const notes: string[] = [
   `input: ${n(lines)} generated lines (seed 42, every incident), ${runs === 1 ? 'one run' : `the mean of ${runs} runs`} of each engine; free memory ${freeMemoryGiB()} GiB`,
 ];
 
-process.stdout.write(`loglab stream --detect --engine embedded, ${n(lines)} lines …\n`);
-const [embedded, embeddedNote] = await run('embedded', []);
-rows.push(embedded);
-notes.push(embeddedNote);
+if (!args.on('no-embedded')) {
+  process.stdout.write(`loglab stream --detect --engine embedded, ${n(lines)} lines …\n`);
+  const [embedded, embeddedNote] = await run('embedded', []);
+  rows.push(embedded);
+  notes.push(embeddedNote);
+}
 
 const config = loadConfig();
 if (args.on('no-cluster')) {
