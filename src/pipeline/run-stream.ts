@@ -152,7 +152,6 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
   const producerSignals = [stopProducer.signal];
   if (settings.stopProducing) producerSignals.push(settings.stopProducing);
   if (settings.stopConsuming) producerSignals.push(settings.stopConsuming);
-  const producerStop = AbortSignal.any(producerSignals);
   const consumerStop = settings.stopConsuming
     ? AbortSignal.any([stopConsumer.signal, settings.stopConsuming])
     : stopConsumer.signal;
@@ -170,8 +169,13 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
     settings.producerThread !== undefined && broker.engine === 'cluster'
       ? (await import('./stream-producer-thread')).startProducerThread(settings.producerThread, job)
       : (await import('./stream-producer')).produceStream(broker, job);
-  if (producerStop.aborted) producer.stop();
-  else producerStop.addEventListener('abort', () => producer.stop(), { once: true });
+  // Listened to on the signals themselves, which their owners hold: a signal made with
+  // AbortSignal.any that nothing else references may be collected, listeners and all, on Node 20
+  // (an endless stream then ignored Ctrl-C).
+  if (producerSignals.some((signal) => signal.aborted)) producer.stop();
+  for (const signal of producerSignals) {
+    signal.addEventListener('abort', () => producer.stop(), { once: true });
+  }
   let counts = producer.counts();
   let producerDone = false;
   let interrupted = false;
