@@ -4,7 +4,7 @@
  * a real Kafka broker (when one answers at LOGLAB_KAFKA_BROKERS). Targets: p99 under 20 ms
  * embedded, under 250 ms on the real broker.
  *
- *   npx tsx bench/latency.ts [--seconds 30] [--rate 10000] [--fetch-wait MS]
+ *   npx tsx bench/latency.ts [--seconds 30] [--rate 10000] [--fetch-wait MS] [--same-thread]
  *
  * Which line: alerts fire on closed windows, when the watermark (newest event time − lateness)
  * passes a window's end. The line that makes an alert fire is therefore the one whose event time
@@ -16,9 +16,18 @@
  * batch to the broker (`produce`), so the figure covers the produce request, the broker, the
  * consumer's fetch, the partition merge, parsing and the engine, up to the alert callback.
  *
- * Traffic: consecutive generated hours (10,000 lines each, every incident kind in each, seeds
- * 1, 2, …), keyed by client IP on a six-partition topic and produced at --rate lines/s in
- * batches of whatever is due every few milliseconds. Event time runs an hour per second of
+ * Where: on Kafka the producer runs on a thread of its own with its own client
+ * (src/bench/latency-producer-thread.ts), as the web servers that write the lines would run
+ * elsewhere; `--same-thread` keeps it on the consumer's thread, as before. There each produce
+ * call encodes its batch in kafkajs (about 13 µs a message, synchronously) while records already
+ * fetched wait for the event loop: at a load of 4–8 that was most of the tail. The run notes the
+ * consumer thread's event-loop delay (p99, max), the produce calls' times and the process's CPU,
+ * so a slow run shows which it was. The embedded broker lives in this thread, so its producer
+ * does too.
+ *
+ * Traffic (src/bench/latency-traffic.ts): consecutive generated hours (10,000 lines each, every
+ * incident kind in each, seeds 1, 2, …), keyed by client IP on a six-partition topic and
+ * produced at --rate lines/s in batches of whatever is due every few milliseconds. Event time runs an hour per second of
  * wall clock, so alerts come about ten a second: enough for a p99 in half a minute. The
  * consumer runs in the same process (one clock), with the default detection settings except
  * the lateness: at 3,600 times the wall clock the default 30 s would allow only 8 ms of skew
@@ -27,74 +36,50 @@
  * watermark, whatever the watermark's distance behind the newest event.
  */
 
+import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { benchArgs } from '../src/bench/args';
 import { type BenchRow, createReport, formatReport, writeReport } from '../src/bench/harness';
+import type { LatencyProducerInput } from '../src/bench/latency-producer-thread';
+import {
+  type KeyedLine,
+  latencyTraffic,
+  type PacedRun,
+  PRODUCED_AT,
+  producePaced,
+  wallClock,
+} from '../src/bench/latency-traffic';
 import { createBroker, loadConfig } from '../src/config';
-import { createGenerator, defaultOptions, INCIDENT_KINDS } from '../src/generate/index';
 import { parseAuto } from '../src/log/auto';
-import { formatCombined } from '../src/log/format';
+import { startWorker } from '../src/parallel/worker-thread';
 import { createStreamDetector, runDetection } from '../src/pipeline/index';
 import type { Broker, Engine } from '../src/stream/broker';
 import { DEFAULT_FETCH_MAX_WAIT_MS, kafkaAnswers } from '../src/stream/kafka-broker';
 import { removeScratch } from '../src/stream/scratch';
 
 const TARGET_MS: Record<Engine, number> = { embedded: 20, cluster: 250 };
-const HEADER = 'produced-at';
 const PARTITIONS = 6;
 /** Event time runs 3,600 times the wall clock here (see the docblock). */
 const LATENESS_MS = 1_800_000;
 
 const args = benchArgs(
   'latency',
-  `usage: npx tsx bench/latency.ts [--seconds S] [--rate LINES] [--fetch-wait MS] [--no-cluster]
+  `usage: npx tsx bench/latency.ts [--seconds S] [--rate LINES] [--fetch-wait MS] [--same-thread]
+       [--no-cluster]
 Alert latency at --rate lines/s (default 10,000) for --seconds (default 30): on the embedded
 broker, and on the real Kafka broker when one answers at LOGLAB_KAFKA_BROKERS (--no-cluster:
 the embedded broker only).
 --fetch-wait sets how long a Kafka fetch may wait on the broker (the adapter's default, 100 ms,
-when absent), to compare settings in turn. Writes bench/results/latency.json.
+when absent), to compare settings in turn. On Kafka the producer runs on a thread of its own;
+--same-thread runs it on the consumer's thread instead. Writes bench/results/latency.json.
 example: npx tsx bench/latency.ts --fetch-wait 500`,
-  { values: ['seconds', 'rate', 'fetch-wait'], switches: ['no-cluster'] },
+  { values: ['seconds', 'rate', 'fetch-wait'], switches: ['same-thread', 'no-cluster'] },
 );
 
 const seconds = args.count('seconds', 30);
 const rate = args.count('rate', 10_000);
 const fetchWait = args.count('fetch-wait');
-
-/** Wall clock in ms with sub-millisecond resolution, comparable within this process. */
-function now(): number {
-  return performance.timeOrigin + performance.now();
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-interface Keyed {
-  key: string;
-  value: string;
-}
-
-function traffic(total: number): Keyed[] {
-  const out: Keyed[] = [];
-  const hour = 3_600_000;
-  const start = Date.UTC(2024, 2, 12);
-  for (let i = 0; out.length < total; i++) {
-    const generator = createGenerator(
-      defaultOptions({
-        lines: 10_000,
-        spanMs: hour,
-        start: start + i * hour,
-        seed: i + 1,
-        incidents: [...INCIDENT_KINDS],
-      }),
-    );
-    for (const r of generator.records()) {
-      if (out.length === total) break;
-      out.push({ key: r.ip, value: formatCombined(r) });
-    }
-  }
-  return out;
-}
+const sameThread = args.on('same-thread');
 
 interface Measured {
   engine: Engine;
@@ -103,9 +88,22 @@ interface Measured {
   produceSeconds: number;
   flushAlerts: number;
   late: number;
+  /** Where the producer ran: this thread (true) or its own. */
+  sameThread: boolean;
+  produceMs: number[];
+  /** The consumer thread's event-loop delay while it ran, in ms. */
+  loopP99Ms: number;
+  loopMaxMs: number;
+  /** CPU time of the whole process over the wall time (1 = one core). */
+  cores: number;
 }
 
-async function measure(broker: Broker, lines: readonly Keyed[], suffix: string): Promise<Measured> {
+async function measure(
+  broker: Broker,
+  lines: readonly KeyedLine[],
+  suffix: string,
+  onThread: boolean,
+): Promise<Measured> {
   const topic = `loglab.bench.latency.${suffix}`;
   const group = `loglab.bench.latency.${suffix}`;
   await broker.createTopics([{ name: topic, partitions: PARTITIONS }]);
@@ -115,8 +113,8 @@ async function measure(broker: Broker, lines: readonly Keyed[], suffix: string):
     parse: parseAuto,
     latenessMs: LATENESS_MS,
     onAlert(_alert, trigger) {
-      const at = now();
-      const sent = trigger?.headers?.[HEADER];
+      const at = wallClock();
+      const sent = trigger?.headers?.[PRODUCED_AT];
       if (sent === undefined) flushAlerts++;
       else latencies.push(at - Number(sent));
     },
@@ -138,31 +136,38 @@ async function measure(broker: Broker, lines: readonly Keyed[], suffix: string):
     },
   });
   await subscribed;
-  // Paced: every few ms, whatever is due goes out as one request, stamped as it is handed over.
-  const t0 = performance.now();
-  let sent = 0;
-  while (sent < lines.length) {
-    const due = Math.min(lines.length, Math.floor(((performance.now() - t0) * rate) / 1000));
-    if (due <= sent) {
-      await sleep(2);
-      continue;
-    }
-    const headers = { [HEADER]: String(now()) };
-    const batch = [];
-    for (let i = sent; i < due; i++)
-      batch.push({ key: lines[i].key, value: lines[i].value, headers });
-    await broker.produce(topic, batch);
-    sent = due;
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
+  let paced: PacedRun;
+  if (onThread) {
+    const input: LatencyProducerInput = { topic, lines: lines.length, rate };
+    const started = startWorker<PacedRun>(
+      new URL('../src/bench/latency-producer-thread.ts', import.meta.url).pathname,
+      input,
+      'latency producer thread',
+    );
+    paced = (await started.result) as PacedRun;
+  } else {
+    paced = await producePaced(broker, topic, lines, rate);
   }
-  const produceSeconds = (performance.now() - t0) / 1000;
   await consuming;
+  loop.disable();
+  const cpu = process.cpuUsage(cpu0);
+  const cores = (cpu.user + cpu.system) / 1000 / (performance.now() - wall0);
   return {
     engine: broker.engine,
     latencies,
-    lines: sent,
-    produceSeconds,
+    lines: paced.sent,
+    produceSeconds: paced.seconds,
     flushAlerts,
     late: detector.counts().late,
+    sameThread: !onThread,
+    produceMs: paced.produceMs,
+    loopP99Ms: loop.percentile(99) / 1e6,
+    loopMaxMs: loop.max / 1e6,
+    cores,
   };
 }
 
@@ -195,16 +200,24 @@ function row(m: Measured): BenchRow {
 function verdict(m: Measured, r: BenchRow): string {
   const target = TARGET_MS[m.engine];
   const max = Math.max(...m.latencies);
+  const produce = [...m.produceMs].sort((a, b) => a - b);
   return (
     `${r.name}: p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, max ${max.toFixed(1)} ms over ${r.samples} alerts ` +
     `at ${Math.round(m.lines / m.produceSeconds).toLocaleString('en-US')} lines/s ` +
     `(target p99 < ${target} ms: ${r.p99Ms < target ? 'met' : 'NOT met'}); ` +
-    `${m.flushAlerts} alert lines at the end of input left out, ${m.late} late records`
+    `${m.flushAlerts} alert lines at the end of input left out, ${m.late} late records. ` +
+    `Producer on ${m.sameThread ? 'the same thread' : 'a thread of its own'}; consumer thread's ` +
+    `event-loop delay p99 ${m.loopP99Ms.toFixed(0)} ms, max ${m.loopMaxMs.toFixed(0)} ms; ` +
+    `produce calls p50 ${percentile(produce, 0.5).toFixed(1)} ms, p99 ${percentile(produce, 0.99).toFixed(1)} ms, ` +
+    `max ${produce[produce.length - 1]?.toFixed(1)} ms; the process used ${m.cores.toFixed(2)} cores; ` +
+    `load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`
   );
 }
 
 const total = Math.round(seconds * rate);
-const lines = traffic(total);
+const lines = latencyTraffic(total);
 const suffix = String(Date.now());
 const results: Measured[] = [];
 const notes: string[] = [
@@ -212,7 +225,7 @@ const notes: string[] = [
 ];
 
 const embedded = createBroker('embedded');
-results.push(await measure(embedded, lines, suffix));
+results.push(await measure(embedded, lines, suffix, false));
 await embedded.close();
 
 const config = loadConfig();
@@ -223,7 +236,7 @@ if (args.on('no-cluster')) {
     kafka: fetchWait === undefined ? {} : { fetchMaxWaitMs: fetchWait },
   });
   try {
-    results.push(await measure(kafka, lines, suffix));
+    results.push(await measure(kafka, lines, suffix, !sameThread));
     notes.push(`Kafka fetch wait: ${fetchWait ?? DEFAULT_FETCH_MAX_WAIT_MS} ms on the broker.`);
   } finally {
     // The run's topic and group are scratch: leave the shared broker as it was.

@@ -167,6 +167,8 @@ export interface ProcessOptions {
   env?: NodeJS.ProcessEnv;
   /** The command reports its peak RSS on fd 3: a Node command started with `peakRssArgs`. */
   reportsPeakRss?: boolean;
+  /** Called with what the command wrote to stderr, after each run that succeeded. */
+  onStderr?: (text: string) => void;
 }
 
 /**
@@ -255,7 +257,10 @@ function runOnce(o: ProcessOptions): Promise<ProcessRun> {
         reject(new Error(`${o.name}: ${o.command} exited ${code}: ${stderr.trim().slice(-500)}`));
       } else if (o.reportsPeakRss && peakRssKiB === undefined) {
         reject(new Error(`${o.name}: the command did not report its peak RSS`));
-      } else resolve({ ms, cpuMs, peakRssKiB });
+      } else {
+        o.onStderr?.(stderr);
+        resolve({ ms, cpuMs, peakRssKiB });
+      }
     });
   });
 }

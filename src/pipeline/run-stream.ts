@@ -18,10 +18,11 @@
  * lies before the end offsets noted at the start of the run; it counts only this run's messages,
  * assuming nobody else writes to weblogs.raw meanwhile.
  */
+import type { LoglabConfig } from '../config';
 import type { GenerateOptions } from '../generate/index';
 import type { Broker, RecordBatch } from '../stream/broker';
 import { createChecksum } from '../stream/checksum';
-import { createLineProducer, DEFAULT_BATCH, type TimestampSource } from '../stream/line-producer';
+import { DEFAULT_BATCH, type TimestampSource } from '../stream/line-producer';
 import { DEFAULT_PARTITIONS, RAW_TOPIC, standardTopics } from '../stream/topics';
 import type { ArchiverProgress } from './run-archiver';
 import type { StreamArchiveSettings, StreamArchiveSummary } from './stream-archive';
@@ -62,6 +63,11 @@ export interface StreamSettings {
   readonly onSample?: (sample: StreamSample) => void;
   /** How often `onSample` is called (1,000 ms). */
   readonly sampleMs?: number;
+  /**
+   * On a real broker: produce on a thread of its own, through a Kafka client made from this
+   * config (stream-producer.ts says why); on the stream's own thread when absent.
+   */
+  readonly producerThread?: LoglabConfig;
 }
 
 export interface StreamSample {
@@ -109,25 +115,8 @@ export interface StreamSummary {
 /** A consumer idle this long after the producer finished asks the broker whether it is done. */
 const DRAIN_CHECK_MS = 3000;
 
-/** Lines of generated chunks, as `readLines` gives them from a file. */
-async function* generatedLines(options: GenerateOptions, paced: boolean): AsyncGenerator<string[]> {
-  const [{ generateBuffers }, { readLines }] = await Promise.all([
-    import('../generate/index'),
-    import('../log/lines'),
-  ]);
-  // Paced runs generate small chunks, so that Ctrl-C leaves little already generated to send.
-  async function* chunks() {
-    for (const chunk of generateBuffers(options, paced ? 16_384 : 1 << 18)) yield chunk;
-  }
-  yield* readLines(chunks());
-}
-
 export async function runStream(broker: Broker, settings: StreamSettings): Promise<StreamSummary> {
-  const [{ parseAuto }, { runConsumer }, { partitionForKey }] = await Promise.all([
-    import('../log/auto'),
-    import('../stream/consume-loop'),
-    import('../stream/partitioner'),
-  ]);
+  const { runConsumer } = await import('../stream/consume-loop');
   const groupId = settings.groupId ?? STREAM_GROUP;
   const handlers = settings.handlers ?? [];
   const topic = settings.topic ?? RAW_TOPIC;
@@ -163,29 +152,31 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
   const producerSignals = [stopProducer.signal];
   if (settings.stopProducing) producerSignals.push(settings.stopProducing);
   if (settings.stopConsuming) producerSignals.push(settings.stopConsuming);
-  const producerStop = AbortSignal.any(producerSignals);
   const consumerStop = settings.stopConsuming
     ? AbortSignal.any([stopConsumer.signal, settings.stopConsuming])
     : stopConsumer.signal;
 
-  const producedSum = createChecksum();
   const consumedSum = createChecksum();
-  const producer = createLineProducer(broker, {
+  const job = {
+    generate: settings.generate,
     topic,
-    parse: parseAuto,
+    partitions,
     batchSize: settings.batchSize ?? DEFAULT_BATCH,
     timestamps: settings.timestamps,
     rate: settings.rate,
-    signal: producerStop,
-    onAcked(messages) {
-      for (let i = 0; i < messages.length; i++) {
-        const m = messages[i];
-        // Keys of parsed lines are never null: the partition is the one the broker picked.
-        producedSum.add(partitionForKey(m.key as string, partitions), m.value as string);
-      }
-    },
-  });
-  const counts = producer.counts;
+  };
+  const producer =
+    settings.producerThread !== undefined && broker.engine === 'cluster'
+      ? (await import('./stream-producer-thread')).startProducerThread(settings.producerThread, job)
+      : (await import('./stream-producer')).produceStream(broker, job);
+  // Listened to on the signals themselves, which their owners hold: a signal made with
+  // AbortSignal.any that nothing else references may be collected, listeners and all, on Node 20
+  // (an endless stream then ignored Ctrl-C).
+  if (producerSignals.some((signal) => signal.aborted)) producer.stop();
+  for (const signal of producerSignals) {
+    signal.addEventListener('abort', () => producer.stop(), { once: true });
+  }
+  let counts = producer.counts();
   let producerDone = false;
   let interrupted = false;
   let skipped = 0;
@@ -194,7 +185,7 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
   let consumeEnd = started;
   let lastConsumedAt = started;
 
-  const caughtUp = () => producerDone && consumedSum.count >= counts.produced;
+  const caughtUp = () => producerDone && consumedSum.count >= producer.counts().produced;
 
   const handle = async (batches: readonly RecordBatch<string>[]) => {
     let mine = batches;
@@ -229,6 +220,7 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
   let last = { at: started, produced: 0, consumed: 0 };
   let draining = false;
   const timer = setInterval(() => {
+    counts = producer.counts();
     const now = performance.now();
     const dt = Math.max(now - last.at, 1) / 1000;
     settings.onSample?.({
@@ -260,21 +252,18 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
     }
   }, sampleMs);
 
+  let producedDigest = '';
   const producing = (async () => {
     try {
-      for await (const lines of generatedLines(settings.generate, settings.rate !== undefined)) {
-        if (producerStop.aborted) {
-          interrupted = !stopProducer.signal.aborted;
-          break;
-        }
-        await producer.add(lines);
-      }
-      await producer.flush();
+      const result = await producer.done;
+      producedDigest = result.digest;
+      interrupted = result.stoppedEarly && !stopProducer.signal.aborted;
     } catch (err) {
       stopConsumer.abort();
       throw err;
     } finally {
       produceEnd = performance.now();
+      counts = producer.counts();
       producerDone = true;
       if (caughtUp()) stopConsumer.abort();
     }
@@ -306,7 +295,7 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
 
   const produceSeconds = (produceEnd - started) / 1000;
   const consumeSeconds = (consumeEnd - started) / 1000;
-  const producedText = producedSum.digest();
+  const producedText = producedDigest;
   const consumedText = consumedSum.digest();
   return {
     engine: broker.engine,

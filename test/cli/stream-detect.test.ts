@@ -14,6 +14,11 @@ describe('loglab stream --detect', () => {
     const opened = direct.stdout.split('\n').filter((l) => l.includes('"state":"open"'));
     expect(opened.length).toBeGreaterThanOrEqual(3);
     expect(streamed.stdout).toBe(direct.stdout);
-    expect(streamed.stderr).toContain('read 60000, parsed 60000, rejected 0, late 0');
+    const stderr = streamed.stderr.trimEnd().split('\n');
+    expect(stderr[stderr.length - 2]).toMatch(/^read 60000, parsed 60000, rejected 0, late 0, /);
+    // The last line: the whole path's rate, from the first line generated to the last detected.
+    expect(stderr[stderr.length - 1]).toMatch(
+      /^end to end 60000 lines generated, produced, consumed and detected in \d+\.\d\d s: [\d,]+ lines\/s sustained$/,
+    );
   });
 });

@@ -89,7 +89,8 @@ one line a second otherwise); at the end stdout has the summary: produced, consu
 dead-lettered, the group's lag and a checksum of the lines on each side, which must be equal.
 With --detect the consumer side also runs the detectors of \`loglab detect\` (group
 loglab-stream): alerts go to stdout as NDJSON and to weblogs.alerts, and the summary goes to
-stderr; --dashboard draws the live detection view instead of the status line on a terminal.
+stderr, ending with the detector's counts and the lines per second sustained end to end;
+--dashboard draws the live detection view instead of the status line on a terminal.
 Detection closes a window once the watermark passes its end, so at the real pace the first alert
 comes a minute or more after an incident starts and the last incident (of the first ten
 minutes) later still; --speedup 10 shows them all within about a minute and a half.
@@ -221,6 +222,16 @@ export function formatSummary(s: StreamSummary): string {
   return `${rows.join('\n')}\n`;
 }
 
+/**
+ * The last line of `--detect`: lines through the whole path (generate → produce → consume →
+ * detect) per second of the run, from the first line generated to the last batch detected, the
+ * figure a reader compares with the input's rate. The join and the topic set-up before the first
+ * line, and the windows closed after the last, are not in it.
+ */
+export function formatEndToEnd(s: StreamSummary): string {
+  return `end to end ${s.consumed} lines generated, produced, consumed and detected in ${s.consumeSeconds.toFixed(2)} s: ${thousands(s.consumedPerSecond)} lines/s sustained\n`;
+}
+
 async function runStreamCommand(flags: StreamFlags): Promise<void> {
   const generate = optionsFromFlags(
     {
@@ -319,6 +330,11 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
       stopProducing,
       stopConsuming,
       sampleMs: status.enabled ? 250 : 1000,
+      // On Kafka the producing side takes a thread of its own (pipeline/stream-producer.ts).
+      producerThread:
+        broker.engine === 'cluster'
+          ? (await import('../../config')).loadConfig(cliIo().env)
+          : undefined,
       onSample(sample) {
         lag = sample.lag;
         if (drawing) return;
@@ -348,6 +364,7 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
   summaryOut.write(flags.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
   if (detection !== null) {
     io.stderr.write(`${detection.counts()}\n`);
+    io.stderr.write(formatEndToEnd(summary));
   }
   if (served !== null) {
     // The first Ctrl-C stage, still on: it stops the page once the run is over.
