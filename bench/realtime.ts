@@ -102,6 +102,7 @@ function memoryChild(): void {
       bytes: 1000,
       referrer: null,
       userAgent: 'bench',
+      durationMs: null,
     };
     engine.process(record);
     if (i % 250_000 === 0) {

@@ -207,6 +207,7 @@ export function toRecord(hit: Hit): LogRecord {
     bytes: hit.bytes < 0 ? null : hit.bytes,
     referrer: hit.referrer === null ? null : hit.referrer.text,
     userAgent: hit.client.userAgent,
+    durationMs: null,
   };
 }
 
