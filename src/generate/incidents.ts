@@ -12,8 +12,9 @@
  * - slow-page: one busy URL (the home page, search, or the events API; the path without its
  *   query) answers 5–20 times slower than its normal for 10–30 minutes. Every request to it in
  *   the window is slowed; nothing else changes, so only the request time shows it (formats
- *   without one, combined and common, carry no trace of it). It starts at least an hour into
- *   the span, so the URL has a normal to be slow against. Key: the URL path.
+ *   without one, combined and common, carry no trace of it). Key: the URL path.
+ * slow-page, surge and outage start at least an hour into the span when their slice allows it,
+ * so that the URL or the site has a normal to depart from.
  * - surge, outage, ddos, slow-scan: see wide-incidents.ts.
  *
  * Each incident gets its own slice of the span (the span is cut into as many slices as there are
@@ -182,9 +183,12 @@ export function planIncidents(
       start = Math.max(first, start - (end - last));
       end = last;
     }
-    // A URL is slow against its own normal: give it an hour of that first, when the slice allows.
+    // A slow page is slow against its URL's normal, a surge or an outage against the site's: give
+    // them an hour of that first, when the slice allows (a detector learns normal before judging).
     const settled = Math.ceil((options.start + HOUR) / 1000) * 1000;
-    if (draft.kind === 'slow-page' && start < settled && settled + (end - start) <= last) {
+    const againstNormal =
+      draft.kind === 'slow-page' || draft.kind === 'surge' || draft.kind === 'outage';
+    if (againstNormal && start < settled && settled + (end - start) <= last) {
       end = settled + (end - start);
       start = settled;
     }
