@@ -36,7 +36,9 @@ function run(records: LogRecord[]): Alert[] {
 function normal(from: number, to: number, path = '/cart'): LogRecord[] {
   const out: LogRecord[] = [];
   const times = [40, 45, 50, 55, 60, 100];
-  for (let m = from; m < to; m++) times.forEach((ms, i) => out.push(timed(path, m, i * 10, ms)));
+  for (let m = from; m < to; m++) {
+    for (let i = 0; i < times.length; i++) out.push(timed(path, m, i * 10, times[i]));
+  }
   return out;
 }
 
