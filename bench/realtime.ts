@@ -6,7 +6,8 @@
  *
  *   npx tsx bench/realtime.ts [--lines N] [--time MS] [--memory-events N] [--memory-ips N]
  *
- * The throughput input is a generated day (every incident injected, seed 42): each task runs a
+ * The throughput input is a generated day (every incident injected, seed 42, written as
+ * combined-time so that every record carries a request time for slow-page): each task runs a
  * new engine over all of it and flushes, so window closing, eviction and alerting are in the
  * figure. Prints the table and writes bench/results/realtime.json.
  */
@@ -29,7 +30,7 @@ import {
   generateLines,
   INCIDENT_KINDS,
 } from '../src/generate/index';
-import { parseCombined } from '../src/log/combined';
+import { parseCombinedTime } from '../src/log/combined';
 import { isRecord, type LogRecord } from '../src/log/record';
 import { createDetectionEngine, type DetectionEngineOptions } from '../src/realtime/index';
 
@@ -102,6 +103,7 @@ function memoryChild(): void {
       bytes: 1000,
       referrer: null,
       userAgent: 'bench',
+      durationMs: null,
     };
     engine.process(record);
     if (i % 250_000 === 0) {
@@ -133,7 +135,12 @@ const lines = args.count('lines', 1_000_000);
 const time = args.count('time', 1500);
 
 process.stdout.write(`generating ${lines} lines (a day, every incident) …\n`);
-const options = defaultOptions({ lines, seed: 42, incidents: [...INCIDENT_KINDS] });
+const options = defaultOptions({
+  lines,
+  seed: 42,
+  incidents: [...INCIDENT_KINDS],
+  format: 'combined-time',
+});
 const records = [...createGenerator(options).records()];
 const text = [...generateLines(options)];
 const bytes = text.reduce((n, line) => n + line.length + 1, 0);
@@ -158,6 +165,7 @@ const off = {
   scanner: false,
   prefixFlood: false,
   slowScan: false,
+  slowPage: false,
   anomaly: false,
 } as const;
 const tasks: BenchTask[] = [
@@ -167,7 +175,9 @@ const tasks: BenchTask[] = [
     fn: () => runEngine(records, {}),
     per: { events: lines },
   },
-  ...(['errorSpike', 'ipFlood', 'scanner', 'prefixFlood', 'slowScan', 'anomaly'] as const).map(
+  ...(
+    ['errorSpike', 'ipFlood', 'scanner', 'prefixFlood', 'slowScan', 'slowPage', 'anomaly'] as const
+  ).map(
     (name): BenchTask => ({
       name: `engine, ${name} only`,
       group: 'parsed records',
@@ -176,10 +186,11 @@ const tasks: BenchTask[] = [
     }),
   ),
   {
-    name: 'parse only (combined)',
+    name: 'parse only (combined-time)',
     group: 'lines',
     fn: () => {
-      for (let i = 0; i < text.length; i++) if (isRecord(parseCombined(text[i]))) parsedRecords++;
+      for (let i = 0; i < text.length; i++)
+        if (isRecord(parseCombinedTime(text[i]))) parsedRecords++;
     },
     per: { events: lines, lines, bytes },
   },
@@ -193,7 +204,7 @@ const tasks: BenchTask[] = [
         },
       });
       for (let i = 0; i < text.length; i++) {
-        const outcome = parseCombined(text[i]);
+        const outcome = parseCombinedTime(text[i]);
         if (isRecord(outcome)) engine.process(outcome);
       }
       engine.flush();
@@ -224,7 +235,7 @@ const parsedCpu = cpuRate(() => {
     },
   });
   for (let i = 0; i < text.length; i++) {
-    const outcome = parseCombined(text[i]);
+    const outcome = parseCombinedTime(text[i]);
     if (isRecord(outcome)) engine.process(outcome);
   }
   engine.flush();

@@ -34,6 +34,7 @@ function record(fields: Partial<LogRecord> & Pick<LogRecord, 'ip' | 'time'>): Lo
     bytes: fields.bytes === undefined ? null : fields.bytes,
     referrer: fields.referrer ?? null,
     userAgent: fields.userAgent ?? null,
+    durationMs: null,
   };
 }
 

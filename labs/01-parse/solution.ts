@@ -187,6 +187,7 @@ export function parseCombinedLine(input: string): ParseOutcome {
     bytes,
     referrer: fieldValue(line.slice(referrerStart, referrerEnd)),
     userAgent: fieldValue(line.slice(agentStart, truncated ? line.length : agentEnd)),
+    durationMs: null,
   };
   if (truncated) record.truncated = true;
   return record;

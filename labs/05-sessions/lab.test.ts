@@ -55,6 +55,7 @@ function record(ip: string, userAgent: string | null): LogRecord {
     bytes: 1,
     referrer: null,
     userAgent,
+    durationMs: null,
   };
 }
 

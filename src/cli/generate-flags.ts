@@ -23,6 +23,7 @@ export const INCIDENT_KINDS: readonly IncidentKind[] = [
   'outage',
   'ddos',
   'slow-scan',
+  'slow-page',
 ];
 
 export interface GenerateFlags {

@@ -19,10 +19,11 @@
  */
 import { badFlag } from '../errors';
 import { formatterFor } from '../log/format';
-import type { LogFormat, LogRecord } from '../log/record';
+import { formatHasDuration, type LogFormat, type LogRecord } from '../log/record';
 import { createClientFactory } from './clients';
 import { createCurveSlots, createRateSlots, diurnalWeight, type SlotTimes } from './diurnal';
 import { type GroundTruth, INCIDENT_KINDS, type IncidentKind, planIncidents } from './incidents';
+import { createDurations } from './latency';
 import { createCombinedLineWriter } from './line-writer';
 import { createRandom } from './random';
 import { createSite, PROTOCOLS } from './site';
@@ -99,6 +100,7 @@ const STREAM_INCIDENTS = 2;
 const STREAM_TIMES = 3;
 const STREAM_TRAFFIC = 4;
 const STREAM_CLIENTS = 5;
+const STREAM_DURATIONS = 6;
 
 /** Internal: the generated lines before formatting, shared by the writers below. */
 export interface HitStream {
@@ -152,6 +154,10 @@ export function createHitStream(o: GenerateOptions): HitStream {
   // Lines after the span's end are clamped to its last millisecond: a page fetched in the last
   // instant still has its assets.
   const last = endless ? Number.POSITIVE_INFINITY : o.start + spanMs - 1;
+  // Request times are drawn only for formats that write them: other formats keep their bytes.
+  const durations = formatHasDuration(o.format ?? DEFAULT_FORMAT)
+    ? createDurations(root.fork(STREAM_DURATIONS), plan.slowdowns)
+    : null;
 
   // One normal line of look-ahead, so the merge with incident lines compares real times. Two
   // hit objects take turns: one is the caller's until the next call, the other is filled.
@@ -169,14 +175,19 @@ export function createHitStream(o: GenerateOptions): HitStream {
         normalLeft--;
         havePending = true;
       }
+      let out: Hit;
       if (k < injected.length && (!havePending || injected[k].time < pending.time)) {
-        return injected[k++];
+        out = injected[k++];
+      } else {
+        if (!havePending) return null;
+        out = pending;
+        pending = lent;
+        lent = out;
+        havePending = false;
       }
-      if (!havePending) return null;
-      const out = pending;
-      pending = lent;
-      lent = out;
-      havePending = false;
+      if (durations !== null) {
+        out.durationUs = durations(out.route.latencyMs, out.route.path, out.time);
+      }
       return out;
     },
   };
@@ -190,11 +201,15 @@ export function emptyHit(): Hit {
     status: 0,
     bytes: -1,
     referrer: null,
+    durationUs: 0,
   };
 }
 
-/** The record a log line carries: its time has the log's resolution, whole seconds. */
-export function toRecord(hit: Hit): LogRecord {
+/**
+ * The record a log line of `format` carries: its time has the log's resolution (whole seconds),
+ * and so has its request time (µs in combined-time, ms in JSON, none in combined and common).
+ */
+export function toRecord(hit: Hit, format: LogFormat = DEFAULT_FORMAT): LogRecord {
   return {
     ip: hit.client.ip,
     ident: null,
@@ -207,6 +222,12 @@ export function toRecord(hit: Hit): LogRecord {
     bytes: hit.bytes < 0 ? null : hit.bytes,
     referrer: hit.referrer === null ? null : hit.referrer.text,
     userAgent: hit.client.userAgent,
+    durationMs:
+      format === 'combined-time'
+        ? hit.durationUs / 1000
+        : format === 'json'
+          ? Math.round(hit.durationUs / 1000)
+          : null,
   };
 }
 
@@ -217,7 +238,8 @@ export function createGenerator(options: GenerateOptions): Generator {
     options: frozen,
     *records() {
       const stream = createHitStream(frozen);
-      for (let hit = stream.next(); hit !== null; hit = stream.next()) yield toRecord(hit);
+      const format = frozen.format ?? DEFAULT_FORMAT;
+      for (let hit = stream.next(); hit !== null; hit = stream.next()) yield toRecord(hit, format);
     },
     truth: () => ({ incidents: truth.incidents.map((i) => ({ ...i })) }),
   };
@@ -255,7 +277,7 @@ export function* generateBuffers(
   const formatter = formatterFor(format);
   let chunk = '';
   for (let hit = stream.next(); hit !== null; hit = stream.next()) {
-    const line = `${formatter(toRecord(hit))}\n`;
+    const line = `${formatter(toRecord(hit, format))}\n`;
     if (chunk.length > 0 && chunk.length + line.length > chunkBytes) {
       yield Buffer.from(chunk, 'utf8');
       chunk = '';
@@ -278,8 +300,11 @@ export function* generateChunks(
 /** Formatted lines one at a time, without the newline (through the formatters: the reference). */
 export function* generateLines(options: GenerateOptions): IterableIterator<string> {
   const stream = createHitStream(options);
-  const formatter = formatterFor(options.format ?? DEFAULT_FORMAT);
-  for (let hit = stream.next(); hit !== null; hit = stream.next()) yield formatter(toRecord(hit));
+  const format = options.format ?? DEFAULT_FORMAT;
+  const formatter = formatterFor(format);
+  for (let hit = stream.next(); hit !== null; hit = stream.next()) {
+    yield formatter(toRecord(hit, format));
+  }
 }
 
 /** Each record with its formatted line; for callers that pace or route lines by time. */
@@ -287,8 +312,9 @@ export function* generateTimedLines(
   options: GenerateOptions,
 ): IterableIterator<{ time: number; line: string }> {
   const stream = createHitStream(options);
-  const formatter = formatterFor(options.format ?? DEFAULT_FORMAT);
+  const format = options.format ?? DEFAULT_FORMAT;
+  const formatter = formatterFor(format);
   for (let hit = stream.next(); hit !== null; hit = stream.next()) {
-    yield { time: hit.time, line: formatter(toRecord(hit)) };
+    yield { time: hit.time, line: formatter(toRecord(hit, format)) };
   }
 }

@@ -23,5 +23,5 @@ export function hitOf(
   bytes: number,
   referrer: Ref | null,
 ): Hit {
-  return { time, client, route, status, bytes, referrer };
+  return { time, client, route, status, bytes, referrer, durationUs: 0 };
 }

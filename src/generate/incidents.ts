@@ -9,6 +9,12 @@
  * - scanner: one address probes 80–200 distinct paths that do not exist (/wp-login.php, /.env,
  *   /phpmyadmin/, …), 0.5–2.5 a second, answered 404 (403 for a few dot-files). Key: the IP.
  *
+ * - slow-page: one busy URL (the home page, search, or the events API; the path without its
+ *   query) answers 5–20 times slower than its normal for 10–30 minutes. Every request to it in
+ *   the window is slowed; nothing else changes, so only the request time shows it (formats
+ *   without one, combined and common, carry no trace of it). Key: the URL path.
+ * slow-page, surge and outage start at least an hour into the span when their slice allows it,
+ * so that the URL or the site has a normal to depart from.
  * - surge, outage, ddos, slow-scan: see wide-incidents.ts.
  *
  * Each incident gets its own slice of the span (the span is cut into as many slices as there are
@@ -21,6 +27,7 @@
 import { DENIED, FLOOD_AGENTS, probePaths, SCANNER_AGENTS } from './attack-data';
 import type { Client, ClientFactory } from './clients';
 import { hitOf, instants } from './incident-hits';
+import type { Slowdown } from './latency';
 import { type Random, shuffled } from './random';
 import { createRoute, ERROR_BYTES, NOT_FOUND_BYTES, type Site } from './site';
 import type { Hit } from './traffic';
@@ -44,7 +51,8 @@ export type IncidentKind =
   | 'surge'
   | 'outage'
   | 'ddos'
-  | 'slow-scan';
+  | 'slow-scan'
+  | 'slow-page';
 export const INCIDENT_KINDS: readonly IncidentKind[] = [
   'error-burst',
   'ip-flood',
@@ -53,12 +61,13 @@ export const INCIDENT_KINDS: readonly IncidentKind[] = [
   'outage',
   'ddos',
   'slow-scan',
+  'slow-page',
 ];
 
 export interface Incident {
   kind: IncidentKind;
   /**
-   * The URL path (error-burst), the client IP (ip-flood, scanner, slow-scan), the network prefix
+   * The URL path (error-burst, slow-page: without its query), the client IP (ip-flood, scanner, slow-scan), the network prefix
    * (ddos) or `site` (surge, outage).
    */
   key: string;
@@ -77,9 +86,12 @@ export interface IncidentPlan {
   hits: Hit[];
   /** Where normal traffic is multiplied (surge incidents). */
   surges: Surge[];
+  /** Where a URL answers slower (slow-page incidents). */
+  slowdowns: Slowdown[];
 }
 
 const MINUTE = 60_000;
+const HOUR = 3_600_000;
 
 interface Draft {
   kind: IncidentKind;
@@ -113,6 +125,8 @@ function draft(random: Random, kind: IncidentKind): Draft {
     }
     case 'slow-scan':
       return { kind, ...slowScanDraft(random) };
+    case 'slow-page':
+      return { kind, duration: random.range(10, 30) * MINUTE, count: 0 };
   }
 }
 
@@ -139,7 +153,8 @@ export function planIncidents(
   const truth: GroundTruth = { incidents: [] };
   const hits: Hit[] = [];
   const surges: Surge[] = [];
-  if (kinds.length === 0) return { truth, hits, surges };
+  const slowdowns: Slowdown[] = [];
+  if (kinds.length === 0) return { truth, hits, surges, slowdowns };
 
   const order = shuffled(random, kinds);
   const slice = options.spanMs / order.length;
@@ -168,6 +183,15 @@ export function planIncidents(
       start = Math.max(first, start - (end - last));
       end = last;
     }
+    // A slow page is slow against its URL's normal, a surge or an outage against the site's: give
+    // them an hour of that first, when the slice allows (a detector learns normal before judging).
+    const settled = Math.ceil((options.start + HOUR) / 1000) * 1000;
+    const againstNormal =
+      draft.kind === 'slow-page' || draft.kind === 'surge' || draft.kind === 'outage';
+    if (againstNormal && start < settled && settled + (end - start) <= last) {
+      end = settled + (end - start);
+      start = settled;
+    }
     if (end <= start) return;
     const at = (key: string): Incident => ({ kind: draft.kind, key, start, end });
     switch (draft.kind) {
@@ -179,6 +203,13 @@ export function planIncidents(
         planOutage(random, site, start, end);
         truth.incidents.push(at('site'));
         return;
+      case 'slow-page': {
+        // Through the last millisecond of the end second, like an error burst.
+        const path = random.pick(site.slowCandidates);
+        slowdowns.push({ path, start, end: end + 999, factor: random.range(5, 20) });
+        truth.incidents.push(at(path));
+        return;
+      }
     }
     if (count <= 0) return;
     switch (draft.kind) {
@@ -203,7 +234,7 @@ export function planIncidents(
   });
   truth.incidents.sort((a, b) => a.start - b.start);
   hits.sort((a, b) => a.time - b.time);
-  return { truth, hits, surges };
+  return { truth, hits, surges, slowdowns };
 }
 
 function errorBurst(

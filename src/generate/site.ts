@@ -4,6 +4,8 @@
  * Every route is built once, with its request lines pre-formatted, so emitting a line costs no
  * string building beyond the concatenation of pre-built parts.
  */
+
+import { routeLatencyMs } from './latency';
 import type { Random } from './random';
 import { shuffled } from './random';
 import { createRef, encodeAscii, plainField, type Ref } from './ref';
@@ -63,6 +65,8 @@ export interface Route {
   assets: Route[];
   /** Category index for categories and products, else -1. */
   readonly category: number;
+  /** Median time to answer, ms (latency.ts). */
+  readonly latencyMs: number;
   /** While an error-burst incident is on, every request here fails (see incidents.ts). */
   burstStart: number;
   burstEnd: number;
@@ -213,6 +217,7 @@ export function createRoute(spec: RouteSpec): Route {
     redirect: null,
     assets: [],
     category: spec.category ?? -1,
+    latencyMs: routeLatencyMs(spec.kind, spec.path),
     burstStart: 0,
     burstEnd: -1,
   };
@@ -255,6 +260,11 @@ export interface Site {
   productApi: Route[];
   /** Routes an error-burst incident may hit: important pages and API calls without a query. */
   burstCandidates: Route[];
+  /**
+   * URLs (paths without a query) a slow-page incident may slow: the busiest pages and calls, so
+   * that even a night-time window holds a few of their requests.
+   */
+  slowCandidates: string[];
   /**
    * A site-wide outage (incident `outage`): in [outageStart, outageEnd] each answer fails with a
    * 5xx with probability outageRatio. Empty (end < start) unless the incident is planned.
@@ -566,6 +576,7 @@ export function createSite(random: Random, options: SiteOptions = {}): Site {
       categories[0],
       categories[1],
     ],
+    slowCandidates: ['/', '/search', '/api/v1/events'],
     outageStart: 0,
     outageEnd: -1,
     outageRatio: 0,

@@ -34,6 +34,8 @@ export interface Hit {
   status: number;
   bytes: number;
   referrer: Ref | null;
+  /** Time to answer, whole µs; set only when the output format carries it (latency.ts). */
+  durationUs: number;
 }
 
 /** A session whose next request is this late has been abandoned. */

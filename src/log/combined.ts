@@ -35,8 +35,16 @@
  * - Status: exactly three digits, 100–599; `-` or anything else rejects the line (`bad-status`).
  * - A trailing `\r` (CRLF files) and trailing spaces or tabs are ignored.
  * - Combined: fields after the user agent (nginx's `"$http_x_forwarded_for"`, a request time)
- *   are ignored. A common-format line (ending after the byte count) is rejected with
- *   `missing-field`; `parseAuto` accepts both.
+ *   are ignored, and `durationMs` is null: the format has none. A common-format line (ending
+ *   after the byte count) is rejected with `missing-field`; `parseAuto` accepts both.
+ * - Combined-time: combined with Apache's `%D` appended, one field of 1–15 digits (microseconds,
+ *   `durationMs` = µs / 1000) or `-` (null) after the user agent and nothing else; a line
+ *   without it is `missing-field`, anything else there `bad-duration`. A line cut inside its
+ *   user agent lost its request time too: it is kept as truncated, with `durationMs` null.
+ * - Auto (`MODE_ANY`): a last field of digits alone after the user agent is read as `%D`; any
+ *   other text there is ignored as in combined (so nginx's `"$http_x_forwarded_for"` or a
+ *   request time in seconds, `0.123`, give null: seconds or microseconds is a guess we do not
+ *   make for a number with a point).
  * - Common: text after the byte count is rejected as `trailing-garbage`.
  * Invalid UTF-8 is not a parser matter: the line reader has already decoded it, with U+FFFD.
  */
@@ -52,7 +60,29 @@ export const MODE_COMBINED = 0;
 export const MODE_COMMON = 1;
 /** Either: a line that ends after the byte count is CLF, one that goes on is combined. */
 export const MODE_ANY = 2;
-export type AccessMode = typeof MODE_COMBINED | typeof MODE_COMMON | typeof MODE_ANY;
+/** Combined with `%D` (microseconds) as the last field. */
+export const MODE_COMBINED_TIME = 3;
+export type AccessMode =
+  | typeof MODE_COMBINED
+  | typeof MODE_COMMON
+  | typeof MODE_ANY
+  | typeof MODE_COMBINED_TIME;
+
+/**
+ * Microseconds in the digits of line[from..end), or −1 when that is not 1–15 digits alone. `-`
+ * alone is −2 (no value).
+ */
+export function microsecondsAt(line: string, from: number, end: number): number {
+  if (end - from === 1 && line.charCodeAt(from) === DASH) return -2;
+  if (end <= from || end - from > 15) return -1;
+  let n = 0;
+  for (let i = from; i < end; i++) {
+    const d = line.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
 
 // The request line's parts, filled by splitRequest: one object reused for every line.
 const request: RequestParts = { method: '', path: '', protocol: null };
@@ -174,7 +204,7 @@ export function parseAccessLine(line: string, mode: AccessMode): ParseOutcome {
   }
 
   if (be === end) {
-    if (mode === MODE_COMBINED) return REJECT.commonInCombined;
+    if (mode === MODE_COMBINED || mode === MODE_COMBINED_TIME) return REJECT.commonInCombined;
     const record: LogRecord = {
       ip,
       ident,
@@ -187,6 +217,7 @@ export function parseAccessLine(line: string, mode: AccessMode): ParseOutcome {
       bytes,
       referrer: null,
       userAgent: null,
+      durationMs: null,
     };
     return record;
   }
@@ -217,6 +248,21 @@ export function parseAccessLine(line: string, mode: AccessMode): ParseOutcome {
       ? null
       : fieldValue(line, ua, uaEnd, backslash);
 
+  // %D after the user agent (combined-time, and auto when it is there)
+  let durationMs: number | null = null;
+  if (!cut && mode !== MODE_COMBINED) {
+    const after = uaEnd + 1;
+    if (mode === MODE_COMBINED_TIME) {
+      if (after === end) return REJECT.noDuration;
+      const us = line.charCodeAt(after) === SPACE ? microsecondsAt(line, after + 1, end) : -1;
+      if (us === -1) return REJECT.badDuration;
+      if (us >= 0) durationMs = us / 1000;
+    } else if (after < end && line.charCodeAt(after) === SPACE) {
+      const us = microsecondsAt(line, after + 1, end);
+      if (us >= 0) durationMs = us / 1000;
+    }
+  }
+
   const record: LogRecord = {
     ip,
     ident,
@@ -229,6 +275,7 @@ export function parseAccessLine(line: string, mode: AccessMode): ParseOutcome {
     bytes,
     referrer,
     userAgent,
+    durationMs,
   };
   // A rare second object, so that the usual record keeps one shape on the hot path.
   return cut ? { ...record, truncated: true } : record;
@@ -237,6 +284,11 @@ export function parseAccessLine(line: string, mode: AccessMode): ParseOutcome {
 /** Parse an Apache/nginx combined line; a common-format line is rejected (`missing-field`). */
 export function parseCombined(line: string): ParseOutcome {
   return parseAccessLine(line, MODE_COMBINED);
+}
+
+/** Parse a combined line with `%D` (microseconds) appended: the `combined-time` format. */
+export function parseCombinedTime(line: string): ParseOutcome {
+  return parseAccessLine(line, MODE_COMBINED_TIME);
 }
 
 /** Parse a Common Log Format line; a combined line is rejected (`trailing-garbage`). */

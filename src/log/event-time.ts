@@ -22,9 +22,12 @@ import {
   type AccessMode,
   MODE_ANY,
   MODE_COMBINED,
+  MODE_COMBINED_TIME,
   MODE_COMMON,
+  microsecondsAt,
   parseAccessLine,
   parseCombined,
+  parseCombinedTime,
   parseCommon,
 } from './combined';
 import type { Parser } from './parser';
@@ -95,7 +98,7 @@ export function accessLineTime(line: string, mode: AccessMode): number {
     }
     if (be === bs || be - bs > 15) return Number.NaN;
   }
-  if (be === end) return mode === MODE_COMBINED ? Number.NaN : time;
+  if (be === end) return mode === MODE_COMBINED || mode === MODE_COMBINED_TIME ? Number.NaN : time;
   if (mode === MODE_COMMON || line.charCodeAt(be) !== SPACE) return Number.NaN;
 
   // "referrer" "user agent": the user agent may run to the end of the line (a cut line)
@@ -104,7 +107,13 @@ export function accessLineTime(line: string, mode: AccessMode): number {
   const rfEnd = isQuotedDash(line, rf, end) ? rf + 1 : closingQuote(line, rf, end);
   if (rfEnd === -1) return Number.NaN;
   if (line.charCodeAt(rfEnd + 2) !== QUOTE || rfEnd + 3 > end) return Number.NaN;
-  return time;
+  if (mode !== MODE_COMBINED_TIME) return time;
+
+  // combined-time: the user agent closes, then " %D" ends the line (a cut line goes to the parser)
+  const ua = rfEnd + 3;
+  const uaEnd = isQuotedDash(line, ua, end) ? ua + 1 : closingQuote(line, ua, end);
+  if (uaEnd === -1 || uaEnd + 1 >= end || line.charCodeAt(uaEnd + 1) !== SPACE) return Number.NaN;
+  return microsecondsAt(line, uaEnd + 2, end) === -1 ? Number.NaN : time;
 }
 
 /** The full parser's answer: the record's time or the rejection. */
@@ -131,6 +140,11 @@ function combinedTime(line: string): number | Rejection {
   return !Number.isNaN(time) ? time : timeOfOutcome(parseCombined, line);
 }
 
+function combinedTimeTime(line: string): number | Rejection {
+  const time = accessLineTime(line, MODE_COMBINED_TIME);
+  return !Number.isNaN(time) ? time : timeOfOutcome(parseCombinedTime, line);
+}
+
 function commonTime(line: string): number | Rejection {
   const time = accessLineTime(line, MODE_COMMON);
   return !Number.isNaN(time) ? time : timeOfOutcome(parseCommon, line);
@@ -138,11 +152,12 @@ function commonTime(line: string): number | Rejection {
 
 /**
  * The event-time reader that agrees with `parse`: the fast one for the project's access-log
- * parsers (auto, combined, common), the parser itself for any other.
+ * parsers (auto, combined, combined-time, common), the parser itself for any other.
  */
 export function eventTimeOf(parse: Parser): EventTimeReader {
   if (parse === parseAuto) return autoTime;
   if (parse === parseCombined) return combinedTime;
+  if (parse === parseCombinedTime) return combinedTimeTime;
   if (parse === parseCommon) return commonTime;
   return (line) => timeOfOutcome(parse, line);
 }

@@ -24,6 +24,11 @@
  * - Escapes as nginx: `\"`, `\\`, `\n \r \t \b \f`, other characters below 0x20 as `\u00XX`;
  *   non-ASCII is written raw (UTF-8); a lone surrogate is written as `\uXXXX` so JSON keeps it.
  * - nginx has no ident field, so `ident` is not written (it reads back as null).
+ * - `durationMs`, when the record has one, is written last as `"request_time":"0.123"`: seconds
+ *   with millisecond resolution, as nginx writes `$request_time` (so it reads back rounded to
+ *   the millisecond).
+ *
+ * Combined-time: combined plus ` %D`, the request time in whole microseconds (`-` for none).
  */
 import type { LogFormat, LogRecord } from './record';
 
@@ -194,13 +199,26 @@ export function formatCombined(r: LogRecord): string {
   return `${r.ip} ${bare(r.ident)} ${bare(r.user)} [${formatApacheTime(r.time)}] "${escapeApache(formatRequest(r))}" ${r.status} ${r.bytes === null ? '-' : r.bytes} "${quoted(r.referrer)}" "${quoted(r.userAgent)}"`;
 }
 
+/** Combined with Apache's `%D` appended: the request time in whole microseconds. */
+export function formatCombinedTime(r: LogRecord): string {
+  return `${formatCombined(r)} ${r.durationMs === null ? '-' : Math.round(r.durationMs * 1000)}`;
+}
+
+/** Seconds with three decimals, from integer milliseconds: "0.045" for 45 ms, as nginx writes. */
+export function formatSeconds(ms: number): string {
+  const whole = Math.round(ms);
+  const s = Math.floor(whole / 1000);
+  const rest = whole - s * 1000;
+  return `${s}.${rest < 10 ? '00' : rest < 100 ? '0' : ''}${rest}`;
+}
+
 function jsonValue(value: string | null): string {
   return value === null ? '-' : escapeJson(value);
 }
 
 /** One JSON object in the shape of nginx `escape=json` logs (see the docblock above). */
 export function formatJson(r: LogRecord): string {
-  return `{"remote_addr":"${escapeJson(r.ip)}","remote_user":"${jsonValue(r.user)}","time_local":"${formatApacheTime(r.time)}","request":"${escapeJson(formatRequest(r))}","status":"${r.status}","body_bytes_sent":"${r.bytes === null ? '-' : r.bytes}","http_referer":"${jsonValue(r.referrer)}","http_user_agent":"${jsonValue(r.userAgent)}"}`;
+  return `{"remote_addr":"${escapeJson(r.ip)}","remote_user":"${jsonValue(r.user)}","time_local":"${formatApacheTime(r.time)}","request":"${escapeJson(formatRequest(r))}","status":"${r.status}","body_bytes_sent":"${r.bytes === null ? '-' : r.bytes}","http_referer":"${jsonValue(r.referrer)}","http_user_agent":"${jsonValue(r.userAgent)}"${r.durationMs === null ? '' : `,"request_time":"${formatSeconds(r.durationMs)}"`}}`;
 }
 
 /** The formatter for a format name. */
@@ -208,6 +226,8 @@ export function formatterFor(format: LogFormat): (r: LogRecord) => string {
   switch (format) {
     case 'combined':
       return formatCombined;
+    case 'combined-time':
+      return formatCombinedTime;
     case 'common':
       return formatCommon;
     case 'json':

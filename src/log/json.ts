@@ -14,6 +14,7 @@
  *   bytes     bytes, body_bytes_sent, bytes_sent
  *   referrer  referrer, http_referer, referer, http_referrer
  *   userAgent userAgent, http_user_agent, user_agent
+ *   durationMs durationMs (ms), request_time (nginx's seconds, "0.123"); null without either
  * Numbers may be JSON numbers or digit strings (nginx writes "$status" as text). The empty string
  * and "-" are null: nginx writes an unset variable as "" under escape=json. A value that is an
  * object, array or boolean rejects the line (`bad-json`); ip, time and status are required
@@ -90,6 +91,39 @@ function timeValue(o: Record<string, unknown>): number | undefined {
   return undefined;
 }
 
+/**
+ * The request time in ms: `durationMs` (ms) or `request_time` (seconds, as nginx writes it),
+ * as a JSON number or a decimal string; null when absent, "" or "-"; NaN when not a number ≥ 0.
+ * Kept to the microsecond, so "0.029" gives 29, not 29.000000000000004.
+ */
+function durationValue(o: Record<string, unknown>): number | null {
+  let value = o.durationMs;
+  let scale = 1;
+  if (value === undefined) {
+    value = o.request_time;
+    scale = 1000;
+  }
+  if (value === undefined || value === null || value === '' || value === '-') return null;
+  let v = Number.NaN;
+  if (typeof value === 'number') v = value;
+  else if (typeof value === 'string' && isDecimal(value)) v = Number(value);
+  if (!(v >= 0 && Number.isFinite(v))) return Number.NaN;
+  return Math.round(v * scale * 1000) / 1000;
+}
+
+/** Digits with at most one point between them ("0.123", "12", "1."): what nginx writes. */
+function isDecimal(s: string): boolean {
+  let digits = 0;
+  let points = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) points++;
+    else if (c >= 48 && c <= 57) digits++;
+    else return false;
+  }
+  return digits > 0 && points <= 1;
+}
+
 /** Apache time ("10/Oct/2000:…", bracketed or not), ISO 8601, or epoch-ms digits. */
 function timeText(s: string): number {
   if (s.length === CLF_TIME_LENGTH) return parseClfTime(s, 0);
@@ -149,6 +183,9 @@ export function parseJson(line: string): ParseOutcome {
     if (bytes < 0) return REJECT.badBytes;
   }
 
+  const durationMs = durationValue(o);
+  if (Number.isNaN(durationMs)) return REJECT.jsonBadDuration;
+
   const ident = text(o.ident);
   const user = pick(o, 'user', 'remote_user');
   const referrer = pick(o, 'referrer', 'http_referer', 'referer', 'http_referrer');
@@ -188,6 +225,7 @@ export function parseJson(line: string): ParseOutcome {
     bytes,
     referrer: referrer ?? null,
     userAgent: userAgent ?? null,
+    durationMs,
   };
   return record;
 }

@@ -1,6 +1,6 @@
 /** Pick a parser by format name, and count what parsers return so that parsed + rejected = read. */
 import { parseAuto } from './auto';
-import { parseCombined, parseCommon } from './combined';
+import { parseCombined, parseCombinedTime, parseCommon } from './combined';
 import { parseJson } from './json';
 import {
   isRejection,
@@ -23,6 +23,8 @@ export function getParser(format: ParseFormat): Parser {
   switch (format) {
     case 'combined':
       return parseCombined;
+    case 'combined-time':
+      return parseCombinedTime;
     case 'common':
       return parseCommon;
     case 'json':

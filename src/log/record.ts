@@ -19,6 +19,12 @@ export interface LogRecord {
   referrer: string | null;
   userAgent: string | null;
   /**
+   * Time taken to serve the request, ms: Apache's `%D` (microseconds) / 1000 in `combined-time`,
+   * nginx's `$request_time` (seconds) × 1000 in JSON. null when the format has none (combined,
+   * common) or the log wrote "-".
+   */
+  durationMs: number | null;
+  /**
    * Present, and true, only when the line was cut off inside its last quoted field (the user
    * agent of a combined line): that field holds the text up to the end of the line. Such a line
    * is parsed, and counted as truncated beside it (`ParseStats.truncated`).
@@ -34,6 +40,7 @@ export type RejectReason =
   | 'bad-request'
   | 'bad-status'
   | 'bad-bytes'
+  | 'bad-duration'
   | 'bad-quoted-field'
   | 'trailing-garbage'
   | 'bad-json'
@@ -58,5 +65,14 @@ export function isRecord(outcome: ParseOutcome): outcome is LogRecord {
   return (outcome as Rejection).kind !== 'rejected';
 }
 
-export type LogFormat = 'combined' | 'common' | 'json';
-export const LOG_FORMATS: readonly LogFormat[] = ['combined', 'common', 'json'];
+/**
+ * `combined-time` is combined with Apache's `%D` (the request time in microseconds) appended as
+ * the last field: `LogFormat "%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\" %D"`.
+ */
+export type LogFormat = 'combined' | 'combined-time' | 'common' | 'json';
+export const LOG_FORMATS: readonly LogFormat[] = ['combined', 'combined-time', 'common', 'json'];
+
+/** Whether lines of the format carry a request time (`durationMs`). */
+export function formatHasDuration(format: LogFormat): boolean {
+  return format === 'combined-time' || format === 'json';
+}

@@ -67,6 +67,7 @@ export function parseCombinedRegex(line: string): ParseOutcome {
     bytes: m[12] === '-' ? null : Number(m[12]),
     referrer: orNull(m[13]),
     userAgent: orNull(m[14]),
+    durationMs: null,
   };
   return record;
 }

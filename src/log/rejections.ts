@@ -38,6 +38,18 @@ export const REJECT = {
   dashStatus: rejection('bad-status', 'the status is "-": the server logged no response code'),
   noBytes: rejection('missing-field', 'the line ends after the status: no byte count'),
   badBytes: rejection('bad-bytes', 'the byte count is neither digits nor "-"'),
+  noDuration: rejection(
+    'missing-field',
+    'the line ends after the user agent: no request time (%D microseconds; try --format combined or auto)',
+  ),
+  badDuration: rejection(
+    'bad-duration',
+    'the request time after the user agent is neither digits (%D microseconds) nor "-"',
+  ),
+  jsonBadDuration: rejection(
+    'bad-duration',
+    'the request time is not a number of seconds (request_time) or milliseconds (durationMs)',
+  ),
   commonInCombined: rejection(
     'missing-field',
     'the referrer and user-agent fields are missing (a common-format line: try --format common or auto)',

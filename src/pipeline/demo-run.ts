@@ -113,10 +113,12 @@ export async function runDemo(settings: DemoSettings): Promise<DemoRun> {
   const removed = await removeScratch(broker, { topics: [topic], groups: [groupId, archiveGroup] });
   if (removed.topics.length > 0) await whenGone(broker, topic);
 
+  // combined-time: the request time rides along every hop, so the slow page can be found.
   const generate = defaultOptions({
     lines: settings.lines,
     seed: settings.seed,
     incidents: [...INCIDENT_KINDS],
+    format: 'combined-time',
   });
   const truth = createGenerator(generate).truth();
   const detection = detectionSettings();

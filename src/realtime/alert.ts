@@ -18,6 +18,7 @@ export type AlertKind =
   | 'scanner'
   | 'prefix-flood'
   | 'slow-scan'
+  | 'slow-page'
   | 'anomaly';
 export const ALERT_KINDS: readonly AlertKind[] = [
   'error-spike',
@@ -25,6 +26,7 @@ export const ALERT_KINDS: readonly AlertKind[] = [
   'scanner',
   'prefix-flood',
   'slow-scan',
+  'slow-page',
   'anomaly',
 ];
 
@@ -34,7 +36,7 @@ export type AlertState = 'open' | 'resolved';
 export interface Alert {
   kind: AlertKind;
   /**
-   * URL path (error-spike), client IP (ip-flood, scanner, slow-scan), network prefix
+   * URL path (error-spike, slow-page: without its query), client IP (ip-flood, scanner, slow-scan), network prefix
    * (prefix-flood: `203.0.113.0/24`, `2001:db8:1:2::/64`) or series (anomaly).
    */
   key: string;
@@ -158,7 +160,8 @@ const KIND_ORDER: Record<AlertKind, number> = {
   scanner: 2,
   'prefix-flood': 3,
   'slow-scan': 4,
-  anomaly: 5,
+  'slow-page': 5,
+  anomaly: 6,
 };
 
 /** Alerts of one closing step in a fixed order (window end, kind, key), whatever the input order. */

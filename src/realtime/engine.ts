@@ -11,7 +11,9 @@
  *      │      └─▶ per address with a not-found answer: a bounded set of paths (per record),
  *      │          requests and not-found answers per bucket over a long window (at each
  *      │          close, from the address's buckets) ──▶ slow-scan
- *      └─▶ per URL (path without query): requests and 5xx per bucket ──▶ error-spike
+ *      ├─▶ per URL (path without query): requests and 5xx per bucket ──▶ error-spike
+ *      └─▶ per URL, records with a request time: a DDSketch per bucket, merged per window and
+ *          judged against the URL's baseline sketch (final, quiet buckets only) ──▶ slow-page
  *
  * Buckets are gcd(window, hop) wide (one minute by default) and each key keeps a ring of them
  * covering one window plus the lateness, as a row of flat typed arrays (keyed-rings.ts). When the watermark passes a hop boundary, the window
@@ -37,6 +39,7 @@ import {
 import { URL_ERRORS, URL_REQUESTS, UrlTable } from './detectors/error-spike';
 import { IP_NOT_FOUND, IP_REQUESTS, IpTable } from './detectors/ip-activity';
 import { PrefixTable } from './detectors/prefix-flood';
+import { judgeSlowPages, SlowPageTable, slowPageOptions } from './detectors/slow-page';
 import { judgeSlowScans, SlowScanTable } from './detectors/slow-scan';
 import { closeKeyedWindows } from './keyed-windows';
 import { type DetectionEngineOptions, type DetectionSettings, detectionSettings } from './settings';
@@ -101,6 +104,8 @@ class Engine implements DetectionEngine {
   private readonly ips: IpTable;
   private readonly prefixes: PrefixTable;
   private readonly slow: SlowScanTable;
+  private readonly slowPages: SlowPageTable;
+  private readonly pagesOn: boolean;
   private readonly urls: UrlTable;
   private readonly series: BucketRing;
   private readonly anomaly: AnomalyDetector | null;
@@ -125,6 +130,7 @@ class Engine implements DetectionEngine {
     scanner: 0,
     'prefix-flood': 0,
     'slow-scan': 0,
+    'slow-page': 0,
     anomaly: 0,
   };
   private open = 0;
@@ -147,6 +153,7 @@ class Engine implements DetectionEngine {
     this.slowCap = s.slowScan?.maxPaths ?? 0;
     this.ipsOn = s.ipFlood !== null || s.scanner !== null || this.prefixOn || this.slowOn;
     this.urlsOn = s.errorSpike !== null;
+    this.pagesOn = s.slowPage !== null;
     this.scannerOn = s.scanner !== null;
     this.pathCap = s.scanner?.maxPathsPerBucket ?? 0;
     this.ips = new IpTable(this.slots);
@@ -154,6 +161,7 @@ class Engine implements DetectionEngine {
     this.prefixes = new PrefixTable(this.slots);
     const slowMs = s.slowScan?.windowMs ?? s.windowMs;
     this.slow = new SlowScanTable(Math.floor((slowMs + s.latenessMs) / this.width) + 2);
+    this.slowPages = new SlowPageTable(this.slots, s.slowPage ?? slowPageOptions());
     this.series = new BucketRing(s.historySteps + Math.ceil(s.latenessMs / s.stepMs) + 2, 2);
     this.anomaly = s.anomaly === null ? null : createAnomalyDetector(s.anomaly);
   }
@@ -210,6 +218,11 @@ class Engine implements DetectionEngine {
       const row = urls.rowFor(key);
       urls.addAt(row, bucket, slot, URL_REQ, 1);
       if (error) urls.addAt(row, bucket, slot, URL_5XX, 1);
+    }
+    const duration = r.durationMs;
+    if (this.pagesOn && typeof duration === 'number' && key !== null) {
+      const pages = this.slowPages;
+      pages.accept(pages.rowFor(key), bucket, slot, duration);
     }
   }
 
@@ -268,7 +281,7 @@ class Engine implements DetectionEngine {
       tops = keyedTops(this.ips, this.urls, window.start / this.width, end / this.width, top);
     }
     if (this.anomaly !== null) tops.openAlerts.push(...this.anomaly.openAlerts());
-    for (const table of [this.prefixes, this.slow]) {
+    for (const table of [this.prefixes, this.slow, this.slowPages]) {
       for (let row = 0; row < table.end; row++) {
         const open = table.alert[row];
         if (table.keys[row] !== null && open !== null && open !== undefined) {
@@ -316,6 +329,7 @@ class Engine implements DetectionEngine {
         this.urls.size() === 0 &&
         this.prefixes.size() === 0 &&
         this.slow.size() === 0 &&
+        this.slowPages.size() === 0 &&
         this.nextWindowEnd <= windowLimit
       ) {
         // No key holds state: skip the empty windows in one step.
@@ -370,6 +384,18 @@ class Engine implements DetectionEngine {
       this.scratch,
       this.pending,
     );
+    const slowPage = this.settings.slowPage;
+    if (slowPage !== null) {
+      judgeSlowPages(
+        slowPage,
+        this.slowPages,
+        this.windowMs,
+        this.hopMs,
+        end,
+        this.width,
+        this.pending,
+      );
+    }
     const slowScan = this.settings.slowScan;
     if (slowScan !== null) {
       judgeSlowScans(slowScan, this.slow, end, this.hopMs, this.width, this.pending, (key) => {

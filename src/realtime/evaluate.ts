@@ -12,6 +12,7 @@
  *   outage       anomaly        error-ratio-spike or requests-drop (key `site`)
  *   ddos         prefix-flood   the /24 or /64 prefix
  *   slow-scan    slow-scan      the IP
+ *   slow-page    slow-page      the URL (path without its query)
  *
  * Matching rule. An alert is the set of lines that share (kind, key, firstSeen); it opened at
  * `firstSeen`. An incident counts as detected when an alert of the matching kind and key opened
@@ -61,6 +62,7 @@ export const DETECTION: Readonly<Record<string, Detection>> = Object.freeze({
   outage: { alertKind: 'anomaly', alertKeys: ['error-ratio-spike', 'requests-drop'] },
   ddos: { alertKind: 'prefix-flood', alertKeys: null },
   'slow-scan': { alertKind: 'slow-scan', alertKeys: null },
+  'slow-page': { alertKind: 'slow-page', alertKeys: null },
 });
 
 export interface KindEvaluation {

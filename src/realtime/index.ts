@@ -8,6 +8,7 @@ export * from './detectors/ip-activity';
 export * from './detectors/ip-flood';
 export * from './detectors/prefix-flood';
 export * from './detectors/scanner';
+export * from './detectors/slow-page';
 export * from './detectors/slow-scan';
 export * from './engine';
 export * from './evaluate';

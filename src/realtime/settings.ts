@@ -12,6 +12,7 @@ import { type ErrorSpikeOptions, errorSpikeOptions } from './detectors/error-spi
 import { type IpFloodOptions, ipFloodOptions } from './detectors/ip-flood';
 import { type PrefixFloodOptions, prefixFloodOptions } from './detectors/prefix-flood';
 import { type ScannerOptions, scannerOptions } from './detectors/scanner';
+import { type SlowPageOptions, slowPageOptions } from './detectors/slow-page';
 import { type SlowScanOptions, slowScanOptions } from './detectors/slow-scan';
 import { checkDuration, checkLateness, gcd } from './watermark';
 
@@ -30,6 +31,7 @@ export interface DetectionSettings {
   scanner: ScannerOptions | null;
   prefixFlood: PrefixFloodOptions | null;
   slowScan: SlowScanOptions | null;
+  slowPage: SlowPageOptions | null;
   anomaly: AnomalyOptions | null;
   /** Series step when the anomaly detector is off (it follows anomaly.stepMs otherwise). */
   stepMs: number;
@@ -45,6 +47,7 @@ export interface DetectionEngineOptions {
   scanner?: Partial<ScannerOptions> | false;
   prefixFlood?: Partial<PrefixFloodOptions> | false;
   slowScan?: Partial<SlowScanOptions> | false;
+  slowPage?: Partial<SlowPageOptions> | false;
   anomaly?: Partial<AnomalyOptions> | false;
   historySteps?: number;
   /** Receives every alert line (open, update, resolved), in event-time order. */
@@ -89,6 +92,7 @@ export function detectionSettings(
     scanner: options.scanner === false ? null : scannerOptions(options.scanner),
     prefixFlood: options.prefixFlood === false ? null : prefixFloodOptions(options.prefixFlood),
     slowScan,
+    slowPage: options.slowPage === false ? null : slowPageOptions(options.slowPage),
     anomaly,
     stepMs: anomaly?.stepMs ?? 60_000,
     historySteps,

@@ -86,6 +86,7 @@ const KNOWN_REASONS: Readonly<Record<DeadLetterReason, true>> = {
   'bad-request': true,
   'bad-status': true,
   'bad-bytes': true,
+  'bad-duration': true,
   'bad-quoted-field': true,
   'trailing-garbage': true,
   'bad-json': true,

@@ -79,13 +79,14 @@ describe('loglab demo', () => {
     expect(
       record.evaluation?.kinds.map((k) => [k.incidentKind, k.incidents, k.detected, k.alerts]),
     ).toEqual([
-      ['error-burst', 1, 1, 1],
+      ['error-burst', 1, 1, 2],
       ['ip-flood', 1, 1, 1],
       ['scanner', 1, 1, 1],
-      ['surge', 1, 1, 3],
-      ['outage', 1, 1, 3],
+      ['surge', 1, 1, 4],
+      ['outage', 1, 1, 2],
       ['ddos', 1, 1, 1],
       ['slow-scan', 1, 1, 1],
+      ['slow-page', 1, 1, 1],
     ]);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<svg');

@@ -31,7 +31,11 @@ const dir = mkdtempSync(join(tmpdir(), 'loglab-detect-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // A generated day with every incident, written as a file, and the engine's alerts on its records.
-const options = defaultOptions({ seed: 5, incidents: [...INCIDENT_KINDS] });
+const options = defaultOptions({
+  seed: 5,
+  incidents: [...INCIDENT_KINDS],
+  format: 'combined-time',
+});
 const dayFile = join(dir, 'day.log');
 const lines = [...generateLines(options)];
 writeFileSync(dayFile, `${lines.join('\n')}\n`);
@@ -50,7 +54,15 @@ function engineAlerts(settings: { windowMs?: number; hopMs?: number; latenessMs?
 const alerts = engineAlerts();
 
 function opened(list: Alert[]): string {
-  const kinds = ['error-spike', 'ip-flood', 'scanner', 'prefix-flood', 'slow-scan', 'anomaly']
+  const kinds = [
+    'error-spike',
+    'ip-flood',
+    'scanner',
+    'prefix-flood',
+    'slow-scan',
+    'slow-page',
+    'anomaly',
+  ]
     .map(
       (k) =>
         [
@@ -90,6 +102,7 @@ describe('loglab detect FILE', () => {
       ['outage', 1, 1],
       ['ddos', 1, 1],
       ['slow-scan', 1, 1],
+      ['slow-page', 1, 1],
     ]);
   });
 

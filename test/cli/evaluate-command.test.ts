@@ -30,7 +30,9 @@ const dir = mkdtempSync(join(tmpdir(), 'loglab-evaluate-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // A generated day with every incident, and the engine's alerts for it.
-const generator = createGenerator(defaultOptions({ seed: 4, incidents: [...INCIDENT_KINDS] }));
+const generator = createGenerator(
+  defaultOptions({ seed: 4, incidents: [...INCIDENT_KINDS], format: 'combined-time' }),
+);
 const truth = generator.truth();
 const alerts: Alert[] = [];
 const engine = createDetectionEngine({ sink: (a) => alerts.push(a) });
@@ -76,7 +78,7 @@ describe('loglab evaluate', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toEqual({ ...evaluateDetection(alerts, truth), minF1: 0.95, passed: true });
-    expect(out.kinds.map((k: { f1: number }) => k.f1)).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    expect(out.kinds.map((k: { f1: number }) => k.f1)).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
   });
 
   it('exits with code 1 below --min-f1, after the report', () => {
@@ -141,7 +143,7 @@ describe('loglab evaluate', () => {
     const r = await run(['--alerts', bad, '--truth', truthFile]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      `loglab evaluate: ${bad} line 2: kind must be error-spike, ip-flood, scanner, prefix-flood, slow-scan or anomaly\n`,
+      `loglab evaluate: ${bad} line 2: kind must be error-spike, ip-flood, scanner, prefix-flood, slow-scan, slow-page or anomaly\n`,
     );
   });
 

@@ -55,6 +55,7 @@ describe('flag values', () => {
       'outage',
       'ddos',
       'slow-scan',
+      'slow-page',
     ]);
     expect(parseIncidents('scanner, ip-flood,scanner')).toEqual(['scanner', 'ip-flood']);
     expect(parseIncidents('')).toEqual([]);
@@ -83,7 +84,16 @@ describe('optionsFromFlags', () => {
       lines: Number.POSITIVE_INFINITY,
       start: NOW,
       spanMs: 600_000,
-      incidents: ['error-burst', 'ip-flood', 'scanner', 'surge', 'outage', 'ddos', 'slow-scan'],
+      incidents: [
+        'error-burst',
+        'ip-flood',
+        'scanner',
+        'surge',
+        'outage',
+        'ddos',
+        'slow-scan',
+        'slow-page',
+      ],
       format: 'json',
       rate: 25,
     });
@@ -104,6 +114,7 @@ describe('optionsFromFlags', () => {
       'ip-flood',
       'outage',
       'scanner',
+      'slow-page',
       'slow-scan',
       'surge',
     ]);

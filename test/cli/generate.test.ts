@@ -63,11 +63,20 @@ describe('loglab generate', () => {
       defaultOptions({
         lines: 30_000,
         start: Date.UTC(2024, 4, 1),
-        incidents: ['error-burst', 'ip-flood', 'scanner', 'surge', 'outage', 'ddos', 'slow-scan'],
+        incidents: [
+          'error-burst',
+          'ip-flood',
+          'scanner',
+          'surge',
+          'outage',
+          'ddos',
+          'slow-scan',
+          'slow-page',
+        ],
       }),
     );
     expect(truth).toEqual(expected);
-    expect(truth.incidents).toHaveLength(7);
+    expect(truth.incidents).toHaveLength(8);
     // Keyed incidents show in the text: a URL, an address, a network's addresses.
     for (const incident of truth.incidents) {
       if (incident.key === 'site') continue;
@@ -92,6 +101,7 @@ describe('loglab generate', () => {
       'body_bytes_sent',
       'http_referer',
       'http_user_agent',
+      'request_time',
     ]);
   });
 
@@ -155,7 +165,7 @@ describe('loglab generate', () => {
       [['--lines', '-5'], 'loglab generate: --lines must be a whole number ≥ 0, got "-5"\n'],
       [
         ['--incidents', 'error-burst,meteor'],
-        'loglab generate: unknown incident "meteor" (known: error-burst, ip-flood, scanner, surge, outage, ddos, slow-scan, all)\n',
+        'loglab generate: unknown incident "meteor" (known: error-burst, ip-flood, scanner, surge, outage, ddos, slow-scan, slow-page, all)\n',
       ],
       [
         ['--span', '5x'],

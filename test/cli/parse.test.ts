@@ -19,9 +19,9 @@ const INPUT = [
   '{"remote_addr":"9.9.9.9","time_iso8601":"2000-10-10T13:55:39+00:00","request":"HEAD / HTTP/1.0","status":"304","body_bytes_sent":"0"}',
 ].join('\n');
 
-const RECORD_1 = `{"ip":"1.2.3.4","ident":null,"user":null,"time":${Date.UTC(2000, 9, 10, 20, 55, 36)},"method":"GET","path":"/a","protocol":"HTTP/1.1","status":200,"bytes":5,"referrer":null,"userAgent":"ua"}`;
-const RECORD_2 = `{"ip":"::1","ident":null,"user":"bob","time":${Date.UTC(2000, 9, 10, 13, 55, 37)},"method":null,"path":null,"protocol":null,"status":408,"bytes":null,"referrer":null,"userAgent":null}`;
-const RECORD_5 = `{"ip":"9.9.9.9","ident":null,"user":null,"time":${Date.UTC(2000, 9, 10, 13, 55, 39)},"method":"HEAD","path":"/","protocol":"HTTP/1.0","status":304,"bytes":0,"referrer":null,"userAgent":null}`;
+const RECORD_1 = `{"ip":"1.2.3.4","ident":null,"user":null,"time":${Date.UTC(2000, 9, 10, 20, 55, 36)},"method":"GET","path":"/a","protocol":"HTTP/1.1","status":200,"bytes":5,"referrer":null,"userAgent":"ua","durationMs":null}`;
+const RECORD_2 = `{"ip":"::1","ident":null,"user":"bob","time":${Date.UTC(2000, 9, 10, 13, 55, 37)},"method":null,"path":null,"protocol":null,"status":408,"bytes":null,"referrer":null,"userAgent":null,"durationMs":null}`;
+const RECORD_5 = `{"ip":"9.9.9.9","ident":null,"user":null,"time":${Date.UTC(2000, 9, 10, 13, 55, 39)},"method":"HEAD","path":"/","protocol":"HTTP/1.0","status":304,"bytes":0,"referrer":null,"userAgent":null,"durationMs":null}`;
 
 describe('loglab parse', () => {
   it('writes records in input order and rejected lines with their line number and reason', async () => {
@@ -59,13 +59,23 @@ describe('loglab parse', () => {
     expect(common.stdout).toBe(`${RECORD_2}\n`);
   });
 
+  it('reads the request time of a combined-time line (%D, µs) as durationMs, in auto and combined-time', async () => {
+    const timed = `${INPUT.split('\n')[0]} 48213\n`;
+    const want = `${RECORD_1.replace('"durationMs":null', '"durationMs":48.213')}\n`;
+    expect((await loglab(['-'], timed)).stdout).toBe(want);
+    expect((await loglab(['--format', 'combined-time', '-'], timed)).stdout).toBe(want);
+    const plain = await loglab(['--format', 'combined-time', '-'], `${INPUT.split('\n')[0]}\n`);
+    expect(plain.stdout).toBe('');
+    expect(plain.stderr.split('\n').at(-2)).toBe('read 1, parsed 0, rejected 1');
+  });
+
   it('writes a line cut off inside its user agent as a truncated record, and counts it', async () => {
     const cut =
       '1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET /a HTTP/1.1" 200 5 "-" "Mozilla/5.0 (cut';
     const run = await loglab(['-'], `${INPUT.split('\n')[0]}\n${cut}\n`);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
-      `${RECORD_1}\n${RECORD_1.replace('"ua"}', '"Mozilla/5.0 (cut","truncated":true}')}\n`,
+      `${RECORD_1}\n${RECORD_1.replace('"ua","durationMs":null}', '"Mozilla/5.0 (cut","durationMs":null,"truncated":true}')}\n`,
     );
     expect(run.stderr).toBe('read 2, parsed 2, rejected 0, truncated 1\n');
   });
@@ -93,7 +103,7 @@ describe('loglab parse', () => {
     const run = await loglab(['--format', 'xml', '-'], '');
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      "loglab parse: option '--format <format>' argument 'xml' is invalid. Allowed choices are auto, combined, common, json.\n",
+      "loglab parse: option '--format <format>' argument 'xml' is invalid. Allowed choices are auto, combined, combined-time, common, json.\n",
     );
   });
 

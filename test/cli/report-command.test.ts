@@ -98,6 +98,7 @@ describe('loglab report FILE', () => {
       'ip-flood',
       'outage',
       'scanner',
+      'slow-page',
       'slow-scan',
       'surge',
     ]);
@@ -109,6 +110,7 @@ describe('loglab report FILE', () => {
       'outage',
       'ddos',
       'slow-scan',
+      'slow-page',
     ]);
     expect(record.detection.alerts.length).toBeGreaterThan(0);
   });

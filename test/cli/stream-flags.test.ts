@@ -100,7 +100,7 @@ describe('usage errors: one line on stderr, exit 2', () => {
     ],
     [
       ['produce', '--format', 'xml'],
-      "loglab produce: option '--format <format>' argument 'xml' is invalid. Allowed choices are auto, combined, common, json.",
+      "loglab produce: option '--format <format>' argument 'xml' is invalid. Allowed choices are auto, combined, combined-time, common, json.",
     ],
     [
       ['produce', '--engine', 'embedded', 'no/such/file.log'],
@@ -127,7 +127,7 @@ describe('usage errors: one line on stderr, exit 2', () => {
     ],
     [
       ['stream', '--incidents', 'fire'],
-      'loglab stream: unknown incident "fire" (known: error-burst, ip-flood, scanner, surge, outage, ddos, slow-scan, all)',
+      'loglab stream: unknown incident "fire" (known: error-burst, ip-flood, scanner, surge, outage, ddos, slow-scan, slow-page, all)',
     ],
     [['stream', '--group', ' '], 'loglab stream: --group must not be empty'],
   ];

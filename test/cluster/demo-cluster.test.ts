@@ -84,9 +84,10 @@ describe('loglab demo --cluster', () => {
     expect([totals.produced, totals.consumed, totals.stored, totals.batchInput]).toEqual([
       10_000, 10_000, 10_000, 10_000,
     ]);
-    // Six of the seven incidents on both engines: on a day this small (about 7 lines a minute)
-    // the surge stays inside the anomaly detector's noise, on the embedded run as well.
-    expect(totals.detected).toBe(6);
+    // Five of the eight incidents on both engines: on a day this small (about 7 lines a minute)
+    // the error burst, the surge and the outage go unseen, on the embedded run as well (measured
+    // with loglab demo --lines 10000 --seed 5; the demo's own 40,000-line day detects all eight).
+    expect(totals.detected).toBe(5);
     expect(Object.keys(totals.jobs)).toHaveLength(8);
     expect(c.summary).toEqual(e.summary);
   }, 900_000);

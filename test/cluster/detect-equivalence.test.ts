@@ -106,7 +106,15 @@ async function readAll(topic: string, count: number): Promise<ConsumedRecord<str
 
 /** " (opened: error-spike 1, …)" as the counts line of loglab detect writes it. */
 function opened(list: Alert[]): string {
-  const kinds = ['error-spike', 'ip-flood', 'scanner', 'prefix-flood', 'slow-scan', 'anomaly']
+  const kinds = [
+    'error-spike',
+    'ip-flood',
+    'scanner',
+    'prefix-flood',
+    'slow-scan',
+    'slow-page',
+    'anomaly',
+  ]
     .map(
       (k) =>
         [

@@ -123,7 +123,7 @@ describe('option checks', () => {
       [{ seed: Number.NaN }, 'seed must be a number, got NaN'],
       [
         { incidents: ['meteor'] },
-        'unknown incident "meteor" (known: error-burst, ip-flood, scanner, surge, outage, ddos, slow-scan, all)',
+        'unknown incident "meteor" (known: error-burst, ip-flood, scanner, surge, outage, ddos, slow-scan, slow-page, all)',
       ],
     ] as const;
     for (const [override, message] of bad) {

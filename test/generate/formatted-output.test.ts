@@ -11,7 +11,7 @@ import {
   generateLines,
   generateTimedLines,
 } from '../../src/generate/index';
-import { parseCombined } from '../../src/log/combined';
+import { parseCombined, parseCombinedTime } from '../../src/log/combined';
 import { formatCombined, formatterFor } from '../../src/log/format';
 import { parseJson } from '../../src/log/json';
 import { LOG_FORMATS } from '../../src/log/record';
@@ -50,11 +50,29 @@ describe('formatted output', () => {
     expect(chunks).toBeGreaterThan(480);
   });
 
-  it('parses back into the same records, combined and JSON', () => {
+  it('parses back into the same records, combined, combined-time and JSON', () => {
     const records = [...createGenerator(base).records()];
     const lines = [...generateLines(base)];
     expect(lines.map(parseCombined)).toEqual(records);
-    const json = [...generateLines({ ...base, format: 'json' })];
-    expect(json.map(parseJson)).toEqual(records.map((r) => ({ ...r, ident: null })));
+    const timed = { ...base, format: 'combined-time' as const };
+    const timedRecords = [...createGenerator(timed).records()];
+    expect([...generateLines(timed)].map(parseCombinedTime)).toEqual(timedRecords);
+    const json = { ...base, format: 'json' as const };
+    const jsonRecords = [...createGenerator(json).records()];
+    expect([...generateLines(json)].map(parseJson)).toEqual(
+      jsonRecords.map((r) => ({ ...r, ident: null })),
+    );
+  });
+
+  it('a format with a request time changes nothing but durationMs: µs in combined-time, ms in JSON', () => {
+    const records = [...createGenerator(base).records()];
+    const timed = [...createGenerator({ ...base, format: 'combined-time' }).records()];
+    const json = [...createGenerator({ ...base, format: 'json' }).records()];
+    expect(timed.map((r) => ({ ...r, durationMs: null }))).toEqual(records);
+    expect(records.every((r) => r.durationMs === null)).toBe(true);
+    expect(timed.every((r) => r.durationMs !== null && r.durationMs > 0)).toBe(true);
+    expect(json.map((r) => r.durationMs)).toEqual(
+      timed.map((r) => Math.round(r.durationMs as number)),
+    );
   });
 });

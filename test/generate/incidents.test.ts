@@ -46,6 +46,7 @@ for (const seed of [1, 2, 3]) {
         'ip-flood',
         'outage',
         'scanner',
+        'slow-page',
         'slow-scan',
         'surge',
       ]);

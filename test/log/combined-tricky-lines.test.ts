@@ -6,12 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseAuto } from '../../src/log/auto';
-import { parseCombined, parseCommon } from '../../src/log/combined';
+import { parseCombined, parseCombinedTime, parseCommon } from '../../src/log/combined';
 import type { LogRecord, RejectReason } from '../../src/log/record';
 import { trickyLines } from './tricky-lines';
 
 type Expected = LogRecord | RejectReason;
 
+const FIREFOX_123 = 'Mozilla/5.0 (X11; Linux x86_64; rv:123.0) Gecko/20100101 Firefox/123.0';
 const FIREFOX_53 = 'Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:53.0) Gecko/20100101 Firefox/53.0';
 
 function record(fields: Partial<LogRecord> & Pick<LogRecord, 'ip' | 'time'>): LogRecord {
@@ -27,6 +28,7 @@ function record(fields: Partial<LogRecord> & Pick<LogRecord, 'ip' | 'time'>): Lo
     bytes: fields.bytes === undefined ? null : fields.bytes,
     referrer: fields.referrer ?? null,
     userAgent: fields.userAgent ?? null,
+    durationMs: fields.durationMs ?? null,
   };
 }
 
@@ -282,6 +284,31 @@ function expectations(lines: string[]): Map<number, Expected> {
         userAgent: 'Agent with\na line break, a "quote" and \u20ac',
       }),
     ],
+    // %D after the user agent: read as microseconds
+    [
+      33,
+      record({
+        ip: '198.51.100.33',
+        time: Date.UTC(2024, 2, 8, 13, 2, 9),
+        path: '/checkout',
+        protocol: 'HTTP/2.0',
+        bytes: 18311,
+        referrer: 'https://shop.example.com/cart',
+        userAgent: FIREFOX_123,
+        durationMs: 1482.093,
+      }),
+    ],
+    // seconds with a point after the user agent: ignored, as any other extra field
+    [
+      34,
+      record({
+        ip: '198.51.100.34',
+        time: Date.UTC(2024, 2, 8, 13, 2, 10),
+        path: '/cart',
+        bytes: 9120,
+        userAgent: FIREFOX_123,
+      }),
+    ],
   ]);
 }
 
@@ -292,12 +319,12 @@ describe('tricky lines', () => {
   const lines = trickyLines();
   const expected = expectations(lines);
 
-  it('has 32 lines, each with an expected outcome', () => {
-    expect(lines.length).toBe(32);
-    expect(expected.size).toBe(32);
+  it('has 34 lines, each with an expected outcome', () => {
+    expect(lines.length).toBe(34);
+    expect(expected.size).toBe(34);
   });
 
-  for (let n = 1; n <= 32; n++) {
+  for (let n = 1; n <= 34; n++) {
     it(`line ${n} under auto detection`, () => {
       const want = expected.get(n);
       const got = parseAuto(lines[n - 1]);
@@ -309,9 +336,11 @@ describe('tricky lines', () => {
     });
   }
 
-  it('the combined parser rejects the common-format lines and agrees on the rest', () => {
-    for (let n = 1; n <= 32; n++) {
-      const want = expected.get(n);
+  it('the combined parser rejects the common-format lines and agrees on the rest, without a request time', () => {
+    for (let n = 1; n <= 34; n++) {
+      const auto = expected.get(n);
+      // Combined has no request time: the %D of line 33 is an ignored extra field there.
+      const want = typeof auto === 'object' ? { ...auto, durationMs: null } : auto;
       const got = parseCombined(lines[n - 1]);
       if (COMMON_LINES.includes(n)) {
         expect(got, `line ${n}`).toMatchObject({ reason: 'missing-field' });
@@ -325,8 +354,26 @@ describe('tricky lines', () => {
 
   it('the common parser takes the common-format lines and rejects combined ones as trailing garbage', () => {
     for (const n of COMMON_LINES) expect(parseCommon(lines[n - 1])).toEqual(expected.get(n));
-    for (const n of [2, 5, 6, 13, 16, 32]) {
+    for (const n of [2, 5, 6, 13, 16, 32, 33]) {
       expect(parseCommon(lines[n - 1]), `line ${n}`).toMatchObject({ reason: 'trailing-garbage' });
     }
+  });
+
+  it('the combined-time parser takes the line with %D, and rejects the others by what is after the user agent', () => {
+    expect(parseCombinedTime(lines[32])).toEqual(expected.get(33));
+    expect(parseCombinedTime(lines[33])).toMatchObject({ reason: 'bad-duration' });
+    expect(parseCombinedTime(lines[15])).toMatchObject({ reason: 'bad-duration' });
+    for (const n of [2, 5, 6, 13, 32]) {
+      expect(parseCombinedTime(lines[n - 1]), `line ${n}`).toMatchObject({
+        reason: 'missing-field',
+      });
+    }
+    for (const n of COMMON_LINES) {
+      expect(parseCombinedTime(lines[n - 1]), `line ${n}`).toMatchObject({
+        reason: 'missing-field',
+      });
+    }
+    // Cut inside the user agent, the request time went with it: kept as truncated, no time.
+    expect(parseCombinedTime(lines[0])).toEqual(expected.get(1));
   });
 });

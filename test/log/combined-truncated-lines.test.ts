@@ -26,6 +26,7 @@ function record(referrer: string | null, userAgent: string | null): LogRecord {
     bytes: 10,
     referrer,
     userAgent,
+    durationMs: null,
   };
 }
 

@@ -1,14 +1,14 @@
 /**
  * The event-time reader gives the parser's answer on every line: the same event time for a line
  * the parser accepts, the very same rejection (reason and message) for one it rejects. Checked
- * for the auto, combined and common readers on generated lines of every format, the tricky
+ * for the auto, combined, combined-time and common readers on generated lines of every format, the tricky
  * lines, the shipped real log, and seeded mutations and cuts of all of them, which is where the
  * checks of a hand-written reader go wrong.
  */
 import { describe, expect, it } from 'vitest';
 import { defaultOptions, generateLines } from '../../src/generate';
 import { parseAuto } from '../../src/log/auto';
-import { MODE_ANY, parseCombined, parseCommon } from '../../src/log/combined';
+import { MODE_ANY, parseCombined, parseCombinedTime, parseCommon } from '../../src/log/combined';
 import { accessLineTime, eventTimeOf } from '../../src/log/event-time';
 import { parseJson } from '../../src/log/json';
 import type { Parser } from '../../src/log/parser';
@@ -20,6 +20,7 @@ import { trickyLines } from './tricky-lines';
 const PARSERS: [string, Parser][] = [
   ['auto', parseAuto],
   ['combined', parseCombined],
+  ['combined-time', parseCombinedTime],
   ['common', parseCommon],
   ['json', parseJson],
 ];
@@ -164,6 +165,14 @@ function edges(): string[] {
     `${head} 200 5 "-" "cut off`,
     `${BASE} "x-forwarded-for"`,
     `${BASE}x`,
+    `${BASE} 1234`,
+    `${BASE} -`,
+    `${BASE} `,
+    `${BASE} 12a`,
+    `${BASE} 0.048`,
+    `${BASE} 1234567890123456`,
+    `${BASE} 12 34`,
+    `${head} 200 5 "-" "-" 99`,
     '{"ip":"192.0.2.1","time":971211336000,"status":200}',
     '  {"ip":"192.0.2.1","time":"10/Oct/2000:13:55:36 -0700","status":"200"}',
     '{"ip":"192.0.2.1","status":200}',
@@ -176,6 +185,7 @@ function edges(): string[] {
 const SOURCES: [string, () => string[]][] = [
   ['edge lines, one per check', edges],
   ['generated combined', () => generated('combined')],
+  ['generated combined-time', () => generated('combined-time')],
   ['generated common', () => generated('common')],
   ['generated json', () => generated('json')],
   ['the tricky lines', trickyLines],
@@ -205,6 +215,7 @@ describe('event-time reader agrees with the parser', () => {
       ...edges(),
       ...trickyLines(),
       ...generated('combined', 20),
+      ...generated('combined-time', 20),
       ...generated('common', 20),
     ]);
     for (const [name, parse] of PARSERS) {

@@ -25,6 +25,7 @@ const MADE_UP: LogRecord[] = [
     bytes: 0,
     referrer: 'line\nbreak \u0001 control',
     userAgent: 'snow \u2603 and \u{1F600}',
+    durationMs: null,
   },
   {
     ip: 'host.example',
@@ -38,6 +39,7 @@ const MADE_UP: LogRecord[] = [
     bytes: null,
     referrer: null,
     userAgent: '',
+    durationMs: null,
   },
 ];
 

@@ -5,6 +5,7 @@ import {
   escapeJson,
   formatApacheTime,
   formatCombined,
+  formatCombinedTime,
   formatCommon,
   formatJson,
   formatRequest,
@@ -24,6 +25,7 @@ const BASE: LogRecord = {
   bytes: 2326,
   referrer: 'http://www.example.com/start.html',
   userAgent: 'Mozilla/4.08 [en] (Win98; I ;Nav)',
+  durationMs: null,
 };
 
 describe('formatApacheTime', () => {
@@ -183,9 +185,29 @@ describe('formatJson', () => {
   });
 });
 
+describe('the request time', () => {
+  it('is appended to combined as %D, whole microseconds, "-" without one', () => {
+    expect(formatCombinedTime({ ...BASE, durationMs: 48.2134 })).toBe(
+      `${formatCombined(BASE)} 48213`,
+    );
+    expect(formatCombinedTime({ ...BASE, durationMs: 0 })).toBe(`${formatCombined(BASE)} 0`);
+    expect(formatCombinedTime(BASE)).toBe(`${formatCombined(BASE)} -`);
+  });
+
+  it('is request_time in JSON, seconds to the millisecond as nginx writes it, absent without one', () => {
+    expect(formatJson({ ...BASE, durationMs: 48.6 })).toBe(
+      formatJson(BASE).replace(/}$/, ',"request_time":"0.049"}'),
+    );
+    expect(formatJson({ ...BASE, durationMs: 61_002 })).toMatch(/,"request_time":"61.002"}$/);
+    expect(formatJson({ ...BASE, durationMs: 7 })).toMatch(/,"request_time":"0.007"}$/);
+    expect(formatJson(BASE)).not.toContain('request_time');
+  });
+});
+
 describe('formatterFor', () => {
   it('picks the formatter by name', () => {
     expect(formatterFor('combined')(BASE)).toBe(formatCombined(BASE));
+    expect(formatterFor('combined-time')(BASE)).toBe(formatCombinedTime(BASE));
     expect(formatterFor('common')(BASE)).toBe(formatCommon(BASE));
     expect(formatterFor('json')(BASE)).toBe(formatJson(BASE));
   });

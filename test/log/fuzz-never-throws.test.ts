@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseAuto } from '../../src/log/auto';
-import { parseCombined, parseCommon } from '../../src/log/combined';
+import { parseCombined, parseCombinedTime, parseCommon } from '../../src/log/combined';
 import { formatJson } from '../../src/log/format';
 import { parseJson } from '../../src/log/json';
 import { countOutcome, createParseStats, type Parser } from '../../src/log/parser';
@@ -19,16 +19,18 @@ const REASONS: RejectReason[] = [
   'bad-request',
   'bad-status',
   'bad-bytes',
+  'bad-duration',
   'bad-quoted-field',
   'trailing-garbage',
   'bad-json',
   'missing-field',
   'unknown-format',
 ];
-const FIELDS = 'ip,ident,user,time,method,path,protocol,status,bytes,referrer,userAgent';
+const FIELDS = 'ip,ident,user,time,method,path,protocol,status,bytes,referrer,userAgent,durationMs';
 
 const PARSERS: [string, Parser][] = [
   ['combined', parseCombined],
+  ['combined-time', parseCombinedTime],
   ['common', parseCommon],
   ['json', parseJson],
   ['auto', parseAuto],
@@ -64,6 +66,8 @@ function problem(outcome: ParseOutcome): string | null {
   if (!Number.isInteger(r.status) || r.status < 100 || r.status > 599) return `status ${r.status}`;
   if (r.bytes !== null && !(Number.isSafeInteger(r.bytes) && r.bytes >= 0))
     return `bytes ${r.bytes}`;
+  if (r.durationMs !== null && !(r.durationMs >= 0 && Number.isFinite(r.durationMs)))
+    return `durationMs ${r.durationMs}`;
   for (const key of [
     'ident',
     'user',
@@ -82,6 +86,7 @@ const SEED_LINES = [
   '1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET /a HTTP/1.1" 200 5 "-" "ua"',
   '::1 - frank [10/Oct/2000:13:55:36 +0000] "-" 408 -',
   '127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326 "r" "a\\"b\\xe2\\x98\\x83"',
+  '1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET /a HTTP/1.1" 200 5 "-" "ua" 48213',
 ];
 const ALPHABET = ' "\\[]-:/{}0123456789xGET\r\t,+';
 

@@ -31,6 +31,7 @@ describe('parseJson', () => {
       bytes: 612,
       referrer: null,
       userAgent: 'curl/8.5.0 "x"',
+      durationMs: 1,
     });
   });
 
@@ -47,6 +48,7 @@ describe('parseJson', () => {
       bytes: 0,
       referrer: 'https://example.com/',
       userAgent: 'ua',
+      durationMs: 12.5,
     };
     const parsed = fields(JSON.stringify(record));
     expect(parsed).toEqual(record);
@@ -72,6 +74,19 @@ describe('parseJson', () => {
       null,
       null,
     ]);
+  });
+
+  it('reads request_time (seconds) and durationMs (ms) as the request time, "-" as none', () => {
+    const base = '{"ip":"1.1.1.1","time":0,"status":200';
+    expect(fields(`${base},"request_time":"0.029"}`).durationMs).toBe(29);
+    expect(fields(`${base},"request_time":1.5}`).durationMs).toBe(1500);
+    expect(fields(`${base},"request_time":"0.0001234"}`).durationMs).toBe(0.123);
+    expect(fields(`${base},"durationMs":12.25,"request_time":"9"}`).durationMs).toBe(12.25);
+    expect(fields(`${base},"request_time":"-"}`).durationMs).toBe(null);
+    expect(fields(`${base}}`).durationMs).toBe(null);
+    for (const bad of ['"abc"', '"-1"', '-1', '"1e3"', '"1.2.3"', 'true', '[]']) {
+      expect(reasonOf(`${base},"request_time":${bad}}`), bad).toBe('bad-duration');
+    }
   });
 
   it('reads a "-" request as no request, and splits a request with spaces in the path', () => {

@@ -80,6 +80,7 @@ describe(`real log ${ELASTIC} (combined)`, () => {
       bytes: 235,
       referrer: null,
       userAgent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html',
+      durationMs: null,
       truncated: true,
     });
     expect(records.filter((r) => r.truncated === true)).toEqual([outcomes[8898]]);

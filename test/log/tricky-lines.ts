@@ -1,5 +1,5 @@
 /**
- * Thirty-two awkward access-log lines, one per trick that real servers and other parsers' test
+ * Thirty-four awkward access-log lines, one per trick that real servers and other parsers' test
  * suites are known to produce. Lines 1–3 are real, from the shipped elastic/examples log
  * (Apache-2.0, data/real-logs); every other line is our own, with documentation addresses
  * (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32) and invented paths and agents.
@@ -79,10 +79,14 @@ function ours(): (string | Buffer)[] {
     '192.0.2.254 [27/Jul/2009:04:12:50 +0000] "GET /boot/netboot/default/kernel.img HTTP/1.0" 404 30512 "-" "iPXE/1.0.0"',
     // 32: Apache's backslash escapes \n, \" and \xHH (UTF-8 of U+20AC) inside the user agent
     '192.0.2.32 - dave [04/Nov/2001:09:30:12 -0800] "GET /img/logo.png HTTP/1.0" 200 1834 "http://www.example.org/index.html" "Agent with\\na line break, a \\"quote\\" and \\xe2\\x82\\xac"',
+    // 33: combined with Apache's %D (microseconds) appended: the combined-time format
+    '198.51.100.33 - - [08/Mar/2024:14:02:09 +0100] "GET /checkout HTTP/2.0" 200 18311 "https://shop.example.com/cart" "Mozilla/5.0 (X11; Linux x86_64; rv:123.0) Gecko/20100101 Firefox/123.0" 1482093',
+    // 34: combined with a request time in seconds appended (an nginx log_format with $request_time)
+    '198.51.100.34 - - [08/Mar/2024:14:02:10 +0100] "GET /cart HTTP/1.1" 200 9120 "-" "Mozilla/5.0 (X11; Linux x86_64; rv:123.0) Gecko/20100101 Firefox/123.0" 0.048',
   ];
 }
 
-/** The 32 lines, decoded as the CLI decodes a file. */
+/** The 34 lines, decoded as the CLI decodes a file. */
 export function trickyLines(): string[] {
   const real = realLogLines(ELASTIC);
   const parts = [

@@ -34,6 +34,7 @@ export function record(ip: string, path: string | null, status: number, time: nu
     bytes: 100,
     referrer: null,
     userAgent: 'test',
+    durationMs: null,
   };
 }
 

@@ -47,6 +47,7 @@ const snapshot: EngineSnapshot = {
     anomaly: 0,
     'prefix-flood': 0,
     'slow-scan': 0,
+    'slow-page': 0,
   },
   open: 1,
   alertLines: 2,

@@ -26,6 +26,7 @@ describe('engine counters and snapshot', () => {
         scanner: 0,
         'prefix-flood': 0,
         'slow-scan': 0,
+        'slow-page': 0,
         anomaly: 0,
       },
       open: 0,

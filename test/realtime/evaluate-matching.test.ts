@@ -190,7 +190,7 @@ describe('evaluateDetection', () => {
       // Its windows cover [T0 − 3m30s, T0 + 1m30s]: 1m30s of the 4-minute incident.
       '38%',
     ]);
-    expect(rows[8].split(/ +/)).toEqual([
+    expect(rows[9].split(/ +/)).toEqual([
       '(overlap)',
       'anomaly',
       '-',
@@ -205,7 +205,7 @@ describe('evaluateDetection', () => {
       '-',
       '-',
     ]);
-    expect(rows.slice(9)).toEqual([
+    expect(rows.slice(10)).toEqual([
       'missed ip-flood 10.0.0.1 at 2024-03-12T11:00:00.000Z',
       'missed scanner 10.0.0.2 at 2024-03-12T12:00:00.000Z',
       'missed scanner 10.0.0.3 at 2024-03-12T13:00:00.000Z',
@@ -293,7 +293,7 @@ describe('reading alerts and truth', () => {
     ['[1]', 'alerts line 2 is not an alert object'],
     [
       '{"kind":"dos"}',
-      'alerts line 2: kind must be error-spike, ip-flood, scanner, prefix-flood, slow-scan or anomaly',
+      'alerts line 2: kind must be error-spike, ip-flood, scanner, prefix-flood, slow-scan, slow-page or anomaly',
     ],
     ['{"kind":"scanner","key":1}', 'alerts line 2: key must be a string'],
     [

@@ -21,6 +21,7 @@ function rec(
     bytes: 100,
     referrer: null,
     userAgent,
+    durationMs: null,
   };
 }
 

@@ -121,6 +121,7 @@ describe('table rows', () => {
             bytes: null,
             referrer: null,
             userAgent: null,
+            durationMs: null,
           };
     expect(outcomeRows(['ok', 'x y', '-'], parse)).toEqual([
       { line: 1, outcome: 'parsed', detail: '::1 GET /a → 408', raw: 'ok' },

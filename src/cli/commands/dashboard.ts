@@ -33,7 +33,7 @@ type Io = typeof import('../io');
 /** The consumer group of `loglab dashboard`: its own, so it takes nothing from "realtime". */
 export const DASHBOARD_GROUP = 'loglab-dashboard';
 
-const FORMATS = ['auto', 'combined', 'common', 'json'];
+const FORMATS = ['auto', 'combined', 'combined-time', 'common', 'json'];
 
 interface DashboardFlags extends WebFlags {
   topic: string;

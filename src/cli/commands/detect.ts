@@ -25,7 +25,7 @@ type Io = typeof import('../io');
 /** The consumer group of `loglab detect --topic` (the "realtime" group of the design). */
 export const DETECT_GROUP = 'realtime';
 
-const FORMATS = ['auto', 'combined', 'common', 'json'];
+const FORMATS = ['auto', 'combined', 'combined-time', 'common', 'json'];
 
 interface DetectFlags {
   topic?: string | true;

@@ -34,6 +34,8 @@ Examples:
   loglab generate --lines 1000000 --incidents all --truth truth.json -o big.log
   loglab generate --seed 7 --start 2024-06-01T00:00:00Z --span 7d --lines 500000 > week.log
   loglab generate --format json --lines 100 | loglab parse -
+  loglab generate --format combined-time --incidents all > timed.log
+                                                 with the request time (%D, microseconds)
   loglab generate --rate 20 --incidents all      live: 20 lines a second until Ctrl-C
   loglab generate --rate 200 --speedup 10 --incidents all | loglab detect - --dashboard
                                                  live, ten simulated minutes a minute
@@ -72,7 +74,10 @@ export function registerGenerate(program: Command): void {
     .option('--speedup <k>', 'with --rate: simulated time runs k times faster than the clock')
     .option('--incidents <list>', `comma-separated: ${INCIDENT_KINDS.join(', ')}, or all`)
     .addOption(
-      new Option('--format <format>', 'output log format')
+      new Option(
+        '--format <format>',
+        'output log format (combined-time: combined with %D, the request time in µs; json carries request_time)',
+      )
         .choices(LOG_FORMATS as string[])
         .default('combined'),
     )

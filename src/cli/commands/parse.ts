@@ -25,10 +25,13 @@ Examples:
   loglab parse access.log > records.ndjson
   loglab generate --lines 1000 | loglab parse --rejects rejects.ndjson -
   loglab parse --format common old-clf.log | head
+  loglab generate --format combined-time --lines 100 | loglab parse --format combined-time -
 
 Output: one JSON object per parsed line, in input order, with the fields
-  ip ident user time method path protocol status bytes referrer userAgent
-(time in epoch milliseconds UTC; "-" fields are null). Rejected lines go to --rejects as
+  ip ident user time method path protocol status bytes referrer userAgent durationMs
+(time in epoch milliseconds UTC; "-" fields are null; durationMs is the request time in ms:
+%D / 1000 in combined-time (combined with Apache's %D microseconds appended), request_time
+× 1000 in nginx JSON, null in combined and common). Rejected lines go to --rejects as
   {"line": 1-based line number, "reason": "bad-status", "raw": "the line as read"}
 The last line on stderr is always: read N, parsed P, rejected R
 `;

@@ -68,7 +68,7 @@ export function registerReport(program: Command): void {
     .option('--png <dir>', 'also write each chart as <dir>/<chart>.png')
     .addOption(
       new Option('--format <format>', 'log format of FILE; auto decides per line')
-        .choices(['auto', 'combined', 'common', 'json'])
+        .choices(['auto', 'combined', 'combined-time', 'common', 'json'])
         .default('auto'),
     )
     .option('--top <n>', 'rows in each top list', '10')

@@ -50,11 +50,11 @@ export interface DashboardExtras {
 const MIN_WIDTH = 40;
 /**
  * Open alerts are listed per detector, in this order: the classic four always (with "none"),
- * the detectors of distributed and slow attacks only while they have an alert open, so the
+ * the detectors of distributed and slow attacks and of slow pages only while they have an alert open, so the
  * frame stays as short as the classic one on a quiet day.
  */
 const KINDS: readonly Alert['kind'][] = ['error-spike', 'ip-flood', 'scanner', 'anomaly'];
-const WHEN_OPEN: readonly Alert['kind'][] = ['prefix-flood', 'slow-scan'];
+const WHEN_OPEN: readonly Alert['kind'][] = ['prefix-flood', 'slow-scan', 'slow-page'];
 const KIND_WIDTH = Math.max(...KINDS.map((k) => k.length));
 const SPARKS = '▁▂▃▄▅▆▇█';
 
@@ -219,6 +219,8 @@ export function describeAlert(a: Alert): string {
       return `network ${key}: ${n(a.observed)} requests in ${span} (threshold ${n(a.threshold)})`;
     case 'slow-scan':
       return `IP ${key}: ${n(a.observed)} not-found paths in ${span}, slowly (threshold ${n(a.threshold)})`;
+    case 'slow-page':
+      return `${key}: p95 ${n(a.observed)} ms in ${span}, slow (threshold ${n(a.threshold)} ms)`;
     case 'anomaly':
       if (a.key === 'error-ratio-spike') {
         return `site: ${percent(a.observed)} of requests failed in ${span} (limit ${percent(a.threshold)})`;
