@@ -1,7 +1,7 @@
 /**
  * One log file through every stage that needs no service, for `loglab report FILE`: the summary
  * (summary/file.ts, on threads), detection (the stream detector over the file's lines in order,
- * as `loglab detect FILE` runs it) and the eight batch jobs (the embedded runner, as `loglab
+ * as `loglab detect FILE` runs it) and the nine batch jobs (the embedded runner, as `loglab
  * mapreduce run all --input FILE`), then the alerts scored against a ground truth when one is
  * given. The result is a run record (report/run-record.ts) with each stage's throughput.
  *

@@ -39,8 +39,16 @@ async function run(paths: string[], options: EmbeddedRunnerOptions, reducers?: n
 let baseline: RunResult;
 
 beforeAll(async () => {
+  // combined-time, so slow-pages has request times to rank; the two odd lines have none.
   const lines = [
-    ...generateLines(defaultOptions({ lines: 6000, seed: 11, incidents: [...INCIDENT_KINDS] })),
+    ...generateLines(
+      defaultOptions({
+        lines: 6000,
+        seed: 11,
+        incidents: [...INCIDENT_KINDS],
+        format: 'combined-time',
+      }),
+    ),
   ]
     .map((l) => `${l}\n`)
     .join('');

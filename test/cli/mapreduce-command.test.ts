@@ -92,7 +92,7 @@ describe('loglab mapreduce', () => {
       { url: '/b?y=2', status: 500, count: 1 },
     ]);
     // The line that does not parse went to the dead letters, not into the raw files.
-    expect(r.stderr).toMatch(/^loglab mapreduce: 8 jobs over 11 records \(0 rejected\)/);
+    expect(r.stderr).toMatch(/^loglab mapreduce: 9 jobs over 11 records \(0 rejected\)/);
     const saved = JSON.parse(readFileSync(join(cwd, 'results', 'top-urls.json'), 'utf8'));
     expect(saved.rows).toEqual(json['top-urls'].rows);
     expect(saved.counters.mapOutputRecords).toBe(11);

@@ -1,5 +1,5 @@
 /**
- * `loglab report`: a log file through summary, detection and the eight batch jobs into one HTML
+ * `loglab report`: a log file through summary, detection and the nine batch jobs into one HTML
  * page and its run record; without a FILE, the demo's record; bad input in one line, exit 2.
  */
 import { spawnSync } from 'node:child_process';

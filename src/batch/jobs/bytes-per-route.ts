@@ -5,6 +5,13 @@
  */
 import { byCountThen, DEFAULT_TOP, type Emit, emitRow, type Job, type JobOptions } from '../job';
 
+/** A request's route: its path without the query string, "-" for none (as detectors key URLs). */
+export function routeOf(path: string | null): string {
+  if (path === null) return '-';
+  const q = path.indexOf('?');
+  return q === -1 ? path : path.slice(0, q);
+}
+
 function totals(values: readonly string[]): [number, number] {
   let requests = 0;
   let bytes = 0;
@@ -23,9 +30,7 @@ export function bytesPerRouteJob(options: JobOptions = {}): Job {
     description: `Bytes per route: requests and response bytes by path without query (top ${top})`,
     columns: ['route', 'requests', 'bytes', 'avgBytes'],
     map(r, emit) {
-      const path = r.path ?? '-';
-      const q = path.indexOf('?');
-      emit(q === -1 ? path : path.slice(0, q), `1 ${r.bytes ?? 0}`);
+      emit(routeOf(r.path), `1 ${r.bytes ?? 0}`);
     },
     combine(key: string, values: readonly string[], emit: Emit) {
       const [requests, bytes] = totals(values);

@@ -6,6 +6,7 @@ import { errorsJob } from './errors';
 import { ipAnomaliesJob } from './ip-anomalies';
 import { peakHoursJob } from './peak-hours';
 import { sessionsJob } from './sessions';
+import { slowPagesJob } from './slow-pages';
 import { statusPerHourJob } from './status-per-hour';
 import { topUrlsJob } from './top-urls';
 import { uniqueVisitorsJob } from './unique-visitors';
@@ -19,6 +20,7 @@ export const BUILTIN_JOBS: Readonly<Record<string, (options?: JobOptions) => Job
   'bytes-per-route': bytesPerRouteJob,
   'status-per-hour': statusPerHourJob,
   sessions: sessionsJob,
+  'slow-pages': slowPagesJob,
 });
 
 export const JOB_NAMES: readonly string[] = Object.keys(BUILTIN_JOBS);
@@ -41,6 +43,7 @@ export {
   ipAnomaliesJob,
   peakHoursJob,
   sessionsJob,
+  slowPagesJob,
   statusPerHourJob,
   topUrlsJob,
   uniqueVisitorsJob,

@@ -40,7 +40,7 @@ Stages: a seeded day with every incident kind (error burst, IP flood, scanner) i
 produced to the demo's topic (weblogs.demo); one consumer group counts the summary and runs the
 detectors (5-minute windows sliding every minute, event time; alerts to weblogs.alerts), the
 archiver's group stores the topic in the demo's lake (${EMBEDDED_LAKE}, or ${HDFS_LAKE} on
-HDFS); then the eight MapReduce jobs of \`loglab mapreduce list\` run over the lake, and the run
+HDFS); then the nine MapReduce jobs of \`loglab mapreduce list\` run over the lake, and the run
 record (out/demo/run.json) and the HTML report (out/demo/report.html) are written. Each stage's
 lines, seconds and lines per second are printed as it ends, with a progress bar on a terminal.
 The demo's topic, its two groups and its lake are emptied first, so a rerun with the same seed

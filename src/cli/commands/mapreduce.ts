@@ -123,6 +123,8 @@ const RUN_EXAMPLES = `
 Examples:
   loglab archive access.log && loglab mapreduce run all     the local lake, every job
   loglab mapreduce run errors --input access.log            one log file
+  loglab mapreduce run slow-pages --input timed.log         p50/p95/p99 per route (a log with
+                                                            request times: combined-time, JSON)
   loglab mapreduce run errors,peak-hours --input access.log two jobs, one pass over the input
   loglab mapreduce run top-urls --input out/lake/loglab/raw/date=2026-12-05 --top 20
   loglab mapreduce run all --workers 2 --reducers 4 --json > results.json
@@ -314,7 +316,7 @@ export function registerMapreduce(program: Command): void {
   const mr = program
     .command('mapreduce')
     .description(
-      'Batch MapReduce jobs over the lake: error analysis, peak hours, top URLs, IP anomalies, …',
+      'Batch MapReduce jobs over the lake: error analysis, peak hours, top URLs, IP anomalies, slow pages, …',
     )
     .addHelpText('after', `${LIST_EXAMPLES}${RUN_EXAMPLES}`);
   mr.command('list')

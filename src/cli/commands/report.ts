@@ -1,6 +1,6 @@
 /**
  * `loglab report [FILE]`: the end-to-end report as one self-contained HTML file. With a log FILE
- * it runs the summary, detection and the eight batch jobs over it on the embedded engine
+ * it runs the summary, detection and the nine batch jobs over it on the embedded engine
  * (pipeline/report-file-run.ts) and writes the run record beside the page; without one it draws
  * the last demo run's record (out/demo/run.json, or the one `--run` names). `--png DIR` also
  * writes each chart as a PNG for slides; it writes over a PNG of DIR only when an earlier report
@@ -35,7 +35,7 @@ Examples:
   loglab report --run out/big/run.json                  the run of \`npm run demo -- --out out/big\`
 
 With a FILE the summary, detection (5-minute windows sliding every minute, event time) and the
-eight MapReduce jobs of \`loglab mapreduce list\` run over it one after another on the embedded
+nine MapReduce jobs of \`loglab mapreduce list\` run over it one after another on the embedded
 engine, each stage's lines, seconds and lines per second shown on stderr; --truth (the file
 \`loglab generate --truth\` writes) scores the alerts per incident kind. The run record, a
 versioned JSON document of everything the page shows, is written beside the page (--out with
