@@ -9,7 +9,7 @@
  */
 import { BAR_COLOR, type BatchChartOptions, header } from './batch-chart-parts';
 import { peakHoursChart, statusPerHourChart, uniqueVisitorsChart } from './batch-hour-charts';
-import { bytesPerRouteChart, errorsChart, topUrlsChart } from './batch-top-charts';
+import { bytesPerRouteChart, errorsChart, slowPagesChart, topUrlsChart } from './batch-top-charts';
 import type { ChartSpec } from './render';
 import { CHART_WIDTH, chartConfig, formatCount, STATUS_CLASS_COLORS } from './theme';
 
@@ -198,6 +198,8 @@ export function jobChart(
       return statusPerHourChart(rows, options);
     case 'sessions':
       return sessionsChart(rows, options);
+    case 'slow-pages':
+      return slowPagesChart(rows, options);
     default:
       return undefined;
   }

@@ -1,5 +1,5 @@
 /**
- * The top-N jobs' charts: errors by URL and status, top URLs, bytes per route. Bars in the rows'
+ * The top-N jobs' charts: errors by URL and status, top URLs, bytes per route, slow pages. Bars in the rows'
  * own order (the jobs rank them), each labelled with its figure. URLs and routes come from log
  * lines and reach the SVG only as text vega escapes.
  */
@@ -24,6 +24,16 @@ export interface BytesPerRouteChartRow {
   readonly requests: number;
   readonly bytes: number;
   readonly avgBytes: number;
+}
+
+export interface SlowPagesChartRow {
+  readonly route: string;
+  readonly requests: number;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  readonly untimed: number;
 }
 
 /** Error analysis: one bar per URL and status, coloured by status class. */
@@ -107,6 +117,40 @@ export function bytesPerRouteChart(
       { field: 'bytes', title: 'bytes', label: 'text', format: '~s' },
       { value: '#4c9a55' },
       options.width ?? CHART_WIDTH - 320,
+    ),
+  } as ChartSpec;
+}
+
+/** A time in ms as it reads: whole ms from 10 on, one decimal below. */
+function ms(value: number): string {
+  return value >= 10 ? `${Math.round(value).toLocaleString('en-US')} ms` : `${value.toFixed(1)} ms`;
+}
+
+/**
+ * Slow pages: p95 per route, the slowest first, with p50 and p99 in the label, so a route slow
+ * for everyone (p50 high) reads apart from one slow in its tail (p99 far above p95).
+ */
+export function slowPagesChart(
+  rows: readonly SlowPagesChartRow[],
+  options: BatchChartOptions = {},
+): ChartSpec {
+  const values = rows.map((r) => ({
+    route: r.route,
+    p95Ms: r.p95Ms,
+    text: `${ms(r.p95Ms)} (p50 ${ms(r.p50Ms)}, p99 ${ms(r.p99Ms)}, ${formatCount(r.requests)} requests)`,
+  }));
+  return {
+    ...header(
+      'Slow pages: p95 response time per route',
+      `${formatCount(sum(rows.map((r) => r.requests)))} timed requests on the ${rows.length} routes shown`,
+      options,
+    ),
+    ...rankedBars(
+      values,
+      { field: 'route', title: 'route' },
+      { field: 'p95Ms', title: 'p95 (ms)', label: 'text', format: ',~f' },
+      { value: STATUS_CLASS_COLORS['4xx'] },
+      options.width ?? CHART_WIDTH - 400,
     ),
   } as ChartSpec;
 }

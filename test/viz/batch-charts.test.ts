@@ -19,7 +19,12 @@ import {
   statusPerHourChart,
   uniqueVisitorsChart,
 } from '../../src/viz/batch-hour-charts';
-import { bytesPerRouteChart, errorsChart, topUrlsChart } from '../../src/viz/batch-top-charts';
+import {
+  bytesPerRouteChart,
+  errorsChart,
+  slowPagesChart,
+  topUrlsChart,
+} from '../../src/viz/batch-top-charts';
 import type { ChartSpec } from '../../src/viz/render';
 import { renderSvg } from '../../src/viz/render';
 
@@ -62,6 +67,19 @@ const STATUS_PER_HOUR = [
   { hour: '11', status: 404, requests: 1 },
   { hour: '23', status: 200, requests: 1 },
 ];
+const SLOW_PAGES = [
+  {
+    route: '/search',
+    requests: 1200,
+    p50Ms: 140,
+    p95Ms: 1850.5,
+    p99Ms: 2400,
+    maxMs: 3000,
+    untimed: 0,
+  },
+  { route: '/a', requests: 20, p50Ms: 2.25, p95Ms: 9.5, p99Ms: 12, maxMs: 12, untimed: 2 },
+];
+
 const SESSIONS = [
   {
     visitors: 5,
@@ -193,6 +211,20 @@ describe('batch charts: the data of each spec', () => {
     expect(s.title.subtitle).toBe('2.5 MB sent on the 2 routes shown');
   });
 
+  it('slow-pages: p95 bars, p50 and p99 in the label', async () => {
+    const s = spec(slowPagesChart(SLOW_PAGES));
+    expect(s.data?.values).toEqual([
+      {
+        route: '/search',
+        p95Ms: 1850.5,
+        text: '1,851 ms (p50 140 ms, p99 2,400 ms, 1,200 requests)',
+      },
+      { route: '/a', p95Ms: 9.5, text: '9.5 ms (p50 2.3 ms, p99 12 ms, 20 requests)' },
+    ]);
+    expect(s.title.subtitle).toBe('1,220 timed requests on the 2 routes shown');
+    expect(texts(await renderSvg(s))).toEqual(expect.arrayContaining(['/search', '/a']));
+  });
+
   it('status-per-hour: a stacked bar per hour, each status in its class colour', () => {
     const s = spec(statusPerHourChart(STATUS_PER_HOUR));
     expect(s.data?.values).toEqual(
@@ -233,6 +265,7 @@ describe('batch charts: the data of each spec', () => {
       'bytes-per-route': BYTES_PER_ROUTE,
       'status-per-hour': STATUS_PER_HOUR,
       sessions: SESSIONS,
+      'slow-pages': SLOW_PAGES,
     };
     expect(Object.keys(rows)).toEqual(JOB_NAMES);
     const titles = JOB_NAMES.map((name) => spec(jobChart({ name, rows: rows[name] }) as ChartSpec));
@@ -245,6 +278,7 @@ describe('batch charts: the data of each spec', () => {
       'Bytes per route',
       'Status mix per hour',
       'Sessions',
+      'Slow pages: p95 response time per route',
     ]);
     expect(jobChart({ name: 'my-job', rows: [] })).toBeUndefined();
     const charts = jobCharts([
@@ -274,6 +308,17 @@ describe('batch charts: drawn', () => {
       topUrlsChart(hostile.map((url, i) => ({ url, hits: 2 - i }))),
       bytesPerRouteChart(
         hostile.map((route, i) => ({ route, requests: 1, bytes: 9 - i, avgBytes: 9 })),
+      ),
+      slowPagesChart(
+        hostile.map((route, i) => ({
+          route,
+          requests: 20,
+          p50Ms: 1,
+          p95Ms: 9 - i,
+          p99Ms: 9,
+          maxMs: 9,
+          untimed: 0,
+        })),
       ),
       ipAnomaliesChart(
         hostile.map((ip, i) => ({
