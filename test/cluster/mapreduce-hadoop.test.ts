@@ -1,16 +1,17 @@
 /**
- * `loglab mapreduce run --engine hadoop`: the four seed jobs on Hadoop's local job runner
- * against the real HDFS print the same `--json` bytes as the embedded runner, over a generated
+ * `loglab mapreduce run --engine hadoop`: the four seed jobs and slow-pages (whose quantiles
+ * must come out exact from any split and combining) on Hadoop's local job runner against the
+ * real HDFS print the same `--json` bytes as the embedded runner, over a generated combined-time
  * log uploaded to a path of this file's own (in a lake-like tree, with an `_tmp` file Hadoop must
  * skip as the embedded runner does); a mapper that throws fails the run with one line that holds
- * its message. Two Hadoop jobs in all (10–20 s each): the four jobs run as one.
+ * its message. Two Hadoop jobs in all (10–20 s each): the five jobs run as one.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loglab, type MapreduceInput, mapreduceInput, ROOT } from './fixtures/mapreduce-input';
 
 const THROWS = join(ROOT, 'test', 'batch', 'fixtures', 'throwing-job.ts');
-const SEED_JOBS = 'errors,peak-hours,top-urls,ip-anomalies';
+const SEED_JOBS = 'errors,peak-hours,top-urls,ip-anomalies,slow-pages';
 
 let input: MapreduceInput;
 let store: MapreduceInput['store'];
@@ -32,7 +33,7 @@ afterAll(async () => {
 });
 
 describe('loglab mapreduce run --engine hadoop', () => {
-  it('prints the same --json for the four seed jobs as the embedded runner', async () => {
+  it('prints the same --json for the four seed jobs and slow-pages as the embedded runner', async () => {
     const started = Date.now() - 1000;
     const [embedded, hadoop] = await Promise.all([
       loglab(['mapreduce', 'run', SEED_JOBS, '--input', local, '--json']),
@@ -54,7 +55,7 @@ describe('loglab mapreduce run --engine hadoop', () => {
     for (const name of Object.keys(rows)) expect(rows[name].rows.length).toBeGreaterThan(0);
     expect(hadoop.stdout).toBe(embedded.stdout);
     expect(hadoop.stderr).toMatch(
-      /^loglab mapreduce: 4 jobs over 4000 records \(1 rejected\) from 2 files \(\S+ \S+, 2 splits\) in [\d.]+ s; map output \d+ records\n$/,
+      /^loglab mapreduce: 5 jobs over 4000 records \(1 rejected\) from 2 files \(\S+ \S+, 2 splits\) in [\d.]+ s; map output \d+ records\n$/,
     );
     // The same map output as the embedded runner, counted by the tasks' reporter:counter: lines.
     const mapped = (text: string) => /map output (\d+) records/.exec(text)?.[1];
