@@ -67,7 +67,7 @@ describe('loglab demo --cluster', () => {
       `on Kafka (${config.kafka.brokers.join(',')}), HDFS and Hadoop`,
     );
     expect(cluster.stdout).toContain(
-      '8 MapReduce jobs in one pass over the lake, Hadoop Streaming',
+      '9 MapReduce jobs in one pass over the lake, Hadoop Streaming',
     );
 
     const read = (out: string) =>
@@ -88,7 +88,7 @@ describe('loglab demo --cluster', () => {
     // the error burst, the surge and the outage go unseen, on the embedded run as well (measured
     // with loglab demo --lines 10000 --seed 5; the demo's own 40,000-line day detects all eight).
     expect(totals.detected).toBe(5);
-    expect(Object.keys(totals.jobs)).toHaveLength(8);
+    expect(Object.keys(totals.jobs)).toHaveLength(9);
     expect(c.summary).toEqual(e.summary);
   }, 900_000);
 });
