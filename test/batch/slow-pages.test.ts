@@ -1,6 +1,6 @@
 /**
  * slow-pages on a hand-made combined-time log, quantiles worked out by hand (nearest rank
- * ⌈K·n/100⌉ over a route's sorted times): routes without their query, "-" times counted as
+ * ⌈K·n/100⌉ over a route's sorted times at 0.1 ms): routes without their query, "-" times counted as
  * untimed and left out of the quantiles, ties on p95 broken by route, routes under the minimum
  * left out; and the combiner's histogram text giving the reducer what the raw values give it.
  */
@@ -26,7 +26,7 @@ const lines: string[] = [];
 // /a: 1..20 ms, every other one with a query; two requests without a time.
 for (let i = 1; i <= 20; i++) lines.push(line(i % 2 ? `/a?q=${i}` : '/a', i * 1000, i));
 lines.push(line('/a', '-'), line('/a?x=1', '-'));
-// /b: 24 at 5.5 ms and one at 100.25 ms: p50 and p95 are 5.5, p99 and the maximum 100.25.
+// /b: 24 at 5.5 ms and one at 100.25 ms (100.3 at 0.1 ms): p50 and p95 5.5, p99 and max 100.3.
 for (let i = 0; i < 24; i++) lines.push(line('/b', 5500, i));
 lines.push(line('/b', 100250));
 // /c: 20 at 5.5 ms, the same p95 as /b: ranked after it by route.
@@ -40,7 +40,7 @@ writeFileSync(file, `${lines.join('\n')}\n`);
 
 const EXPECTED = [
   { route: '/a', requests: 20, p50Ms: 10, p95Ms: 19, p99Ms: 20, maxMs: 20, untimed: 2 },
-  { route: '/b', requests: 25, p50Ms: 5.5, p95Ms: 5.5, p99Ms: 100.25, maxMs: 100.25, untimed: 0 },
+  { route: '/b', requests: 25, p50Ms: 5.5, p95Ms: 5.5, p99Ms: 100.3, maxMs: 100.3, untimed: 0 },
   { route: '/c', requests: 20, p50Ms: 5.5, p95Ms: 5.5, p99Ms: 5.5, maxMs: 5.5, untimed: 0 },
 ];
 
@@ -100,22 +100,22 @@ describe('slow-pages', () => {
     expect(variants[2].counters.spills).toBeGreaterThan(1);
   });
 
-  it('maps a time to whole microseconds and a missing one to "-"', () => {
+  it('maps a time to 0.1 ms ticks, rounded half up, and a missing one to "-"', () => {
     const job = slowPagesJob();
     const out: [string, string][] = [];
     const emit = (k: string, v: string) => out.push([k, v]);
     const rec = (path: string | null, durationMs: number | null) =>
       ({ path, durationMs }) as LogRecord;
     job.map(rec('/p?id=7', 1.2344), emit);
-    job.map(rec('/p', 1.2346), emit);
+    job.map(rec('/p', 1.25), emit);
     job.map(rec('/p', 0), emit);
     job.map(rec(null, 3), emit);
     job.map(rec('/p', null), emit);
     expect(out).toEqual([
-      ['/p', '1234'],
-      ['/p', '1235'],
+      ['/p', '12'],
+      ['/p', '13'],
       ['/p', '0'],
-      ['-', '3000'],
+      ['-', '30'],
       ['/p', '-'],
     ]);
   });
@@ -127,7 +127,7 @@ describe('slow-pages', () => {
     expect(out).toEqual(['7:2 3:3 -:5']);
     // One route alone, 100 requests of 1..100 ms and 3 without a time, by hand and combined.
     const pairs: [string, string][] = [];
-    for (let i = 100; i >= 1; i--) pairs.push(['/one', String(i * 1000)]);
+    for (let i = 100; i >= 1; i--) pairs.push(['/one', String(i * 10)]);
     pairs.push(['/one', '-'], ['/one', '-'], ['/one', '-']);
     const row = { route: '/one', requests: 100, p50Ms: 50, p95Ms: 95, p99Ms: 99, maxMs: 100 };
     expect(reduceByHand(job, pairs, false)).toEqual([{ ...row, untimed: 3 }]);
