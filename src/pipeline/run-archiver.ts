@@ -282,8 +282,6 @@ async function archiveOnce(
       topics: [topic],
       fromBeginning: true,
       clientId: 'loglab-archiver',
-      // Fetching beside the writing: on one thread kafkajs alone takes what the archiver may.
-      ownThread: true,
       onAssignment: partitions.listen,
     });
   let consumer: Consumer = await subscribe();

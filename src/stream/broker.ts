@@ -187,12 +187,6 @@ export interface SubscribeOptions<A extends ValueAs = 'string'> {
   readonly valueAs?: A;
   /** Shown in member ids; "loglab" when absent. */
   readonly clientId?: string;
-  /**
-   * A hint from a member whose own work per record is heavy (the archiver): a real client may
-   * fetch and decode on a thread of its own and hand the records over, so that both run side by
-   * side. The same records and the same contract; the embedded broker ignores it.
-   */
-  readonly ownThread?: boolean;
   /** Called, synchronously, each time this member's partitions change (never with two empty lists). */
   readonly onAssignment?: (change: AssignmentChange) => void;
 }

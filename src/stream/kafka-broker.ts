@@ -299,14 +299,6 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
     }
   }
 
-  /**
-   * Whether a member fetches on a thread of its own (kafka-thread-consumer.ts): when asked, and
-   * when nothing of this client must stay on this thread (a fake client, a log sink).
-   */
-  function onThread(opts: SubscribeOptions<ValueAs>): boolean {
-    return opts.ownThread === true && config.kafkaFactory === undefined && config.log === undefined;
-  }
-
   const broker: Broker = {
     engine: 'cluster',
     address,
@@ -381,13 +373,7 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
         throw new LoglabError('BAD_FLAG', 'a consumer needs at least one topic');
       }
       await assertTopics(opts.topics);
-      const member = onThread(opts)
-        ? await (await import('./kafka-thread-consumer')).subscribeOnThread(
-            config,
-            { prefetchRecords: consumerSettings.prefetchRecords },
-            opts,
-          )
-        : await joinGroup(opts);
+      const member = await joinGroup(opts);
       // The member's functions do not use `this`, so a copy with a close that also forgets it.
       const tracked: Consumer<string | Buffer> = {
         ...member,

@@ -1,7 +1,6 @@
 /**
- * The settings of the Kafka adapter (kafka-broker.ts), in a file of their own so that the
- * thread a member fetches on (kafka-thread-consumer.ts) can be given them without importing
- * the adapter that starts it.
+ * The settings of the Kafka adapter (kafka-broker.ts), in a file of their own: code that only
+ * passes them on need not import the adapter.
  */
 import type { Kafka, KafkaConfig } from 'kafkajs';
 
