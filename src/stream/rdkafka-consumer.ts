@@ -164,7 +164,7 @@ export async function subscribeRdkafka(
     const key = commitKey(parts ?? []);
     const i = pendingCommits.findIndex((c) => c.key === key);
     // Answers come in the order the commits went out; the oldest is the fallback.
-    const [done] = pendingCommits.splice(i >= 0 ? i : 0, 1);
+    const [done] = pendingCommits.splice(Math.max(i, 0), 1);
     done.settle(err ?? null);
   }
 
