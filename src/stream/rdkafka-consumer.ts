@@ -16,6 +16,11 @@
  *   the group's committed offset (records polled but not committed come again, at least once).
  *   `onAssignment` is told the difference between the assignment before the revoke and the one
  *   after, so a partition kept through the rebalance is in neither list, as on kafkajs.
+ * - `commit` resolves when the group coordinator has answered, as on kafkajs. The binding's
+ *   `commitCb` only queues the commit (librdkafka's commitAsync): a member killed right after
+ *   it lost commits it had reported made, and a commit the group refused passed for done. The
+ *   answer comes through librdkafka's `offset_commit_cb`, served inside the pump's `consume`
+ *   calls, and is matched to the commit by its offsets.
  * - `subscribe` resolves once the pump has served the first assignment.
  * - An aborted `poll` returns `stopped` at once; nothing is lost, the records stay buffered.
  * - The binding does not expose the broker's member id: `memberId()` is the client id and a
@@ -74,6 +79,19 @@ const IDLE: PollResult<never> = { kind: 'idle' };
 
 function tpKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
+}
+
+/** A commit's offsets as one string, in any order: how a coordinator's answer finds its commit. */
+function commitKey(list: readonly { topic: string; partition: number; offset?: number }[]): string {
+  return list
+    .map((o) => `${o.topic}\u0000${o.partition}\u0000${o.offset ?? -1}`)
+    .sort()
+    .join('\u0001');
+}
+
+interface PendingCommit {
+  readonly key: string;
+  readonly settle: (err: RdError | null) => void;
 }
 
 function byTopicPartition(a: TopicPartition, b: TopicPartition): number {
@@ -138,6 +156,24 @@ export async function subscribeRdkafka(
   let pumping: Promise<void> | null = null;
   let dataWaiter: (() => void) | null = null;
   const wakeData = () => dataWaiter?.();
+  /** Commits queued in librdkafka, waiting for the coordinator's answer, oldest first. */
+  const pendingCommits: PendingCommit[] = [];
+
+  function onOffsetCommit(err: RdError | undefined, parts: RdTopicPartition[]): void {
+    if (pendingCommits.length === 0) return;
+    const key = commitKey(parts ?? []);
+    const i = pendingCommits.findIndex((c) => c.key === key);
+    // Answers come in the order the commits went out; the oldest is the fallback.
+    const [done] = pendingCommits.splice(Math.max(i, 0), 1);
+    done.settle(err ?? null);
+  }
+
+  /** Settles every waiting commit with an error: the member stopped before they were answered. */
+  function failPendingCommits(): void {
+    // ERR__STATE: `commit` throws the member's failure if there is one, else reports a refusal.
+    const err: RdError = { message: 'the member stopped before the group answered', code: -172 };
+    for (const c of pendingCommits.splice(0)) c.settle(err);
+  }
 
   function onRebalance(
     this: RdConsumer,
@@ -208,6 +244,7 @@ export async function subscribeRdkafka(
     log_level: settings.debug ? 7 : 0,
     ...(settings.debug ? { debug: 'cgrp,fetch' } : {}),
     rebalance_cb: onRebalance as (...args: never[]) => void,
+    offset_commit_cb: onOffsetCommit as (...args: never[]) => void,
   };
   // A topic-level property: in the global config the (empty) topic config would override it.
   const topicConfig: RdConfig = { 'auto.offset.reset': opts.fromBeginning ? 'earliest' : 'latest' };
@@ -251,6 +288,7 @@ export async function subscribeRdkafka(
       await consumeOnce();
       if (buffer.length > 0 || failure !== null) wakeData();
     }
+    failPendingCommits();
     wakeData();
   }
 
@@ -388,12 +426,23 @@ export async function subscribeRdkafka(
         }
       }
       if (list.length === 0) return { kind: 'committed', offsets: [], revoked: lost };
+      const parts = list.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset }));
       const err = await new Promise<RdError | null>((resolve) => {
-        consumer.commitCb(
-          list.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })),
-          resolve,
-        );
+        const pending: PendingCommit = { key: commitKey(parts), settle: resolve };
+        pendingCommits.push(pending);
+        consumer.commitCb(parts, (queued) => {
+          // Not queued: no answer will come.
+          if (queued) {
+            const i = pendingCommits.indexOf(pending);
+            if (i >= 0) pendingCommits.splice(i, 1);
+            resolve(queued);
+          }
+        });
       });
+      if (failure !== null) {
+        putBack();
+        throw failure;
+      }
       if (err) {
         putBack();
         if (isRdRebalanceError(err)) return { kind: 'rebalancing', offsets: list };
