@@ -13,7 +13,7 @@ import { defaultOptions, generateLines } from '../../src/generate/generator';
 import { runArchiver } from '../../src/pipeline/run-archiver';
 import { createLocalStore } from '../../src/storage/local-store';
 import { createMemoryBroker } from '../../src/stream/memory-broker';
-import { flappingBroker, goingAwayBroker } from './going-away-broker';
+import { afterRecordPolls, goingAwayBroker } from './going-away-broker';
 import { expectExactLake } from './lake-truth';
 
 const scratch = mkdtempSync(join(tmpdir(), 'loglab-archiver-broker-'));
@@ -43,7 +43,7 @@ describe('archiver through a broker outage', () => {
     expect(ack.partitions.length).toBe(PARTITIONS);
 
     // Away after the eighth poll, before anything else reaches it; the first probe finds it away.
-    const away = goingAwayBroker(memory, 8, 1);
+    const away = goingAwayBroker(memory, { after: afterRecordPolls(8) });
     const store = await createLocalStore({ root: join(scratch, 'lake') });
     const log: string[] = [];
     const run = await runArchiver(away.broker, store, {
@@ -74,7 +74,9 @@ describe('archiver through a broker outage', () => {
     // Two outages, each right after a join, with nothing to archive: each is waited out through
     // one failed probe and a 1 s pause, the whole budget. Before, the budget ran from the first
     // outage until a roll, so the second outage was given up at once.
-    const away = flappingBroker(memory, 2);
+    const away = goingAwayBroker(memory, {
+      before: (c) => c.kind === 'poll' && c.ofMember === 1 && c.join <= 2,
+    });
     const store = await createLocalStore({ root: join(scratch, 'quiet-lake') });
     const run = await runArchiver(away.broker, store, {
       stopWhenIdle: true,

@@ -19,7 +19,7 @@ import { type Alert, formatAlert } from '../../src/realtime/index';
 import { createMemoryBroker } from '../../src/stream/memory-broker';
 import { ALERTS_TOPIC } from '../../src/stream/topics';
 import { detect } from '../realtime/collect';
-import { flappingBroker, goingAwayBroker } from './going-away-broker';
+import { afterRecordPolls, goingAwayBroker } from './going-away-broker';
 
 const options = defaultOptions({ seed: 3, lines: 30_000, incidents: [...INCIDENT_KINDS] });
 const lines = [...generateLines(options)];
@@ -38,7 +38,7 @@ describe('runDetection through a broker outage', () => {
     );
     // Away after the second poll (of 10,000 records), before its commit; the first probe finds
     // it still away.
-    const away = goingAwayBroker(memory, 2, 1);
+    const away = goingAwayBroker(memory, { after: afterRecordPolls(2) });
     const alerts: Alert[] = [];
     const log: string[] = [];
     const detector = createStreamDetector({ parse: parseAuto, onAlert: (a) => alerts.push(a) });
@@ -79,7 +79,7 @@ describe('runDetection through a broker outage', () => {
   it('a broker that does not answer at start is still the caller error, at once', async () => {
     const memory = createMemoryBroker();
     await memory.createTopics([{ name: 'raw', partitions: 1 }]);
-    const away = goingAwayBroker(memory, 1, 1);
+    const away = goingAwayBroker(memory, { after: afterRecordPolls(1) });
     await memory.produce('raw', [{ key: 'k', value: lines[0] }]);
     const first = await away.broker.subscribe({
       groupId: 'x',
@@ -103,7 +103,9 @@ describe('runDetection through a broker outage', () => {
     // Two outages, each right after a join and before its first poll: each is waited out through
     // one failed probe and a 1 s pause, the whole budget. Before, the budget ran from the first
     // outage until a poll brought records, so the second outage was given up at once.
-    const away = flappingBroker(memory, 2);
+    const away = goingAwayBroker(memory, {
+      before: (c) => c.kind === 'poll' && c.ofMember === 1 && c.join <= 2,
+    });
     const detector = createStreamDetector({ parse: parseAuto });
     const run = await runDetection(away.broker, detector, {
       topic: 'raw',
