@@ -12,11 +12,17 @@
  * for the broker (broker-outage.ts), joins again and goes on with the windows it has. The group
  * hands its partitions out from the committed offsets, which may be behind what the detector
  * already holds (the records the partition merge holds back, a poll whose commit failed):
- * records below a partition's position are skipped, so none reaches the engine twice. Alerts
- * and dead letters whose produce failed are kept and sent after the outage.
+ * records below a partition's position are skipped, so none reaches the engine twice. A
+ * partition that starts at the end (no committed offset, no --from-beginning) has that end
+ * committed as soon as the member owns it, so a join after an outage starts there and not at
+ * the end of then, past what came in between. Alerts and dead letters whose produce failed are
+ * kept and sent after the outage, without those the broker had stored (outbox.ts): each is on
+ * its topic once. Finishing (the last windows closed, their alerts sent, the last commit) rides
+ * out an outage the same way.
  */
 import type { Broker, Consumer, RecordBatch } from '../stream/broker';
 import { brokerOutageGuard } from './broker-outage';
+import { createOutbox } from './outbox';
 import { alertMessage, type StreamDetector } from './stream-detector';
 
 export interface RunDetectionOptions {
@@ -63,6 +69,11 @@ export interface DetectionRun {
   readonly brokerResumes: number;
   /** Records delivered again after such a join and skipped: the detector had them already. */
   readonly redelivered: number;
+  /**
+   * Alerts and dead letters whose produce failed in an outage but which the broker had stored:
+   * found on their topic afterwards and not sent again (outbox.ts).
+   */
+  readonly alreadyStored: number;
 }
 
 function stderrLine(line: string): void {
@@ -104,34 +115,45 @@ export async function runDetection(
 ): Promise<DetectionRun> {
   const { topic, groupId, signal } = options;
   const fromBeginning = options.fromBeginning === true || options.toEnd === true;
+  const log = options.log ?? stderrLine;
   // Which partitions have something to read, from the group's own offsets: those hold the
   // merge back until they deliver (see partition-merge.ts), and bound a replay.
   const targets = new Map<number, number>();
+  /** Partitions without a committed offset that start at the end: where that end was. */
+  const starts = new Map<number, number>();
   const lag = await broker.groupLag(groupId, [topic]);
   for (const p of lag.partitions) {
-    const starts = p.committed !== null || fromBeginning;
-    const behind = starts && p.lag > 0;
+    if (p.committed === null && !fromBeginning) starts.set(p.partition, p.end);
+    const behind = (p.committed !== null || fromBeginning) && p.lag > 0;
     if (behind) {
       detector.setBehind(p.partition, true);
       targets.set(p.partition, p.end);
     } else detector.expectPartitions([p.partition]);
   }
-  const subscribe = () =>
+  /** Where records of a partition are new to the detector: its position, else its start. */
+  const floor = (partition: number) =>
+    detector.position(partition) ?? starts.get(partition) ?? null;
+  const subscribe = (again: boolean) =>
     broker.subscribe({
       groupId,
       topics: [topic],
-      fromBeginning,
+      // Joining again, a start not committed yet is found from the oldest record (see `floor`).
+      fromBeginning: fromBeginning || (again && starts.size > 0),
       clientId: options.clientId ?? 'loglab-detect',
     });
   // Joining at start is not retried: a broker that does not answer then is the caller's error.
-  let consumer: Consumer<string> | null = await subscribe();
+  let consumer: Consumer<string> | null = await subscribe(false);
   options.onSubscribed?.();
   const outage = brokerOutageGuard(broker, {
     topic,
     totalWaitMs: options.brokerWaitMs,
-    log: options.log ?? stderrLine,
+    log,
     signal,
   });
+  const outbox = (to: string | null | undefined) =>
+    to ? createOutbox(broker, to, { groupId, log }) : null;
+  const alertsOut = outbox(options.alertsTopic);
+  const deadOut = outbox(options.deadLetterTopic);
   const committed = new Map<number, number>();
   let polls = 0;
   let commits = 0;
@@ -141,9 +163,7 @@ export async function runDetection(
   let brokerResumes = 0;
   let redelivered = 0;
   let stoppedBy: DetectionStop | null = null;
-  // Taken from the detector, not yet acknowledged by the broker.
-  let alerts: ReturnType<StreamDetector['takeAlerts']> = [];
-  let dead: ReturnType<StreamDetector['takeDeadLetters']> = [];
+  let finished = false;
 
   const reachedEnd = () => {
     for (const [partition, end] of targets) {
@@ -153,19 +173,33 @@ export async function runDetection(
     return true;
   };
 
+  /** Alerts and dead letters taken from the detector, sent; kept for later if that fails. */
   const writeOut = async () => {
-    alerts.push(...detector.takeAlerts());
-    dead.push(...detector.takeDeadLetters());
-    if (options.alertsTopic && alerts.length > 0) {
-      await broker.produce(options.alertsTopic, alerts.map(alertMessage));
-      alertsProduced += alerts.length;
+    const alerts = detector.takeAlerts();
+    if (alertsOut !== null) alertsOut.add(alerts.map(alertMessage));
+    const dead = detector.takeDeadLetters();
+    if (deadOut !== null) deadOut.add(dead);
+    if (alertsOut !== null) alertsProduced += await alertsOut.flush();
+    if (deadOut !== null) deadLettersProduced += await deadOut.flush();
+  };
+
+  /**
+   * The group has no offset for a partition that starts at the end until it is read and
+   * committed: a member joining again after an outage would start at the end of then, past
+   * what came in between. So the start is committed as soon as the member owns the partition.
+   */
+  const commitStarts = async (member: Consumer<string>) => {
+    const owned = new Set(member.assignment().map((tp) => tp.partition));
+    const list = [...starts]
+      .filter(([p]) => owned.has(p) && detector.position(p) === null)
+      .map(([partition, offset]) => ({ topic, partition, offset }));
+    if (list.length === 0) return;
+    const result = await member.commit(list);
+    if (result.kind !== 'committed') return;
+    for (const o of result.offsets) {
+      starts.delete(o.partition);
+      committed.set(o.partition, o.offset);
     }
-    alerts = [];
-    if (options.deadLetterTopic && dead.length > 0) {
-      await broker.produce(options.deadLetterTopic, dead);
-      deadLettersProduced += dead.length;
-    }
-    dead = [];
   };
 
   const commit = async (member: Consumer<string>) => {
@@ -174,7 +208,10 @@ export async function runDetection(
     const result = await member.commit(changed);
     if (result.kind === 'committed') {
       commits++;
-      for (const o of result.offsets) committed.set(o.partition, o.offset);
+      for (const o of result.offsets) {
+        committed.set(o.partition, o.offset);
+        starts.delete(o.partition);
+      }
     } else refusedCommits++;
   };
 
@@ -192,7 +229,7 @@ export async function runDetection(
       await commit(member);
       return options.stopWhenIdle ? 'idle' : null;
     }
-    const fresh = unseen(result.batches, detector.position);
+    const fresh = unseen(result.batches, floor);
     redelivered += fresh.skipped;
     detector.addBatches(fresh.batches);
     // Alerts and dead letters are acknowledged before the records behind them are committed.
@@ -203,14 +240,27 @@ export async function runDetection(
   };
 
   try {
-    while (stoppedBy === null) {
+    // Until stopped, then once more to finish: the last alerts and the last commit ride out
+    // an outage as every other step does.
+    for (;;) {
       try {
         if (consumer === null) {
-          consumer = await subscribe();
+          consumer = await subscribe(true);
           // Joined again: the outage before is over, even if the topic stays quiet.
           outage.progressed();
         }
-        stoppedBy = await step(consumer);
+        if (starts.size > 0) await commitStarts(consumer);
+        if (stoppedBy === null) {
+          stoppedBy = await step(consumer);
+          continue;
+        }
+        if (!finished) {
+          detector.finish();
+          finished = true;
+        }
+        await writeOut();
+        await commit(consumer);
+        break;
       } catch (err) {
         await consumer?.close();
         consumer = null;
@@ -219,10 +269,6 @@ export async function runDetection(
         brokerResumes++;
       }
     }
-    detector.finish();
-    await writeOut();
-    // A step ended without an error: the member it polled is still there.
-    if (consumer !== null) await commit(consumer);
   } finally {
     await consumer?.close();
   }
@@ -233,6 +279,7 @@ export async function runDetection(
     stoppedBy,
     alertsProduced,
     deadLettersProduced,
+    alreadyStored: (alertsOut?.alreadyStored() ?? 0) + (deadOut?.alreadyStored() ?? 0),
     brokerResumes,
     redelivered,
   };

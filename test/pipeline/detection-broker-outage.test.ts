@@ -21,6 +21,9 @@ import { ALERTS_TOPIC } from '../../src/stream/topics';
 import { detect } from '../realtime/collect';
 import { afterRecordPolls, goingAwayBroker } from './going-away-broker';
 
+const keyed = (list: readonly string[]) =>
+  list.map((value) => ({ key: value.slice(0, value.indexOf(' ')), value }));
+
 const options = defaultOptions({ seed: 3, lines: 30_000, incidents: [...INCIDENT_KINDS] });
 const lines = [...generateLines(options)];
 const fileAlerts = detect(createGenerator(options).records());
@@ -115,6 +118,36 @@ describe('runDetection through a broker outage', () => {
       log: () => undefined,
     });
     expect([run.stoppedBy, run.brokerResumes, away.joins()]).toEqual(['end', 2, 3]);
+    await memory.close();
+  });
+  it('from the end: a join after an outage reads what came in between, on every partition', async () => {
+    const memory = createMemoryBroker();
+    await memory.createTopics([{ name: 'raw', partitions: 3 }]);
+    // History before the detector starts, not read without --from-beginning; then 3,000 lines
+    // once it joined and, while the broker is away, 2,000 more.
+    await memory.produce('raw', keyed(lines.slice(0, 5000)));
+    const away = goingAwayBroker(memory, {
+      after: afterRecordPolls(1),
+      whileAway: async () => {
+        await memory.produce('raw', keyed(lines.slice(8000, 10_000)));
+      },
+    });
+    const detector = createStreamDetector({ parse: parseAuto });
+    const run = await runDetection(away.broker, detector, {
+      topic: 'raw',
+      groupId: 'g',
+      stopWhenIdle: true,
+      onSubscribed: () => void memory.produce('raw', keyed(lines.slice(5000, 8000))),
+      log: () => undefined,
+    });
+    // Before, no partition had a commit when the broker went (the first poll's failed), so the
+    // join after it started at the end of then: read 3,000, the 2,000 skipped.
+    expect([run.stoppedBy, run.brokerResumes, away.joins()]).toEqual(['idle', 1, 2]);
+    expect([detector.counts().read, run.redelivered]).toEqual([5000, 3000]);
+    const lag = await memory.groupLag('g', ['raw']);
+    expect([lag.total, lag.partitions.reduce((n, p) => n + (p.committed ?? 0), 0)]).toEqual([
+      0, 10_000,
+    ]);
     await memory.close();
   });
 });

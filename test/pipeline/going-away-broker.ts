@@ -136,3 +136,13 @@ export function goingAwayBroker(inner: Broker, options: GoingAwayOptions): Going
   };
   return { broker, down: () => away, joins: () => joins, outages: () => outages };
 }
+
+/** `test`, holding the first time only: one outage at the first call that meets it. */
+export function once(test: (call: BrokerCall) => boolean): (call: BrokerCall) => boolean {
+  let done = false;
+  return (call) => {
+    if (done || !test(call)) return false;
+    done = true;
+    return true;
+  };
+}

@@ -68,7 +68,10 @@ Without --engine, --topic uses Kafka when a broker answers at LOGLAB_KAFKA_BROKE
 commits and prints the counts (exit 0); a second Ctrl-C exits at once with 130. A broker that
 goes away once the group is joined (a restart) is waited for up to 5 minutes, with a line on stderr;
 then the group is joined again and detection goes on with its windows, skipping the records it
-already had.
+already had. Alerts and dead letters whose produce failed then are sent again without those the
+broker had stored after all (read back from their topic), so each is on its topic once; a group
+without commits that starts at the end commits that start at once, so a join after the outage
+reads what came in between.
 
 --dashboard redraws a live view about four times a second: the current time, the window, logs
 processed and their rate, the open alerts of each detector (error-spike, ip-flood, scanner,
