@@ -332,6 +332,13 @@ async function archiveOnce(
       for (const [p, n] of r.next) if (!totals.firstNext.has(p)) totals.firstNext.set(p, n);
       partitions.recovered(r.next, r.stored);
       reported = null;
+      // The group's offset may be behind the lake by a roll whose commit was cut short (a crash,
+      // an outage at the last commit): its records come again only to be skipped, and nothing
+      // else would commit them. The lake holds everything below its next offset.
+      const ahead = pending
+        .filter((p) => r.stored.has(p) && r.next.has(p))
+        .map((p) => ({ topic, partition: p, offset: r.next.get(p) as number }));
+      if (ahead.length > 0) await consumer.commit(ahead);
     }
     const behind = stale.some((s) => (partitions.nextOffset(s.partition) ?? 0) <= s.last);
     stale = [];

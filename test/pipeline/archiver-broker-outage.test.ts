@@ -13,7 +13,7 @@ import { defaultOptions, generateLines } from '../../src/generate/generator';
 import { runArchiver } from '../../src/pipeline/run-archiver';
 import { createLocalStore } from '../../src/storage/local-store';
 import { createMemoryBroker } from '../../src/stream/memory-broker';
-import { afterRecordPolls, goingAwayBroker } from './going-away-broker';
+import { afterRecordPolls, goingAwayBroker, once } from './going-away-broker';
 import { expectExactLake } from './lake-truth';
 
 const scratch = mkdtempSync(join(tmpdir(), 'loglab-archiver-broker-'));
@@ -85,6 +85,37 @@ describe('archiver through a broker outage', () => {
       log: () => undefined,
     });
     expect([run.brokerResumes, run.lines, away.joins()]).toEqual([2, 0, 3]);
+    await store.close();
+    await memory.close();
+  });
+  it('an outage at the last commit: waited out, and the commit made', async () => {
+    const memory = createMemoryBroker();
+    await memory.createTopics([{ name: TOPIC, partitions: 1 }]);
+    const lines = [...generateLines(defaultOptions({ lines: 500, spanMs: 600_000 }))];
+    await memory.produce(
+      TOPIC,
+      lines.map((value) => ({ key: null, value })),
+    );
+    // The first poll that finds nothing ends the run: its roll's commit meets the outage.
+    let idle = false;
+    const away = goingAwayBroker(memory, {
+      after: (c) => {
+        if (c.kind === 'poll' && c.records === 0) idle = true;
+        return false;
+      },
+      before: once((c) => idle && c.kind === 'commit'),
+    });
+    const store = await createLocalStore({ root: join(scratch, 'last-commit-lake') });
+    const run = await runArchiver(away.broker, store, {
+      stopWhenIdle: true,
+      maxWaitMs: 20,
+      log: () => undefined,
+    });
+    expect([run.brokerResumes, run.stoppedBy, away.outages()]).toEqual([1, 'idle', 1]);
+    await expectExactLake(store, [lines], TOPIC);
+    // Before, the next attempt found the roll in the lake and skipped its records, but nothing
+    // committed them: the group stayed 500 behind the lake.
+    expect((await memory.groupLag('archiver', [TOPIC])).total).toBe(0);
     await store.close();
     await memory.close();
   });
