@@ -31,7 +31,16 @@
  *
  * An idle partition is assumed to receive nothing older than the others' newest minus the
  * lateness (a producer writing in time order); a record that breaks that is late for the
- * engine: counted and reported, never dropped. Active partitions hold records back only until
+ * engine: counted and reported, never dropped.
+ *
+ * A pause of the whole stream (no partition delivered for `idleMs`) makes every partition
+ * active again when the next one delivers. Otherwise, when a producer resumes, the partition
+ * fetched first would be released past the others, which deliver their share of the same batch
+ * a poll later: on a replay, where a second of wall clock is many minutes of event time, that
+ * share fell behind the watermark (7,519 of 12,000 records in the unit test of it). A fault run
+ * replaying a day counted 6,900 of 174,252 records late, with a producer started three times and
+ * stalling on a loaded machine: pauses of every partition. On a live stream this costs at most
+ * `idleMs` of holding after such a pause, and nothing while records flow. Active partitions hold records back only until
  * every partition has delivered something nearly as new: on a live stream, whose event time
  * follows the wall clock, that is at once. `maxHeld` bounds memory: past it the smallest
  * heads are released whatever the other partitions say.
@@ -63,6 +72,10 @@ export class PartitionMerge<T> {
   private readonly idleMs: number;
   private readonly clock: () => number;
   private readonly slackMs: number;
+  /** Wall-clock time of the last delivery of any partition. */
+  private lastDeliveryAt = Number.NEGATIVE_INFINITY;
+  /** When the stream came back from a pause of every partition (see the module docblock). */
+  private resumedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     maxHeld = DEFAULT_MAX_HELD,
@@ -99,8 +112,11 @@ export class PartitionMerge<T> {
   /** `partition` delivered a batch now; `behind` when the batch ended before its high watermark. */
   delivered(partition: number, behind: boolean): void {
     const q = this.queue(partition);
+    const now = this.clock();
+    if (now - this.lastDeliveryAt >= this.idleMs) this.resumedAt = now;
+    this.lastDeliveryAt = now;
     q.behind = behind;
-    q.seenAt = this.clock();
+    q.seenAt = now;
   }
 
   /** A partition that will deliver: it holds the others back until it does or goes idle. */
@@ -122,8 +138,10 @@ export class PartitionMerge<T> {
   release(emit: (item: T) => void): number {
     let limit = Number.POSITIVE_INFINITY;
     const quietSince = this.clock() - this.idleMs;
+    const resumed = this.resumedAt > quietSince;
     for (const q of this.list) {
-      const own = q.behind ? q.newest : q.seenAt > quietSince ? q.newest + this.slackMs : limit;
+      const active = resumed || q.seenAt > quietSince;
+      const own = q.behind ? q.newest : active ? q.newest + this.slackMs : limit;
       if (own < limit) limit = own;
     }
     return this.releaseUpTo(limit, emit);
