@@ -73,6 +73,13 @@ prints that line with "; stopped after line K of the input" (resume from line K 
 1 MiB of each partition (nothing reads it after this process), and the line says so when it
 dropped older messages. A broker that stops answering is retried for a few
 seconds, then the command exits 2 with one line that also says what had been acknowledged.
+The batch that was in flight then (up to --batch lines after those) may be stored although
+its answer never came, so producing again from the first line not acknowledged is at least
+once: those lines can be on the topic twice. Kafka's idempotent producer, which produce uses,
+removes only the duplicates of its own retries within one process (the broker matches a
+producer id and per-partition sequence numbers, and a new process has a new producer id).
+To resume without duplicates, first compare what the topic holds with the lines after those
+acknowledged (loglab consume --from-beginning --group NEW reads all of it).
 
 ${TIMESTAMP_HELP}
 ${ENGINE_HELP}
