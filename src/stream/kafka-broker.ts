@@ -454,15 +454,26 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
       } catch (err) {
         throw kafkaError(err, address, { groupId });
       }
+      // The coordinator goes on reporting offsets committed on a topic deleted since: without
+      // a list of topics asked for, those are left out (asking for their end offsets would fail
+      // after kafkajs's retries, seconds each).
+      let existing: Set<string> | null = null;
+      if (topics === undefined && committed.length > 0) {
+        try {
+          existing = new Set(await a.listTopics());
+        } catch (err) {
+          throw kafkaError(err, address, { groupId });
+        }
+      }
       const partitions: PartitionLag[] = [];
       let total = 0;
       for (const t of [...committed].sort((x, y) => (x.topic < y.topic ? -1 : 1))) {
+        if (existing !== null && !existing.has(t.topic)) continue;
         let ends: Awaited<ReturnType<typeof endOffsets>>;
         try {
           ends = await endOffsets(await connectedAdmin(), t.topic);
         } catch (err) {
-          // Deleted since the group's offsets were read: without a list of topics asked for,
-          // a topic that is gone has no lag to report.
+          // Deleted since the topics were listed: gone as well.
           if (topics === undefined && isLoglabError(err) && err.code === 'NOT_FOUND') continue;
           throw err;
         }
