@@ -16,21 +16,18 @@ export const KAFKA_TEST_FILES = [
   'test/cluster/archiver-kill.test.ts',
   'test/cluster/archiver-rebalance.test.ts',
   'test/cluster/broker-delete.test.ts',
+  'test/cluster/cli-produce-consume.test.ts',
   'test/cluster/cli-stream.test.ts',
   'test/cluster/dashboard-web.test.ts',
   'test/cluster/deadletter.test.ts',
   'test/cluster/detect-equivalence.test.ts',
+  'test/cluster/stream-restart.test.ts',
   'test/cluster/stream-resume.test.ts',
   'test/cluster/stream-roundtrip.test.ts',
   // Passed on this client when run by hand, left out of the CI run to keep it under its time
   // budget (each repeats a path a file above covers): archive-crash (20 kills, about 3 min),
   // cli-archive, cli-stream-archive, demo-cluster (Hadoop's share is client-independent),
   // kafka-python-peer.
-  // Left out until they pass: stream-restart, the broker stopped and started mid-stream (on
-  // this client its third test, `loglab consume` across a restart then the same group again,
-  // timed out at 300 s; its first two pass); cli-produce-consume (3 of 4 failed in one full run
-  // on a shared broker: `loglab topics` stops at a topic deleted while it lists, and two tests
-  // that pass alone timed out).
 ];
 
 // The settings of vitest.cluster.config.ts (imported, a config file would need its extension).

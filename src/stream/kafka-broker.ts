@@ -25,7 +25,7 @@ import {
   type Producer,
   type RetryOptions,
 } from 'kafkajs';
-import { LoglabError } from '../errors';
+import { isLoglabError, LoglabError } from '../errors';
 import type {
   Broker,
   Consumer,
@@ -278,8 +278,23 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
     try {
       return await a.fetchTopicOffsets(topic);
     } catch (err) {
-      throw kafkaError(err, address, { topic });
+      const e = kafkaError(err, address, { topic });
+      if (e.code === 'NOT_FOUND') forgetTopic(topic);
+      throw e;
     }
+  }
+
+  /**
+   * A topic deleted by someone else after this client looked at it. kafkajs's admin keeps every
+   * topic it fetched offsets of in each later metadata request, and a deleted one among them
+   * fails them all: `loglab topics` then found no topic after the first one deleted while it
+   * listed. A fresh admin knows only what it is asked about next.
+   */
+  function forgetTopic(topic: string): void {
+    knownTopics.delete(topic);
+    const old = admin;
+    admin = null;
+    old?.then((x) => x.disconnect()).catch(() => undefined);
   }
 
   /**
@@ -439,10 +454,29 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
       } catch (err) {
         throw kafkaError(err, address, { groupId });
       }
+      // The coordinator goes on reporting offsets committed on a topic deleted since: without
+      // a list of topics asked for, those are left out (asking for their end offsets would fail
+      // after kafkajs's retries, seconds each).
+      let existing: Set<string> | null = null;
+      if (topics === undefined && committed.length > 0) {
+        try {
+          existing = new Set(await a.listTopics());
+        } catch (err) {
+          throw kafkaError(err, address, { groupId });
+        }
+      }
       const partitions: PartitionLag[] = [];
       let total = 0;
       for (const t of [...committed].sort((x, y) => (x.topic < y.topic ? -1 : 1))) {
-        const ends = await endOffsets(a, t.topic);
+        if (existing !== null && !existing.has(t.topic)) continue;
+        let ends: Awaited<ReturnType<typeof endOffsets>>;
+        try {
+          ends = await endOffsets(await connectedAdmin(), t.topic);
+        } catch (err) {
+          // Deleted since the topics were listed: gone as well.
+          if (topics === undefined && isLoglabError(err) && err.code === 'NOT_FOUND') continue;
+          throw err;
+        }
         for (const e of [...ends].sort((x, y) => x.partition - y.partition)) {
           const c = t.partitions.find((p) => p.partition === e.partition);
           const offset = c === undefined ? -1 : Number(c.offset);

@@ -25,6 +25,14 @@
  * - An aborted `poll` returns `stopped` at once; nothing is lost, the records stay buffered.
  * - The binding does not expose the broker's member id: `memberId()` is the client id and a
  *   random suffix, stable for the member's life.
+ * - Where the CPU goes (300,000 messages, 2 cores at load 15-30): on the main thread the binding
+ *   makes an object, two Buffers (value and key, each its own malloc) and a topic string per
+ *   message. A bare `consume(10000)` loop that drops them costs 4.6-5.3 µs per message; holding
+ *   two calls' worth (20,000, as the buffer does while a `commit` waits 0.3-0.5 s for its answer,
+ *   which librdkafka queues behind the records fetched before it) 6.8 µs; this member 8.5-10.5
+ *   µs, kcat 0.6 µs. This file's own functions are about 5% of the samples: a buffer read
+ *   without slicing, ownership checked once per partition run and records made as they come
+ *   were measured, alternating with this code, at -0.2 to +1.2 µs: no gain, so not taken.
  */
 import { randomUUID } from 'node:crypto';
 import { badFlag, LoglabError } from '../errors';

@@ -19,8 +19,10 @@ beforeAll(() => {
 
 afterAll(async () => {
   // Whatever a failed test left behind.
-  await broker.deleteGroups([name('done'), name('live')]).catch(() => undefined);
-  await broker.deleteTopics([name('a'), name('b')]).catch(() => undefined);
+  await broker.deleteGroups([name('done'), name('live'), name('lag')]).catch(() => undefined);
+  await broker
+    .deleteTopics([name('a'), name('b'), name('gone'), name('kept')])
+    .catch(() => undefined);
   await broker.close();
 });
 
@@ -91,5 +93,48 @@ describe('kafka broker: deleteGroups and deleteTopics', () => {
     expect(await scratch.remove()).toEqual({ topics: [topic], groups: [group] });
     expect(await topicsGone([topic])).toEqual([]);
     expect((await broker.listGroups()).includes(group)).toBe(false);
+  });
+
+  it('a topic another client deletes: NOT_FOUND for it, the others still described, its lag left out', async () => {
+    const [gone, kept, group] = [name('gone'), name('kept'), name('lag')];
+    await broker.createTopics([
+      { name: gone, partitions: 2 },
+      { name: kept, partitions: 1 },
+    ]);
+    await broker.produce(gone, [{ key: 'x', value: '1' }]);
+    await broker.produce(kept, [
+      { key: 'y', value: '2' },
+      { key: 'y', value: '3' },
+    ]);
+    const c = await broker.subscribe({ groupId: group, topics: [gone, kept], fromBeginning: true });
+    let polled = 0;
+    for (let i = 0; i < 40 && polled < 3; i++) {
+      const r = await c.poll({ maxWaitMs: 500 });
+      if (r.kind === 'records') polled += r.count;
+    }
+    expect(polled).toBe(3);
+    expect((await c.commit()).kind).toBe('committed');
+    await c.close();
+    // This client has looked at both topics; another one deletes the first.
+    expect((await broker.describeTopic(gone)).partitions.length).toBe(2);
+    expect((await broker.groupLag(group)).partitions.length).toBe(3);
+    const other = createBroker('cluster', loadConfig());
+    try {
+      expect(await other.deleteTopics([gone])).toEqual({ deleted: [gone], missing: [] });
+    } finally {
+      await other.close();
+    }
+    await expect(broker.describeTopic(gone)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // Before, kafkajs's admin kept the deleted topic in its metadata requests and failed them.
+    expect(await broker.describeTopic(kept)).toEqual({
+      name: kept,
+      partitions: [{ partition: 0, start: 0, end: 2 }],
+    });
+    const lag = await broker.groupLag(group);
+    expect(lag.partitions.map((p) => [p.topic, p.partition, p.committed, p.end])).toEqual([
+      [kept, 0, 2, 2],
+    ]);
+    await broker.deleteGroups([group]);
+    await broker.deleteTopics([kept]);
   });
 });

@@ -3,6 +3,7 @@
  * then each consumer group with its committed offsets and lag per topic, as a table or JSON.
  */
 import type { Command } from 'commander';
+import { isLoglabError } from '../../errors';
 import type { Broker, GroupLag, TopicDescription } from '../../stream/broker';
 import { cliIo } from '../context';
 import { ENGINE_HELP, engineOption, openBroker, thousands } from '../streaming';
@@ -72,12 +73,21 @@ export function registerTopics(program: Command): void {
     });
 }
 
-/** Topics and groups of a broker, sorted by name. */
+/**
+ * Topics and groups of a broker, sorted by name. A shared broker changes while this lists it: a
+ * topic deleted between the list and its description is left out, as if listed a moment later.
+ */
 export async function describeBroker(broker: Broker): Promise<BrokerOverview> {
   const names = await broker.listTopics();
   const topics: TopicRow[] = [];
   for (const name of names) {
-    const d = await broker.describeTopic(name);
+    let d: TopicDescription;
+    try {
+      d = await broker.describeTopic(name);
+    } catch (err) {
+      if (isLoglabError(err) && err.code === 'NOT_FOUND') continue;
+      throw err;
+    }
     let messages = 0;
     for (const p of d.partitions) messages += p.end - p.start;
     topics.push({ name, partitions: d.partitions, messages });
