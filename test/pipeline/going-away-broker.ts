@@ -44,6 +44,12 @@ export function goingAwayBroker(
       if (r.kind === 'records' && ++polls === failAfterPolls) away = true;
       return r;
     };
+    member.pollRaw = async (o) => {
+      if (away) throw brokerDown();
+      const r = await c.pollRaw(o);
+      if (r.kind === 'records' && ++polls === failAfterPolls) away = true;
+      return r;
+    };
     member.commit = async (offsets) => {
       if (away) throw brokerDown();
       return c.commit(offsets);
@@ -80,14 +86,22 @@ export function flappingBroker(inner: Broker, outages: number): GoingAway {
     const member: Consumer<string> = Object.create(c);
     let first = left > 0;
     if (first) left--;
-    member.poll = async (o) => {
+    /** The first poll of a member that was told to fail, of either kind, finds it away. */
+    const check = () => {
       if (first) {
         first = false;
         away = true;
         probes = 0;
       }
       if (away) throw brokerDown();
+    };
+    member.poll = async (o) => {
+      check();
       return c.poll(o);
+    };
+    member.pollRaw = async (o) => {
+      check();
+      return c.pollRaw(o);
     };
     member.commit = async (offsets) => {
       if (away) throw brokerDown();
