@@ -141,6 +141,9 @@ function scripted(polls: PollResult<string>[], log: string[]): Consumer {
       log.push(`poll ${options?.maxRecords}`);
       return polls[next++] ?? { kind: 'idle' };
     },
+    async pollRaw() {
+      throw new Error('the lab reads records, not raw values');
+    },
     async commit() {
       log.push('commit');
       return { kind: 'committed', offsets: [], revoked: [] };

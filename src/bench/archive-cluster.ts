@@ -79,7 +79,7 @@ export function rootedStore(store: Store, base: string): Store {
   };
 }
 
-/** The broker, with its consumers calling `onRecords` with each poll's record count. */
+/** The broker, with its consumers calling `onRecords` with each poll's record count (either kind). */
 function counting(broker: Broker, onRecords: (n: number) => void): Broker {
   const subscribe: Broker['subscribe'] = async (opts) => {
     const consumer = await broker.subscribe(opts);
@@ -88,7 +88,12 @@ function counting(broker: Broker, onRecords: (n: number) => void): Broker {
       if (result.kind === 'records') onRecords(result.count);
       return result;
     };
-    return { ...consumer, poll };
+    const pollRaw: typeof consumer.pollRaw = async (pollOpts) => {
+      const result = await consumer.pollRaw(pollOpts);
+      if (result.kind === 'records') onRecords(result.count);
+      return result;
+    };
+    return { ...consumer, poll, pollRaw };
   };
   return { ...broker, subscribe };
 }

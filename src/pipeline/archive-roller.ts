@@ -16,6 +16,9 @@
  *   one file more per partition than the size alone would give.
  * - A line that arrives after its hour closed opens a new file in that hour, rolled at the next
  *   check: late lines are kept, in small files.
+ * - A line given as bytes (a Kafka value) is decoded only to read its time and is stored as the
+ *   bytes it came as: nothing is encoded again, and the file holds exactly what the topic held.
+ *   A dead letter is a new text, so it is kept as a string.
  */
 import { type EventTimeReader, eventTimeOf } from '../log/event-time';
 import type { Parser } from '../log/parser';
@@ -27,6 +30,7 @@ import {
   rawFilePath,
   tmpFilePath,
 } from '../storage/lake-layout';
+import type { RawValue } from '../stream/broker';
 import { deadLetterMessage } from '../stream/topics';
 
 export const DEFAULT_ROLL_BYTES = 64 * 1024 * 1024;
@@ -62,8 +66,11 @@ export interface OpenFile {
   lines: number;
   /** Wall-clock time it was opened, for the roll interval. */
   readonly openedAt: number;
-  /** Lines not yet handed to the writer, without their newlines (the writer adds them). */
-  pending: string[];
+  /**
+   * Lines not yet handed to the writer, without their newlines (the writer adds them): as
+   * strings, or as the bytes they came as.
+   */
+  pending: RawValue[];
   readonly tmpPath: string;
 }
 
@@ -123,16 +130,22 @@ export class ArchiveRoller {
    * Routes one record's line to its file. Returns true when that file has reached the roll
    * size: the caller rolls the partition before adding more to it.
    */
-  add(partition: number, offset: number, line: string, now: number): boolean {
+  add(partition: number, offset: number, value: RawValue, now: number): boolean {
+    const line = typeof value === 'string' ? value : value.toString('utf8');
     const time = this.timeOf(line);
-    let text: string;
+    let text: RawValue;
+    let size: number;
     let hourStart: number | null = null;
     if (typeof time !== 'number') {
       text = deadLetterMessage(line, time).value as string;
+      size = text.length;
     } else if (!(time >= 0 && time <= MAX_EPOCH_MS)) {
       text = deadLetterMessage(line, TIME_OUT_OF_RANGE).value as string;
+      size = text.length;
     } else {
-      text = line;
+      text = value;
+      // A string's UTF-16 length: exact for ASCII log lines, and a roll size is a soft bound.
+      size = value.length;
       hourStart = time - (time % HOUR_MS);
       if (time > this.maxEventTime) this.maxEventTime = time;
     }
@@ -159,8 +172,7 @@ export class ArchiveRoller {
     }
     file.lastOffset = offset;
     file.lines++;
-    // Bytes as UTF-16 length: exact for ASCII log lines, and a roll size is a soft bound anyway.
-    file.bytes += text.length + 1;
+    file.bytes += size + 1;
     file.pending.push(text);
     p.lastOffset = offset;
     return file.bytes >= this.settings.rollBytes;

@@ -19,6 +19,7 @@ import { finished, pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { isStoreOutage } from '../storage/retrying-store';
 import type { Store } from '../storage/store';
+import type { RawValue } from '../stream/broker';
 import type { ArchiveRoller, OpenFile, Roll } from './archive-roller';
 import { manifestPath, manifestText } from './lake-recovery';
 import { deleteBelow, publishClaimed, storedBefore } from './roll-claim';
@@ -36,10 +37,11 @@ type Utf8Writable = Buffer & { utf8Write(text: string, offset: number): number }
 /**
  * Lines as UTF-8, each followed by a newline, written line by line into one buffer: three to
  * four times faster than joining them into one string and encoding that (measured on 1M
- * generated lines), and nothing is left for the stream to encode. Sized for ASCII, with room
- * for the longest line in three bytes a character; grown in the rare case that is not enough.
+ * generated lines), and nothing is left for the stream to encode. A line that came as bytes is
+ * copied as it is. Sized for ASCII, with room for the longest line in three bytes a character;
+ * grown in the rare case that is not enough.
  */
-export function encodeLines(lines: readonly string[]): Buffer {
+export function encodeLines(lines: readonly RawValue[]): Buffer {
   let chars = 0;
   let longest = 0;
   for (const line of lines) {
@@ -49,12 +51,18 @@ export function encodeLines(lines: readonly string[]): Buffer {
   let buf = Buffer.allocUnsafe(chars + lines.length + 2 * longest);
   let at = 0;
   for (const line of lines) {
-    if (buf.length - at < 3 * line.length + 1) {
-      const bigger = Buffer.allocUnsafe(Math.max(2 * buf.length, at + 3 * line.length + 1));
+    const most = typeof line === 'string' ? 3 * line.length : line.length;
+    if (buf.length - at < most + 1) {
+      const bigger = Buffer.allocUnsafe(Math.max(2 * buf.length, at + most + 1));
       buf.copy(bigger, 0, 0, at);
       buf = bigger;
     }
-    at += (buf as Utf8Writable).utf8Write(line, at);
+    if (typeof line === 'string') {
+      at += (buf as Utf8Writable).utf8Write(line, at);
+    } else {
+      buf.set(line, at);
+      at += line.length;
+    }
     buf[at++] = 10;
   }
   return buf.subarray(0, at);
@@ -157,7 +165,7 @@ export class LakeWriter {
   add(
     partition: number,
     offset: number,
-    line: string,
+    line: RawValue,
     now: number,
   ): Promise<RollOutcome | null> | undefined {
     if (this.roller.add(partition, offset, line, now)) return this.rollPartition(partition);

@@ -39,12 +39,7 @@ import { getParser, type Parser } from '../log/parser';
 import type { Compression } from '../storage/lake-layout';
 import type { RetryPolicy } from '../storage/retrying-store';
 import type { Store } from '../storage/store';
-import {
-  type Broker,
-  type Consumer,
-  DEFAULT_POLL_RECORDS,
-  type RecordBatch,
-} from '../stream/broker';
+import { type Broker, type Consumer, DEFAULT_POLL_RECORDS, type RawBatch } from '../stream/broker';
 import { RAW_TOPIC } from '../stream/topics';
 import { ArchivePartitions } from './archive-partitions';
 import {
@@ -362,19 +357,20 @@ async function archiveOnce(
   };
 
   /** Hands one poll's records to the writer; true when a stale roll means rejoining first. */
-  const write = async (batches: readonly RecordBatch[]): Promise<boolean> => {
+  const write = async (batches: readonly RawBatch[]): Promise<boolean> => {
     const t = now();
-    for (const batch of batches) {
-      for (const r of batch.records) {
-        if (partitions.isPending(r.partition) && (await settle())) return true;
-        const what = partitions.accept(r.partition, r.offset);
+    for (const { partition, offsets, values } of batches) {
+      for (let i = 0; i < offsets.length; i++) {
+        if (partitions.isPending(partition) && (await settle())) return true;
+        const offset = offsets[i];
+        const what = partitions.accept(partition, offset);
         if (what === 'not-owned') continue; // revoked: the new owner reads it again
         if (what === 'skip') {
           skipped++;
           continue;
         }
         written++;
-        const rolling = writer.add(r.partition, r.offset, r.value, t);
+        const rolling = writer.add(partition, offset, values[i], t);
         if (rolling !== undefined) await rolling;
       }
     }
@@ -394,7 +390,8 @@ async function archiveOnce(
           stoppedBy = 'max';
           break;
         }
-        const result = await consumer.poll({
+        // Raw values: each line is stored as the bytes it came as (archive-roller.ts).
+        const result = await consumer.pollRaw({
           // The port returns at most maxRecords, so `written` never passes maxLines, and
           // nothing is polled that will not be written (and committed).
           maxRecords: Math.min(options.pollRecords ?? DEFAULT_POLL_RECORDS, maxLines - written),

@@ -137,6 +137,36 @@ export interface RecordBatch<V = string> {
   readonly highWatermark: number;
 }
 
+/**
+ * A value as the broker holds it: the bytes read from Kafka, or what an embedded producer gave
+ * (a string stays a string there: nothing is encoded only to be decoded again).
+ */
+export type RawValue = string | Buffer;
+
+/**
+ * Records of one partition, in offset order, as their values alone: what a reader that stores
+ * the bytes needs (the archiver), without a record object, a key, a timestamp or headers per
+ * message. A Buffer may be a view into the fetch it came in: copy it to keep it for long.
+ */
+export interface RawBatch {
+  readonly topic: string;
+  readonly partition: number;
+  /** `offsets[i]` is the offset of `values[i]`; ascending, not always contiguous. */
+  readonly offsets: readonly number[];
+  /** An empty string or buffer for a null value. */
+  readonly values: readonly RawValue[];
+  readonly highWatermark: number;
+}
+
+export type RawPollResult =
+  | {
+      readonly kind: 'records';
+      readonly batches: readonly RawBatch[];
+      readonly count: number;
+    }
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'stopped'; readonly reason: 'aborted' | 'closed' };
+
 export type PollResult<V = string> =
   | {
       readonly kind: 'records';
@@ -210,6 +240,12 @@ export interface Consumer<V = string> {
   /** Partitions this member owns now. */
   assignment(): readonly TopicPartition[];
   poll(options?: PollOptions): Promise<PollResult<V>>;
+  /**
+   * `poll`, with each partition's records as their offsets and raw values (`RawBatch`): the
+   * same position, commit and rebalance rules, the same records; `valueAs` does not apply.
+   * One member may use both; a waiting call of either kind excludes the other.
+   */
+  pollRaw(options?: PollOptions): Promise<RawPollResult>;
   /**
    * Commits the position after the last record `poll` returned on each partition this member
    * still owns, or the given offsets. Call it after processing.

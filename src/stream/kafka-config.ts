@@ -23,6 +23,8 @@ export interface KafkaBrokerConfig {
   /** Bytes one fetch takes from a partition (kafkajs: 1 MB); less makes partitions interleave. */
   readonly fetchMaxBytesPerPartition?: number;
   readonly prefetchRecords?: number;
+  /** Value bytes a consumer fetches ahead of its polls (8 MiB); see kafka-consumer.ts. */
+  readonly prefetchBytes?: number;
   /** How long a join waits for a group coordinator that is still loading (30 s). */
   readonly coordinatorWaitMs?: number;
   /** Producer compression (none); gzip is the codec kafkajs ships with. */

@@ -2,10 +2,12 @@
  * A group member over kafkajs, turned from kafkajs's push model (`run({ eachBatch })`) into the
  * port's pull model (`poll`, then `commit`).
  *
- * kafkajs fetches and hands each batch to `eachBatch`, which puts it on a small queue, marks it
- * fetched (`resolveOffset`, so the next fetch goes on from there) and returns, unless the queue
- * is full: then it waits, heartbeating so the member stays in the group. `poll` takes records
- * off the queue and remembers, per partition, the offset after the last one it returned.
+ * kafkajs fetches and hands each batch to `eachBatch`, which puts its messages on a small queue
+ * as they are, marks them fetched (`resolveOffset`, so the next fetch goes on from there) and
+ * returns, unless the queue is full (by records or by value bytes, whichever comes first): then
+ * it waits, heartbeating so the member stays in the group. `poll` takes messages off the queue
+ * and makes the port's records of them; `pollRaw` hands their offsets and value buffers on
+ * untouched. Either remembers, per partition, the offset after the last record it returned.
  * Nothing is committed until `commit`: kafkajs runs with `autoCommit: false`.
  *
  * After every (re)join kafkajs starts each partition again from the group's committed offset,
@@ -24,6 +26,9 @@ import type {
   MessageHeaders,
   PollOptions,
   PollResult,
+  RawBatch,
+  RawPollResult,
+  RawValue,
   RecordBatch,
   SubscribeOptions,
   TopicPartition,
@@ -43,15 +48,24 @@ export interface KafkaConsumerSettings {
   readonly maxWaitMs: number;
   /** Records fetched ahead of `poll` before kafkajs is made to wait (50,000). */
   readonly prefetchRecords: number;
+  /**
+   * Value bytes fetched ahead of `poll` before kafkajs is made to wait (8 MiB). The bound that
+   * matters when a member catches up a backlog: each queued message keeps its whole fetch
+   * response alive.
+   */
+  readonly prefetchBytes: number;
   /** Bytes one fetch takes from a partition; kafkajs's default (1 MB) when absent. */
   readonly maxBytesPerPartition?: number;
 }
 
 type Value = string | Buffer;
 
-const STOPPED_CLOSED: PollResult<never> = { kind: 'stopped', reason: 'closed' };
-const STOPPED_ABORTED: PollResult<never> = { kind: 'stopped', reason: 'aborted' };
-const IDLE: PollResult<never> = { kind: 'idle' };
+/** What a poll of either kind returns when it has no records. */
+type NoRecords = Exclude<RawPollResult, { kind: 'records' }>;
+
+const STOPPED_CLOSED: NoRecords = { kind: 'stopped', reason: 'closed' };
+const STOPPED_ABORTED: NoRecords = { kind: 'stopped', reason: 'aborted' };
+const IDLE: NoRecords = { kind: 'idle' };
 
 function tpKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
@@ -71,17 +85,39 @@ function headersOf(raw: KafkaMessage['headers']): MessageHeaders | undefined {
   return out;
 }
 
+/** Messages of one partition that `eachBatch` queued and `poll` has not taken yet. */
+interface Fetched {
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: readonly KafkaMessage[];
+  /** The first message not taken yet. */
+  from: number;
+  /** Value bytes of the messages not taken yet. */
+  bytes: number;
+  readonly highWatermark: number;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function valueBytes(messages: readonly KafkaMessage[], from: number, to: number): number {
+  let bytes = 0;
+  for (let i = from; i < to; i++) bytes += messages[i].value?.length ?? 0;
+  return bytes;
+}
+
 function toRecords(
   topic: string,
   partition: number,
   messages: readonly KafkaMessage[],
+  from: number,
+  to: number,
   as: ValueAs,
 ): ConsumedRecord<Value>[] {
-  const out: ConsumedRecord<Value>[] = new Array(messages.length);
-  for (let i = 0; i < messages.length; i++) {
+  const out: ConsumedRecord<Value>[] = new Array(to - from);
+  for (let i = from; i < to; i++) {
     const m = messages[i];
     const raw = m.value;
-    out[i] = {
+    out[i - from] = {
       topic,
       partition,
       offset: Number(m.offset),
@@ -115,8 +151,10 @@ export async function subscribeKafka(
     retry: { ...settings.retry, restartOnFailure: async () => false },
   });
 
-  const queue: RecordBatch<Value>[] = [];
+  const queue: Fetched[] = [];
+  /** Records and value bytes on the queue. */
   let queued = 0;
+  let queuedBytes = 0;
   let assigned = new Set<string>();
   let assignment: TopicPartition[] = [];
   let memberId = '';
@@ -156,6 +194,7 @@ export async function subscribeKafka(
     assigned = nextKeys;
     queue.length = 0;
     queued = 0;
+    queuedBytes = 0;
     if (gained.length > 0 || lost.length > 0) {
       opts.onAssignment?.({ assigned: gained, revoked: lost });
     }
@@ -200,18 +239,28 @@ export async function subscribeKafka(
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         if (closed || !isRunning() || isStale()) return;
         if (!assigned.has(tpKey(batch.topic, batch.partition))) return;
-        if (batch.messages.length > 0) {
+        const messages = batch.messages;
+        if (messages.length > 0) {
+          const bytes = valueBytes(messages, 0, messages.length);
           queue.push({
             topic: batch.topic,
             partition: batch.partition,
-            records: toRecords(batch.topic, batch.partition, batch.messages, as),
+            messages,
+            from: 0,
+            bytes,
             highWatermark: Number(batch.highWatermark),
           });
-          queued += batch.messages.length;
+          queued += messages.length;
+          queuedBytes += bytes;
           wakeData();
         }
         resolveOffset(batch.lastOffset());
-        while (queued > settings.prefetchRecords && !closed && crash === null && isRunning()) {
+        while (
+          (queued > settings.prefetchRecords || queuedBytes > settings.prefetchBytes) &&
+          !closed &&
+          crash === null &&
+          isRunning()
+        ) {
           await waitFor((w) => {
             roomWaiter = w;
           }, settings.heartbeatIntervalMs);
@@ -230,37 +279,65 @@ export async function subscribeKafka(
     throw crash;
   }
 
-  function take(max: number): PollResult<Value> {
-    const batches: RecordBatch<Value>[] = [];
+  /**
+   * Takes up to `max` queued messages, a run of one partition at a time, handing each run to
+   * `emit`, and moves each partition's position past the last one taken.
+   */
+  function take(max: number, emit: (f: Fetched, from: number, to: number) => void): number {
     let count = 0;
     while (count < max && queue.length > 0) {
       const head = queue[0];
-      const room = max - count;
-      let batch = head;
-      if (head.records.length <= room) {
+      const from = head.from;
+      const to = Math.min(head.messages.length, from + max - count);
+      emit(head, from, to);
+      if (to === head.messages.length) {
         queue.shift();
+        queuedBytes -= head.bytes;
       } else {
-        batch = { ...head, records: head.records.slice(0, room) };
-        queue[0] = { ...head, records: head.records.slice(room) };
+        const bytes = valueBytes(head.messages, from, to);
+        head.from = to;
+        head.bytes -= bytes;
+        queuedBytes -= bytes;
       }
-      batches.push(batch);
-      count += batch.records.length;
-      const last = batch.records[batch.records.length - 1];
-      const key = tpKey(batch.topic, batch.partition);
+      count += to - from;
+      const next = Number(head.messages[to - 1].offset) + 1;
+      const key = tpKey(head.topic, head.partition);
       // After a rejoin kafkajs reads again from the committed offset: records this member
       // already returned come once more, and must not move the commit position back.
       const before = positions.get(key);
-      if (before === undefined || last.offset + 1 > before.offset) {
-        positions.set(key, {
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: last.offset + 1,
-        });
+      if (before === undefined || next > before.offset) {
+        positions.set(key, { topic: head.topic, partition: head.partition, offset: next });
       }
     }
     queued -= count;
     wakeRoom();
-    return { kind: 'records', batches, count };
+    return count;
+  }
+
+  /** Waits for records as `poll` does: null once there are some, else what to return. */
+  async function ready(pollOpts: PollOptions): Promise<NoRecords | null> {
+    const max = pollOpts.maxRecords ?? DEFAULT_POLL_RECORDS;
+    if (!Number.isInteger(max) || max < 1) {
+      throw badFlag(`maxRecords must be a positive integer, got ${max}`);
+    }
+    if (dataWaiter !== null) {
+      throw new LoglabError('INTERNAL', 'poll called while another poll is waiting');
+    }
+    if (crash !== null) throw crash;
+    if (closed) return STOPPED_CLOSED;
+    if (pollOpts.signal?.aborted) return STOPPED_ABORTED;
+    if (queued > 0) return null;
+    const outcome = await waitFor(
+      (w) => {
+        dataWaiter = w;
+      },
+      pollOpts.maxWaitMs ?? DEFAULT_POLL_WAIT_MS,
+      pollOpts.signal,
+    );
+    if (crash !== null) throw crash;
+    if (closed) return STOPPED_CLOSED;
+    if (outcome === 'aborted') return STOPPED_ABORTED;
+    return queued === 0 ? IDLE : null;
   }
 
   return {
@@ -269,30 +346,41 @@ export async function subscribeKafka(
     assignment: () => assignment,
 
     async poll(pollOpts: PollOptions = {}): Promise<PollResult<Value>> {
-      const max = pollOpts.maxRecords ?? DEFAULT_POLL_RECORDS;
-      if (!Number.isInteger(max) || max < 1) {
-        throw badFlag(`maxRecords must be a positive integer, got ${max}`);
-      }
-      if (dataWaiter !== null) {
-        throw new LoglabError('INTERNAL', 'poll called while another poll is waiting');
-      }
-      if (crash !== null) throw crash;
-      if (closed) return STOPPED_CLOSED;
-      if (pollOpts.signal?.aborted) return STOPPED_ABORTED;
-      if (queued === 0) {
-        const outcome = await waitFor(
-          (w) => {
-            dataWaiter = w;
-          },
-          pollOpts.maxWaitMs ?? DEFAULT_POLL_WAIT_MS,
-          pollOpts.signal,
-        );
-        if (crash !== null) throw crash;
-        if (closed) return STOPPED_CLOSED;
-        if (outcome === 'aborted') return STOPPED_ABORTED;
-        if (queued === 0) return IDLE;
-      }
-      return take(max);
+      const wait = await ready(pollOpts);
+      if (wait !== null) return wait;
+      const batches: RecordBatch<Value>[] = [];
+      const count = take(pollOpts.maxRecords ?? DEFAULT_POLL_RECORDS, (f, from, to) => {
+        batches.push({
+          topic: f.topic,
+          partition: f.partition,
+          records: toRecords(f.topic, f.partition, f.messages, from, to, as),
+          highWatermark: f.highWatermark,
+        });
+      });
+      return { kind: 'records', batches, count };
+    },
+
+    async pollRaw(pollOpts: PollOptions = {}): Promise<RawPollResult> {
+      const wait = await ready(pollOpts);
+      if (wait !== null) return wait;
+      const batches: RawBatch[] = [];
+      const count = take(pollOpts.maxRecords ?? DEFAULT_POLL_RECORDS, (f, from, to) => {
+        const offsets: number[] = new Array(to - from);
+        const values: RawValue[] = new Array(to - from);
+        for (let i = from; i < to; i++) {
+          const m = f.messages[i];
+          offsets[i - from] = Number(m.offset);
+          values[i - from] = m.value ?? EMPTY;
+        }
+        batches.push({
+          topic: f.topic,
+          partition: f.partition,
+          offsets,
+          values,
+          highWatermark: f.highWatermark,
+        });
+      });
+      return { kind: 'records', batches, count };
     },
 
     async commit(offsets?: readonly TopicPartitionOffset[]): Promise<CommitResult> {
@@ -341,6 +429,7 @@ export async function subscribeKafka(
       closed = true;
       queue.length = 0;
       queued = 0;
+      queuedBytes = 0;
       wakeData();
       wakeRoom();
       await consumer.disconnect().catch(() => undefined);

@@ -14,19 +14,22 @@ import type {
   Consumer,
   PollOptions,
   PollResult,
+  RawBatch,
+  RawPollResult,
   RecordBatch,
   TopicPartitionOffset,
 } from './broker';
 import { DEFAULT_POLL_RECORDS, DEFAULT_POLL_WAIT_MS } from './broker';
 import { type Member, saveCommitted } from './memory-groups';
-import { endOffset, readLog, type Value } from './memory-log';
+import { endOffset, type PartitionLog, readLog, type Value } from './memory-log';
 import type { MaybeYield } from './memory-yield';
 
-type RecordsResult = Extract<PollResult<Value>, { kind: 'records' }>;
+/** What a poll of either kind returns when it has no records. */
+type NoRecords = Exclude<RawPollResult, { kind: 'records' }>;
 
-const STOPPED_CLOSED: PollResult<never> = { kind: 'stopped', reason: 'closed' };
-const STOPPED_ABORTED: PollResult<never> = { kind: 'stopped', reason: 'aborted' };
-const IDLE: PollResult<never> = { kind: 'idle' };
+const STOPPED_CLOSED: NoRecords = { kind: 'stopped', reason: 'closed' };
+const STOPPED_ABORTED: NoRecords = { kind: 'stopped', reason: 'aborted' };
+const IDLE: NoRecords = { kind: 'idle' };
 
 /** What a member's consumer shares with the rest of the broker. */
 export interface ConsumerWiring {
@@ -43,12 +46,18 @@ export function wakeReaders(waiting: ReadonlySet<Member>, topic: string): void {
   }
 }
 
-/** Up to `max` records from the member's partitions, or null when none has any to read. */
-function collect(member: Member, max: number): RecordsResult | null {
+/**
+ * Up to `max` records from the member's partitions, a run of one partition at a time handed to
+ * `emit` (array indexes [from, to) of its log, its end offset); how many, 0 when none has any.
+ */
+function collect(
+  member: Member,
+  max: number,
+  emit: (log: PartitionLog, from: number, to: number, end: number) => void,
+): number {
   const owned = member.owned;
   const n = owned.length;
-  if (n === 0) return null;
-  let batches: RecordBatch<Value>[] | null = null;
+  if (n === 0) return 0;
   let count = 0;
   // Start at a different partition each poll so a small maxRecords cannot starve one.
   const start = member.rr++ % n;
@@ -61,13 +70,43 @@ function collect(member: Member, max: number): RecordsResult | null {
     if (o.position >= end) continue;
     const take = Math.min(end - o.position, max - count);
     const from = o.position - log.base;
-    const records = readLog(log, from, from + take, member.valueAs);
-    if (batches === null) batches = [];
-    batches.push({ topic: o.topic, partition: o.partition, records, highWatermark: end });
+    emit(log, from, from + take, end);
     o.position += take;
     count += take;
   }
-  return batches === null ? null : { kind: 'records', batches, count };
+  return count;
+}
+
+function records(
+  member: Member,
+  max: number,
+): Extract<PollResult<Value>, { kind: 'records' }> | null {
+  const batches: RecordBatch<Value>[] = [];
+  const count = collect(member, max, (log, from, to, end) => {
+    const records = readLog(log, from, to, member.valueAs);
+    batches.push({ topic: log.topic, partition: log.partition, records, highWatermark: end });
+  });
+  return count === 0 ? null : { kind: 'records', batches, count };
+}
+
+function rawRecords(
+  member: Member,
+  max: number,
+): Extract<RawPollResult, { kind: 'records' }> | null {
+  const batches: RawBatch[] = [];
+  const count = collect(member, max, (log, from, to, end) => {
+    const offsets: number[] = new Array(to - from);
+    for (let i = from; i < to; i++) offsets[i - from] = log.base + i;
+    const values = log.values.slice(from, to);
+    batches.push({
+      topic: log.topic,
+      partition: log.partition,
+      offsets,
+      values,
+      highWatermark: end,
+    });
+  });
+  return count === 0 ? null : { kind: 'records', batches, count };
 }
 
 function waitForData(
@@ -94,34 +133,47 @@ function waitForData(
 
 export function createMemoryConsumer(member: Member, wiring: ConsumerWiring): Consumer<Value> {
   const { waiting, leave, maybeYield } = wiring;
+
+  /** One poll, of either kind: `take` reads the records, null when there are none. */
+  async function read<R extends { kind: 'records'; count: number }>(
+    opts: PollOptions,
+    take: (member: Member, max: number) => R | null,
+  ): Promise<R | NoRecords> {
+    const max = opts.maxRecords ?? DEFAULT_POLL_RECORDS;
+    if (!Number.isInteger(max) || max < 1) {
+      throw badFlag(`maxRecords must be a positive integer, got ${max}`);
+    }
+    if (member.wake !== null) {
+      throw new LoglabError('INTERNAL', 'poll called while another poll is waiting');
+    }
+    if (member.closed) return STOPPED_CLOSED;
+    if (opts.signal?.aborted) return STOPPED_ABORTED;
+    let result = take(member, max);
+    if (result === null) {
+      const waitMs = opts.maxWaitMs ?? DEFAULT_POLL_WAIT_MS;
+      // No timer for a poll that must not wait: even setTimeout(0) costs a millisecond.
+      if (waitMs <= 0) return IDLE;
+      const outcome = await waitForData(member, waitMs, opts.signal, waiting);
+      if (member.closed) return STOPPED_CLOSED;
+      if (outcome === 'aborted') return STOPPED_ABORTED;
+      result = take(member, max);
+      if (result === null) return IDLE;
+    }
+    await maybeYield(result.count);
+    return result;
+  }
+
   return {
     groupId: member.group.id,
     memberId: () => member.memberId,
     assignment: () => member.owned.map((o) => ({ topic: o.topic, partition: o.partition })),
 
-    async poll(opts: PollOptions = {}): Promise<PollResult<Value>> {
-      const max = opts.maxRecords ?? DEFAULT_POLL_RECORDS;
-      if (!Number.isInteger(max) || max < 1) {
-        throw badFlag(`maxRecords must be a positive integer, got ${max}`);
-      }
-      if (member.wake !== null) {
-        throw new LoglabError('INTERNAL', 'poll called while another poll is waiting');
-      }
-      if (member.closed) return STOPPED_CLOSED;
-      if (opts.signal?.aborted) return STOPPED_ABORTED;
-      let result = collect(member, max);
-      if (result === null) {
-        const waitMs = opts.maxWaitMs ?? DEFAULT_POLL_WAIT_MS;
-        // No timer for a poll that must not wait: even setTimeout(0) costs a millisecond.
-        if (waitMs <= 0) return IDLE;
-        const outcome = await waitForData(member, waitMs, opts.signal, waiting);
-        if (member.closed) return STOPPED_CLOSED;
-        if (outcome === 'aborted') return STOPPED_ABORTED;
-        result = collect(member, max);
-        if (result === null) return IDLE;
-      }
-      await maybeYield(result.count);
-      return result;
+    poll(opts: PollOptions = {}): Promise<PollResult<Value>> {
+      return read(opts, records);
+    },
+
+    pollRaw(opts: PollOptions = {}): Promise<RawPollResult> {
+      return read(opts, rawRecords);
     },
 
     async commit(offsets?: readonly TopicPartitionOffset[]): Promise<CommitResult> {

@@ -43,6 +43,9 @@ import type {
   MessageHeaders,
   PollOptions,
   PollResult,
+  RawBatch,
+  RawPollResult,
+  RawValue,
   RecordBatch,
   SubscribeOptions,
   TopicPartition,
@@ -81,9 +84,13 @@ const PUMP_RECORDS = 10_000;
 const PUMP_WAIT_MS = 100;
 const ASSIGN = -175;
 const REVOKE = -174;
-const STOPPED_CLOSED: PollResult<never> = { kind: 'stopped', reason: 'closed' };
-const STOPPED_ABORTED: PollResult<never> = { kind: 'stopped', reason: 'aborted' };
-const IDLE: PollResult<never> = { kind: 'idle' };
+/** What a poll of either kind returns when it has no records. */
+type NoRecords = Exclude<RawPollResult, { kind: 'records' }>;
+
+const STOPPED_CLOSED: NoRecords = { kind: 'stopped', reason: 'closed' };
+const STOPPED_ABORTED: NoRecords = { kind: 'stopped', reason: 'aborted' };
+const IDLE: NoRecords = { kind: 'idle' };
+const EMPTY = Buffer.alloc(0);
 
 function tpKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
@@ -346,15 +353,20 @@ export async function subscribeRdkafka(
     throw rdkafkaError(err, settings.address, context);
   }
 
-  function take(max: number): PollResult<Value> {
+  /**
+   * Takes up to `max` buffered records, hands each run of one partition to `emit` (indexes
+   * [from, to) of `taken`, and its high watermark) and moves that partition's position past it.
+   */
+  function take(
+    max: number,
+    emit: (taken: readonly RdMessage[], from: number, to: number, high: number) => void,
+  ): number {
     const n = Math.min(max, buffer.length);
     const taken = buffer.slice(0, n);
     buffer = buffer.slice(n);
-    const batches: RecordBatch<Value>[] = [];
-    let current: ConsumedRecord<Value>[] = [];
+    let from = 0;
     for (let i = 0; i < taken.length; i++) {
       const m = taken[i];
-      current.push(toRecord(m, as));
       const next = taken[i + 1];
       if (next === undefined || next.topic !== m.topic || next.partition !== m.partition) {
         let high = m.offset + 1;
@@ -364,12 +376,8 @@ export async function subscribeRdkafka(
         } catch {
           // No cached watermark yet: the record's own end is the best known.
         }
-        batches.push({
-          topic: m.topic,
-          partition: m.partition,
-          records: current,
-          highWatermark: high,
-        });
+        emit(taken, from, i + 1, high);
+        from = i + 1;
         const key = tpKey(m.topic, m.partition);
         // After a rebalance librdkafka reads again from the committed offset: records this
         // member already returned come once more, and must not move the commit position back.
@@ -377,10 +385,30 @@ export async function subscribeRdkafka(
         if (before === undefined || m.offset + 1 > before.offset) {
           positions.set(key, { topic: m.topic, partition: m.partition, offset: m.offset + 1 });
         }
-        current = [];
       }
     }
-    return { kind: 'records', batches, count: n };
+    return n;
+  }
+
+  /** Waits for records as `poll` does: null once there are some, else what to return. */
+  async function ready(pollOpts: PollOptions): Promise<NoRecords | null> {
+    const max = pollOpts.maxRecords ?? DEFAULT_POLL_RECORDS;
+    if (!Number.isInteger(max) || max < 1) {
+      throw badFlag(`maxRecords must be a positive integer, got ${max}`);
+    }
+    if (dataWaiter !== null) {
+      throw new LoglabError('INTERNAL', 'poll called while another poll is waiting');
+    }
+    if (failure !== null) throw failure;
+    if (closed) return STOPPED_CLOSED;
+    const signal = pollOpts.signal;
+    if (signal?.aborted) return STOPPED_ABORTED;
+    if (buffer.length > 0) return null;
+    await waitForData(pollOpts.maxWaitMs ?? DEFAULT_POLL_WAIT_MS, signal);
+    if (failure !== null) throw failure;
+    if (closed) return STOPPED_CLOSED;
+    if (signal?.aborted) return STOPPED_ABORTED;
+    return buffer.length === 0 ? IDLE : null;
   }
 
   return {
@@ -389,26 +417,33 @@ export async function subscribeRdkafka(
     assignment: () => assignment,
 
     async poll(pollOpts: PollOptions = {}): Promise<PollResult<Value>> {
-      const max = pollOpts.maxRecords ?? DEFAULT_POLL_RECORDS;
-      if (!Number.isInteger(max) || max < 1) {
-        throw badFlag(`maxRecords must be a positive integer, got ${max}`);
-      }
-      if (dataWaiter !== null) {
-        throw new LoglabError('INTERNAL', 'poll called while another poll is waiting');
-      }
-      if (failure !== null) throw failure;
-      if (closed) return STOPPED_CLOSED;
-      const signal = pollOpts.signal;
-      if (signal?.aborted) return STOPPED_ABORTED;
-      if (buffer.length === 0) {
-        await waitForData(pollOpts.maxWaitMs ?? DEFAULT_POLL_WAIT_MS, signal);
-        if (failure !== null) throw failure;
-        if (closed) return STOPPED_CLOSED;
-        if (signal?.aborted) return STOPPED_ABORTED;
-        if (closed) return STOPPED_CLOSED;
-        if (buffer.length === 0) return IDLE;
-      }
-      return take(max);
+      const wait = await ready(pollOpts);
+      if (wait !== null) return wait;
+      const batches: RecordBatch<Value>[] = [];
+      const count = take(pollOpts.maxRecords ?? DEFAULT_POLL_RECORDS, (taken, from, to, high) => {
+        const records: ConsumedRecord<Value>[] = new Array(to - from);
+        for (let i = from; i < to; i++) records[i - from] = toRecord(taken[i], as);
+        const { topic, partition } = taken[from];
+        batches.push({ topic, partition, records, highWatermark: high });
+      });
+      return { kind: 'records', batches, count };
+    },
+
+    async pollRaw(pollOpts: PollOptions = {}): Promise<RawPollResult> {
+      const wait = await ready(pollOpts);
+      if (wait !== null) return wait;
+      const batches: RawBatch[] = [];
+      const count = take(pollOpts.maxRecords ?? DEFAULT_POLL_RECORDS, (taken, from, to, high) => {
+        const offsets: number[] = new Array(to - from);
+        const values: RawValue[] = new Array(to - from);
+        for (let i = from; i < to; i++) {
+          offsets[i - from] = taken[i].offset;
+          values[i - from] = taken[i].value ?? EMPTY;
+        }
+        const { topic, partition } = taken[from];
+        batches.push({ topic, partition, offsets, values, highWatermark: high });
+      });
+      return { kind: 'records', batches, count };
     },
 
     async commit(offsets?: readonly TopicPartitionOffset[]): Promise<CommitResult> {

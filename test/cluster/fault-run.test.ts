@@ -60,7 +60,8 @@ const MIB = 1024;
  * `loglab archive FILE` at 185 MiB on 1,000,000, and the embedded `loglab mapreduce` under
  * 512 MB on 10,000,000 (with --engine hadoop the node process only drives the Java job). The
  * topic archiver is no file archiver: restarted after its SIGKILL it catches up a backlog with
- * up to 50,000 records prefetched and three files a partition buffering up to 4 MiB each, on
+ * up to 8 MiB of values (at most 50,000 records) prefetched, each holding its fetch response,
+ * and three files a partition buffering up to 4 MiB each, on
  * top of the bare process's ~95 MiB, and rereads what an HDFS restart made it abandon. It
  * peaked at 204–209 MiB in runs with long outages and at 256.4 MiB in one with short ones, so
  * its budget is 320 MiB: a leak (the read loop's was gigabytes) still fails it by far.

@@ -114,6 +114,14 @@ export function goingAwayBroker(inner: Broker, options: GoingAwayOptions): Going
         () => c.poll(o),
         (r) => (r.kind === 'records' ? r.count : 0),
       );
+    m.pollRaw = (o) =>
+      guarded(
+        'poll',
+        member,
+        { records: 0 },
+        () => c.pollRaw(o),
+        (r) => (r.kind === 'records' ? r.count : 0),
+      );
     m.commit = (offsets) =>
       guarded('commit', member, { records: offsets?.length ?? 0 }, () => c.commit(offsets));
     m.close = () => c.close();

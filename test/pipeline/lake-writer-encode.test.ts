@@ -1,7 +1,7 @@
 /**
  * encodeLines writes each line as UTF-8 with its newline into one buffer sized for ASCII: the
  * bytes must equal the plain encoding of the joined lines, also when multi-byte characters make
- * the buffer too small and it has to grow.
+ * the buffer too small and it has to grow; a line given as bytes is copied as it is.
  */
 import { describe, expect, it } from 'vitest';
 import { encodeLines } from '../../src/pipeline/lake-writer';
@@ -32,5 +32,20 @@ describe('encodeLines', () => {
     const got = encodeLines(lines);
     expect(got.length).toBe(plain(lines).length);
     expect(got.equals(plain(lines))).toBe(true);
+  });
+
+  it('copies lines given as bytes as they are, beside string lines, growing when it must', () => {
+    const raw = [
+      Buffer.from('192.0.2.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 5'),
+      Buffer.from([0xff, 0xfe, 0x41]), // not UTF-8: kept byte for byte, never replaced
+      Buffer.alloc(0),
+    ];
+    const lines = ['日誌分析'.repeat(200), ...raw, 'tail'];
+    const want = Buffer.concat([
+      Buffer.from(`${'日誌分析'.repeat(200)}\n`, 'utf8'),
+      ...raw.flatMap((b) => [b, Buffer.from('\n')]),
+      Buffer.from('tail\n'),
+    ]);
+    expect(encodeLines(lines).equals(want)).toBe(true);
   });
 });

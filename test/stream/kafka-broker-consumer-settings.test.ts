@@ -17,6 +17,7 @@ describe('kafkajs adapter, consumer settings', () => {
         heartbeatIntervalMs: 1000,
         maxWaitMs: 100,
         prefetchRecords: 50_000,
+        prefetchBytes: 8 * 1024 * 1024,
         maxBytesPerPartition: undefined,
       },
     );
@@ -28,6 +29,7 @@ describe('kafkajs adapter, consumer settings', () => {
         brokers: ['127.0.0.1:9092'],
         fetchMaxWaitMs: 500,
         prefetchRecords: 1000,
+        prefetchBytes: 65_536,
         fetchMaxBytesPerPartition: 16_384,
       },
       retry,
@@ -35,6 +37,7 @@ describe('kafkajs adapter, consumer settings', () => {
     expect(settings).toMatchObject({
       maxWaitMs: 500,
       prefetchRecords: 1000,
+      prefetchBytes: 65_536,
       maxBytesPerPartition: 16_384,
     });
   });

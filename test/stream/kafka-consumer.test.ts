@@ -237,6 +237,7 @@ interface StartOptions {
   readonly assignment?: Assignment;
   readonly valueAs?: ValueAs;
   readonly prefetchRecords?: number;
+  readonly prefetchBytes?: number;
   readonly maxBytesPerPartition?: number;
 }
 
@@ -248,6 +249,7 @@ function settingsFor(opts: StartOptions): KafkaConsumerSettings {
     heartbeatIntervalMs: 10,
     maxWaitMs: 500,
     prefetchRecords: opts.prefetchRecords ?? 50_000,
+    prefetchBytes: opts.prefetchBytes ?? 8 * 1024 * 1024,
     maxBytesPerPartition: opts.maxBytesPerPartition,
   };
 }
@@ -465,6 +467,51 @@ describe('subscribeKafka: poll', () => {
     await expect(consumer.poll({ maxRecords: 0 })).rejects.toMatchObject({
       code: 'BAD_FLAG',
       message: 'maxRecords must be a positive integer, got 0',
+    });
+  });
+});
+
+describe('subscribeKafka: pollRaw', () => {
+  it("hands kafkajs's value buffers on as they are, with numeric offsets, whatever valueAs says", async () => {
+    const { fake, consumer } = await start({ valueAs: 'string' });
+    const sent = [message(7, 'héllo'), message(9, null), message(10, 'x')];
+    await fake.deliver('t', 1, sent);
+    const result = await consumer.pollRaw({ maxWaitMs: 0 });
+    if (result.kind !== 'records') throw new Error(`expected records, got ${result.kind}`);
+    expect(result.count).toBe(3);
+    expect(result.batches.map((b) => [b.topic, b.partition, b.offsets])).toEqual([
+      ['t', 1, [7, 9, 10]],
+    ]);
+    const values = result.batches[0].values;
+    expect(values[0]).toBe(sent[0].value);
+    expect(values[2]).toBe(sent[2].value);
+    expect(values[1]).toEqual(Buffer.alloc(0));
+  });
+
+  it('shares the queue and the commit position with poll: mixed, no record lost or repeated', async () => {
+    const { fake, consumer } = await start();
+    await fake.deliver('t', 0, messages(0, 5));
+    await fake.deliver('t', 1, messages(0, 3));
+    const raw = await consumer.pollRaw({ maxRecords: 3, maxWaitMs: 0 });
+    expect(
+      raw.kind === 'records' ? raw.batches.map((b) => [b.partition, b.offsets]) : raw.kind,
+    ).toEqual([[0, [0, 1, 2]]]);
+    expect(layout(await consumer.poll({ maxRecords: 3, maxWaitMs: 0 }))).toEqual([
+      ['t', 0, [3, 4]],
+      ['t', 1, [0]],
+    ]);
+    const rest = await consumer.pollRaw({ maxWaitMs: 0 });
+    expect(
+      rest.kind === 'records' ? rest.batches.map((b) => [b.partition, b.offsets]) : rest.kind,
+    ).toEqual([[1, [1, 2]]]);
+    expect((await consumer.pollRaw({ maxWaitMs: 0 })).kind).toBe('idle');
+    expect(await consumer.commit()).toEqual({
+      kind: 'committed',
+      offsets: [
+        { topic: 't', partition: 0, offset: 5 },
+        { topic: 't', partition: 1, offset: 3 },
+      ],
+      revoked: [],
     });
   });
 });
@@ -736,7 +783,8 @@ describe('subscribeKafka: backpressure', () => {
     });
     // The batch is marked fetched before the wait, so kafkajs's next fetch goes on from 150.
     expect(fake.resolved).toEqual(['149']);
-    await sleep(35);
+    // Two heartbeats 10 ms apart; a loaded machine may fire the timers late, so wait up to 1 s.
+    for (let waited = 0; fake.heartbeats < 2 && waited < 1000; waited += 5) await sleep(5);
     expect(returned).toBe(false);
     expect(fake.heartbeats).toBeGreaterThanOrEqual(2);
 
@@ -752,6 +800,28 @@ describe('subscribeKafka: backpressure', () => {
     // Nothing lost while it waited.
     const rest = await consumer.poll({ maxWaitMs: 0 });
     expect(rest.kind === 'records' ? rest.count : 0).toBe(100);
+  });
+
+  it('holds eachBatch while the queued values pass prefetchBytes, however few the records', async () => {
+    const { fake, consumer } = await start({ prefetchBytes: 1000 });
+    const big = Array.from({ length: 20 }, (_, i) => message(i, 'x'.repeat(100)));
+    let returned = false;
+    const delivery = fake.deliver('t', 0, big).then(() => {
+      returned = true;
+    });
+    await sleep(35);
+    expect(returned).toBe(false); // 2,000 bytes queued
+
+    expect((await consumer.pollRaw({ maxRecords: 5, maxWaitMs: 0 })).kind).toBe('records');
+    await sleep(15); // 1,500 bytes still queued: over the limit
+    expect(returned).toBe(false);
+
+    expect((await consumer.poll({ maxRecords: 6, maxWaitMs: 0 })).kind).toBe('records');
+    expect(await settlesWithin(delivery, 100)).toBe(true); // 900 bytes
+    const rest = await consumer.pollRaw({ maxWaitMs: 0 });
+    expect(rest.kind === 'records' ? rest.batches[0].offsets : rest.kind).toEqual([
+      11, 12, 13, 14, 15, 16, 17, 18, 19,
+    ]);
   });
 
   it('lets a held eachBatch return at once on a rejoin or on close', async () => {

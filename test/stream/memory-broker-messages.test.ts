@@ -121,6 +121,34 @@ describe('embedded broker: message sizes and contents', () => {
     );
   });
 
+  it('pollRaw hands the values as they were produced, strings and bytes, with their offsets', async () => {
+    const broker = createMemoryBroker();
+    await broker.createTopics([{ name: 't', partitions: 1 }]);
+    const bytes = Buffer.from([0xff, 0x41]);
+    await broker.produce('t', [
+      { key: null, value: 'a' },
+      { key: null, value: bytes },
+      { key: null, value: 'c' },
+    ]);
+    const c = await broker.subscribe({ groupId: 'g', topics: ['t'], fromBeginning: true });
+    const first = await c.pollRaw({ maxWaitMs: 0, maxRecords: 2 });
+    if (first.kind !== 'records') throw new Error(`expected records, got ${first.kind}`);
+    expect(first.count).toBe(2);
+    expect(first.batches.map((b) => [b.topic, b.partition, b.offsets, b.highWatermark])).toEqual([
+      ['t', 0, [0, 1], 3],
+    ]);
+    expect(first.batches[0].values[0]).toBe('a');
+    expect(first.batches[0].values[1]).toBe(bytes);
+    // The same position as poll: the next read, of either kind, goes on from offset 2.
+    const rest = await c.poll({ maxWaitMs: 0 });
+    expect(
+      rest.kind === 'records' ? rest.batches[0].records.map((r) => r.offset) : rest.kind,
+    ).toEqual([2]);
+    expect((await c.pollRaw({ maxWaitMs: 0 })).kind).toBe('idle');
+    expect(await c.commit()).toMatchObject({ offsets: [{ topic: 't', partition: 0, offset: 3 }] });
+    await broker.close();
+  });
+
   it('drops the oldest records past the retention size, and a reader behind skips to what is left', async () => {
     // Each record counts 100 value bytes + 64 of overhead = 164; trimming goes down to 3/4 of 10,000.
     const broker = createMemoryBroker({ retentionBytes: 10_000 });
