@@ -1,0 +1,192 @@
+/**
+ * slow-page's state: per URL, timed requests per one-minute bucket and their times, and per URL
+ * a baseline (the detector and its decisions are in slow-page.ts).
+ *
+ * Why the times of a bucket are first kept as plain numbers: most URLs of a site are asked for a
+ * few times a minute, and a one-off path (a scanner's probe, a typo) once. A DDSketch per URL
+ * per bucket costs an object and a growing array (about 2 KB) and its creation and merges were
+ * most of the detector's time. A bucket keeps its first BUFFERED times in a flat typed array,
+ * row-major like the counters; only a bucket with more requests than that gets a sketch (the
+ * buffered times go into it). A window is merged into a sketch only when it might hold (its
+ * slowest request reaches the limit) or its URL has an alert open.
+ *
+ * Baselines are a map in least-recently-learned order: learning or holding a URL moves it to the
+ * end, and past `maxUrls` the first is dropped. A baseline is made only from a window of at least
+ * `minRequests` timed requests, so one-off paths never take one.
+ */
+import { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
+import type { Alert } from '../alert';
+import { KeyedRings } from '../keyed-rings';
+import type { SlowPageOptions } from './slow-page-options';
+
+export type Sketch = LogCollapsingLowestDenseDDSketch;
+
+/** Request times a bucket keeps as numbers before it gets a sketch. */
+export const BUFFERED = 4;
+
+export interface Baseline {
+  sketch: Sketch;
+  /** ratio × the sketch's quantile; NaN when the sketch changed since it was computed. */
+  threshold: number;
+  /** Buckets in a row kept out of it while an alert was open or the window held. */
+  held: number;
+  /** Those buckets: the level that becomes the baseline when the hold lasts holdBuckets. */
+  heldLevel: Sketch | null;
+}
+
+export class SlowPageTable extends KeyedRings {
+  alert: (Alert | null)[] = [];
+  /** Row-major, `slots` per row: the sketch of the bucket in that slot, or null. */
+  sketches: (Sketch | null)[] = [];
+  /** The bucket each slot's sketch holds. */
+  sketchBucket: Float64Array;
+  /** Row-major, `slots × BUFFERED` per row: the first request times of each slot's bucket. */
+  times: Float64Array;
+  readonly baselines = new Map<string, Baseline>();
+  private readonly o: SlowPageOptions;
+
+  constructor(slots: number, o: SlowPageOptions) {
+    super(slots, 1);
+    this.o = o;
+    this.sketchBucket = new Float64Array(this.capacity() * slots).fill(-1);
+    this.times = new Float64Array(this.capacity() * slots * BUFFERED);
+  }
+
+  protected override opened(row: number): void {
+    this.alert[row] = null;
+    const base = row * this.slots;
+    for (let i = 0; i < this.slots; i++) {
+      this.sketches[base + i] = null;
+      this.sketchBucket[base + i] = -1;
+    }
+  }
+
+  protected override grown(rows: number): void {
+    const buckets = new Float64Array(rows * this.slots).fill(-1);
+    buckets.set(this.sketchBucket);
+    this.sketchBucket = buckets;
+    const times = new Float64Array(rows * this.slots * BUFFERED);
+    times.set(this.times);
+    this.times = times;
+  }
+
+  newSketch(): Sketch {
+    return new LogCollapsingLowestDenseDDSketch({
+      relativeAccuracy: this.o.relativeAccuracy,
+      binLimit: this.o.maxBins,
+    });
+  }
+
+  /** Count one request time (ms) of `bucket` in a row; a bucket the ring no longer holds is dropped. */
+  accept(row: number, bucket: number, slot: number, ms: number): void {
+    if (bucket <= this.last[row] - this.slots) return;
+    this.addAt(row, bucket, slot, 0, 1);
+    // One channel: the slot's count sits at its index in the row.
+    const n = this.counts[row * this.stride + slot];
+    const i = row * this.slots + slot;
+    if (n <= BUFFERED) {
+      this.times[i * BUFFERED + n - 1] = ms;
+      return;
+    }
+    if (n === BUFFERED + 1) this.promote(i, bucket);
+    (this.sketches[i] as Sketch).accept(ms);
+  }
+
+  /** A slot's bucket outgrew its buffer: a sketch of the buffered times. */
+  private promote(i: number, bucket: number): void {
+    const sketch = this.newSketch();
+    for (let k = i * BUFFERED; k < (i + 1) * BUFFERED; k++) sketch.accept(this.times[k]);
+    this.sketches[i] = sketch;
+    this.sketchBucket[i] = bucket;
+  }
+
+  /** The slowest request time of buckets [from, to) of a row (0 for none). */
+  slowest(row: number, from: number, to: number): number {
+    let max = 0;
+    for (let b = from; b < to; b++) {
+      const n = this.get(row, 0, b);
+      if (n === 0) continue;
+      const i = row * this.slots + (b % this.slots);
+      if (n > BUFFERED) {
+        max = Math.max(max, (this.sketches[i] as Sketch).max);
+        continue;
+      }
+      for (let k = i * BUFFERED; k < i * BUFFERED + n; k++) max = Math.max(max, this.times[k]);
+    }
+    return max;
+  }
+
+  /** Add the request times of buckets [from, to) of a row to `target`. */
+  addTo(target: Sketch, row: number, from: number, to: number): void {
+    for (let b = from; b < to; b++) {
+      const n = this.get(row, 0, b);
+      if (n === 0) continue;
+      const i = row * this.slots + (b % this.slots);
+      if (n > BUFFERED) {
+        target.merge(this.sketches[i] as Sketch);
+        continue;
+      }
+      for (let k = i * BUFFERED; k < i * BUFFERED + n; k++) target.accept(this.times[k]);
+    }
+  }
+
+  override remove(row: number): void {
+    super.remove(row);
+    this.sketches.fill(null, row * this.slots, (row + 1) * this.slots);
+  }
+
+  /** The URL's threshold (ratio × its baseline's quantile), or NaN while it has too few requests. */
+  thresholdOf(baseline: Baseline | undefined): number {
+    if (baseline === undefined || baseline.sketch.count < this.o.minBaseline) return Number.NaN;
+    if (Number.isNaN(baseline.threshold)) {
+      baseline.threshold = this.o.ratio * baseline.sketch.getValueAtQuantile(this.o.quantile);
+    }
+    return baseline.threshold;
+  }
+
+  /**
+   * Add final buckets [from, to) of a row to its URL's baseline, made only when `make` (the
+   * window had enough requests); past maxUrls the least recently learned baseline is dropped.
+   */
+  learn(key: string, row: number, from: number, to: number, make: boolean): void {
+    let baseline = this.baselines.get(key);
+    if (baseline === undefined) {
+      if (!make) return;
+      if (this.baselines.size >= this.o.maxUrls) {
+        this.baselines.delete(this.baselines.keys().next().value as string);
+      }
+      baseline = { sketch: this.newSketch(), threshold: Number.NaN, held: 0, heldLevel: null };
+    } else {
+      this.baselines.delete(key);
+    }
+    this.baselines.set(key, baseline);
+    this.addTo(baseline.sketch, row, from, to);
+    baseline.threshold = Number.NaN;
+    baseline.held = 0;
+    baseline.heldLevel = null;
+  }
+
+  /**
+   * Keep final buckets [from, to) of a row out of its URL's baseline, aside as the held level;
+   * once holdBuckets buckets were held, that level is the baseline (a lasting change is the new
+   * normal). A held URL counts as recently learned, so others do not push its baseline out.
+   */
+  hold(key: string, row: number, from: number, to: number): void {
+    const baseline = this.baselines.get(key);
+    if (baseline === undefined) return;
+    this.baselines.delete(key);
+    this.baselines.set(key, baseline);
+    if (to > from && this.sum(row, 0, from, to) > 0) {
+      if (baseline.heldLevel === null) baseline.heldLevel = this.newSketch();
+      this.addTo(baseline.heldLevel, row, from, to);
+    }
+    baseline.held += to - from;
+    if (baseline.held < this.o.holdBuckets) return;
+    const level = baseline.heldLevel;
+    if (level !== null && level.count >= this.o.minBaseline) baseline.sketch = level;
+    else if (level !== null) baseline.sketch.merge(level);
+    baseline.threshold = Number.NaN;
+    baseline.held = 0;
+    baseline.heldLevel = null;
+  }
+}
