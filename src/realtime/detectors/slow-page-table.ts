@@ -17,12 +17,13 @@
 import { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
 import type { Alert } from '../alert';
 import { KeyedRings } from '../keyed-rings';
+import { valueAtQuantile } from './sketch-quantile';
 import type { SlowPageOptions } from './slow-page-options';
 
 export type Sketch = LogCollapsingLowestDenseDDSketch;
 
 /** Request times a bucket keeps as numbers before it gets a sketch. */
-export const BUFFERED = 4;
+export const BUFFERED = 8;
 
 export interface Baseline {
   sketch: Sketch;
@@ -40,8 +41,11 @@ export class SlowPageTable extends KeyedRings {
   sketches: (Sketch | null)[] = [];
   /** The bucket each slot's sketch holds. */
   sketchBucket: Float64Array;
-  /** Row-major, `slots × BUFFERED` per row: the first request times of each slot's bucket. */
-  times: Float64Array;
+  /**
+   * Row-major, `slots × BUFFERED` per row: the first request times of each slot's bucket. 32-bit
+   * floats: 7 significant digits, far finer than the sketches' 2%, at half the memory.
+   */
+  times: Float32Array;
   readonly baselines = new Map<string, Baseline>();
   private readonly o: SlowPageOptions;
 
@@ -49,7 +53,7 @@ export class SlowPageTable extends KeyedRings {
     super(slots, 1);
     this.o = o;
     this.sketchBucket = new Float64Array(this.capacity() * slots).fill(-1);
-    this.times = new Float64Array(this.capacity() * slots * BUFFERED);
+    this.times = new Float32Array(this.capacity() * slots * BUFFERED);
   }
 
   protected override opened(row: number): void {
@@ -65,7 +69,7 @@ export class SlowPageTable extends KeyedRings {
     const buckets = new Float64Array(rows * this.slots).fill(-1);
     buckets.set(this.sketchBucket);
     this.sketchBucket = buckets;
-    const times = new Float64Array(rows * this.slots * BUFFERED);
+    const times = new Float32Array(rows * this.slots * BUFFERED);
     times.set(this.times);
     this.times = times;
   }
@@ -139,7 +143,7 @@ export class SlowPageTable extends KeyedRings {
   thresholdOf(baseline: Baseline | undefined): number {
     if (baseline === undefined || baseline.sketch.count < this.o.minBaseline) return Number.NaN;
     if (Number.isNaN(baseline.threshold)) {
-      baseline.threshold = this.o.ratio * baseline.sketch.getValueAtQuantile(this.o.quantile);
+      baseline.threshold = this.o.ratio * valueAtQuantile(baseline.sketch, this.o.quantile);
     }
     return baseline.threshold;
   }

@@ -38,6 +38,7 @@
  *   only once its baseline holds `minBaseline` requests.
  */
 import { type Alert, severityOf, trackAlert } from '../alert';
+import { valueAtQuantile } from './sketch-quantile';
 import type { SlowPageOptions } from './slow-page-options';
 import type { SlowPageTable } from './slow-page-table';
 
@@ -86,9 +87,9 @@ export function judgeSlowPages(
       if (n > 0 && (open !== null || table.slowest(row, from, to) * margin >= threshold)) {
         const window = table.newSketch();
         table.addTo(window, row, from, to);
-        p = window.getValueAtQuantile(o.quantile);
+        p = valueAtQuantile(window, o.quantile);
         // The minSlow-th largest request time reaches the limit too.
-        const kth = n >= o.minSlow ? window.getValueAtQuantile((n - o.minSlow) / (n - 1)) : 0;
+        const kth = n >= o.minSlow ? valueAtQuantile(window, (n - o.minSlow) / (n - 1)) : 0;
         holds = n >= o.minRequests && p >= threshold && kth >= threshold;
       }
       if (holds || open !== null) {
