@@ -68,6 +68,25 @@ describe('slow-page baselines', () => {
     ]);
   });
 
+  it('drops the least recently learned baseline, not the first made', () => {
+    // Two baselines at most: /cart and /old from minute 0, /old quiet after minute 10, /new
+    // from minute 18; /cart slows down at minute 21. /old's baseline goes, /cart's stays (made
+    // again at minute 19, it would be too young to judge at 22 and learn the slowdown).
+    const { alerts } = run(
+      [
+        ...minutes('/cart', 0, 21),
+        ...minutes('/old', 0, 10),
+        ...minutes('/new', 18, 40),
+        ...minutes('/cart', 21, 30, 600),
+      ],
+      { maxUrls: 2 },
+    );
+    expect(alerts.map((a) => [a.state, a.key, a.firstSeen])).toEqual([
+      ['open', '/cart', T0 + 22 * MIN],
+      ['resolved', '/cart', T0 + 22 * MIN],
+    ]);
+  });
+
   it('resolves an open alert whose baseline was dropped, and frees its row', () => {
     // One baseline at most: /other, busy from minute 32, takes the place of /cart's while
     // /cart's alert is open.

@@ -10,8 +10,9 @@
  * buffered times go into it). A window is merged into a sketch only when it might hold (its
  * slowest request reaches the limit) or its URL has an alert open.
  *
- * Baselines are a map in least-recently-learned order: learning or holding a URL moves it to the
- * end, and past `maxUrls` the first is dropped. A baseline is made only from a window of at least
+ * Baselines are a map by URL in least-recently-learned order (learning or holding a URL moves it
+ * to the end), and each row points at its URL's, so a close looks up no URL; past `maxUrls` the
+ * first is dropped. A baseline is made only from a window of at least
  * `minRequests` timed requests, so one-off paths never take one.
  */
 import { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
@@ -33,6 +34,8 @@ export interface Baseline {
   held: number;
   /** Those buckets: the level that becomes the baseline when the hold lasts holdBuckets. */
   heldLevel: Sketch | null;
+  /** Dropped past maxUrls: rows holding it let go of it. */
+  dropped: boolean;
 }
 
 export class SlowPageTable extends KeyedRings {
@@ -47,6 +50,8 @@ export class SlowPageTable extends KeyedRings {
    */
   times: Float32Array;
   readonly baselines = new Map<string, Baseline>();
+  /** Each row's URL's baseline, so a close needs no map lookup per URL. */
+  rowBaseline: (Baseline | null)[] = [];
   private readonly o: SlowPageOptions;
 
   constructor(slots: number, o: SlowPageOptions) {
@@ -58,6 +63,7 @@ export class SlowPageTable extends KeyedRings {
 
   protected override opened(row: number): void {
     this.alert[row] = null;
+    this.rowBaseline[row] = this.baselines.get(this.keys[row] as string) ?? null;
     const base = row * this.slots;
     for (let i = 0; i < this.slots; i++) {
       this.sketches[base + i] = null;
@@ -136,34 +142,59 @@ export class SlowPageTable extends KeyedRings {
 
   override remove(row: number): void {
     super.remove(row);
+    this.rowBaseline[row] = null;
     this.sketches.fill(null, row * this.slots, (row + 1) * this.slots);
   }
 
   /** The URL's threshold (ratio × its baseline's quantile), or NaN while it has too few requests. */
-  thresholdOf(baseline: Baseline | undefined): number {
-    if (baseline === undefined || baseline.sketch.count < this.o.minBaseline) return Number.NaN;
+  thresholdOf(baseline: Baseline | null): number {
+    if (baseline === null || baseline.sketch.count < this.o.minBaseline) return Number.NaN;
     if (Number.isNaN(baseline.threshold)) {
       baseline.threshold = this.o.ratio * valueAtQuantile(baseline.sketch, this.o.quantile);
     }
     return baseline.threshold;
   }
 
+  /** The baseline of a row's URL, or null. */
+  baselineOf(row: number): Baseline | null {
+    const baseline = this.rowBaseline[row];
+    if (baseline === null || baseline === undefined || !baseline.dropped) return baseline ?? null;
+    this.rowBaseline[row] = null;
+    return null;
+  }
+
+  /** Move a row's URL's baseline to the end of the map: the map is in order of last use. */
+  private used(row: number, baseline: Baseline): void {
+    const key = this.keys[row] as string;
+    this.baselines.delete(key);
+    this.baselines.set(key, baseline);
+  }
+
   /**
    * Add final buckets [from, to) of a row to its URL's baseline, made only when `make` (the
    * window had enough requests); past maxUrls the least recently learned baseline is dropped.
    */
-  learn(key: string, row: number, from: number, to: number, make: boolean): void {
-    let baseline = this.baselines.get(key);
-    if (baseline === undefined) {
+  learn(row: number, from: number, to: number, make: boolean): void {
+    let baseline = this.baselineOf(row);
+    if (baseline === null) {
       if (!make) return;
       if (this.baselines.size >= this.o.maxUrls) {
-        this.baselines.delete(this.baselines.keys().next().value as string);
+        const [key, dropped] = this.baselines.entries().next().value as [string, Baseline];
+        this.baselines.delete(key);
+        dropped.dropped = true;
       }
-      baseline = { sketch: this.newSketch(), threshold: Number.NaN, held: 0, heldLevel: null };
+      baseline = {
+        sketch: this.newSketch(),
+        threshold: Number.NaN,
+        held: 0,
+        heldLevel: null,
+        dropped: false,
+      };
+      this.baselines.set(this.keys[row] as string, baseline);
+      this.rowBaseline[row] = baseline;
     } else {
-      this.baselines.delete(key);
+      this.used(row, baseline);
     }
-    this.baselines.set(key, baseline);
     this.addTo(baseline.sketch, row, from, to);
     baseline.threshold = Number.NaN;
     baseline.held = 0;
@@ -175,11 +206,10 @@ export class SlowPageTable extends KeyedRings {
    * once holdBuckets buckets were held, that level is the baseline (a lasting change is the new
    * normal). A held URL counts as recently learned, so others do not push its baseline out.
    */
-  hold(key: string, row: number, from: number, to: number): void {
-    const baseline = this.baselines.get(key);
-    if (baseline === undefined) return;
-    this.baselines.delete(key);
-    this.baselines.set(key, baseline);
+  hold(row: number, from: number, to: number): void {
+    const baseline = this.baselineOf(row);
+    if (baseline === null) return;
+    this.used(row, baseline);
     if (to > from && this.sum(row, 0, from, to) > 0) {
       if (baseline.heldLevel === null) baseline.heldLevel = this.newSketch();
       this.addTo(baseline.heldLevel, row, from, to);

@@ -78,7 +78,7 @@ export function judgeSlowPages(
     if (key === null) continue;
     const open = table.alert[row];
     const n = table.sum(row, 0, from, to);
-    let threshold = table.thresholdOf(table.baselines.get(key));
+    let threshold = table.thresholdOf(table.baselineOf(row));
     // An alert whose baseline was dropped is judged against the limit it opened on.
     if (Number.isNaN(threshold) && open !== null) threshold = open.threshold;
     let holds = false;
@@ -110,10 +110,10 @@ export function judgeSlowPages(
     // Learn the final buckets, unless they belong to an incident (see the module docblock).
     if (!holds && table.alert[row] === null) {
       if (table.sum(row, 0, finalFrom, to) > 0) {
-        table.learn(key, row, finalFrom, to, n >= o.minRequests);
+        table.learn(row, finalFrom, to, n >= o.minRequests);
       }
     } else {
-      table.hold(key, row, finalFrom, to);
+      table.hold(row, finalFrom, to);
     }
     if (table.last[row] < nextFrom && table.alert[row] === null) table.remove(row);
   }
