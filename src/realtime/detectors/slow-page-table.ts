@@ -49,6 +49,8 @@ export class SlowPageTable extends KeyedRings {
    * floats: 7 significant digits, far finer than the sketches' 2%, at half the memory.
    */
   times: Float32Array;
+  /** Row-major, `slots` per row: the slowest request time of each slot's bucket. */
+  slowestIn: Float32Array;
   readonly baselines = new Map<string, Baseline>();
   /** Each row's URL's baseline, so a close needs no map lookup per URL. */
   rowBaseline: (Baseline | null)[] = [];
@@ -59,6 +61,7 @@ export class SlowPageTable extends KeyedRings {
     this.o = o;
     this.sketchBucket = new Float64Array(this.capacity() * slots).fill(-1);
     this.times = new Float32Array(this.capacity() * slots * BUFFERED);
+    this.slowestIn = new Float32Array(this.capacity() * slots);
   }
 
   protected override opened(row: number): void {
@@ -78,6 +81,9 @@ export class SlowPageTable extends KeyedRings {
     const times = new Float32Array(rows * this.slots * BUFFERED);
     times.set(this.times);
     this.times = times;
+    const slowestIn = new Float32Array(rows * this.slots);
+    slowestIn.set(this.slowestIn);
+    this.slowestIn = slowestIn;
   }
 
   newSketch(): Sketch {
@@ -94,6 +100,7 @@ export class SlowPageTable extends KeyedRings {
     // One channel: the slot's count sits at its index in the row.
     const n = this.counts[row * this.stride + slot];
     const i = row * this.slots + slot;
+    if (n === 1 || ms > this.slowestIn[i]) this.slowestIn[i] = ms;
     if (n <= BUFFERED) {
       this.times[i * BUFFERED + n - 1] = ms;
       return;
@@ -114,14 +121,9 @@ export class SlowPageTable extends KeyedRings {
   slowest(row: number, from: number, to: number): number {
     let max = 0;
     for (let b = from; b < to; b++) {
-      const n = this.get(row, 0, b);
-      if (n === 0) continue;
-      const i = row * this.slots + (b % this.slots);
-      if (n > BUFFERED) {
-        max = Math.max(max, (this.sketches[i] as Sketch).max);
-        continue;
-      }
-      for (let k = i * BUFFERED; k < i * BUFFERED + n; k++) max = Math.max(max, this.times[k]);
+      if (this.get(row, 0, b) === 0) continue;
+      const at = this.slowestIn[row * this.slots + (b % this.slots)];
+      if (at > max) max = at;
     }
     return max;
   }
