@@ -36,7 +36,25 @@ export interface Baseline {
   heldLevel: Sketch | null;
   /** Dropped past maxUrls: rows holding it let go of it. */
   dropped: boolean;
+  /** The close it last moved to the end of the map in. */
+  moved: number;
+  /** Its sketch's count when `threshold` was computed. */
+  thresholdCount: number;
 }
+
+/**
+ * Closes a baseline stays in place in the map after it moved to the end: moving it on every learn
+ * (a delete and a set) was a twentieth of the detector's time. The one dropped is then the least
+ * recently learned within this many closes.
+ */
+const MOVE_EVERY = 16;
+
+/**
+ * A baseline's threshold is computed again once its count grew by this fraction: a quantile of a
+ * few thousand requests barely moves with one more minute of them, and finding it on every close
+ * was a tenth of the detector's time.
+ */
+const THRESHOLD_GROWTH = 1 / 64;
 
 export class SlowPageTable extends KeyedRings {
   alert: (Alert | null)[] = [];
@@ -52,6 +70,7 @@ export class SlowPageTable extends KeyedRings {
   /** Row-major, `slots` per row: the slowest request time of each slot's bucket. */
   slowestIn: Float32Array;
   readonly baselines = new Map<string, Baseline>();
+  private clock = 0;
   /** Each row's URL's baseline, so a close needs no map lookup per URL. */
   rowBaseline: (Baseline | null)[] = [];
   private readonly o: SlowPageOptions;
@@ -151,8 +170,13 @@ export class SlowPageTable extends KeyedRings {
   /** The URL's threshold (ratio × its baseline's quantile), or NaN while it has too few requests. */
   thresholdOf(baseline: Baseline | null): number {
     if (baseline === null || baseline.sketch.count < this.o.minBaseline) return Number.NaN;
-    if (Number.isNaN(baseline.threshold)) {
+    const count = baseline.sketch.count;
+    if (
+      Number.isNaN(baseline.threshold) ||
+      count >= baseline.thresholdCount * (1 + THRESHOLD_GROWTH)
+    ) {
       baseline.threshold = this.o.ratio * valueAtQuantile(baseline.sketch, this.o.quantile);
+      baseline.thresholdCount = count;
     }
     return baseline.threshold;
   }
@@ -165,8 +189,15 @@ export class SlowPageTable extends KeyedRings {
     return null;
   }
 
+  /** Start of a close. */
+  tick(): void {
+    this.clock++;
+  }
+
   /** Move a row's URL's baseline to the end of the map: the map is in order of last use. */
   private used(row: number, baseline: Baseline): void {
+    if (this.clock - baseline.moved < MOVE_EVERY) return;
+    baseline.moved = this.clock;
     const key = this.keys[row] as string;
     this.baselines.delete(key);
     this.baselines.set(key, baseline);
@@ -191,6 +222,8 @@ export class SlowPageTable extends KeyedRings {
         held: 0,
         heldLevel: null,
         dropped: false,
+        moved: this.clock,
+        thresholdCount: 0,
       };
       this.baselines.set(this.keys[row] as string, baseline);
       this.rowBaseline[row] = baseline;
@@ -198,7 +231,6 @@ export class SlowPageTable extends KeyedRings {
       this.used(row, baseline);
     }
     this.addTo(baseline.sketch, row, from, to);
-    baseline.threshold = Number.NaN;
     baseline.held = 0;
     baseline.heldLevel = null;
   }

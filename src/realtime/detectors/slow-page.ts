@@ -28,7 +28,8 @@
  *   request reaches the limit or an alert is open: otherwise its quantile cannot reach it.
  * - Baselines outlive their URL's window state (a page quiet at night keeps its normal). Only a
  *   window of at least `minRequests` timed requests makes one, so one-off paths never do; at
- *   most `maxUrls` are kept, the least recently learned dropped first.
+ *   most `maxUrls` are kept, the least recently learned (within 16 closes) dropped first. The
+ *   threshold is found again once the baseline grew by 1/64.
  * - An open alert is judged every window, against its own threshold if its baseline was dropped,
  *   so it always resolves and its row is freed.
  * - The baseline must not learn an incident: a bucket is added to the URL's baseline only once
@@ -73,6 +74,7 @@ export function judgeSlowPages(
   // A sketch's quantile is within relativeAccuracy of a request time, so a window whose slowest
   // request is below threshold / (1 + 2 × that) cannot hold.
   const margin = 1 + 2 * o.relativeAccuracy;
+  table.tick();
   for (let row = 0; row < table.end; row++) {
     const key = table.keys[row];
     if (key === null) continue;
