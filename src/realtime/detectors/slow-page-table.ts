@@ -58,10 +58,11 @@ const THRESHOLD_GROWTH = 1 / 64;
 
 export class SlowPageTable extends KeyedRings {
   alert: (Alert | null)[] = [];
-  /** Row-major, `slots` per row: the sketch of the bucket in that slot, or null. */
+  /**
+   * Row-major, `slots` per row: the sketch of the bucket in that slot, or null. It holds the
+   * slot's bucket when that bucket has more than BUFFERED requests (then it was made for it).
+   */
   sketches: (Sketch | null)[] = [];
-  /** The bucket each slot's sketch holds. */
-  sketchBucket: Float64Array;
   /**
    * Row-major, `slots × BUFFERED` per row: the first request times of each slot's bucket. 32-bit
    * floats: 7 significant digits, far finer than the sketches' 2%, at half the memory.
@@ -78,7 +79,6 @@ export class SlowPageTable extends KeyedRings {
   constructor(slots: number, o: SlowPageOptions) {
     super(slots, 1);
     this.o = o;
-    this.sketchBucket = new Float64Array(this.capacity() * slots).fill(-1);
     this.times = new Float32Array(this.capacity() * slots * BUFFERED);
     this.slowestIn = new Float32Array(this.capacity() * slots);
   }
@@ -87,16 +87,10 @@ export class SlowPageTable extends KeyedRings {
     this.alert[row] = null;
     this.rowBaseline[row] = this.baselines.get(this.keys[row] as string) ?? null;
     const base = row * this.slots;
-    for (let i = 0; i < this.slots; i++) {
-      this.sketches[base + i] = null;
-      this.sketchBucket[base + i] = -1;
-    }
+    for (let i = 0; i < this.slots; i++) this.sketches[base + i] = null;
   }
 
   protected override grown(rows: number): void {
-    const buckets = new Float64Array(rows * this.slots).fill(-1);
-    buckets.set(this.sketchBucket);
-    this.sketchBucket = buckets;
     const times = new Float32Array(rows * this.slots * BUFFERED);
     times.set(this.times);
     this.times = times;
@@ -124,16 +118,15 @@ export class SlowPageTable extends KeyedRings {
       this.times[i * BUFFERED + n - 1] = ms;
       return;
     }
-    if (n === BUFFERED + 1) this.promote(i, bucket);
+    if (n === BUFFERED + 1) this.promote(i);
     (this.sketches[i] as Sketch).accept(ms);
   }
 
   /** A slot's bucket outgrew its buffer: a sketch of the buffered times. */
-  private promote(i: number, bucket: number): void {
+  private promote(i: number): void {
     const sketch = this.newSketch();
     for (let k = i * BUFFERED; k < (i + 1) * BUFFERED; k++) sketch.accept(this.times[k]);
     this.sketches[i] = sketch;
-    this.sketchBucket[i] = bucket;
   }
 
   /** The slowest request time of buckets [from, to) of a row (0 for none). */
