@@ -11,9 +11,9 @@
  * slowest request reaches the limit) or its URL has an alert open.
  *
  * Baselines are a map by URL in least-recently-learned order (learning or holding a URL moves it
- * to the end), and each row points at its URL's, so a close looks up no URL; past `maxUrls` the
- * first is dropped. A baseline is made only from a window of at least
- * `minRequests` timed requests, so one-off paths never take one.
+ * to the end, at most every MOVE_EVERY closes), and each row points at its URL's, so a close looks
+ * up no URL; past `maxUrls` the first is dropped. A baseline is made only from a window of at
+ * least `minRequests` timed requests, so one-off paths never take one.
  */
 import { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
 import type { Alert } from '../alert';
