@@ -56,7 +56,7 @@ const report = await benchStream({
   cluster: args.on('no-cluster') ? false : 'auto',
   platformatic: !args.on('no-platformatic'),
   kafkaPython: !args.on('no-kafka-python'),
-  rdkafka: args.on('no-rdkafka') ? false : true,
+  rdkafka: !args.on('no-rdkafka'),
   log: (line) =>
     process.stderr.write(`  ${line} (${Math.round((Date.now() - started) / 1000)} s)\n`),
 });

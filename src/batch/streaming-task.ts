@@ -63,23 +63,7 @@ export async function runStreamingTask(
     return combinedMap(job, mapCombine, lines, write, format);
   }
   if (phase === 'map') {
-    const parse = getParser(format);
-    for await (const batch of lines) {
-      for (const line of batch) {
-        counters.input++;
-        const outcome = parse(line);
-        if (isRejection(outcome)) {
-          counters.rejects++;
-          continue;
-        }
-        try {
-          job.map(outcome, emit);
-        } catch (err) {
-          throw jobFailed(job, 'map', err);
-        }
-      }
-      await flush();
-    }
+    await mapBatches(job, lines, format, counters, emit, flush);
     return counters;
   }
   const fn = phase === 'combine' ? job.combine : job.reduce;
@@ -121,6 +105,34 @@ export async function runStreamingTask(
   return counters;
 }
 
+/** Parse each line and map it into `emit`, counting input and rejects; `flush` after each batch. */
+async function mapBatches(
+  job: Job,
+  lines: Lines,
+  format: ParseFormat,
+  counters: TaskCounters,
+  emit: Emit,
+  flush: () => Promise<void>,
+): Promise<void> {
+  const parse = getParser(format);
+  for await (const batch of lines) {
+    for (const line of batch) {
+      counters.input++;
+      const outcome = parse(line);
+      if (isRejection(outcome)) {
+        counters.rejects++;
+        continue;
+      }
+      try {
+        job.map(outcome, emit);
+      } catch (err) {
+        throw jobFailed(job, 'map', err);
+      }
+    }
+    await flush();
+  }
+}
+
 /** The map phase of a job with a combiner: its output combined in the task (module docblock). */
 async function combinedMap(
   job: Job,
@@ -141,26 +153,10 @@ async function combinedMap(
     },
   };
   const buffer = new MapBuffer({ ...job, combine }, 1, budget, '', jobCounters);
-  const parse = getParser(format);
   const flush = async () => {
     for (const text of ready.splice(0)) if (text.length > 0) await write(text);
   };
-  for await (const batch of lines) {
-    for (const line of batch) {
-      counters.input++;
-      const outcome = parse(line);
-      if (isRejection(outcome)) {
-        counters.rejects++;
-        continue;
-      }
-      try {
-        job.map(outcome, buffer.emit);
-      } catch (err) {
-        throw jobFailed(job, 'map', err);
-      }
-    }
-    await flush();
-  }
+  await mapBatches(job, lines, format, counters, buffer.emit, flush);
   budget.spillAll();
   await flush();
   // The pairs `map` emitted, as without combining: the runners compare this count.

@@ -371,27 +371,8 @@ export async function benchCluster(o: ClusterBenchOptions): Promise<ClusterBench
             consumeGroup,
             { messages: count, bytes },
             async () => {
-              const consumer = await consumerBroker.subscribe({
-                groupId,
-                topics: [topic],
-                fromBeginning: true,
-                valueAs: 'buffer',
-              });
-              let seen = 0;
-              try {
-                const summary = await runConsumer(
-                  consumer,
-                  (batches) => {
-                    for (const b of batches) seen += b.records.length;
-                  },
-                  { maxRecords: count, signal: AbortSignal.timeout(300_000) },
-                );
-                if (summary.records !== count || seen !== count) {
-                  throw new Error(`kafkajs consumed ${seen} of ${count} messages`);
-                }
-              } finally {
-                await consumer.close();
-              }
+              const seen = await consumeAll(consumerBroker, groupId, topic, count);
+              if (seen !== count) throw new Error(`kafkajs consumed ${seen} of ${count} messages`);
             },
           ),
         );

@@ -158,8 +158,11 @@ interface RunTotals {
   rolls: number;
   staleRolls: number;
   rejoins: number;
-  /** A member joined the group once: from then on a broker outage is waited out. */
-  joined: boolean;
+  /**
+   * Times an attempt joined the group. From the first on, a broker outage is waited out; an
+   * attempt that joined ends the outage before it, so a later one gets a wait of its own.
+   */
+  joins: number;
 }
 
 export async function runArchiver(
@@ -187,12 +190,13 @@ export async function runArchiver(
     rolls: 0,
     staleRolls: 0,
     rejoins: 0,
-    joined: false,
+    joins: 0,
   };
   let resumes = 0;
   let brokerResumes = 0;
   for (;;) {
     let attempt: ArchiverRun;
+    const joinsBefore = totals.joins;
     const counted = { lines: 0, files: 0, rolls: 0 };
     try {
       attempt = await archiveOnce(
@@ -212,7 +216,6 @@ export async function runArchiver(
           beforeCommit: async (roll) => {
             await options.beforeCommit?.(roll);
             guard.progressed();
-            brokers.progressed();
             counted.rolls++;
             counted.files += roll.files.length;
             counted.lines += linesOf(roll);
@@ -221,7 +224,9 @@ export async function runArchiver(
         totals,
       );
     } catch (err) {
-      if (totals.joined && isBrokerOutage(err)) {
+      if (totals.joins > 0 && isBrokerOutage(err)) {
+        // Joined again since the last outage: that one is over, even if no roll followed.
+        if (totals.joins > joinsBefore) brokers.progressed();
         await brokers.resumeAfter(err);
         brokerResumes++;
       } else {
@@ -285,7 +290,7 @@ async function archiveOnce(
       onAssignment: partitions.listen,
     });
   let consumer: Consumer = await subscribe();
-  totals.joined = true;
+  totals.joins++;
   const writer = new LakeWriter(
     store,
     roller,

@@ -198,7 +198,6 @@ export async function runDetection(
     // Alerts and dead letters are acknowledged before the records behind them are committed.
     await writeOut();
     await commit(member);
-    outage.progressed();
     await options.onPoll?.();
     return null;
   };
@@ -206,7 +205,11 @@ export async function runDetection(
   try {
     while (stoppedBy === null) {
       try {
-        consumer ??= await subscribe();
+        if (consumer === null) {
+          consumer = await subscribe();
+          // Joined again: the outage before is over, even if the topic stays quiet.
+          outage.progressed();
+        }
         stoppedBy = await step(consumer);
       } catch (err) {
         await consumer?.close();

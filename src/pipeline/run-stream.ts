@@ -64,8 +64,9 @@ export interface StreamSettings {
   /** How often `onSample` is called (1,000 ms). */
   readonly sampleMs?: number;
   /**
-   * On a real broker: produce on a thread of its own, through a Kafka client made from this
-   * config (stream-producer.ts says why); on the stream's own thread when absent.
+   * On a real broker with kafkajs: produce on a thread of its own, through a Kafka client made
+   * from this config (stream-producer.ts says why); on the stream's own thread when absent or
+   * when the config names the librdkafka client.
    */
   readonly producerThread?: LoglabConfig;
 }
@@ -165,8 +166,13 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
     timestamps: settings.timestamps,
     rate: settings.rate,
   };
+  // Only kafkajs moves to a thread: librdkafka already produces on native threads of its own,
+  // and its binding cannot be loaded a second time in another thread of one process ("Module
+  // did not self-register").
   const producer =
-    settings.producerThread !== undefined && broker.engine === 'cluster'
+    settings.producerThread !== undefined &&
+    settings.producerThread.kafka.client === 'kafkajs' &&
+    broker.engine === 'cluster'
       ? (await import('./stream-producer-thread')).startProducerThread(settings.producerThread, job)
       : (await import('./stream-producer')).produceStream(broker, job);
   // Listened to on the signals themselves, which their owners hold: a signal made with

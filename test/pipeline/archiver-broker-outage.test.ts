@@ -13,7 +13,7 @@ import { defaultOptions, generateLines } from '../../src/generate/generator';
 import { runArchiver } from '../../src/pipeline/run-archiver';
 import { createLocalStore } from '../../src/storage/local-store';
 import { createMemoryBroker } from '../../src/stream/memory-broker';
-import { goingAwayBroker } from './going-away-broker';
+import { flappingBroker, goingAwayBroker } from './going-away-broker';
 import { expectExactLake } from './lake-truth';
 
 const scratch = mkdtempSync(join(tmpdir(), 'loglab-archiver-broker-'));
@@ -64,6 +64,25 @@ describe('archiver through a broker outage', () => {
         /^the broker at embedded answers again after \d+\.\d s \(2 tries\): joining the group again$/,
       ),
     ]);
+    await store.close();
+    await memory.close();
+  });
+
+  it('a second outage after a quiet rejoin gets a wait of its own', async () => {
+    const memory = createMemoryBroker();
+    await memory.createTopics([{ name: TOPIC, partitions: 1 }]);
+    // Two outages, each right after a join, with nothing to archive: each is waited out through
+    // one failed probe and a 1 s pause, the whole budget. Before, the budget ran from the first
+    // outage until a roll, so the second outage was given up at once.
+    const away = flappingBroker(memory, 2);
+    const store = await createLocalStore({ root: join(scratch, 'quiet-lake') });
+    const run = await runArchiver(away.broker, store, {
+      stopWhenIdle: true,
+      maxWaitMs: 20,
+      brokerWaitMs: 1000,
+      log: () => undefined,
+    });
+    expect([run.brokerResumes, run.lines, away.joins()]).toEqual([2, 0, 3]);
     await store.close();
     await memory.close();
   });

@@ -19,7 +19,7 @@ import { type Alert, formatAlert } from '../../src/realtime/index';
 import { createMemoryBroker } from '../../src/stream/memory-broker';
 import { ALERTS_TOPIC } from '../../src/stream/topics';
 import { detect } from '../realtime/collect';
-import { goingAwayBroker } from './going-away-broker';
+import { flappingBroker, goingAwayBroker } from './going-away-broker';
 
 const options = defaultOptions({ seed: 3, lines: 30_000, incidents: [...INCIDENT_KINDS] });
 const lines = [...generateLines(options)];
@@ -93,6 +93,26 @@ describe('runDetection through a broker outage', () => {
       (e: unknown) => e,
     );
     expect((err as Error).message).toMatch(/^no Kafka broker answers at 127\.0\.0\.1:9092/);
+    await memory.close();
+  });
+
+  it('a second outage after a quiet rejoin gets a wait of its own', async () => {
+    const memory = createMemoryBroker();
+    await memory.createTopics([{ name: 'raw', partitions: 1 }]);
+    await memory.produce('raw', [{ key: 'k', value: lines[0] }]);
+    // Two outages, each right after a join and before its first poll: each is waited out through
+    // one failed probe and a 1 s pause, the whole budget. Before, the budget ran from the first
+    // outage until a poll brought records, so the second outage was given up at once.
+    const away = flappingBroker(memory, 2);
+    const detector = createStreamDetector({ parse: parseAuto });
+    const run = await runDetection(away.broker, detector, {
+      topic: 'raw',
+      groupId: 'g',
+      toEnd: true,
+      brokerWaitMs: 1000,
+      log: () => undefined,
+    });
+    expect([run.stoppedBy, run.brokerResumes, away.joins()]).toEqual(['end', 2, 3]);
     await memory.close();
   });
 });

@@ -62,3 +62,44 @@ export function goingAwayBroker(
   };
   return { broker, down: () => away, joins: () => joins };
 }
+
+/**
+ * A broker that goes away `outages` times, each right after a member joined and before it read
+ * anything (a quiet topic), and answers again at the second probe of each outage.
+ */
+export function flappingBroker(inner: Broker, outages: number): GoingAway {
+  let away = false;
+  let left = outages;
+  let probes = 0;
+  let joins = 0;
+  const broker: Broker = Object.create(inner);
+  broker.subscribe = (async (opts: Parameters<Broker['subscribe']>[0]) => {
+    if (away) throw brokerDown();
+    joins++;
+    const c = (await inner.subscribe(opts)) as Consumer<string>;
+    const member: Consumer<string> = Object.create(c);
+    let first = left > 0;
+    if (first) left--;
+    member.poll = async (o) => {
+      if (first) {
+        first = false;
+        away = true;
+        probes = 0;
+      }
+      if (away) throw brokerDown();
+      return c.poll(o);
+    };
+    member.commit = async (offsets) => {
+      if (away) throw brokerDown();
+      return c.commit(offsets);
+    };
+    member.close = () => c.close();
+    return member;
+  }) as Broker['subscribe'];
+  broker.describeTopic = async (topic) => {
+    if (away && ++probes <= 1) throw brokerDown();
+    away = false;
+    return inner.describeTopic(topic);
+  };
+  return { broker, down: () => away, joins: () => joins };
+}

@@ -13,7 +13,7 @@ import { type Command, Option } from 'commander';
 import { badFlag, badInput, isLoglabError } from '../../errors';
 import { cliIo } from '../context';
 import { parseCount } from '../flags';
-import { handleInterrupts } from '../streaming';
+import { handleInterrupts, type Interrupts } from '../streaming';
 
 type Io = typeof import('../io');
 
@@ -167,6 +167,10 @@ async function runReport(file: string | undefined, flags: ReportFlags): Promise<
   let record: import('../../report/index').RunRecord;
   let recordPath: string | null = null;
   const demoRecord = flags.run ?? report.DEMO_RUN_RECORD;
+  // A FILE's run ends with 130 on Ctrl-C until its page is written, not only in its batch
+  // stage: a Ctrl-C that came as the stage ended was dropped with the stage's handler.
+  let interrupts: Interrupts | null = null;
+  let drawing: ReturnType<Io['createProgress']> | null = null;
   if (file === undefined) {
     if (flags.truth !== undefined) {
       throw badFlag('--truth goes with a log FILE; a demo run record holds its own truth');
@@ -214,9 +218,10 @@ async function runReport(file: string | undefined, flags: ReportFlags): Promise<
     // The batch stage spills into a folder of its own under this one; Ctrl-C ends the process
     // without unwinding, so the folder is removed here before it exits.
     const tmpDir = mkdtempSync(join(tmpdir(), 'loglab-report-'));
-    const interrupts = handleInterrupts(1);
+    interrupts = handleInterrupts(1);
     interrupts.stages[0].addEventListener('abort', () => {
       (bar as ReturnType<Io['createProgress']> | null)?.stop();
+      (drawing as ReturnType<Io['createProgress']> | null)?.stop();
       removeWhileWritten(tmpDir, say, io);
       say('interrupted');
       process.exit(130);
@@ -250,14 +255,12 @@ async function runReport(file: string | undefined, flags: ReportFlags): Promise<
     } finally {
       // A stage that throws leaves its bar drawn: clear it so the error line stands alone.
       (bar as ReturnType<Io['createProgress']> | null)?.stop();
-      interrupts.dispose();
       rmSync(tmpDir, { recursive: true, force: true });
     }
     recordPath = recordPathFor(flags.out);
     write(recordPath, report.formatRunRecord(record), io);
   }
 
-  let drawing: ReturnType<Io['createProgress']> | null = null;
   let built: Awaited<ReturnType<typeof report.buildReport>>;
   try {
     built = await report.buildReport(record, (done, total) => {
@@ -281,4 +284,5 @@ async function runReport(file: string | undefined, flags: ReportFlags): Promise<
       (recordPath === null ? ` from ${demoRecord}` : `, the run record ${recordPath}`) +
       pngs,
   );
+  (interrupts as Interrupts | null)?.dispose();
 }

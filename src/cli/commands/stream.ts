@@ -330,7 +330,7 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
       stopProducing,
       stopConsuming,
       sampleMs: status.enabled ? 250 : 1000,
-      // On Kafka the producing side takes a thread of its own (pipeline/stream-producer.ts).
+      // On Kafka with kafkajs the producing side takes a thread of its own (run-stream.ts).
       producerThread:
         broker.engine === 'cluster'
           ? (await import('../../config')).loadConfig(cliIo().env)
