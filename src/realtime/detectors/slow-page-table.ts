@@ -8,12 +8,15 @@
  * most of the detector's time. A bucket keeps its first BUFFERED times in a flat typed array,
  * row-major like the counters; only a bucket with more requests than that gets a sketch (the
  * buffered times go into it). A window is merged into a sketch only when it might hold (its
- * slowest request reaches the limit) or its URL has an alert open.
+ * slowest request reaches the limit) or its URL has an alert open. The times are 64-bit: a
+ * 32-bit copy of 181.398 ms falls in the sketch bin below the one 181.398 does.
  *
- * Baselines are a map by URL in least-recently-learned order (learning or holding a URL moves it
- * to the end, at most every MOVE_EVERY closes), and each row points at its URL's, so a close looks
- * up no URL; past `maxUrls` the first is dropped. A baseline is made only from a window of at
- * least `minRequests` timed requests, so one-off paths never take one.
+ * Baselines are found by URL in a map and kept in a list in least-recently-learned order
+ * (learning or holding a URL moves it to the tail: a few pointer writes, where a delete and a set
+ * on the map were a twentieth of the detector's time); each row points at its URL's, so a close
+ * looks up no URL; past `maxUrls` the head is dropped. A baseline is made only from a window of
+ * at least `minRequests` timed requests, so one-off paths never take one. Its threshold is found
+ * when a judged window needs it and the sketch changed since.
  */
 import { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
 import type { Alert } from '../alert';
@@ -27,6 +30,7 @@ export type Sketch = LogCollapsingLowestDenseDDSketch;
 export const BUFFERED = 8;
 
 export interface Baseline {
+  readonly key: string;
   sketch: Sketch;
   /** ratio × the sketch's quantile; NaN when the sketch changed since it was computed. */
   threshold: number;
@@ -36,25 +40,10 @@ export interface Baseline {
   heldLevel: Sketch | null;
   /** Dropped past maxUrls: rows holding it let go of it. */
   dropped: boolean;
-  /** The close it last moved to the end of the map in. */
-  moved: number;
-  /** Its sketch's count when `threshold` was computed. */
-  thresholdCount: number;
+  /** Neighbours in least-recently-learned order (null at the ends). */
+  older: Baseline | null;
+  newer: Baseline | null;
 }
-
-/**
- * Closes a baseline stays in place in the map after it moved to the end: moving it on every learn
- * (a delete and a set) was a twentieth of the detector's time. The one dropped is then the least
- * recently learned within this many closes.
- */
-const MOVE_EVERY = 16;
-
-/**
- * A baseline's threshold is computed again once its count grew by this fraction: a quantile of a
- * few thousand requests barely moves with one more minute of them, and finding it on every close
- * was a tenth of the detector's time.
- */
-const THRESHOLD_GROWTH = 1 / 64;
 
 export class SlowPageTable extends KeyedRings {
   alert: (Alert | null)[] = [];
@@ -63,15 +52,14 @@ export class SlowPageTable extends KeyedRings {
    * slot's bucket when that bucket has more than BUFFERED requests (then it was made for it).
    */
   sketches: (Sketch | null)[] = [];
-  /**
-   * Row-major, `slots × BUFFERED` per row: the first request times of each slot's bucket. 32-bit
-   * floats: 7 significant digits, far finer than the sketches' 2%, at half the memory.
-   */
-  times: Float32Array;
+  /** Row-major, `slots × BUFFERED` per row: the first request times of each slot's bucket. */
+  times: Float64Array;
   /** Row-major, `slots` per row: the slowest request time of each slot's bucket. */
-  slowestIn: Float32Array;
+  slowestIn: Float64Array;
   readonly baselines = new Map<string, Baseline>();
-  private clock = 0;
+  /** The least and the most recently learned baseline. */
+  private oldest: Baseline | null = null;
+  private newest: Baseline | null = null;
   /** Each row's URL's baseline, so a close needs no map lookup per URL. */
   rowBaseline: (Baseline | null)[] = [];
   private readonly o: SlowPageOptions;
@@ -79,8 +67,8 @@ export class SlowPageTable extends KeyedRings {
   constructor(slots: number, o: SlowPageOptions) {
     super(slots, 1);
     this.o = o;
-    this.times = new Float32Array(this.capacity() * slots * BUFFERED);
-    this.slowestIn = new Float32Array(this.capacity() * slots);
+    this.times = new Float64Array(this.capacity() * slots * BUFFERED);
+    this.slowestIn = new Float64Array(this.capacity() * slots);
   }
 
   protected override opened(row: number): void {
@@ -91,10 +79,10 @@ export class SlowPageTable extends KeyedRings {
   }
 
   protected override grown(rows: number): void {
-    const times = new Float32Array(rows * this.slots * BUFFERED);
+    const times = new Float64Array(rows * this.slots * BUFFERED);
     times.set(this.times);
     this.times = times;
-    const slowestIn = new Float32Array(rows * this.slots);
+    const slowestIn = new Float64Array(rows * this.slots);
     slowestIn.set(this.slowestIn);
     this.slowestIn = slowestIn;
   }
@@ -163,13 +151,8 @@ export class SlowPageTable extends KeyedRings {
   /** The URL's threshold (ratio × its baseline's quantile), or NaN while it has too few requests. */
   thresholdOf(baseline: Baseline | null): number {
     if (baseline === null || baseline.sketch.count < this.o.minBaseline) return Number.NaN;
-    const count = baseline.sketch.count;
-    if (
-      Number.isNaN(baseline.threshold) ||
-      count >= baseline.thresholdCount * (1 + THRESHOLD_GROWTH)
-    ) {
+    if (Number.isNaN(baseline.threshold)) {
       baseline.threshold = this.o.ratio * valueAtQuantile(baseline.sketch, this.o.quantile);
-      baseline.thresholdCount = count;
     }
     return baseline.threshold;
   }
@@ -182,18 +165,24 @@ export class SlowPageTable extends KeyedRings {
     return null;
   }
 
-  /** Start of a close. */
-  tick(): void {
-    this.clock++;
+  /** Put a baseline at the tail of the list (most recently learned). */
+  private used(baseline: Baseline): void {
+    if (this.newest === baseline) return;
+    this.unlink(baseline);
+    baseline.older = this.newest;
+    if (this.newest !== null) this.newest.newer = baseline;
+    else this.oldest = baseline;
+    this.newest = baseline;
   }
 
-  /** Move a row's URL's baseline to the end of the map: the map is in order of last use. */
-  private used(row: number, baseline: Baseline): void {
-    if (this.clock - baseline.moved < MOVE_EVERY) return;
-    baseline.moved = this.clock;
-    const key = this.keys[row] as string;
-    this.baselines.delete(key);
-    this.baselines.set(key, baseline);
+  private unlink(baseline: Baseline): void {
+    const { older, newer } = baseline;
+    if (older !== null) older.newer = newer;
+    else if (this.oldest === baseline) this.oldest = newer;
+    if (newer !== null) newer.older = older;
+    else if (this.newest === baseline) this.newest = older;
+    baseline.older = null;
+    baseline.newer = null;
   }
 
   /**
@@ -204,26 +193,29 @@ export class SlowPageTable extends KeyedRings {
     let baseline = this.baselineOf(row);
     if (baseline === null) {
       if (!make) return;
-      if (this.baselines.size >= this.o.maxUrls) {
-        const [key, dropped] = this.baselines.entries().next().value as [string, Baseline];
-        this.baselines.delete(key);
+      const dropped = this.oldest;
+      if (this.baselines.size >= this.o.maxUrls && dropped !== null) {
+        this.unlink(dropped);
+        this.baselines.delete(dropped.key);
         dropped.dropped = true;
       }
+      const key = this.keys[row] as string;
       baseline = {
+        key,
         sketch: this.newSketch(),
         threshold: Number.NaN,
         held: 0,
         heldLevel: null,
         dropped: false,
-        moved: this.clock,
-        thresholdCount: 0,
+        older: null,
+        newer: null,
       };
-      this.baselines.set(this.keys[row] as string, baseline);
+      this.baselines.set(key, baseline);
       this.rowBaseline[row] = baseline;
-    } else {
-      this.used(row, baseline);
     }
+    this.used(baseline);
     this.addTo(baseline.sketch, row, from, to);
+    baseline.threshold = Number.NaN;
     baseline.held = 0;
     baseline.heldLevel = null;
   }
@@ -236,7 +228,7 @@ export class SlowPageTable extends KeyedRings {
   hold(row: number, from: number, to: number): void {
     const baseline = this.baselineOf(row);
     if (baseline === null) return;
-    this.used(row, baseline);
+    this.used(baseline);
     if (to > from && this.sum(row, 0, from, to) > 0) {
       if (baseline.heldLevel === null) baseline.heldLevel = this.newSketch();
       this.addTo(baseline.heldLevel, row, from, to);

@@ -28,8 +28,10 @@
  *   request reaches the limit or an alert is open: otherwise its quantile cannot reach it.
  * - Baselines outlive their URL's window state (a page quiet at night keeps its normal). Only a
  *   window of at least `minRequests` timed requests makes one, so one-off paths never do; at
- *   most `maxUrls` are kept, the least recently learned (within 16 closes) dropped first. The
- *   threshold is found again once the baseline grew by 1/64.
+ *   most `maxUrls` are kept, the least recently learned dropped first. The threshold is found
+ *   again whenever the baseline learned: kept while the baseline grew by up to 1/64, a stale
+ *   one turned warnings into critical lines and split incidents into several alerts (seeds 1,
+ *   8, 17 and 20 of the generated days; test/realtime/detector-slow-page-exact.test.ts).
  * - An open alert is judged every window, against its own threshold if its baseline was dropped,
  *   so it always resolves and its row is freed.
  * - The baseline must not learn an incident: a bucket is added to the URL's baseline only once
@@ -74,17 +76,19 @@ export function judgeSlowPages(
   // A sketch's quantile is within relativeAccuracy of a request time, so a window whose slowest
   // request is below threshold / (1 + 2 × that) cannot hold.
   const margin = 1 + 2 * o.relativeAccuracy;
-  table.tick();
   for (let row = 0; row < table.end; row++) {
     const key = table.keys[row];
     if (key === null) continue;
     const open = table.alert[row];
     const n = table.sum(row, 0, from, to);
-    let threshold = table.thresholdOf(table.baselineOf(row));
-    // An alert whose baseline was dropped is judged against the limit it opened on.
-    if (Number.isNaN(threshold) && open !== null) threshold = open.threshold;
     let holds = false;
-    if ((open !== null || n >= o.minRequests) && !Number.isNaN(threshold)) {
+    let threshold = Number.NaN;
+    if (open !== null || n >= o.minRequests) {
+      threshold = table.thresholdOf(table.baselineOf(row));
+      // An alert whose baseline was dropped is judged against the limit it opened on.
+      if (Number.isNaN(threshold) && open !== null) threshold = open.threshold;
+    }
+    if (!Number.isNaN(threshold)) {
       let p = 0;
       if (n > 0 && (open !== null || table.slowest(row, from, to) * margin >= threshold)) {
         const window = table.newSketch();
