@@ -13,14 +13,25 @@ import type { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
 
 export function valueAtQuantile(sketch: LogCollapsingLowestDenseDDSketch, q: number): number {
   if (sketch.count === 0 || !(q >= 0 && q <= 1)) return Number.NaN;
-  const rank = q * (sketch.count - 1);
+  const value = valueAtRank(sketch, q * (sketch.count - 1));
+  return Number.isNaN(value) ? sketch.getValueAtQuantile(q) : value;
+}
+
+/**
+ * The value at `rank` (0 for the lowest request, count − 1 for the highest), walking down from
+ * the highest key; NaN where that walk does not apply (the rank falls on zero or negative values,
+ * or the store reached its bin limit).
+ */
+export function valueAtRank(sketch: LogCollapsingLowestDenseDDSketch, rank: number): number {
   const below = sketch.zeroCount + sketch.negativeStore.count;
   const store = sketch.store as typeof sketch.store & { binLimit?: number; isCollapsed?: boolean };
   // Zero and negative values (a 0 ms request) sit below the store, and a store that reached its
   // bin limit has collapsed its lowest bins (where its count and its bins can disagree): there,
   // the sketch's own walk.
   const full = store.maxKey - store.minKey + 1 >= (store.binLimit ?? Number.POSITIVE_INFINITY);
-  if (rank < below || full || store.isCollapsed === true) return sketch.getValueAtQuantile(q);
+  if (!(rank >= below) || store.count === 0 || full || store.isCollapsed === true) {
+    return Number.NaN;
+  }
   const r = rank - below;
   // Requests in keys below `key`: the answer is the highest key with at most r of them.
   let under = store.count;

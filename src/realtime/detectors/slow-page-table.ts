@@ -21,7 +21,7 @@
 import { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
 import type { Alert } from '../alert';
 import { KeyedRings } from '../keyed-rings';
-import { valueAtQuantile } from './sketch-quantile';
+import { valueAtQuantile, valueAtRank } from './sketch-quantile';
 import type { SlowPageOptions } from './slow-page-options';
 
 export type Sketch = LogCollapsingLowestDenseDDSketch;
@@ -34,6 +34,12 @@ export interface Baseline {
   sketch: Sketch;
   /** ratio × the sketch's quantile; NaN when the sketch changed since it was computed. */
   threshold: number;
+  /**
+   * A bound the threshold cannot fall below while the sketch holds at most `floorUntil`
+   * requests (see thresholdOf); 0 when there is none.
+   */
+  floor: number;
+  floorUntil: number;
   /** Buckets in a row kept out of it while an alert was open or the window held. */
   held: number;
   /** Those buckets: the level that becomes the baseline when the hold lasts holdBuckets. */
@@ -148,13 +154,32 @@ export class SlowPageTable extends KeyedRings {
     this.sketches.fill(null, row * this.slots, (row + 1) * this.slots);
   }
 
-  /** The URL's threshold (ratio × its baseline's quantile), or NaN while it has too few requests. */
+  /**
+   * The URL's threshold (ratio × its baseline's quantile), or NaN while it has too few requests.
+   *
+   * Found again after every change of the sketch, and with it a floor: m more requests raise the
+   * rank of the quantile, q(count − 1), by q·m and put at most m more requests below any key, so
+   * the quantile stays at or above the value at rank q(count − 1) − (1 − q)·M while m ≤ M. With
+   * M = count / 32 the floor holds for a while and is a bin or two below the quantile: a window
+   * whose slowest request is below it cannot hold, and needs no threshold at all (belowFloor).
+   */
   thresholdOf(baseline: Baseline | null): number {
     if (baseline === null || baseline.sketch.count < this.o.minBaseline) return Number.NaN;
     if (Number.isNaN(baseline.threshold)) {
-      baseline.threshold = this.o.ratio * valueAtQuantile(baseline.sketch, this.o.quantile);
+      const { sketch } = baseline;
+      const q = this.o.quantile;
+      baseline.threshold = this.o.ratio * valueAtQuantile(sketch, q);
+      const slack = Math.ceil(sketch.count / 32);
+      const low = valueAtRank(sketch, q * (sketch.count - 1) - (1 - q) * slack);
+      baseline.floor = Number.isNaN(low) ? 0 : this.o.ratio * low;
+      baseline.floorUntil = sketch.count + slack;
     }
     return baseline.threshold;
+  }
+
+  /** True when `ms` is below a floor of the baseline's threshold (thresholdOf). */
+  belowFloor(baseline: Baseline, ms: number): boolean {
+    return ms < baseline.floor && baseline.sketch.count <= baseline.floorUntil;
   }
 
   /** The baseline of a row's URL, or null. */
@@ -204,6 +229,8 @@ export class SlowPageTable extends KeyedRings {
         key,
         sketch: this.newSketch(),
         threshold: Number.NaN,
+        floor: 0,
+        floorUntil: 0,
         held: 0,
         heldLevel: null,
         dropped: false,
@@ -236,8 +263,10 @@ export class SlowPageTable extends KeyedRings {
     baseline.held += to - from;
     if (baseline.held < this.o.holdBuckets) return;
     const level = baseline.heldLevel;
-    if (level !== null && level.count >= this.o.minBaseline) baseline.sketch = level;
-    else if (level !== null) baseline.sketch.merge(level);
+    if (level !== null && level.count >= this.o.minBaseline) {
+      baseline.sketch = level;
+      baseline.floor = 0;
+    } else if (level !== null) baseline.sketch.merge(level);
     baseline.threshold = Number.NaN;
     baseline.held = 0;
     baseline.heldLevel = null;

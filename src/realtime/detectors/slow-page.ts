@@ -83,14 +83,22 @@ export function judgeSlowPages(
     const n = table.sum(row, 0, from, to);
     let holds = false;
     let threshold = Number.NaN;
+    // The window's slowest request, with the margin (only needed without an open alert).
+    let slowest = 0;
     if (open !== null || n >= o.minRequests) {
-      threshold = table.thresholdOf(table.baselineOf(row));
+      const baseline = table.baselineOf(row);
+      // Without an open alert, the threshold is only compared with, never written: a window
+      // whose slowest request is below its floor cannot hold, whatever the threshold is now.
+      if (open === null) slowest = table.slowest(row, from, to) * margin;
+      if (open !== null || baseline === null || !table.belowFloor(baseline, slowest)) {
+        threshold = table.thresholdOf(baseline);
+      }
       // An alert whose baseline was dropped is judged against the limit it opened on.
       if (Number.isNaN(threshold) && open !== null) threshold = open.threshold;
     }
     if (!Number.isNaN(threshold)) {
       let p = 0;
-      if (n > 0 && (open !== null || table.slowest(row, from, to) * margin >= threshold)) {
+      if (n > 0 && (open !== null || slowest >= threshold)) {
         const window = table.newSketch();
         table.addTo(window, row, from, to);
         p = valueAtQuantile(window, o.quantile);
