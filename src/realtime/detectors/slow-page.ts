@@ -20,167 +20,33 @@
  *   merge into the five-minute window without drift. A t-digest (tdigest 0.1.3) bounds the
  *   error in rank, not in value, and merges only approximately; it is also unmaintained since
  *   2017.
- * - Memory per URL is bounded: one sketch per one-minute bucket of the window (only buckets
- *   with timed requests), and one baseline, each a LogCollapsingLowestDenseDDSketch of at most
- *   `maxBins` bins (512 bins at 2% cover 1 µs to hours; a store holds only the bins between its
- *   smallest and largest value, a few dozen for one URL). Baselines outlive their URL's window
- *   state (a page quiet at night keeps its normal); at most `maxUrls` are kept, the oldest
- *   learned dropped first.
+ * - Memory per URL is bounded, and small for the many URLs asked for a few times: a bucket keeps
+ *   its first few request times as numbers and gets a sketch only past them (slow-page-table.ts
+ *   says why). A sketch is a LogCollapsingLowestDenseDDSketch of at most `maxBins` bins (512
+ *   bins at 2% cover 1 µs to hours; a store holds only the bins between its smallest and largest
+ *   value, a few dozen for one URL). A window is merged into a sketch only when its slowest
+ *   request reaches the limit or an alert is open: otherwise its quantile cannot reach it.
+ * - Baselines outlive their URL's window state (a page quiet at night keeps its normal). Only a
+ *   window of at least `minRequests` timed requests makes one, so one-off paths never do; at
+ *   most `maxUrls` are kept, the least recently learned dropped first. The threshold is found
+ *   again whenever the baseline learned: kept while the baseline grew by up to 1/64, a stale
+ *   one turned warnings into critical lines and split incidents into several alerts (seeds 1,
+ *   8, 17 and 20 of the generated days; test/realtime/detector-slow-page-exact.test.ts).
+ * - An open alert is judged every window, against its own threshold if its baseline was dropped,
+ *   so it always resolves and its row is freed.
  * - The baseline must not learn an incident: a bucket is added to the URL's baseline only once
  *   final (the window that ends with it has closed), and only when that window did not hold and
- *   no alert of the URL is open. A change that lasts more than `holdBuckets` buckets is learned
- *   anyway: it is the new normal. A URL is judged only once its baseline holds `minBaseline`
- *   requests.
+ *   no alert of the URL is open. Those buckets are kept aside instead; when `holdBuckets` of them
+ *   have passed, they become the baseline: a lasting change is the new normal. A URL is judged
+ *   only once its baseline holds `minBaseline` requests.
  */
-import { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
-import { badFlag } from '../../errors';
 import { type Alert, severityOf, trackAlert } from '../alert';
-import { KeyedRings } from '../keyed-rings';
+import { valueAtQuantile } from './sketch-quantile';
+import type { SlowPageOptions } from './slow-page-options';
+import type { SlowPageTable } from './slow-page-table';
 
-export interface SlowPageOptions {
-  /** The quantile compared (0.95). */
-  quantile: number;
-  /** The window's quantile must reach this many times the baseline's. */
-  ratio: number;
-  /** Timed requests a window needs before its quantile is judged. */
-  minRequests: number;
-  /** Requests of the window that must reach the limit. */
-  minSlow: number;
-  /** Requests a URL's baseline must hold before the URL is judged. */
-  minBaseline: number;
-  /** Buckets an open alert keeps out of the baseline before the new level is learned. */
-  holdBuckets: number;
-  /** Relative accuracy of the sketches. */
-  relativeAccuracy: number;
-  /** Bins per sketch at most (the lowest collapse past it). */
-  maxBins: number;
-  /** URL baselines kept at most. */
-  maxUrls: number;
-}
-
-export const DEFAULT_SLOW_PAGE: Readonly<SlowPageOptions> = Object.freeze({
-  quantile: 0.95,
-  ratio: 2.5,
-  minRequests: 3,
-  minSlow: 3,
-  minBaseline: 30,
-  holdBuckets: 180,
-  relativeAccuracy: 0.02,
-  maxBins: 512,
-  maxUrls: 10_000,
-});
-
-export function slowPageOptions(overrides: Partial<SlowPageOptions> = {}): SlowPageOptions {
-  const o = { ...DEFAULT_SLOW_PAGE, ...overrides };
-  if (!(o.quantile > 0 && o.quantile < 1)) {
-    throw badFlag(`slow-page quantile must be in (0, 1), got ${o.quantile}`);
-  }
-  if (!(o.ratio > 1 && Number.isFinite(o.ratio))) {
-    throw badFlag(`slow-page ratio must be a number above 1, got ${o.ratio}`);
-  }
-  for (const name of ['minRequests', 'minSlow', 'minBaseline', 'maxBins', 'maxUrls'] as const) {
-    if (!Number.isInteger(o[name]) || o[name] < 1) {
-      throw badFlag(`slow-page ${name} must be a whole number ≥ 1, got ${o[name]}`);
-    }
-  }
-  if (o.minSlow > o.minRequests) {
-    throw badFlag(`slow-page minSlow must not exceed minRequests, got ${o.minSlow}`);
-  }
-  if (!Number.isInteger(o.holdBuckets) || o.holdBuckets < 0) {
-    throw badFlag(`slow-page holdBuckets must be a whole number ≥ 0, got ${o.holdBuckets}`);
-  }
-  if (!(o.relativeAccuracy > 0 && o.relativeAccuracy < 1)) {
-    throw badFlag(`slow-page relativeAccuracy must be in (0, 1), got ${o.relativeAccuracy}`);
-  }
-  return o;
-}
-
-type Sketch = LogCollapsingLowestDenseDDSketch;
-
-interface Baseline {
-  sketch: Sketch;
-  /** Final buckets kept out of it in a row while an alert was open. */
-  held: number;
-}
-
-/** Per-URL state: timed requests per bucket, one sketch per bucket slot, the open alert. */
-export class SlowPageTable extends KeyedRings {
-  alert: (Alert | null)[] = [];
-  /** Row-major, `slots` per row: the sketch of the bucket in that slot, or null. */
-  sketches: (Sketch | null)[] = [];
-  /** The bucket each slot's sketch holds. */
-  sketchBucket: Float64Array;
-  readonly baselines = new Map<string, Baseline>();
-  private readonly o: SlowPageOptions;
-
-  constructor(slots: number, o: SlowPageOptions) {
-    super(slots, 1);
-    this.o = o;
-    this.sketchBucket = new Float64Array(this.capacity() * slots).fill(-1);
-  }
-
-  protected override opened(row: number): void {
-    this.alert[row] = null;
-    const base = row * this.slots;
-    for (let i = 0; i < this.slots; i++) {
-      this.sketches[base + i] = null;
-      this.sketchBucket[base + i] = -1;
-    }
-  }
-
-  protected override grown(rows: number): void {
-    const buckets = new Float64Array(rows * this.slots).fill(-1);
-    buckets.set(this.sketchBucket);
-    this.sketchBucket = buckets;
-  }
-
-  newSketch(): Sketch {
-    return new LogCollapsingLowestDenseDDSketch({
-      relativeAccuracy: this.o.relativeAccuracy,
-      binLimit: this.o.maxBins,
-    });
-  }
-
-  /** Count one request time (ms) of `bucket` in a row; a bucket the ring no longer holds is dropped. */
-  accept(row: number, bucket: number, slot: number, ms: number): void {
-    if (bucket <= this.last[row] - this.slots) return;
-    this.addAt(row, bucket, slot, 0, 1);
-    const i = row * this.slots + slot;
-    let sketch = this.sketches[i];
-    if (sketch === null || sketch === undefined || this.sketchBucket[i] !== bucket) {
-      sketch = this.newSketch();
-      this.sketches[i] = sketch;
-      this.sketchBucket[i] = bucket;
-    }
-    sketch.accept(ms);
-  }
-
-  /** The row's sketch of `bucket`, or null. */
-  sketchOf(row: number, bucket: number): Sketch | null {
-    const i = row * this.slots + (bucket % this.slots);
-    return this.sketchBucket[i] === bucket ? this.sketches[i] : null;
-  }
-
-  override remove(row: number): void {
-    super.remove(row);
-    this.sketches.fill(null, row * this.slots, (row + 1) * this.slots);
-  }
-
-  /** Add a final bucket to the URL's baseline (made, and the oldest dropped past maxUrls). */
-  learn(key: string, sketch: Sketch): void {
-    let baseline = this.baselines.get(key);
-    if (baseline === undefined) {
-      if (this.baselines.size >= this.o.maxUrls) {
-        const oldest = this.baselines.keys().next().value as string;
-        this.baselines.delete(oldest);
-      }
-      baseline = { sketch: this.newSketch(), held: 0 };
-      this.baselines.set(key, baseline);
-    }
-    baseline.sketch.merge(sketch);
-    baseline.held = 0;
-  }
-}
+export * from './slow-page-options';
+export { SlowPageTable } from './slow-page-table';
 
 /** One decimal of a ms: a limit and a measurement, not a sketch's bin edge. */
 function ms(x: number): number {
@@ -207,29 +73,37 @@ export function judgeSlowPages(
   const nextFrom = (start + hopMs) / width;
   // The buckets that became final with this close.
   const finalFrom = to - hopMs / width;
+  // A sketch's quantile is within relativeAccuracy of a request time, so a window whose slowest
+  // request is below threshold / (1 + 2 × that) cannot hold.
+  const margin = 1 + 2 * o.relativeAccuracy;
   for (let row = 0; row < table.end; row++) {
     const key = table.keys[row];
     if (key === null) continue;
     const open = table.alert[row];
     const n = table.sum(row, 0, from, to);
-    const baseline = table.baselines.get(key);
     let holds = false;
-    if (
-      (open !== null || n >= o.minRequests) &&
-      baseline !== undefined &&
-      baseline.sketch.count >= o.minBaseline
-    ) {
-      const threshold = o.ratio * baseline.sketch.getValueAtQuantile(o.quantile);
+    let threshold = Number.NaN;
+    // The window's slowest request, with the margin (only needed without an open alert).
+    let slowest = 0;
+    if (open !== null || n >= o.minRequests) {
+      const baseline = table.baselineOf(row);
+      // Without an open alert, the threshold is only compared with, never written: a window
+      // whose slowest request is below its floor cannot hold, whatever the threshold is now.
+      if (open === null) slowest = table.slowest(row, from, to) * margin;
+      if (open !== null || baseline === null || !table.belowFloor(baseline, slowest)) {
+        threshold = table.thresholdOf(baseline);
+      }
+      // An alert whose baseline was dropped is judged against the limit it opened on.
+      if (Number.isNaN(threshold) && open !== null) threshold = open.threshold;
+    }
+    if (!Number.isNaN(threshold)) {
       let p = 0;
-      if (n > 0) {
+      if (n > 0 && (open !== null || slowest >= threshold)) {
         const window = table.newSketch();
-        for (let b = from; b < to; b++) {
-          const s = table.sketchOf(row, b);
-          if (s !== null) window.merge(s);
-        }
-        p = window.getValueAtQuantile(o.quantile);
+        table.addTo(window, row, from, to);
+        p = valueAtQuantile(window, o.quantile);
         // The minSlow-th largest request time reaches the limit too.
-        const kth = n >= o.minSlow ? window.getValueAtQuantile((n - o.minSlow) / (n - 1)) : 0;
+        const kth = n >= o.minSlow ? valueAtQuantile(window, (n - o.minSlow) / (n - 1)) : 0;
         holds = n >= o.minRequests && p >= threshold && kth >= threshold;
       }
       if (holds || open !== null) {
@@ -248,14 +122,12 @@ export function judgeSlowPages(
       }
     }
     // Learn the final buckets, unless they belong to an incident (see the module docblock).
-    const quiet = !holds && table.alert[row] === null;
-    if (quiet || (baseline !== undefined && baseline.held >= o.holdBuckets)) {
-      for (let b = finalFrom; b < to; b++) {
-        const s = table.sketchOf(row, b);
-        if (s !== null) table.learn(key, s);
+    if (!holds && table.alert[row] === null) {
+      if (table.sum(row, 0, finalFrom, to) > 0) {
+        table.learn(row, finalFrom, to, n >= o.minRequests);
       }
-    } else if (baseline !== undefined) {
-      baseline.held++;
+    } else {
+      table.hold(row, finalFrom, to);
     }
     if (table.last[row] < nextFrom && table.alert[row] === null) table.remove(row);
   }
