@@ -33,6 +33,7 @@ import { kafkaAnswers } from '../src/stream/kafka-broker';
 const CLUSTER_PARTS: Readonly<Record<string, readonly string[] | null>> = {
   archive: ['--no-cluster'],
   batch: ['--no-hadoop'],
+  demo: ['--no-cluster'],
   latency: ['--no-cluster'],
   storage: null,
   stream: ['--no-cluster'],

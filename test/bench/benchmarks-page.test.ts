@@ -10,6 +10,7 @@ import {
   RESULTS_DIR,
   readResults,
   SUMMARY_CHART_PATH,
+  TEMPLATE_PATH,
 } from '../../src/bench/benchmarks-page';
 import { TARGETS } from '../../src/bench/targets';
 
@@ -40,5 +41,11 @@ describe('BENCHMARKS.md', () => {
       });
       expect(typeof file.machine.cpu).toBe('string');
     }
+  });
+
+  it('shows every target on the page, met or not met', () => {
+    const template = readFileSync(TEMPLATE_PATH, 'utf8');
+    const shown = new Set([...template.matchAll(/\{\{\s*target (\S+)\s*\}\}/g)].map((m) => m[1]));
+    expect(TARGETS.map((t) => t.id).filter((id) => !shown.has(id))).toEqual([]);
   });
 });
