@@ -66,13 +66,13 @@ export default function sessionsLabJob(): Job {
       throw new Error(`not implemented: reduce of ${key} (${values.length} values)`);
     },
 
-    // Given: each reduce task emits its totals as one row at its end, then starts afresh
-    // (a runner may run several reduce tasks on one job object) …
+    // Given: each reduce task emits its totals at its end, a row per bucket of the two
+    // histograms, then starts afresh (a runner may run several reduce tasks on one job object) …
     reduceEnd(emit) {
       emitSessionTotals(emit, totals);
       totals = emptySessionTotals();
     },
-    // … and the reduce tasks' rows are added up into the one row the `sessions` job reports.
+    // … and the reduce tasks' rows are added up into the rows the `sessions` job reports.
     finalize: finalizeSessions,
   };
 }

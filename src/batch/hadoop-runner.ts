@@ -12,6 +12,10 @@
  *   run's scratch directory on HDFS (files in path order, `.gz` kept so Hadoop decompresses);
  *   any other path is an HDFS path (the lake's `/loglab/raw` by default), read recursively, and
  *   names starting with `_` or `.` are skipped by Hadoop as by the embedded runner.
+ * - Small files are read together: Hadoop's TextInputFormat starts a map task per file, and a
+ *   lake holds a file per partition and hour (a day on 6 partitions: 144 files, each a JVM
+ *   container on YARN). CombineTextInputFormat packs files, and pieces of large ones, into
+ *   splits of at most `maxSplitBytes` (128 MiB, HDFS's default block, by default).
  * - A job module (`loglab mapreduce run ./my-job.ts`) is bundled into task.mjs with the built-ins.
  * - Output: the part files are read back through WebHDFS, split by job and turned into rows by
  *   rows.ts, the embedded runner's own code, so both report the same rows.
@@ -45,6 +49,12 @@ import { bundleTaskScript } from './task-bundle';
 /** Where the raw files of the lake are on HDFS, as `loglab archive --engine cluster` writes them. */
 export const HDFS_LAKE_RAW = '/loglab/raw';
 
+/** The largest split of the input a map task reads, by default: HDFS's default block size. */
+export const DEFAULT_MAX_SPLIT_BYTES = 128 << 20;
+
+/** Many files per map task (Streaming takes the old `mapred` API's class). */
+const COMBINE_INPUT_FORMAT = 'org.apache.hadoop.mapred.lib.CombineTextInputFormat';
+
 export interface HadoopRunnerOptions {
   /** WebHDFS store of the cluster: uploads, output, scratch space. */
   readonly store: Store;
@@ -61,6 +71,8 @@ export interface HadoopRunnerOptions {
    * directory). Hadoop's local job runner against `defaultFs` when not given.
    */
   readonly target?: Exclude<StreamingTarget, { framework: 'local' }>;
+  /** Bytes of input one map task reads at most, small files packed together up to it. */
+  readonly maxSplitBytes?: number;
 }
 
 const importModule: ModuleLoader = (path) => import(pathToFileURL(path).href);
@@ -170,7 +182,15 @@ export function createHadoopRunner(options: HadoopRunnerOptions): Runner {
             ...(combine ? { combiner: `${command} combine` } : {}),
             reducer: `${command} reduce`,
             reducers,
-            properties: { 'mapreduce.input.fileinputformat.input.dir.recursive': 'true' },
+            inputFormat: COMBINE_INPUT_FORMAT,
+            properties: {
+              'mapreduce.input.fileinputformat.input.dir.recursive': 'true',
+              'mapreduce.input.fileinputformat.split.maxsize': String(
+                options.maxSplitBytes ?? DEFAULT_MAX_SPLIT_BYTES,
+              ),
+              // Streaming gives a mapper the line alone only for TextInputFormat itself.
+              'stream.map.input.ignoreKey': 'true',
+            },
           },
           {
             target,

@@ -30,6 +30,12 @@ export interface StreamingJob {
   readonly input: readonly string[];
   /** Output directory; must not exist yet (Hadoop refuses to overwrite one). */
   readonly output: string;
+  /**
+   * The input format class (`-inputformat`), Hadoop's TextInputFormat when not given. Streaming
+   * hands a mapper the key too unless the class is TextInputFormat: set
+   * `stream.map.input.ignoreKey` with a text format of another name.
+   */
+  readonly inputFormat?: string;
   /** Local files shipped to every task (`-files`), absolute paths. */
   readonly files: readonly string[];
   readonly mapper: string;
@@ -146,6 +152,7 @@ export function streamingArgs(
   for (const [k, v] of props) args.push('-D', `${k}=${v}`);
   if (job.files.length > 0) args.push('-files', job.files.join(','));
   for (const p of job.input) args.push('-input', p);
+  if (job.inputFormat !== undefined) args.push('-inputformat', job.inputFormat);
   args.push('-output', job.output, '-mapper', job.mapper);
   if (job.combiner !== undefined) args.push('-combiner', job.combiner);
   if (job.reducer !== undefined) args.push('-reducer', job.reducer);

@@ -7,11 +7,11 @@
  * URLs, routes and addresses come from log lines: they reach the SVG only as text that vega
  * escapes, never as markup (test/viz/batch-charts.test.ts renders hostile URLs).
  */
-import { BAR_COLOR, type BatchChartOptions, header } from './batch-chart-parts';
+import { BAR_COLOR, type BatchChartOptions, header, sum } from './batch-chart-parts';
 import { peakHoursChart, statusPerHourChart, uniqueVisitorsChart } from './batch-hour-charts';
 import { bytesPerRouteChart, errorsChart, slowPagesChart, topUrlsChart } from './batch-top-charts';
 import type { ChartSpec } from './render';
-import { CHART_WIDTH, chartConfig, formatCount, STATUS_CLASS_COLORS } from './theme';
+import { CHART_WIDTH, formatCount, STATUS_CLASS_COLORS } from './theme';
 
 export type { BatchChartOptions } from './batch-chart-parts';
 
@@ -31,13 +31,19 @@ export interface IpAnomaliesChartRow {
   readonly flagged: boolean;
 }
 
+/** A bucket of one of the sessions job's two histograms (batch/jobs/sessions.ts). */
 export interface SessionsChartRow {
-  readonly visitors: number;
+  readonly measure: string;
+  readonly bucket: string;
   readonly sessions: number;
-  readonly avgSessionSeconds: number;
-  readonly avgPagesPerSession: number;
-  readonly maxPagesPerSession: number;
+  readonly pages: number;
+  readonly seconds: number;
 }
+
+const SESSION_PANELS = [
+  { measure: 'length', title: 'session length' },
+  { measure: 'pages', title: 'pages per session' },
+] as const;
 
 /**
  * Every address shown by its requests and robust z-score: the flagged ones in red and named,
@@ -134,44 +140,65 @@ export function ipAnomaliesChart(
 }
 
 /**
- * What the sessions job reports, one row over the whole input, as figures side by side: the job
- * sums its sessions up (no row per session), so there is no distribution to draw.
+ * The sessions job's two histograms side by side: sessions by length and by pages, a bar per
+ * bucket in the job's order, each labelled with its count; the averages over all sessions in
+ * the subtitle (exact: the rows carry each bucket's pages and seconds).
  */
 export function sessionsChart(
   rows: readonly SessionsChartRow[],
   options: BatchChartOptions = {},
 ): ChartSpec {
-  const r = rows[0];
-  const values = r
-    ? [
-        { tile: 0, value: formatCount(r.sessions), what: 'sessions' },
-        { tile: 1, value: formatCount(r.visitors), what: 'visitors' },
-        { tile: 2, value: `${(r.avgSessionSeconds / 60).toFixed(1)} min`, what: 'average length' },
-        { tile: 3, value: String(r.avgPagesPerSession), what: 'pages per session' },
-        { tile: 4, value: formatCount(r.maxPagesPerSession), what: 'most pages in one' },
-      ]
-    : [];
-  const x = { field: 'tile', type: 'ordinal' as const, axis: null };
+  const values = rows.map((r) => ({
+    measure: r.measure,
+    bucket: r.bucket,
+    sessions: r.sessions,
+    label: r.sessions === 0 ? '' : formatCount(r.sessions),
+  }));
+  const lengths = rows.filter((r) => r.measure === 'length');
+  const total = sum(lengths.map((r) => r.sessions));
+  const average =
+    total === 0
+      ? 'no sessions'
+      : `${formatCount(total)} sessions, ${(sum(lengths.map((r) => r.seconds)) / total / 60).toFixed(1)} min and ${(sum(lengths.map((r) => r.pages)) / total).toFixed(1)} pages on average`;
+  const width = Math.round((options.width ?? CHART_WIDTH - 60) / 2) - 30;
+  const y = { field: 'sessions', type: 'quantitative' as const };
   return {
     ...header(
-      'Sessions',
-      'per address and user agent; 30 minutes without a request ends a session',
+      'Sessions: how long, how many pages',
+      `${average}; per address and user agent, 30 minutes without a request ends a session`,
       options,
     ),
-    config: { ...chartConfig, view: { stroke: null } },
-    width: options.width ?? CHART_WIDTH - 100,
-    height: 70,
     data: { values },
-    layer: [
-      {
-        mark: { type: 'text', fontSize: 22, fontWeight: 'bold', color: '#7b5ea7', dy: -8 },
-        encoding: { x, text: { field: 'value' } },
-      },
-      {
-        mark: { type: 'text', fontSize: 11, color: '#555', dy: 16 },
-        encoding: { x, text: { field: 'what' } },
-      },
-    ],
+    hconcat: SESSION_PANELS.map(({ measure, title }) => {
+      const x = {
+        field: 'bucket',
+        type: 'ordinal' as const,
+        sort: rows.filter((r) => r.measure === measure).map((r) => r.bucket),
+        title,
+        axis: { labelAngle: -35 },
+      };
+      return {
+        width,
+        height: 200,
+        transform: [{ filter: { field: 'measure', equal: measure } }],
+        layer: [
+          {
+            mark: { type: 'bar' as const, color: BAR_COLOR },
+            encoding: { x, y: { ...y, title: 'sessions', axis: { format: ',d' } } },
+          },
+          {
+            mark: {
+              type: 'text' as const,
+              baseline: 'bottom' as const,
+              dy: -2,
+              fontSize: 9,
+              color: '#333',
+            },
+            encoding: { x, y, text: { field: 'label' } },
+          },
+        ],
+      };
+    }),
   };
 }
 

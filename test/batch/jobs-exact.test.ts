@@ -11,6 +11,7 @@ import { createEmbeddedRunner } from '../../src/batch/embedded-runner';
 import type { Row } from '../../src/batch/job';
 import { JOB_NAMES } from '../../src/batch/jobs/index';
 import { robustScores } from '../../src/batch/jobs/ip-anomalies';
+import { sessionSummary } from '../../src/batch/jobs/sessions';
 import { SMALL_LOG } from './fixtures/small-log';
 
 const dir = mkdtempSync(join(tmpdir(), 'loglab-jobs-'));
@@ -121,20 +122,44 @@ describe('each job on a hand-made log', () => {
     ]);
   });
 
-  it('sessions: cut at 30 minutes of inactivity per address + user agent', async () => {
+  it('sessions: cut at 30 minutes of inactivity per address + user agent, as histograms', async () => {
     // .1 UA-1: 10:00–10:10, 11:00, next day 00:45 (3 sessions, 600 s, pages 2 1 1);
     // .2 UA-2: 10:05–10:06 (60 s, 2); .2 "UA-2<tab>Tabbed": 10:07 (0 s, 1);
     // .3 "-": 23:59:59, 00:00:01, 00:30:00, gaps under 30 min (1801 s, 3); .4 UA-1: 00:50 (0 s, 1).
-    // 7 sessions, 2461 s, 11 pages.
-    expect(await rowsOf('sessions')).toEqual([
-      {
-        visitors: 5,
-        sessions: 7,
-        avgSessionSeconds: 351.57,
-        avgPagesPerSession: 1.57,
-        maxPagesPerSession: 3,
-      },
+    // 7 sessions, 2461 s, 11 pages; 60 s is the lower bound of "1-5 min".
+    const row = (measure: string, bucket: string, sessions = 0, pages = 0, seconds = 0) => ({
+      measure,
+      bucket,
+      sessions,
+      pages,
+      seconds,
+    });
+    const rows = await rowsOf('sessions');
+    expect(rows).toEqual([
+      row('length', '< 1 s', 4, 4, 0),
+      row('length', '1 s - 1 min'),
+      row('length', '1-5 min', 1, 2, 60),
+      row('length', '5-15 min', 1, 2, 600),
+      row('length', '15-30 min'),
+      row('length', '30-60 min', 1, 3, 1801),
+      row('length', '1-2 h'),
+      row('length', '2-4 h'),
+      row('length', '4 h +'),
+      row('pages', '1', 4, 4, 0),
+      row('pages', '2', 2, 4, 660),
+      row('pages', '3-4', 1, 3, 1801),
+      row('pages', '5-9'),
+      row('pages', '10-19'),
+      row('pages', '20-49'),
+      row('pages', '50-99'),
+      row('pages', '100-999'),
+      row('pages', '1000 +'),
     ]);
+    expect(sessionSummary(rows as never)).toEqual({
+      sessions: 7,
+      avgSeconds: 351.57,
+      avgPages: 1.57,
+    });
   });
 
   it('keeps the top N it is given', async () => {

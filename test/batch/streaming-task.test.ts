@@ -4,7 +4,9 @@
  */
 import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { taskMain } from '../../src/batch/task';
+import type { Job } from '../../src/batch/job';
+import { createJob } from '../../src/batch/jobs/index';
+import { type BundledJobs, taskMain } from '../../src/batch/task';
 import { SMALL_LOG } from './fixtures/small-log';
 
 function sink(): { stream: Writable; text: () => string } {
@@ -18,12 +20,17 @@ function sink(): { stream: Writable; text: () => string } {
   return { stream, text: () => text };
 }
 
+/** Every built-in job has a combiner: this one is sessions without it. */
+const PAIRS: BundledJobs = {
+  pairs: (): Job => ({ ...createJob('sessions'), name: 'pairs', combine: undefined }),
+};
+
 async function task(args: string[], input: string) {
   const stdin = new PassThrough();
   stdin.end(input);
   const out = sink();
   const err = sink();
-  const code = await taskMain(args, stdin, out.stream, err.stream);
+  const code = await taskMain(args, stdin, out.stream, err.stream, PAIRS);
   return { code, stdout: out.text(), stderr: err.text() };
 }
 
@@ -44,7 +51,7 @@ describe('the Streaming task script', () => {
   });
 
   it('maps a job without a combiner pair by pair, and a set with the counts of map alone', async () => {
-    const alone = await task(['sessions', 'map'], `${SMALL_LOG}\n`);
+    const alone = await task(['pairs', 'map'], `${SMALL_LOG}\n`);
     expect(alone.stdout.split('\n').length - 1).toBe(11);
     const set = await task(['errors,peak-hours', 'map'], `${SMALL_LOG}\n`);
     expect(set.stdout).toBe(
@@ -97,6 +104,30 @@ describe('the Streaming task script', () => {
     expect(reduced.stdout).toBe('2026-12-05\t{"date":"2026-12-05","visitors":1}\n');
   });
 
+  it('writes each sessions key once per map task, its times gathered into one list', async () => {
+    // 11 requests of 5 visitors (SMALL_LOG): the ~150-character key of a real user agent went to
+    // the shuffle once per request.
+    const r = await task(['sessions', 'map'], `${SMALL_LOG}\n`);
+    expect(r.stdout).toBe(
+      [
+        '10.0.0.1 UA-1\t1796464800000,1796465400000,1796468400000,1796517900000',
+        '10.0.0.2 UA-2\t1796465100000,1796465160000',
+        '10.0.0.2 UA-2\\tTabbed\t1796465220000',
+        '10.0.0.3 -\t1796515199000,1796515201000,1796517000000',
+        '10.0.0.4 UA-1\t1796518200000',
+        '',
+      ].join('\n'),
+    );
+    expect(r.stderr).toMatch(/,map output,11\n$/);
+    const combined = await task(['sessions', 'combine'], '10.0.0.4 UA-1\t3,1\n10.0.0.4 UA-1\t2\n');
+    expect(combined.stdout).toBe('10.0.0.4 UA-1\t3,1,2\n');
+    const reduced = await task(['sessions', 'reduce'], combined.stdout);
+    expect(reduced.stdout).toBe(
+      'length 00\t{"measure":"length","bucket":0,"sessions":1,"pages":3,"lengthMs":2}\n' +
+        'pages 02\t{"measure":"pages","bucket":2,"sessions":1,"pages":3,"lengthMs":2}\n',
+    );
+  });
+
   it('fails in one line on a bad phase, an unknown job or a job without a combiner', async () => {
     expect(await task(['errors', 'sort'], '')).toEqual({
       code: 2,
@@ -106,10 +137,10 @@ describe('the Streaming task script', () => {
     const unknown = await task(['nope', 'map'], '');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^loglab task nope map: no job named "nope"; there are: /);
-    const noCombiner = await task(['sessions', 'combine'], 'k\t1\n');
+    const noCombiner = await task(['pairs', 'combine'], 'k\t1\n');
     expect(noCombiner.code).toBe(1);
     expect(noCombiner.stderr).toBe(
-      'loglab task sessions combine: job sessions failed in combine: the job has no combiner\n',
+      'loglab task pairs combine: job pairs failed in combine: the job has no combiner\n',
     );
   });
 });

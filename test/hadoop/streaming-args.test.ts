@@ -86,6 +86,25 @@ describe('streamingArgs', () => {
     expect(rm.filter((_, i) => rm[i - 1] === '-D')[0]).toBe('yarn.resourcemanager.address=rm:8032');
   });
 
+  it('names an input format after the inputs', () => {
+    const args = streamingArgs(
+      { ...job, inputFormat: 'org.apache.hadoop.mapred.lib.CombineTextInputFormat' },
+      { framework: 'local', defaultFs: 'hdfs://h:1' },
+      '/t',
+    );
+    const at = args.indexOf('-inputformat');
+    expect(args.slice(at - 2, at + 3)).toEqual([
+      '-input',
+      '/loglab/raw/date=2026-11-15',
+      '-inputformat',
+      'org.apache.hadoop.mapred.lib.CombineTextInputFormat',
+      '-output',
+    ]);
+    expect(streamingArgs(job, { framework: 'local', defaultFs: 'hdfs://h:1' }, '/t')).not.toContain(
+      '-inputformat',
+    );
+  });
+
   it('makes a job without a reducer map-only', () => {
     const args = streamingArgs(
       { ...job, combiner: undefined, reducer: undefined },

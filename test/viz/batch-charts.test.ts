@@ -80,14 +80,24 @@ const SLOW_PAGES = [
   { route: '/a', requests: 20, p50Ms: 2.25, p95Ms: 9.5, p99Ms: 12, maxMs: 12, untimed: 2 },
 ];
 
+// The sessions job's rows on the hand-made log (test/batch/jobs-exact.test.ts).
+const sessionRow = (measure: string, bucket: string, sessions = 0, pages = 0, seconds = 0) => ({
+  measure,
+  bucket,
+  sessions,
+  pages,
+  seconds,
+});
 const SESSIONS = [
-  {
-    visitors: 5,
-    sessions: 7,
-    avgSessionSeconds: 351.57,
-    avgPagesPerSession: 1.57,
-    maxPagesPerSession: 3,
-  },
+  sessionRow('length', '< 1 s', 4, 4, 0),
+  sessionRow('length', '1 s - 1 min'),
+  sessionRow('length', '1-5 min', 1, 2, 60),
+  sessionRow('length', '5-15 min', 1, 2, 600),
+  sessionRow('length', '30-60 min', 1, 3, 1801),
+  sessionRow('pages', '1', 4, 4, 0),
+  sessionRow('pages', '2', 2, 4, 660),
+  sessionRow('pages', '3-4', 1, 3, 1801),
+  sessionRow('pages', '5-9'),
 ];
 
 type Spec = ChartSpec & {
@@ -241,18 +251,35 @@ describe('batch charts: the data of each spec', () => {
     });
   });
 
-  it('sessions: the figures of the one row', async () => {
-    const s = spec(sessionsChart(SESSIONS));
-    expect(s.data?.values).toEqual([
-      { tile: 0, value: '7', what: 'sessions' },
-      { tile: 1, value: '5', what: 'visitors' },
-      { tile: 2, value: '5.9 min', what: 'average length' },
-      { tile: 3, value: '1.57', what: 'pages per session' },
-      { tile: 4, value: '3', what: 'most pages in one' },
+  it('sessions: two histograms in bucket order, the exact averages in the subtitle', async () => {
+    const s = spec(sessionsChart(SESSIONS)) as Spec & {
+      hconcat: { transform: unknown; encoding?: unknown; layer: { encoding: { x: unknown } }[] }[];
+    };
+    expect(s.data?.values).toEqual(
+      SESSIONS.map((r) => ({
+        measure: r.measure,
+        bucket: r.bucket,
+        sessions: r.sessions,
+        label: r.sessions === 0 ? '' : String(r.sessions),
+      })),
+    );
+    expect(s.hconcat.map((v) => v.transform)).toEqual([
+      [{ filter: { field: 'measure', equal: 'length' } }],
+      [{ filter: { field: 'measure', equal: 'pages' } }],
     ]);
+    expect(s.hconcat.map((v) => (v.layer[0].encoding.x as { sort: string[] }).sort)).toEqual([
+      ['< 1 s', '1 s - 1 min', '1-5 min', '5-15 min', '30-60 min'],
+      ['1', '2', '3-4', '5-9'],
+    ]);
+    // 2461 s and 11 pages over 7 sessions.
+    expect(s.title.subtitle).toBe(
+      '7 sessions, 5.9 min and 1.6 pages on average; per address and user agent, 30 minutes without a request ends a session',
+    );
     const t = texts(await renderSvg(s));
-    expect(t).toContain('5.9 min');
-    expect(t).toContain('most pages in one');
+    expect(t).toEqual(
+      expect.arrayContaining(['session length', 'pages per session', '1-5 min', '3-4', '4']),
+    );
+    expect(spec(sessionsChart([])).title.subtitle).toMatch(/^no sessions;/);
   });
 
   it('jobChart: a chart for every built-in job, none for a job of your own', () => {
@@ -277,7 +304,7 @@ describe('batch charts: the data of each spec', () => {
       'Unique visitors per day',
       'Bytes per route',
       'Status mix per hour',
-      'Sessions',
+      'Sessions: how long, how many pages',
       'Slow pages: p95 response time per route',
     ]);
     expect(jobChart({ name: 'my-job', rows: [] })).toBeUndefined();
