@@ -38,7 +38,8 @@
  * first step below resolveZ. A step that is not anomalous is learned clipped to ±resolveZ, so
  * the first minutes of an incident, before the evidence is enough, cannot widen the baseline
  * enough to hide the rest of it. Drops keep their `dropSteps` rule: two quiet minutes out of
- * three happen at night. In a simulated clean week the evidence of three steps peaks at 3.5.
+ * three happen at night. Over clean simulated fortnights (seeds 2 and 3) the evidence of three
+ * steps peaked at 4.6 (the limit is 6), and no alert of any kind opened.
  */
 import { badFlag } from '../../errors';
 import { type Alert, resolveAtEnd, trackAlert } from '../alert';
