@@ -1,10 +1,10 @@
 /**
- * The evidence of the last few scores together: Σz / √n over the last `capacity` z-scores (n of
- * them once there are that many). If the scores are independent standard normals so is the
- * result, so it is compared with the same limits as a single score, yet a change that lasts adds
- * up: three steps at z = 3.5 make 6.1. A flash crowd at night, when a minute holds a dozen
- * requests, moves each minute's score by 4–5 only; a single noisy minute cannot pass the limit,
- * three of those minutes together do.
+ * The evidence of the last few scores together: Σz / √n over the last n = `capacity` z-scores
+ * (over all of them while there are fewer). If the scores are independent standard normals, so
+ * is the result, so it is compared with the same limits as a single score, yet a change that
+ * lasts adds up: three steps at z = 3.5 make 6.1. A flash crowd at night, when a minute holds a
+ * dozen requests, moves each minute's score by 4–5 only: one such minute does not pass the
+ * limit, three of those minutes together do.
  */
 export class EvidenceRing {
   private readonly values: Float64Array;
