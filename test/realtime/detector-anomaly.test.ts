@@ -90,6 +90,47 @@ describe('anomaly', () => {
     ]);
   });
 
+  it('opens a spike on the evidence of steps that are each under the limit', () => {
+    // 150 a minute is z = 4.5 (under 6): two of them together are (4.5 + 4.49)/√2 = 6.35. The
+    // first is learned clipped to 10 + 3 · 0.5, which leaves the scale at the counting noise.
+    const steps: [number, number][] = [...flat(30), [150, 0], [150, 0], [150, 0], [100, 0]];
+    const { alerts, z } = feed(steps);
+    expect(alerts.map((a) => [a.key, a.state, a.windowStart, a.lastSeen])).toEqual([
+      ['requests-spike', 'open', T0 + 31 * MIN, T0 + 32 * MIN],
+      ['requests-spike', 'resolved', T0 + 33 * MIN, T0 + 33 * MIN],
+    ]);
+    expect(z.slice(30, 33).map((v) => Number(v?.toFixed(2)))).toEqual([4.49, 4.49, 4.49]);
+    // Judging each step alone, nothing opens and the baseline learns the level.
+    expect(feed(steps, { evidenceSteps: 1 }).alerts).toEqual([]);
+  });
+
+  it('opens an error-ratio spike on three steps of 4 errors in 16 requests', () => {
+    // The night: 16 requests a minute, so the noise of asin √ratio is 0.5/√16 = 0.125 and one
+    // step of 4 errors scores asin(0.5)/0.125 = 4.19; two make 5.92, three 7.26.
+    const night = (n: number): [number, number][] => Array.from({ length: n }, () => [16, 0]);
+    const outage = (failing: number) =>
+      feed([
+        ...night(30),
+        ...Array.from({ length: failing }, (): [number, number] => [16, 4]),
+        ...night(2),
+      ]).alerts.map((a) => [a.key, a.state, a.windowStart]);
+    expect(outage(2)).toEqual([]);
+    expect(outage(3)).toEqual([
+      ['error-ratio-spike', 'open', T0 + 32 * MIN],
+      ['error-ratio-spike', 'resolved', T0 + 33 * MIN],
+    ]);
+  });
+
+  it('does not open a spike again through the evidence of a minute that had its own alert', () => {
+    // 400 is z = 20 and resolves on the next step; 144 is z = 4. Unbounded, 20 + 0 + 4 would
+    // be 13.9 of evidence; each score counts at most 6 in it, so (6 + 0 + 4)/√3 = 5.8.
+    const { alerts } = feed([...flat(30), [400, 0], [100, 0], [144, 0], [144, 0], [100, 0]]);
+    expect(alerts.map((a) => [a.state, a.windowStart])).toEqual([
+      ['open', T0 + 30 * MIN],
+      ['resolved', T0 + 31 * MIN],
+    ]);
+  });
+
   it('opens an error-ratio spike at 9 errors in 100 requests and not at 8', () => {
     const limit = Math.sin(0.3) ** 2; // 0.0873
     expect(feed([...flat(30), [100, 8]]).alerts).toEqual([]);
