@@ -84,10 +84,11 @@ describe('loglab demo --cluster', () => {
     expect([totals.produced, totals.consumed, totals.stored, totals.batchInput]).toEqual([
       10_000, 10_000, 10_000, 10_000,
     ]);
-    // Five of the eight incidents on both engines: on a day this small (about 7 lines a minute)
-    // the error burst, the surge and the outage go unseen, on the embedded run as well (measured
-    // with loglab demo --lines 10000 --seed 5; the demo's own 40,000-line day detects all eight).
-    expect(totals.detected).toBe(5);
+    // Seven of the eight incidents on both engines: on a day this small (about 7 lines a minute)
+    // the error burst goes unseen, on the embedded run as well (measured with loglab demo
+    // --lines 10000 --seed 5; the demo's own 40,000-line day detects all eight). The surge and
+    // the outage are seen since the anomaly detector weighs three minutes together.
+    expect(totals.detected).toBe(7);
     expect(Object.keys(totals.jobs)).toHaveLength(9);
     expect(c.summary).toEqual(e.summary);
   }, 900_000);
