@@ -57,4 +57,19 @@ describe('outbox', () => {
       await memory.close();
     });
   }
+
+  it('a batch holding one value twice that stored one copy sends the other', async () => {
+    const { memory, broker, arm } = await failingOnce(2);
+    const log: string[] = [];
+    const box = createOutbox(broker, 'out', { groupId: 'g', log: (l) => log.push(l) });
+    box.add(['x', 'y', 'y', 'z'].map(message));
+    arm();
+    await expect(box.flush()).rejects.toThrow(/^no Kafka broker answers/);
+    expect(await box.flush()).toBe(4);
+    expect(await values(memory, 'out')).toEqual(['x', 'y', 'y', 'z']);
+    expect(log).toEqual([
+      '2 of 4 messages whose produce failed are on out already: sending the other 2',
+    ]);
+    await memory.close();
+  });
 });
