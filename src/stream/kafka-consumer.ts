@@ -17,8 +17,9 @@
  * error), but `eachBatch` here only queues: what `poll` returned earlier may still be in the
  * caller's hands while the group has already given its partition to another member.
  */
+
 import type { Kafka, Consumer as KafkaJsConsumer, KafkaMessage, RetryOptions } from 'kafkajs';
-import { badFlag, LoglabError } from '../errors';
+import { LoglabError } from '../errors';
 import type {
   CommitResult,
   ConsumedRecord,
@@ -36,6 +37,15 @@ import type {
   ValueAs,
 } from './broker';
 import { DEFAULT_POLL_RECORDS, DEFAULT_POLL_WAIT_MS } from './broker';
+import {
+  advancePosition,
+  IDLE,
+  type NoRecords,
+  pollLimit,
+  STOPPED_ABORTED,
+  STOPPED_CLOSED,
+  tpKey,
+} from './consumer-positions';
 import { isRebalanceError, kafkaError } from './kafka-errors';
 
 export interface KafkaConsumerSettings {
@@ -61,15 +71,6 @@ export interface KafkaConsumerSettings {
 type Value = string | Buffer;
 
 /** What a poll of either kind returns when it has no records. */
-type NoRecords = Exclude<RawPollResult, { kind: 'records' }>;
-
-const STOPPED_CLOSED: NoRecords = { kind: 'stopped', reason: 'closed' };
-const STOPPED_ABORTED: NoRecords = { kind: 'stopped', reason: 'aborted' };
-const IDLE: NoRecords = { kind: 'idle' };
-
-function tpKey(topic: string, partition: number): string {
-  return `${topic}\u0000${partition}`;
-}
 
 function headersOf(raw: KafkaMessage['headers']): MessageHeaders | undefined {
   if (!raw) return undefined;
@@ -301,13 +302,7 @@ export async function subscribeKafka(
       }
       count += to - from;
       const next = Number(head.messages[to - 1].offset) + 1;
-      const key = tpKey(head.topic, head.partition);
-      // After a rejoin kafkajs reads again from the committed offset: records this member
-      // already returned come once more, and must not move the commit position back.
-      const before = positions.get(key);
-      if (before === undefined || next > before.offset) {
-        positions.set(key, { topic: head.topic, partition: head.partition, offset: next });
-      }
+      advancePosition(positions, head.topic, head.partition, next);
     }
     queued -= count;
     wakeRoom();
@@ -316,13 +311,7 @@ export async function subscribeKafka(
 
   /** Waits for records as `poll` does: null once there are some, else what to return. */
   async function ready(pollOpts: PollOptions): Promise<NoRecords | null> {
-    const max = pollOpts.maxRecords ?? DEFAULT_POLL_RECORDS;
-    if (!Number.isInteger(max) || max < 1) {
-      throw badFlag(`maxRecords must be a positive integer, got ${max}`);
-    }
-    if (dataWaiter !== null) {
-      throw new LoglabError('INTERNAL', 'poll called while another poll is waiting');
-    }
+    pollLimit(pollOpts, dataWaiter !== null);
     if (crash !== null) throw crash;
     if (closed) return STOPPED_CLOSED;
     if (pollOpts.signal?.aborted) return STOPPED_ABORTED;

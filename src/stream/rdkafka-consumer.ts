@@ -34,8 +34,9 @@
  *   without slicing, ownership checked once per partition run and records made as they come
  *   were measured, alternating with this code, at -0.2 to +1.2 µs: no gain, so not taken.
  */
+
 import { randomUUID } from 'node:crypto';
-import { badFlag, LoglabError } from '../errors';
+import { LoglabError } from '../errors';
 import type {
   CommitResult,
   ConsumedRecord,
@@ -53,6 +54,15 @@ import type {
   ValueAs,
 } from './broker';
 import { DEFAULT_POLL_RECORDS, DEFAULT_POLL_WAIT_MS } from './broker';
+import {
+  advancePosition,
+  IDLE,
+  type NoRecords,
+  pollLimit,
+  STOPPED_ABORTED,
+  STOPPED_CLOSED,
+  tpKey,
+} from './consumer-positions';
 import type {
   RdConfig,
   RdConsumer,
@@ -85,16 +95,8 @@ const PUMP_WAIT_MS = 100;
 const ASSIGN = -175;
 const REVOKE = -174;
 /** What a poll of either kind returns when it has no records. */
-type NoRecords = Exclude<RawPollResult, { kind: 'records' }>;
 
-const STOPPED_CLOSED: NoRecords = { kind: 'stopped', reason: 'closed' };
-const STOPPED_ABORTED: NoRecords = { kind: 'stopped', reason: 'aborted' };
-const IDLE: NoRecords = { kind: 'idle' };
 const EMPTY = Buffer.alloc(0);
-
-function tpKey(topic: string, partition: number): string {
-  return `${topic}\u0000${partition}`;
-}
 
 /** A commit's offsets as one string, in any order: how a coordinator's answer finds its commit. */
 function commitKey(list: readonly { topic: string; partition: number; offset?: number }[]): string {
@@ -378,13 +380,7 @@ export async function subscribeRdkafka(
         }
         emit(taken, from, i + 1, high);
         from = i + 1;
-        const key = tpKey(m.topic, m.partition);
-        // After a rebalance librdkafka reads again from the committed offset: records this
-        // member already returned come once more, and must not move the commit position back.
-        const before = positions.get(key);
-        if (before === undefined || m.offset + 1 > before.offset) {
-          positions.set(key, { topic: m.topic, partition: m.partition, offset: m.offset + 1 });
-        }
+        advancePosition(positions, m.topic, m.partition, m.offset + 1);
       }
     }
     return n;
@@ -392,13 +388,7 @@ export async function subscribeRdkafka(
 
   /** Waits for records as `poll` does: null once there are some, else what to return. */
   async function ready(pollOpts: PollOptions): Promise<NoRecords | null> {
-    const max = pollOpts.maxRecords ?? DEFAULT_POLL_RECORDS;
-    if (!Number.isInteger(max) || max < 1) {
-      throw badFlag(`maxRecords must be a positive integer, got ${max}`);
-    }
-    if (dataWaiter !== null) {
-      throw new LoglabError('INTERNAL', 'poll called while another poll is waiting');
-    }
+    pollLimit(pollOpts, dataWaiter !== null);
     if (failure !== null) throw failure;
     if (closed) return STOPPED_CLOSED;
     const signal = pollOpts.signal;
