@@ -34,6 +34,7 @@ const CLUSTER_PARTS: Readonly<Record<string, readonly string[] | null>> = {
   archive: ['--no-cluster'],
   batch: ['--no-hadoop'],
   demo: ['--no-cluster'],
+  e2e: ['--no-cluster'],
   latency: ['--no-cluster'],
   storage: null,
   stream: ['--no-cluster'],

@@ -106,6 +106,16 @@ export const TARGETS: readonly Target[] = [
     format: 'ms1',
   },
   {
+    id: 'e2e-kafka',
+    label: 'stream --detect on Kafka, lines/s',
+    results: 'cluster/e2e',
+    figure: { row: 'loglab stream --detect, Kafka (kafkajs)', field: 'sustainedLinesPerSec' },
+    at: 'least',
+    bound: 100_000,
+    format: 'int',
+    unit: 'lines/s',
+  },
+  {
     id: 'embedded-broker',
     label: 'embedded broker, msgs/s',
     results: 'stream',
