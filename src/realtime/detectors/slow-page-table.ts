@@ -6,8 +6,19 @@
  * few times a minute, and a one-off path (a scanner's probe, a typo) once. A DDSketch per URL
  * per bucket costs an object and a growing array (about 2 KB) and its creation and merges were
  * most of the detector's time. A bucket keeps its first BUFFERED times in a flat typed array,
- * row-major like the counters; only a bucket with more requests than that gets a sketch (the
- * buffered times go into it). A window is merged into a sketch only when it might hold (its
+ * row-major like the counters, and its next SPILLED in a block lent from a pool; only a bucket
+ * with more requests than both gets a sketch (the kept times go into it).
+ *
+ * Why the pooled block: a sketch lives as long as its bucket is in the ring (seven minutes), long
+ * enough to outlive V8's young generation, so every sketch made was old-generation garbage a
+ * few minutes later; at 10M lines a day hundreds were made a minute, and the heap that V8 grew
+ * to hold that garbage was most of `loglab detect`'s peak RSS. The blocks are reused, never
+ * freed, so they make no garbage; they are lent only to buckets of more than BUFFERED requests,
+ * so a URL asked for once (a probe) still costs BUFFERED numbers per slot. Memory per URL row:
+ * slots × (BUFFERED + 1) numbers and one count per slot, plus per busy slot one block of
+ * SPILLED numbers (448 bytes) or one sketch of at most `maxBins` bins; the pool holds at most
+ * as many blocks as slots were busy at once. Times merged as numbers or through a sketch give
+ * the same bins, so the quantiles, and every verdict, are those of a sketch per bucket. A window is merged into a sketch only when it might hold (its
  * slowest request reaches the limit) or its URL has an alert open. The times are 64-bit: a
  * 32-bit copy of 181.398 ms falls in the sketch bin below the one 181.398 does.
  *
@@ -26,8 +37,13 @@ import type { SlowPageOptions } from './slow-page-options';
 
 export type Sketch = LogCollapsingLowestDenseDDSketch;
 
-/** Request times a bucket keeps as numbers before it gets a sketch. */
+/** Request times a bucket keeps in the flat array. */
 export const BUFFERED = 8;
+/**
+ * Further request times a bucket keeps as numbers, in a block lent from the table's pool, before
+ * it gets a sketch: a busy URL's bucket first fills the flat buffer, then a block.
+ */
+export const SPILLED = 56;
 
 export interface Baseline {
   readonly key: string;
@@ -58,6 +74,10 @@ export class SlowPageTable extends KeyedRings {
    * slot's bucket when that bucket has more than BUFFERED requests (then it was made for it).
    */
   sketches: (Sketch | null)[] = [];
+  /** Row-major, `slots` per row: the block holding the slot's times past BUFFERED, or null. */
+  spilled: (Float64Array | null)[] = [];
+  /** Blocks not lent to any slot. */
+  private readonly blocks: Float64Array[] = [];
   /** Row-major, `slots × BUFFERED` per row: the first request times of each slot's bucket. */
   times: Float64Array;
   /** Row-major, `slots` per row: the slowest request time of each slot's bucket. */
@@ -81,7 +101,18 @@ export class SlowPageTable extends KeyedRings {
     this.alert[row] = null;
     this.rowBaseline[row] = this.baselines.get(this.keys[row] as string) ?? null;
     const base = row * this.slots;
-    for (let i = 0; i < this.slots; i++) this.sketches[base + i] = null;
+    for (let i = 0; i < this.slots; i++) {
+      this.sketches[base + i] = null;
+      this.spilled[base + i] = null;
+    }
+  }
+
+  /** Give a slot's block back to the pool. */
+  private release(i: number): void {
+    const block = this.spilled[i];
+    if (block === null || block === undefined) return;
+    this.blocks.push(block);
+    this.spilled[i] = null;
   }
 
   protected override grown(rows: number): void {
@@ -107,19 +138,35 @@ export class SlowPageTable extends KeyedRings {
     // One channel: the slot's count sits at its index in the row.
     const n = this.counts[row * this.stride + slot];
     const i = row * this.slots + slot;
-    if (n === 1 || ms > this.slowestIn[i]) this.slowestIn[i] = ms;
+    if (n === 1) {
+      this.slowestIn[i] = ms;
+      // A new bucket in the slot: the older bucket's sketch and block are done with.
+      this.sketches[i] = null;
+      this.release(i);
+    } else if (ms > this.slowestIn[i]) this.slowestIn[i] = ms;
     if (n <= BUFFERED) {
       this.times[i * BUFFERED + n - 1] = ms;
       return;
     }
-    if (n === BUFFERED + 1) this.promote(i);
+    if (n <= BUFFERED + SPILLED) {
+      let block = this.spilled[i];
+      if (block === null || block === undefined) {
+        block = this.blocks.pop() ?? new Float64Array(SPILLED);
+        this.spilled[i] = block;
+      }
+      block[n - BUFFERED - 1] = ms;
+      return;
+    }
+    if (n === BUFFERED + SPILLED + 1) this.promote(i);
     (this.sketches[i] as Sketch).accept(ms);
   }
 
-  /** A slot's bucket outgrew its buffer: a sketch of the buffered times. */
+  /** A slot's bucket outgrew its buffer and block: a sketch of the kept times. */
   private promote(i: number): void {
     const sketch = this.newSketch();
     for (let k = i * BUFFERED; k < (i + 1) * BUFFERED; k++) sketch.accept(this.times[k]);
+    for (const ms of this.spilled[i] as Float64Array) sketch.accept(ms);
+    this.release(i);
     this.sketches[i] = sketch;
   }
 
@@ -140,11 +187,15 @@ export class SlowPageTable extends KeyedRings {
       const n = this.get(row, 0, b);
       if (n === 0) continue;
       const i = row * this.slots + (b % this.slots);
-      if (n > BUFFERED) {
+      if (n > BUFFERED + SPILLED) {
         target.merge(this.sketches[i] as Sketch);
         continue;
       }
-      for (let k = i * BUFFERED; k < i * BUFFERED + n; k++) target.accept(this.times[k]);
+      for (let k = i * BUFFERED; k < i * BUFFERED + Math.min(n, BUFFERED); k++) {
+        target.accept(this.times[k]);
+      }
+      const block = this.spilled[i];
+      for (let k = 0; k < n - BUFFERED; k++) target.accept((block as Float64Array)[k]);
     }
   }
 
@@ -152,6 +203,7 @@ export class SlowPageTable extends KeyedRings {
     super.remove(row);
     this.rowBaseline[row] = null;
     this.sketches.fill(null, row * this.slots, (row + 1) * this.slots);
+    for (let i = row * this.slots; i < (row + 1) * this.slots; i++) this.release(i);
   }
 
   /**
