@@ -42,9 +42,11 @@ import { removeScratch } from '../stream/scratch';
 import { ALERTS_TOPIC } from '../stream/topics';
 import { createSummaryAggregator } from '../summary/aggregator';
 import { batchRecordOf } from './batch-record';
+import { brokerOutageGuard } from './broker-outage';
+import { createDetectionOutbox } from './detection-outbox';
 import type { StageProgress } from './report-file-run';
 import { type BatchHandler, runStream, type StreamSummary } from './run-stream';
-import { alertMessage, createStreamDetector } from './stream-detector';
+import { createStreamDetector } from './stream-detector';
 
 /** The demo's own topic and groups (named after its topic): deleted at the start of every run. */
 export const DEMO_TOPIC = 'weblogs.demo';
@@ -73,6 +75,8 @@ export interface DemoSettings {
   readonly top?: number;
   readonly progress?: StageProgress;
   readonly now?: () => Date;
+  /** Where a broker outage met sending alerts is said, one line each; stderr by default. */
+  readonly log?: (line: string) => void;
 }
 
 export interface DemoRun {
@@ -129,12 +133,18 @@ export async function runDemo(settings: DemoSettings): Promise<DemoRun> {
     parse: parseAuto,
   });
   const alerts: Alert[] = [];
+  const log = settings.log ?? ((line: string) => process.stderr.write(`demo: ${line}\n`));
+  // A produce of alerts that a broker outage cut short is waited out and sent again, without
+  // what the broker had stored (detection-outbox.ts). Dead letters are not sent from here: the
+  // producer already put every line that does not parse on weblogs.deadletter.
+  const out = createDetectionOutbox(broker, { alertsTopic: ALERTS_TOPIC, groupId, log });
+  const outage = brokerOutageGuard(broker, { topic, log });
   const publish = async () => {
     const fresh = detector.takeAlerts();
     detector.takeDeadLetters();
-    if (fresh.length === 0) return;
     for (const a of fresh) alerts.push(a);
-    await broker.produce(ALERTS_TOPIC, fresh.map(alertMessage));
+    out.add(fresh, []);
+    await out.flush(outage);
   };
   const summary = createSummaryAggregator();
   let expected = false;

@@ -420,19 +420,31 @@ async function openLake(broker: Broker, flags: StreamFlags): Promise<Store> {
 
 /** `--detect`: the detector of `loglab detect` as one more batch handler of the consumer side. */
 async function openDetection(flags: StreamFlags) {
-  const [{ openDetectSession, windowFlags }, { alertMessage }, { formatDetectCounts }] =
-    await Promise.all([
-      import('../detect-session'),
-      import('../../pipeline/stream-detector'),
-      import('../../realtime/detect-counts'),
-    ]);
+  const [
+    { openDetectSession, windowFlags },
+    { createDetectionOutbox },
+    { brokerOutageGuard },
+    { formatDetectCounts },
+  ] = await Promise.all([
+    import('../detect-session'),
+    import('../../pipeline/detection-outbox'),
+    import('../../pipeline/broker-outage'),
+    import('../../realtime/detect-counts'),
+  ]);
   const settings = await windowFlags(flags);
   const session = await openDetectSession(settings, 'auto', flags.dashboard === true);
   const { detector } = session;
+  const log = (line: string) => cliIo().stderr.write(`loglab stream: ${line}\n`);
+  let out: ReturnType<typeof createDetectionOutbox> | null = null;
+  let outage: ReturnType<typeof brokerOutageGuard> | null = null;
+  // Through the outbox: a produce a broker outage cut short is waited out and sent again,
+  // without what the broker had stored. Dead letters are the producer's: it sends every line
+  // that does not parse to weblogs.deadletter, so none reaches the detector from the topic.
   const produceAlerts = async (broker: Broker) => {
-    const alerts = detector.takeAlerts();
-    detector.takeDeadLetters();
-    if (alerts.length > 0) await broker.produce(ALERTS_TOPIC, alerts.map(alertMessage));
+    out ??= createDetectionOutbox(broker, { alertsTopic: ALERTS_TOPIC, groupId: flags.group, log });
+    outage ??= brokerOutageGuard(broker, { topic: flags.topic, log });
+    out.add(detector.takeAlerts(), detector.takeDeadLetters());
+    await out.flush(outage);
   };
   return {
     session,
