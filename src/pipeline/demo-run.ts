@@ -42,10 +42,9 @@ import { removeScratch } from '../stream/scratch';
 import { ALERTS_TOPIC } from '../stream/topics';
 import { createSummaryAggregator } from '../summary/aggregator';
 import { batchRecordOf } from './batch-record';
-import { brokerOutageGuard } from './broker-outage';
-import { createDetectionOutbox } from './detection-outbox';
 import type { StageProgress } from './report-file-run';
 import { type BatchHandler, runStream, type StreamSummary } from './run-stream';
+import { streamDetection } from './stream-detection';
 import { createStreamDetector } from './stream-detector';
 
 /** The demo's own topic and groups (named after its topic): deleted at the start of every run. */
@@ -133,28 +132,18 @@ export async function runDemo(settings: DemoSettings): Promise<DemoRun> {
     parse: parseAuto,
   });
   const alerts: Alert[] = [];
-  const log = settings.log ?? ((line: string) => process.stderr.write(`demo: ${line}\n`));
-  // A produce of alerts that a broker outage cut short is waited out and sent again, without
-  // what the broker had stored (detection-outbox.ts). Dead letters are not sent from here: the
-  // producer already put every line that does not parse on weblogs.deadletter.
-  const out = createDetectionOutbox(broker, { alertsTopic: ALERTS_TOPIC, groupId, log });
-  const outage = brokerOutageGuard(broker, { topic, log });
-  const publish = async () => {
-    const fresh = detector.takeAlerts();
-    detector.takeDeadLetters();
-    for (const a of fresh) alerts.push(a);
-    out.add(fresh, []);
-    await out.flush(outage);
-  };
+  // Alerts go out through the outbox: a produce that a broker outage cut short is waited out
+  // and not sent twice (stream-detection.ts).
+  const detecting = streamDetection(broker, detector, {
+    topic,
+    groupId,
+    log: settings.log ?? ((line: string) => process.stderr.write(`demo: ${line}\n`)),
+    onAlerts: (fresh) => {
+      for (const a of fresh) alerts.push(a);
+    },
+  });
   const summary = createSummaryAggregator();
-  let expected = false;
   const consume: BatchHandler = async (batches) => {
-    if (!expected) {
-      // Every partition will deliver: none runs ahead of one not read yet.
-      const described = await broker.describeTopic(topic);
-      detector.expectPartitions(described.partitions.map((x) => x.partition));
-      expected = true;
-    }
     for (const { records } of batches) {
       for (let i = 0; i < records.length; i++) {
         const outcome = parseAuto(records[i].value);
@@ -162,8 +151,7 @@ export async function runDemo(settings: DemoSettings): Promise<DemoRun> {
         else summary.add(outcome);
       }
     }
-    detector.addBatches(batches);
-    await publish();
+    await detecting.handler(batches);
   };
 
   // 1. The stream: generate → broker → detection and summary, and the archiver into the lake.
@@ -179,8 +167,7 @@ export async function runDemo(settings: DemoSettings): Promise<DemoRun> {
     sampleMs: 250,
     onSample: (s) => p.update(Math.min(s.consumed, s.archive?.lines ?? 0)),
   });
-  detector.finish();
-  await publish();
+  await detecting.finish();
   const streamSeconds = seconds(t0);
   const where = broker.engine === 'embedded' ? 'the embedded broker' : `Kafka at ${broker.address}`;
   finish({

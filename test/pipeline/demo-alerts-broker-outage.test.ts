@@ -11,39 +11,19 @@ import { createEmbeddedRunner } from '../../src/batch/embedded-runner';
 import { runDemo } from '../../src/pipeline/demo-run';
 import { alertMessage } from '../../src/pipeline/stream-detector';
 import { createLocalStore } from '../../src/storage/local-store';
-import type { Broker } from '../../src/stream/broker';
 import { createMemoryBroker } from '../../src/stream/memory-broker';
 import { ALERTS_TOPIC } from '../../src/stream/topics';
-import { brokerDown } from './going-away-broker';
+import { losesFirstAnswer } from './going-away-broker';
 import { topicValues } from './topic-values';
 
 const LINES = 5000;
 const dir = mkdtempSync(join(tmpdir(), 'loglab-demo-outage-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/**
- * The first produce to weblogs.alerts is stored and its answer lost, as Kafka going away
- * mid-request does (going-away-broker.ts); the broker answers again at once. Only that call
- * fails: the stream's producer and the archiver go on beside it, whatever the timing.
- */
-function losesFirstAlertsAnswer(inner: Broker): { broker: Broker; lost(): number } {
-  let lost = 0;
-  const broker: Broker = Object.create(inner);
-  broker.produce = async (topic, messages) => {
-    const ack = await inner.produce(topic, messages);
-    if (topic === ALERTS_TOPIC && lost === 0) {
-      lost++;
-      throw brokerDown();
-    }
-    return ack;
-  };
-  return { broker, lost: () => lost };
-}
-
 describe('runDemo through a broker outage', () => {
   it('puts every alert on weblogs.alerts once when a produce of alerts loses its answer', async () => {
     const memory = createMemoryBroker();
-    const away = losesFirstAlertsAnswer(memory);
+    const away = losesFirstAnswer(memory, ALERTS_TOPIC);
     const store = await createLocalStore({ root: join(dir, 'lake') });
     const log: string[] = [];
     const run = await runDemo({

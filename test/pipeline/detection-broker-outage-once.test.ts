@@ -16,7 +16,6 @@ import { parseAuto } from '../../src/log/auto';
 import { runDetection } from '../../src/pipeline/run-detection';
 import { alertMessage, createStreamDetector } from '../../src/pipeline/stream-detector';
 import type { Alert } from '../../src/realtime/index';
-import type { Broker } from '../../src/stream/broker';
 import { createMemoryBroker } from '../../src/stream/memory-broker';
 import { ALERTS_TOPIC, DEADLETTER_TOPIC } from '../../src/stream/topics';
 import { detect } from '../realtime/collect';
