@@ -36,11 +36,13 @@ import {
   type StageRecord,
 } from '../report/run-record';
 import { LAKE_ROOT } from '../storage/lake-layout';
+import { retryingStore } from '../storage/retrying-store';
 import type { Store } from '../storage/store';
 import type { Broker } from '../stream/broker';
 import { removeScratch } from '../stream/scratch';
 import { ALERTS_TOPIC } from '../stream/topics';
 import { createSummaryAggregator } from '../summary/aggregator';
+import { outageLine } from './archiver-outage';
 import { batchRecordOf } from './batch-record';
 import type { StageProgress } from './report-file-run';
 import { type BatchHandler, runStream, type StreamSummary } from './run-stream';
@@ -74,7 +76,7 @@ export interface DemoSettings {
   readonly top?: number;
   readonly progress?: StageProgress;
   readonly now?: () => Date;
-  /** Where a broker outage met sending alerts is said, one line each; stderr by default. */
+  /** Where a broker or store outage the demo waits out is said, one line each; stderr by default. */
   readonly log?: (line: string) => void;
 }
 
@@ -106,13 +108,17 @@ export async function runDemo(settings: DemoSettings): Promise<DemoRun> {
   const top = settings.top ?? 10;
   const outDir = settings.outDir ?? DEMO_OUT_DIR;
   const p = settings.progress ?? NO_PROGRESS;
+  const log = settings.log ?? ((line: string) => process.stderr.write(`demo: ${line}\n`));
   const stages: StageRecord[] = [];
   const finish = (stage: StageRecord) => {
     stages.push(stage);
     p.done(stage);
   };
 
-  await store.delete(LAKE_ROOT, { recursive: true, missingOk: true });
+  // The demo's own calls on the lake wait out an outage (HDFS restarting) as the archiver's
+  // do; the archiver is given the store itself and wraps it alike (run-archiver.ts).
+  const lake = retryingStore(store, { onEvent: (e) => log(outageLine(store.address, e)) });
+  await lake.delete(LAKE_ROOT, { recursive: true, missingOk: true });
   const removed = await removeScratch(broker, { topics: [topic], groups: [groupId, archiveGroup] });
   if (removed.topics.length > 0) await whenGone(broker, topic);
 
@@ -137,7 +143,7 @@ export async function runDemo(settings: DemoSettings): Promise<DemoRun> {
   const detecting = streamDetection(broker, detector, {
     topic,
     groupId,
-    log: settings.log ?? ((line: string) => process.stderr.write(`demo: ${line}\n`)),
+    log,
     onAlerts: (fresh) => {
       for (const a of fresh) alerts.push(a);
     },
