@@ -36,15 +36,18 @@ import {
   type StageRecord,
 } from '../report/run-record';
 import { LAKE_ROOT } from '../storage/lake-layout';
+import { retryingStore } from '../storage/retrying-store';
 import type { Store } from '../storage/store';
 import type { Broker } from '../stream/broker';
 import { removeScratch } from '../stream/scratch';
 import { ALERTS_TOPIC } from '../stream/topics';
 import { createSummaryAggregator } from '../summary/aggregator';
+import { outageLine } from './archiver-outage';
 import { batchRecordOf } from './batch-record';
 import type { StageProgress } from './report-file-run';
 import { type BatchHandler, runStream, type StreamSummary } from './run-stream';
-import { alertMessage, createStreamDetector } from './stream-detector';
+import { streamDetection } from './stream-detection';
+import { createStreamDetector } from './stream-detector';
 
 /** The demo's own topic and groups (named after its topic): deleted at the start of every run. */
 export const DEMO_TOPIC = 'weblogs.demo';
@@ -73,6 +76,8 @@ export interface DemoSettings {
   readonly top?: number;
   readonly progress?: StageProgress;
   readonly now?: () => Date;
+  /** Where a broker or store outage the demo waits out is said, one line each; stderr by default. */
+  readonly log?: (line: string) => void;
 }
 
 export interface DemoRun {
@@ -103,13 +108,17 @@ export async function runDemo(settings: DemoSettings): Promise<DemoRun> {
   const top = settings.top ?? 10;
   const outDir = settings.outDir ?? DEMO_OUT_DIR;
   const p = settings.progress ?? NO_PROGRESS;
+  const log = settings.log ?? ((line: string) => process.stderr.write(`demo: ${line}\n`));
   const stages: StageRecord[] = [];
   const finish = (stage: StageRecord) => {
     stages.push(stage);
     p.done(stage);
   };
 
-  await store.delete(LAKE_ROOT, { recursive: true, missingOk: true });
+  // The demo's own calls on the lake wait out an outage (HDFS restarting) as the archiver's
+  // do; the archiver is given the store itself and wraps it alike (run-archiver.ts).
+  const lake = retryingStore(store, { onEvent: (e) => log(outageLine(store.address, e)) });
+  await lake.delete(LAKE_ROOT, { recursive: true, missingOk: true });
   const removed = await removeScratch(broker, { topics: [topic], groups: [groupId, archiveGroup] });
   if (removed.topics.length > 0) await whenGone(broker, topic);
 
@@ -129,22 +138,18 @@ export async function runDemo(settings: DemoSettings): Promise<DemoRun> {
     parse: parseAuto,
   });
   const alerts: Alert[] = [];
-  const publish = async () => {
-    const fresh = detector.takeAlerts();
-    detector.takeDeadLetters();
-    if (fresh.length === 0) return;
-    for (const a of fresh) alerts.push(a);
-    await broker.produce(ALERTS_TOPIC, fresh.map(alertMessage));
-  };
+  // Alerts go out through the outbox: a produce that a broker outage cut short is waited out
+  // and not sent twice (stream-detection.ts).
+  const detecting = streamDetection(broker, detector, {
+    topic,
+    groupId,
+    log,
+    onAlerts: (fresh) => {
+      for (const a of fresh) alerts.push(a);
+    },
+  });
   const summary = createSummaryAggregator();
-  let expected = false;
   const consume: BatchHandler = async (batches) => {
-    if (!expected) {
-      // Every partition will deliver: none runs ahead of one not read yet.
-      const described = await broker.describeTopic(topic);
-      detector.expectPartitions(described.partitions.map((x) => x.partition));
-      expected = true;
-    }
     for (const { records } of batches) {
       for (let i = 0; i < records.length; i++) {
         const outcome = parseAuto(records[i].value);
@@ -152,8 +157,7 @@ export async function runDemo(settings: DemoSettings): Promise<DemoRun> {
         else summary.add(outcome);
       }
     }
-    detector.addBatches(batches);
-    await publish();
+    await detecting.handler(batches);
   };
 
   // 1. The stream: generate → broker → detection and summary, and the archiver into the lake.
@@ -169,8 +173,7 @@ export async function runDemo(settings: DemoSettings): Promise<DemoRun> {
     sampleMs: 250,
     onSample: (s) => p.update(Math.min(s.consumed, s.archive?.lines ?? 0)),
   });
-  detector.finish();
-  await publish();
+  await detecting.finish();
   const streamSeconds = seconds(t0);
   const where = broker.engine === 'embedded' ? 'the embedded broker' : `Kafka at ${broker.address}`;
   finish({

@@ -22,8 +22,8 @@
  */
 import type { Broker, Consumer, RecordBatch } from '../stream/broker';
 import { brokerOutageGuard } from './broker-outage';
-import { createOutbox } from './outbox';
-import { alertMessage, type StreamDetector } from './stream-detector';
+import { createDetectionOutbox } from './detection-outbox';
+import type { StreamDetector } from './stream-detector';
 
 export interface RunDetectionOptions {
   readonly topic: string;
@@ -150,16 +150,16 @@ export async function runDetection(
     log,
     signal,
   });
-  const outbox = (to: string | null | undefined) =>
-    to ? createOutbox(broker, to, { groupId, log }) : null;
-  const alertsOut = outbox(options.alertsTopic);
-  const deadOut = outbox(options.deadLetterTopic);
+  const out = createDetectionOutbox(broker, {
+    alertsTopic: options.alertsTopic,
+    deadLetterTopic: options.deadLetterTopic,
+    groupId,
+    log,
+  });
   const committed = new Map<number, number>();
   let polls = 0;
   let commits = 0;
   let refusedCommits = 0;
-  let alertsProduced = 0;
-  let deadLettersProduced = 0;
   let brokerResumes = 0;
   let redelivered = 0;
   let stoppedBy: DetectionStop | null = null;
@@ -175,12 +175,8 @@ export async function runDetection(
 
   /** Alerts and dead letters taken from the detector, sent; kept for later if that fails. */
   const writeOut = async () => {
-    const alerts = detector.takeAlerts();
-    if (alertsOut !== null) alertsOut.add(alerts.map(alertMessage));
-    const dead = detector.takeDeadLetters();
-    if (deadOut !== null) deadOut.add(dead);
-    if (alertsOut !== null) alertsProduced += await alertsOut.flush();
-    if (deadOut !== null) deadLettersProduced += await deadOut.flush();
+    out.add(detector.takeAlerts(), detector.takeDeadLetters());
+    await out.flush();
   };
 
   /**
@@ -277,9 +273,9 @@ export async function runDetection(
     commits,
     refusedCommits,
     stoppedBy,
-    alertsProduced,
-    deadLettersProduced,
-    alreadyStored: (alertsOut?.alreadyStored() ?? 0) + (deadOut?.alreadyStored() ?? 0),
+    alertsProduced: out.alertsSent(),
+    deadLettersProduced: out.deadLettersSent(),
+    alreadyStored: out.alreadyStored(),
     brokerResumes,
     redelivered,
   };

@@ -59,7 +59,7 @@ describe('loglab mapreduce', () => {
       ].join('\n'),
     );
     expect(r.stderr).toMatch(
-      /^loglab mapreduce: 1 job over 11 records \(1 rejected\) from 1 file \(\d+ B, 1 splits\) in [\d.]+ s; map output 4 records, shuffled \d+ B, spilled 0 B\n$/,
+      /^loglab mapreduce: 1 job over 11 records \(1 rejected\) from 1 file \(\d+ B, 1 split\) in [\d.]+ s; map output 4 records, shuffled \d+ B, spilled 0 B\n$/,
     );
   });
 

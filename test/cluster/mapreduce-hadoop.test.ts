@@ -55,7 +55,7 @@ describe('loglab mapreduce run --engine hadoop', () => {
     for (const name of Object.keys(rows)) expect(rows[name].rows.length).toBeGreaterThan(0);
     expect(hadoop.stdout).toBe(embedded.stdout);
     expect(hadoop.stderr).toMatch(
-      /^loglab mapreduce: 5 jobs over 4000 records \(1 rejected\) from 2 files \(\S+ \S+, 1 splits\) in [\d.]+ s; map output \d+ records\n$/,
+      /^loglab mapreduce: 5 jobs over 4000 records \(1 rejected\) from 2 files \(\S+ \S+, 1 split\) in [\d.]+ s; map output \d+ records\n$/,
     );
     // The same map output as the embedded runner, counted by the tasks' reporter:counter: lines.
     const mapped = (text: string) => /map output (\d+) records/.exec(text)?.[1];

@@ -49,7 +49,7 @@ describe('loglab mapreduce run --engine yarn', () => {
     expect(yarn.stdout).toBe(embedded.stdout);
     // YARN's job counters say how many maps ran: one for both small files (CombineTextInputFormat).
     expect(yarn.stderr).toMatch(
-      /^loglab mapreduce: 9 jobs over 4000 records \(1 rejected\) from 2 files \(\S+ \S+, 1 splits\) in [\d.]+ s; map output \d+ records\n$/,
+      /^loglab mapreduce: 9 jobs over 4000 records \(1 rejected\) from 2 files \(\S+ \S+, 1 split\) in [\d.]+ s; map output \d+ records\n$/,
     );
     const mapped = (text: string) => /map output (\d+) records/.exec(text)?.[1];
     expect(mapped(yarn.stderr)).toBe(mapped(embedded.stderr));

@@ -16,11 +16,11 @@ import { parseAuto } from '../../src/log/auto';
 import { runDetection } from '../../src/pipeline/run-detection';
 import { alertMessage, createStreamDetector } from '../../src/pipeline/stream-detector';
 import type { Alert } from '../../src/realtime/index';
-import type { Broker } from '../../src/stream/broker';
 import { createMemoryBroker } from '../../src/stream/memory-broker';
 import { ALERTS_TOPIC, DEADLETTER_TOPIC } from '../../src/stream/topics';
 import { detect } from '../realtime/collect';
 import { type GoingAwayOptions, goingAwayBroker, once } from './going-away-broker';
+import { topicValues } from './topic-values';
 
 const options = defaultOptions({ seed: 5, lines: 20_000, incidents: [...INCIDENT_KINDS] });
 const GARBAGE = ['not a log line', '1.2.3.4 - - [bad', ''];
@@ -28,22 +28,6 @@ const GARBAGE = ['not a log line', '1.2.3.4 - - [bad', ''];
 const lines = [...generateLines(options)];
 for (let i = 0; i < GARBAGE.length; i++) lines.splice(2000 + i * 7000, 0, GARBAGE[i]);
 const fileAlerts = detect(createGenerator(options).records()).map((a) => alertMessage(a).value);
-
-async function topicValues(broker: Broker, topic: string): Promise<string[]> {
-  const reader = await broker.subscribe({
-    groupId: `read.${topic}`,
-    topics: [topic],
-    fromBeginning: true,
-  });
-  const out: string[] = [];
-  for (;;) {
-    const r = await reader.poll({ maxWaitMs: 0 });
-    if (r.kind !== 'records') break;
-    for (const b of r.batches) for (const x of b.records) out.push(x.value);
-  }
-  await reader.close();
-  return out;
-}
 
 /** A detection run over `lines` (3 partitions) through a broker that goes away as told. */
 async function run(outage: (finished: () => boolean) => GoingAwayOptions) {

@@ -154,3 +154,22 @@ export function once(test: (call: BrokerCall) => boolean): (call: BrokerCall) =>
     return true;
   };
 }
+
+/**
+ * A broker whose first produce to `topic` is stored and its answer lost, as Kafka going away
+ * mid-request does; it answers again at once. Only that call fails: whatever else runs beside
+ * it (a producer, an archiver) goes on, whatever the timing.
+ */
+export function losesFirstAnswer(inner: Broker, topic: string): { broker: Broker; lost(): number } {
+  let lost = 0;
+  const broker: Broker = Object.create(inner);
+  broker.produce = async (to, messages) => {
+    const ack = await inner.produce(to, messages);
+    if (to === topic && lost === 0) {
+      lost++;
+      throw brokerDown();
+    }
+    return ack;
+  };
+  return { broker, lost: () => lost };
+}

@@ -218,6 +218,8 @@ async function clusterPorts(flags: DemoFlags, config: ReturnType<Config['loadCon
     { createHadoopRunner },
     { createPrefixedStore },
     { lakePath },
+    { retryingStore },
+    { outageLine },
   ] = await Promise.all([
     import('../../config'),
     import('../demo-cluster'),
@@ -227,6 +229,8 @@ async function clusterPorts(flags: DemoFlags, config: ReturnType<Config['loadCon
     import('../../batch/hadoop-runner'),
     import('../../storage/prefixed-store'),
     import('../../storage/lake-layout'),
+    import('../../storage/retrying-store'),
+    import('../../pipeline/archiver-outage'),
   ]);
   const root = lakePath(flags.lake ?? HDFS_LAKE);
   if (root === '/') throw badFlag('--lake must be a directory below / on HDFS');
@@ -244,7 +248,11 @@ async function clusterPorts(flags: DemoFlags, config: ReturnType<Config['loadCon
     broker: createBroker('cluster', config),
     store: createPrefixedStore(hdfs, root),
     runner: createHadoopRunner({
-      store: hdfs,
+      // Its own HDFS calls (the job's output, read back) wait out an HDFS restart as the
+      // archiver's do; the jobs themselves are Hadoop's.
+      store: retryingStore(hdfs, {
+        onEvent: (e) => cliIo().stderr.write(`loglab demo: ${outageLine(hdfs.address, e)}\n`),
+      }),
       defaultFs: `hdfs://${hostname}:${NAMENODE_RPC_PORT}`,
       user: config.hdfs.user,
       // The lake holds a file per partition and event hour: two map tasks at once halve the wait.

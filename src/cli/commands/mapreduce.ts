@@ -302,7 +302,7 @@ async function run(target: string, flags: RunFlags): Promise<void> {
   cliIo().stderr.write(
     `loglab mapreduce: ${result.jobs.length} job${result.jobs.length === 1 ? '' : 's'} over ` +
       `${c.records} records (${c.rejects} rejected) from ${c.inputFiles} file${c.inputFiles === 1 ? '' : 's'} ` +
-      `(${formatBytes(c.inputBytes)}, ${c.splits} splits) in ${(result.elapsedMs / 1000).toFixed(1)} s; ` +
+      `(${formatBytes(c.inputBytes)}, ${c.splits} split${c.splits === 1 ? '' : 's'}) in ${(result.elapsedMs / 1000).toFixed(1)} s; ` +
       `map output ${mapped} records${
         // Hadoop counts shuffled and spilled bytes for the Hadoop job, not for each job of it.
         engine !== 'embedded'

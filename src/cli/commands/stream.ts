@@ -19,7 +19,7 @@ import type { StreamArchiveSettings, StreamArchiveSummary } from '../../pipeline
 import type { Store } from '../../storage/store';
 import type { Broker } from '../../stream/broker';
 import { DEFAULT_BATCH, TIMESTAMP_SOURCES, type TimestampSource } from '../../stream/line-producer';
-import { ALERTS_TOPIC, DEADLETTER_TOPIC, DEFAULT_PARTITIONS, RAW_TOPIC } from '../../stream/topics';
+import { DEADLETTER_TOPIC, DEFAULT_PARTITIONS, RAW_TOPIC } from '../../stream/topics';
 import { cliIo } from '../context';
 import { parseCount } from '../flags';
 import { optionsFromFlags, SPEEDUP_HELP } from '../generate-flags';
@@ -420,42 +420,35 @@ async function openLake(broker: Broker, flags: StreamFlags): Promise<Store> {
 
 /** `--detect`: the detector of `loglab detect` as one more batch handler of the consumer side. */
 async function openDetection(flags: StreamFlags) {
-  const [{ openDetectSession, windowFlags }, { alertMessage }, { formatDetectCounts }] =
+  const [{ openDetectSession, windowFlags }, { streamDetection }, { formatDetectCounts }] =
     await Promise.all([
       import('../detect-session'),
-      import('../../pipeline/stream-detector'),
+      import('../../pipeline/stream-detection'),
       import('../../realtime/detect-counts'),
     ]);
   const settings = await windowFlags(flags);
   const session = await openDetectSession(settings, 'auto', flags.dashboard === true);
   const { detector } = session;
-  const produceAlerts = async (broker: Broker) => {
-    const alerts = detector.takeAlerts();
-    detector.takeDeadLetters();
-    if (alerts.length > 0) await broker.produce(ALERTS_TOPIC, alerts.map(alertMessage));
+  let detection: ReturnType<typeof streamDetection> | null = null;
+  const on = (broker: Broker) => {
+    // Alerts go out through the outbox (pipeline/stream-detection.ts), after the text lines.
+    detection ??= streamDetection(broker, detector, {
+      topic: flags.topic,
+      groupId: flags.group,
+      log: (line) => cliIo().stderr.write(`loglab stream: ${line}\n`),
+      onAlerts: () => session.writeAlerts(),
+    });
+    return detection;
   };
   return {
     session,
     /** Detects on each poll's batches; alerts are written before the batches are committed. */
     handler(broker: Broker): BatchHandler {
-      let expected = false;
-      return async (batches) => {
-        if (!expected) {
-          // Every partition of the topic will deliver: none runs ahead of one not read yet.
-          const described = await broker.describeTopic(flags.topic);
-          detector.expectPartitions(described.partitions.map((p) => p.partition));
-          expected = true;
-        }
-        detector.addBatches(batches);
-        await session.writeAlerts();
-        await produceAlerts(broker);
-      };
+      return on(broker).handler;
     },
     /** The stream ended: close every window and write the last alerts. */
     async finish(broker: Broker) {
-      detector.finish();
-      await session.writeAlerts();
-      await produceAlerts(broker);
+      await on(broker).finish();
     },
     counts: () => formatDetectCounts(detector.counts()),
   };

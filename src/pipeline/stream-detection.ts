@@ -1,0 +1,70 @@
+/**
+ * The detectors as a batch handler of the stream's consumer side (run-stream.ts): what
+ * `loglab stream --detect` and the demo run. Each poll's batches go to the stream detector, and
+ * its alerts to weblogs.alerts through the outbox (detection-outbox.ts) before the batches are
+ * committed; `finish` closes every window and sends the last alerts.
+ *
+ * The stream's consumer does not ride out a broker outage, so the flush does: a produce whose
+ * answer an outage lost is waited out (broker-outage.ts) and sent again without what the broker
+ * had stored. Dead letters are not sent from here: the stream's producer puts every line that
+ * does not parse on weblogs.deadletter, so none reaches the detector from the topic.
+ */
+import type { Alert } from '../realtime/alert';
+import type { Broker } from '../stream/broker';
+import { ALERTS_TOPIC } from '../stream/topics';
+import { brokerOutageGuard } from './broker-outage';
+import { createDetectionOutbox } from './detection-outbox';
+import type { BatchHandler } from './run-stream';
+import type { StreamDetector } from './stream-detector';
+
+export interface StreamDetectionOptions {
+  /** The stream's topic: every partition of it will deliver, and its metadata is the probe. */
+  readonly topic: string;
+  /** The stream consumer's group; the outbox's read-back groups are named after it. */
+  readonly groupId: string;
+  /** One line per broker outage event; stderr by default. */
+  readonly log?: (line: string) => void;
+  /** The alerts taken from the detector, before they are sent (the demo keeps them). */
+  readonly onAlerts?: (alerts: readonly Alert[]) => void | Promise<void>;
+}
+
+export interface StreamDetection {
+  readonly handler: BatchHandler;
+  /** The stream ended: close every window and send the last alerts. */
+  finish(): Promise<void>;
+}
+
+export function streamDetection(
+  broker: Broker,
+  detector: StreamDetector,
+  options: StreamDetectionOptions,
+): StreamDetection {
+  const { topic, groupId } = options;
+  const log = options.log ?? ((line: string) => process.stderr.write(`stream: ${line}\n`));
+  const out = createDetectionOutbox(broker, { alertsTopic: ALERTS_TOPIC, groupId, log });
+  const outage = brokerOutageGuard(broker, { topic, log });
+  let expected = false;
+  const publish = async () => {
+    const alerts = detector.takeAlerts();
+    detector.takeDeadLetters();
+    await options.onAlerts?.(alerts);
+    out.add(alerts, []);
+    await out.flush(outage);
+  };
+  return {
+    async handler(batches) {
+      if (!expected) {
+        // Every partition of the topic will deliver: none runs ahead of one not read yet.
+        const described = await broker.describeTopic(topic);
+        detector.expectPartitions(described.partitions.map((p) => p.partition));
+        expected = true;
+      }
+      detector.addBatches(batches);
+      await publish();
+    },
+    async finish() {
+      detector.finish();
+      await publish();
+    },
+  };
+}
