@@ -22,7 +22,7 @@ import type { Store } from '../storage/store';
 import type { RawValue } from '../stream/broker';
 import type { ArchiveRoller, OpenFile, Roll } from './archive-roller';
 import { manifestPath, manifestText } from './lake-recovery';
-import { deleteBelow, publishClaimed, storedBefore } from './roll-claim';
+import { deleteBelow, draftPath, publishClaimed, storedBefore, writeDraft } from './roll-claim';
 
 /** Unwritten bytes an open file may hold before the writer waits for the store. */
 const MAX_BUFFERED = 4 * 1024 * 1024;
@@ -245,19 +245,8 @@ export class LakeWriter {
    * Any other failure is thrown: an outage, a full disk, a file that never came to be.
    */
   private async endFiles(roll: Roll): Promise<boolean> {
-    for (const f of roll.files) {
-      await this.drain(f.file);
-      const out = this.writers.get(f.file);
-      this.writers.delete(f.file);
-      if (out === undefined || this.broken.has(f.file)) {
-        out?.input.destroy();
-        continue;
-      }
-      out.input.end();
-      await out.stored.catch((err: Error) => {
-        if (!this.broken.has(f.file)) this.broken.set(f.file, err);
-      });
-    }
+    // All of the roll's files at once: each end waits for its DataNode to store the file.
+    await settleAll(roll.files.map((f) => this.endFile(f.file)));
     let lost: Error | null = null;
     for (const f of roll.files) {
       const err = this.broken.get(f.file);
@@ -268,6 +257,21 @@ export class LakeWriter {
     }
     if (lost !== null && !(await storedBefore(this.store, this.topic, roll))) throw lost;
     return lost !== null;
+  }
+
+  /** Hands a file its last lines and ends its stream; a failure is kept in `broken`. */
+  private async endFile(file: OpenFile): Promise<void> {
+    await this.drain(file);
+    const out = this.writers.get(file);
+    this.writers.delete(file);
+    if (out === undefined || this.broken.has(file)) {
+      out?.input.destroy();
+      return;
+    }
+    out.input.end();
+    await out.stored.catch((err: Error) => {
+      if (!this.broken.has(file)) this.broken.set(file, err);
+    });
   }
 
   /**
@@ -301,7 +305,22 @@ export class LakeWriter {
       await this.discard(roll);
       return 'dropped';
     }
-    const vanished = await this.endFiles(roll);
+    // The claim's draft is written beside the files' ends, not after them (roll-claim.ts).
+    const drafted =
+      this.options.publish === undefined
+        ? writeDraft(this.store, this.topic, roll, this.writer)
+        : undefined;
+    // Awaited below on every path; handled at once so a failure while the files end is no
+    // unhandled rejection.
+    drafted?.catch(() => undefined);
+    let vanished: boolean;
+    try {
+      vanished = await this.endFiles(roll);
+    } catch (err) {
+      // Nothing is left running after a failure; the draft is no claim, recovery sweeps it.
+      await drafted?.catch(() => undefined);
+      throw err;
+    }
     if (vanished) await this.discard(roll);
     const rolled = () => {
       this.files += roll.files.length;
@@ -317,13 +336,24 @@ export class LakeWriter {
       await deleteBelow(this.store, this.topic, new Map([[partition, roll.nextOffset]]));
       return 'published';
     }
-    if (vanished || (await publishClaimed(this.store, this.topic, roll, this.writer)) === 'stale') {
+    if (vanished) {
+      await drafted?.catch(() => undefined);
+      await this.store.delete(draftPath(this.topic, roll, this.writer), { missingOk: true });
+    }
+    if (
+      vanished ||
+      (await publishClaimed(this.store, this.topic, roll, this.writer, drafted)) === 'stale'
+    ) {
       this.options.onStale?.(roll);
       return 'stale';
     }
     rolled();
-    await deleteBelow(this.store, this.topic, new Map([[partition, roll.nextOffset]]));
-    await this.onRolled(roll);
+    // The sweep and the commit side by side: the roll's files are in place already, and the
+    // sweep only deletes drafts below them, which no recovery can publish.
+    await settleAll([
+      deleteBelow(this.store, this.topic, new Map([[partition, roll.nextOffset]])),
+      Promise.resolve(this.onRolled(roll)),
+    ]);
     return 'published';
   }
 }

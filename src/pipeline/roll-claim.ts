@@ -127,20 +127,45 @@ function firstOf(renames: Manifest['renames'], first: number): { dir: string; fi
   return { dir: parentOf(renames[0][1]) as string, first };
 }
 
+/** The private name a roll's manifest is written under before it is renamed to the claim. */
+export function draftPath(topic: string, roll: Roll, writer: string): string {
+  return `${TMP_DIR}/${topic}+${roll.partition}+${roll.files[0].file.firstOffset}.${writer}.draft`;
+}
+
+/**
+ * Writes a roll's manifest under its private draft name (step 1 before the rename). It claims
+ * nothing, so it may start as soon as the roll's names are known, beside the ending of its
+ * files: on HDFS closing even a small file can wait for the DataNode's block report (DFSClient's
+ * complete retries, 400 ms at first), and the draft then waits beside the files, not after them.
+ */
+export async function writeDraft(
+  store: Store,
+  topic: string,
+  roll: Roll,
+  writer: string,
+): Promise<void> {
+  const renames = roll.files.map((f) => [f.tmpPath, f.finalPath] as const);
+  const out = await store.create(draftPath(topic, roll, writer), { overwrite: true });
+  out.end(manifestText({ renames }));
+  await finished(out);
+}
+
 /**
  * Publishes a roll whose files have been written and ended, under the claim protocol above.
- * `writer` names the claim's private draft. 'stale': someone else stored its first offset; its
- * files are deleted and nothing was renamed.
+ * `writer` names the claim's private draft; `drafted` is its write when the caller started it
+ * already (`writeDraft`), else it is written here. 'stale': someone else stored its first
+ * offset; its files are deleted and nothing was renamed.
  */
 export async function publishClaimed(
   store: Store,
   topic: string,
   roll: Roll,
   writer: string,
+  drafted?: Promise<void>,
 ): Promise<PublishOutcome> {
   const first = roll.files[0].file.firstOffset;
   const claim = manifestPath(topic, roll.partition, first);
-  const draft = `${TMP_DIR}/${topic}+${roll.partition}+${first}.${writer}.draft`;
+  const draft = draftPath(topic, roll, writer);
   const renames = roll.files.map((f) => [f.tmpPath, f.finalPath] as const);
   const abandon = async () => {
     for (const f of roll.files) await store.delete(f.tmpPath, { missingOk: true });
@@ -151,14 +176,17 @@ export async function publishClaimed(
   const under = new Set((await entries(store, TMP_DIR)).map((e) => e.path));
   const gone = renames.find(([from]) => !under.has(from));
   if (gone !== undefined) {
+    // A draft already under way is settled and removed: it never became a claim.
+    if (drafted !== undefined) {
+      await drafted.catch(() => undefined);
+      await store.delete(draft, { missingOk: true });
+    }
     if (!(await storedBefore(store, topic, roll))) throw notFound(gone[0]);
     await abandon();
     return 'stale';
   }
   try {
-    const out = await store.create(draft, { overwrite: true });
-    out.end(manifestText({ renames }));
-    await finished(out);
+    await (drafted ?? writeDraft(store, topic, roll, writer));
     await store.rename(draft, claim);
   } catch (err) {
     if (!isLoglabError(err)) throw err;

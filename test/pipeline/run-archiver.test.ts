@@ -55,10 +55,11 @@ class Crash extends Error {}
 function crashingStore(inner: Store, at: number, after: boolean): Store {
   let calls = 0;
   const step = async <T>(op: () => Promise<T>): Promise<T> => {
-    calls++;
-    if (calls === at && !after) throw new Crash(`crash before call ${at}`);
+    // The call's own number: calls made beside it while it runs must not move it.
+    const call = ++calls;
+    if (call === at && !after) throw new Crash(`crash before call ${at}`);
     const result = await op();
-    if (calls === at && after) {
+    if (call === at && after) {
       // A killed process holds no open file: close the one just created.
       (result as { destroy?: () => void } | undefined)?.destroy?.();
       throw new Crash(`crash after call ${at}`);
