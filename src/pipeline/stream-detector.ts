@@ -49,7 +49,10 @@ export interface StreamDetector {
    * through the partition merge; lines that do not parse become dead letters.
    */
   addBatches(batches: readonly RecordBatch<string>[]): void;
-  /** Nothing arrived: release what partitions that went idle no longer hold back. */
+  /**
+   * A poll found nothing to read: release what partitions that went idle no longer hold back
+   * (only such a poll lets a partition go idle, see partition-merge.ts).
+   */
   tick(): void;
   /** Partitions that will deliver (a topic's, or a member's assignment): see partition-merge.ts. */
   expectPartitions(partitions: readonly number[]): void;
@@ -155,6 +158,7 @@ export function createStreamDetector(options: StreamDetectorOptions): StreamDete
       trigger = null;
     },
     tick() {
+      merge.nothingToRead();
       merge.release(emit);
       trigger = null;
     },

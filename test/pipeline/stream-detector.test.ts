@@ -174,8 +174,11 @@ describe('PartitionMerge', () => {
     clock = 500;
     merge.delivered(1, false);
     expect(merge.release((x) => out.push(x))).toBe(0);
-    // …and no more once it has been quiet for idleMs.
+    // …and, quiet for idleMs, until a poll finds nothing to read…
     clock = 1501;
+    expect(merge.release((x) => out.push(x))).toBe(0);
+    // …and no more once one has.
+    merge.nothingToRead();
     merge.release((x) => out.push(x));
     expect(out).toEqual(['a10', 'b20', 'a40']);
     expect(merge.held()).toBe(0);
@@ -192,6 +195,8 @@ describe('PartitionMerge', () => {
     clock = 999;
     expect(merge.release((x) => out.push(x))).toBe(0);
     clock = 1000;
+    expect(merge.release((x) => out.push(x))).toBe(0);
+    merge.nothingToRead();
     expect(merge.release((x) => out.push(x))).toBe(1);
   });
 
