@@ -22,7 +22,9 @@
  * call encodes its batch in kafkajs (about 13 µs a message, synchronously) while records already
  * fetched wait for the event loop: at a load of 4–8 that was most of the tail. The run notes the
  * consumer thread's event-loop delay (p99, max), the produce calls' times and the process's CPU,
- * so a slow run shows which it was. The embedded broker lives in this thread, so its producer
+ * so a slow run shows which it was, and cuts the slowest 1% of alerts into hops (produce until
+ * acked, handed over until polled, polled until alerted: src/bench/latency-hops.ts) with the
+ * seconds of the run they fell in. The embedded broker lives in this thread, so its producer
  * does too.
  *
  * Traffic (src/bench/latency-traffic.ts): consecutive generated hours (10,000 lines each, every
@@ -40,6 +42,7 @@ import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { benchArgs } from '../src/bench/args';
 import { type BenchRow, createReport, formatReport, writeReport } from '../src/bench/harness';
+import { type AlertTiming, PollTimes, slowestHops } from '../src/bench/latency-hops';
 import type { LatencyProducerInput } from '../src/bench/latency-producer-thread';
 import {
   type KeyedLine,
@@ -52,7 +55,7 @@ import {
 import { createBroker, loadConfig } from '../src/config';
 import { parseAuto } from '../src/log/auto';
 import { startWorker } from '../src/parallel/worker-thread';
-import { createStreamDetector, runDetection } from '../src/pipeline/index';
+import { createStreamDetector, runDetection, type StreamDetector } from '../src/pipeline/index';
 import type { Broker, Engine } from '../src/stream/broker';
 import { DEFAULT_FETCH_MAX_WAIT_MS, kafkaAnswers } from '../src/stream/kafka-broker';
 import { removeScratch } from '../src/stream/scratch';
@@ -96,6 +99,8 @@ interface Measured {
   loopMaxMs: number;
   /** CPU time of the whole process over the wall time (1 = one core). */
   cores: number;
+  /** Where the slowest alerts spent their time (src/bench/latency-hops.ts). */
+  hops: string;
 }
 
 async function measure(
@@ -108,6 +113,8 @@ async function measure(
   const group = `loglab.bench.latency.${suffix}`;
   await broker.createTopics([{ name: topic, partitions: PARTITIONS }]);
   const latencies: number[] = [];
+  const timings: AlertTiming[] = [];
+  const polls = new PollTimes();
   let flushAlerts = 0;
   const detector = createStreamDetector({
     parse: parseAuto,
@@ -115,16 +122,32 @@ async function measure(
     onAlert(_alert, trigger) {
       const at = wallClock();
       const sent = trigger?.headers?.[PRODUCED_AT];
-      if (sent === undefined) flushAlerts++;
-      else latencies.push(at - Number(sent));
+      if (trigger === null || sent === undefined) flushAlerts++;
+      else {
+        latencies.push(at - Number(sent));
+        const polled = polls.at(trigger.partition, trigger.offset);
+        timings.push({ sent: Number(sent), polled, alerted: at });
+      }
     },
   });
+  // The same detector, noting when each poll handed it which records.
+  const timed: StreamDetector = {
+    ...detector,
+    addBatches(batches) {
+      const at = wallClock();
+      for (const b of batches) {
+        if (b.records.length > 0)
+          polls.note(b.partition, b.records[b.records.length - 1].offset, at);
+      }
+      detector.addBatches(batches);
+    },
+  };
   const stop = new AbortController();
   let ready: () => void = () => undefined;
   const subscribed = new Promise<void>((resolve) => {
     ready = resolve;
   });
-  const consuming = runDetection(broker, detector, {
+  const consuming = runDetection(broker, timed, {
     topic,
     groupId: group,
     fromBeginning: true,
@@ -140,6 +163,7 @@ async function measure(
   loop.enable();
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
+  const start = wallClock();
   let paced: PacedRun;
   if (onThread) {
     const input: LatencyProducerInput = { topic, lines: lines.length, rate };
@@ -168,6 +192,11 @@ async function measure(
     loopP99Ms: loop.percentile(99) / 1e6,
     loopMaxMs: loop.max / 1e6,
     cores,
+    hops: slowestHops(
+      timings,
+      new Map(paced.stampedAt.map((stamp, i) => [stamp, paced.produceMs[i]])),
+      start,
+    ),
   };
 }
 
@@ -212,7 +241,7 @@ function verdict(m: Measured, r: BenchRow): string {
     `max ${produce[produce.length - 1]?.toFixed(1)} ms; the process used ${m.cores.toFixed(2)} cores; ` +
     `load average ${loadavg()
       .map((x) => x.toFixed(1))
-      .join(' ')}`
+      .join(' ')}; ${m.hops}`
   );
 }
 

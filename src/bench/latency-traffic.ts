@@ -52,6 +52,8 @@ export interface PacedRun {
   readonly seconds: number;
   /** Wall time of each produce call, in ms (how long the producer waited for the broker). */
   readonly produceMs: number[];
+  /** The PRODUCED_AT stamp of each produce call's messages, in the order of `produceMs`. */
+  readonly stampedAt: number[];
 }
 
 function sleep(ms: number): Promise<void> {
@@ -67,6 +69,7 @@ export async function producePaced(
 ): Promise<PacedRun> {
   const t0 = performance.now();
   const produceMs: number[] = [];
+  const stampedAt: number[] = [];
   let sent = 0;
   while (sent < lines.length) {
     const due = Math.min(lines.length, Math.floor(((performance.now() - t0) * rate) / 1000));
@@ -74,7 +77,8 @@ export async function producePaced(
       await sleep(2);
       continue;
     }
-    const headers = { [PRODUCED_AT]: String(wallClock()) };
+    const stamp = wallClock();
+    const headers = { [PRODUCED_AT]: String(stamp) };
     const batch = [];
     for (let i = sent; i < due; i++) {
       batch.push({ key: lines[i].key, value: lines[i].value, headers });
@@ -82,7 +86,8 @@ export async function producePaced(
     const started = performance.now();
     await broker.produce(topic, batch);
     produceMs.push(performance.now() - started);
+    stampedAt.push(stamp);
     sent = due;
   }
-  return { sent, seconds: (performance.now() - t0) / 1000, produceMs };
+  return { sent, seconds: (performance.now() - t0) / 1000, produceMs, stampedAt };
 }

@@ -62,7 +62,7 @@ stderr counts what was read: read N, parsed N, rejected N, late N, alerts N (ope
 From a FILE (or - for stdin) no broker is used unless --engine cluster is given, which also
 sends the alerts to weblogs.alerts. With --topic the records are read as consumer group
 "realtime" (--group), committed only once they reached the detector and its alerts are
-written; on the cluster alerts go to weblogs.alerts and unparseable lines to weblogs.deadletter.
+written (at most once a second while records flow); on the cluster alerts go to weblogs.alerts and unparseable lines to weblogs.deadletter.
 Without --engine, --topic uses Kafka when a broker answers at LOGLAB_KAFKA_BROKERS
 (127.0.0.1:9092), and otherwise says how to start one. Ctrl-C stops reading, closes the windows,
 commits and prints the counts (exit 0); a second Ctrl-C exits at once with 130. A broker that
