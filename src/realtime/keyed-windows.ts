@@ -61,7 +61,10 @@ export function closeKeyedWindows(
   const slowScan = s.slowScan;
   // The buckets that became final with this close: each is handed on once.
   const handFrom = to - s.hopMs / width;
-  if (prefixFlood !== null) prefixes.distinct.fill(0, 0, prefixes.end);
+  if (prefixFlood !== null) {
+    prefixes.distinct.fill(0, 0, prefixes.end);
+    prefixes.siteDistinct = 0;
+  }
   if (s.scanner !== null || s.ipFlood !== null || prefixFlood !== null || slowScan !== null) {
     for (let row = 0; row < ips.end; row++) {
       const key = ips.keys[row];
@@ -77,6 +80,7 @@ export function closeKeyedWindows(
         const last = ips.last[row];
         if (last >= from && (last < to || ips.sum(row, IP_REQUESTS, from, to) > 0)) {
           prefixes.distinct[p]++;
+          prefixes.siteDistinct++;
         }
       }
       let w = -1;

@@ -1,10 +1,23 @@
 /**
  * prefix-flood: a distributed flood, many addresses of one network each staying under the
  * per-address limit. Requests are counted per /24 (IPv4) and per /64 (IPv6) prefix; the
- * condition holds when a window has at least `minRequests` requests from the prefix and they
- * came from at least `minAddresses` distinct addresses: the distinct count is the evidence that
- * it is a crowd and not one busy client (that one is ip-flood's). `observed` is the prefix's
- * requests in the window, `threshold` is `minRequests`.
+ * condition holds when a window has at least `minRequests` requests from the prefix, they came
+ * from at least `minAddresses` distinct addresses, and those addresses are at least
+ * `minAddressShare` of all the addresses active on the site in that window. The distinct count
+ * is the evidence that it is a crowd and not one busy client (that one is ip-flood's); the share
+ * is what keeps the rule true at any traffic. `observed` is the prefix's requests in the
+ * window, `threshold` is `minRequests`.
+ *
+ * Why a share of the site's addresses, and not only absolute counts: a network that really
+ * serves the site (a crawler's /24) brings a steady part of the traffic, so its requests and
+ * addresses grow with the site's. On a clean day of 10 million lines (ten times the usual rate)
+ * bingbot's 207.46.13.0/24 sent 300–530 requests from 15–27 addresses in five minutes, over
+ * both absolute bars, and raised 55 alerts; yet its addresses were never more than ~1.1% of
+ * the site's (27 of 2,423). A flood is a crowd out of proportion to the network's place: 100–500
+ * addresses of one prefix within minutes, about 3% of the site's addresses even at ten times the
+ * usual traffic and most of them at the usual rate. The absolute bars stay, so that a quiet
+ * night, when a few addresses are a large share, raises nothing. A share needs no history, so
+ * there is no baseline an incident could teach, and it costs one count per window.
  *
  * What we decided:
  * - A record costs the prefix table nothing: at each window's close, every live address hands
@@ -15,8 +28,8 @@
  * - The distinct count is exact and costs no memory per address: at a window's close, every
  *   live address that sent something in the window adds one to its prefix. A prefix row lives
  *   while any of its addresses has a row or its alert is open.
- * - Normal traffic of the generator never comes close: its clients are spread over the address
- *   space, and the busiest /24 (a crawler's) holds a handful of addresses in five minutes.
+ * - The site's count is the number of live addresses active in the window, counted in the same
+ *   walk as the per-prefix ones: no memory beyond one number.
  */
 import { badFlag } from '../../errors';
 import { type Alert, severityOf, trackAlert } from '../alert';
@@ -27,11 +40,14 @@ export interface PrefixFloodOptions {
   minRequests: number;
   /** Distinct addresses of the prefix in that window. */
   minAddresses: number;
+  /** The prefix's distinct addresses as a share of the site's in that window (0–1). */
+  minAddressShare: number;
 }
 
 export const DEFAULT_PREFIX_FLOOD: Readonly<PrefixFloodOptions> = Object.freeze({
   minRequests: 300,
   minAddresses: 20,
+  minAddressShare: 0.02,
 });
 
 export function prefixFloodOptions(
@@ -43,6 +59,9 @@ export function prefixFloodOptions(
   }
   if (!Number.isInteger(o.minAddresses) || o.minAddresses < 1) {
     throw badFlag(`prefix-flood minAddresses must be a whole number ≥ 1, got ${o.minAddresses}`);
+  }
+  if (!(o.minAddressShare >= 0 && o.minAddressShare <= 1)) {
+    throw badFlag(`prefix-flood minAddressShare must be between 0 and 1, got ${o.minAddressShare}`);
   }
   return o;
 }
@@ -85,6 +104,8 @@ export class PrefixTable extends KeyedRings {
   refs: Int32Array;
   /** At a window's close: the distinct addresses of the prefix active in the window. */
   distinct: Int32Array;
+  /** At a window's close: the distinct addresses of the whole site active in the window. */
+  siteDistinct = 0;
 
   constructor(slots: number) {
     super(slots, 1);
@@ -144,7 +165,9 @@ export function judgePrefixFloods(
         prefixes.alert[row],
         'prefix-flood',
         key,
-        requests >= o.minRequests && distinct >= o.minAddresses,
+        requests >= o.minRequests &&
+          distinct >= o.minAddresses &&
+          distinct >= o.minAddressShare * prefixes.siteDistinct,
         start,
         end,
         requests,
