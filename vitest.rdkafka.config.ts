@@ -21,20 +21,13 @@ export const KAFKA_TEST_FILES = [
   'test/cluster/dashboard-web.test.ts',
   'test/cluster/deadletter.test.ts',
   'test/cluster/detect-equivalence.test.ts',
+  'test/cluster/stream-restart.test.ts',
   'test/cluster/stream-resume.test.ts',
   'test/cluster/stream-roundtrip.test.ts',
   // Passed on this client when run by hand, left out of the CI run to keep it under its time
   // budget (each repeats a path a file above covers): archive-crash (20 kills, about 3 min),
   // cli-archive, cli-stream-archive, demo-cluster (Hadoop's share is client-independent),
   // kafka-python-peer.
-  // Left out until it passes: stream-restart, the broker stopped and started mid-stream. On this
-  // client its third test (`loglab consume` across a restart) passes; in CI on 2026-12-06 its
-  // first two failed: the stream saw no refused batch and `loglab produce` exited 0, not 2,
-  // across the restart. The producer of before its delivery reports were matched by partition
-  // and order fails the same way on a quiet machine, where the broker is back in about 6 s:
-  // librdkafka rides out a short restart inside its message timeout, while the tests were
-  // written for kafkajs, which refuses the batch. They need an outage longer than that timeout
-  // on this client, or their expectations per client.
 ];
 
 // The settings of vitest.cluster.config.ts (imported, a config file would need its extension).
