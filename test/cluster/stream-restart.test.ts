@@ -1,13 +1,27 @@
 /**
  * The broker stopped and started again mid-stream (`npm run cluster -- down/up --services
- * kafka`): nothing that was acknowledged is lost.
+ * kafka`): nothing that was acknowledged is lost, nothing is stored twice but what a refused
+ * batch sent again, and an outage longer than the client waits ends in one line and exit 2.
+ *
+ * What each client does with a broker that goes away (the expectations below, per client):
+ * - kafkajs gives up on a batch after its bounded retries (4, about 3 s of backoff), so the
+ *   short restart here (the broker away for about 6 s) refuses a batch.
+ * - librdkafka (LOGLAB_KAFKA_CLIENT=rdkafka) keeps a message for its delivery timeout (10 s,
+ *   `deliveryTimeoutMs`, librdkafka's message.timeout.ms) and reconnects by itself: the same
+ *   restart is ridden out, every line stored exactly once (idempotent producer).
+ * - A broker that stays away past that: both refuse the batch.
  *
  * 1. A producer that retries a refused batch and a consumer that re-subscribes after a failure,
  *    both streaming through the restart: every line is consumed, lines are stored twice only
- *    from batches the broker refused (at least once), and the group ends with lag 0.
- * 2. `loglab produce` when the broker goes away: after its bounded retries it exits 2 with one
- *    line that says what had been acknowledged, and exactly those lines are in the topic.
- * 3. `loglab consume` across a restart: it stops with one line (or carries on), and run again
+ *    from batches the broker refused (at least once; none on rdkafka), and the group ends with
+ *    lag 0.
+ * 2. `loglab produce` across the short restart: on kafkajs it exits 2 with one line that says
+ *    what had been acknowledged, and exactly those lines are in the topic; on rdkafka it exits 0
+ *    and every line of the file is in the topic once.
+ * 3. `loglab produce` with the broker kept away until it gives up: exit 2 with the one line on
+ *    both clients, within the client's documented time plus a margin (it does not hang); read
+ *    back, the acknowledged lines are there once each, nothing twice.
+ * 4. `loglab consume` across a restart: it stops with one line (or carries on), and run again
  *    with the same group it goes on from the committed offsets: every line printed at least once,
  *    committed ones never again.
  *
@@ -26,7 +40,7 @@ import { isLoglabError } from '../../src/errors';
 import { defaultOptions, generateLines } from '../../src/generate/index';
 import type { Broker, Consumer, ProduceMessage } from '../../src/stream/broker';
 import { kafkaAnswers } from '../../src/stream/kafka-broker';
-import { clusterService } from './restart';
+import { clusterService, restartService } from './restart';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'loglab.mjs');
@@ -39,6 +53,14 @@ let admin: Broker;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const cluster = (command: 'up' | 'down') => clusterService(command, 'kafka');
+
+const RDKAFKA = config.kafka.client === 'rdkafka';
+/**
+ * How long after the broker went away `loglab produce` gives up, at most, with the defaults:
+ * librdkafka's delivery timeout (10 s); kafkajs's retries take about 3 s. Plus a margin for a
+ * loaded machine: the test is that it ends with its line, not that it hangs.
+ */
+const GIVE_UP_MS = (RDKAFKA ? 10_000 : 3_000) + 20_000;
 
 /**
  * Distinct generated lines stamped within the last hour (so that a broker with Kafka's default
@@ -55,13 +77,82 @@ function recentLines(count: number, seed: number): string[] {
   return [...new Set(generateLines(options))];
 }
 
-/** Stops the broker once `ready` says so, checks it is really gone, starts it again. */
-async function restartWhen(ready: () => boolean): Promise<void> {
+/**
+ * Stops the broker once `ready` says so (calling `onStop` as it begins to), checks it is really
+ * gone, starts it again. Resolves with the milliseconds from the stop to the broker being up.
+ */
+async function restartWhen(ready: () => boolean, onStop: () => void = () => {}): Promise<number> {
   while (!ready()) await sleep(50);
-  await cluster('down');
-  expect(await kafkaAnswers(config.kafka.brokers, 1000)).toBe(false);
-  await sleep(2000);
-  await cluster('up');
+  onStop();
+  const seconds = await restartService('kafka', async () => {
+    expect(await kafkaAnswers(config.kafka.brokers, 1000)).toBe(false);
+    await sleep(2000);
+  });
+  return seconds * 1000;
+}
+
+/** Messages stored in a topic (0 while the broker does not answer). */
+const storedIn = (topic: string) =>
+  admin
+    .describeTopic(topic)
+    .then((d) => d.partitions.reduce((n, p) => n + p.end, 0))
+    .catch(() => 0);
+
+/** `loglab produce <file> --topic <topic> --rate <rate>` on the cluster; its exit code, stderr. */
+function produceCli(file: string, topic: string, rate: number) {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'produce', file, '--topic', topic, '--engine', 'cluster', '--rate', String(rate)],
+    { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } },
+  );
+  const out = { stderr: '' };
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    out.stderr += d;
+  });
+  const code = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { child, out, code };
+}
+
+/** Writes `lines` to a new file; its path. */
+function lineFile(lines: readonly string[]): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'loglab-restart-')), 'lines.log');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+/**
+ * The whole topic read back with a new group (named after the topic): how often each value is
+ * stored. Right after a restart the broker is still loading its group coordinator; the adapter's
+ * join waits for it.
+ */
+async function readBack(topic: string): Promise<Map<string, number>> {
+  groups.push(topic);
+  const consumer = await admin.subscribe({ groupId: topic, topics: [topic], fromBeginning: true });
+  const seen = new Map<string, number>();
+  let quiet = 0;
+  while (quiet < 3) {
+    const r = await consumer.poll({ maxWaitMs: 1000 });
+    if (r.kind !== 'records') {
+      quiet++;
+      continue;
+    }
+    quiet = 0;
+    for (const b of r.batches)
+      for (const x of b.records) seen.set(x.value, (seen.get(x.value) ?? 0) + 1);
+    await consumer.commit();
+  }
+  await consumer.close();
+  return seen;
+}
+
+/** The one line `loglab produce` ends with when it gives up: why, and what it acknowledged. */
+function refusalIn(stderr: string, topic: string): { why: string; acknowledged: number } {
+  const m =
+    /^loglab produce: (.+); acknowledged before that: produced (\d+) to (\S+), 0 to weblogs\.deadletter\n$/.exec(
+      stderr,
+    );
+  expect(m?.[3], stderr).toBe(topic);
+  return { why: m?.[1] ?? '', acknowledged: Number(m?.[2]) };
 }
 
 beforeAll(async () => {
@@ -82,7 +173,7 @@ afterAll(async () => {
 }, 180_000);
 
 describe('a broker restart mid-stream', () => {
-  it('loses nothing acknowledged: producer retries refused batches, the consumer resumes from its commits', async () => {
+  it('loses nothing acknowledged: producer retries refused batches (kafkajs) or rides the restart out (rdkafka), the consumer resumes from its commits', async () => {
     const topic = `loglab.test.stream-restart.${run}`;
     const groupId = topic;
     topics.push(topic);
@@ -92,8 +183,10 @@ describe('a broker restart mid-stream', () => {
     expect(lines.length).toBeGreaterThan(29_900);
     const BATCH = 500;
 
-    // Producer: one batch at a time, a refused batch is sent again until acknowledged.
-    const producing = createBroker('cluster', config);
+    // Producer: one batch at a time, a refused batch is sent again until acknowledged. On
+    // rdkafka a delivery timeout well past the restart (the default 10 s is about twice the
+    // restart on a quiet machine; test 2 runs with it): what is checked here is the ride-out.
+    const producing = createBroker('cluster', config, { rdkafka: { deliveryTimeoutMs: 60_000 } });
     let acked = 0;
     let refusals = 0;
     const refusedLines = new Set<string>();
@@ -122,7 +215,6 @@ describe('a broker restart mid-stream', () => {
     // Consumer: commits after each poll; after a failure it joins again with the same group.
     const consuming = createBroker('cluster', config);
     const seen = new Map<string, number>();
-    let consumerFailures = 0;
     let producerDone = false;
     const consume = (async () => {
       const deadline = Date.now() + 240_000;
@@ -140,7 +232,6 @@ describe('a broker restart mid-stream', () => {
           }
         } catch (err) {
           if (!isLoglabError(err)) throw err;
-          consumerFailures++;
           await consumer?.close().catch(() => undefined);
           consumer = null;
           await sleep(1000);
@@ -149,15 +240,26 @@ describe('a broker restart mid-stream', () => {
       await consumer?.close();
     })();
 
-    await restartWhen(() => acked >= 3000);
+    let ackedWhenStopped = -1;
+    await restartWhen(
+      () => acked >= 3000,
+      () => {
+        ackedWhenStopped = acked;
+      },
+    );
     await produce;
     producerDone = true;
     await consume;
     await producing.close();
     await consuming.close();
 
-    // The restart did happen while the stream ran: the broker refused something.
-    expect(refusals + consumerFailures).toBeGreaterThan(0);
+    // The broker began to stop while the stream ran…
+    expect(ackedWhenStopped).toBeGreaterThanOrEqual(3000);
+    expect(ackedWhenStopped).toBeLessThan(lines.length);
+    // …kafkajs refused a batch (its retries, about 3 s, end before the broker is back);
+    // librdkafka held the batch and delivered it once the broker was back.
+    if (RDKAFKA) expect(refusals).toBe(0);
+    else expect(refusals).toBeGreaterThan(0);
     expect(acked).toBe(lines.length);
     // Every line was consumed…
     const missing = lines.filter((l) => !seen.has(l));
@@ -165,82 +267,106 @@ describe('a broker restart mid-stream', () => {
     expect(seen.size).toBe(lines.length);
     expect((await admin.groupLag(groupId, [topic])).total).toBe(0);
     // …and the topic holds each line once, except lines of refused batches, which a retry may
-    // have written twice (at least once, never lost).
-    const stored = (await admin.describeTopic(topic)).partitions.reduce((n, p) => n + p.end, 0);
+    // have written twice (at least once, never lost); none were refused on rdkafka.
+    const stored = await storedIn(topic);
+    if (RDKAFKA) expect(stored).toBe(lines.length);
     expect(stored).toBeGreaterThanOrEqual(lines.length);
     expect(stored - lines.length).toBeLessThanOrEqual(refusedLines.size);
   }, 300_000);
 
-  it('loglab produce exits 2 with one line when the broker goes away, and what it acknowledged is all there', async () => {
+  it('loglab produce across a short restart: kafkajs exits 2 with one line, rdkafka rides it out; every acknowledged line is there once', async () => {
     const topic = `loglab.test.stream-restart-cli.${run}`;
     topics.push(topic);
-    groups.push(topic);
     const lines = recentLines(40_000, 22);
     expect(lines.length).toBeGreaterThan(39_900);
-    const file = join(mkdtempSync(join(tmpdir(), 'loglab-restart-')), 'lines.log');
-    writeFileSync(file, `${lines.join('\n')}\n`);
-
-    const child = spawn(
-      process.execPath,
-      [BIN, 'produce', file, '--topic', topic, '--engine', 'cluster', '--rate', '4000'],
-      { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } },
-    );
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    const code = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const produce = produceCli(lineFile(lines), topic, 4000);
     let stored = 0;
-    const restart = restartWhen(() => stored >= 4000);
-    while (stored < 4000) {
+    let exitedWhenStopped: boolean | null = null;
+    const restart = restartWhen(
+      () => stored >= 4000 || produce.child.exitCode !== null,
+      () => {
+        exitedWhenStopped = produce.child.exitCode !== null;
+      },
+    );
+    while (stored < 4000 && produce.child.exitCode === null) {
       await sleep(200);
-      stored = await admin
-        .describeTopic(topic)
-        .then((d) => d.partitions.reduce((n, p) => n + p.end, 0))
-        .catch(() => 0);
+      stored = await storedIn(topic);
     }
-    expect(await code).toBe(2);
-    await restart;
-
-    const m =
-      /^loglab produce: (.+); acknowledged before that: produced (\d+) to (\S+), 0 to weblogs\.deadletter\n$/.exec(
-        stderr,
-      );
-    expect(m?.[3]).toBe(topic);
-    const acknowledged = Number(m?.[2]);
-    expect(acknowledged).toBeGreaterThanOrEqual(4000);
-    expect(acknowledged).toBeLessThan(lines.length);
-
-    // Read the whole topic back with a new group. Right after the restart the broker is still
-    // loading its group coordinator; the adapter's join waits for it.
-    const consumer = await admin.subscribe({
-      groupId: topic,
-      topics: [topic],
-      fromBeginning: true,
-    });
-    const seen = new Map<string, number>();
-    let quiet = 0;
-    while (quiet < 3) {
-      const r = await consumer.poll({ maxWaitMs: 1000 });
-      if (r.kind !== 'records') {
-        quiet++;
-        continue;
-      }
-      quiet = 0;
-      for (const b of r.batches)
-        for (const x of b.records) seen.set(x.value, (seen.get(x.value) ?? 0) + 1);
-      await consumer.commit();
-    }
-    await consumer.close();
-    // The acknowledged lines are the file's first ones (one batch in flight at a time), each
-    // stored once; beyond them at most the batch that was in flight when the broker went away.
-    const missing = lines.slice(0, acknowledged).filter((l) => seen.get(l) !== 1);
-    expect(missing).toEqual([]);
+    const code = await produce.code;
+    const away = await restart;
+    console.info(`the broker was away for ${away} ms`);
+    // The broker began to stop while `loglab produce` ran (40,000 lines at 4,000 a second).
+    expect(exitedWhenStopped).toBe(false);
+    const seen = await readBack(topic);
     const inFile = new Set(lines);
     expect([...seen.keys()].filter((l) => !inFile.has(l))).toEqual([]);
     expect([...seen.values()].filter((n) => n > 1)).toEqual([]);
+
+    // kafkajs gives up after about 3 s, before the broker is back. librdkafka keeps the batch
+    // for its 10 s delivery timeout: a restart inside it (about 6 s on a quiet machine) is
+    // ridden out; one that took longer (the broker's start alone has taken 28 s on a loaded
+    // 2-core machine) may end either way, each checked exactly below.
+    if (!RDKAFKA) expect(code).toBe(2);
+    else if (away < 10_000) expect(code).toBe(0);
+    if (code === 0) {
+      expect(produce.out.stderr).toBe(
+        `produced ${lines.length} to ${topic}, 0 to weblogs.deadletter\n`,
+      );
+      expect(seen.size).toBe(lines.length);
+      return;
+    }
+    expect(code).toBe(2);
+    const { acknowledged } = refusalIn(produce.out.stderr, topic);
+    expect(acknowledged).toBeGreaterThanOrEqual(4000);
+    expect(acknowledged).toBeLessThan(lines.length);
+    // The acknowledged lines are the file's first ones (one batch in flight at a time), each
+    // stored once; beyond them at most the batch that was in flight when the broker went away.
+    expect(lines.slice(0, acknowledged).filter((l) => seen.get(l) !== 1)).toEqual([]);
     expect(seen.size - acknowledged).toBeLessThanOrEqual(200);
   }, 300_000);
+
+  it('loglab produce with the broker kept away: exit 2 with one line on either client, in bounded time; what it acknowledged is there once', async () => {
+    const topic = `loglab.test.stream-restart-away.${run}`;
+    topics.push(topic);
+    const lines = recentLines(20_000, 24);
+    expect(lines.length).toBeGreaterThan(19_900);
+    const produce = produceCli(lineFile(lines), topic, 2000);
+    let stored = 0;
+    while (stored < 2000 && produce.child.exitCode === null) {
+      await sleep(200);
+      stored = await storedIn(topic);
+    }
+    expect(produce.child.exitCode, produce.out.stderr).toBe(null);
+    let ended: number | null | 'running' = 'running';
+    // Away until `loglab produce` gives up, or past the time it should have.
+    await restartService('kafka', async () => {
+      const stopped = Date.now();
+      expect(await kafkaAnswers(config.kafka.brokers, 1000)).toBe(false);
+      ended = await Promise.race([
+        produce.code.then((c) => {
+          console.info(`loglab produce ended ${Date.now() - stopped} ms after the broker stopped`);
+          return c;
+        }),
+        sleep(GIVE_UP_MS).then(() => 'running' as const),
+      ]);
+      if (ended === 'running') produce.child.kill('SIGKILL');
+    });
+    expect(ended, `still running ${GIVE_UP_MS / 1000} s after the broker went away`).toBe(2);
+    const { why, acknowledged } = refusalIn(produce.out.stderr, topic);
+    expect(why).toMatch(/^no Kafka broker answers at 127\.0\.0\.1:9092 \(/);
+    expect(acknowledged).toBeGreaterThanOrEqual(2000);
+    expect(acknowledged).toBeLessThan(lines.length);
+
+    // The acknowledged lines are the file's first ones, each once; beyond them at most the batch
+    // that was in flight (100 lines at 2,000 a second); nothing twice.
+    const seen = await readBack(topic);
+    expect(lines.slice(0, acknowledged).filter((l) => seen.get(l) !== 1)).toEqual([]);
+    const inFile = new Set(lines);
+    expect([...seen.keys()].filter((l) => !inFile.has(l))).toEqual([]);
+    expect([...seen.values()].filter((n) => n > 1)).toEqual([]);
+    expect(seen.size - acknowledged).toBeLessThanOrEqual(100);
+  }, 300_000);
+
   it('loglab consume across a restart: one line and exit 2 (or it carries on); the same group goes on from its commits', async () => {
     const topic = `loglab.test.stream-restart-consume.${run}`;
     const groupId = topic;
