@@ -21,17 +21,13 @@ export const KAFKA_TEST_FILES = [
   'test/cluster/dashboard-web.test.ts',
   'test/cluster/deadletter.test.ts',
   'test/cluster/detect-equivalence.test.ts',
+  'test/cluster/stream-restart.test.ts',
   'test/cluster/stream-resume.test.ts',
   'test/cluster/stream-roundtrip.test.ts',
   // Passed on this client when run by hand, left out of the CI run to keep it under its time
   // budget (each repeats a path a file above covers): archive-crash (20 kills, about 3 min),
   // cli-archive, cli-stream-archive, demo-cluster (Hadoop's share is client-independent),
   // kafka-python-peer.
-  // Left out until it has passed on this client: stream-restart, the broker stopped and started
-  // mid-stream. Its expectations are per client now (librdkafka rides out a restart inside its
-  // 10 s delivery timeout, kafkajs refuses the batch after its retries; a broker kept away
-  // ends in exit 2 on both), but it has not yet run to the end here: under a load of about 29
-  // on 2 cores the broker's start took 40-45 s and `up` failed four times in a row.
 ];
 
 // The settings of vitest.cluster.config.ts (imported, a config file would need its extension).
