@@ -36,7 +36,9 @@
  * time, so releasing the others past it made its next batch late: with the demo's day (200,000
  * lines, seed 42, six partitions) read in polls 0.3 s apart and one partition read only every
  * 1.8 s, 20,004 records counted late and 19 of the alert lines changed. Only a poll that found
- * nothing at all says the broker had nothing more for it.
+ * nothing at all says the broker had nothing more for it; or, in a stream so busy that no poll
+ * is ever empty, ten times `idleMs` of quiet (`QUIET_WITHOUT_EMPTY_POLL`), so that a partition
+ * that never gets a record does not hold the others back until `maxHeld`.
  *
  * An idle partition is assumed to receive nothing older than the others' newest minus the
  * lateness (a producer writing in time order); a record that breaks that is late for the
@@ -71,6 +73,13 @@ interface PartitionQueue<T> {
 export const DEFAULT_MAX_HELD = 1_000_000;
 /** Quiet time after which a caught-up partition no longer holds the others back. */
 export const DEFAULT_IDLE_MS = 1000;
+/**
+ * Quiet time, in `idleMs`, after which a partition goes idle even though no poll has come back
+ * empty: a partition that never gets a record, in a stream busy enough that no poll is ever
+ * empty, would otherwise hold every other partition's records until `maxHeld` (and their alerts
+ * with them). Ten times the scheduling gaps measured (1.8 s at most, on a loaded machine).
+ */
+export const QUIET_WITHOUT_EMPTY_POLL = 10;
 
 export class PartitionMerge<T> {
   private readonly queues = new Map<number, PartitionQueue<T>>();
@@ -156,10 +165,13 @@ export class PartitionMerge<T> {
   /** Release, in merged order, every record that can no longer be overtaken; returns how many. */
   release(emit: (item: T) => void): number {
     let limit = Number.POSITIVE_INFINITY;
-    const quietSince = this.clock() - this.idleMs;
+    const now = this.clock();
+    const quietSince = now - this.idleMs;
+    const stalledSince = now - this.idleMs * QUIET_WITHOUT_EMPTY_POLL;
     const resumed = this.resumedAt > quietSince;
     for (const q of this.list) {
-      const active = resumed || q.seenAt > quietSince || q.seenAt > this.emptyAt;
+      const active =
+        resumed || q.seenAt > quietSince || (q.seenAt > this.emptyAt && q.seenAt > stalledSince);
       const own = q.behind ? q.newest : active ? q.newest + this.slackMs : limit;
       if (own < limit) limit = own;
     }

@@ -200,6 +200,25 @@ describe('PartitionMerge', () => {
     expect(merge.release((x) => out.push(x))).toBe(1);
   });
 
+  it('lets a partition that never delivers go idle after ten times idleMs, with no empty poll', () => {
+    let clock = 0;
+    const merge = new PartitionMerge<string>(DEFAULT_MAX_HELD, 1000, () => clock);
+    merge.expect(1);
+    const out: string[] = [];
+    // Partition 0 delivers every poll, so no poll is ever empty.
+    for (let t = 0; t < 10_000; t += 500) {
+      clock = t;
+      merge.add(0, `a${t}`, t, t / 500);
+      merge.delivered(0, false);
+      expect(merge.release((x) => out.push(x))).toBe(0);
+    }
+    clock = 10_001;
+    merge.add(0, 'a10001', 10_001, 20);
+    merge.delivered(0, false);
+    expect(merge.release((x) => out.push(x))).toBe(21);
+    expect(out.at(-1)).toBe('a10001');
+  });
+
   it('releases regardless past maxHeld', () => {
     const merge = new PartitionMerge<number>(2);
     merge.setBehind(1, true);
