@@ -34,7 +34,9 @@ import type { StreamArchiveSettings, StreamArchiveSummary } from './stream-archi
  * What the consumer side does with the records it reads, after counting them: stage 3 adds its
  * detectors here (`--detect`). Each call gets one poll's batches, one RecordBatch per partition
  * in offset order, only records of this run; the batches are committed once every handler has
- * returned, so a handler that throws gets them again (at least once).
+ * returned, so a handler that throws gets them again (at least once). A poll that found nothing
+ * to read calls each handler with no batches: the detector's partition merge lets a quiet
+ * partition go idle only after such a poll (realtime/partition-merge.ts).
  */
 export type BatchHandler = (batches: readonly RecordBatch<string>[]) => void | Promise<void>;
 
@@ -274,12 +276,17 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
       if (caughtUp()) stopConsumer.abort();
     }
   })();
-  const consuming = runConsumer(consumer, handle, { signal: consumerStop, maxWaitMs: 200 }).catch(
-    (err) => {
-      stopProducer.abort();
-      throw err;
-    },
-  );
+  const idle = async () => {
+    for (const h of handlers) await h([]);
+  };
+  const consuming = runConsumer(consumer, handle, {
+    signal: consumerStop,
+    maxWaitMs: 200,
+    onIdle: idle,
+  }).catch((err) => {
+    stopProducer.abort();
+    throw err;
+  });
 
   // An archiver that fails (a store that refuses a write) stops the whole run.
   archive?.failed.catch(() => {

@@ -59,7 +59,9 @@ export function streamDetection(
         detector.expectPartitions(described.partitions.map((p) => p.partition));
         expected = true;
       }
-      detector.addBatches(batches);
+      // No batches: a poll found nothing to read, so partitions gone quiet may go idle.
+      if (batches.length === 0) detector.tick();
+      else detector.addBatches(batches);
       await publish();
     },
     async finish() {

@@ -18,6 +18,11 @@ export interface RunConsumerOptions {
   /** Records per poll (10,000). */
   readonly pollRecords?: number;
   readonly maxWaitMs?: number;
+  /**
+   * A poll found nothing to read (and the loop goes on): what is held back waiting for more,
+   * such as the detector's partition merge, may be released now.
+   */
+  readonly onIdle?: () => void | Promise<void>;
 }
 
 export type StopReason = 'aborted' | 'closed' | 'max' | 'idle';
@@ -93,6 +98,7 @@ export async function runConsumer<V>(
         stoppedBy = 'idle';
         break;
       }
+      await options.onIdle?.();
       continue;
     }
     await handle(result.batches);

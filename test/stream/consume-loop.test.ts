@@ -35,6 +35,24 @@ describe('runConsumer: poll, process, commit', () => {
     expect((await broker.groupLag('g')).total).toBe(750);
   });
 
+  it('says when a poll found nothing, and goes on polling', async () => {
+    const broker = await withRecords(5);
+    const c = await broker.subscribe({ groupId: 'g', topics: ['t'], fromBeginning: true });
+    const ac = new AbortController();
+    const events: string[] = [];
+    const summary = await runConsumer(c, (b) => void events.push(`batch ${flat(b).length}`), {
+      signal: ac.signal,
+      maxWaitMs: 5,
+      onIdle: () => {
+        events.push('idle');
+        if (events.length === 3) ac.abort();
+      },
+    });
+    expect(events).toEqual(['batch 5', 'idle', 'idle']);
+    expect(summary.stoppedBy).toBe('aborted');
+    await c.close();
+  });
+
   it('reads what is there and stops when idle', async () => {
     const broker = await withRecords(120);
     const c = await broker.subscribe({ groupId: 'g', topics: ['t'], fromBeginning: true });
