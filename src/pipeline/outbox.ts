@@ -23,6 +23,10 @@
  * - The read-back joins a group of its own that never commits (the port has no seek) and reads
  *   from the oldest record, skipping what lies before the last acknowledged batch. Both alerts
  *   and dead letters are small topics; this runs once per outage, not per batch.
+ * - Before its first produce the outbox notes where each partition of the topic ends: what lies
+ *   before that was there before this run, and a read-back never counts it. Otherwise a run that
+ *   produced the same values as an earlier one (the demo, seeded) and whose first produce failed
+ *   unstored would find the earlier run's copies and send nothing.
  * - Left open: a request the broker still holds when the read-back reaches the end (a broker that
  *   was slow rather than gone) can be stored after it, and then twice. Kafka restarting closes
  *   every connection, so nothing old arrives late then.
@@ -66,6 +70,20 @@ export function createOutbox(broker: Broker, topic: string, options: OutboxOptio
   const floors = new Map<number, number>();
   let found = 0;
   const idleMs = options.readBackIdleMs ?? 30_000;
+  /** Whether the floors hold where the topic ended before the first produce. */
+  let started = false;
+
+  /** Each partition's end before anything of this run was sent: its floor until an ack. */
+  async function noteStart(): Promise<void> {
+    try {
+      for (const p of (await broker.describeTopic(topic)).partitions) {
+        if (!floors.has(p.partition)) floors.set(p.partition, p.end);
+      }
+    } catch {
+      // No topic yet (nothing earlier to mistake), or no broker (the produce fails unsent).
+    }
+    started = true;
+  }
 
   /**
    * The values stored in `topic` from each partition's floor up to its end now, each with the
@@ -152,6 +170,7 @@ export function createOutbox(broker: Broker, topic: string, options: OutboxOptio
         pending = send;
       }
       if (send.length > 0) {
+        if (!started) await noteStart();
         inDoubt = true;
         const ack = await broker.produce(topic, send);
         for (const a of ack.partitions) {

@@ -58,6 +58,22 @@ describe('outbox', () => {
     });
   }
 
+  it('a first produce that failed unstored sends values an earlier run left on the topic', async () => {
+    const { memory, broker, arm } = await failingOnce(0);
+    // An earlier run of the same seed put the same alert lines there.
+    await memory.produce('out', ['a', 'b'].map(message));
+    const log: string[] = [];
+    const box = createOutbox(broker, 'out', { groupId: 'g', log: (l) => log.push(l) });
+    box.add(['a', 'b'].map(message));
+    arm();
+    await expect(box.flush()).rejects.toThrow(/^no Kafka broker answers/);
+    expect(await box.flush()).toBe(2);
+    expect([box.pending(), box.alreadyStored()]).toEqual([0, 0]);
+    expect(await values(memory, 'out')).toEqual(['a', 'b', 'a', 'b']);
+    expect(log).toEqual([]);
+    await memory.close();
+  });
+
   it('a batch holding one value twice that stored one copy sends the other', async () => {
     const { memory, broker, arm } = await failingOnce(2);
     const log: string[] = [];
