@@ -24,6 +24,8 @@ export interface StreamDetectionOptions {
   readonly groupId: string;
   /** One line per broker outage event; stderr by default. */
   readonly log?: (line: string) => void;
+  /** Ends a wait for the broker (Ctrl-C): the flush then fails with the outage's error. */
+  readonly signal?: AbortSignal;
   /** The alerts taken from the detector, before they are sent (the demo keeps them). */
   readonly onAlerts?: (alerts: readonly Alert[]) => void | Promise<void>;
 }
@@ -42,7 +44,7 @@ export function streamDetection(
   const { topic, groupId } = options;
   const log = options.log ?? ((line: string) => process.stderr.write(`stream: ${line}\n`));
   const out = createDetectionOutbox(broker, { alertsTopic: ALERTS_TOPIC, groupId, log });
-  const outage = brokerOutageGuard(broker, { topic, log });
+  const outage = brokerOutageGuard(broker, { topic, log, signal: options.signal });
   let expected = false;
   const publish = async () => {
     const alerts = detector.takeAlerts();

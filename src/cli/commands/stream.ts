@@ -307,7 +307,7 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
   const interrupts = handleInterrupts(2);
   const [stopProducing, stopConsuming] = interrupts.stages;
   const handlers: BatchHandler[] = [];
-  if (detection !== null) handlers.push(detection.handler(broker));
+  if (detection !== null) handlers.push(detection.handler(broker, stopConsuming));
   // The dashboard shows the same figures and more: no status line under it.
   const drawing = detection?.session.drawsDashboard === true;
   const status = createStatusLine();
@@ -430,11 +430,12 @@ async function openDetection(flags: StreamFlags) {
   const session = await openDetectSession(settings, 'auto', flags.dashboard === true);
   const { detector } = session;
   let detection: ReturnType<typeof streamDetection> | null = null;
-  const on = (broker: Broker) => {
+  const on = (broker: Broker, signal?: AbortSignal) => {
     // Alerts go out through the outbox (pipeline/stream-detection.ts), after the text lines.
     detection ??= streamDetection(broker, detector, {
       topic: flags.topic,
       groupId: flags.group,
+      signal,
       log: (line) => cliIo().stderr.write(`loglab stream: ${line}\n`),
       onAlerts: () => session.writeAlerts(),
     });
@@ -443,8 +444,9 @@ async function openDetection(flags: StreamFlags) {
   return {
     session,
     /** Detects on each poll's batches; alerts are written before the batches are committed. */
-    handler(broker: Broker): BatchHandler {
-      return on(broker).handler;
+    /** `signal` (Ctrl-C) ends a wait for the broker during an outage. */
+    handler(broker: Broker, signal?: AbortSignal): BatchHandler {
+      return on(broker, signal).handler;
     },
     /** The stream ended: close every window and write the last alerts. */
     async finish(broker: Broker) {
