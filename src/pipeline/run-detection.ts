@@ -29,6 +29,7 @@
  * out an outage the same way.
  */
 import type { Broker, Consumer, RecordBatch } from '../stream/broker';
+import { FINAL_COMMIT_PAUSE_MS, FINAL_COMMIT_TRIES } from '../stream/consume-loop';
 import { brokerOutageGuard } from './broker-outage';
 import { createDetectionOutbox } from './detection-outbox';
 import type { StreamDetector } from './stream-detector';
@@ -279,7 +280,15 @@ export async function runDetection(
           finished = true;
         }
         await writeOut();
-        await commit(consumer);
+        // A refused last commit (a rebalance as the run ends): once the member has rejoined,
+        // the partitions it kept can still be committed. Tried a few times, as runConsumer does.
+        for (let tries = 0; ; tries++) {
+          const refusedBefore = refusedCommits;
+          await commit(consumer);
+          const refused = refusedCommits !== refusedBefore;
+          if (!refused || stoppedBy === 'closed' || tries === FINAL_COMMIT_TRIES) break;
+          await new Promise((resolve) => setTimeout(resolve, FINAL_COMMIT_PAUSE_MS));
+        }
         break;
       } catch (err) {
         await consumer?.close();

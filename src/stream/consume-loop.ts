@@ -43,8 +43,9 @@ export interface RunConsumerSummary {
 }
 
 /** Tries of a refused last commit, and the pause before each: a rejoin takes about a second. */
-const FINAL_COMMIT_TRIES = 10;
-const FINAL_COMMIT_PAUSE_MS = 300;
+/** A refused last commit (a rebalance as the loop ends) is tried again this often, this far apart. */
+export const FINAL_COMMIT_TRIES = 10;
+export const FINAL_COMMIT_PAUSE_MS = 300;
 
 export async function runConsumer<V>(
   consumer: Consumer<V>,

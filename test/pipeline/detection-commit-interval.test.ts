@@ -90,4 +90,50 @@ describe('runDetection commits at most once a commit interval while records flow
       lag: 0,
     });
   });
+
+  it('tries a refused last commit again, so a rebalance as the run ends leaves nothing to reread', async () => {
+    const inner = createMemoryBroker();
+    await inner.createTopics([{ name: 'raw', partitions: 1 }]);
+    await inner.produce(
+      'raw',
+      lines.map((value) => ({ key: null, value })),
+    );
+    const tries: string[] = [];
+    let refuse = 0;
+    const broker = {
+      ...inner,
+      async subscribe(opts) {
+        const consumer = (await inner.subscribe(opts)) as Consumer<string>;
+        return {
+          ...consumer,
+          poll: (o = {}) => consumer.poll({ ...o, maxRecords: 100 }),
+          async commit(offsets) {
+            if (refuse > 0) {
+              refuse--;
+              tries.push('refused');
+              return { kind: 'rebalancing', offsets: [...(offsets ?? [])] };
+            }
+            tries.push('committed');
+            return consumer.commit(offsets);
+          },
+        };
+      },
+    } as Broker;
+    const detector = createStreamDetector({ parse: parseAuto });
+    const result = await runDetection(broker, detector, {
+      topic: 'raw',
+      groupId: 'g',
+      toEnd: true,
+      // The first poll commits; the rest wait for the end.
+      commitIntervalMs: 60_000,
+      onPoll() {
+        // The group rebalances as the end is reached: the next two commits are refused.
+        if (detector.lag() === 0) refuse = 2;
+      },
+    });
+    expect(tries).toEqual(['committed', 'refused', 'refused', 'committed']);
+    expect([result.commits, result.refusedCommits]).toEqual([2, 2]);
+    expect((await inner.groupLag('g', ['raw'])).total).toBe(0);
+    await inner.close();
+  });
 });
