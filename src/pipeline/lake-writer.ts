@@ -310,17 +310,21 @@ export class LakeWriter {
       this.options.publish === undefined
         ? writeDraft(this.store, this.topic, roll, this.writer)
         : undefined;
-    // Awaited below on every path; handled at once so a failure while the files end is no
-    // unhandled rejection.
+    // Handled at once, so a failure while the files end is no unhandled rejection.
     drafted?.catch(() => undefined);
-    let vanished: boolean;
     try {
-      vanished = await this.endFiles(roll);
+      return await this.publishRoll(roll, drafted);
     } catch (err) {
       // Nothing is left running after a failure; the draft is no claim, recovery sweeps it.
       await drafted?.catch(() => undefined);
       throw err;
     }
+  }
+
+  /** Ends a roll's files and publishes them; `drafted` is its claim's draft, under way. */
+  private async publishRoll(roll: Roll, drafted: Promise<void> | undefined): Promise<RollOutcome> {
+    const { partition } = roll;
+    const vanished = await this.endFiles(roll);
     if (vanished) await this.discard(roll);
     const rolled = () => {
       this.files += roll.files.length;
