@@ -220,11 +220,14 @@ export async function runDetection(
   const commitInterval = options.commitIntervalMs ?? DEFAULT_DETECT_COMMIT_INTERVAL_MS;
   const now = options.now ?? (() => performance.now());
   let lastCommitAt = Number.NEGATIVE_INFINITY;
-  /** Commits what reached the engine; `due` only: not when the last commit is too recent. */
+  /**
+   * Commits what reached the engine; `due` only: not when the last commit is too recent. True
+   * when the group refused the commit (it was rebalancing).
+   */
   const commit = async (member: Consumer<string>, when: 'due' | 'now' = 'now') => {
-    if (when === 'due' && now() - lastCommitAt < commitInterval) return;
+    if (when === 'due' && now() - lastCommitAt < commitInterval) return false;
     const changed = detector.commitOffsets().filter((o) => committed.get(o.partition) !== o.offset);
-    if (changed.length === 0) return;
+    if (changed.length === 0) return false;
     lastCommitAt = now();
     const result = await member.commit(changed);
     if (result.kind === 'committed') {
@@ -233,7 +236,10 @@ export async function runDetection(
         committed.set(o.partition, o.offset);
         starts.delete(o.partition);
       }
-    } else refusedCommits++;
+      return false;
+    }
+    refusedCommits++;
+    return true;
   };
 
   /** One poll handled; the reason to stop, or null to go on. */
@@ -283,9 +289,7 @@ export async function runDetection(
         // A refused last commit (a rebalance as the run ends): once the member has rejoined,
         // the partitions it kept can still be committed. Tried a few times, as runConsumer does.
         for (let tries = 0; ; tries++) {
-          const refusedBefore = refusedCommits;
-          await commit(consumer);
-          const refused = refusedCommits !== refusedBefore;
+          const refused = await commit(consumer);
           if (!refused || stoppedBy === 'closed' || tries === FINAL_COMMIT_TRIES) break;
           await new Promise((resolve) => setTimeout(resolve, FINAL_COMMIT_PAUSE_MS));
         }
