@@ -6,7 +6,14 @@
  * At least once: a committed offset only ever covers records that reached the engine (records
  * the partition merge still holds back are not committed), and alerts and dead letters are
  * acknowledged before the offsets behind them are committed. The engine's windows live in
- * memory: a restarted detector fills them again from the committed offsets on.
+ * memory: a restarted detector fills them again from the committed offsets on. What may be
+ * committed, and when, is the shared committer's business (stream/committer.ts), which the
+ * stream's consumer loop uses too.
+ *
+ * The merge waits only for the partitions this member owns: a partition the group gives it
+ * holds the others back until it delivers or goes idle, and a partition the group takes away
+ * leaves the merge at once, dropping the records held of it (never committed, so its new owner
+ * reads them again). The group's lag at the start marks the partitions first owned as behind.
  *
  * While records flow, offsets are committed at most once a `commitIntervalMs` (1 s), as Kafka's
  * own clients auto-commit every few seconds; an idle poll, stopping and finishing always commit.
@@ -28,8 +35,15 @@
  * its topic once. Finishing (the last windows closed, their alerts sent, the last commit) rides
  * out an outage the same way.
  */
-import type { Broker, Consumer, RecordBatch } from '../stream/broker';
-import { FINAL_COMMIT_PAUSE_MS, FINAL_COMMIT_TRIES } from '../stream/consume-loop';
+import type {
+  AssignmentChange,
+  Broker,
+  CommitResult,
+  Consumer,
+  TopicPartition,
+} from '../stream/broker';
+import { createCommitter, DEFAULT_COMMIT_INTERVAL_MS } from '../stream/committer';
+import { unseen } from '../stream/redelivered';
 import { brokerOutageGuard } from './broker-outage';
 import { createDetectionOutbox } from './detection-outbox';
 import type { StreamDetector } from './stream-detector';
@@ -75,7 +89,7 @@ export interface RunDetectionOptions {
 export type DetectionStop = 'aborted' | 'closed' | 'idle' | 'end';
 
 /** How often offsets are committed while records flow (see the module docblock). */
-export const DEFAULT_DETECT_COMMIT_INTERVAL_MS = 1000;
+export const DEFAULT_DETECT_COMMIT_INTERVAL_MS = DEFAULT_COMMIT_INTERVAL_MS;
 
 export interface DetectionRun {
   readonly polls: number;
@@ -100,29 +114,6 @@ function stderrLine(line: string): void {
 }
 
 /**
- * The records of `batches` from each partition's `position` on (a batch of one partition is in
- * offset order): what a join after an outage delivers again is left out.
- */
-function unseen(
-  batches: readonly RecordBatch<string>[],
-  position: (partition: number) => number | null,
-): { batches: RecordBatch<string>[]; skipped: number } {
-  const out: RecordBatch<string>[] = [];
-  let skipped = 0;
-  for (const b of batches) {
-    const from = position(b.partition);
-    if (from === null || b.records.length === 0 || b.records[0].offset >= from) {
-      out.push(b);
-      continue;
-    }
-    const records = b.records.filter((r) => r.offset >= from);
-    skipped += b.records.length - records.length;
-    if (records.length > 0) out.push({ ...b, records });
-  }
-  return { batches: out, skipped };
-}
-
-/**
  * Poll `topic` as a member of `groupId`, detect, write alerts and dead letters, commit; until
  * the signal, the end (toEnd) or an idle poll (stopWhenIdle). Finishes the detector before it
  * returns and commits everything consumed.
@@ -144,24 +135,67 @@ export async function runDetection(
   for (const p of lag.partitions) {
     if (p.committed === null && !fromBeginning) starts.set(p.partition, p.end);
     const behind = (p.committed !== null || fromBeginning) && p.lag > 0;
-    if (behind) {
-      detector.setBehind(p.partition, true);
-      targets.set(p.partition, p.end);
-    } else detector.expectPartitions([p.partition]);
+    if (behind) targets.set(p.partition, p.end);
   }
+  const committer = createCommitter({
+    done: () => detector.commitOffsets(),
+    intervalMs: options.commitIntervalMs ?? DEFAULT_DETECT_COMMIT_INTERVAL_MS,
+    now: options.now,
+  });
+  /** Partitions this member owns, as far as the detector has been told. */
+  const owned = new Set<number>();
+  /**
+   * Partitions gained wait to deliver before the others' records are released (behind when
+   * the group's lag said so at the start); partitions lost leave the merge, dropping what it
+   * held of them, which was not committed: their new owner reads it again (stream-detector.ts
+   * `revoke`). Left in, a lost partition whose last batch ended below its high watermark held
+   * every other partition's records, and their alerts, until a million were held.
+   */
+  const reassign = (gained: readonly number[], lost: readonly number[], atStart: boolean) => {
+    detector.revoke(lost);
+    committer.forget(lost.map((partition) => ({ topic, partition })));
+    for (const p of lost) owned.delete(p);
+    detector.expectPartitions(gained);
+    for (const p of gained) {
+      owned.add(p);
+      if (atStart && targets.has(p)) detector.setBehind(p, true);
+    }
+  };
+  /** Changes told while a join is under way wait for its whole assignment (`joined`). */
+  let joining = true;
+  const onAssignment = (change: AssignmentChange) => {
+    if (joining) return;
+    const mine = (list: readonly TopicPartition[]) =>
+      list.filter((tp) => tp.topic === topic).map((tp) => tp.partition);
+    reassign(mine(change.assigned), mine(change.revoked), false);
+  };
+  /** A member joined: its whole assignment replaces what an earlier member of this run owned. */
+  const joined = (member: Consumer<string>, atStart: boolean) => {
+    joining = false;
+    const assigned = new Set(member.assignment().map((tp) => tp.partition));
+    reassign(
+      [...assigned].filter((p) => !owned.has(p)),
+      [...owned].filter((p) => !assigned.has(p)),
+      atStart,
+    );
+  };
   /** Where records of a partition are new to the detector: its position, else its start. */
   const floor = (partition: number) =>
     detector.position(partition) ?? starts.get(partition) ?? null;
-  const subscribe = (again: boolean) =>
-    broker.subscribe({
+  const subscribe = (again: boolean) => {
+    joining = true;
+    return broker.subscribe({
       groupId,
       topics: [topic],
       // Joining again, a start not committed yet is found from the oldest record (see `floor`).
       fromBeginning: fromBeginning || (again && starts.size > 0),
       clientId: options.clientId ?? 'loglab-detect',
+      onAssignment,
     });
+  };
   // Joining at start is not retried: a broker that does not answer then is the caller's error.
   let consumer: Consumer<string> | null = await subscribe(false);
+  joined(consumer, true);
   options.onSubscribed?.();
   const outage = brokerOutageGuard(broker, {
     topic,
@@ -175,7 +209,6 @@ export async function runDetection(
     groupId,
     log,
   });
-  const committed = new Map<number, number>();
   let polls = 0;
   let commits = 0;
   let refusedCommits = 0;
@@ -184,8 +217,10 @@ export async function runDetection(
   let stoppedBy: DetectionStop | null = null;
   let finished = false;
 
+  /** Every partition this member owns is read up to where it ended at the start. */
   const reachedEnd = () => {
     for (const [partition, end] of targets) {
+      if (!owned.has(partition)) continue;
       const position = detector.position(partition);
       if (position === null || position < end) return false;
     }
@@ -204,42 +239,26 @@ export async function runDetection(
    * what came in between. So the start is committed as soon as the member owns the partition.
    */
   const commitStarts = async (member: Consumer<string>) => {
-    const owned = new Set(member.assignment().map((tp) => tp.partition));
+    const assigned = new Set(member.assignment().map((tp) => tp.partition));
     const list = [...starts]
-      .filter(([p]) => owned.has(p) && detector.position(p) === null)
+      .filter(([p]) => assigned.has(p) && detector.position(p) === null)
       .map(([partition, offset]) => ({ topic, partition, offset }));
     if (list.length === 0) return;
     const result = await member.commit(list);
     if (result.kind !== 'committed') return;
-    for (const o of result.offsets) {
-      starts.delete(o.partition);
-      committed.set(o.partition, o.offset);
-    }
+    committer.committed(result.offsets);
+    for (const o of result.offsets) starts.delete(o.partition);
   };
 
-  const commitInterval = options.commitIntervalMs ?? DEFAULT_DETECT_COMMIT_INTERVAL_MS;
-  const now = options.now ?? (() => performance.now());
-  let lastCommitAt = Number.NEGATIVE_INFINITY;
-  /**
-   * Commits what reached the engine; `due` only: not when the last commit is too recent. True
-   * when the group refused the commit (it was rebalancing).
-   */
-  const commit = async (member: Consumer<string>, when: 'due' | 'now' = 'now') => {
-    if (when === 'due' && now() - lastCommitAt < commitInterval) return false;
-    const changed = detector.commitOffsets().filter((o) => committed.get(o.partition) !== o.offset);
-    if (changed.length === 0) return false;
-    lastCommitAt = now();
-    const result = await member.commit(changed);
-    if (result.kind === 'committed') {
-      commits++;
-      for (const o of result.offsets) {
-        committed.set(o.partition, o.offset);
-        starts.delete(o.partition);
-      }
-      return false;
+  /** Counts a commit of what reached the engine (committer.ts). */
+  const tally = (result: CommitResult | null) => {
+    if (result === null) return;
+    if (result.kind === 'rebalancing') {
+      refusedCommits++;
+      return;
     }
-    refusedCommits++;
-    return true;
+    commits++;
+    for (const o of result.offsets) starts.delete(o.partition);
   };
 
   /** One poll handled; the reason to stop, or null to go on. */
@@ -253,7 +272,7 @@ export async function runDetection(
       // Partitions that went quiet stop holding records back: their alerts go out now.
       detector.tick();
       await writeOut();
-      await commit(member);
+      tally(await committer.commit(member));
       return options.stopWhenIdle ? 'idle' : null;
     }
     const fresh = unseen(result.batches, floor);
@@ -261,7 +280,7 @@ export async function runDetection(
     detector.addBatches(fresh.batches);
     // Alerts and dead letters are acknowledged before the records behind them are committed.
     await writeOut();
-    await commit(member, 'due');
+    tally(await committer.commit(member, 'due'));
     await options.onPoll?.();
     return null;
   };
@@ -273,6 +292,7 @@ export async function runDetection(
       try {
         if (consumer === null) {
           consumer = await subscribe(true);
+          joined(consumer, false);
           // Joined again: the outage before is over, even if the topic stays quiet.
           outage.progressed();
         }
@@ -286,13 +306,8 @@ export async function runDetection(
           finished = true;
         }
         await writeOut();
-        // A refused last commit (a rebalance as the run ends): once the member has rejoined,
-        // the partitions it kept can still be committed. Tried a few times, as runConsumer does.
-        for (let tries = 0; ; tries++) {
-          const refused = await commit(consumer);
-          if (!refused || stoppedBy === 'closed' || tries === FINAL_COMMIT_TRIES) break;
-          await new Promise((resolve) => setTimeout(resolve, FINAL_COMMIT_PAUSE_MS));
-        }
+        // A refused last commit (a rebalance as the run ends) is tried again (committer.ts).
+        if (stoppedBy !== 'closed') await committer.commitLast(consumer, tally);
         break;
       } catch (err) {
         await consumer?.close();

@@ -54,8 +54,20 @@ export interface StreamDetector {
    * (only such a poll lets a partition go idle, see partition-merge.ts).
    */
   tick(): void;
-  /** Partitions that will deliver (a topic's, or a member's assignment): see partition-merge.ts. */
+  /**
+   * Partitions that will deliver (a topic's, or a member's assignment): see partition-merge.ts.
+   * A partition revoked before is read again from here on.
+   */
   expectPartitions(partitions: readonly number[]): void;
+  /**
+   * The group gave these partitions to another member. They leave the merge, so they hold
+   * nothing back any more; the records of them still held are dropped (partition-merge.ts
+   * `forget`), and so are their position and any batch of them handed in until they are
+   * expected again. Nothing is lost: `commitOffsets` never covered a held record, so the new
+   * owner reads those records again (at least once). Returns how many were dropped; they no
+   * longer count as read here.
+   */
+  revoke(partitions: readonly number[]): number;
   /** The input ended: release what the merge holds, close every window, resolve every alert. */
   finish(): void;
   counts(): DetectCounts;
@@ -112,6 +124,8 @@ export function createStreamDetector(options: StreamDetectorOptions): StreamDete
     engine.settings.latenessMs / 2,
   );
   const partitions = new Map<number, PartitionState>();
+  /** Revoked and not expected since: a batch of one still in flight is not this reader's. */
+  const revoked = new Set<number>();
   const emit = (p: Pending) => {
     trigger = p.source;
     engine.process(p.record);
@@ -131,7 +145,7 @@ export function createStreamDetector(options: StreamDetectorOptions): StreamDete
     addBatches(batches) {
       for (let b = 0; b < batches.length; b++) {
         const { topic, partition, records, highWatermark } = batches[b];
-        if (records.length === 0) continue;
+        if (records.length === 0 || revoked.has(partition)) continue;
         for (let i = 0; i < records.length; i++) {
           const r = records[i];
           const outcome = parse(r.value);
@@ -163,7 +177,20 @@ export function createStreamDetector(options: StreamDetectorOptions): StreamDete
       trigger = null;
     },
     expectPartitions(list) {
-      for (const p of list) merge.expect(p);
+      for (const p of list) {
+        revoked.delete(p);
+        merge.expect(p);
+      }
+    },
+    revoke(list) {
+      let dropped = 0;
+      for (const p of list) {
+        revoked.add(p);
+        partitions.delete(p);
+        dropped += merge.forget(p);
+      }
+      read -= dropped;
+      return dropped;
     },
     finish() {
       merge.drain(emit);

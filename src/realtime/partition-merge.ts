@@ -156,6 +156,24 @@ export class PartitionMerge<T> {
     return this.queues.get(partition)?.behind ?? false;
   }
 
+  /**
+   * `partition` is no longer this reader's (the group gave it to another member): it stops
+   * holding the others back, and the records of it still held are dropped, not released; how
+   * many is returned. Released now, they would reach the engine behind records of the others
+   * that are newer, and the new owner reads them anyway: a reader commits only up to the oldest
+   * record it holds (`heldFrom`), so they are not committed and the group hands them on, at
+   * least once. A batch of the partition that comes later (it is given back) starts it afresh.
+   */
+  forget(partition: number): number {
+    const q = this.queues.get(partition);
+    if (q === undefined) return 0;
+    const dropped = q.items.length - q.head;
+    this.heldCount -= dropped;
+    this.queues.delete(partition);
+    this.list = [...this.queues.values()];
+    return dropped;
+  }
+
   /** Offset of the oldest record of `partition` still held, or null when none is held. */
   heldFrom(partition: number): number | null {
     const q = this.queues.get(partition);

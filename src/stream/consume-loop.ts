@@ -1,13 +1,17 @@
 /**
  * The at-least-once consumer loop: poll, process, commit, until told to stop.
  *
- * A record is committed only after `handle` has returned for it; if `handle` throws, nothing of
- * that poll is committed and the error propagates, so the records come again. Aborting the
- * signal (wire it to SIGINT for Ctrl-C) lets a waiting poll return at once, or the batch in hand
- * finish and be committed; then the loop returns. Closing the consumer is the caller's job.
+ * A record is committed only after `handle` has returned for it, and, with `committable`, only
+ * once the handlers say they are done with it (a detector holding records back in its partition
+ * merge is not done with them: committer.ts); if `handle` throws, nothing of that poll is
+ * committed and the error propagates, so the records come again. Aborting the signal (wire it
+ * to SIGINT for Ctrl-C) lets a waiting poll return at once, or the batch in hand finish; then
+ * `onStop` finishes what the handlers still hold, the last commit is made, and the loop
+ * returns. Closing the consumer is the caller's job.
  */
 import { badFlag } from '../errors';
-import type { CommitResult, Consumer, RecordBatch } from './broker';
+import type { CommitResult, Consumer, RecordBatch, TopicPartitionOffset } from './broker';
+import { createCommitter } from './committer';
 
 export interface RunConsumerOptions {
   readonly signal?: AbortSignal;
@@ -23,6 +27,20 @@ export interface RunConsumerOptions {
    * such as the detector's partition merge, may be released now.
    */
   readonly onIdle?: () => void | Promise<void>;
+  /**
+   * Per partition read, the offset of the first record the handlers are not done with: only
+   * that far is committed. Absent: every record handled (committer.ts).
+   */
+  readonly committable?: () => readonly TopicPartitionOffset[];
+  /** While records flow, commit at most this often (0, the default: after every poll). */
+  readonly commitIntervalMs?: number;
+  /** Clock of the commit interval, in ms (`performance.now`). */
+  readonly now?: () => number;
+  /**
+   * The loop stopped (not on an error of `handle`): finish what the handlers hold (the
+   * detector's last windows) before the last commit, which then covers it.
+   */
+  readonly onStop?: () => void | Promise<void>;
 }
 
 export type StopReason = 'aborted' | 'closed' | 'max' | 'idle';
@@ -42,11 +60,6 @@ export interface RunConsumerSummary {
   readonly stoppedBy: StopReason;
 }
 
-/** Tries of a refused last commit, and the pause before each: a rejoin takes about a second. */
-/** A refused last commit (a rebalance as the loop ends) is tried again this often, this far apart. */
-export const FINAL_COMMIT_TRIES = 10;
-export const FINAL_COMMIT_PAUSE_MS = 300;
-
 export async function runConsumer<V>(
   consumer: Consumer<V>,
   handle: (batches: readonly RecordBatch<V>[]) => void | Promise<void>,
@@ -63,7 +76,13 @@ export async function runConsumer<V>(
   let refusedLast = false;
   /** A rebalance took partitions away before their handled records were committed. */
   let lost = false;
-  const tally = (committed: CommitResult) => {
+  const committer = createCommitter({
+    done: options.committable,
+    intervalMs: options.commitIntervalMs,
+    now: options.now,
+  });
+  const tally = (committed: CommitResult | null) => {
+    if (committed === null) return;
     if (committed.kind === 'committed') {
       // A later commit covers what a refused one held, unless the partition went elsewhere.
       commits++;
@@ -100,17 +119,18 @@ export async function runConsumer<V>(
         break;
       }
       await options.onIdle?.();
+      // What the handlers let go of now (partitions gone quiet) is committed at once.
+      tally(await committer.commit(consumer));
       continue;
     }
     await handle(result.batches);
     records += result.count;
-    tally(await consumer.commit());
+    committer.handled();
+    tally(await committer.commit(consumer, 'due'));
   }
-  // The last commit was refused (a rebalance as the loop ended): once the member has rejoined,
-  // the records of partitions it kept can still be committed. Try a few times before giving up.
-  for (let i = 0; refusedLast && stoppedBy !== 'closed' && i < FINAL_COMMIT_TRIES; i++) {
-    await new Promise((resolve) => setTimeout(resolve, FINAL_COMMIT_PAUSE_MS));
-    tally(await consumer.commit());
-  }
+  await options.onStop?.();
+  // What the interval or the handlers held back, and a last commit refused in a rebalance as
+  // the loop ended: once the member has rejoined, the partitions it kept can still be committed.
+  if (stoppedBy !== 'closed') await committer.commitLast(consumer, tally);
   return { records, polls, commits, refusedCommits, uncommitted: refusedLast || lost, stoppedBy };
 }

@@ -1,6 +1,7 @@
 export * from './assignors';
 export * from './broker';
 export * from './checksum';
+export * from './committer';
 export * from './consume-loop';
 export * from './inspect';
 export * from './kafka-broker';
