@@ -157,7 +157,7 @@ export async function runDemo(settings: DemoSettings): Promise<DemoRun> {
         else summary.add(outcome);
       }
     }
-    await detecting.handler(batches);
+    await detecting.handle(batches);
   };
 
   // 1. The stream: generate → broker → detection and summary, and the archiver into the lake.
@@ -168,12 +168,12 @@ export async function runDemo(settings: DemoSettings): Promise<DemoRun> {
     topic,
     partitions: settings.partitions,
     groupId,
-    handlers: [consume],
+    // Committed only as far as the detector released, and finished before the last commit.
+    handlers: [{ ...detecting, handle: consume }],
     archive: { store, groupId: archiveGroup },
     sampleMs: 250,
     onSample: (s) => p.update(Math.min(s.consumed, s.archive?.lines ?? 0)),
   });
-  await detecting.finish();
   const streamSeconds = seconds(t0);
   const where = broker.engine === 'embedded' ? 'the embedded broker' : `Kafka at ${broker.address}`;
   finish({

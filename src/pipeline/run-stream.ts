@@ -4,11 +4,14 @@
  * lines to weblogs.deadletter); a consumer in group loglab-stream reads weblogs.raw back,
  * counts and checksums what it reads, and hands each poll to the batch handlers (stage 3).
  *
- * The producer side is the line producer `loglab produce` uses (stream/line-producer.ts); the consumer
- * side commits after every batch, as `loglab consume` does. Both run at once, so the lag sampled
- * as it goes is real. The run ends when the generator is done and the consumer has read
- * everything that was acknowledged; the summary compares an order-independent checksum of the
- * lines produced with that of the lines consumed (stream/checksum.ts).
+ * The producer side is the line producer `loglab produce` uses (stream/line-producer.ts); the
+ * consumer side commits only what every handler is done with (a detector is not done with the
+ * records its partition merge holds back), at most once a second while records flow, with
+ * detection's committer (stream/committer.ts); when consuming stops, the handlers finish (the
+ * detector closes its windows) before the last commit. Both run at once, so the lag sampled as
+ * it goes is real. The run ends when the generator is done and the consumer has read everything
+ * that was acknowledged; the summary compares an order-independent checksum of the lines
+ * produced with that of the lines consumed (stream/checksum.ts).
  *
  * With `archive`, the archiver reads the same topic in its own group and stores it in the lake
  * (stream-archive.ts); the run returns once it has stored everything this run produced.
@@ -20,7 +23,7 @@
  */
 import type { LoglabConfig } from '../config';
 import type { GenerateOptions } from '../generate/index';
-import type { Broker, RecordBatch } from '../stream/broker';
+import type { AssignmentChange, Broker, RecordBatch, TopicPartitionOffset } from '../stream/broker';
 import { createChecksum } from '../stream/checksum';
 import { DEFAULT_BATCH, type TimestampSource } from '../stream/line-producer';
 import { DEFAULT_PARTITIONS, RAW_TOPIC, standardTopics } from '../stream/topics';
@@ -33,12 +36,30 @@ import type { StreamArchiveSettings, StreamArchiveSummary } from './stream-archi
 /**
  * What the consumer side does with the records it reads, after counting them: stage 3 adds its
  * detectors here (`--detect`). Each call gets one poll's batches, one RecordBatch per partition
- * in offset order, only records of this run; the batches are committed once every handler has
- * returned, so a handler that throws gets them again (at least once). A poll that found nothing
- * to read calls each handler with no batches: the detector's partition merge lets a quiet
- * partition go idle only after such a poll (realtime/partition-merge.ts).
+ * in offset order, only records of this run, each record once (what the group delivers again
+ * after a rejoin is left out); nothing is committed before every handler has returned, so a
+ * handler that throws gets them again (at least once). A poll that found nothing to read calls
+ * each handler with no batches: the detector's partition merge lets a quiet partition go idle
+ * only after such a poll (realtime/partition-merge.ts).
  */
 export type BatchHandler = (batches: readonly RecordBatch<string>[]) => void | Promise<void>;
+
+/**
+ * A batch handler that may keep records after it returned (the detector's partition merge) and
+ * so says what it is done with. A plain `BatchHandler` is done with a poll once it returns.
+ */
+export interface StreamHandler {
+  readonly handle: BatchHandler;
+  /**
+   * Per partition it was given records of, the offset of the first record it is not done with:
+   * no commit goes past it, so a crash leaves those records for the group to deliver again.
+   */
+  readonly committable?: () => readonly TopicPartitionOffset[];
+  /** The stream's member gained or lost partitions (see `AssignmentChange`). */
+  readonly onAssignment?: (change: AssignmentChange) => void;
+  /** Consuming stopped: finish what is kept (close the windows); the last commit comes after. */
+  readonly finish?: () => Promise<void>;
+}
 
 /** The group of `loglab stream` without --group. */
 export const STREAM_GROUP = 'loglab-stream';
@@ -57,7 +78,9 @@ export interface StreamSettings {
   readonly batchSize?: number;
   /** Message timestamps: the line's own time (the default) or the time of sending. */
   readonly timestamps?: TimestampSource;
-  readonly handlers?: readonly BatchHandler[];
+  readonly handlers?: readonly (BatchHandler | StreamHandler)[];
+  /** While records flow, commit at most this often (1,000 ms; 0: after every poll). */
+  readonly commitIntervalMs?: number;
   /** Stop generating: what was generated is still produced, and consumed to the end. */
   readonly stopProducing?: AbortSignal;
   /** Stop consuming after the batch in hand (and stop producing too). */
@@ -119,9 +142,15 @@ export interface StreamSummary {
 const DRAIN_CHECK_MS = 3000;
 
 export async function runStream(broker: Broker, settings: StreamSettings): Promise<StreamSummary> {
-  const { runConsumer } = await import('../stream/consume-loop');
+  const [{ runConsumer }, { DEFAULT_COMMIT_INTERVAL_MS }, { unseen }] = await Promise.all([
+    import('../stream/consume-loop'),
+    import('../stream/committer'),
+    import('../stream/redelivered'),
+  ]);
   const groupId = settings.groupId ?? STREAM_GROUP;
-  const handlers = settings.handlers ?? [];
+  const handlers = (settings.handlers ?? []).map(
+    (h): StreamHandler => (typeof h === 'function' ? { handle: h } : h),
+  );
   const topic = settings.topic ?? RAW_TOPIC;
   await broker.createTopics(
     standardTopics(settings.partitions ?? DEFAULT_PARTITIONS).map((t) =>
@@ -134,11 +163,23 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
     startOffsets.set(p.partition, p.end);
   }
   const partitions = startOffsets.size;
+  /** Per partition owned, the offset after the last record polled (this run's or older). */
+  const polled = new Map<number, number>();
+  /** Partitions the group took away and has not given back: a poll in flight may still hold some. */
+  const lost = new Set<number>();
   const consumer = await broker.subscribe({
     groupId,
     topics: [topic],
     fromBeginning: true,
     clientId: 'loglab-stream',
+    onAssignment(change) {
+      for (const tp of change.revoked) {
+        polled.delete(tp.partition);
+        lost.add(tp.partition);
+      }
+      for (const tp of change.assigned) lost.delete(tp.partition);
+      for (const h of handlers) h.onAssignment?.(change);
+    },
   });
   const archive =
     settings.archive === undefined
@@ -195,7 +236,14 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
 
   const caughtUp = () => producerDone && consumedSum.count >= producer.counts().produced;
 
-  const handle = async (batches: readonly RecordBatch<string>[]) => {
+  /** Where a partition's records are new: none of a lost one is, nor below what was polled. */
+  const floor = (partition: number) =>
+    lost.has(partition) ? Number.POSITIVE_INFINITY : (polled.get(partition) ?? null);
+  const handle = async (polledBatches: readonly RecordBatch<string>[]) => {
+    const batches = unseen(polledBatches, floor).batches;
+    for (const { partition, records } of batches) {
+      if (records.length > 0) polled.set(partition, records[records.length - 1].offset + 1);
+    }
     let mine = batches;
     for (let b = 0; b < batches.length; b++) {
       const batch = batches[b];
@@ -219,7 +267,7 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
     if (mine.length > 0) {
       lastConsumedAt = performance.now();
       consumeEnd = lastConsumedAt;
-      for (const h of handlers) await h(mine);
+      for (const h of handlers) await h.handle(mine);
     }
     if (caughtUp()) stopConsumer.abort();
   };
@@ -277,12 +325,28 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
     }
   })();
   const idle = async () => {
-    for (const h of handlers) await h([]);
+    for (const h of handlers) await h.handle([]);
+  };
+  /** Per partition polled, the smallest offset any handler is not done with. */
+  const committable = () => {
+    const upTo = new Map(polled);
+    for (const h of handlers) {
+      for (const o of h.committable?.() ?? []) {
+        const at = upTo.get(o.partition);
+        if (o.topic === topic && at !== undefined && o.offset < at) upTo.set(o.partition, o.offset);
+      }
+    }
+    return [...upTo].map(([partition, offset]) => ({ topic, partition, offset }));
   };
   const consuming = runConsumer(consumer, handle, {
     signal: consumerStop,
     maxWaitMs: 200,
     onIdle: idle,
+    committable,
+    commitIntervalMs: settings.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS,
+    async onStop() {
+      for (const h of handlers) await h.finish?.();
+    },
   }).catch((err) => {
     stopProducer.abort();
     throw err;

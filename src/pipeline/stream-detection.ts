@@ -2,7 +2,14 @@
  * The detectors as a batch handler of the stream's consumer side (run-stream.ts): what
  * `loglab stream --detect` and the demo run. Each poll's batches go to the stream detector, and
  * its alerts to weblogs.alerts through the outbox (detection-outbox.ts) before the batches are
- * committed; `finish` closes every window and sends the last alerts.
+ * committed; `finish` closes every window and sends the last alerts, before the last commit.
+ *
+ * The stream commits no further than `committable`: the oldest record the partition merge still
+ * holds back on each partition, as `loglab detect` does (run-detection.ts). Before, each poll
+ * was committed as soon as the handler returned, held records and all, and a crash lost their
+ * alerts: the group resumed past them. The merge waits for the partitions the stream's member
+ * owns (`onAssignment`); one the group takes away leaves it, with what it held of it, which the
+ * new owner reads again (stream-detector.ts `revoke`).
  *
  * The stream's consumer does not ride out a broker outage, so the flush does: a produce whose
  * answer an outage lost is waited out (broker-outage.ts) and sent again without what the broker
@@ -10,15 +17,20 @@
  * does not parse on weblogs.deadletter, so none reaches the detector from the topic.
  */
 import type { Alert } from '../realtime/alert';
-import type { Broker } from '../stream/broker';
+import type {
+  AssignmentChange,
+  Broker,
+  TopicPartition,
+  TopicPartitionOffset,
+} from '../stream/broker';
 import { ALERTS_TOPIC } from '../stream/topics';
 import { brokerOutageGuard } from './broker-outage';
 import { createDetectionOutbox } from './detection-outbox';
-import type { BatchHandler } from './run-stream';
+import type { BatchHandler, StreamHandler } from './run-stream';
 import type { StreamDetector } from './stream-detector';
 
 export interface StreamDetectionOptions {
-  /** The stream's topic: every partition of it will deliver, and its metadata is the probe. */
+  /** The stream's topic: the merge waits for the member's partitions of it; its metadata is the probe. */
   readonly topic: string;
   /** The stream consumer's group; the outbox's read-back groups are named after it. */
   readonly groupId: string;
@@ -30,8 +42,12 @@ export interface StreamDetectionOptions {
   readonly onAlerts?: (alerts: readonly Alert[]) => void | Promise<void>;
 }
 
-export interface StreamDetection {
-  readonly handler: BatchHandler;
+export interface StreamDetection extends StreamHandler {
+  readonly handle: BatchHandler;
+  /** Where the stream may commit: per partition, the oldest record held back, else its position. */
+  committable(): TopicPartitionOffset[];
+  /** Partitions gained hold the others back until they deliver; partitions lost leave the merge. */
+  onAssignment(change: AssignmentChange): void;
   /** The stream ended: close every window and send the last alerts. */
   finish(): Promise<void>;
 }
@@ -45,7 +61,6 @@ export function streamDetection(
   const log = options.log ?? ((line: string) => process.stderr.write(`stream: ${line}\n`));
   const out = createDetectionOutbox(broker, { alertsTopic: ALERTS_TOPIC, groupId, log });
   const outage = brokerOutageGuard(broker, { topic, log, signal: options.signal });
-  let expected = false;
   const publish = async () => {
     const alerts = detector.takeAlerts();
     detector.takeDeadLetters();
@@ -54,17 +69,18 @@ export function streamDetection(
     await out.flush(outage);
   };
   return {
-    async handler(batches) {
-      if (!expected) {
-        // Every partition of the topic will deliver: none runs ahead of one not read yet.
-        const described = await broker.describeTopic(topic);
-        detector.expectPartitions(described.partitions.map((p) => p.partition));
-        expected = true;
-      }
+    async handle(batches) {
       // No batches: a poll found nothing to read, so partitions gone quiet may go idle.
       if (batches.length === 0) detector.tick();
       else detector.addBatches(batches);
       await publish();
+    },
+    committable: () => detector.commitOffsets(),
+    onAssignment(change) {
+      const mine = (list: readonly TopicPartition[]) =>
+        list.filter((tp) => tp.topic === topic).map((tp) => tp.partition);
+      detector.revoke(mine(change.revoked));
+      detector.expectPartitions(mine(change.assigned));
     },
     async finish() {
       detector.finish();

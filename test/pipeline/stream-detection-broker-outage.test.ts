@@ -43,9 +43,8 @@ describe('stream detection through a broker outage', () => {
       topic: 'raw',
       partitions: 3,
       groupId: 'stream',
-      handlers: [detection.handler],
+      handlers: [detection],
     });
-    await detection.finish();
     expect(summary.consumed).toBe(5000);
     expect(away.lost()).toBe(1);
     const sent = alerts.map((a) => alertMessage(a).value);

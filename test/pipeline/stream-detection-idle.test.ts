@@ -33,15 +33,20 @@ describe('stream detection with a partition that gets nothing', () => {
       groupId: 'g',
       log: () => undefined,
     });
-    const consumer = await broker.subscribe({ groupId: 'g', topics: ['raw'], fromBeginning: true });
+    const consumer = await broker.subscribe({
+      groupId: 'g',
+      topics: ['raw'],
+      fromBeginning: true,
+      onAssignment: detection.onAssignment,
+    });
     const heldAtIdle: number[] = [];
     const ac = new AbortController();
     let idlePolls = 0;
-    await runConsumer(consumer, detection.handler, {
+    await runConsumer(consumer, detection.handle, {
       signal: ac.signal,
       maxWaitMs: 30,
       onIdle: async () => {
-        await detection.handler([]);
+        await detection.handle([]);
         heldAtIdle.push(detector.held());
         if (++idlePolls === 3) ac.abort();
       },

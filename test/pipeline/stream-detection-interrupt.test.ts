@@ -50,12 +50,12 @@ describe('stream detection interrupted during a broker outage', () => {
       timestamp: 0,
     }));
     // A first, empty poll while the broker answers; then it goes away and Ctrl-C comes.
-    await detection.handler([]);
+    await detection.handle([]);
     down = true;
     stop.abort();
     // Without the signal the flush waits for the broker (up to 5 minutes): the test times out.
     await expect(
-      detection.handler([{ topic: 'raw', partition: 0, records, highWatermark: lines.length }]),
+      detection.handle([{ topic: 'raw', partition: 0, records, highWatermark: lines.length }]),
     ).rejects.toThrow(/^no Kafka broker answers/);
     expect(detector.counts().alerts).toBeGreaterThan(0);
   });

@@ -9,9 +9,9 @@ import { badFlag } from '../../errors';
 import { DEFAULT_ROLL_BYTES } from '../../pipeline/archive-roller';
 import { ARCHIVER_GROUP } from '../../pipeline/run-archiver';
 import {
-  type BatchHandler,
   runStream,
   STREAM_GROUP,
+  type StreamHandler,
   type StreamSample,
   type StreamSummary,
 } from '../../pipeline/run-stream';
@@ -83,7 +83,8 @@ Examples:
                                                   Kafka into HDFS (LOGLAB_HDFS_URL)
 
 The generator's lines are produced to weblogs.raw (key = client IP, timestamp = the line's time)
-and read back by group loglab-stream in the same process, which commits after every batch.
+and read back by group loglab-stream in the same process, which commits what it has handled
+(with --detect, no record the detector still holds back) at most once a second.
 While it runs, stderr shows produced/s, consumed/s and lag (a refreshing line on a terminal,
 one line a second otherwise); at the end stdout has the summary: produced, consumed,
 dead-lettered, the group's lag and a checksum of the lines on each side, which must be equal.
@@ -306,7 +307,7 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
   }
   const interrupts = handleInterrupts(2);
   const [stopProducing, stopConsuming] = interrupts.stages;
-  const handlers: BatchHandler[] = [];
+  const handlers: StreamHandler[] = [];
   if (detection !== null) handlers.push(detection.handler(broker, stopConsuming));
   // The dashboard shows the same figures and more: no status line under it.
   const drawing = detection?.session.drawsDashboard === true;
@@ -342,7 +343,6 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
         else cliIo().stderr.write(`${formatSample(sample)}\n`);
       },
     });
-    if (detection !== null) await detection.finish(broker);
   } catch (err) {
     await served?.close();
     interrupts.dispose();
@@ -443,14 +443,13 @@ async function openDetection(flags: StreamFlags) {
   };
   return {
     session,
-    /** Detects on each poll's batches; alerts are written before the batches are committed. */
-    /** `signal` (Ctrl-C) ends a wait for the broker during an outage. */
-    handler(broker: Broker, signal?: AbortSignal): BatchHandler {
-      return on(broker, signal).handler;
-    },
-    /** The stream ended: close every window and write the last alerts. */
-    async finish(broker: Broker) {
-      await on(broker).finish();
+    /**
+     * Detects on each poll's batches; alerts are written before the batches are committed, and
+     * the last ones when the stream stops. `signal` (Ctrl-C) ends a wait for the broker during
+     * an outage.
+     */
+    handler(broker: Broker, signal?: AbortSignal): StreamHandler {
+      return on(broker, signal);
     },
     counts: () => formatDetectCounts(detector.counts()),
   };
