@@ -21,7 +21,7 @@ import { tpKey } from './consumer-positions';
 /** A refused last commit is tried again this often, this far apart: a rejoin takes about a second. */
 export const FINAL_COMMIT_TRIES = 10;
 export const FINAL_COMMIT_PAUSE_MS = 300;
-/** How often a loop of detection commits while records flow (see the module docblock). */
+/** How often the stream's and detection's loops commit while records flow (see the module docblock). */
 export const DEFAULT_COMMIT_INTERVAL_MS = 1000;
 
 export interface CommitterOptions {
