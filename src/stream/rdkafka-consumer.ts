@@ -27,12 +27,19 @@
  *   random suffix, stable for the member's life.
  * - Where the CPU goes (300,000 messages, 2 cores at load 15-30): on the main thread the binding
  *   makes an object, two Buffers (value and key, each its own malloc) and a topic string per
- *   message. A bare `consume(10000)` loop that drops them costs 4.6-5.3 µs per message; holding
- *   two calls' worth (20,000, as the buffer does while a `commit` waits 0.3-0.5 s for its answer,
- *   which librdkafka queues behind the records fetched before it) 6.8 µs; this member 8.5-10.5
- *   µs, kcat 0.6 µs. This file's own functions are about 5% of the samples: a buffer read
- *   without slicing, ownership checked once per partition run and records made as they come
- *   were measured, alternating with this code, at -0.2 to +1.2 µs: no gain, so not taken.
+ *   message. A bare `consume(10000)` loop that drops them costs 4.6-5.3 µs per message, kcat
+ *   0.6 µs. This file's own functions are about 5% of the samples: a buffer read without
+ *   slicing, ownership checked once per partition run and records made as they come were
+ *   measured, alternating with this code, at -0.2 to +1.2 µs: no gain, so not taken.
+ * - Why the pump takes 1,000 records a call (PUMP_RECORDS): a `commit`'s answer reaches this
+ *   thread only once the `consume` call running when it came has returned, so a commit waits
+ *   about one call. At 10,000 a call that was 60-390 ms (mean 150-390) per commit, and a loop
+ *   that commits after every poll (runConsumer) spent most of its time waiting while the
+ *   buffer grew (holding 20,000-40,000 records, which then outlive young-generation GCs);
+ *   at 1,000 a commit waits 8-20 ms. Measured on 300,000 messages with runConsumer, the sizes
+ *   alternating, two rounds at load 10-11: 10,000 a call 21,500-36,400 messages/s at 10-12.8
+ *   µs CPU each; 2,000 36,100-68,100 at 6.9-8.4 µs; 1,000 56,200-84,900 at 7.5-8.7 µs; 500
+ *   53,900-90,400 at 7.5-9.8 µs (more calls and commits each second).
  */
 
 import { randomUUID } from 'node:crypto';
@@ -90,7 +97,7 @@ export interface RdConsumerSettings {
 type Value = string | Buffer;
 
 /** Records per `consume` call of the pump, and how long one waits when nothing is there. */
-const PUMP_RECORDS = 10_000;
+const PUMP_RECORDS = 1_000;
 const PUMP_WAIT_MS = 100;
 const ASSIGN = -175;
 const REVOKE = -174;
