@@ -5,9 +5,10 @@
  * process: wall time (start-up, topic set-up and the group join included), lines/s over it, CPU
  * and peak RSS, and the rate the command itself reports on its last line (lines from the first
  * generated to the last detected, per second: its sustained rate). Target: ≥ 100,000 lines/s
- * on Kafka with kafkajs.
+ * on Kafka with kafkajs. When the optional librdkafka client loads (`npm run kafka:rdkafka`), the
+ * same command runs once more with LOGLAB_KAFKA_CLIENT=rdkafka, for comparison (no target).
  *
- *   npx tsx bench/e2e.ts [--lines N] [--runs N] [--no-cluster] [--no-embedded]
+ *   npx tsx bench/e2e.ts [--lines N] [--runs N] [--no-cluster] [--no-embedded] [--no-rdkafka]
  *
  * On Kafka the runs read and write a topic and group of their own (removed afterwards); the
  * alerts go to weblogs.alerts as the command's always do. Without a broker (`npm run cluster --
@@ -25,6 +26,7 @@ import {
   timeProcess,
   writeReport,
 } from '../src/bench/harness';
+import { rdkafkaAvailability } from '../src/bench/stream-rdkafka';
 import { createBroker, loadConfig } from '../src/config';
 import { kafkaAnswers } from '../src/stream/kafka-broker';
 import { removeScratch } from '../src/stream/scratch';
@@ -34,15 +36,16 @@ const CLI = 'bin/loglab.mjs';
 
 const args = benchArgs(
   'e2e',
-  `usage: npx tsx bench/e2e.ts [--lines N] [--runs N] [--no-cluster] [--no-embedded]
+  `usage: npx tsx bench/e2e.ts [--lines N] [--runs N] [--no-cluster] [--no-embedded] [--no-rdkafka]
 Whole \`loglab stream --detect\` processes (generate → produce → consume → detect) on --lines
 generated lines (default 1,000,000, seed 42, every incident), --runs times each (default 1): on
 the embedded broker, and on the real Kafka broker through kafkajs when one answers at
-LOGLAB_KAFKA_BROKERS. Wall time, lines/s, CPU, peak RSS and the sustained rate the command
-reports. --no-cluster measures the embedded engine only, --no-embedded Kafka only. Writes
-bench/results/e2e.json.
+LOGLAB_KAFKA_BROKERS, then through the optional librdkafka client when it is installed (npm run
+kafka:rdkafka). Wall time, lines/s, CPU, peak RSS and the sustained rate the command reports.
+--no-cluster measures the embedded engine only, --no-embedded Kafka only, --no-rdkafka leaves
+the librdkafka client out. Writes bench/results/e2e.json.
 example: npx tsx bench/e2e.ts --lines 300000 --runs 3`,
-  { values: ['lines', 'runs'], switches: ['no-cluster', 'no-embedded'] },
+  { values: ['lines', 'runs'], switches: ['no-cluster', 'no-embedded', 'no-rdkafka'] },
 );
 
 const lines = args.count('lines', 1_000_000);
@@ -62,11 +65,12 @@ function sustained(stderr: string): number | null {
 async function run(
   engine: 'embedded' | 'cluster',
   extra: string[],
+  client: 'kafkajs' | 'rdkafka' = 'kafkajs',
 ): Promise<[BenchRow, string, number]> {
   const rates: number[] = [];
   const before = load();
   const row = await timeProcess({
-    name: `loglab stream --detect, ${engine === 'embedded' ? 'embedded broker' : 'Kafka (kafkajs)'}`,
+    name: `loglab stream --detect, ${engine === 'embedded' ? 'embedded broker' : `Kafka (${client})`}`,
     group: 'end to end, whole process',
     command: process.execPath,
     args: [
@@ -84,7 +88,8 @@ async function run(
       'all',
       ...extra,
     ],
-    env: { ...process.env, LOGLAB_ENGINE: '' },
+    // The kafkajs row is kafkajs's whatever LOGLAB_KAFKA_CLIENT says.
+    env: { ...process.env, LOGLAB_ENGINE: '', LOGLAB_KAFKA_CLIENT: client },
     runs,
     warmupRuns: 0,
     per: { lines },
@@ -126,20 +131,36 @@ if (args.on('no-cluster')) {
     `Kafka broker: not measured, no broker answers at ${config.kafka.brokers.join(',')} (npm run cluster -- up).`,
   );
 } else {
-  const scratch = `loglab.bench.e2e.${Date.now()}`;
-  process.stdout.write(`loglab stream --detect --engine cluster, ${n(lines)} lines …\n`);
-  try {
-    // Every run the same topic and group: a later run starts at the group's commits, at the end
-    // of what the earlier one wrote, and reads only its own lines.
-    const [kafka, kafkaNote, rate] = await run('cluster', ['--topic', scratch, '--group', scratch]);
-    rows.push(kafka);
-    notes.push(
-      `${kafkaNote}; target ≥ ${n(TARGET_LINES_PER_SEC)} lines/s sustained: ${rate >= TARGET_LINES_PER_SEC ? 'met' : 'NOT met'}`,
+  const clients: ('kafkajs' | 'rdkafka')[] = ['kafkajs'];
+  if (!args.on('no-rdkafka')) {
+    const rd = await rdkafkaAvailability();
+    if (rd.kind === 'ready') clients.push('rdkafka');
+    else notes.push(`librdkafka client: not measured, ${rd.reason}.`);
+  }
+  for (const client of clients) {
+    const scratch = `loglab.bench.e2e.${Date.now()}.${client}`;
+    process.stdout.write(
+      `loglab stream --detect --engine cluster (${client}), ${n(lines)} lines …\n`,
     );
-  } finally {
-    const broker = createBroker('cluster', config);
-    await removeScratch(broker, { topics: [scratch], groups: [scratch] }).catch(() => undefined);
-    await broker.close();
+    try {
+      // Every run the same topic and group: a later run starts at the group's commits, at the end
+      // of what the earlier one wrote, and reads only its own lines.
+      const [kafka, kafkaNote, rate] = await run(
+        'cluster',
+        ['--topic', scratch, '--group', scratch],
+        client,
+      );
+      rows.push(kafka);
+      notes.push(
+        client === 'kafkajs'
+          ? `${kafkaNote}; target ≥ ${n(TARGET_LINES_PER_SEC)} lines/s sustained: ${rate >= TARGET_LINES_PER_SEC ? 'met' : 'NOT met'}`
+          : `${kafkaNote}; for comparison, the target is kafkajs's`,
+      );
+    } finally {
+      const broker = createBroker('cluster', config);
+      await removeScratch(broker, { topics: [scratch], groups: [scratch] }).catch(() => undefined);
+      await broker.close();
+    }
   }
 }
 
