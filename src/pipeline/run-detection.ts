@@ -29,8 +29,8 @@
  * out an outage the same way.
  */
 import type { Broker, Consumer, RecordBatch } from '../stream/broker';
+import { brokerOutageGuard } from '../stream/broker-outage';
 import { FINAL_COMMIT_PAUSE_MS, FINAL_COMMIT_TRIES } from '../stream/consume-loop';
-import { brokerOutageGuard } from './broker-outage';
 import { createDetectionOutbox } from './detection-outbox';
 import type { StreamDetector } from './stream-detector';
 

@@ -11,8 +11,8 @@
  */
 import type { Alert } from '../realtime/alert';
 import type { Broker } from '../stream/broker';
+import { brokerOutageGuard } from '../stream/broker-outage';
 import { ALERTS_TOPIC } from '../stream/topics';
-import { brokerOutageGuard } from './broker-outage';
 import { createDetectionOutbox } from './detection-outbox';
 import type { BatchHandler } from './run-stream';
 import type { StreamDetector } from './stream-detector';
