@@ -67,7 +67,7 @@ import {
   tpKey,
 } from './consumer-positions';
 import type { ConsumerOutageSettings } from './kafka-config';
-import { isCoordinatorStarting, isRebalanceError, kafkaError } from './kafka-errors';
+import { errorChain, isCoordinatorStarting, isRebalanceError, kafkaError } from './kafka-errors';
 
 export interface KafkaConsumerSettings {
   readonly address: string;
@@ -97,6 +97,17 @@ export interface KafkaConsumerOutage {
 }
 
 type Value = string | Buffer;
+
+/**
+ * No coordinator for the group: what a broker that is stopping or starting answers before it
+ * refuses connections or after it accepts them again (seen in a restart at a load of 20).
+ */
+function isCoordinatorAway(err: unknown): boolean {
+  return (
+    isCoordinatorStarting(err) ||
+    errorChain(err).some((e) => e.name === 'KafkaJSGroupCoordinatorNotFound')
+  );
+}
 
 /** How often, and how many times, a join refused by a coordinator still loading is tried again. */
 const COORDINATOR_PAUSE_MS = 500;
@@ -194,6 +205,8 @@ export async function subscribeKafka(
   let starting = false;
   /** Waiting for the broker and joining again after an outage; null otherwise. */
   let recovering: Promise<void> | null = null;
+  /** The error that began the latest outage. */
+  let outageError: LoglabError | null = null;
   /** Partitions joined again after an outage whose records below the position come again. */
   const redelivering = new Set<string>();
   const stopWaiting = new AbortController();
@@ -214,6 +227,18 @@ export async function subscribeKafka(
 
   const wakeData = () => dataWaiter?.();
   const wakeRoom = () => roomWaiter?.();
+
+  /** `err` as a broker outage to wait out, or null when it is some other failure. */
+  function outageOf(err: unknown): LoglabError | null {
+    const failure = kafkaError(err, settings.address, context);
+    if (isBrokerOutage(failure as unknown)) return failure;
+    if (!isCoordinatorAway(err)) return null;
+    return new LoglabError('SERVICE_DOWN', failure.message, {
+      retriable: true,
+      cause: failure,
+      context: { ...failure.context, broker: settings.address },
+    });
+  }
 
   function onJoin(payload: { memberId: string; memberAssignment: Record<string, number[]> }) {
     memberId = payload.memberId;
@@ -255,8 +280,9 @@ export async function subscribeKafka(
       return;
     }
     if (closed || recovering !== null) return;
-    if (guard !== null && isBrokerOutage(failure)) {
-      recover(failure);
+    const outage = guard === null ? null : outageOf(error);
+    if (outage !== null) {
+      recover(outage);
       return;
     }
     crash = failure;
@@ -300,7 +326,7 @@ export async function subscribeKafka(
         stopWaiting.signal.removeEventListener('abort', onAbort);
       }
     }
-    return !signal?.aborted;
+    return true;
   }
 
   const eachBatch = async ({
@@ -404,6 +430,7 @@ export async function subscribeKafka(
   function recover(first: LoglabError): void {
     const old = member;
     member = null;
+    outageError = first;
     for (const tp of assignment) redelivering.add(tpKey(tp.topic, tp.partition));
     recovering = (async () => {
       // kafkajs has stopped a member that crashed; one whose commit failed first is stopped here.
@@ -424,12 +451,14 @@ export async function subscribeKafka(
             return;
           } catch (failure) {
             if (closed) return;
-            if (isCoordinatorStarting(failure) && tries < COORDINATOR_TRIES) {
+            // The broker answers, its group coordinator not yet: tried again quietly.
+            if (isCoordinatorAway(failure) && tries < COORDINATOR_TRIES) {
               await new Promise((resolve) => setTimeout(resolve, COORDINATOR_PAUSE_MS));
               continue;
             }
-            if (!isBrokerOutage(failure)) throw failure;
-            err = failure;
+            const outage = outageOf(failure);
+            if (outage === null) throw failure;
+            err = outage;
             break;
           }
         }
@@ -531,13 +560,13 @@ export async function subscribeKafka(
     } catch (err) {
       putBack();
       if (isRebalanceError(err)) return { kind: 'rebalancing', offsets: list };
-      const failure = kafkaError(err, settings.address, context);
-      if (guard !== null && !closed && isBrokerOutage(failure)) {
+      const outage = guard === null || closed ? null : outageOf(err);
+      if (outage !== null) {
         // The runner's own crash may come later: the outage starts here.
-        if (recovering === null && member === m) recover(failure);
+        if (recovering === null && member === m) recover(outage);
         return null;
       }
-      throw failure;
+      throw kafkaError(err, settings.address, context);
     }
     // kafkajs skips the commit silently once its runner has stopped (a crash): say so, or try
     // again once the member has joined again.
@@ -598,7 +627,8 @@ export async function subscribeKafka(
 
     async commit(offsets?: readonly TopicPartitionOffset[]): Promise<CommitResult> {
       for (;;) {
-        await recovered();
+        // Ctrl-C (the outage settings' signal) ends a commit's wait at once, with the outage.
+        if (!(await recovered(outageSettings?.signal)) && outageError !== null) throw outageError;
         if (crash !== null) throw crash;
         if (closed) throw new LoglabError('INTERNAL', 'commit called on a closed consumer');
         const result = await commitOnce(offsets);

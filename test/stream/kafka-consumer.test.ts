@@ -788,8 +788,8 @@ describe('subscribeKafka: riding out a broker outage', () => {
     // The broker goes away before those five are committed.
     first.crash(refused());
     const polling = consumer.poll({ maxWaitMs: 1_000 });
-    await sleep(30);
-    expect(kafka.members.length).toBe(2);
+    expect(await settlesWithin(polling, 20)).toBe(false);
+    while (kafka.members.length < 2) await sleep(5);
     const [, second] = kafka.members;
     // The group hands the partition out again from the commit: 10 on. Only 15 on is new.
     await second.deliver('t', 0, messages(10, 10));
@@ -824,6 +824,21 @@ describe('subscribeKafka: riding out a broker outage', () => {
     expect(lines.length).toBe(2);
   });
 
+  it('takes a group coordinator that cannot be found (a broker stopping) for an outage too', async () => {
+    const { kafka, consumer, lines } = await startRidingOut(0);
+    kafka.members[0].crash(
+      Object.assign(new Error('Failed to find group coordinator'), {
+        name: 'KafkaJSGroupCoordinatorNotFound',
+      }),
+    );
+    expect(layout(await consumer.poll({ maxWaitMs: 50 }))).toBe('idle');
+    expect(kafka.members.length).toBe(2);
+    expect(lines[0]).toBe(
+      `the Kafka broker at ${ADDRESS} failed: Failed to find group coordinator; waiting for it for up to 300.0 s`,
+    );
+    expect(lines.length).toBe(2);
+  });
+
   it('ends with one error past the wait', async () => {
     const { kafka, consumer, lines } = await startRidingOut(null, { totalWaitMs: 20 });
     kafka.members[0].crash(refused());
@@ -853,6 +868,20 @@ describe('subscribeKafka: riding out a broker outage', () => {
     await sleep(30);
     expect(probes()).toBeLessThanOrEqual(after + 1);
     expect(kafka.members.length).toBe(1);
+  });
+
+  it("ends a commit waiting for the broker at once when the outage's signal aborts (Ctrl-C)", async () => {
+    const stop = new AbortController();
+    const { kafka, consumer } = await startRidingOut(null, { signal: stop.signal });
+    await kafka.members[0].deliver('t', 0, messages(0, 3));
+    await consumer.poll({ maxWaitMs: 0 });
+    kafka.members[0].crash(refused());
+    const committing = consumer.commit().catch((e: unknown) => e);
+    await sleep(20);
+    expect(await settlesWithin(committing, 0)).toBe(false);
+    stop.abort();
+    expect(await settlesWithin(committing, 50)).toBe(true);
+    expect(await committing).toMatchObject({ code: 'SERVICE_DOWN', context: { broker: ADDRESS } });
   });
 
   it('without outage settings a crash still ends the member at once', async () => {
