@@ -117,6 +117,8 @@ async function demo(flags: DemoFlags): Promise<void> {
       top,
       topic: flags.topic,
       outDir: flags.out,
+      // Outage lines (a broker or HDFS restarting) as every command's: `loglab demo: …`.
+      log: (line) => cliIo().stderr.write(`loglab demo: ${line}\n`),
       ...ports,
       progress: {
         start(stage, total, what) {

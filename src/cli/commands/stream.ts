@@ -294,6 +294,7 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
       rollBytes,
       rollIntervalMs,
       compression: flags.compress,
+      log: (line) => cliIo().stderr.write(`loglab stream: ${line}\n`),
     };
   }
   let lag: number | null = null;
