@@ -135,8 +135,8 @@ describe('loglab consume across a broker restart', () => {
     if (RDKAFKA) expect(stderr).toEqual([last]);
     else {
       // One line when the broker went away, one when it answered again; on a loaded machine the
-      // cluster script's first start has answered and then been stopped again (restart.ts):
-      // then a second pair. The broker refused connections, or (as it stopped) no longer found
+      // cluster script's start has answered and then been stopped again, up to three times
+      // (restart.ts; seen twice at a load of 20): then a pair for each. The broker refused connections, or (as it stopped) no longer found
       // the group's coordinator: kafkajs's member ends on whichever comes first.
       const waiting =
         /^loglab consume: (no Kafka broker answers at 127\.0\.0\.1:9092 \([^)]+\); .+|the Kafka broker at 127\.0\.0\.1:9092 failed: Failed to find group coordinator); waiting for it for up to 300\.0 s$/;
@@ -144,7 +144,10 @@ describe('loglab consume across a broker restart', () => {
         /^loglab consume: the broker at 127\.0\.0\.1:9092 answers again after \d+\.\d s \(\d+ tries\): joining the group again$/;
       expect(stderr.at(-1)).toBe(last);
       const events = stderr.slice(0, -1);
-      expect(events.length === 2 || events.length === 4, stderr.join('\n')).toBe(true);
+      expect(
+        events.length % 2 === 0 && events.length >= 2 && events.length <= 8,
+        stderr.join('\n'),
+      ).toBe(true);
       events.forEach((line, i) => {
         expect(line).toMatch(i % 2 === 0 ? waiting : back);
       });
