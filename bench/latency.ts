@@ -53,6 +53,7 @@ import {
   wallClock,
 } from '../src/bench/latency-traffic';
 import { createBroker, loadConfig } from '../src/config';
+import { isLoglabError } from '../src/errors';
 import { parseAuto } from '../src/log/auto';
 import { startWorker } from '../src/parallel/worker-thread';
 import { createStreamDetector, runDetection, type StreamDetector } from '../src/pipeline/index';
@@ -101,6 +102,23 @@ interface Measured {
   cores: number;
   /** Where the slowest alerts spent their time (src/bench/latency-hops.ts). */
   hops: string;
+}
+
+/** The run's lines at --rate, on a thread of its own (with its own client) or on this one. */
+async function producePacedOn(
+  onThread: boolean,
+  broker: Broker,
+  topic: string,
+  lines: readonly KeyedLine[],
+): Promise<PacedRun> {
+  if (!onThread) return producePaced(broker, topic, lines, rate);
+  const input: LatencyProducerInput = { topic, lines: lines.length, rate };
+  const started = startWorker<PacedRun>(
+    new URL('../src/bench/latency-producer-thread.ts', import.meta.url).pathname,
+    input,
+    'latency producer thread',
+  );
+  return (await started.result) as PacedRun;
 }
 
 async function measure(
@@ -157,24 +175,25 @@ async function measure(
     onPoll() {
       if (detector.counts().read >= lines.length) stop.abort();
     },
+    // A broker outage voids the figures: the run ends (below) rather than wait for the broker.
+    log: () => undefined,
   });
-  await subscribed;
+  // Awaited below; a consumer that fails meanwhile must not end the process with a stack trace.
+  consuming.catch(() => undefined);
+  await Promise.race([subscribed, consuming]);
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
   const start = wallClock();
   let paced: PacedRun;
-  if (onThread) {
-    const input: LatencyProducerInput = { topic, lines: lines.length, rate };
-    const started = startWorker<PacedRun>(
-      new URL('../src/bench/latency-producer-thread.ts', import.meta.url).pathname,
-      input,
-      'latency producer thread',
-    );
-    paced = (await started.result) as PacedRun;
-  } else {
-    paced = await producePaced(broker, topic, lines, rate);
+  try {
+    paced = await producePacedOn(onThread, broker, topic, lines);
+  } catch (err) {
+    // The producer failed (the broker went away): the consumer stops too, and the run with it.
+    stop.abort();
+    await consuming.catch(() => undefined);
+    throw err;
   }
   await consuming;
   loop.disable();
@@ -258,6 +277,8 @@ results.push(await measure(embedded, lines, suffix, false));
 await embedded.close();
 
 const config = loadConfig();
+/** Why the run on Kafka failed, if it did. */
+let failed: string | null = null;
 if (args.on('no-cluster')) {
   notes.push('Kafka broker: left out (--no-cluster).');
 } else if (await kafkaAnswers(config.kafka.brokers)) {
@@ -267,6 +288,9 @@ if (args.on('no-cluster')) {
   try {
     results.push(await measure(kafka, lines, suffix, !sameThread));
     notes.push(`Kafka fetch wait: ${fetchWait ?? DEFAULT_FETCH_MAX_WAIT_MS} ms on the broker.`);
+  } catch (err) {
+    // The broker went away mid-run (or refused it): one line, no results file of a void run.
+    failed = isLoglabError(err) || err instanceof Error ? err.message : String(err);
   } finally {
     // The run's topic and group are scratch: leave the shared broker as it was.
     const scratch = `loglab.bench.latency.${suffix}`;
@@ -277,6 +301,11 @@ if (args.on('no-cluster')) {
   notes.push(
     `Kafka broker: not measured, no broker answers at ${config.kafka.brokers.join(',')} (npm run cluster -- up).`,
   );
+}
+
+if (failed !== null) {
+  process.stderr.write(`bench/latency: the Kafka run failed: ${failed.split('\n')[0]}\n`);
+  process.exit(1);
 }
 
 const rows = results.map(row);

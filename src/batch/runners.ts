@@ -5,6 +5,7 @@
  * script it bundles), which is why batch/index.ts does not re-export them.
  */
 import type { LoglabConfig } from '../config';
+import type { OutageEvent } from '../storage/retrying-store';
 import type { EmbeddedRunnerOptions } from './embedded-runner';
 import type { HadoopRunnerOptions } from './hadoop-runner';
 import type { Runner } from './runner';
@@ -34,31 +35,51 @@ export interface ClusterHadoopRunnerOptions
   extends Omit<HadoopRunnerOptions, 'store' | 'defaultFs' | 'user'> {
   /** `hdfs://host:port` of the NameNode; default defaultFsOf(config.hdfs.url). */
   readonly defaultFs?: string;
+  /** Each wait for HDFS (an outage of the runner's own store calls) and its end, as it happens. */
+  readonly onStoreEvent?: (event: OutageEvent, address: string) => void;
 }
 
 /**
  * The Hadoop runner against the cluster `config` names (LOGLAB_HDFS_URL, LOGLAB_HDFS_USER): the
  * wiring a caller would otherwise repeat. Each run opens the WebHDFS store and closes it after,
- * so the runner holds no connection between runs and needs no closing.
+ * so the runner holds no connection between runs and needs no closing. The runner's own HDFS
+ * calls (the input listed, the job's output read back) go through the retrying store the
+ * archiver uses, so an HDFS restart is waited out (bounded) rather than ending the run; an HDFS
+ * that does not answer when the run starts still ends it at once. The jobs are Hadoop's.
  */
 export async function clusterHadoopRunner(
   config: LoglabConfig,
   options: ClusterHadoopRunnerOptions = {},
 ): Promise<Runner> {
-  const [{ createStore }, { createHadoopRunner }] = await Promise.all([
+  const [{ createStore }, { createHadoopRunner }, { retryingStore }] = await Promise.all([
     import('../config'),
     import('./hadoop-runner'),
+    import('../storage/retrying-store'),
   ]);
+  const { onStoreEvent, ...hadoopOptions } = options;
   const defaultFs = options.defaultFs ?? defaultFsOf(config.hdfs.url);
   return {
     engine: options.target === undefined ? 'hadoop' : 'yarn',
     async run(jobs, input, runOptions) {
-      const store = await createStore('cluster', config);
+      const hdfs = await createStore('cluster', config);
+      // An HDFS that does not answer at the start is one line at once, not a wait.
+      await hdfs.stat('/').catch(async (err: unknown) => {
+        await hdfs.close();
+        throw err;
+      });
+      const store = retryingStore(hdfs, {
+        onEvent: (event) => onStoreEvent?.(event, hdfs.address),
+      });
       try {
-        const runner = createHadoopRunner({ ...options, store, defaultFs, user: config.hdfs.user });
+        const runner = createHadoopRunner({
+          ...hadoopOptions,
+          store,
+          defaultFs,
+          user: config.hdfs.user,
+        });
         return await runner.run(jobs, input, runOptions);
       } finally {
-        await store.close();
+        await hdfs.close();
       }
     },
   };

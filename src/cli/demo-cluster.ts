@@ -3,7 +3,8 @@
  * `npm run cluster -- up` (scripts/cluster.mjs, its default services), and the Hadoop jars of
  * the local job runner by `npm run cluster -- jars --services yarn`. Each start is said on
  * stderr before it happens, since it takes a minute or more; services already up are left as
- * they are. The probes and the starter are injected so tests can drive both paths.
+ * they are; with --no-start nothing is started, and what is missing is one line and exit 2. The
+ * probes and the starter are injected so tests can drive both paths.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -40,12 +41,15 @@ export function hadoopJarsPresent(lib: string): boolean {
 
 /**
  * Makes sure Kafka, HDFS and the Hadoop jars are there; `say` gets one line per thing found
- * or started. A start that fails is one SERVICE_DOWN error.
+ * or started. A start that fails is one SERVICE_DOWN error. With `mayStart` false (--no-start:
+ * a cluster shared with others, where a second start once made a second broker) nothing is
+ * started or fetched: what is missing is one SERVICE_DOWN error instead.
  */
 export async function ensureCluster(
   probes: ClusterProbes,
   say: (line: string) => void,
   script: ClusterScript = runClusterScript,
+  mayStart = true,
 ): Promise<void> {
   const [kafka, hdfs] = await Promise.all([probes.kafka(), probes.hdfs()]);
   if (kafka && hdfs === null) {
@@ -54,6 +58,12 @@ export async function ensureCluster(
     const down = [kafka ? null : 'Kafka', hdfs === null ? null : `HDFS (${hdfs})`].filter(
       (x) => x !== null,
     );
+    if (!mayStart) {
+      throw new LoglabError(
+        'SERVICE_DOWN',
+        `${down.join(' and ')} not up, and --no-start leaves them as they are: start them with npm run cluster -- up, or run without --no-start`,
+      );
+    }
     say(`${down.join(' and ')} not up: starting Kafka and HDFS with npm run cluster -- up`);
     if ((await script(['up'])) !== 0) {
       throw new LoglabError(
@@ -63,6 +73,12 @@ export async function ensureCluster(
     }
   }
   if (!probes.hadoopJars()) {
+    if (!mayStart) {
+      throw new LoglabError(
+        'SERVICE_DOWN',
+        'the Hadoop jars are missing, and --no-start fetches nothing: fetch them with npm run cluster -- jars --services yarn, or run without --no-start',
+      );
+    }
     say('the Hadoop jars are missing: fetching them with npm run cluster -- jars --services yarn');
     if ((await script(['jars', '--services', 'yarn'])) !== 0) {
       throw new LoglabError(

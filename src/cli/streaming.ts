@@ -72,6 +72,25 @@ export async function openBroker(
 }
 
 /**
+ * Broker options for a command whose consumers ride out a broker outage (kafka-consumer.ts):
+ * their two lines (the broker went away, it answers again) go to stderr as `loglab <command>:`,
+ * and `signal` (Ctrl-C) ends the wait.
+ */
+export function consumerOutageOptions(
+  command: string,
+  signal: AbortSignal,
+): import('../config').CreateBrokerOptions {
+  return {
+    kafka: {
+      consumerOutage: {
+        log: (line) => cliIo().stderr.write(`loglab ${command}: ${line}\n`),
+        signal,
+      },
+    },
+  };
+}
+
+/**
  * Signals this close together are one Ctrl-C. Under `npx loglab` (and `npm run`, and tsx) the
  * terminal sends SIGINT to the whole process group and npm passes it on to its child as well,
  * so the program gets one Ctrl-C twice, a few milliseconds apart; a person pressing Ctrl-C

@@ -8,6 +8,8 @@
  *
  * Imported when called, as embedded-demo.ts does, so it can stay in pipeline/index.ts.
  */
+
+import { outageLine } from './archiver-outage';
 import type { DemoRun } from './demo-run';
 
 export interface ClusterDemoOptions {
@@ -60,7 +62,12 @@ export async function runClusterDemo(options: ClusterDemoOptions): Promise<Clust
       broker,
       store: createPrefixedStore(hdfs, lakeRoot),
       // Two map tasks at once, as the command runs them: the lake holds a file per partition and hour.
-      runner: await clusterHadoopRunner(settings, { parallelism: 2 }),
+      runner: await clusterHadoopRunner(settings, {
+        parallelism: 2,
+        // The runner's HDFS calls wait out a restart, said as the demo's other outage lines.
+        onStoreEvent: (event, address) =>
+          process.stderr.write(`loglab demo: ${outageLine(address, event)}\n`),
+      }),
       batchInput: `${lakeRoot}/loglab/raw`,
     });
     return { ...run, topic, lakeRoot };

@@ -108,7 +108,7 @@ export async function runDemo(settings: DemoSettings): Promise<DemoRun> {
   const top = settings.top ?? 10;
   const outDir = settings.outDir ?? DEMO_OUT_DIR;
   const p = settings.progress ?? NO_PROGRESS;
-  const log = settings.log ?? ((line: string) => process.stderr.write(`demo: ${line}\n`));
+  const log = settings.log ?? ((line: string) => process.stderr.write(`loglab demo: ${line}\n`));
   const stages: StageRecord[] = [];
   const finish = (stage: StageRecord) => {
     stages.push(stage);
@@ -170,7 +170,7 @@ export async function runDemo(settings: DemoSettings): Promise<DemoRun> {
     groupId,
     // Committed only as far as the detector released, and finished before the last commit.
     handlers: [{ ...detecting, handle: consume }],
-    archive: { store, groupId: archiveGroup },
+    archive: { store, groupId: archiveGroup, log },
     sampleMs: 250,
     onSample: (s) => p.update(Math.min(s.consumed, s.archive?.lines ?? 0)),
   });

@@ -14,7 +14,7 @@
  */
 import type { Alert } from '../realtime/alert';
 import type { Broker, ProduceMessage } from '../stream/broker';
-import type { BrokerOutageGuard } from './broker-outage';
+import type { BrokerOutageGuard } from '../stream/broker-outage';
 import { createOutbox, type Outbox } from './outbox';
 import { alertMessage } from './stream-detector';
 

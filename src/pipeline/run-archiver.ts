@@ -40,6 +40,7 @@ import type { Compression } from '../storage/lake-layout';
 import type { RetryPolicy } from '../storage/retrying-store';
 import type { Store } from '../storage/store';
 import { type Broker, type Consumer, DEFAULT_POLL_RECORDS, type RawBatch } from '../stream/broker';
+import { brokerOutageGuard, isBrokerOutage } from '../stream/broker-outage';
 import { RAW_TOPIC } from '../stream/topics';
 import { ArchivePartitions } from './archive-partitions';
 import {
@@ -50,7 +51,6 @@ import {
   type Roll,
 } from './archive-roller';
 import { outageGuard } from './archiver-outage';
-import { brokerOutageGuard, isBrokerOutage } from './broker-outage';
 import type { NextOffsets, Recovery } from './lake-recovery';
 import { LakeWriter, linesOf, newWriterTag, type PublishRoll } from './lake-writer';
 import { recoverPartitions } from './roll-claim';

@@ -42,9 +42,9 @@ import type {
   Consumer,
   TopicPartition,
 } from '../stream/broker';
+import { brokerOutageGuard } from '../stream/broker-outage';
 import { createCommitter, DEFAULT_COMMIT_INTERVAL_MS } from '../stream/committer';
 import { unseen } from '../stream/redelivered';
-import { brokerOutageGuard } from './broker-outage';
 import { createDetectionOutbox } from './detection-outbox';
 import type { StreamDetector } from './stream-detector';
 

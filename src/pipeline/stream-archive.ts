@@ -26,6 +26,8 @@ export interface StreamArchiveSettings {
   readonly rollIntervalMs?: number;
   /** `gzip`: closed files are `….log.gz`. */
   readonly compression?: Compression;
+  /** Where the archiver's outage lines go, one each (run-archiver.ts's default when absent). */
+  readonly log?: (line: string) => void;
 }
 
 /** What the archiver stored in a stream run. */
@@ -73,6 +75,7 @@ export function startStreamArchive(
     rollBytes: settings.rollBytes,
     rollIntervalMs: settings.rollIntervalMs,
     compression: settings.compression,
+    log: settings.log,
     signal,
     onProgress(p) {
       latest = p;

@@ -23,8 +23,8 @@ import type {
   TopicPartition,
   TopicPartitionOffset,
 } from '../stream/broker';
+import { brokerOutageGuard } from '../stream/broker-outage';
 import { ALERTS_TOPIC } from '../stream/topics';
-import { brokerOutageGuard } from './broker-outage';
 import { createDetectionOutbox } from './detection-outbox';
 import type { BatchHandler, StreamHandler } from './run-stream';
 import type { StreamDetector } from './stream-detector';

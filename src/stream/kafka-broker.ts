@@ -7,7 +7,8 @@
  *   A batch is sent in chunks of at most 2,000 messages and ~900 kB: kafkajs puts all of a
  *   partition's messages of one request in one record batch, which the broker refuses over
  *   `message.max.bytes`, and kafkajs's grouping by partition slows down on large requests.
- * - Consumers: see `kafka-consumer.ts` (no auto-commit; commit after processing).
+ * - Consumers: see `kafka-consumer.ts` (no auto-commit; commit after processing; with
+ *   `consumerOutage`, a broker outage after the join is waited out, bounded).
  * - Admin: topics, end offsets, group offsets and lag.
  * - Failures: kafkajs retries with backoff a bounded number of times (`retries`, default 4,
  *   about 3 s in all); then one LoglabError says which broker failed and how to start one.
@@ -315,7 +316,14 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
     const deadline = Date.now() + (config.coordinatorWaitMs ?? 30_000);
     for (;;) {
       try {
-        return await subscribeKafka(kafka, consumerSettings, opts);
+        return await subscribeKafka(
+          kafka,
+          consumerSettings,
+          opts,
+          config.consumerOutage === undefined
+            ? undefined
+            : { broker, settings: config.consumerOutage },
+        );
       } catch (err) {
         if (!isCoordinatorStarting(err) || Date.now() >= deadline) throw err;
         await new Promise((resolve) => setTimeout(resolve, 500));

@@ -4,6 +4,22 @@
  */
 import type { Kafka, KafkaConfig } from 'kafkajs';
 
+/**
+ * How a consumer that has joined its group rides out a broker outage (kafka-consumer.ts):
+ * librdkafka reconnects by itself, kafkajs's member ends after its retries (about 3 s) unless
+ * this is given.
+ */
+export interface ConsumerOutageSettings {
+  /** One line when the broker goes away and one when it answers again. */
+  readonly log: (line: string) => void;
+  /** Ends the wait at once (Ctrl-C): the member then ends with the outage's error. */
+  readonly signal?: AbortSignal;
+  /** How long one outage is waited out (broker-outage.ts: 5 minutes). */
+  readonly totalWaitMs?: number;
+  /** The pause between two probes of the broker (1 s). */
+  readonly probeEveryMs?: number;
+}
+
 export interface KafkaBrokerConfig {
   /** Bootstrap addresses, host:port. */
   readonly brokers: readonly string[];
@@ -33,6 +49,11 @@ export interface KafkaBrokerConfig {
   readonly replicationFactor?: number;
   /** Partitions of a topic created without a count (6). */
   readonly defaultPartitions?: number;
+  /**
+   * Consumers wait for a broker that went away after they joined, and join again from the
+   * committed offsets, instead of ending with SERVICE_DOWN; absent, they end as before.
+   */
+  readonly consumerOutage?: ConsumerOutageSettings;
   /** Makes the kafkajs client; tests pass a fake. */
   readonly kafkaFactory?: (config: KafkaConfig) => Kafka;
 }

@@ -16,11 +16,30 @@
  * between batches (a batch in `eachBatch` finishes first, its heartbeat throwing the rebalance
  * error), but `eachBatch` here only queues: what `poll` returned earlier may still be in the
  * caller's hands while the group has already given its partition to another member.
+ *
+ * A broker outage (Kafka restarting): kafkajs's runner retries its fetches for a few seconds
+ * (the `retry` settings, about 3 s), then stops the member and reports a `CRASH`. Its own
+ * `restartOnFailure` would start the member again and again, with no bound and nothing said;
+ * here it is off, and with `outage` given a member that has joined waits for the broker through
+ * the outage guard (broker-outage.ts: one line when it goes, one when it is back, bounded),
+ * then starts a fresh kafkajs member that joins the group again: each partition starts from the
+ * group's committed offset. Records this member had already returned are not returned again
+ * (a kept partition's records below its position are dropped as they come), so a caller that
+ * commits after each poll sees every record once. Meanwhile `poll` and `commit` wait (a poll's
+ * signal and `close` end that at once); past the guard's limit, or when its signal aborts, the
+ * member ends with the outage's error, as it does at once without `outage`.
  */
 
-import type { Kafka, Consumer as KafkaJsConsumer, KafkaMessage, RetryOptions } from 'kafkajs';
+import type {
+  EachBatchPayload,
+  Kafka,
+  Consumer as KafkaJsConsumer,
+  KafkaMessage,
+  RetryOptions,
+} from 'kafkajs';
 import { LoglabError } from '../errors';
 import type {
+  Broker,
   CommitResult,
   ConsumedRecord,
   Consumer,
@@ -37,6 +56,7 @@ import type {
   ValueAs,
 } from './broker';
 import { DEFAULT_POLL_RECORDS, DEFAULT_POLL_WAIT_MS } from './broker';
+import { brokerOutageGuard, isBrokerOutage } from './broker-outage';
 import {
   advancePosition,
   IDLE,
@@ -46,7 +66,8 @@ import {
   STOPPED_CLOSED,
   tpKey,
 } from './consumer-positions';
-import { isRebalanceError, kafkaError } from './kafka-errors';
+import type { ConsumerOutageSettings } from './kafka-config';
+import { errorChain, isCoordinatorStarting, isRebalanceError, kafkaError } from './kafka-errors';
 
 export interface KafkaConsumerSettings {
   readonly address: string;
@@ -68,7 +89,29 @@ export interface KafkaConsumerSettings {
   readonly maxBytesPerPartition?: number;
 }
 
+/** What a member needs to ride out a broker outage: the broker to probe, and the settings. */
+export interface KafkaConsumerOutage {
+  /** Its metadata of the member's first topic says the broker answers again. */
+  readonly broker: Broker;
+  readonly settings: ConsumerOutageSettings;
+}
+
 type Value = string | Buffer;
+
+/**
+ * No coordinator for the group: what a broker that is stopping or starting answers before it
+ * refuses connections or after it accepts them again (seen in a restart at a load of 20).
+ */
+function isCoordinatorAway(err: unknown): boolean {
+  return (
+    isCoordinatorStarting(err) ||
+    errorChain(err).some((e) => e.name === 'KafkaJSGroupCoordinatorNotFound')
+  );
+}
+
+/** How often, and how many times, a join refused by a coordinator still loading is tried again. */
+const COORDINATOR_PAUSE_MS = 500;
+const COORDINATOR_TRIES = 60;
 
 /** What a poll of either kind returns when it has no records. */
 
@@ -135,22 +178,10 @@ export async function subscribeKafka(
   kafka: Kafka,
   settings: KafkaConsumerSettings,
   opts: SubscribeOptions<ValueAs>,
+  outage?: KafkaConsumerOutage,
 ): Promise<Consumer<Value>> {
   const as: ValueAs = opts.valueAs ?? 'string';
   const context = { groupId: opts.groupId };
-  const consumer: KafkaJsConsumer = kafka.consumer({
-    groupId: opts.groupId,
-    sessionTimeout: settings.sessionTimeoutMs,
-    heartbeatInterval: settings.heartbeatIntervalMs,
-    maxWaitTimeInMs: settings.maxWaitMs,
-    ...(settings.maxBytesPerPartition
-      ? { maxBytesPerPartition: settings.maxBytesPerPartition }
-      : {}),
-    allowAutoTopicCreation: false,
-    // A crash (broker gone past the retries) ends this member: every later poll or commit
-    // throws that one error.
-    retry: { ...settings.retry, restartOnFailure: async () => false },
-  });
 
   const queue: Fetched[] = [];
   /** Records and value bytes on the queue. */
@@ -167,11 +198,49 @@ export async function subscribeKafka(
   let revoked: TopicPartition[] = [];
   let dataWaiter: (() => void) | null = null;
   let roomWaiter: (() => void) | null = null;
+  /** The kafkajs member now in use; events of an earlier one are ignored. */
+  let member: KafkaJsConsumer | null = null;
+  /** A crash while a member was being started: `start` throws it. */
+  let startFailure: LoglabError | null = null;
+  let starting = false;
+  /** Waiting for the broker and joining again after an outage; null otherwise. */
+  let recovering: Promise<void> | null = null;
+  /** The error that began the latest outage. */
+  let outageError: LoglabError | null = null;
+  /** Partitions joined again after an outage whose records below the position come again. */
+  const redelivering = new Set<string>();
+  const stopWaiting = new AbortController();
+  const outageSettings = outage?.settings;
+  const guard =
+    outage === undefined || outageSettings === undefined
+      ? null
+      : brokerOutageGuard(outage.broker, {
+          topic: opts.topics[0],
+          totalWaitMs: outageSettings.totalWaitMs,
+          probeEveryMs: outageSettings.probeEveryMs,
+          log: outageSettings.log,
+          signal:
+            outageSettings.signal === undefined
+              ? stopWaiting.signal
+              : AbortSignal.any([outageSettings.signal, stopWaiting.signal]),
+        });
 
   const wakeData = () => dataWaiter?.();
   const wakeRoom = () => roomWaiter?.();
 
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+  /** `err` as a broker outage to wait out, or null when it is some other failure. */
+  function outageOf(err: unknown): LoglabError | null {
+    const failure = kafkaError(err, settings.address, context);
+    if (isBrokerOutage(failure as unknown)) return failure;
+    if (!isCoordinatorAway(err)) return null;
+    return new LoglabError('SERVICE_DOWN', failure.message, {
+      retriable: true,
+      cause: failure,
+      context: { ...failure.context, broker: settings.address },
+    });
+  }
+
+  function onJoin(payload: { memberId: string; memberAssignment: Record<string, number[]> }) {
     memberId = payload.memberId;
     const next: TopicPartition[] = [];
     for (const topic of Object.keys(payload.memberAssignment).sort()) {
@@ -190,6 +259,7 @@ export async function subscribeKafka(
       }
       positions.delete(key);
       committedAt.delete(key);
+      redelivering.delete(key);
     }
     assignment = next;
     assigned = nextKeys;
@@ -201,12 +271,24 @@ export async function subscribeKafka(
     }
     wakeRoom();
     wakeData();
-  });
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    crash = kafkaError(payload.error, settings.address, context);
+  }
+
+  function onCrash(error: unknown) {
+    const failure = kafkaError(error, settings.address, context);
+    if (starting) {
+      startFailure = failure;
+      return;
+    }
+    if (closed || recovering !== null) return;
+    const outage = guard === null ? null : outageOf(error);
+    if (outage !== null) {
+      recover(outage);
+      return;
+    }
+    crash = failure;
     wakeData();
     wakeRoom();
-  });
+  }
 
   function waitFor(
     set: (wake: (() => void) | null) => void,
@@ -227,58 +309,172 @@ export async function subscribeKafka(
     });
   }
 
-  try {
-    await consumer.connect();
-    await consumer.subscribe({
-      topics: [...opts.topics],
-      fromBeginning: opts.fromBeginning ?? false,
-    });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        if (closed || !isRunning() || isStale()) return;
-        if (!assigned.has(tpKey(batch.topic, batch.partition))) return;
-        const messages = batch.messages;
-        if (messages.length > 0) {
-          const bytes = valueBytes(messages, 0, messages.length);
-          queue.push({
-            topic: batch.topic,
-            partition: batch.partition,
-            messages,
-            from: 0,
-            bytes,
-            highWatermark: Number(batch.highWatermark),
-          });
-          queued += messages.length;
-          queuedBytes += bytes;
-          wakeData();
-        }
-        resolveOffset(batch.lastOffset());
-        while (
-          (queued > settings.prefetchRecords || queuedBytes > settings.prefetchBytes) &&
-          !closed &&
-          crash === null &&
-          isRunning()
-        ) {
-          await waitFor((w) => {
-            roomWaiter = w;
-          }, settings.heartbeatIntervalMs);
-          // A rebalance shows up here as an error: thrown on, kafkajs rejoins the group.
-          if (!closed && isRunning()) await heartbeat();
-        }
-      },
-    });
-  } catch (err) {
-    await consumer.disconnect().catch(() => undefined);
-    throw kafkaError(err, settings.address, context);
+  /** Until an outage is over (or ended the member); false when `signal` aborted first. */
+  async function recovered(signal?: AbortSignal): Promise<boolean> {
+    while (recovering !== null && !closed) {
+      if (signal?.aborted) return false;
+      let onAbort = () => {};
+      const aborted = new Promise<void>((resolve) => {
+        onAbort = () => resolve();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        stopWaiting.signal.addEventListener('abort', onAbort, { once: true });
+      });
+      try {
+        await Promise.race([recovering, aborted]);
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+        stopWaiting.signal.removeEventListener('abort', onAbort);
+      }
+    }
+    return true;
   }
-  // `run` resolves after the first join, or after a crash while joining.
-  if (crash !== null) {
-    await consumer.disconnect().catch(() => undefined);
-    throw crash;
+
+  const eachBatch = async ({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> => {
+    if (closed || !isRunning() || isStale()) return;
+    const key = tpKey(batch.topic, batch.partition);
+    if (!assigned.has(key)) return;
+    let messages = batch.messages;
+    if (redelivering.has(key) && messages.length > 0) {
+      // Joined again after an outage: what this member returned already is not returned again.
+      const from = positions.get(key)?.offset ?? 0;
+      const first = messages.findIndex((m) => Number(m.offset) >= from);
+      if (first !== 0) messages = first < 0 ? [] : messages.slice(first);
+      if (messages.length > 0) redelivering.delete(key);
+    }
+    if (messages.length > 0) {
+      const bytes = valueBytes(messages, 0, messages.length);
+      queue.push({
+        topic: batch.topic,
+        partition: batch.partition,
+        messages,
+        from: 0,
+        bytes,
+        highWatermark: Number(batch.highWatermark),
+      });
+      queued += messages.length;
+      queuedBytes += bytes;
+      wakeData();
+    }
+    resolveOffset(batch.lastOffset());
+    while (
+      (queued > settings.prefetchRecords || queuedBytes > settings.prefetchBytes) &&
+      !closed &&
+      crash === null &&
+      isRunning()
+    ) {
+      await waitFor((w) => {
+        roomWaiter = w;
+      }, settings.heartbeatIntervalMs);
+      // A rebalance shows up here as an error: thrown on, kafkajs rejoins the group.
+      if (!closed && isRunning()) await heartbeat();
+    }
+  };
+
+  /** A new kafkajs member: joined when this resolves, or the reason it could not join. */
+  async function start(fromBeginning: boolean): Promise<void> {
+    const m: KafkaJsConsumer = kafka.consumer({
+      groupId: opts.groupId,
+      sessionTimeout: settings.sessionTimeoutMs,
+      heartbeatInterval: settings.heartbeatIntervalMs,
+      maxWaitTimeInMs: settings.maxWaitMs,
+      ...(settings.maxBytesPerPartition
+        ? { maxBytesPerPartition: settings.maxBytesPerPartition }
+        : {}),
+      allowAutoTopicCreation: false,
+      // A crash (broker gone past the retries) ends this kafkajs member; an outage is ridden
+      // out (with `outage`) by starting another one, see the module docblock.
+      retry: { ...settings.retry, restartOnFailure: async () => false },
+    });
+    member = m;
+    m.on(m.events.GROUP_JOIN, ({ payload }) => {
+      if (m === member) onJoin(payload);
+    });
+    m.on(m.events.CRASH, ({ payload }) => {
+      if (m === member) onCrash(payload.error);
+    });
+    starting = true;
+    startFailure = null;
+    try {
+      await m.connect();
+      await m.subscribe({ topics: [...opts.topics], fromBeginning });
+      await m.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch,
+      });
+    } catch (err) {
+      await m.disconnect().catch(() => undefined);
+      throw kafkaError(err, settings.address, context);
+    } finally {
+      starting = false;
+    }
+    // `run` resolves after the first join, or after a crash while joining.
+    const failed: LoglabError | null = startFailure;
+    if (failed !== null) {
+      await m.disconnect().catch(() => undefined);
+      throw failed;
+    }
   }
+
+  /**
+   * Waits for the broker and starts a member that joins again, while the outage lasts and its
+   * bound allows; past it, the outage's error ends this consumer.
+   */
+  function recover(first: LoglabError): void {
+    const old = member;
+    member = null;
+    outageError = first;
+    for (const tp of assignment) redelivering.add(tpKey(tp.topic, tp.partition));
+    recovering = (async () => {
+      // kafkajs has stopped a member that crashed; one whose commit failed first is stopped here.
+      await old?.disconnect().catch(() => undefined);
+      let err = first;
+      for (;;) {
+        if (guard === null) throw err;
+        await guard.resumeAfter(err);
+        for (let tries = 1; ; tries++) {
+          if (closed) return;
+          try {
+            // Joining again: the group's committed offsets, else the start asked for at first.
+            await start(opts.fromBeginning ?? false);
+            guard.progressed();
+            // Closed while it joined: that member leaves at once.
+            if (closed)
+              await (member as KafkaJsConsumer | null)?.disconnect().catch(() => undefined);
+            return;
+          } catch (failure) {
+            if (closed) return;
+            // The broker answers, its group coordinator not yet: tried again quietly.
+            if (isCoordinatorAway(failure) && tries < COORDINATOR_TRIES) {
+              await new Promise((resolve) => setTimeout(resolve, COORDINATOR_PAUSE_MS));
+              continue;
+            }
+            const outage = outageOf(failure);
+            if (outage === null) throw failure;
+            err = outage;
+            break;
+          }
+        }
+      }
+    })()
+      .catch((err: unknown) => {
+        if (!closed) crash = kafkaError(err, settings.address, context);
+      })
+      .finally(() => {
+        recovering = null;
+        wakeData();
+        wakeRoom();
+      });
+  }
+
+  await start(opts.fromBeginning ?? false);
 
   /**
    * Takes up to `max` queued messages, a run of one partition at a time, handing each run to
@@ -312,6 +508,8 @@ export async function subscribeKafka(
   /** Waits for records as `poll` does: null once there are some, else what to return. */
   async function ready(pollOpts: PollOptions): Promise<NoRecords | null> {
     pollLimit(pollOpts, dataWaiter !== null);
+    // During an outage a poll waits for the broker: nothing is known to be idle meanwhile.
+    if (!(await recovered(pollOpts.signal))) return STOPPED_ABORTED;
     if (crash !== null) throw crash;
     if (closed) return STOPPED_CLOSED;
     if (pollOpts.signal?.aborted) return STOPPED_ABORTED;
@@ -327,6 +525,61 @@ export async function subscribeKafka(
     if (closed) return STOPPED_CLOSED;
     if (outcome === 'aborted') return STOPPED_ABORTED;
     return queued === 0 ? IDLE : null;
+  }
+
+  /** One commit with the member in use; null when an outage interrupted it (try again). */
+  async function commitOnce(
+    offsets: readonly TopicPartitionOffset[] | undefined,
+  ): Promise<CommitResult | null> {
+    // Partitions lost in a rebalance are reported by the first commit that goes through; a
+    // refused or failed one puts them back for the next.
+    const pending = revoked;
+    revoked = [];
+    const putBack = () => {
+      revoked = [...pending, ...revoked];
+    };
+    const lost = [...pending];
+    const list: TopicPartitionOffset[] = [];
+    if (offsets === undefined) {
+      for (const [key, pos] of positions) {
+        if (committedAt.get(key) !== pos.offset) list.push(pos);
+      }
+    } else {
+      for (const o of offsets) {
+        if (assigned.has(tpKey(o.topic, o.partition))) list.push(o);
+        else lost.push({ topic: o.topic, partition: o.partition });
+      }
+    }
+    if (list.length === 0) return { kind: 'committed', offsets: [], revoked: lost };
+    const m = member;
+    try {
+      if (m === null) throw crash ?? new LoglabError('INTERNAL', 'no Kafka member to commit with');
+      await m.commitOffsets(
+        list.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) })),
+      );
+    } catch (err) {
+      putBack();
+      if (isRebalanceError(err)) return { kind: 'rebalancing', offsets: list };
+      const outage = guard === null || closed ? null : outageOf(err);
+      if (outage !== null) {
+        // The runner's own crash may come later: the outage starts here.
+        if (recovering === null && member === m) recover(outage);
+        return null;
+      }
+      throw kafkaError(err, settings.address, context);
+    }
+    // kafkajs skips the commit silently once its runner has stopped (a crash): say so, or try
+    // again once the member has joined again.
+    if (recovering !== null || member !== m) {
+      putBack();
+      return null;
+    }
+    if (crash !== null) {
+      putBack();
+      throw crash;
+    }
+    for (const o of list) committedAt.set(tpKey(o.topic, o.partition), o.offset);
+    return { kind: 'committed', offsets: list, revoked: lost };
   }
 
   return {
@@ -373,55 +626,28 @@ export async function subscribeKafka(
     },
 
     async commit(offsets?: readonly TopicPartitionOffset[]): Promise<CommitResult> {
-      if (crash !== null) throw crash;
-      if (closed) throw new LoglabError('INTERNAL', 'commit called on a closed consumer');
-      // Partitions lost in a rebalance are reported by the first commit that goes through; a
-      // refused or failed one puts them back for the next.
-      const pending = revoked;
-      revoked = [];
-      const putBack = () => {
-        revoked = [...pending, ...revoked];
-      };
-      const lost = [...pending];
-      const list: TopicPartitionOffset[] = [];
-      if (offsets === undefined) {
-        for (const [key, pos] of positions) {
-          if (committedAt.get(key) !== pos.offset) list.push(pos);
-        }
-      } else {
-        for (const o of offsets) {
-          if (assigned.has(tpKey(o.topic, o.partition))) list.push(o);
-          else lost.push({ topic: o.topic, partition: o.partition });
-        }
+      for (;;) {
+        // Ctrl-C (the outage settings' signal) ends a commit's wait at once, with the outage.
+        if (!(await recovered(outageSettings?.signal)) && outageError !== null) throw outageError;
+        if (crash !== null) throw crash;
+        if (closed) throw new LoglabError('INTERNAL', 'commit called on a closed consumer');
+        const result = await commitOnce(offsets);
+        if (result !== null) return result;
       }
-      if (list.length === 0) return { kind: 'committed', offsets: [], revoked: lost };
-      try {
-        await consumer.commitOffsets(
-          list.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) })),
-        );
-      } catch (err) {
-        putBack();
-        if (isRebalanceError(err)) return { kind: 'rebalancing', offsets: list };
-        throw kafkaError(err, settings.address, context);
-      }
-      // kafkajs skips the commit silently once its runner has stopped (a crash): say so.
-      if (crash !== null) {
-        putBack();
-        throw crash;
-      }
-      for (const o of list) committedAt.set(tpKey(o.topic, o.partition), o.offset);
-      return { kind: 'committed', offsets: list, revoked: lost };
     },
 
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      stopWaiting.abort();
       queue.length = 0;
       queued = 0;
       queuedBytes = 0;
       wakeData();
       wakeRoom();
-      await consumer.disconnect().catch(() => undefined);
+      const m = member;
+      member = null;
+      await m?.disconnect().catch(() => undefined);
     },
   };
 }

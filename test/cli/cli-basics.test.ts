@@ -43,6 +43,7 @@ const PINNED: Record<string, string[]> = {
     '--lines <n>',
     '--seed <s>',
     '--cluster',
+    '--no-start',
     '--topic <name>',
     '--lake <dir>',
     '--out <dir>',

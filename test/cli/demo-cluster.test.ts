@@ -11,7 +11,7 @@ function probes(kafka: boolean, hdfs: string | null, jars: boolean): ClusterProb
   return { kafka: async () => kafka, hdfs: async () => hdfs, hadoopJars: () => jars };
 }
 
-async function attempt(p: ClusterProbes, code = 0) {
+async function attempt(p: ClusterProbes, code = 0, mayStart = true) {
   const said: string[] = [];
   const ran: string[][] = [];
   const result = await ensureCluster(
@@ -21,6 +21,7 @@ async function attempt(p: ClusterProbes, code = 0) {
       ran.push([...args]);
       return code;
     },
+    mayStart,
   ).then(
     () => 'ok',
     (err: { code?: string; message: string }) => `${err.code}: ${err.message}`,
@@ -55,6 +56,26 @@ describe('demo --cluster: the services', () => {
         'the Hadoop jars are missing: fetching them with npm run cluster -- jars --services yarn',
       ],
       ran: [['jars', '--services', 'yarn']],
+      result: 'ok',
+    });
+  });
+
+  it('with --no-start starts and fetches nothing: what is not up is one line', async () => {
+    expect(await attempt(probes(false, null, true), 0, false)).toEqual({
+      said: [],
+      ran: [],
+      result:
+        'SERVICE_DOWN: Kafka not up, and --no-start leaves them as they are: start them with npm run cluster -- up, or run without --no-start',
+    });
+    expect(await attempt(probes(true, null, false), 0, false)).toEqual({
+      said: ['Kafka and HDFS are up: using them'],
+      ran: [],
+      result:
+        'SERVICE_DOWN: the Hadoop jars are missing, and --no-start fetches nothing: fetch them with npm run cluster -- jars --services yarn, or run without --no-start',
+    });
+    expect(await attempt(probes(true, null, true), 0, false)).toEqual({
+      said: ['Kafka and HDFS are up: using them'],
+      ran: [],
       result: 'ok',
     });
   });

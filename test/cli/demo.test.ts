@@ -111,4 +111,18 @@ describe('loglab demo', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('loglab demo: lake path "demo" must start with /\n');
   });
+
+  it('with --cluster --no-start refuses in one line, exit 2, when Kafka and HDFS are not up, and starts nothing', async () => {
+    const run = await runLoglab(
+      ['demo', '--cluster', '--no-start', '--out', join(dir, 'nostart')],
+      {
+        env: { LOGLAB_KAFKA_BROKERS: '127.0.0.1:9', LOGLAB_HDFS_URL: 'http://127.0.0.1:9' },
+      },
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /^loglab demo: Kafka and HDFS \([^)]+\) not up, and --no-start leaves them as they are: start them with npm run cluster -- up, or run without --no-start\n$/,
+    );
+    expect(run.stderr).not.toContain('starting');
+  });
 });

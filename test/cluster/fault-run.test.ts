@@ -200,7 +200,7 @@ describe('one end-to-end run through a broker restart, an archiver kill and an H
       await sleep(2000);
     });
     phase(`broker restarted (${brokerAway.toFixed(1)} s away)`);
-    // Both members wait for the broker and join again (pipeline/broker-outage.ts).
+    // Both members wait for the broker and join again (stream/broker-outage.ts).
     for (const c of [detectors[0], archivers[0]]) {
       const ended = c.child.exitCode !== null || c.child.signalCode !== null;
       expect(ended, `${c.name}: ${c.stderr()}`).toBe(false);
@@ -213,7 +213,7 @@ describe('one end-to-end run through a broker restart, an archiver kill and an H
             c.stderr(),
           ),
         ),
-      // The broker's wait (pipeline/broker-outage.ts) and then some.
+      // The broker's wait (stream/broker-outage.ts) and then some.
       330_000,
     );
     phase('detector and archiver joined their groups again');

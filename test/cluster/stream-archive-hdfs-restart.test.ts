@@ -118,7 +118,7 @@ describe('HDFS restarted under loglab stream --archive on the cluster engine', (
     const code = await exited;
     expect(stderr).not.toMatch(/^ {4}at /m);
     expect(code, stderr).toBe(0);
-    expect(stderr).toMatch(/^archiver: .*; retrying for up to 120\.0 s$/m);
+    expect(stderr).toMatch(/^loglab stream: .*; retrying for up to 120\.0 s$/m);
     const summary = JSON.parse(stdout);
     expect(summary).toMatchObject({ topic, produced: LINES, consumed: LINES });
     expect(summary.archive).toMatchObject({

@@ -11,8 +11,9 @@ import type {
 } from 'kafkajs';
 import { KafkaJSConnectionError } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isLoglabError } from '../../src/errors';
-import type { Consumer, PollResult, ValueAs } from '../../src/stream/broker';
+import { isLoglabError, LoglabError } from '../../src/errors';
+import type { Broker, Consumer, PollResult, ValueAs } from '../../src/stream/broker';
+import type { ConsumerOutageSettings } from '../../src/stream/kafka-config';
 import { type KafkaConsumerSettings, subscribeKafka } from '../../src/stream/kafka-consumer';
 import { protocolError } from './protocol-error';
 
@@ -202,6 +203,8 @@ function messages(from: number, count: number): KafkaMessage[] {
 }
 
 type Value = string | Buffer;
+
+const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
 
 /** [topic, partition, offsets] per batch of a poll, or the kind when it returned no records. */
 function layout(result: PollResult<Value>): Array<[string, number, number[]]> | string {
@@ -720,6 +723,171 @@ describe('subscribeKafka: a crash', () => {
       code: 'INTERNAL',
       message: `the Kafka broker at ${ADDRESS} failed: fetch failed`,
     });
+  });
+});
+
+/** kafkajs making a new member for each `consumer()` call, as after a crash the adapter asks. */
+class FakeKafkaMembers {
+  readonly members: FakeKafkaConsumer[] = [];
+  constructor(private readonly assignment: Assignment) {}
+
+  consumer(config: ConsumerConfig): FakeKafkaConsumer {
+    const m = new FakeKafkaConsumer({
+      memberId: `member-${this.members.length + 1}`,
+      assignment: this.assignment,
+    });
+    m.config = config;
+    this.members.push(m);
+    return m;
+  }
+}
+
+const refused = () =>
+  new KafkaJSConnectionError('Connection error: connect ECONNREFUSED', { code: 'ECONNREFUSED' });
+
+/**
+ * A member that rides out outages, on a broker whose metadata answers after `downProbes`
+ * refusals (never when null); the lines it logs.
+ */
+async function startRidingOut(
+  downProbes: number | null,
+  outage: Partial<ConsumerOutageSettings> = {},
+) {
+  const kafka = new FakeKafkaMembers({ t: [0] });
+  const lines: string[] = [];
+  let probes = 0;
+  const probe = {
+    address: ADDRESS,
+    async describeTopic(name: string) {
+      probes++;
+      if (downProbes === null || probes <= downProbes) {
+        throw new LoglabError('SERVICE_DOWN', 'refused', { retriable: true });
+      }
+      return { name, partitions: [{ partition: 0, start: 0, end: 20 }] };
+    },
+  } as unknown as Broker;
+  const consumer = await subscribeKafka(
+    kafka as unknown as Kafka,
+    settingsFor({}),
+    { groupId: 'g', topics: ['t'] },
+    { broker: probe, settings: { log: (l) => lines.push(l), probeEveryMs: 1, ...outage } },
+  );
+  open.push(consumer);
+  return { kafka, consumer, lines, probes: () => probes };
+}
+
+describe('subscribeKafka: riding out a broker outage', () => {
+  it('waits for the broker, joins again from the commits and returns no record twice, with one line each way', async () => {
+    const { kafka, consumer, lines } = await startRidingOut(2);
+    const [first] = kafka.members;
+    await first.deliver('t', 0, messages(0, 10));
+    expect(layout(await consumer.poll({ maxWaitMs: 0 }))).toEqual([['t', 0, range(0, 10)]]);
+    await consumer.commit();
+    await first.deliver('t', 0, messages(10, 5));
+    expect(layout(await consumer.poll({ maxWaitMs: 0 }))).toEqual([['t', 0, range(10, 5)]]);
+    // The broker goes away before those five are committed.
+    first.crash(refused());
+    const polling = consumer.poll({ maxWaitMs: 1_000 });
+    expect(await settlesWithin(polling, 20)).toBe(false);
+    while (kafka.members.length < 2) await sleep(5);
+    const [, second] = kafka.members;
+    // The group hands the partition out again from the commit: 10 on. Only 15 on is new.
+    await second.deliver('t', 0, messages(10, 10));
+    expect(layout(await polling)).toEqual([['t', 0, range(15, 5)]]);
+    await consumer.commit();
+    expect(first.commits.map((c) => c.map((o) => o.offset))).toEqual([['10']]);
+    expect(second.commits.map((c) => c.map((o) => o.offset))).toEqual([['20']]);
+    expect(lines).toEqual([
+      `no Kafka broker answers at ${ADDRESS} (ECONNREFUSED); start one with \`npm run cluster -- up\`, or use --engine embedded; waiting for it for up to 300.0 s`,
+      expect.stringMatching(
+        new RegExp(
+          `^the broker at ${ADDRESS} answers again after \\d+\\.\\d s \\(3 tries\\): joining the group again$`,
+        ),
+      ),
+    ]);
+  });
+
+  it('commits what a commit cut short by the outage held, once the member has joined again', async () => {
+    const { kafka, consumer, lines } = await startRidingOut(0);
+    const [first] = kafka.members;
+    await first.deliver('t', 0, messages(0, 4));
+    await consumer.poll({ maxWaitMs: 0 });
+    first.failNextCommit(refused());
+    const result = await consumer.commit();
+    expect(result).toEqual({
+      kind: 'committed',
+      offsets: [{ topic: 't', partition: 0, offset: 4 }],
+      revoked: [],
+    });
+    expect(first.disconnects).toBeGreaterThan(0);
+    expect(kafka.members[1].commits.map((c) => c.map((o) => o.offset))).toEqual([['4']]);
+    expect(lines.length).toBe(2);
+  });
+
+  it('takes a group coordinator that cannot be found (a broker stopping) for an outage too', async () => {
+    const { kafka, consumer, lines } = await startRidingOut(0);
+    kafka.members[0].crash(
+      Object.assign(new Error('Failed to find group coordinator'), {
+        name: 'KafkaJSGroupCoordinatorNotFound',
+      }),
+    );
+    expect(layout(await consumer.poll({ maxWaitMs: 50 }))).toBe('idle');
+    expect(kafka.members.length).toBe(2);
+    expect(lines[0]).toBe(
+      `the Kafka broker at ${ADDRESS} failed: Failed to find group coordinator; waiting for it for up to 300.0 s`,
+    );
+    expect(lines.length).toBe(2);
+  });
+
+  it('ends with one error past the wait', async () => {
+    const { kafka, consumer, lines } = await startRidingOut(null, { totalWaitMs: 20 });
+    kafka.members[0].crash(refused());
+    const failure = await consumer.poll({ maxWaitMs: 1_000 }).catch((e: unknown) => e);
+    expect(failure).toMatchObject({
+      code: 'SERVICE_DOWN',
+      message: expect.stringMatching(
+        /^no Kafka broker answers at 10\.0\.0\.1:9092 \(ECONNREFUSED\); .*; gave up after \d+\.\d s of waiting$/,
+      ),
+    });
+    await expect(consumer.commit()).rejects.toBe(failure);
+    expect(kafka.members.length).toBe(1);
+    expect(lines.length).toBe(1);
+  });
+
+  it("stops a poll waiting for the broker at once on the poll's signal, and close ends the wait", async () => {
+    const { kafka, consumer, probes } = await startRidingOut(null, { probeEveryMs: 5 });
+    kafka.members[0].crash(refused());
+    const stop = new AbortController();
+    const polling = consumer.poll({ maxWaitMs: 60_000, signal: stop.signal });
+    await sleep(20);
+    stop.abort();
+    expect(await settlesWithin(polling, 50)).toBe(true);
+    expect(layout(await polling)).toBe('stopped');
+    await consumer.close();
+    const after = probes();
+    await sleep(30);
+    expect(probes()).toBeLessThanOrEqual(after + 1);
+    expect(kafka.members.length).toBe(1);
+  });
+
+  it("ends a commit waiting for the broker at once when the outage's signal aborts (Ctrl-C)", async () => {
+    const stop = new AbortController();
+    const { kafka, consumer } = await startRidingOut(null, { signal: stop.signal });
+    await kafka.members[0].deliver('t', 0, messages(0, 3));
+    await consumer.poll({ maxWaitMs: 0 });
+    kafka.members[0].crash(refused());
+    const committing = consumer.commit().catch((e: unknown) => e);
+    await sleep(20);
+    expect(await settlesWithin(committing, 0)).toBe(false);
+    stop.abort();
+    expect(await settlesWithin(committing, 50)).toBe(true);
+    expect(await committing).toMatchObject({ code: 'SERVICE_DOWN', context: { broker: ADDRESS } });
+  });
+
+  it('without outage settings a crash still ends the member at once', async () => {
+    const { fake, consumer } = await start();
+    fake.crash(refused());
+    await expect(consumer.poll({ maxWaitMs: 0 })).rejects.toMatchObject({ code: 'SERVICE_DOWN' });
   });
 });
 

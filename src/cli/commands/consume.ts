@@ -13,6 +13,7 @@ import { RAW_TOPIC, standardTopics } from '../../stream/topics';
 import { cliIo } from '../context';
 import { parseCount } from '../flags';
 import {
+  consumerOutageOptions,
   createStatusLine,
   ENGINE_HELP,
   engineOption,
@@ -52,6 +53,10 @@ exits 0; a second Ctrl-C exits at once with 130. If the group is rebalancing whe
 commit is due, it is tried again for a few seconds; when it still does not go through (or a
 rebalance took a partition before its lines were committed), a line on stderr says so and the
 exit code is 1: those lines will be delivered again.
+If the broker goes away after the group was joined (Kafka restarting), one line on stderr says
+so and it waits for it, up to 5 minutes (Ctrl-C stops waiting); once the broker answers again
+(one more line) it joins again and goes on from the committed offsets, printing no line twice.
+Past the wait, one line and exit 2.
 With --engine embedded the broker starts empty in this process, so the command prints nothing
 and ends at once.
 ${ENGINE_HELP}
@@ -79,9 +84,17 @@ async function runConsume(flags: ConsumeFlags): Promise<void> {
     import('../io') as Promise<Io>,
     import('../../stream/consume-loop'),
   ]);
-  const { engine, broker } = await openBroker(flags.engine, 'cluster-if-up');
   const interrupts = handleInterrupts(1);
   const [stop] = interrupts.stages;
+  // A broker outage after the join is waited out (bounded), until Ctrl-C.
+  const { engine, broker } = await openBroker(
+    flags.engine,
+    'cluster-if-up',
+    consumerOutageOptions('consume', stop),
+  ).catch((err: unknown) => {
+    interrupts.dispose();
+    throw err;
+  });
   // A status line on the terminal that also shows the messages would cut through them.
   const { stdout, stderr } = cliIo();
   const status = createStatusLine(stdout.isTTY ? null : stderr);

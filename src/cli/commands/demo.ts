@@ -15,6 +15,8 @@ interface DemoFlags {
   lines: string;
   seed: string;
   cluster?: boolean;
+  /** False with --no-start. */
+  start: boolean;
   topic: string;
   lake?: string;
   out: string;
@@ -33,6 +35,7 @@ Examples:
   npm run demo                                 the whole pipeline, embedded, in one process
   npm run demo -- --lines 1000000 --seed 7     a bigger day, another seed
   npm run demo -- --cluster                    the same on Kafka, HDFS and Hadoop
+  npm run demo -- --cluster --no-start         the same, on services that must be up already
   npx loglab report                            draw the last run's report again
   npm run demo -- --out out/big && npx loglab report --run out/big/run.json
 
@@ -48,7 +51,9 @@ gives the same figures; the record's totals are the same on both engines.
 
 --cluster uses Kafka at LOGLAB_KAFKA_BROKERS and HDFS at LOGLAB_HDFS_URL (default: the local
 ones of \`npm run cluster\`), and runs the jobs with Hadoop Streaming on the local job runner;
-when Kafka or HDFS does not answer it starts them with \`npm run cluster -- up\` first, and says so.
+when Kafka or HDFS does not answer it starts them with \`npm run cluster -- up\` first, and says so;
+with --no-start it starts nothing and says in one line what is not up (exit 2): for a cluster
+that others use too, where a second start would make a second broker.
 Exit code 1 when a hop lost or gained lines.
 `;
 
@@ -62,6 +67,10 @@ export function registerDemo(program: Command): void {
     .option('--lines <n>', 'lines to generate', String(DEMO_LINES))
     .option('--seed <s>', 'random seed (same seed, same day)', '42')
     .option('--cluster', 'run on Kafka, HDFS and Hadoop (started when they are not up)')
+    .option(
+      '--no-start',
+      'with --cluster: never start Kafka or HDFS (a shared cluster); refuse in one line when one is not up',
+    )
     .option('--topic <name>', "the demo's topic, deleted and made again", 'weblogs.demo')
     .option(
       '--lake <dir>',
@@ -117,6 +126,8 @@ async function demo(flags: DemoFlags): Promise<void> {
       top,
       topic: flags.topic,
       outDir: flags.out,
+      // Outage lines (a broker or HDFS restarting) as every command's: `loglab demo: …`.
+      log: (line) => cliIo().stderr.write(`loglab demo: ${line}\n`),
       ...ports,
       progress: {
         start(stage, total, what) {
@@ -241,6 +252,8 @@ async function clusterPorts(flags: DemoFlags, config: ReturnType<Config['loadCon
       hadoopJars: () => hadoopJarsPresent(hadoopLibDir()),
     },
     (line) => cliIo().stderr.write(`loglab demo: ${line}\n`),
+    undefined,
+    flags.start,
   );
   const hdfs = await createStore('cluster', config);
   const { hostname } = new URL(config.hdfs.url);

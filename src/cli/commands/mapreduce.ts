@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { badFlag, badInput } from '../../errors';
 import type { StreamingTarget } from '../../hadoop/streaming-args';
+import type { OutageEvent } from '../../storage/retrying-store';
 import { cliIo } from '../context';
 import { parseCount } from '../flags';
 
@@ -214,11 +215,15 @@ async function run(target: string, flags: RunFlags): Promise<void> {
     ? [await moduleRef(target, top)]
     : names.map((name) => ({ name, options: { top } }));
 
-  const [{ createEmbeddedRunner }, { formatJobResult, formatBytes }, io] = await Promise.all([
-    import('../../batch/embedded-runner'),
-    import('../../batch/format'),
-    import('../io'),
-  ]);
+  const [{ createEmbeddedRunner }, { formatJobResult, formatBytes }, io, { outageLine }] =
+    await Promise.all([
+      import('../../batch/embedded-runner'),
+      import('../../batch/format'),
+      import('../io'),
+      import('../../pipeline/archiver-outage'),
+    ]);
+  const storeOutageLine = (event: OutageEvent, address: string) =>
+    cliIo().stderr.write(`loglab mapreduce: ${outageLine(address, event)}\n`);
   if (flags.out !== undefined) {
     const { mkdirSync } = await import('node:fs');
     try {
@@ -234,6 +239,8 @@ async function run(target: string, flags: RunFlags): Promise<void> {
           defaultFs: cluster.defaultFs,
           target: cluster.target,
           parallelism: workers,
+          // An HDFS restart is waited out, one line when it begins and one when it ends.
+          onStoreEvent: storeOutageLine,
         })
       : createEmbeddedRunner({
           workers,

@@ -24,6 +24,7 @@ import { cliIo } from '../context';
 import { parseCount } from '../flags';
 import { optionsFromFlags, SPEEDUP_HELP } from '../generate-flags';
 import {
+  consumerOutageOptions,
   createStatusLine,
   engineOption,
   handleInterrupts,
@@ -273,7 +274,13 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
   const web = webSettings(flags);
   const detecting = flags.detect === true || flags.dashboard === true || web !== null;
   const detection = detecting ? await openDetection(flags) : null;
-  const { broker } = await openBroker(flags.engine, 'embedded');
+  // The consumers wait out a broker outage (bounded) until the second Ctrl-C stops consuming.
+  const outageStop = new AbortController();
+  const { broker } = await openBroker(
+    flags.engine,
+    'embedded',
+    consumerOutageOptions('stream', outageStop.signal),
+  );
   const source = `generated, ${flags.topic} on ${broker.engine === 'cluster' ? `Kafka ${broker.address}` : 'the embedded broker'}, group ${flags.group}`;
   let store: Store | null = null;
   let archive: StreamArchiveSettings | undefined;
@@ -288,6 +295,7 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
       rollBytes,
       rollIntervalMs,
       compression: flags.compress,
+      log: (line) => cliIo().stderr.write(`loglab stream: ${line}\n`),
     };
   }
   let lag: number | null = null;
@@ -307,6 +315,7 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
   }
   const interrupts = handleInterrupts(2);
   const [stopProducing, stopConsuming] = interrupts.stages;
+  stopConsuming.addEventListener('abort', () => outageStop.abort(), { once: true });
   const handlers: StreamHandler[] = [];
   if (detection !== null) handlers.push(detection.handler(broker, stopConsuming));
   // The dashboard shows the same figures and more: no status line under it.
