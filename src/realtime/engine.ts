@@ -23,7 +23,8 @@
  * that step. Alerts of one advance are emitted in (window end, kind, key) order, so any input
  * whose disorder stays within the lateness gives the same alerts as sorted input.
  *
- * The per-record path is plain code: two map lookups (address, URL), a few typed-array
+ * The per-record path is plain code: two map lookups (address, URL; the URL's slow-page row is
+ * reached through its error-spike row), a few typed-array
  * increments, no allocation except for a key seen for the first time. The prefix and slow-scan
  * tables cost a record nothing (but a not-found path): they are fed once per close from the
  * buckets the address table already counted. Times are epoch ms ≥ 0.
@@ -213,16 +214,30 @@ class Engine implements DetectionEngine {
         this.slow.addPath(w, bucket, key, this.slowCap);
       }
     }
+    let urlRow = -1;
     if (this.urlsOn && key !== null) {
       const urls = this.urls;
-      const row = urls.rowFor(key);
-      urls.addAt(row, bucket, slot, URL_REQ, 1);
-      if (error) urls.addAt(row, bucket, slot, URL_5XX, 1);
+      urlRow = urls.rowFor(key);
+      urls.addAt(urlRow, bucket, slot, URL_REQ, 1);
+      if (error) urls.addAt(urlRow, bucket, slot, URL_5XX, 1);
     }
     const duration = r.durationMs;
     if (this.pagesOn && typeof duration === 'number' && key !== null) {
       const pages = this.slowPages;
-      pages.accept(pages.rowFor(key), bucket, slot, duration);
+      let page: number;
+      if (urlRow < 0) page = pages.rowFor(key);
+      else {
+        // Through the URL's error-spike row: the slow-page row it found last time, if that row
+        // still holds the URL (both tables keep the same key string, so this is one comparison).
+        const urls = this.urls;
+        const own = urls.keys[urlRow] as string;
+        page = urls.pageRow[urlRow];
+        if (page < 0 || pages.keys[page] !== own) {
+          page = pages.rowFor(own, true);
+          urls.pageRow[urlRow] = page;
+        }
+      }
+      pages.accept(page, bucket, slot, duration);
     }
   }
 

@@ -58,19 +58,22 @@ export class KeyedRings {
     return this.rows.get(key) ?? -1;
   }
 
-  /** The key's row, made (empty) when the key has none. */
-  rowFor(key: string): number {
+  /**
+   * The key's row, made (empty) when the key has none. `owned`: the key is already a copy of its
+   * own (another table's key), kept as it is instead of copied again.
+   */
+  rowFor(key: string, owned = false): number {
     // Records of one client often come in runs; the same string object is the same key, and
     // comparing object identity is cheaper than the map's hash-and-compare.
     if (key === this.lastKey) return this.lastRow;
     let row = this.rows.get(key);
-    if (row === undefined) row = this.open(key);
+    if (row === undefined) row = this.open(key, owned);
     this.lastKey = key;
     this.lastRow = row;
     return row;
   }
 
-  private open(key: string): number {
+  private open(key: string, owned: boolean): number {
     let row = -1;
     while (this.free.length > 0) {
       const candidate = this.free.pop() as number;
@@ -83,7 +86,7 @@ export class KeyedRings {
       row = this.end++;
       if (row >= this.last.length) this.grow();
     }
-    const own = detached(key);
+    const own = owned ? key : detached(key);
     this.rows.set(own, row);
     this.keys[row] = own;
     this.last[row] = -1;

@@ -67,6 +67,11 @@ export interface Baseline {
   newer: Baseline | null;
 }
 
+/** Fill an array with null up to `length` (kept dense: no holes to look past on a read). */
+function withNulls<T>(array: (T | null)[], length: number): void {
+  while (array.length < length) array.push(null);
+}
+
 export class SlowPageTable extends KeyedRings {
   alert: (Alert | null)[] = [];
   /**
@@ -93,6 +98,8 @@ export class SlowPageTable extends KeyedRings {
   constructor(slots: number, o: SlowPageOptions) {
     super(slots, 1);
     this.o = o;
+    withNulls(this.sketches, this.capacity() * slots);
+    withNulls(this.spilled, this.capacity() * slots);
     this.times = new Float64Array(this.capacity() * slots * BUFFERED);
     this.slowestIn = new Float64Array(this.capacity() * slots);
   }
@@ -100,11 +107,8 @@ export class SlowPageTable extends KeyedRings {
   protected override opened(row: number): void {
     this.alert[row] = null;
     this.rowBaseline[row] = this.baselines.get(this.keys[row] as string) ?? null;
-    const base = row * this.slots;
-    for (let i = 0; i < this.slots; i++) {
-      this.sketches[base + i] = null;
-      this.spilled[base + i] = null;
-    }
+    // The row's sketch and block slots are null already: remove() cleared them, or the arrays
+    // grew with nulls (withNulls).
   }
 
   /** Give a slot's block back to the pool. */
@@ -116,6 +120,8 @@ export class SlowPageTable extends KeyedRings {
   }
 
   protected override grown(rows: number): void {
+    withNulls(this.sketches, rows * this.slots);
+    withNulls(this.spilled, rows * this.slots);
     const times = new Float64Array(rows * this.slots * BUFFERED);
     times.set(this.times);
     this.times = times;

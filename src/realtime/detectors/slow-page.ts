@@ -80,6 +80,13 @@ export function judgeSlowPages(
     const key = table.keys[row];
     if (key === null) continue;
     const open = table.alert[row];
+    if (open === null && table.total(row, 0) < o.minRequests) {
+      // Fewer requests in all its buckets than a judged window needs (most URLs of a site):
+      // nothing to judge; what follows below comes down to learning the final buckets.
+      if (table.sum(row, 0, finalFrom, to) > 0) table.learn(row, finalFrom, to, false);
+      if (table.last[row] < nextFrom) table.remove(row);
+      continue;
+    }
     const n = table.sum(row, 0, from, to);
     let holds = false;
     let threshold = Number.NaN;
