@@ -58,22 +58,19 @@ export class KeyedRings {
     return this.rows.get(key) ?? -1;
   }
 
-  /**
-   * The key's row, made (empty) when the key has none. `owned`: the key is already a copy of its
-   * own (another table's key), kept as it is instead of copied again.
-   */
-  rowFor(key: string, owned = false): number {
+  /** The key's row, made (empty) when the key has none. */
+  rowFor(key: string): number {
     // Records of one client often come in runs; the same string object is the same key, and
     // comparing object identity is cheaper than the map's hash-and-compare.
     if (key === this.lastKey) return this.lastRow;
     let row = this.rows.get(key);
-    if (row === undefined) row = this.open(key, owned);
+    if (row === undefined) row = this.open(key);
     this.lastKey = key;
     this.lastRow = row;
     return row;
   }
 
-  private open(key: string, owned: boolean): number {
+  private open(key: string): number {
     let row = -1;
     while (this.free.length > 0) {
       const candidate = this.free.pop() as number;
@@ -86,7 +83,7 @@ export class KeyedRings {
       row = this.end++;
       if (row >= this.last.length) this.grow();
     }
-    const own = owned ? key : detached(key);
+    const own = detached(key);
     this.rows.set(own, row);
     this.keys[row] = own;
     this.last[row] = -1;

@@ -43,32 +43,20 @@ export const URL_REQUESTS = 0;
 export const URL_ERRORS = 1;
 
 /**
- * Per-URL state: a row of requests and 5xx per bucket, the open alert, and the URL's row in the
- * slow-page table, so that a record costs one URL lookup for both detectors.
+ * Per-URL state: a row of requests and 5xx per bucket and the open error-spike alert. The engine
+ * keeps one table per URL for error-spike and slow-page together (SlowPageTable extends this one
+ * with a channel of timed requests and the request times), so a record costs one URL lookup and
+ * a URL one row, one walk per close and one eviction for both detectors.
  */
 export class UrlTable extends KeyedRings {
   alert: (Alert | null)[] = [];
-  /**
-   * Per row: the row the URL had in the slow-page table when last seen (−1: none yet). The engine
-   * checks it still holds the URL (its key is this row's key) before using it, so neither table
-   * has to tell the other when it frees a row.
-   */
-  pageRow: Int32Array;
 
-  constructor(slots: number) {
-    super(slots, 2);
-    this.pageRow = new Int32Array(this.capacity()).fill(-1);
+  constructor(slots: number, channels = 2) {
+    super(slots, channels);
   }
 
   protected override opened(row: number): void {
     this.alert[row] = null;
-    this.pageRow[row] = -1;
-  }
-
-  protected override grown(rows: number): void {
-    const pageRow = new Int32Array(rows).fill(-1);
-    pageRow.set(this.pageRow);
-    this.pageRow = pageRow;
   }
 }
 

@@ -1,6 +1,10 @@
 /**
  * slow-page's state: per URL, timed requests per one-minute bucket and their times, and per URL
- * a baseline (the detector and its decisions are in slow-page.ts).
+ * a baseline (the detector and its decisions are in slow-page.ts). The rows are those of the
+ * URL table error-spike uses (UrlTable): the timed requests are a third channel of the URL's
+ * row, so a record costs one URL lookup, and a URL asked for once in a while is opened, walked
+ * and evicted once for both detectors. (As separate tables, a tenth of a generated day's records
+ * opened a row in each, and a close walked both.)
  *
  * Why the times of a bucket are first kept as plain numbers: most URLs of a site are asked for a
  * few times a minute, and a one-off path (a scanner's probe, a typo) once. A DDSketch per URL
@@ -15,7 +19,7 @@
  * to hold that garbage was most of `loglab detect`'s peak RSS. The blocks are reused, never
  * freed, so they make no garbage; they are lent only to buckets of more than BUFFERED requests,
  * so a URL asked for once (a probe) still costs BUFFERED numbers per slot. Memory per URL row:
- * slots × (BUFFERED + 1) numbers and one count per slot, plus per busy slot one block of
+ * slots × (BUFFERED + 1) numbers and three counts per slot (requests, 5xx, timed), plus per busy slot one block of
  * SPILLED numbers (448 bytes) or one sketch of at most `maxBins` bins; the pool holds at most
  * as many blocks as slots were busy at once. Times merged as numbers or through a sketch give
  * the same bins, so the quantiles, and every verdict, are those of a sketch per bucket. A window is merged into a sketch only when it might hold (its
@@ -31,7 +35,7 @@
  */
 import { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
 import type { Alert } from '../alert';
-import { KeyedRings } from '../keyed-rings';
+import { UrlTable } from './error-spike';
 import { valueAtQuantile, valueAtRank } from './sketch-quantile';
 import type { SlowPageOptions } from './slow-page-options';
 
@@ -44,6 +48,9 @@ export const BUFFERED = 8;
  * it gets a sketch: a busy URL's bucket first fills the flat buffer, then a block.
  */
 export const SPILLED = 56;
+
+/** The channel of a URL's row that counts its timed requests (after requests and 5xx). */
+export const PAGE_TIMED = 2;
 
 export interface Baseline {
   readonly key: string;
@@ -72,8 +79,9 @@ function withNulls<T>(array: (T | null)[], length: number): void {
   while (array.length < length) array.push(null);
 }
 
-export class SlowPageTable extends KeyedRings {
-  alert: (Alert | null)[] = [];
+export class SlowPageTable extends UrlTable {
+  /** The open slow-page alert per row (`alert` is error-spike's). */
+  pageAlert: (Alert | null)[] = [];
   /**
    * Row-major, `slots` per row: the sketch of the bucket in that slot, or null. It holds the
    * slot's bucket when that bucket has more than BUFFERED requests (then it was made for it).
@@ -96,7 +104,7 @@ export class SlowPageTable extends KeyedRings {
   private readonly o: SlowPageOptions;
 
   constructor(slots: number, o: SlowPageOptions) {
-    super(slots, 1);
+    super(slots, 3);
     this.o = o;
     withNulls(this.sketches, this.capacity() * slots);
     withNulls(this.spilled, this.capacity() * slots);
@@ -105,7 +113,8 @@ export class SlowPageTable extends KeyedRings {
   }
 
   protected override opened(row: number): void {
-    this.alert[row] = null;
+    super.opened(row);
+    this.pageAlert[row] = null;
     this.rowBaseline[row] = this.baselines.get(this.keys[row] as string) ?? null;
     // The row's sketch and block slots are null already: remove() cleared them, or the arrays
     // grew with nulls (withNulls).
@@ -140,9 +149,8 @@ export class SlowPageTable extends KeyedRings {
   /** Count one request time (ms) of `bucket` in a row; a bucket the ring no longer holds is dropped. */
   accept(row: number, bucket: number, slot: number, ms: number): void {
     if (bucket <= this.last[row] - this.slots) return;
-    this.addAt(row, bucket, slot, 0, 1);
-    // One channel: the slot's count sits at its index in the row.
-    const n = this.counts[row * this.stride + slot];
+    this.addAt(row, bucket, slot, PAGE_TIMED, 1);
+    const n = this.counts[row * this.stride + slot * this.channels + PAGE_TIMED];
     const i = row * this.slots + slot;
     if (n === 1) {
       this.slowestIn[i] = ms;
@@ -180,7 +188,7 @@ export class SlowPageTable extends KeyedRings {
   slowest(row: number, from: number, to: number): number {
     let max = 0;
     for (let b = from; b < to; b++) {
-      if (this.get(row, 0, b) === 0) continue;
+      if (this.get(row, PAGE_TIMED, b) === 0) continue;
       const at = this.slowestIn[row * this.slots + (b % this.slots)];
       if (at > max) max = at;
     }
@@ -190,7 +198,7 @@ export class SlowPageTable extends KeyedRings {
   /** Add the request times of buckets [from, to) of a row to `target`. */
   addTo(target: Sketch, row: number, from: number, to: number): void {
     for (let b = from; b < to; b++) {
-      const n = this.get(row, 0, b);
+      const n = this.get(row, PAGE_TIMED, b);
       if (n === 0) continue;
       const i = row * this.slots + (b % this.slots);
       if (n > BUFFERED + SPILLED) {
@@ -314,7 +322,7 @@ export class SlowPageTable extends KeyedRings {
     const baseline = this.baselineOf(row);
     if (baseline === null) return;
     this.used(baseline);
-    if (to > from && this.sum(row, 0, from, to) > 0) {
+    if (to > from && this.sum(row, PAGE_TIMED, from, to) > 0) {
       if (baseline.heldLevel === null) baseline.heldLevel = this.newSketch();
       this.addTo(baseline.heldLevel, row, from, to);
     }
