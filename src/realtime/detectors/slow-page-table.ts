@@ -19,10 +19,13 @@
  * to hold that garbage was most of `loglab detect`'s peak RSS. The blocks are reused, never
  * freed, so they make no garbage; they are lent only to buckets of more than BUFFERED requests,
  * so a URL asked for once (a probe) still costs BUFFERED numbers per slot. Memory per URL row:
- * slots × (BUFFERED + 1) numbers and three counts per slot (requests, 5xx, timed), plus per busy slot one block of
- * SPILLED numbers (448 bytes) or one sketch of at most `maxBins` bins; the pool holds at most
- * as many blocks as slots were busy at once. Times merged as numbers or through a sketch give
- * the same bins, so the quantiles, and every verdict, are those of a sketch per bucket. A window is merged into a sketch only when it might hold (its
+ * slots × (BUFFERED + 1) numbers and three counts per slot (requests, 5xx, timed), about 600
+ * bytes at seven slots, plus per busy slot one block of SPILLED numbers (448 bytes) or a sketch of
+ * at most `maxBins` bins; the pool holds at most as many blocks as slots were busy at once. A
+ * URL row costs the numbers even when its records carry no request time (combined and common
+ * logs): a site has thousands of URLs, not hundreds of thousands like addresses. Times merged as
+ * numbers or through a sketch give the same bins, so the quantiles, and every verdict, are those
+ * of a sketch per bucket. A window is merged into a sketch only when it might hold (its
  * slowest request reaches the limit) or its URL has an alert open. The times are 64-bit: a
  * 32-bit copy of 181.398 ms falls in the sketch bin below the one 181.398 does.
  *
