@@ -11,9 +11,11 @@
  *      │      └─▶ per address with a not-found answer: a bounded set of paths (per record),
  *      │          requests and not-found answers per bucket over a long window (at each
  *      │          close, from the address's buckets) ──▶ slow-scan
- *      ├─▶ per URL (path without query): requests and 5xx per bucket ──▶ error-spike
- *      └─▶ per URL, records with a request time: a DDSketch per bucket, merged per window and
- *          judged against the URL's baseline sketch (final, quiet buckets only) ──▶ slow-page
+ *      └─▶ per URL (path without query), one row for both: requests and 5xx per bucket
+ *             │                                                           ──▶ error-spike
+ *             └─▶ records with a request time: their count and times per bucket, merged per
+ *                 window and judged against the URL's baseline sketch (final, quiet buckets
+ *                 only) ──▶ slow-page
  *
  * Buckets are gcd(window, hop) wide (one minute by default) and each key keeps a ring of them
  * covering one window plus the lateness, as a row of flat typed arrays (keyed-rings.ts). When the watermark passes a hop boundary, the window
@@ -36,10 +38,10 @@ import {
   type AnomalyScore,
   createAnomalyDetector,
 } from './detectors/anomaly';
-import { URL_ERRORS, URL_REQUESTS, UrlTable } from './detectors/error-spike';
+import { URL_ERRORS, URL_REQUESTS } from './detectors/error-spike';
 import { IP_NOT_FOUND, IP_REQUESTS, IpTable } from './detectors/ip-activity';
 import { PrefixTable } from './detectors/prefix-flood';
-import { judgeSlowPages, SlowPageTable, slowPageOptions } from './detectors/slow-page';
+import { SlowPageTable, slowPageOptions } from './detectors/slow-page';
 import { judgeSlowScans, SlowScanTable } from './detectors/slow-scan';
 import { closeKeyedWindows } from './keyed-windows';
 import { type DetectionEngineOptions, type DetectionSettings, detectionSettings } from './settings';
@@ -104,9 +106,9 @@ class Engine implements DetectionEngine {
   private readonly ips: IpTable;
   private readonly prefixes: PrefixTable;
   private readonly slow: SlowScanTable;
-  private readonly slowPages: SlowPageTable;
   private readonly pagesOn: boolean;
-  private readonly urls: UrlTable;
+  /** Per URL, for error-spike and slow-page. */
+  private readonly urls: SlowPageTable;
   private readonly series: BucketRing;
   private readonly anomaly: AnomalyDetector | null;
   private readonly scratch = new Set<string>();
@@ -157,11 +159,10 @@ class Engine implements DetectionEngine {
     this.scannerOn = s.scanner !== null;
     this.pathCap = s.scanner?.maxPathsPerBucket ?? 0;
     this.ips = new IpTable(this.slots);
-    this.urls = new UrlTable(this.slots);
+    this.urls = new SlowPageTable(this.slots, s.slowPage ?? slowPageOptions());
     this.prefixes = new PrefixTable(this.slots);
     const slowMs = s.slowScan?.windowMs ?? s.windowMs;
     this.slow = new SlowScanTable(Math.floor((slowMs + s.latenessMs) / this.width) + 2);
-    this.slowPages = new SlowPageTable(this.slots, s.slowPage ?? slowPageOptions());
     this.series = new BucketRing(s.historySteps + Math.ceil(s.latenessMs / s.stepMs) + 2, 2);
     this.anomaly = s.anomaly === null ? null : createAnomalyDetector(s.anomaly);
   }
@@ -213,16 +214,17 @@ class Engine implements DetectionEngine {
         this.slow.addPath(w, bucket, key, this.slowCap);
       }
     }
-    if (this.urlsOn && key !== null) {
+    const duration = r.durationMs;
+    const timed = this.pagesOn && typeof duration === 'number';
+    if (key !== null && (this.urlsOn || timed)) {
+      // One row per URL for error-spike and slow-page.
       const urls = this.urls;
       const row = urls.rowFor(key);
-      urls.addAt(row, bucket, slot, URL_REQ, 1);
-      if (error) urls.addAt(row, bucket, slot, URL_5XX, 1);
-    }
-    const duration = r.durationMs;
-    if (this.pagesOn && typeof duration === 'number' && key !== null) {
-      const pages = this.slowPages;
-      pages.accept(pages.rowFor(key), bucket, slot, duration);
+      if (this.urlsOn) {
+        urls.addAt(row, bucket, slot, URL_REQ, 1);
+        if (error) urls.addAt(row, bucket, slot, URL_5XX, 1);
+      }
+      if (timed) urls.accept(row, bucket, slot, duration as number);
     }
   }
 
@@ -281,9 +283,13 @@ class Engine implements DetectionEngine {
       tops = keyedTops(this.ips, this.urls, window.start / this.width, end / this.width, top);
     }
     if (this.anomaly !== null) tops.openAlerts.push(...this.anomaly.openAlerts());
-    for (const table of [this.prefixes, this.slow, this.slowPages]) {
+    for (const [table, alerts] of [
+      [this.prefixes, this.prefixes.alert],
+      [this.slow, this.slow.alert],
+      [this.urls, this.urls.pageAlert],
+    ] as const) {
       for (let row = 0; row < table.end; row++) {
-        const open = table.alert[row];
+        const open = alerts[row];
         if (table.keys[row] !== null && open !== null && open !== undefined) {
           tops.openAlerts.push({ ...open });
         }
@@ -329,7 +335,6 @@ class Engine implements DetectionEngine {
         this.urls.size() === 0 &&
         this.prefixes.size() === 0 &&
         this.slow.size() === 0 &&
-        this.slowPages.size() === 0 &&
         this.nextWindowEnd <= windowLimit
       ) {
         // No key holds state: skip the empty windows in one step.
@@ -384,18 +389,6 @@ class Engine implements DetectionEngine {
       this.scratch,
       this.pending,
     );
-    const slowPage = this.settings.slowPage;
-    if (slowPage !== null) {
-      judgeSlowPages(
-        slowPage,
-        this.slowPages,
-        this.windowMs,
-        this.hopMs,
-        end,
-        this.width,
-        this.pending,
-      );
-    }
     const slowScan = this.settings.slowScan;
     if (slowScan !== null) {
       judgeSlowScans(slowScan, this.slow, end, this.hopMs, this.width, this.pending, (key) => {

@@ -1,17 +1,19 @@
 /**
  * Closing one hopping window for every key: each live address is judged by scanner then
  * ip-flood (a scanner is not also a flood) and counted for its prefix when the prefix is a
- * prefix-flood candidate, each prefix is judged by prefix-flood, each live URL by error-spike,
- * and keys that have no window left open and no open alert are evicted. Rows are walked in
+ * prefix-flood candidate, each prefix is judged by prefix-flood, each live URL by error-spike
+ * and slow-page (one row per URL for both), and keys that have no window left open and no open
+ * alert are evicted. Rows are walked in
  * order through the flat tables, so the cost is a sequential pass over the live keys. (The
  * slow-scan table has its own long window: engine.ts closes it after this.)
  */
 import type { Alert } from './alert';
-import { judgeErrorSpike, type UrlTable } from './detectors/error-spike';
+import { judgeErrorSpike } from './detectors/error-spike';
 import { IP_NOT_FOUND, IP_REQUESTS, type IpTable } from './detectors/ip-activity';
 import { judgeIpFlood } from './detectors/ip-flood';
 import { judgePrefixFloods, type PrefixTable } from './detectors/prefix-flood';
 import { judgeScanner } from './detectors/scanner';
+import { judgeSlowPage, type SlowPageTable } from './detectors/slow-page';
 import { SLOW_NOT_FOUND, SLOW_REQUESTS, type SlowScanTable } from './detectors/slow-scan';
 import type { KeyedRings } from './keyed-rings';
 import type { DetectionSettings } from './settings';
@@ -38,7 +40,8 @@ function handOn(
 
 export interface KeyedTables {
   ips: IpTable;
-  urls: UrlTable;
+  /** Per URL, for error-spike and slow-page. */
+  urls: SlowPageTable;
   prefixes: PrefixTable;
   slow: SlowScanTable;
 }
@@ -110,12 +113,20 @@ export function closeKeyedWindows(
     ips.trim();
   }
   if (prefixFlood !== null) judgePrefixFloods(prefixFlood, prefixes, start, end, from, to, out);
-  if (s.errorSpike !== null) {
+  const errorSpike = s.errorSpike;
+  const slowPage = s.slowPage;
+  if (errorSpike !== null || slowPage !== null) {
     for (let row = 0; row < urls.end; row++) {
       const key = urls.keys[row];
       if (key === null) continue;
-      judgeErrorSpike(s.errorSpike, urls, row, key, start, end, from, to, out);
-      if (urls.last[row] < nextFrom && urls.alert[row] === null) urls.remove(row);
+      if (errorSpike !== null)
+        judgeErrorSpike(errorSpike, urls, row, key, start, end, from, to, out);
+      if (slowPage !== null) {
+        judgeSlowPage(slowPage, urls, row, key, start, end, from, to, handFrom, out);
+      }
+      if (urls.last[row] < nextFrom && urls.alert[row] === null && urls.pageAlert[row] === null) {
+        urls.remove(row);
+      }
     }
     urls.trim();
   }

@@ -15,12 +15,16 @@ function timed(path: string, minute: number, second: number, ms: number | null):
   return { ...record('192.0.2.1', path, 200, T0 + minute * MIN + second * 1000), durationMs: ms };
 }
 
-/** Only slow-page on: the other detectors would see nothing here anyway. */
-function run(records: LogRecord[]): Alert[] {
+/** Only slow-page on (unless `errorSpike` is): the others would see nothing here anyway. */
+function run(
+  records: LogRecord[],
+  detectors: { errorSpike?: boolean; slowPage?: boolean } = {},
+): Alert[] {
   const alerts: Alert[] = [];
   const engine = createDetectionEngine({
     sink: (a) => alerts.push(a),
-    errorSpike: false,
+    errorSpike: detectors.errorSpike === true ? {} : false,
+    slowPage: detectors.slowPage === false ? false : {},
     ipFlood: false,
     scanner: false,
     prefixFlood: false,
@@ -102,6 +106,32 @@ describe('slow-page', () => {
     const records = [...normal(0, 40), ...normal(0, 30, '/search?q=x'), ...slow];
     const alerts = run(records.sort((a, b) => a.time - b.time));
     expect(alerts.filter((a) => a.state === 'open').map((a) => a.key)).toEqual(['/search']);
+  });
+
+  it('judges a URL that is slow and failing for error-spike and slow-page apart, as each alone', () => {
+    // The two share one row per URL: one detector's alert must not change the other's verdicts
+    // or keep state the other then judges. Ten minutes at 600 ms, answered 500, then nothing:
+    // error-spike resolves on the window ending at 43 min (12 errors), slow-page only at 45 (6
+    // slow requests still make a slow window), so the row must outlive the first alert.
+    const failing: LogRecord[] = [];
+    for (let m = 30; m < 40; m++) {
+      for (let i = 0; i < 6; i++) failing.push({ ...timed('/cart', m, i * 10, 600), status: 500 });
+    }
+    const records = [...normal(0, 30), ...failing];
+    const both = run(records, { errorSpike: true });
+    const errorsAlone = run(records, { errorSpike: true, slowPage: false });
+    const pagesAlone = run(records);
+    const opened = both.filter((a) => a.state === 'open' && a.windowEnd === a.firstSeen);
+    expect(opened.map((a) => [a.kind, a.firstSeen])).toEqual([
+      ['slow-page', T0 + 31 * MIN],
+      ['error-spike', T0 + 33 * MIN], // 18 of the window's 30 requests failed
+    ]);
+    expect(both.filter((a) => a.state === 'resolved').map((a) => [a.kind, a.windowEnd])).toEqual([
+      ['error-spike', T0 + 43 * MIN],
+      ['slow-page', T0 + 45 * MIN],
+    ]);
+    expect(both.filter((a) => a.kind === 'error-spike')).toEqual(errorsAlone);
+    expect(both.filter((a) => a.kind === 'slow-page')).toEqual(pagesAlone);
   });
 
   it('refuses options that cannot work, in one sentence', () => {

@@ -42,12 +42,17 @@ export function errorSpikeOptions(overrides: Partial<ErrorSpikeOptions> = {}): E
 export const URL_REQUESTS = 0;
 export const URL_ERRORS = 1;
 
-/** Per-URL state: a row of requests and 5xx per bucket, and the open alert. */
+/**
+ * Per-URL state: a row of requests and 5xx per bucket and the open error-spike alert. The engine
+ * keeps one table per URL for error-spike and slow-page together (SlowPageTable extends this one
+ * with a channel of timed requests and the request times), so a record costs one URL lookup and
+ * a URL one row, one walk per close and one eviction for both detectors.
+ */
 export class UrlTable extends KeyedRings {
   alert: (Alert | null)[] = [];
 
-  constructor(slots: number) {
-    super(slots, 2);
+  constructor(slots: number, channels = 2) {
+    super(slots, channels);
   }
 
   protected override opened(row: number): void {

@@ -1,6 +1,10 @@
 /**
  * slow-page's state: per URL, timed requests per one-minute bucket and their times, and per URL
- * a baseline (the detector and its decisions are in slow-page.ts).
+ * a baseline (the detector and its decisions are in slow-page.ts). The rows are those of the
+ * URL table error-spike uses (UrlTable): the timed requests are a third channel of the URL's
+ * row, so a record costs one URL lookup, and a URL asked for once in a while is opened, walked
+ * and evicted once for both detectors. (As separate tables, a tenth of a generated day's records
+ * opened a row in each, and a close walked both.)
  *
  * Why the times of a bucket are first kept as plain numbers: most URLs of a site are asked for a
  * few times a minute, and a one-off path (a scanner's probe, a typo) once. A DDSketch per URL
@@ -15,10 +19,13 @@
  * to hold that garbage was most of `loglab detect`'s peak RSS. The blocks are reused, never
  * freed, so they make no garbage; they are lent only to buckets of more than BUFFERED requests,
  * so a URL asked for once (a probe) still costs BUFFERED numbers per slot. Memory per URL row:
- * slots × (BUFFERED + 1) numbers and one count per slot, plus per busy slot one block of
- * SPILLED numbers (448 bytes) or one sketch of at most `maxBins` bins; the pool holds at most
- * as many blocks as slots were busy at once. Times merged as numbers or through a sketch give
- * the same bins, so the quantiles, and every verdict, are those of a sketch per bucket. A window is merged into a sketch only when it might hold (its
+ * slots × (BUFFERED + 1) numbers and three counts per slot (requests, 5xx, timed), about 600
+ * bytes at seven slots, plus per busy slot one block of SPILLED numbers (448 bytes) or a sketch of
+ * at most `maxBins` bins; the pool holds at most as many blocks as slots were busy at once. A
+ * URL row costs the numbers even when its records carry no request time (combined and common
+ * logs): a site has thousands of URLs, not hundreds of thousands like addresses. Times merged as
+ * numbers or through a sketch give the same bins, so the quantiles, and every verdict, are those
+ * of a sketch per bucket. A window is merged into a sketch only when it might hold (its
  * slowest request reaches the limit) or its URL has an alert open. The times are 64-bit: a
  * 32-bit copy of 181.398 ms falls in the sketch bin below the one 181.398 does.
  *
@@ -31,7 +38,7 @@
  */
 import { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
 import type { Alert } from '../alert';
-import { KeyedRings } from '../keyed-rings';
+import { UrlTable } from './error-spike';
 import { valueAtQuantile, valueAtRank } from './sketch-quantile';
 import type { SlowPageOptions } from './slow-page-options';
 
@@ -44,6 +51,9 @@ export const BUFFERED = 8;
  * it gets a sketch: a busy URL's bucket first fills the flat buffer, then a block.
  */
 export const SPILLED = 56;
+
+/** The channel of a URL's row that counts its timed requests (after requests and 5xx). */
+export const PAGE_TIMED = 2;
 
 export interface Baseline {
   readonly key: string;
@@ -67,8 +77,14 @@ export interface Baseline {
   newer: Baseline | null;
 }
 
-export class SlowPageTable extends KeyedRings {
-  alert: (Alert | null)[] = [];
+/** Fill an array with null up to `length` (kept dense: no holes to look past on a read). */
+function withNulls<T>(array: (T | null)[], length: number): void {
+  while (array.length < length) array.push(null);
+}
+
+export class SlowPageTable extends UrlTable {
+  /** The open slow-page alert per row (`alert` is error-spike's). */
+  pageAlert: (Alert | null)[] = [];
   /**
    * Row-major, `slots` per row: the sketch of the bucket in that slot, or null. It holds the
    * slot's bucket when that bucket has more than BUFFERED requests (then it was made for it).
@@ -91,20 +107,20 @@ export class SlowPageTable extends KeyedRings {
   private readonly o: SlowPageOptions;
 
   constructor(slots: number, o: SlowPageOptions) {
-    super(slots, 1);
+    super(slots, 3);
     this.o = o;
+    withNulls(this.sketches, this.capacity() * slots);
+    withNulls(this.spilled, this.capacity() * slots);
     this.times = new Float64Array(this.capacity() * slots * BUFFERED);
     this.slowestIn = new Float64Array(this.capacity() * slots);
   }
 
   protected override opened(row: number): void {
-    this.alert[row] = null;
+    super.opened(row);
+    this.pageAlert[row] = null;
     this.rowBaseline[row] = this.baselines.get(this.keys[row] as string) ?? null;
-    const base = row * this.slots;
-    for (let i = 0; i < this.slots; i++) {
-      this.sketches[base + i] = null;
-      this.spilled[base + i] = null;
-    }
+    // The row's sketch and block slots are null already: remove() cleared them, or the arrays
+    // grew with nulls (withNulls).
   }
 
   /** Give a slot's block back to the pool. */
@@ -116,6 +132,8 @@ export class SlowPageTable extends KeyedRings {
   }
 
   protected override grown(rows: number): void {
+    withNulls(this.sketches, rows * this.slots);
+    withNulls(this.spilled, rows * this.slots);
     const times = new Float64Array(rows * this.slots * BUFFERED);
     times.set(this.times);
     this.times = times;
@@ -134,9 +152,8 @@ export class SlowPageTable extends KeyedRings {
   /** Count one request time (ms) of `bucket` in a row; a bucket the ring no longer holds is dropped. */
   accept(row: number, bucket: number, slot: number, ms: number): void {
     if (bucket <= this.last[row] - this.slots) return;
-    this.addAt(row, bucket, slot, 0, 1);
-    // One channel: the slot's count sits at its index in the row.
-    const n = this.counts[row * this.stride + slot];
+    this.addAt(row, bucket, slot, PAGE_TIMED, 1);
+    const n = this.counts[row * this.stride + slot * this.channels + PAGE_TIMED];
     const i = row * this.slots + slot;
     if (n === 1) {
       this.slowestIn[i] = ms;
@@ -174,7 +191,7 @@ export class SlowPageTable extends KeyedRings {
   slowest(row: number, from: number, to: number): number {
     let max = 0;
     for (let b = from; b < to; b++) {
-      if (this.get(row, 0, b) === 0) continue;
+      if (this.get(row, PAGE_TIMED, b) === 0) continue;
       const at = this.slowestIn[row * this.slots + (b % this.slots)];
       if (at > max) max = at;
     }
@@ -184,7 +201,7 @@ export class SlowPageTable extends KeyedRings {
   /** Add the request times of buckets [from, to) of a row to `target`. */
   addTo(target: Sketch, row: number, from: number, to: number): void {
     for (let b = from; b < to; b++) {
-      const n = this.get(row, 0, b);
+      const n = this.get(row, PAGE_TIMED, b);
       if (n === 0) continue;
       const i = row * this.slots + (b % this.slots);
       if (n > BUFFERED + SPILLED) {
@@ -308,7 +325,7 @@ export class SlowPageTable extends KeyedRings {
     const baseline = this.baselineOf(row);
     if (baseline === null) return;
     this.used(baseline);
-    if (to > from && this.sum(row, 0, from, to) > 0) {
+    if (to > from && this.sum(row, PAGE_TIMED, from, to) > 0) {
       if (baseline.heldLevel === null) baseline.heldLevel = this.newSketch();
       this.addTo(baseline.heldLevel, row, from, to);
     }

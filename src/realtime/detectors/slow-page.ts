@@ -43,7 +43,7 @@
 import { type Alert, severityOf, trackAlert } from '../alert';
 import { valueAtQuantile } from './sketch-quantile';
 import type { SlowPageOptions } from './slow-page-options';
-import type { SlowPageTable } from './slow-page-table';
+import { PAGE_TIMED, type SlowPageTable } from './slow-page-table';
 
 export * from './slow-page-options';
 export { SlowPageTable } from './slow-page-table';
@@ -54,82 +54,79 @@ function ms(x: number): number {
 }
 
 /**
- * Judge every URL of the table on the closed window [end − windowMs, end) (buckets of `width`
- * ms), teach the baselines the buckets that became final, fold verdicts into alerts (lines to
- * `out`), and free rows with no bucket left in the next window and no open alert.
+ * Judge one URL (a row of the table) on the closed window [start, end) (buckets [from, to)),
+ * teach its baseline the buckets [finalFrom, to) that became final with this close, and fold the
+ * verdict into its alert (lines to `out`). keyed-windows.ts calls it for every live URL at each
+ * close, after error-spike, and frees the row when neither detector needs it any more.
  */
-export function judgeSlowPages(
+export function judgeSlowPage(
   o: SlowPageOptions,
   table: SlowPageTable,
-  windowMs: number,
-  hopMs: number,
+  row: number,
+  key: string,
+  start: number,
   end: number,
-  width: number,
+  from: number,
+  to: number,
+  finalFrom: number,
   out: Alert[],
 ): void {
-  const start = end - windowMs;
-  const from = start / width;
-  const to = end / width;
-  const nextFrom = (start + hopMs) / width;
-  // The buckets that became final with this close.
-  const finalFrom = to - hopMs / width;
-  // A sketch's quantile is within relativeAccuracy of a request time, so a window whose slowest
-  // request is below threshold / (1 + 2 × that) cannot hold.
-  const margin = 1 + 2 * o.relativeAccuracy;
-  for (let row = 0; row < table.end; row++) {
-    const key = table.keys[row];
-    if (key === null) continue;
-    const open = table.alert[row];
-    const n = table.sum(row, 0, from, to);
-    let holds = false;
-    let threshold = Number.NaN;
-    // The window's slowest request, with the margin (only needed without an open alert).
-    let slowest = 0;
-    if (open !== null || n >= o.minRequests) {
-      const baseline = table.baselineOf(row);
-      // Without an open alert, the threshold is only compared with, never written: a window
-      // whose slowest request is below its floor cannot hold, whatever the threshold is now.
-      if (open === null) slowest = table.slowest(row, from, to) * margin;
-      if (open !== null || baseline === null || !table.belowFloor(baseline, slowest)) {
-        threshold = table.thresholdOf(baseline);
-      }
-      // An alert whose baseline was dropped is judged against the limit it opened on.
-      if (Number.isNaN(threshold) && open !== null) threshold = open.threshold;
-    }
-    if (!Number.isNaN(threshold)) {
-      let p = 0;
-      if (n > 0 && (open !== null || slowest >= threshold)) {
-        const window = table.newSketch();
-        table.addTo(window, row, from, to);
-        p = valueAtQuantile(window, o.quantile);
-        // The minSlow-th largest request time reaches the limit too.
-        const kth = n >= o.minSlow ? valueAtQuantile(window, (n - o.minSlow) / (n - 1)) : 0;
-        holds = n >= o.minRequests && p >= threshold && kth >= threshold;
-      }
-      if (holds || open !== null) {
-        table.alert[row] = trackAlert(
-          open,
-          'slow-page',
-          key,
-          holds,
-          start,
-          end,
-          ms(p),
-          ms(threshold),
-          severityOf(p, threshold),
-          out,
-        );
-      }
-    }
-    // Learn the final buckets, unless they belong to an incident (see the module docblock).
-    if (!holds && table.alert[row] === null) {
-      if (table.sum(row, 0, finalFrom, to) > 0) {
-        table.learn(row, finalFrom, to, n >= o.minRequests);
-      }
-    } else {
-      table.hold(row, finalFrom, to);
-    }
-    if (table.last[row] < nextFrom && table.alert[row] === null) table.remove(row);
+  const open = table.pageAlert[row];
+  if (open === null && table.total(row, PAGE_TIMED) < o.minRequests) {
+    // Fewer timed requests in all its buckets than a judged window needs (most URLs of a site):
+    // nothing to judge; what is left is learning the final buckets.
+    if (table.sum(row, PAGE_TIMED, finalFrom, to) > 0) table.learn(row, finalFrom, to, false);
+    return;
   }
-  table.trim();
+  const n = table.sum(row, PAGE_TIMED, from, to);
+  let holds = false;
+  let threshold = Number.NaN;
+  // The window's slowest request, with the margin (only needed without an open alert). A
+  // sketch's quantile is within relativeAccuracy of a request time, so a window whose slowest
+  // request is below threshold / (1 + 2 × that) cannot hold.
+  let slowest = 0;
+  if (open !== null || n >= o.minRequests) {
+    const baseline = table.baselineOf(row);
+    // Without an open alert, the threshold is only compared with, never written: a window
+    // whose slowest request is below its floor cannot hold, whatever the threshold is now.
+    if (open === null) slowest = table.slowest(row, from, to) * (1 + 2 * o.relativeAccuracy);
+    if (open !== null || baseline === null || !table.belowFloor(baseline, slowest)) {
+      threshold = table.thresholdOf(baseline);
+    }
+    // An alert whose baseline was dropped is judged against the limit it opened on.
+    if (Number.isNaN(threshold) && open !== null) threshold = open.threshold;
+  }
+  if (!Number.isNaN(threshold)) {
+    let p = 0;
+    if (n > 0 && (open !== null || slowest >= threshold)) {
+      const window = table.newSketch();
+      table.addTo(window, row, from, to);
+      p = valueAtQuantile(window, o.quantile);
+      // The minSlow-th largest request time reaches the limit too.
+      const kth = n >= o.minSlow ? valueAtQuantile(window, (n - o.minSlow) / (n - 1)) : 0;
+      holds = n >= o.minRequests && p >= threshold && kth >= threshold;
+    }
+    if (holds || open !== null) {
+      table.pageAlert[row] = trackAlert(
+        open,
+        'slow-page',
+        key,
+        holds,
+        start,
+        end,
+        ms(p),
+        ms(threshold),
+        severityOf(p, threshold),
+        out,
+      );
+    }
+  }
+  // Learn the final buckets, unless they belong to an incident (see the module docblock).
+  if (!holds && table.pageAlert[row] === null) {
+    if (table.sum(row, PAGE_TIMED, finalFrom, to) > 0) {
+      table.learn(row, finalFrom, to, n >= o.minRequests);
+    }
+  } else {
+    table.hold(row, finalFrom, to);
+  }
 }
