@@ -8,14 +8,14 @@
  * browsers, each crawler, scripts) has a fixed number of places: until they are all taken, a new
  * client is the one the default traffic would meet; after that, the traffic's asks for a new
  * client get one of the kind's clients drawn uniformly. So the count is exact as soon as the run
- * is long enough to fill every place (a 10M-line day fills 100,000 in about its first quarter),
- * and a run too short to fill them has the default traffic's clients. The split follows what the
+ * is long enough to fill every place (1M lines fill 2,000 places by their 134,480th line), and a
+ * run too short to fill them has the default traffic's clients. The split follows what the
  * default traffic makes: about 2% crawlers (each crawler by its weight), 2% scripts, the two
  * uptime monitors, and browsers, half of them mobile. Incident addresses (custom, reserve) pass
  * through: they come on top of N.
  *
  * A drawn client that is in a session already is passed over for another draw (a client is never
- * in two sessions at once); when every slot of the kind is busy, the drawn one is shared.
+ * in two sessions at once); when every client of the kind is busy, the drawn one is shared.
  */
 import { BOTS, type Client, type ClientFactory, MONITORS } from './clients';
 import { BUCKET_MS, REQUEST_LIMIT } from './limits';
