@@ -37,6 +37,8 @@ export interface GenerateFlags {
   format: LogFormat;
   truth?: string;
   output?: string;
+  /** `loglab generate` only: a fixed population of normal clients. */
+  clients?: string;
 }
 
 /** What --speedup does, for the help of generate and stream. */
@@ -147,5 +149,7 @@ export function optionsFromFlags(flags: GenerateFlags, now: number): GenerateOpt
     incidents: flags.incidents === undefined ? [] : parseIncidents(flags.incidents),
     format: flags.format,
     rate,
+    // Absent unless given, so the options (and every existing seed's output) stay as they were.
+    ...(flags.clients === undefined ? {} : { clients: parseCount(flags.clients, '--clients', 1) }),
   };
 }

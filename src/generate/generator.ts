@@ -22,9 +22,12 @@ import { formatterFor } from '../log/format';
 import { formatHasDuration, type LogFormat, type LogRecord } from '../log/record';
 import { createClientFactory } from './clients';
 import { createCurveSlots, createRateSlots, diurnalWeight, type SlotTimes } from './diurnal';
+import { formatDuration } from './duration';
 import { type GroundTruth, INCIDENT_KINDS, type IncidentKind, planIncidents } from './incidents';
 import { createDurations } from './latency';
+import { REQUEST_LIMIT } from './limits';
 import { createCombinedLineWriter } from './line-writer';
+import { createFixedPopulation, linesPerBucket, minimumClients } from './population';
 import { createRandom } from './random';
 import { createSite, PROTOCOLS } from './site';
 import { createTraffic, type Hit } from './traffic';
@@ -41,6 +44,12 @@ export interface GenerateOptions {
   format?: LogFormat;
   /** Real-time mode: lines per second, steady, instead of the diurnal curve. */
   rate?: number;
+  /**
+   * A fixed population of normal clients, each with its own address (population.ts); without
+   * it the traffic keeps meeting new ones, about 3 addresses per 100 lines. Incident addresses
+   * come on top.
+   */
+  clients?: number;
 }
 
 export const DEFAULT_SEED = 42;
@@ -87,6 +96,15 @@ export function validateOptions(o: GenerateOptions): void {
   if (!endless && !(Number.isSafeInteger(o.lines) && o.lines >= 0)) {
     throw badFlag(`lines must be a whole number ≥ 0, got ${o.lines}`);
   }
+  if (o.clients !== undefined) {
+    const least = minimumClients(linesPerBucket(o.lines, o.spanMs, o.rate));
+    if (!(Number.isSafeInteger(o.clients) && o.clients >= least)) {
+      throw badFlag(
+        `clients must be a whole number ≥ ${least} for ${o.rate === undefined ? `${o.lines} lines over ${formatDuration(o.spanMs)}` : `${o.rate} lines/s`} ` +
+          `(every client makes at most ${REQUEST_LIMIT} requests in five minutes), got ${o.clients}`,
+      );
+    }
+  }
   for (const kind of o.incidents) {
     if (!INCIDENT_KINDS.includes(kind)) {
       throw badFlag(`unknown incident "${kind}" (known: ${INCIDENT_KINDS.join(', ')}, all)`);
@@ -101,6 +119,7 @@ const STREAM_TIMES = 3;
 const STREAM_TRAFFIC = 4;
 const STREAM_CLIENTS = 5;
 const STREAM_DURATIONS = 6;
+const STREAM_POPULATION = 7;
 
 /** Internal: the generated lines before formatting, shared by the writers below. */
 export interface HitStream {
@@ -150,7 +169,7 @@ export function createHitStream(o: GenerateOptions): HitStream {
             normalCount,
             surgedWeight(() => 1, plan.surges),
           );
-  const traffic = createTraffic(root.fork(STREAM_TRAFFIC), site, clients, slots);
+  const trafficRandom = root.fork(STREAM_TRAFFIC);
   // Lines after the span's end are clamped to its last millisecond: a page fetched in the last
   // instant still has its assets.
   const last = endless ? Number.POSITIVE_INFINITY : o.start + spanMs - 1;
@@ -158,6 +177,12 @@ export function createHitStream(o: GenerateOptions): HitStream {
   const durations = formatHasDuration(o.format ?? DEFAULT_FORMAT)
     ? createDurations(root.fork(STREAM_DURATIONS), plan.slowdowns)
     : null;
+  // Forked last: a fork draws from the root, and the streams above must not move without it.
+  const population =
+    o.clients === undefined
+      ? clients
+      : createFixedPopulation(clients, root.fork(STREAM_POPULATION), o.clients);
+  const traffic = createTraffic(trafficRandom, site, population, slots);
 
   // One normal line of look-ahead, so the merge with incident lines compares real times. Two
   // hit objects take turns: one is the caller's until the next call, the other is filled.

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildProgram } from '../../src/cli/program';
+import { buildProgram, COMMAND_NAMES } from '../../src/cli/program';
 import {
   DEFAULT_LINES,
   DEFAULT_SEED,
@@ -33,6 +33,7 @@ const PINNED: Record<string, string[]> = {
     '--rate <r>',
     '--speedup <k>',
     '--incidents <list>',
+    '--clients <n>',
     '--format <format>',
     '--truth <file>',
     '-o, --output <file>',
@@ -53,7 +54,7 @@ const PINNED: Record<string, string[]> = {
 
 /** Every registered command with its flags, so a command added later is checked too. */
 const COMMANDS = new Map(
-  buildProgram().commands.map((c) => [c.name(), c.options.map((o) => o.flags)] as const),
+  (await buildProgram()).commands.map((c) => [c.name(), c.options.map((o) => o.flags)] as const),
 );
 
 /** A misspelt flag of a command (its first long flag less one letter), or null when it has none. */
@@ -74,6 +75,12 @@ function escapeRegExp(text: string): string {
 }
 
 describe('loglab --help', () => {
+  it('loads only the command that runs, every one for the list of commands', async () => {
+    expect((await buildProgram('detect')).commands.map((c) => c.name())).toEqual(['detect']);
+    expect([...COMMANDS.keys()]).toEqual([...COMMAND_NAMES]);
+    expect(COMMAND_NAMES).toHaveLength(15);
+  });
+
   it('registers the stage-1 commands with exactly their flags', () => {
     for (const [command, flags] of Object.entries(PINNED))
       expect(COMMANDS.get(command)).toEqual(flags);

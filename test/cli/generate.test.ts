@@ -173,6 +173,14 @@ describe('loglab generate', () => {
       ],
       [['--start', '2024-02-30'], 'loglab generate: --start is not a real date: "2024-02-30"\n'],
       [
+        ['--clients', 'many'],
+        'loglab generate: --clients must be a whole number ≥ 1, got "many"\n',
+      ],
+      [
+        ['--lines', '100000', '--clients', '138'],
+        'loglab generate: clients must be a whole number ≥ 139 for 100000 lines over 1d (every client makes at most 60 requests in five minutes), got 138\n',
+      ],
+      [
         ['--lines', '10', '-o', join(dir, 'missing', 'x.log')],
         `loglab generate: cannot write ${join(dir, 'missing', 'x.log')}: no such directory ${join(dir, 'missing')}\n`,
       ],
@@ -192,5 +200,15 @@ describe('loglab generate', () => {
       'loglab generate --lines 1000000 --incidents all --truth truth.json -o big.log',
     );
     expect(run.stdout).toContain('--rate <r>');
+    expect(run.stdout).toContain('--clients <n>');
+    expect(run.stdout).toContain('loglab generate --lines 10000000 --clients 100000 -o big.log');
+  });
+
+  it('writes lines from exactly --clients normal addresses', async () => {
+    const run = await loglab(['--lines', '100000', '--clients', '500']);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(100_000);
+    expect(new Set(lines.map((line) => line.slice(0, line.indexOf(' ')))).size).toBe(500);
   });
 });

@@ -36,6 +36,8 @@ Examples:
   loglab generate --format json --lines 100 | loglab parse -
   loglab generate --format combined-time --incidents all > timed.log
                                                  with the request time (%D, microseconds)
+  loglab generate --lines 10000000 --clients 100000 -o big.log
+                                                 10M lines from 100,000 client addresses
   loglab generate --rate 20 --incidents all      live: 20 lines a second until Ctrl-C
   loglab generate --rate 200 --speedup 10 --incidents all | loglab detect - --dashboard
                                                  live, ten simulated minutes a minute
@@ -52,6 +54,12 @@ for some minutes; ip-flood = one IP sends hundreds of requests in a few minutes;
 probes many non-existent paths; surge = 5-10x the site's traffic for 20-60 min, errors as usual;
 outage = over half of all answers 5xx for 5-15 min; ddos = 100-500 addresses of one /24 or /64,
 each under the per-IP limit; slow-scan = one IP probing 1-2.5 missing paths a minute for hours.
+Without --clients the traffic keeps meeting new visitors, about 3 addresses per 100 lines (10M
+lines: some 300,000). --clients N fixes the normal population at N addresses (about 2% crawlers,
+2% scripts, the rest browsers): the first N visitors the default traffic would meet, then only
+they come back. It needs enough clients for the busiest five minutes (each address makes at most
+60 requests in five minutes): at least 100, and 0.4 per line of an average five minutes.
+Incident addresses come on top of N.
 --truth FILE gets {"incidents":[{"kind","key","start","end"}]} with key the URL path, the IP, the
 prefix (203.0.113.0/24) or site, and times in epoch ms.
 `;
@@ -73,6 +81,10 @@ export function registerGenerate(program: Command): void {
     .option('--rate <r>', 'real-time mode: lines per second, stamped with the current time')
     .option('--speedup <k>', 'with --rate: simulated time runs k times faster than the clock')
     .option('--incidents <list>', `comma-separated: ${INCIDENT_KINDS.join(', ')}, or all`)
+    .option(
+      '--clients <n>',
+      'a fixed population of n normal clients (addresses) instead of new ones all day long',
+    )
     .addOption(
       new Option(
         '--format <format>',
