@@ -23,6 +23,7 @@ import {
   runTasks,
   writeReport,
 } from '../src/bench/harness';
+import { heapFlagsFor } from '../src/cli/heap-settings';
 import {
   createGenerator,
   DEFAULT_START,
@@ -254,6 +255,8 @@ const child = spawnSync(
   process.execPath,
   [
     ...process.execArgv,
+    // The engine's heap as `loglab detect` runs it (src/cli/heap-settings.ts).
+    ...heapFlagsFor('detect'),
     fileURLToPath(import.meta.url),
     '--memory-child',
     '--memory-events',
