@@ -22,10 +22,12 @@
  * `restartOnFailure` would start the member again and again, with no bound and nothing said;
  * here it is off, and with `outage` given a member that has joined waits for the broker through
  * the outage guard (broker-outage.ts: one line when it goes, one when it is back, bounded),
- * then starts a fresh kafkajs member that joins the group again: each partition starts from the
- * group's committed offset. Records this member had already returned are not returned again
- * (a kept partition's records below its position are dropped as they come), so a caller that
- * commits after each poll sees every record once. Meanwhile `poll` and `commit` wait (a poll's
+ * then starts a fresh kafkajs member that joins the group again. A partition it kept starts
+ * right after the last record it returned (kafkajs alone would take the group's committed
+ * offset, or the log's end for a partition never committed), or further where another member
+ * committed further meanwhile; records it had already returned are not returned again (below
+ * the position they are dropped as they come), so a caller that commits after each poll sees
+ * every record once. Meanwhile `poll` and `commit` wait (a poll's
  * signal and `close` end that at once); past the guard's limit, or when its signal aborts, the
  * member ends with the outage's error, as it does at once without `outage`.
  */
@@ -376,8 +378,15 @@ export async function subscribeKafka(
     }
   };
 
-  /** A new kafkajs member: joined when this resolves, or the reason it could not join. */
-  async function start(fromBeginning: boolean): Promise<void> {
+  /**
+   * A new kafkajs member: joined when this resolves (to it), or the reason it could not join.
+   * `seeks`, per partition key, is where a partition the join assigns starts instead of the
+   * group's committed offset (see `rejoinStarts`).
+   */
+  async function start(
+    fromBeginning: boolean,
+    seeks?: ReadonlyMap<string, TopicPartitionOffset>,
+  ): Promise<KafkaJsConsumer> {
     const m: KafkaJsConsumer = kafka.consumer({
       groupId: opts.groupId,
       sessionTimeout: settings.sessionTimeoutMs,
@@ -393,7 +402,12 @@ export async function subscribeKafka(
     });
     member = m;
     m.on(m.events.GROUP_JOIN, ({ payload }) => {
-      if (m === member) onJoin(payload);
+      if (m !== member) return;
+      onJoin(payload);
+      // Applied by kafkajs before its first fetch of the partition.
+      for (const [key, at] of seeks ?? []) {
+        if (assigned.has(key)) m.seek({ ...at, offset: String(at.offset) });
+      }
     });
     m.on(m.events.CRASH, ({ payload }) => {
       if (m === member) onCrash(payload.error);
@@ -421,6 +435,40 @@ export async function subscribeKafka(
       await m.disconnect().catch(() => undefined);
       throw failed;
     }
+    return m;
+  }
+
+  /**
+   * Where each partition this member kept through an outage starts when it joins again. kafkajs
+   * would start it at the group's committed offset, and a partition the group never committed
+   * at the log's end (without `fromBeginning`): the records after the last one returned, and
+   * whatever came during the outage, would be skipped. So a kept partition starts right after
+   * the last record returned, unless the group committed further meanwhile (another member
+   * owned it during the outage): then from there, and the position follows, so a commit never
+   * moves the group's offset back. Without the group's offsets (the broker would not say),
+   * every kept partition starts after its last record returned.
+   */
+  async function rejoinStarts(): Promise<Map<string, TopicPartitionOffset>> {
+    const committed = new Map<string, number | null>();
+    if (outage !== undefined) {
+      try {
+        const lag = await outage.broker.groupLag(opts.groupId, opts.topics);
+        for (const p of lag.partitions) committed.set(tpKey(p.topic, p.partition), p.committed);
+      } catch {
+        committed.clear();
+      }
+    }
+    const seeks = new Map<string, TopicPartitionOffset>();
+    for (const key of redelivering) {
+      const pos = positions.get(key);
+      if (pos === undefined) continue;
+      const theirs = committed.get(key) ?? null;
+      if (theirs !== null && theirs >= pos.offset) {
+        positions.set(key, { ...pos, offset: theirs });
+        committedAt.set(key, theirs);
+      } else seeks.set(key, pos);
+    }
+    return seeks;
   }
 
   /**
@@ -441,13 +489,13 @@ export async function subscribeKafka(
         await guard.resumeAfter(err);
         for (let tries = 1; ; tries++) {
           if (closed) return;
+          if (outageSettings?.signal?.aborted) throw err;
           try {
-            // Joining again: the group's committed offsets, else the start asked for at first.
-            await start(opts.fromBeginning ?? false);
+            // Joining again: kept partitions go on after the last record returned.
+            const joined = await start(opts.fromBeginning ?? false, await rejoinStarts());
             guard.progressed();
-            // Closed while it joined: that member leaves at once.
-            if (closed)
-              await (member as KafkaJsConsumer | null)?.disconnect().catch(() => undefined);
+            // Closed while it joined (close() saw no member to disconnect): it leaves now.
+            if (closed) await joined.disconnect().catch(() => undefined);
             return;
           } catch (failure) {
             if (closed) return;

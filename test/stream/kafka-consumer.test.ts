@@ -101,6 +101,13 @@ class FakeKafkaConsumer {
     if (failure !== null) throw failure;
   }
 
+  /** Every `seek`, as kafkajs is asked it. */
+  readonly seeks: Array<{ topic: string; partition: number; offset: string }> = [];
+
+  seek(at: { topic: string; partition: number; offset: string }): void {
+    this.seeks.push(at);
+  }
+
   async disconnect(): Promise<void> {
     this.disconnects++;
     this.running = false;
@@ -752,6 +759,7 @@ const refused = () =>
 async function startRidingOut(
   downProbes: number | null,
   outage: Partial<ConsumerOutageSettings> = {},
+  committed?: number | null,
 ) {
   const kafka = new FakeKafkaMembers({ t: [0] });
   const lines: string[] = [];
@@ -764,6 +772,15 @@ async function startRidingOut(
         throw new LoglabError('SERVICE_DOWN', 'refused', { retriable: true });
       }
       return { name, partitions: [{ partition: 0, start: 0, end: 20 }] };
+    },
+    // The group's committed offset of t/0 as the broker says it (it says nothing when absent).
+    async groupLag(groupId: string) {
+      if (committed === undefined) throw new LoglabError('SERVICE_DOWN', 'no', { retriable: true });
+      return {
+        groupId,
+        partitions: [{ topic: 't', partition: 0, committed, end: 40, lag: 0 }],
+        total: 0,
+      };
     },
   } as unknown as Broker;
   const consumer = await subscribeKafka(
@@ -805,6 +822,34 @@ describe('subscribeKafka: riding out a broker outage', () => {
         ),
       ),
     ]);
+  });
+
+  it('starts a kept partition the group never committed right after the last record returned, not at the log end', async () => {
+    // Without --from-beginning kafkajs would start it at the end of the log: the records after
+    // the last one returned, and all that came during the outage, would never be read.
+    const { kafka, consumer } = await startRidingOut(0, {}, null);
+    await kafka.members[0].deliver('t', 0, messages(0, 5));
+    expect(layout(await consumer.poll({ maxWaitMs: 0 }))).toEqual([['t', 0, range(0, 5)]]);
+    kafka.members[0].crash(refused());
+    expect(layout(await consumer.poll({ maxWaitMs: 50 }))).toBe('idle');
+    expect(kafka.members.length).toBe(2);
+    expect(kafka.members[1].seeks).toEqual([{ topic: 't', partition: 0, offset: '5' }]);
+  });
+
+  it('goes on from where another member committed during the outage, and never commits it back', async () => {
+    const { kafka, consumer } = await startRidingOut(0, {}, 30);
+    await kafka.members[0].deliver('t', 0, messages(0, 5));
+    await consumer.poll({ maxWaitMs: 0 });
+    kafka.members[0].crash(refused());
+    expect(layout(await consumer.poll({ maxWaitMs: 50 }))).toBe('idle');
+    const second = kafka.members[1];
+    expect(second.seeks).toEqual([]);
+    // Nothing new was read: a commit sends nothing (it used to send 5, moving the group back).
+    expect(await consumer.commit()).toEqual({ kind: 'committed', offsets: [], revoked: [] });
+    await second.deliver('t', 0, messages(30, 2));
+    expect(layout(await consumer.poll({ maxWaitMs: 0 }))).toEqual([['t', 0, [30, 31]]]);
+    await consumer.commit();
+    expect(second.commits.map((c) => c.map((o) => o.offset))).toEqual([['32']]);
   });
 
   it('commits what a commit cut short by the outage held, once the member has joined again', async () => {
