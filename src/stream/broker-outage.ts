@@ -74,25 +74,33 @@ export function brokerOutageGuard(
     async resumeAfter(err) {
       if (!isBrokerOutage(err) || settings.signal?.aborted) throw err;
       since ??= now();
+      const start = since;
+      const gaveUp = () =>
+        new LoglabError(
+          'SERVICE_DOWN',
+          `${err.message}; gave up after ${seconds(now() - start)} of waiting`,
+          { retriable: true, cause: err, context: err.context },
+        );
       settings.log(`${err.message}; waiting for it for up to ${seconds(totalWaitMs)}`);
       for (let tries = 1; ; tries++) {
         if (settings.signal?.aborted) throw err;
+        let answers = false;
         try {
           await broker.describeTopic(settings.topic);
-          settings.log(
-            `the broker at ${broker.address} answers again after ${seconds(now() - since)} (${tries} tries): joining the group again`,
-          );
-          return;
+          answers = true;
         } catch (probe) {
           if (!isLoglabError(probe) || !probe.retriable) throw probe;
         }
-        if (now() - since >= totalWaitMs) {
-          throw new LoglabError(
-            'SERVICE_DOWN',
-            `${err.message}; gave up after ${seconds(now() - since)} of waiting`,
-            { retriable: true, cause: err, context: err.context },
+        if (answers) {
+          // Answering at once past the bound: what fails is not the broker's reachability (a
+          // group coordinator that never loads, say), which would otherwise be waited out forever.
+          if (tries === 1 && now() - start >= totalWaitMs) throw gaveUp();
+          settings.log(
+            `the broker at ${broker.address} answers again after ${seconds(now() - start)} (${tries} tries): joining the group again`,
           );
+          return;
         }
+        if (now() - start >= totalWaitMs) throw gaveUp();
         await sleep(probeEveryMs);
       }
     },
