@@ -106,6 +106,12 @@ describe('loglab demo', () => {
     expect(run.stderr).toBe('loglab demo: --lines must be a whole number ≥ 1000, got "12x"\n');
   });
 
+  it('refuses --no-start without --cluster (the embedded demo starts nothing) in one line', async () => {
+    const run = await runLoglab(['demo', '--no-start']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('loglab demo: --no-start needs --cluster\n');
+  });
+
   it('refuses an HDFS lake that is not an absolute path before it looks for a cluster', async () => {
     const run = await runLoglab(['demo', '--cluster', '--lake', 'demo']);
     expect(run.code).toBe(2);

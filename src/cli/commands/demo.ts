@@ -96,6 +96,7 @@ async function demo(flags: DemoFlags): Promise<void> {
   if (flags.topic.trim() === '') throw badFlag('--topic must not be empty');
   if (flags.out.trim() === '') throw badFlag('--out must not be empty');
   const cluster = flags.cluster === true;
+  if (!flags.start && !cluster) throw badFlag('--no-start needs --cluster');
   const [io, config, { runDemo }, { demoTotals }, { formatCount }] = await Promise.all([
     import('../io') as Promise<Io>,
     import('../../config'),
