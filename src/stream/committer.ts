@@ -59,6 +59,27 @@ export interface Committer {
   forget(partitions: readonly TopicPartition[]): void;
 }
 
+/**
+ * A commit between a revoke and the assignment after it: the librdkafka member owns nothing
+ * then, so it sends nothing and lists every partition as revoked, yet the handlers still have
+ * the ones the group gives back (`onAssignment` tells only what changed, once the new
+ * assignment comes). Taken as committed, the last commit stopped there, and the partitions kept
+ * through the rebalance missed their final offsets; it is refused instead, so it is tried again.
+ * (What the group holds of every partition revoked is forgotten first, so the next try sends
+ * them all.)
+ */
+function keptThroughRevoke(
+  result: Extract<CommitResult, { kind: 'committed' }>,
+  done: readonly TopicPartitionOffset[],
+): CommitResult {
+  const still = new Set(done.map((o) => tpKey(o.topic, o.partition)));
+  if (!result.revoked.some((tp) => still.has(tpKey(tp.topic, tp.partition)))) return result;
+  const refusedOffsets = done.filter((o) =>
+    result.revoked.some((tp) => tp.topic === o.topic && tp.partition === o.partition),
+  );
+  return { kind: 'rebalancing', offsets: refusedOffsets };
+}
+
 export function createCommitter(options: CommitterOptions = {}): Committer {
   const { done } = options;
   const intervalMs = options.intervalMs ?? 0;
@@ -92,11 +113,14 @@ export function createCommitter(options: CommitterOptions = {}): Committer {
       lastAt = now();
       result = await consumer.commit(changed);
     }
-    refused = result.kind === 'rebalancing';
     if (result.kind === 'committed') {
       committed(result.offsets);
       forget(result.revoked);
+      if (done !== undefined && result.revoked.length > 0) {
+        result = keptThroughRevoke(result, done());
+      }
     }
+    refused = result.kind === 'rebalancing';
     return result;
   };
 
