@@ -401,13 +401,16 @@ export async function subscribeKafka(
       retry: { ...settings.retry, restartOnFailure: async () => false },
     });
     member = m;
+    /** Only for the member's first join: a later rebalance starts from the group's offsets. */
+    let pendingSeeks = seeks;
     m.on(m.events.GROUP_JOIN, ({ payload }) => {
       if (m !== member) return;
       onJoin(payload);
       // Applied by kafkajs before its first fetch of the partition.
-      for (const [key, at] of seeks ?? []) {
+      for (const [key, at] of pendingSeeks ?? []) {
         if (assigned.has(key)) m.seek({ ...at, offset: String(at.offset) });
       }
+      pendingSeeks = undefined;
     });
     m.on(m.events.CRASH, ({ payload }) => {
       if (m === member) onCrash(payload.error);
@@ -492,7 +495,9 @@ export async function subscribeKafka(
           if (outageSettings?.signal?.aborted) throw err;
           try {
             // Joining again: kept partitions go on after the last record returned.
-            const joined = await start(opts.fromBeginning ?? false, await rejoinStarts());
+            const starts = await rejoinStarts();
+            if (closed) return;
+            const joined = await start(opts.fromBeginning ?? false, starts);
             guard.progressed();
             // Closed while it joined (close() saw no member to disconnect): it leaves now.
             if (closed) await joined.disconnect().catch(() => undefined);

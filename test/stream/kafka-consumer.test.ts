@@ -836,6 +836,21 @@ describe('subscribeKafka: riding out a broker outage', () => {
     expect(kafka.members[1].seeks).toEqual([{ topic: 't', partition: 0, offset: '5' }]);
   });
 
+  it('seeks only at the first join after the outage: a later rebalance starts from the group as usual', async () => {
+    const { kafka, consumer } = await startRidingOut(0, {}, null);
+    await kafka.members[0].deliver('t', 0, messages(0, 5));
+    await consumer.poll({ maxWaitMs: 0 });
+    kafka.members[0].crash(refused());
+    expect(layout(await consumer.poll({ maxWaitMs: 50 }))).toBe('idle');
+    const second = kafka.members[1];
+    await second.deliver('t', 0, messages(5, 1000));
+    await consumer.poll({ maxWaitMs: 0 });
+    await consumer.commit();
+    // The group rebalances (another member came and went): no seek back to 5.
+    second.join('member-2', { t: [0] });
+    expect(second.seeks).toEqual([{ topic: 't', partition: 0, offset: '5' }]);
+  });
+
   it('goes on from where another member committed during the outage, and never commits it back', async () => {
     const { kafka, consumer } = await startRidingOut(0, {}, 30);
     await kafka.members[0].deliver('t', 0, messages(0, 5));
