@@ -189,9 +189,10 @@ export async function runArchiver(
   };
   let resumes = 0;
   let brokerResumes = 0;
+  /** Joins counted when the broker's outage bound last started again. */
+  let joinsAtBrokerProgress = 0;
   for (;;) {
     let attempt: ArchiverRun;
-    const joinsBefore = totals.joins;
     const counted = { lines: 0, files: 0, rolls: 0 };
     try {
       attempt = await archiveOnce(
@@ -219,9 +220,14 @@ export async function runArchiver(
         totals,
       );
     } catch (err) {
+      // Joined since the broker's last outage: that one is over, even if no roll followed and
+      // whatever failed now (an HDFS outage after hours of archiving must not leave the broker's
+      // bound counting from the outage before it).
+      if (totals.joins > joinsAtBrokerProgress) {
+        brokers.progressed();
+        joinsAtBrokerProgress = totals.joins;
+      }
       if (totals.joins > 0 && isBrokerOutage(err)) {
-        // Joined again since the last outage: that one is over, even if no roll followed.
-        if (totals.joins > joinsBefore) brokers.progressed();
         await brokers.resumeAfter(err);
         brokerResumes++;
       } else {
