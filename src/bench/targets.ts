@@ -245,6 +245,15 @@ export const TARGETS: readonly Target[] = [
     unit: 'bytes',
   },
   {
+    id: 'dashboard-alert',
+    label: 'web dashboard alert-to-screen p99, ms',
+    results: 'dashboard',
+    figure: { row: 'alert on the web page, stream --detect --web (embedded)', field: 'p99Ms' },
+    at: 'most',
+    bound: 1000,
+    format: 'ms1',
+  },
+  {
     id: 'kafkajs-vs-kafka-python-producer',
     label: 'kafkajs / kafka-python, producer',
     results: 'cluster/stream',

@@ -10,11 +10,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumSkipReason, launchChromium } from '../../src/bench/chromium';
+import { freePort, startWeb, type WebProcess } from '../../src/bench/web-process';
 import { formatCombined } from '../../src/log/format';
 import type { LogRecord } from '../../src/log/record';
 import { ROOT } from '../cli/run-loglab';
-import { chromiumSkipReason, launchChromium } from './chromium';
-import { freePort, startWeb, type WebProcess } from './web-process';
 
 const OUT = join(ROOT, 'out', 'browser');
 const SCRIPT_PATH = '/<script>alert(1)</script>';

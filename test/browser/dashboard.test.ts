@@ -13,9 +13,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appearancesSince, RECORD_APPEARANCES } from '../../src/bench/alert-appearances';
+import { chromiumSkipReason, launchChromium } from '../../src/bench/chromium';
+import { freePort, startWeb, type WebProcess } from '../../src/bench/web-process';
 import { ROOT, runLoglab } from '../cli/run-loglab';
-import { chromiumSkipReason, launchChromium } from './chromium';
-import { freePort, startWeb, type WebProcess } from './web-process';
 
 const OUT = join(ROOT, 'out', 'browser');
 if (chromiumSkipReason) console.warn(`browser tests skipped: ${chromiumSkipReason}`);
@@ -27,23 +28,6 @@ function recordRequests(page: Page): string[] {
   page.on('websocket', (ws) => urls.push(ws.url()));
   return urls;
 }
-
-/**
- * In the page, before its own script: when each alert line's element first appears, by the
- * page's clock, keyed by the emit time the server stamped on it and its text.
- */
-const RECORD_APPEARANCES = `
-  window.seen = {};
-  new MutationObserver((changes) => {
-    const at = Date.now();
-    for (const change of changes) {
-      for (const node of change.addedNodes) {
-        if (!(node instanceof HTMLElement) || node.dataset.emittedAt === undefined) continue;
-        window.seen[node.dataset.emittedAt + ' ' + node.textContent] ??= at;
-      }
-    }
-  }).observe(document, { childList: true, subtree: true });
-`;
 
 function consoleProblems(page: Page): string[] {
   const problems: string[] = [];
@@ -103,12 +87,7 @@ describe.skipIf(chromiumSkipReason !== undefined)('the live web dashboard in Chr
       .first()
       .waitFor({ timeout: 60_000 });
     // Lines emitted before the page connected say nothing about the delay: wait for three after.
-    const seenSince = async () => {
-      const seen = (await page.evaluate('window.seen')) as Record<string, number>;
-      return Object.entries(seen)
-        .map(([key, at]) => ({ emitted: Number(key.slice(0, key.indexOf(' '))), at }))
-        .filter((s) => s.emitted >= connected);
-    };
+    const seenSince = () => appearancesSince(page, connected);
     await expect
       .poll(async () => (await seenSince()).length, { timeout: 60_000 })
       .toBeGreaterThanOrEqual(3);
@@ -119,14 +98,11 @@ describe.skipIf(chromiumSkipReason !== undefined)('the live web dashboard in Chr
       `alert-to-page delay over ${delays.length} alert lines: min ${delays[0]} ms, ` +
         `median ${delays[Math.floor(delays.length / 2)]} ms, max ${delays[delays.length - 1]} ms`,
     );
-    // Functional bound: an alert reaches the page at all, well within two seconds.
+    // The issue's functional bound: every alert line reaches the page within two seconds. A
+    // page clock behind the server's would show as a negative delay. The 1 s p99 target is a
+    // performance figure, measured by bench/dashboard.ts, not asserted here.
     expect(delays[delays.length - 1]).toBeLessThan(2000);
-    // The target: every alert line on the page within a second of being emitted (measured
-    // 9-136 ms); a page clock behind the server's would show as a negative delay.
-    for (const d of delays) {
-      expect(d).toBeGreaterThanOrEqual(0);
-      expect(d).toBeLessThan(1000);
-    }
+    expect(delays[0]).toBeGreaterThanOrEqual(0);
 
     // The same alerts the command wrote to stdout, in words, on the page.
     const kinds = await page

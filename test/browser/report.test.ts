@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumSkipReason, launchChromium } from '../../src/bench/chromium';
 import { ROOT, runLoglab } from '../cli/run-loglab';
 import { IMG_PATH, SCRIPT_PATH, writeHostileDay } from '../report/hostile-day';
-import { chromiumSkipReason, launchChromium } from './chromium';
 
 const OUT = join(ROOT, 'out', 'browser');
 const PAGE = join(OUT, 'report.html');

@@ -6,12 +6,12 @@
  */
 import { request } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, startWeb, type WebProcess } from '../../src/bench/web-process';
 import { createBroker, loadConfig } from '../../src/config';
 import { defaultOptions, generateLines } from '../../src/generate/index';
 import type { WebFrame } from '../../src/realtime/dashboard/web-frame';
 import { clientKey } from '../../src/stream/line-messages';
 import { removeScratch } from '../../src/stream/scratch';
-import { freePort, startWeb, type WebProcess } from '../browser/web-process';
 
 const broker = createBroker('cluster', loadConfig());
 const suffix = `${Date.now()}.${process.pid}`;

@@ -1,11 +1,15 @@
 /**
- * `loglab … --web` as a child process for the browser tests: started on a port of the test's
- * choosing, ready once it prints its URL, with its stdout (the alert lines) collected as it
- * comes, and stopped by Ctrl-C (SIGINT) the way a person stops it.
+ * `loglab … --web` as a child process for the browser tests and bench/dashboard.ts: started on
+ * a port of the caller's choosing, ready once it prints its URL, with its stdout (the alert
+ * lines) collected as it comes, and stopped by Ctrl-C (SIGINT) the way a person stops it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { BIN, ROOT } from '../cli/run-loglab';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(ROOT, 'bin', 'loglab.mjs');
 
 export interface WebProcess {
   readonly child: ChildProcess;

@@ -1,9 +1,11 @@
 /**
- * One way to start a browser for the browser tests: playwright-core driving the system's
- * Chromium (Debian's `chromium` package; CI installs it). Nothing is downloaded: playwright-core
- * carries no browser, and the flags below keep Chromium from calling out to the network at start.
+ * One way to start a browser for the browser tests and bench/dashboard.ts: playwright-core
+ * driving the system's Chromium (Debian's `chromium` package; CI installs it). Nothing is
+ * downloaded: playwright-core carries no browser, and the flags below keep Chromium from calling
+ * out to the network at start.
  *
- * Where no Chromium is installed the tests skip, saying so: `chromiumSkipReason` is that reason.
+ * Where no Chromium is installed the tests and the bench skip, saying so: `chromiumSkipReason` is
+ * that reason.
  */
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
