@@ -289,6 +289,9 @@ async function archiveOnce(
       fromBeginning: true,
       clientId: 'loglab-archiver',
       onAssignment: partitions.listen,
+      // runArchiver waits out a broker outage, with its own bound, and recovers from the lake:
+      // a member that waited too would stack a second wait on it.
+      brokerOutage: 'end',
     });
   let consumer: Consumer = await subscribe();
   totals.joins++;

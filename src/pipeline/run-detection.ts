@@ -191,6 +191,8 @@ export async function runDetection(
       fromBeginning: fromBeginning || (again && starts.size > 0),
       clientId: options.clientId ?? 'loglab-detect',
       onAssignment,
+      // This loop waits out a broker outage itself (below): the member must not wait too.
+      brokerOutage: 'end',
     });
   };
   // Joining at start is not retried: a broker that does not answer then is the caller's error.

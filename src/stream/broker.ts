@@ -219,6 +219,14 @@ export interface SubscribeOptions<A extends ValueAs = 'string'> {
   readonly clientId?: string;
   /** Called, synchronously, each time this member's partitions change (never with two empty lists). */
   readonly onAssignment?: (change: AssignmentChange) => void;
+  /**
+   * What the member does when the broker goes away after it joined: `wait` (the default) waits
+   * it out inside the member where the adapter is set up to (the kafkajs adapter's
+   * `consumerOutage`); `end` ends it at once with the retriable SERVICE_DOWN, for a caller whose
+   * loop waits out the outage itself (the archiver, the detector): two waits would stack.
+   * The embedded broker never goes away, and librdkafka reconnects by itself: both ignore it.
+   */
+  readonly brokerOutage?: 'wait' | 'end';
 }
 
 export const DEFAULT_POLL_RECORDS = 10_000;

@@ -8,7 +8,8 @@
  *   partition's messages of one request in one record batch, which the broker refuses over
  *   `message.max.bytes`, and kafkajs's grouping by partition slows down on large requests.
  * - Consumers: see `kafka-consumer.ts` (no auto-commit; commit after processing; with
- *   `consumerOutage`, a broker outage after the join is waited out, bounded).
+ *   `consumerOutage`, a broker outage after the join is waited out, bounded, by every member
+ *   but those subscribed with `brokerOutage: 'end'`).
  * - Admin: topics, end offsets, group offsets and lag.
  * - Failures: kafkajs retries with backoff a bounded number of times (`retries`, default 4,
  *   about 3 s in all); then one LoglabError says which broker failed and how to start one.
@@ -46,7 +47,11 @@ import type {
 } from './broker';
 import { partitionLag } from './broker';
 import type { KafkaBrokerConfig } from './kafka-config';
-import { type KafkaConsumerSettings, subscribeKafka } from './kafka-consumer';
+import {
+  type KafkaConsumerOutage,
+  type KafkaConsumerSettings,
+  subscribeKafka,
+} from './kafka-consumer';
 import { deleteKafkaGroups, deleteKafkaTopics } from './kafka-delete';
 import { isCoordinatorStarting, kafkaError } from './kafka-errors';
 import { createPartitioner, murmur2, murmur2String, toPositive } from './partitioner';
@@ -136,6 +141,19 @@ export function kafkaConsumerSettings(
     prefetchBytes: config.prefetchBytes ?? DEFAULT_PREFETCH_BYTES,
     maxBytesPerPartition: config.fetchMaxBytesPerPartition,
   };
+}
+
+/**
+ * Whether a member waits out a broker outage itself: where the config sets `consumerOutage`,
+ * unless the subscriber waits in its own loop (`brokerOutage: 'end'`), as the archiver does.
+ */
+export function consumerOutageOf(
+  config: KafkaBrokerConfig,
+  opts: SubscribeOptions<ValueAs>,
+  broker: Broker,
+): KafkaConsumerOutage | undefined {
+  if (config.consumerOutage === undefined || opts.brokerOutage === 'end') return undefined;
+  return { broker, settings: config.consumerOutage };
 }
 
 export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
@@ -320,9 +338,7 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
           kafka,
           consumerSettings,
           opts,
-          config.consumerOutage === undefined
-            ? undefined
-            : { broker, settings: config.consumerOutage },
+          consumerOutageOf(config, opts, broker),
         );
       } catch (err) {
         if (!isCoordinatorStarting(err) || Date.now() >= deadline) throw err;

@@ -51,7 +51,8 @@ export interface KafkaBrokerConfig {
   readonly defaultPartitions?: number;
   /**
    * Consumers wait for a broker that went away after they joined, and join again from the
-   * committed offsets, instead of ending with SERVICE_DOWN; absent, they end as before.
+   * committed offsets, instead of ending with SERVICE_DOWN; absent, they end as before. A
+   * member subscribed with `brokerOutage: 'end'` ends as before too: its caller waits instead.
    */
   readonly consumerOutage?: ConsumerOutageSettings;
   /** Makes the kafkajs client; tests pass a fake. */

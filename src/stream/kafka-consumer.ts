@@ -62,7 +62,9 @@ import { brokerOutageGuard, isBrokerOutage } from './broker-outage';
 import {
   advancePosition,
   IDLE,
+  LostPartitions,
   type NoRecords,
+  planCommit,
   pollLimit,
   STOPPED_ABORTED,
   STOPPED_CLOSED,
@@ -197,7 +199,7 @@ export async function subscribeKafka(
   /** Offset after the last record `poll` returned, per partition. */
   const positions = new Map<string, TopicPartitionOffset>();
   const committedAt = new Map<string, number>();
-  let revoked: TopicPartition[] = [];
+  const revoked = new LostPartitions();
   let dataWaiter: (() => void) | null = null;
   let roomWaiter: (() => void) | null = null;
   /** The kafkajs member now in use; events of an earlier one are ignored. */
@@ -255,10 +257,7 @@ export async function subscribeKafka(
     const lost = assignment.filter((tp) => !nextKeys.has(tpKey(tp.topic, tp.partition)));
     for (const [key, pos] of positions) {
       if (nextKeys.has(key)) continue;
-      const reported = revoked.some((r) => r.topic === pos.topic && r.partition === pos.partition);
-      if (pos.offset !== committedAt.get(key) && !reported) {
-        revoked.push({ topic: pos.topic, partition: pos.partition });
-      }
+      if (pos.offset !== committedAt.get(key)) revoked.note(pos);
       positions.delete(key);
       committedAt.delete(key);
       redelivering.delete(key);
@@ -584,25 +583,7 @@ export async function subscribeKafka(
   async function commitOnce(
     offsets: readonly TopicPartitionOffset[] | undefined,
   ): Promise<CommitResult | null> {
-    // Partitions lost in a rebalance are reported by the first commit that goes through; a
-    // refused or failed one puts them back for the next.
-    const pending = revoked;
-    revoked = [];
-    const putBack = () => {
-      revoked = [...pending, ...revoked];
-    };
-    const lost = [...pending];
-    const list: TopicPartitionOffset[] = [];
-    if (offsets === undefined) {
-      for (const [key, pos] of positions) {
-        if (committedAt.get(key) !== pos.offset) list.push(pos);
-      }
-    } else {
-      for (const o of offsets) {
-        if (assigned.has(tpKey(o.topic, o.partition))) list.push(o);
-        else lost.push({ topic: o.topic, partition: o.partition });
-      }
-    }
+    const { list, lost, putBack } = planCommit(offsets, revoked, positions, committedAt, assigned);
     if (list.length === 0) return { kind: 'committed', offsets: [], revoked: lost };
     const m = member;
     try {

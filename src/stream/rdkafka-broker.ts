@@ -6,7 +6,9 @@
  *
  * - Producer: see rdkafka-producer.ts (idempotent, one `produce()` per message, librdkafka
  *   batches; loglab's partitioner, so keys land where the other adapters put them).
- * - Consumers: see rdkafka-consumer.ts (no auto-commit; commit after processing).
+ * - Consumers: see rdkafka-consumer.ts (no auto-commit; commit after processing). librdkafka
+ *   reconnects through a broker outage by itself, so `consumerOutage` and a subscriber's
+ *   `brokerOutage` choice are accepted and ignored.
  * - Admin (topics, offsets, groups, lag, deletes) is a few requests off the hot path: it goes
  *   through the kafkajs adapter's admin, so both clients create, describe and delete alike and
  *   report a missing topic or a broker that is down in the same words. kafkajs is a dependency

@@ -64,7 +64,9 @@ import { DEFAULT_POLL_RECORDS, DEFAULT_POLL_WAIT_MS } from './broker';
 import {
   advancePosition,
   IDLE,
+  LostPartitions,
   type NoRecords,
+  planCommit,
   pollLimit,
   STOPPED_ABORTED,
   STOPPED_CLOSED,
@@ -175,7 +177,7 @@ export async function subscribeRdkafka(
   let failure: LoglabError | null = null;
   const positions = new Map<string, TopicPartitionOffset>();
   const committedAt = new Map<string, number>();
-  let revoked: TopicPartition[] = [];
+  const revoked = new LostPartitions();
   let paused = false;
   let pumping: Promise<void> | null = null;
   let dataWaiter: (() => void) | null = null;
@@ -238,10 +240,7 @@ export async function subscribeRdkafka(
     const lost = before.filter((tp) => !nextKeys.has(tpKey(tp.topic, tp.partition)));
     for (const [key, pos] of positions) {
       if (nextKeys.has(key)) continue;
-      const reported = revoked.some((r) => r.topic === pos.topic && r.partition === pos.partition);
-      if (pos.offset !== committedAt.get(key) && !reported) {
-        revoked.push({ topic: pos.topic, partition: pos.partition });
-      }
+      if (pos.offset !== committedAt.get(key)) revoked.note(pos);
       positions.delete(key);
       committedAt.delete(key);
     }
@@ -446,25 +445,13 @@ export async function subscribeRdkafka(
     async commit(offsets?: readonly TopicPartitionOffset[]): Promise<CommitResult> {
       if (failure !== null) throw failure;
       if (closed) throw new LoglabError('INTERNAL', 'commit called on a closed consumer');
-      // Partitions lost in a rebalance are reported by the first commit that goes through; a
-      // refused or failed one puts them back for the next.
-      const pending = revoked;
-      revoked = [];
-      const putBack = () => {
-        revoked = [...pending, ...revoked];
-      };
-      const lost = [...pending];
-      const list: TopicPartitionOffset[] = [];
-      if (offsets === undefined) {
-        for (const [key, pos] of positions) {
-          if (committedAt.get(key) !== pos.offset) list.push(pos);
-        }
-      } else {
-        for (const o of offsets) {
-          if (assigned.has(tpKey(o.topic, o.partition))) list.push(o);
-          else lost.push({ topic: o.topic, partition: o.partition });
-        }
-      }
+      const { list, lost, putBack } = planCommit(
+        offsets,
+        revoked,
+        positions,
+        committedAt,
+        assigned,
+      );
       if (list.length === 0) return { kind: 'committed', offsets: [], revoked: lost };
       const parts = list.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset }));
       const err = await new Promise<RdError | null>((resolve) => {

@@ -9,11 +9,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { LoglabError } from '../../src/errors';
 import { defaultOptions, generateLines } from '../../src/generate/generator';
 import { runArchiver } from '../../src/pipeline/run-archiver';
 import { createLocalStore } from '../../src/storage/local-store';
+import type { Broker } from '../../src/stream/broker';
 import { createMemoryBroker } from '../../src/stream/memory-broker';
-import { afterRecordPolls, goingAwayBroker, once } from './going-away-broker';
+import { afterRecordPolls, brokerDown, goingAwayBroker, once } from './going-away-broker';
 import { expectExactLake } from './lake-truth';
 
 const scratch = mkdtempSync(join(tmpdir(), 'loglab-archiver-broker-'));
@@ -116,6 +118,68 @@ describe('archiver through a broker outage', () => {
     // Before, the next attempt found the roll in the lake and skipped its records, but nothing
     // committed them: the group stayed 500 behind the lake.
     expect((await memory.groupLag('archiver', [TOPIC])).total).toBe(0);
+    await store.close();
+    await memory.close();
+  });
+
+  it('a join refused after a store outage gets a wait of its own, though an old broker outage ran past the bound', async () => {
+    const memory = createMemoryBroker();
+    await memory.createTopics([{ name: TOPIC, partitions: PARTITIONS }]);
+    const lines = [...generateLines(defaultOptions({ lines: 3000, spanMs: 7_200_000 }))];
+    await memory.produce(
+      TOPIC,
+      lines.map((value, i) => ({ key: `k${i % 7}`, value })),
+    );
+    // A broker outage after the first poll with records, waited out through one failed probe
+    // and the 1 s pause: the bound (1 s) has passed since it began.
+    const away = goingAwayBroker(memory, { after: afterRecordPolls(1) });
+    // Then an HDFS outage at the first roll after the rejoin, and the join after it refused
+    // once (a group coordinator still loading) while the broker answers.
+    let storeOutages = 0;
+    let subscribes = 0;
+    const broker: Broker = Object.create(away.broker);
+    broker.subscribe = ((opts: Parameters<Broker['subscribe']>[0]) => {
+      if (++subscribes === 3) return Promise.reject(brokerDown());
+      return away.broker.subscribe(opts);
+    }) as Broker['subscribe'];
+    const store = await createLocalStore({ root: join(scratch, 'refused-join-lake') });
+    const log: string[] = [];
+    const run = await runArchiver(broker, store, {
+      stopWhenIdle: true,
+      maxWaitMs: 20,
+      pollRecords: 100,
+      rollBytes: 30_000,
+      brokerWaitMs: 1000,
+      log: (line) => log.push(line),
+      beforeCommit: () => {
+        if (away.outages() === 0 || away.down() || storeOutages > 0) return;
+        storeOutages++;
+        throw new LoglabError('SERVICE_DOWN', 'no NameNode answers', {
+          retriable: true,
+          context: { path: '/loglab/raw' },
+        });
+      },
+    });
+    // Before, the refused join counted from the first broker outage: past its bound with the
+    // broker answering, it gave up at once ("gave up after 1.8 s of waiting").
+    expect([run.brokerResumes, run.resumes, subscribes, away.joins()]).toEqual([2, 1, 4, 3]);
+    expect(log.filter((line) => line.includes('gave up'))).toEqual([]);
+    expect(log.at(-1)).toMatch(
+      /^the broker at embedded answers again after 0\.\d s \(1 tries\): joining the group again$/,
+    );
+    const byPartition: string[][] = Array.from({ length: PARTITIONS }, () => []);
+    const reader = await memory.subscribe({
+      groupId: 'truth',
+      topics: [TOPIC],
+      fromBeginning: true,
+    });
+    for (;;) {
+      const r = await reader.poll({ maxWaitMs: 20 });
+      if (r.kind !== 'records') break;
+      for (const b of r.batches) for (const x of b.records) byPartition[b.partition].push(x.value);
+    }
+    await reader.close();
+    await expectExactLake(store, byPartition, TOPIC);
     await store.close();
     await memory.close();
   });

@@ -274,7 +274,8 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
   const web = webSettings(flags);
   const detecting = flags.detect === true || flags.dashboard === true || web !== null;
   const detection = detecting ? await openDetection(flags) : null;
-  // The consumers wait out a broker outage (bounded) until the second Ctrl-C stops consuming.
+  // The stream's consumer waits out a broker outage (bounded) until the second Ctrl-C stops
+  // consuming; the archiver's waits in its own loop instead (run-archiver.ts).
   const outageStop = new AbortController();
   const { broker } = await openBroker(
     flags.engine,
