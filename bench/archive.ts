@@ -6,11 +6,13 @@
  * same topic (src/bench/archive-cluster.ts).
  *
  *   npx tsx bench/archive.ts [--lines N] [--runs N] [--warmup N] [--cluster-lines N]
- *                            [--no-cluster]
+ *                            [--steady-lines N] [--no-cluster]
  *
  * Default: 1,000,000 lines over a day (seed 42; `--lines 10000000` is the 10M figure, a 2.7 GB
  * log in the system's temporary folder, deleted afterwards), one warm-up round and three
- * measured rounds; 300,000 lines through Kafka. The in-process row holds the whole log in
+ * measured rounds; 300,000 lines through Kafka (the target's row), then 1,000,000 in rows of
+ * their own (`--steady-lines`, 0 leaves them out), where joining the group and the last roll
+ * weigh less. The in-process row holds the whole log in
  * memory, so it runs up to 2,000,000 lines only. Without Kafka or HDFS the cluster part says why
  * in one line and the rest runs. Targets: the embedded archiver ≥ 1,000,000 lines/s; from Kafka
  * ≥ 0.8x the bare consumer. Writes bench/results/archive.json.
@@ -50,17 +52,23 @@ const CLI = 'bin/loglab.mjs';
 const args = benchArgs(
   'archive',
   `usage: npx tsx bench/archive.ts [--lines N] [--runs N] [--warmup N] [--cluster-lines N]
-                         [--no-cluster]
+                         [--steady-lines N] [--no-cluster]
 The archiver into a local lake (in process, and the whole \`loglab archive FILE\` with its peak
 RSS) beside gawk splitting the same generated log by hour (default 1,000,000 lines); and from
-real Kafka into real HDFS beside a bare kafkajs consumer (default 300,000 lines), when both
-answer. Writes bench/results/archive.json.`,
-  { values: ['lines', 'runs', 'warmup', 'cluster-lines'], switches: ['no-cluster'] },
+real Kafka into real HDFS beside a bare kafkajs consumer (default 300,000 lines, the target's
+row; then --steady-lines, default 1,000,000, 0 for none, in rows of their own), when both
+answer. Writes bench/results/archive.json.
+example: npx tsx bench/archive.ts --lines 200000 --cluster-lines 100000 --steady-lines 0`,
+  {
+    values: ['lines', 'runs', 'warmup', 'cluster-lines', 'steady-lines'],
+    switches: ['no-cluster'],
+  },
 );
 const lines = args.count('lines', 1_000_000);
 const runs = args.count('runs', 3);
 const warmup = args.count('warmup', 1, 0);
 const clusterLines = args.count('cluster-lines', 300_000);
+const steadyLines = args.count('steady-lines', 1_000_000, 0);
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const load = () =>
   loadavg()
@@ -139,6 +147,7 @@ async function measure(dir: string): Promise<number> {
       const cluster = await benchClusterArchive({
         config,
         count: clusterLines,
+        steadyCount: steadyLines > 0 ? steadyLines : undefined,
         runs,
         workFile: join(dir, 'keyed.tsv'),
         runArchiver,

@@ -10,6 +10,13 @@
  * the last files' upload and rename), the bare consumer when its count is reached. Each round
  * writes a lake of its own under one HDFS folder of the run, deleted at the end with the topic
  * and the groups. Rounds alternate the order.
+ *
+ * The target row reads `count` records (300,000 by default). Joining the group and the last
+ * roll's upload and renames cost the archiver about the same time whatever the count, so with
+ * `steadyCount` the same rounds run again on a topic of that many records (1,000,000 by default
+ * in bench/archive.ts), as rows of their own beside the target's: the rate once those fixed costs
+ * are spread. Each archiver round also notes when its first record came (client start, join and
+ * the lake's recovery), when its last record came, and when its last roll was committed.
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { createBroker, type LoglabConfig } from '../config';
@@ -30,8 +37,10 @@ const CLUSTER_SPAN_MS = 3_600_000;
 
 export interface ClusterArchiveOptions {
   readonly config: LoglabConfig;
-  /** Generated lines to produce and read back. */
+  /** Generated lines to produce and read back: the target's rows. */
   readonly count: number;
+  /** A second, larger topic measured the same way, in rows of its own; absent: none. */
+  readonly steadyCount?: number;
   readonly runs: number;
   /** Where the keyed input file is written for the producer. */
   readonly workFile: string;
@@ -131,90 +140,170 @@ async function bareConsume(
   return seen;
 }
 
-export async function benchClusterArchive(o: ClusterArchiveOptions): Promise<ClusterArchiveResult> {
-  const run = Date.now();
+/** Seconds from a round's start: first record, last record, last roll committed. */
+interface Phases {
+  readonly first: number;
+  readonly last: number;
+  readonly done: number;
+}
+
+/** The rows' names for a topic of `count` records: the target's own names for the target's. */
+function names(count: number, target: boolean): { archiver: string; bare: string } {
+  if (target) return { archiver: ARCHIVER, bare: BARE_CONSUMER };
+  const lines = `${count.toLocaleString('en-US')} lines`;
+  return { archiver: `${ARCHIVER}, ${lines}`, bare: `${BARE_CONSUMER}, ${lines}` };
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** One topic of `count` generated lines, produced, then read by both in alternating rounds. */
+async function measureTopic(
+  o: ClusterArchiveOptions,
+  count: number,
+  target: boolean,
+  scratch: { readonly topics: string[]; readonly groups: string[]; readonly base: string },
+  admin: Broker,
+): Promise<{ rows: BenchRow[]; files: number; bytes: number; phases: Phases[] }> {
   const { url, user } = o.config.hdfs;
-  const topic = `loglab.bench.archive.${run}`;
-  const base = `/loglab-bench/archive-${run}`;
-  const groups: string[] = [];
-  const notes: string[] = [];
+  const topic = `loglab.bench.archive.${Date.now()}`;
+  scratch.topics.push(topic);
+  const { archiver: archiverName, bare: bareName } = names(count, target);
   // One hour of traffic: a live stream is dense (at 1,000 lines/s an hour holds 3.6 M lines), so
   // the archiver writes a few large files per partition, not one small file per partition and
   // hour as a day squeezed into a few hundred thousand lines would make it.
-  const source = generateLines(defaultOptions({ lines: o.count, spanMs: CLUSTER_SPAN_MS }));
-  const file = writeKeyedFile(o.workFile, source, o.count);
+  const source = generateLines(defaultOptions({ lines: count, spanMs: CLUSTER_SPAN_MS }));
+  const file = writeKeyedFile(o.workFile, source, count);
   let files = 0;
+  const phases: Phases[] = [];
   const per = { lines: file.lines, messages: file.lines, bytes: file.bytes };
-  const admin = createBroker('cluster', o.config);
-  const root = createWebHdfsStore({ url, user });
   const samples = new Map<string, BenchRow[]>();
-  try {
-    await admin.createTopics([{ name: topic, partitions: DEFAULT_PARTITIONS }]);
-    o.log(`cluster: producing ${file.lines.toLocaleString('en-US')} lines to ${topic}`);
-    const sent = await produceFile(admin, topic, file.path, 2_000, file.lines);
-    if (sent !== file.lines) throw new Error(`produced ${sent} of ${file.lines} lines`);
+  await admin.createTopics([{ name: topic, partitions: DEFAULT_PARTITIONS }]);
+  o.log(`cluster: producing ${file.lines.toLocaleString('en-US')} lines to ${topic}`);
+  const sent = await produceFile(admin, topic, file.path, 2_000, file.lines);
+  if (sent !== file.lines) throw new Error(`produced ${sent} of ${file.lines} lines`);
 
-    const archiver = (round: number) => async (): Promise<BenchRow> => {
-      const groupId = `${topic}.archiver.${round}`;
-      groups.push(groupId);
-      const store = rootedStore(createWebHdfsStore({ url, user }), `${base}/r${round}`);
-      return timeOnce(ARCHIVER, 'Kafka → lake', per, async () => {
-        const stop = new AbortController();
-        let seen = 0;
-        const broker = counting(createBroker('cluster', o.config), (n) => {
-          seen += n;
-          if (seen >= file.lines) stop.abort();
-        });
-        try {
-          const done = await o.runArchiver(broker, store, { topic, groupId, signal: stop.signal });
-          if (done.lines !== file.lines) {
-            throw new Error(`the archiver stored ${done.lines} of ${file.lines} lines`);
-          }
-          files = done.files;
-        } finally {
-          await broker.close();
-          await store.close();
+  const archiver = (round: number) => async (): Promise<BenchRow> => {
+    const groupId = `${topic}.archiver.${round}`;
+    scratch.groups.push(groupId);
+    const store = rootedStore(
+      createWebHdfsStore({ url, user }),
+      `${scratch.base}/t${scratch.topics.length}-r${round}`,
+    );
+    return timeOnce(archiverName, 'Kafka → lake', per, async () => {
+      const start = performance.now();
+      const at = () => (performance.now() - start) / 1000;
+      const stop = new AbortController();
+      let seen = 0;
+      let first = 0;
+      let last = 0;
+      const broker = counting(createBroker('cluster', o.config), (n) => {
+        if (seen === 0) first = at();
+        seen += n;
+        if (seen >= file.lines) {
+          last = at();
+          stop.abort();
         }
       });
-    };
-    const bare = (round: number) => async (): Promise<BenchRow> => {
-      const groupId = `${topic}.bare.${round}`;
-      groups.push(groupId);
-      return timeOnce(BARE_CONSUMER, 'Kafka → lake', per, async () => {
-        const seen = await bareConsume(o.config.kafka.brokers, topic, groupId, file.lines);
-        if (seen < file.lines) throw new Error(`kafkajs read ${seen} of ${file.lines} records`);
-      });
-    };
-    for (let round = 0; round < o.runs; round++) {
-      o.log(`cluster: round ${round + 1} of ${o.runs}`);
-      const tasks = [archiver(round), bare(round)];
-      for (const task of round % 2 === 0 ? tasks : tasks.reverse()) {
-        const row = await task();
-        samples.set(row.name, [...(samples.get(row.name) ?? []), row]);
+      try {
+        const done = await o.runArchiver(broker, store, { topic, groupId, signal: stop.signal });
+        if (done.lines !== file.lines) {
+          throw new Error(`the archiver stored ${done.lines} of ${file.lines} lines`);
+        }
+        files = done.files;
+        phases.push({ first, last, done: at() });
+      } finally {
+        await broker.close();
+        await store.close();
       }
+    });
+  };
+  const bare = (round: number) => async (): Promise<BenchRow> => {
+    const groupId = `${topic}.bare.${round}`;
+    scratch.groups.push(groupId);
+    return timeOnce(bareName, 'Kafka → lake', per, async () => {
+      const seen = await bareConsume(o.config.kafka.brokers, topic, groupId, file.lines);
+      if (seen < file.lines) throw new Error(`kafkajs read ${seen} of ${file.lines} records`);
+    });
+  };
+  for (let round = 0; round < o.runs; round++) {
+    o.log(`cluster: ${file.lines.toLocaleString('en-US')} lines, round ${round + 1} of ${o.runs}`);
+    const tasks = [archiver(round), bare(round)];
+    for (const task of round % 2 === 0 ? tasks : tasks.reverse()) {
+      const row = await task();
+      samples.set(row.name, [...(samples.get(row.name) ?? []), row]);
+    }
+  }
+  return { rows: [...samples.values()].map(mergeRuns), files, bytes: file.bytes, phases };
+}
+
+/** The archiver's mean phases and CPU per line beside the bare consumer's, as one note. */
+function phaseNote(count: number, target: boolean, rows: readonly BenchRow[], p: Phases[]): string {
+  const { archiver, bare } = names(count, target);
+  const us = (name: string) => {
+    const cpu = rows.find((r) => r.name === name)?.cpuMs;
+    return cpu === undefined ? '?' : ((cpu * 1000) / count).toFixed(2);
+  };
+  const s = (x: number) => x.toFixed(2);
+  const first = mean(p.map((x) => x.first));
+  const last = mean(p.map((x) => x.last));
+  const done = mean(p.map((x) => x.done));
+  return (
+    `cluster, ${count.toLocaleString('en-US')} lines: the archiver's round (mean) ${s(done)} s: ` +
+    `first record at ${s(first)} s (client start, join, the lake's recovery), reading to the ` +
+    `last record ${s(last - first)} s, last roll (upload end, claim, renames, commit) ` +
+    `${s(done - last)} s; CPU per line ${us(archiver)} µs for the archiver, ${us(bare)} µs for ` +
+    'the bare consumer (this process, both rounds alike)'
+  );
+}
+
+export async function benchClusterArchive(o: ClusterArchiveOptions): Promise<ClusterArchiveResult> {
+  const { url, user } = o.config.hdfs;
+  const scratch = {
+    topics: [] as string[],
+    groups: [] as string[],
+    base: `/loglab-bench/archive-${Date.now()}`,
+  };
+  const notes: string[] = [];
+  const admin = createBroker('cluster', o.config);
+  const root = createWebHdfsStore({ url, user });
+  const rows: BenchRow[] = [];
+  const ratios: Ratio[] = [];
+  const counts: [number, boolean][] = [[o.count, true]];
+  if (o.steadyCount !== undefined) counts.push([o.steadyCount, false]);
+  const described: string[] = [];
+  try {
+    for (const [count, target] of counts) {
+      const measured = await measureTopic(o, count, target, scratch, admin);
+      rows.push(...measured.rows);
+      const { archiver, bare } = names(count, target);
+      ratios.push(
+        target
+          ? ratio(
+              rows,
+              ARCHIVER,
+              BARE_CONSUMER,
+              'archiver Kafka → HDFS / bare kafkajs consumer',
+              ARCHIVER_VS_CONSUMER_TARGET,
+            )
+          : ratio(rows, archiver, bare, `${archiver} / ${bare}`),
+      );
+      notes.push(phaseNote(count, target, measured.rows, measured.phases));
+      described.push(
+        `${count.toLocaleString('en-US')} (${(measured.bytes / 1e6).toFixed(0)} MB, ${measured.files} files in the last round)`,
+      );
     }
   } finally {
-    await root.delete(base, { recursive: true, missingOk: true }).catch((err: Error) => {
-      notes.push(`could not delete ${base} on HDFS: ${err.message}`);
+    await root.delete(scratch.base, { recursive: true, missingOk: true }).catch((err: Error) => {
+      notes.push(`could not delete ${scratch.base} on HDFS: ${err.message}`);
     });
     await root.close();
-    await removeScratch(admin, { topics: [topic], groups }).catch((err: Error) => {
+    await removeScratch(admin, scratch).catch((err: Error) => {
       notes.push(`could not remove the benchmark topic: ${err.message}`);
     });
     await admin.close();
   }
-  const rows = [...samples.values()].map(mergeRuns);
-  const ratios = [
-    ratio(
-      rows,
-      ARCHIVER,
-      BARE_CONSUMER,
-      'archiver Kafka → HDFS / bare kafkajs consumer',
-      ARCHIVER_VS_CONSUMER_TARGET,
-    ),
-  ];
   notes.push(
-    `cluster: ${file.lines.toLocaleString('en-US')} generated lines over one hour (${(file.bytes / 1e6).toFixed(0)} MB) on a topic of ${DEFAULT_PARTITIONS} partitions at ${o.config.kafka.brokers.join(',')}, HDFS at ${url}; ${o.runs} round${o.runs === 1 ? '' : 's'}, order alternating; each reader in a fresh group, client start and group join included; the archiver with its default roll settings (64 MB, 60 s), its time including the upload and rename of its last files; ${files} files in its last round`,
+    `cluster: generated lines over one hour on a topic of ${DEFAULT_PARTITIONS} partitions at ${o.config.kafka.brokers.join(',')}, HDFS at ${url}: ${described.join(' and ')}; the target is judged on the ${o.count.toLocaleString('en-US')}-line row; ${o.runs} round${o.runs === 1 ? '' : 's'} each, order alternating; each reader in a fresh group, client start and group join included; the archiver with its default roll settings (64 MB, 60 s), its time including the upload and rename of its last files`,
   );
   return { rows, ratios, notes };
 }
