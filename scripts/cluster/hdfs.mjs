@@ -103,6 +103,15 @@ async function startHdfs(lib) {
     'dfs.permissions.enabled=false',
     '-D',
     'dfs.namenode.safemode.extension=0',
+    // A close that comes before the DataNode reported the file's last block is refused, and the
+    // writing client (the DataNode itself for a WebHDFS write) asks again after a delay that
+    // starts at 400 ms and doubles: 0.4 s on many of the archiver's rolls on one DataNode, whose
+    // report takes milliseconds. Start at 20 ms instead, with more retries so that the time a
+    // close may take before it fails (about 20 s) stays as long as Hadoop's default allows.
+    '-D',
+    'dfs.client.block.write.locateFollowingBlock.initial.delay.ms=20',
+    '-D',
+    'dfs.client.block.write.locateFollowingBlock.retries=10',
     '-writeDetails',
     detailsFile(),
   ]);
