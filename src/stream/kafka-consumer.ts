@@ -281,12 +281,15 @@ export async function subscribeKafka(
       return;
     }
     if (closed || recovering !== null) return;
-    const outage = guard === null ? null : outageOf(error);
-    if (outage !== null) {
+    const outage = outageOf(error);
+    if (outage !== null && guard !== null) {
       recover(outage);
       return;
     }
-    crash = failure;
+    // A member that does not wait (its subscriber's own loop does: the archiver) still reports
+    // a coordinator that went away with its broker as the broker outage it is, so that loop
+    // waits it out instead of taking it for a failure of its own.
+    crash = outage ?? failure;
     wakeData();
     wakeRoom();
   }

@@ -899,6 +899,30 @@ describe('subscribeKafka: riding out a broker outage', () => {
     expect(lines.length).toBe(2);
   });
 
+  it('reports a coordinator gone with its broker as a broker outage when the member does not wait itself', async () => {
+    // The archiver subscribes with brokerOutage 'end': its own loop waits out broker outages,
+    // which it knows by SERVICE_DOWN naming the broker.
+    const kafka = new FakeKafkaMembers({ t: [0] });
+    const consumer = await subscribeKafka(kafka as unknown as Kafka, settingsFor({}), {
+      groupId: 'g',
+      topics: ['t'],
+    });
+    open.push(consumer);
+    kafka.members[0].crash(
+      Object.assign(new Error('Failed to find group coordinator'), {
+        name: 'KafkaJSGroupCoordinatorNotFound',
+      }),
+    );
+    const failure = await consumer.poll({ maxWaitMs: 1_000 }).catch((e: unknown) => e);
+    expect(failure).toMatchObject({
+      code: 'SERVICE_DOWN',
+      retriable: true,
+      message: `the Kafka broker at ${ADDRESS} failed: Failed to find group coordinator`,
+      context: { broker: ADDRESS },
+    });
+    expect(kafka.members.length).toBe(1);
+  });
+
   it('ends with one error past the wait', async () => {
     const { kafka, consumer, lines } = await startRidingOut(null, { totalWaitMs: 20 });
     kafka.members[0].crash(refused());
