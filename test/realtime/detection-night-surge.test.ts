@@ -30,7 +30,12 @@ describe.each(DAYS)('a generated day with a flash crowd, seed %i', (seed, delay,
       defaultOptions({ seed, incidents: [...INCIDENT_KINDS], format: 'combined-time' }),
     );
     const evaluation = evaluateDetection(detect(generator.records()), generator.truth());
-    const found = (k: KindEvaluation) => [k.incidentKind, k.incidents, k.detected, k.falsePositives];
+    const found = (k: KindEvaluation) => [
+      k.incidentKind,
+      k.incidents,
+      k.detected,
+      k.falsePositives,
+    ];
     expect(evaluation.kinds.map(found)).toEqual(INCIDENT_KINDS.map((kind) => [kind, 1, 1, 0]));
     const surge = evaluation.kinds.find((k) => k.incidentKind === 'surge') as KindEvaluation;
     expect(surge.delayMaxMs).toBe(delay);
