@@ -131,6 +131,28 @@ describe('anomaly', () => {
     ]);
   });
 
+  it('opens a spike on two steps of a change when the step before them was quiet', () => {
+    // 81 is z = −2, then 150 twice (z = 4.49 each): over the three (−2 + 8.98)/√3 = 4.03, but
+    // the change began two steps ago and those two alone are 8.98/√2 = 6.35. Generated day 75's
+    // flash crowd at 03:28 began so, and its alert waited a third step (203 s, 86% covered).
+    const { alerts } = feed([...flat(33), [81, 0], [150, 0], [150, 0], [100, 0]]);
+    expect(alerts.map((a) => [a.key, a.state, a.windowStart, a.lastSeen])).toEqual([
+      ['requests-spike', 'open', T0 + 35 * MIN, T0 + 36 * MIN],
+      ['requests-spike', 'resolved', T0 + 36 * MIN, T0 + 36 * MIN],
+    ]);
+  });
+
+  it('does not open a spike again through the evidence of the steps of a resolved alert', () => {
+    // 256 twice is z = 12 (open); 125 is z = 2.36 (resolves), 126 is z = 2.45. Had the evidence
+    // kept the alert's steps, (6 + 2.36 + 2.45)/√3 = 6.24 would open another: generated day 60
+    // raised a false requests-spike so, a minute after an ip-flood's alert resolved.
+    const { alerts } = feed([...flat(33), [256, 0], [256, 0], [125, 0], [126, 0], [100, 0]]);
+    expect(alerts.map((a) => [a.state, a.windowStart])).toEqual([
+      ['open', T0 + 33 * MIN],
+      ['resolved', T0 + 35 * MIN],
+    ]);
+  });
+
   it('opens an error-ratio spike at 9 errors in 100 requests and not at 8', () => {
     const limit = Math.sin(0.3) ** 2; // 0.0873
     expect(feed([...flat(30), [100, 8]]).alerts).toEqual([]);
