@@ -1,9 +1,11 @@
 /**
  * `loglab stream --detect` (and the demo) crashing while the detector's partition merge holds
- * records back: the stream's commits never went past them, so the same group, started again,
- * reads them and alerts exactly as a run that never crashed. Before, each poll was committed as
- * soon as the handlers returned, held records and all: the group resumed past them, and the
- * alerts they carried were lost.
+ * records back: the stream's commits never went past them, and the same group, started again
+ * with `runStream`, resumes them (they lie before the new run's start, yet after the group's
+ * commits) and alerts as a run that never crashed. Before, each poll was committed as soon as
+ * the handlers returned, held records and all, so the group resumed past them; and a restarted
+ * stream skipped everything before its own start, held records included, so their alerts were
+ * lost either way.
  */
 import { describe, expect, it } from 'vitest';
 import { defaultOptions, INCIDENT_KINDS } from '../../src/generate/index';
@@ -13,7 +15,7 @@ import { runStream } from '../../src/pipeline/run-stream';
 import { streamDetection } from '../../src/pipeline/stream-detection';
 import { createStreamDetector } from '../../src/pipeline/stream-detector';
 import { formatAlert } from '../../src/realtime/alert';
-import type { Broker, Consumer } from '../../src/stream/broker';
+import type { Broker, Consumer, RecordBatch } from '../../src/stream/broker';
 import { createMemoryBroker } from '../../src/stream/memory-broker';
 
 const LINES = 5000;
@@ -38,24 +40,40 @@ async function replay(broker: Broker, groupId: string) {
     onAlert: (alert) => alerts.push(formatAlert(alert)),
   });
   await runDetection(broker, detector, { topic: 'raw', groupId, toEnd: true, log: () => {} });
-  return { alerts, read: detector.counts().read, late: detector.counts().late };
+  return { alerts, read: detector.counts().read };
+}
+
+/** `loglab stream --detect` on `raw` in group `stream`, its alert lines kept in `alerts`. */
+function streamWithDetection(broker: Broker, alerts: string[]) {
+  const detector = createStreamDetector({ parse: parseAuto });
+  const detection = streamDetection(broker, detector, {
+    topic: 'raw',
+    groupId: 'stream',
+    log: () => {},
+    onAlerts: (list) => {
+      for (const alert of list) alerts.push(formatAlert(alert));
+    },
+  });
+  return { detector, detection };
 }
 
 describe('the stream with detection, crashed while the merge holds records', () => {
-  it('commits none of them: the same group started again alerts as a run without the crash', async () => {
+  it('commits none of them, and the same group started again resumes them and alerts as a run without the crash', async () => {
     const broker = createMemoryBroker();
-    const detector = createStreamDetector({ parse: parseAuto });
-    const detection = streamDetection(broker, detector, {
-      topic: 'raw',
-      groupId: 'stream',
-      log: () => {},
-    });
-    let polls = 0;
+    const alerts: string[] = [];
+    const first = streamWithDetection(broker, alerts);
     let heldAtCrash = 0;
-    const crash = async (batches: readonly unknown[]) => {
-      if (batches.length === 0 || ++polls < 2) return;
-      // The first poll brought one partition: the merge holds it for the two not read yet.
-      heldAtCrash = detector.held();
+    let offsetsAtCrash: { partition: number; offset: number }[] = [];
+    // Runs before the detector: what it holds and may commit is that of the polls before,
+    // each committed as it ended (commitIntervalMs 0).
+    const crash = async (batches: readonly RecordBatch<string>[]) => {
+      const released = first.detector.commitOffsets().some((o) => o.offset > 0);
+      if (batches.length === 0 || !released || first.detector.held() === 0) return;
+      heldAtCrash = first.detector.held();
+      offsetsAtCrash = first.detector
+        .commitOffsets()
+        .map(({ partition, offset }) => ({ partition, offset }))
+        .sort((a, b) => a.partition - b.partition);
       // The producer finishes (the crash takes only the consumer side), then the process dies.
       for (;;) {
         const ends = (await broker.describeTopic('raw')).partitions.map((p) => p.end);
@@ -70,16 +88,51 @@ describe('the stream with detection, crashed while the merge holds records', () 
         topic: 'raw',
         partitions: 3,
         groupId: 'stream',
-        handlers: [detection, crash],
+        handlers: [crash, first.detection],
+        commitIntervalMs: 0,
       }),
     ).rejects.toThrow('crashed');
     expect(heldAtCrash).toBeGreaterThan(0);
-    expect(detector.takeAlerts()).toEqual([]);
+    const committed = (await broker.groupLag('stream', ['raw'])).partitions
+      .filter((p) => p.committed !== null)
+      .map((p) => ({ partition: p.partition, offset: p.committed }))
+      .sort((a, b) => a.partition - b.partition);
+    expect(committed).toEqual(offsetsAtCrash);
+    const committedTotal = committed.reduce((sum, p) => sum + (p.offset ?? 0), 0);
+    expect(committedTotal).toBeGreaterThan(0);
 
+    // The same group, started again with no new lines: it resumes what the crash left.
+    const second = streamWithDetection(broker, alerts);
+    const summary = await runStream(smallStreamPolls(broker), {
+      generate: defaultOptions({ seed: 4, lines: 0 }),
+      topic: 'raw',
+      partitions: 3,
+      groupId: 'stream',
+      handlers: [second.detection],
+      commitIntervalMs: 0,
+    });
+    expect(second.detector.counts().read).toBe(LINES - committedTotal);
+
+    // A run that never crashed, from the same commits: its windows too start from there (they
+    // live in memory, so the records before the commits are not in them).
+    const reference = await broker.subscribe({ groupId: 'never-crashed', topics: ['raw'] });
+    await reference.commit(
+      committed.map(({ partition, offset }) => ({ topic: 'raw', partition, offset: offset ?? 0 })),
+    );
+    await reference.close();
     const whole = await replay(broker, 'never-crashed');
-    expect(whole.read).toBe(LINES);
+    expect(whole.read).toBe(LINES - committedTotal);
     expect(whole.alerts.length).toBeGreaterThan(0);
-    expect(await replay(broker, 'stream')).toEqual(whole);
+    expect(alerts).toEqual(whole.alerts);
+    // Counted as resumed, apart from this run's lines (none) and their checksum.
+    expect(summary).toMatchObject({
+      produced: 0,
+      consumed: 0,
+      skipped: 0,
+      resumed: LINES - committedTotal,
+      lag: 0,
+    });
+    expect(summary.checksum.equal).toBe(true);
     await broker.close();
   });
 });
