@@ -1,8 +1,9 @@
 /**
  * `loglab stream --detect` on real Kafka, crashed while the detector's partition merge holds
- * records back: its commits never went past them, so the same group, started again, reads them
- * and alerts exactly as a run that never crashed (test/pipeline/stream-detection-crash.test.ts
- * does the same on the embedded broker). Its own topic and groups, deleted afterwards.
+ * records back: its commits never went past them, and the same group, started again with
+ * `runStream` and no new lines, resumes what the crash left and alerts as a run from the same
+ * commits that never crashed (test/pipeline/stream-detection-crash.test.ts does the same on the
+ * embedded broker). Its own topic and groups, deleted afterwards.
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ import { runStream } from '../../src/pipeline/run-stream';
 import { streamDetection } from '../../src/pipeline/stream-detection';
 import { createStreamDetector } from '../../src/pipeline/stream-detector';
 import { formatAlert } from '../../src/realtime/alert';
-import type { Broker, Consumer } from '../../src/stream/broker';
+import type { Broker, Consumer, RecordBatch } from '../../src/stream/broker';
 
 const config = loadConfig();
 const run = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
@@ -73,19 +74,36 @@ async function replay(groupId: string) {
   return { alerts, read: detector.counts().read, late: detector.counts().late };
 }
 
+/** `loglab stream --detect` on the topic in GROUP, its alert lines kept in `alerts`. */
+function streamWithDetection(alerts: string[]) {
+  const detector = createStreamDetector({ parse: parseAuto });
+  const detection = streamDetection(broker, detector, {
+    topic: TOPIC,
+    groupId: GROUP,
+    log: () => {},
+    onAlerts: (list) => {
+      for (const alert of list) alerts.push(formatAlert(alert));
+    },
+  });
+  return { detector, detection };
+}
+
 describe('loglab stream --detect crashed on real Kafka', () => {
-  it('commits nothing the merge holds: the same group started again alerts as a run without the crash', async () => {
-    const detector = createStreamDetector({ parse: parseAuto });
-    const detection = streamDetection(broker, detector, {
-      topic: TOPIC,
-      groupId: GROUP,
-      log: () => {},
-    });
-    let polls = 0;
+  it('commits nothing the merge holds, and the same group started again resumes it and alerts as a run without the crash', async () => {
+    const alerts: string[] = [];
+    const first = streamWithDetection(alerts);
     let heldAtCrash = 0;
-    const crash = async (batches: readonly unknown[]) => {
-      if (batches.length === 0 || ++polls < 2) return;
-      heldAtCrash = detector.held();
+    let offsetsAtCrash: { partition: number; offset: number }[] = [];
+    // Runs before the detector: what it holds and may commit is that of the polls before,
+    // each committed as it ended (commitIntervalMs 0).
+    const crash = async (batches: readonly RecordBatch<string>[]) => {
+      const released = first.detector.commitOffsets().some((o) => o.offset > 0);
+      if (batches.length === 0 || !released || first.detector.held() === 0) return;
+      heldAtCrash = first.detector.held();
+      offsetsAtCrash = first.detector
+        .commitOffsets()
+        .map(({ partition, offset }) => ({ partition, offset }))
+        .sort((a, b) => a.partition - b.partition);
       // The producer finishes (the crash takes only the consumer side), then the process dies.
       for (;;) {
         const ends = (await broker.describeTopic(TOPIC)).partitions.map((p) => p.end);
@@ -100,14 +118,49 @@ describe('loglab stream --detect crashed on real Kafka', () => {
         topic: TOPIC,
         partitions: 3,
         groupId: GROUP,
-        handlers: [detection, crash],
+        handlers: [crash, first.detection],
+        commitIntervalMs: 0,
       }),
     ).rejects.toThrow('crashed');
     expect(heldAtCrash).toBeGreaterThan(0);
+    const committed = (await broker.groupLag(GROUP, [TOPIC])).partitions
+      .filter((p) => p.committed !== null)
+      .map((p) => ({ partition: p.partition, offset: p.committed ?? 0 }))
+      .sort((a, b) => a.partition - b.partition);
+    expect(committed).toEqual(offsetsAtCrash);
+    const committedTotal = committed.reduce((sum, p) => sum + p.offset, 0);
+    expect(committedTotal).toBeGreaterThan(0);
 
+    // The same group, started again with no new lines: it resumes what the crash left.
+    const second = streamWithDetection(alerts);
+    const summary = await runStream(broker, {
+      generate: defaultOptions({ seed: 4, lines: 0 }),
+      topic: TOPIC,
+      partitions: 3,
+      groupId: GROUP,
+      handlers: [second.detection],
+    });
+    expect(second.detector.counts().read).toBe(LINES - committedTotal);
+
+    // A run that never crashed, from the same commits: its windows too start from there (they
+    // live in memory, so the records before the commits are not in them).
+    const reference = await broker.subscribe({ groupId: WHOLE, topics: [TOPIC] });
+    await reference.commit(
+      committed.map(({ partition, offset }) => ({ topic: TOPIC, partition, offset })),
+    );
+    await reference.close();
     const whole = await replay(WHOLE);
-    expect(whole.read).toBe(LINES);
+    expect(whole.read).toBe(LINES - committedTotal);
     expect(whole.alerts.length).toBeGreaterThan(0);
-    expect(await replay(GROUP)).toEqual(whole);
+    expect(alerts).toEqual(whole.alerts);
+    // Counted as resumed, apart from this run's lines (none) and their checksum.
+    expect(summary).toMatchObject({
+      produced: 0,
+      consumed: 0,
+      skipped: 0,
+      resumed: LINES - committedTotal,
+      lag: 0,
+    });
+    expect(summary.checksum.equal).toBe(true);
   });
 });
