@@ -63,6 +63,12 @@ export interface StreamHandler {
   readonly committable?: () => readonly TopicPartitionOffset[];
   /** The stream's member gained or lost partitions (see `AssignmentChange`). */
   readonly onAssignment?: (change: AssignmentChange) => void;
+  /**
+   * Partitions the member owns at its start that have records to resume (from the group's
+   * commits up to this run's start): each has more to read than it delivered so far, until a
+   * batch of it ends at its high watermark (the detector's merge holds the others back for it).
+   */
+  readonly resuming?: (partitions: readonly number[]) => void;
   /** Consuming stopped: finish what is kept (close the windows); the last commit comes after. */
   readonly finish?: () => Promise<void>;
 }
@@ -201,6 +207,12 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
       for (const h of handlers) h.onAssignment?.(change);
     },
   });
+  // Told after the join's assignment, so that only partitions this member owns wait.
+  const resuming = consumer
+    .assignment()
+    .filter((tp) => tp.topic === topic && resumeOffsets.has(tp.partition))
+    .map((tp) => tp.partition);
+  if (resuming.length > 0) for (const h of handlers) h.resuming?.(resuming);
   const archive =
     settings.archive === undefined
       ? null
