@@ -374,9 +374,20 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
   const idle = async () => {
     for (const h of handlers) await h.handle([]);
   };
-  /** Per partition polled, the smallest offset any handler is not done with. */
+  /**
+   * Per partition polled, the smallest offset any handler is not done with; and at least this
+   * run's start on every partition owned that has nothing to resume: the older messages before
+   * it are skipped, so done with. Without that floor a crash left a partition read only among
+   * them committed below the start (a restart resumed what this run had skipped), and one not
+   * read yet not committed at all (a restart skipped this run's messages of it).
+   */
   const committable = () => {
     const upTo = new Map(polled);
+    for (const tp of consumer.assignment()) {
+      if (tp.topic !== topic || resumeOffsets.has(tp.partition) || lost.has(tp.partition)) continue;
+      const start = startOffsets.get(tp.partition) ?? 0;
+      if ((upTo.get(tp.partition) ?? -1) < start) upTo.set(tp.partition, start);
+    }
     for (const h of handlers) {
       for (const o of h.committable?.() ?? []) {
         const at = upTo.get(o.partition);
