@@ -17,9 +17,14 @@
  * (stream-archive.ts); the run returns once it has stored everything this run produced.
  *
  * On a cluster, weblogs.raw may hold older messages and other groups may read it. The consumer
- * reads from its group's committed offsets (from the beginning for a new group) and skips what
- * lies before the end offsets noted at the start of the run; it counts only this run's messages,
- * assuming nobody else writes to weblogs.raw meanwhile.
+ * reads from its group's committed offsets (from the beginning for a new group); it counts and
+ * checksums only this run's messages, from the end offsets noted at the start of the run on,
+ * assuming nobody else writes to weblogs.raw meanwhile. What lies before them is an earlier
+ * run's: for a new group, or a partition it never committed on, it is skipped; from a committed
+ * offset on it is what an earlier run of the group read and never committed (a crash while the
+ * detector held it back), so it is resumed: handed to the handlers, which alert on it as that
+ * run would have, but left out of the count and checksum, which compare this run's producing
+ * with its consuming. Skipping it too, as before, lost the held records' alerts to a restart.
  */
 import type { LoglabConfig } from '../config';
 import type { GenerateOptions } from '../generate/index';
@@ -36,8 +41,9 @@ import type { StreamArchiveSettings, StreamArchiveSummary } from './stream-archi
 /**
  * What the consumer side does with the records it reads, after counting them: stage 3 adds its
  * detectors here (`--detect`). Each call gets one poll's batches, one RecordBatch per partition
- * in offset order, only records of this run, each record once (what the group delivers again
- * after a rejoin is left out); nothing is committed before every handler has returned, so a
+ * in offset order, only records of this run and those an earlier run of the group left
+ * uncommitted (resumed), each record once (what the group delivers again after a rejoin is left
+ * out); nothing is committed before every handler has returned, so a
  * handler that throws gets them again (at least once). A poll that found nothing to read calls
  * each handler with no batches: the detector's partition merge lets a quiet partition go idle
  * only after such a poll (realtime/partition-merge.ts).
@@ -57,6 +63,12 @@ export interface StreamHandler {
   readonly committable?: () => readonly TopicPartitionOffset[];
   /** The stream's member gained or lost partitions (see `AssignmentChange`). */
   readonly onAssignment?: (change: AssignmentChange) => void;
+  /**
+   * Partitions the member owns at its start that have records to resume (from the group's
+   * commits up to this run's start): each has more to read than it delivered so far, until a
+   * batch of it ends at its high watermark (the detector's merge holds the others back for it).
+   */
+  readonly resuming?: (partitions: readonly number[]) => void;
   /** Consuming stopped: finish what is kept (close the windows); the last commit comes after. */
   readonly finish?: () => Promise<void>;
 }
@@ -121,6 +133,11 @@ export interface StreamSummary {
   readonly consumed: number;
   /** Older messages the group read and skipped (cluster only). */
   readonly skipped: number;
+  /**
+   * Older messages from the group's committed offsets on, which an earlier run read and never
+   * committed: handed to the handlers, not counted in `consumed` nor in the checksum.
+   */
+  readonly resumed: number;
   /** The group's lag on the topic after its last commit, as the broker reports it. */
   readonly lag: number;
   readonly produceSeconds: number;
@@ -163,6 +180,15 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
     startOffsets.set(p.partition, p.end);
   }
   const partitions = startOffsets.size;
+  // Where an earlier run's uncommitted records start, per partition the group committed on
+  // below this run's start: those are resumed, not skipped.
+  const resumeOffsets = new Map<number, number>();
+  for (const p of (await broker.groupLag(groupId, [topic])).partitions) {
+    const start = startOffsets.get(p.partition);
+    if (p.topic === topic && p.committed !== null && start !== undefined && p.committed < start) {
+      resumeOffsets.set(p.partition, p.committed);
+    }
+  }
   /** Per partition owned, the offset after the last record polled (this run's or older). */
   const polled = new Map<number, number>();
   /** Partitions the group took away and has not given back: a poll in flight may still hold some. */
@@ -181,6 +207,12 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
       for (const h of handlers) h.onAssignment?.(change);
     },
   });
+  // Told after the join's assignment, so that only partitions this member owns wait.
+  const resuming = consumer
+    .assignment()
+    .filter((tp) => tp.topic === topic && resumeOffsets.has(tp.partition))
+    .map((tp) => tp.partition);
+  if (resuming.length > 0) for (const h of handlers) h.resuming?.(resuming);
   const archive =
     settings.archive === undefined
       ? null
@@ -229,12 +261,22 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
   let producerDone = false;
   let interrupted = false;
   let skipped = 0;
+  let resumed = 0;
   const started = performance.now();
   let produceEnd = started;
   let consumeEnd = started;
   let lastConsumedAt = started;
 
-  const caughtUp = () => producerDone && consumedSum.count >= producer.counts().produced;
+  /** Every resumed partition read up to this run's start, or taken by another member. */
+  const resumedAll = () => {
+    for (const [partition, from] of resumeOffsets) {
+      const at = polled.get(partition) ?? from;
+      if (!lost.has(partition) && at < (startOffsets.get(partition) ?? 0)) return false;
+    }
+    return true;
+  };
+  const caughtUp = () =>
+    producerDone && consumedSum.count >= producer.counts().produced && resumedAll();
 
   /** Where a partition's records are new: none of a lost one is, nor below what was polled. */
   const floor = (partition: number) =>
@@ -244,30 +286,35 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
     for (const { partition, records } of batches) {
       if (records.length > 0) polled.set(partition, records[records.length - 1].offset + 1);
     }
-    let mine = batches;
+    let given = batches;
     for (let b = 0; b < batches.length; b++) {
       const batch = batches[b];
-      const from = startOffsets.get(batch.partition) ?? 0;
-      if (batch.records[0].offset >= from) continue;
-      // Older messages on this partition: keep only this run's (rare; the first run of a group).
+      if (batch.records[0].offset >= (startOffsets.get(batch.partition) ?? 0)) continue;
+      // Older messages on this partition (rare: the first poll of a run on a used topic): skip
+      // what lies before the group's committed offset, resume what lies after it.
       const kept: RecordBatch<string>[] = [];
       for (const x of batches) {
-        const first = startOffsets.get(x.partition) ?? 0;
-        const records = x.records.filter((r) => r.offset >= first);
+        const start = startOffsets.get(x.partition) ?? 0;
+        const from = Math.min(resumeOffsets.get(x.partition) ?? start, start);
+        const records = x.records.filter((r) => r.offset >= from);
         skipped += x.records.length - records.length;
+        for (const r of records) if (r.offset < start) resumed++;
         if (records.length > 0) kept.push({ ...x, records });
       }
-      mine = kept;
+      given = kept;
       break;
     }
-    for (let b = 0; b < mine.length; b++) {
-      const { partition, records } = mine[b];
-      for (let i = 0; i < records.length; i++) consumedSum.add(partition, records[i].value);
+    for (let b = 0; b < given.length; b++) {
+      const { partition, records } = given[b];
+      const start = startOffsets.get(partition) ?? 0;
+      for (let i = 0; i < records.length; i++) {
+        if (records[i].offset >= start) consumedSum.add(partition, records[i].value);
+      }
     }
-    if (mine.length > 0) {
+    if (given.length > 0) {
       lastConsumedAt = performance.now();
       consumeEnd = lastConsumedAt;
-      for (const h of handlers) await h.handle(mine);
+      for (const h of handlers) await h.handle(given);
     }
     if (caughtUp()) stopConsumer.abort();
   };
@@ -327,9 +374,20 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
   const idle = async () => {
     for (const h of handlers) await h.handle([]);
   };
-  /** Per partition polled, the smallest offset any handler is not done with. */
+  /**
+   * Per partition polled, the smallest offset any handler is not done with; and at least this
+   * run's start on every partition owned that has nothing to resume: the older messages before
+   * it are skipped, so done with. Without that floor a crash left a partition read only among
+   * them committed below the start (a restart resumed what this run had skipped), and one not
+   * read yet not committed at all (a restart skipped this run's messages of it).
+   */
   const committable = () => {
     const upTo = new Map(polled);
+    for (const tp of consumer.assignment()) {
+      if (tp.topic !== topic || resumeOffsets.has(tp.partition) || lost.has(tp.partition)) continue;
+      const start = startOffsets.get(tp.partition) ?? 0;
+      if ((upTo.get(tp.partition) ?? -1) < start) upTo.set(tp.partition, start);
+    }
     for (const h of handlers) {
       for (const o of h.committable?.() ?? []) {
         const at = upTo.get(o.partition);
@@ -384,6 +442,7 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
     deadLettered: counts.deadLettered,
     consumed: consumedSum.count,
     skipped,
+    resumed,
     lag,
     produceSeconds,
     consumeSeconds,

@@ -9,7 +9,12 @@
  * was committed as soon as the handler returned, held records and all, and a crash lost their
  * alerts: the group resumed past them. The merge waits for the partitions the stream's member
  * owns (`onAssignment`); one the group takes away leaves it, with what it held of it, which the
- * new owner reads again (stream-detector.ts `revoke`).
+ * new owner reads again (stream-detector.ts `revoke`). A partition with records to resume (an
+ * earlier run's, from the group's commits on) is behind from the start, as a partition with lag
+ * is in `loglab detect`: until it has delivered them, it holds the others back. Taken for caught
+ * up, it went idle after a poll that found nothing and a second of quiet, and the partitions
+ * read first were released past it, its records late (a restart then alerted otherwise than a
+ * replay from the same commits).
  *
  * The stream's consumer does not ride out a broker outage, so the flush does: a produce whose
  * answer an outage lost is waited out (broker-outage.ts) and sent again without what the broker
@@ -48,6 +53,8 @@ export interface StreamDetection extends StreamHandler {
   committable(): TopicPartitionOffset[];
   /** Partitions gained hold the others back until they deliver; partitions lost leave the merge. */
   onAssignment(change: AssignmentChange): void;
+  /** Partitions with resumed records are behind until a batch of them reaches the end. */
+  resuming(partitions: readonly number[]): void;
   /** The stream ended: close every window and send the last alerts. */
   finish(): Promise<void>;
 }
@@ -81,6 +88,9 @@ export function streamDetection(
         list.filter((tp) => tp.topic === topic).map((tp) => tp.partition);
       detector.revoke(mine(change.revoked));
       detector.expectPartitions(mine(change.assigned));
+    },
+    resuming(partitions) {
+      for (const p of partitions) detector.setBehind(p, true);
     },
     async finish() {
       detector.finish();

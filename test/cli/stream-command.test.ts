@@ -36,6 +36,7 @@ interface Summary {
   deadLettered: number;
   consumed: number;
   skipped: number;
+  resumed: number;
   lag: number;
   checksum: { produced: string; consumed: string; equal: boolean };
   interrupted: boolean;
@@ -73,6 +74,7 @@ describe('loglab stream --engine embedded', () => {
       deadLettered: sa.deadLettered,
       consumed: sa.consumed,
       skipped: sa.skipped,
+      resumed: sa.resumed,
       lag: sa.lag,
       equal: sa.checksum.equal,
       interrupted: sa.interrupted,
@@ -85,6 +87,7 @@ describe('loglab stream --engine embedded', () => {
       deadLettered: 0,
       consumed: 5000,
       skipped: 0,
+      resumed: 0,
       lag: 0,
       equal: true,
       interrupted: false,

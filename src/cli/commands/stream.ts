@@ -85,7 +85,10 @@ Examples:
 
 The generator's lines are produced to weblogs.raw (key = client IP, timestamp = the line's time)
 and read back by group loglab-stream in the same process, which commits what it has handled
-(with --detect, no record the detector still holds back) at most once a second.
+(with --detect, no record the detector still holds back) at most once a second. A group that
+has committed before starts at its commits: what an earlier run read but did not commit (it
+crashed while the detector held records back) is read again and handed to the detectors, and
+the summary counts it as resumed, apart from this run's consumed lines and checksum.
 While it runs, stderr shows produced/s, consumed/s and lag (a refreshing line on a terminal,
 one line a second otherwise); at the end stdout has the summary: produced, consumed,
 dead-lettered, the group's lag and a checksum of the lines on each side, which must be equal.
@@ -205,6 +208,9 @@ export function formatSummary(s: StreamSummary): string {
     `consumed   ${s.consumed} from ${s.topic}, in ${s.consumeSeconds.toFixed(2)} s (${thousands(s.consumedPerSecond)} lines/s)`,
   ];
   if (s.skipped > 0) rows.push(`skipped    ${s.skipped} older messages before this run's`);
+  if (s.resumed > 0) {
+    rows.push(`resumed    ${s.resumed} older messages an earlier run read and did not commit`);
+  }
   rows.push(`lag        ${s.lag}`);
   rows.push(
     `checksum   produced ${s.checksum.produced}, consumed ${s.checksum.consumed}: ${s.checksum.equal ? 'equal' : 'DIFFERENT'}`,
