@@ -16,9 +16,10 @@
  * read first were released past it, its records late (a restart then alerted otherwise than a
  * replay from the same commits).
  *
- * The stream's consumer does not ride out a broker outage, so the flush does: a produce whose
- * answer an outage lost is waited out (broker-outage.ts) and sent again without what the broker
- * had stored. Dead letters are not sent from here: the stream's producer puts every line that
+ * The alerts' flush rides out a broker outage of its own: a produce whose answer an outage lost
+ * is waited out (broker-outage.ts) and sent again without what the broker had stored. (The
+ * stream's consumer waits out an outage in the kafkajs adapter, `consumerOutage`; librdkafka
+ * reconnects by itself.) Dead letters are not sent from here: the stream's producer puts every line that
  * does not parse on weblogs.deadletter, so none reaches the detector from the topic.
  */
 import type { Alert } from '../realtime/alert';
