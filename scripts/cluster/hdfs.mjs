@@ -106,8 +106,8 @@ async function startHdfs(lib) {
     // A close that comes before the DataNode reported the file's last block is refused, and the
     // writing client (the DataNode itself for a WebHDFS write) asks again after a delay that
     // starts at 400 ms and doubles: 0.4 s on many of the archiver's rolls on one DataNode, whose
-    // report takes milliseconds. Start at 20 ms instead, with more retries so that the time a
-    // close may take before it fails (about 20 s) stays as long as Hadoop's default allows.
+    // report takes milliseconds. Start at 20 ms instead, with more retries so that a close may
+    // still wait about 20 s in all before it fails (Hadoop's default: 12.4 s).
     '-D',
     'dfs.client.block.write.locateFollowingBlock.initial.delay.ms=20',
     '-D',
