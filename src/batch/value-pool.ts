@@ -33,7 +33,8 @@ export class ValuePool {
   own(value: string): string {
     this.found = false;
     this.added = false;
-    if (!this.on) return ownString(value);
+    // V8 shares one-character strings: nothing to pool ("1" is most counting jobs' value).
+    if (!this.on || value.length <= 1) return ownString(value);
     const copy = this.pool.get(value);
     if (this.lookups < SAMPLE) {
       this.lookups++;
@@ -57,7 +58,7 @@ export class ValuePool {
 
   /** Whether `value` is the pool's own string (its memory is counted with the pool). */
   holds(value: string): boolean {
-    return this.on && this.pool.get(value) === value;
+    return this.on && value.length > 1 && this.pool.get(value) === value;
   }
 
   /** Forget every value (the buffer dropped them all). */
