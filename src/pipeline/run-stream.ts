@@ -19,12 +19,17 @@
  * On a cluster, weblogs.raw may hold older messages and other groups may read it. The consumer
  * reads from its group's committed offsets (from the beginning for a new group); it counts and
  * checksums only this run's messages, from the end offsets noted at the start of the run on,
- * assuming nobody else writes to weblogs.raw meanwhile. What lies before them is an earlier
- * run's: for a new group, or a partition it never committed on, it is skipped; from a committed
- * offset on it is what an earlier run of the group read and never committed (a crash while the
- * detector held it back), so it is resumed: handed to the handlers, which alert on it as that
- * run would have, but left out of the count and checksum, which compare this run's producing
- * with its consuming. Skipping it too, as before, lost the held records' alerts to a restart.
+ * assuming nobody else writes to weblogs.raw meanwhile. What lies before them is skipped.
+ *
+ * With `resume`, what lies between the group's committed offsets and this run's start is
+ * resumed instead: after a crash that is what the crashed run read and never committed (the
+ * detector still held it back), handed to the handlers, which alert on it as that run would have,
+ * but left out of the count and checksum, which compare this run's producing with its consuming.
+ * It is everything there, though: lines another producer or an interrupted run left unread too.
+ * And a generated day starts at the same time in every run (without `rate`), so this run's own
+ * lines would come after the resumed ones in event time and be late: the command allows it only
+ * with no new lines or with lines stamped now. Off by default, as a restart of the same command
+ * must not turn its own lines late.
  */
 import type { LoglabConfig } from '../config';
 import type { GenerateOptions } from '../generate/index';
@@ -85,6 +90,11 @@ export interface StreamSettings {
   /** Partitions of weblogs.raw when it has to be created (6). */
   readonly partitions?: number;
   readonly groupId?: string;
+  /**
+   * Hand the handlers what lies between the group's committed offsets and this run's start (an
+   * earlier run's uncommitted records) rather than skip it (see the module's docblock).
+   */
+  readonly resume?: boolean;
   /** Lines per second at most; as fast as it goes when absent. */
   readonly rate?: number;
   readonly batchSize?: number;
@@ -183,7 +193,8 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
   // Where an earlier run's uncommitted records start, per partition the group committed on
   // below this run's start: those are resumed, not skipped.
   const resumeOffsets = new Map<number, number>();
-  for (const p of (await broker.groupLag(groupId, [topic])).partitions) {
+  const resume = settings.resume === true;
+  for (const p of resume ? (await broker.groupLag(groupId, [topic])).partitions : []) {
     const start = startOffsets.get(p.partition);
     if (p.topic === topic && p.committed !== null && start !== undefined && p.committed < start) {
       resumeOffsets.set(p.partition, p.committed);
@@ -193,6 +204,14 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
   const polled = new Map<number, number>();
   /** Partitions the group took away and has not given back: a poll in flight may still hold some. */
   const lost = new Set<number>();
+  /**
+   * Partitions owned since the first join and never taken away: only on those is this run's
+   * start a floor of its commits. On one gained from another member, the group's commit may be
+   * past this run's start already (the other member handled records there): the floor would
+   * move the group back.
+   */
+  const ownedThroughout = new Set<number>();
+  let joined = false;
   const consumer = await broker.subscribe({
     groupId,
     topics: [topic],
@@ -202,11 +221,21 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
       for (const tp of change.revoked) {
         polled.delete(tp.partition);
         lost.add(tp.partition);
+        ownedThroughout.delete(tp.partition);
       }
-      for (const tp of change.assigned) lost.delete(tp.partition);
+      for (const tp of change.assigned) {
+        lost.delete(tp.partition);
+        if (!joined && tp.topic === topic) ownedThroughout.add(tp.partition);
+      }
+      joined = true;
       for (const h of handlers) h.onAssignment?.(change);
     },
   });
+  if (!joined) {
+    for (const tp of consumer.assignment())
+      if (tp.topic === topic) ownedThroughout.add(tp.partition);
+    joined = true;
+  }
   // Told after the join's assignment, so that only partitions this member owns wait.
   const resuming = consumer
     .assignment()
@@ -376,17 +405,18 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
   };
   /**
    * Per partition polled, the smallest offset any handler is not done with; and at least this
-   * run's start on every partition owned that has nothing to resume: the older messages before
+   * run's start on every partition owned since the first join that has nothing to resume: the
+   * older messages before
    * it are skipped, so done with. Without that floor a crash left a partition read only among
    * them committed below the start (a restart resumed what this run had skipped), and one not
    * read yet not committed at all (a restart skipped this run's messages of it).
    */
   const committable = () => {
     const upTo = new Map(polled);
-    for (const tp of consumer.assignment()) {
-      if (tp.topic !== topic || resumeOffsets.has(tp.partition) || lost.has(tp.partition)) continue;
-      const start = startOffsets.get(tp.partition) ?? 0;
-      if ((upTo.get(tp.partition) ?? -1) < start) upTo.set(tp.partition, start);
+    for (const partition of ownedThroughout) {
+      if (resumeOffsets.has(partition)) continue;
+      const start = startOffsets.get(partition) ?? 0;
+      if ((upTo.get(partition) ?? -1) < start) upTo.set(partition, start);
     }
     for (const h of handlers) {
       for (const o of h.committable?.() ?? []) {

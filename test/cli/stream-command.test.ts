@@ -98,6 +98,18 @@ describe('loglab stream --engine embedded', () => {
     expect(sc.checksum.produced).not.toBe(sa.checksum.produced);
   });
 
+  it('refuses --resume with new lines of a generated day, in one line; takes it with --lines 0', async () => {
+    const refused = await runLoglab(['stream', '--resume', '--lines', '100']);
+    expect(refused).toMatchObject({
+      code: 2,
+      stderr:
+        'loglab stream: --resume needs --lines 0 or --rate: new lines of a generated day start before the resumed ones and would be late\n',
+    });
+    const nothingLeft = await runLoglab(['stream', '--resume', '--lines', '0', '--json']);
+    expect(nothingLeft.code).toBe(0);
+    expect(JSON.parse(nothingLeft.stdout)).toMatchObject({ produced: 0, consumed: 0, resumed: 0 });
+  });
+
   it('stops producing on a termination signal, lets the consumer catch up and exits 0', async () => {
     // SIGTERM takes the Ctrl-C path: a shell that starts a job in the background makes it
     // ignore SIGINT, so a test cannot count on SIGINT arriving.

@@ -159,6 +159,7 @@ describe('loglab stream --detect crashed on real Kafka', () => {
       const second = streamWithDetection(topic, group, alerts);
       const summary = await runStream(broker, {
         generate: defaultOptions({ seed: 4, lines: 0 }),
+        resume: true,
         topic,
         partitions: 3,
         groupId: group,

@@ -86,6 +86,7 @@ describe('a restarted stream whose resumed partitions deliver one after another'
     });
     const summary = await runStream(onePartitionFirst(broker), {
       generate: defaultOptions({ seed: 4, lines: 0 }),
+      resume: true,
       topic: 'raw',
       partitions: 3,
       groupId: 'stream',

@@ -125,6 +125,7 @@ describe('a stream crashed on a used topic before one partition delivered', () =
     const second = streamWithDetection(broker, alerts);
     const summary = await runStream(broker, {
       generate: defaultOptions({ seed: 4, lines: 0 }),
+      resume: true,
       topic: 'raw',
       partitions: 3,
       groupId: 'stream',

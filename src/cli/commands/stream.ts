@@ -63,6 +63,7 @@ interface StreamFlags extends WebFlags {
   engine?: string;
   partitions: string;
   group: string;
+  resume?: boolean;
   batch: string;
   timestamp: TimestampSource;
   json?: boolean;
@@ -85,10 +86,12 @@ Examples:
 
 The generator's lines are produced to weblogs.raw (key = client IP, timestamp = the line's time)
 and read back by group loglab-stream in the same process, which commits what it has handled
-(with --detect, no record the detector still holds back) at most once a second. A group that
-has committed before starts at its commits: what an earlier run read but did not commit (it
-crashed while the detector held records back) is read again and handed to the detectors, and
-the summary counts it as resumed, apart from this run's consumed lines and checksum.
+(with --detect, no record the detector still holds back) at most once a second; older messages
+on the topic are skipped. After a crash, --resume --lines 0 --detect finishes what the crashed
+run read but did not commit (the records the detector held back): everything from the group's
+commits to the end is handed to the detectors and counted as resumed, apart from this run's
+consumed lines and checksum. --resume needs --lines 0 or --rate: a generated day starts at the
+same time in every run, so new lines would come before the resumed ones and be late.
 While it runs, stderr shows produced/s, consumed/s and lag (a refreshing line on a terminal,
 one line a second otherwise); at the end stdout has the summary: produced, consumed,
 dead-lettered, the group's lag and a checksum of the lines on each side, which must be equal.
@@ -138,6 +141,10 @@ export function registerStream(program: Command): void {
       String(DEFAULT_PARTITIONS),
     )
     .option('--group <id>', 'consumer group of the consuming side', STREAM_GROUP)
+    .option(
+      '--resume',
+      'hand the detectors what an earlier run of the group left uncommitted (with --lines 0 or --rate)',
+    )
     .option('--topic <name>', 'topic of the lines (made when missing)', RAW_TOPIC)
     .option('--archive', 'also store the topic in the lake, as loglab archive does')
     .option(
@@ -255,6 +262,11 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
   const partitions = parseCount(flags.partitions, '--partitions', 1);
   const batchSize = parseCount(flags.batch, '--batch', 1);
   if (flags.group.trim() === '') throw badFlag('--group must not be empty');
+  if (flags.resume === true && generate.lines !== 0 && flags.rate === undefined) {
+    throw badFlag(
+      '--resume needs --lines 0 or --rate: new lines of a generated day start before the resumed ones and would be late',
+    );
+  }
   if (flags.archiveGroup.trim() === '') throw badFlag('--archive-group must not be empty');
   for (const [flag, value] of [
     ['--lake', flags.lake],
@@ -339,6 +351,7 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
       archive,
       partitions,
       groupId: flags.group,
+      resume: flags.resume === true,
       // The generator's rate is per simulated second: the pace is --rate lines of wall time.
       rate: flags.rate === undefined ? undefined : Number(flags.rate),
       batchSize,
