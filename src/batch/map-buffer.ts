@@ -10,8 +10,7 @@
  * partition's lines written to a file of its own. What is left at the end stays in memory.
  *
  * Memory is estimated, not measured: ~80 bytes and the key for a new key, 8 bytes a value and
- * the value's own string (valueCost), counted once for a value the buffer's pool holds
- * (value-pool.ts).
+ * the value's own string (valueCost).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +20,6 @@ import { compareKeys, escapeField, partitionOf } from './codec';
 import type { JobCounters } from './counters';
 import type { Emit, Job } from './job';
 import type { Run } from './runs';
-import { ENTRY_COST, ValuePool } from './value-pool';
 
 const KEY_COST = 80;
 const VALUE_COST = 8;
@@ -53,8 +51,6 @@ export class MapBuffer {
   private groups = new Map<string, string[]>();
   /** When a key whose values did not shrink below 32 is combined next (64 for the others). */
   private nextCombine = new Map<string, number>();
-  /** One copy of each repeated value (value-pool.ts). */
-  private readonly pool = new ValuePool();
   private spilled = 0;
   /** Runs made so far, per partition. */
   readonly runs: Run[][];
@@ -72,20 +68,18 @@ export class MapBuffer {
     this.runs = Array.from({ length: reducers }, () => []);
     const groups = this.groups;
     const combine = job.combine;
-    const pool = this.pool;
     this.emit = (key: string, value: string) => {
       counters.mapOutputRecords++;
       counters.mapOutputBytes += key.length + value.length + 2;
       // Own copies: a key or value built from a record's fields points into a decoded block of
       // megabytes, and keeping it would keep the whole block alive.
       const list = groups.get(key);
-      const own = pool.own(value);
-      budget.used += pool.found ? VALUE_COST : valueCost(value) + (pool.added ? ENTRY_COST : 0);
       if (list === undefined) {
-        groups.set(ownString(key), [own]);
-        budget.used += KEY_COST + key.length;
+        groups.set(ownString(key), [ownString(value)]);
+        budget.used += KEY_COST + key.length + valueCost(value);
       } else {
-        const n = list.push(own);
+        const n = list.push(ownString(value));
+        budget.used += valueCost(value);
         if (combine !== undefined && n >= FIRST_COMBINE && n >= (this.nextCombine.get(key) ?? 0)) {
           const out = this.combined(key, list);
           groups.set(key, out);
@@ -113,8 +107,7 @@ export class MapBuffer {
     this.counters.combineInputRecords += values.length;
     this.counters.combineOutputRecords += out.length;
     let delta = 0;
-    // A pooled value's string stays with the pool: only its slot is freed.
-    for (const v of values) delta -= this.pool.holds(v) ? VALUE_COST : valueCost(v);
+    for (const v of values) delta -= valueCost(v);
     for (const v of out) delta += valueCost(v);
     this.budget.used += delta;
     return out;
@@ -141,7 +134,6 @@ export class MapBuffer {
     }
     this.groups.clear();
     this.nextCombine.clear();
-    this.pool.clear();
     return parts.map((lines) => lines.join(''));
   }
 
