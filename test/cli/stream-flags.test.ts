@@ -41,6 +41,7 @@ const FLAGS: Record<string, string[]> = {
     '--engine <engine>',
     '--partitions <n>',
     '--group <id>',
+    '--resume',
     '--topic <name>',
     '--archive',
     '--lake <dir>',
