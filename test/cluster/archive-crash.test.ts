@@ -116,7 +116,7 @@ describe('archiver SIGKILLed and restarted', () => {
 
     const broker = createBroker('cluster', config);
     const store = await createStore('cluster', config);
-    const lines = testLines(3000, day + 5 * 3_600_000, 3, 25);
+    const lines = testLines(6000, day + 5 * 3_600_000, 3, 25);
     const truth = await produceLines(broker, topic, lines, PARTITIONS);
 
     const landed: string[] = [];
