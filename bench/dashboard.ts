@@ -22,7 +22,13 @@ import { loadavg } from 'node:os';
 import { appearancesSince, RECORD_APPEARANCES } from '../src/bench/alert-appearances';
 import { benchArgs } from '../src/bench/args';
 import { chromiumSkipReason, launchChromium } from '../src/bench/chromium';
-import { type BenchRow, createReport, formatReport, writeReport } from '../src/bench/harness';
+import {
+  createReport,
+  formatReport,
+  latencyRow,
+  percentile,
+  writeReport,
+} from '../src/bench/harness';
 import { freePort, startWeb } from '../src/bench/web-process';
 
 const TARGET_MS = 1000;
@@ -44,11 +50,6 @@ const speedup = args.count('speedup', 60);
 if (chromiumSkipReason !== undefined) {
   process.stdout.write(`bench/dashboard: skipped, ${chromiumSkipReason}; no results written\n`);
   process.exit(0);
-}
-
-function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 }
 
 interface RunResult {
@@ -137,22 +138,8 @@ if (all.length === 0) {
   );
   process.exit(1);
 }
-const mean = all.reduce((a, b) => a + b, 0) / Math.max(1, all.length);
-const sd = Math.sqrt(all.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, all.length - 1));
-const row: BenchRow = {
-  name: ROW,
-  group: 'web dashboard',
-  // Measured in this process (not by tinybench): one sample per alert line.
-  kind: 'tinybench',
-  opsPerSec: mean > 0 ? 1000 / mean : 0,
-  meanMs: mean,
-  p50Ms: percentile(all, 0.5),
-  p99Ms: percentile(all, 0.99),
-  rmePct: all.length > 1 ? ((1.96 * sd) / Math.sqrt(all.length) / mean) * 100 : 0,
-  samples: all.length,
-  // The alert lines the command printed while the page was connected: drawn or not.
-  per: { events: printed },
-};
+// One sample per alert line drawn; per.events: the lines the command printed meanwhile.
+const row = latencyRow(ROW, 'web dashboard', all, { events: printed });
 const p99 = row.p99Ms;
 notes.unshift(
   `Alert-to-screen delay: from the engine emitting an alert to its line appearing on the page, ` +

@@ -41,7 +41,14 @@
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { benchArgs } from '../src/bench/args';
-import { type BenchRow, createReport, formatReport, writeReport } from '../src/bench/harness';
+import {
+  type BenchRow,
+  createReport,
+  formatReport,
+  latencyRow,
+  percentile,
+  writeReport,
+} from '../src/bench/harness';
 import { type AlertTiming, PollTimes, slowestHops } from '../src/bench/latency-hops';
 import type { LatencyProducerInput } from '../src/bench/latency-producer-thread';
 import {
@@ -219,30 +226,12 @@ async function measure(
   };
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
-}
-
 function row(m: Measured): BenchRow {
-  const sorted = [...m.latencies].sort((a, b) => a - b);
-  const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
-  const sd = Math.sqrt(
-    sorted.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, sorted.length - 1),
+  return latencyRow(
+    `alert latency, ${m.engine === 'embedded' ? 'embedded broker' : 'Kafka broker'}`,
+    'alert latency',
+    m.latencies,
   );
-  return {
-    name: `alert latency, ${m.engine === 'embedded' ? 'embedded broker' : 'Kafka broker'}`,
-    group: 'alert latency',
-    // Measured in this process (not by tinybench): one sample per alert.
-    kind: 'tinybench',
-    opsPerSec: mean > 0 ? 1000 / mean : 0,
-    meanMs: mean,
-    p50Ms: percentile(sorted, 0.5),
-    p99Ms: percentile(sorted, 0.99),
-    rmePct: sorted.length > 1 ? ((1.96 * sd) / Math.sqrt(sorted.length) / mean) * 100 : 0,
-    samples: sorted.length,
-    per: {},
-  };
 }
 
 function verdict(m: Measured, r: BenchRow): string {

@@ -325,6 +325,40 @@ function fmt(n: number | undefined, digits = 0): string {
 }
 
 /** The report as a plain-text table with domain units. */
+/** The `p`-quantile of sorted samples (nearest rank), NaN when there are none. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+}
+
+/**
+ * A row of latencies measured in this process, one sample per event (alert latency, alert to
+ * screen), not by tinybench: mean, nearest-rank p50 and p99, and the mean's margin of error.
+ */
+export function latencyRow(
+  name: string,
+  group: string,
+  samples: readonly number[],
+  per: Workload = {},
+): BenchRow {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const n = sorted.length;
+  const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, n);
+  const sd = Math.sqrt(sorted.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, n - 1));
+  return {
+    name,
+    group,
+    kind: 'tinybench',
+    opsPerSec: mean > 0 ? 1000 / mean : 0,
+    meanMs: mean,
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    rmePct: n > 1 ? ((1.96 * sd) / Math.sqrt(n) / mean) * 100 : 0,
+    samples: n,
+    per,
+  };
+}
+
 export function formatReport(report: BenchReport): string {
   const header = [
     'task',
