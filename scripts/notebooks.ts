@@ -24,6 +24,8 @@ Stops at the first failing cell, naming the notebook, the cell and the error.
   --html          also write an HTML copy of each executed notebook
   --out DIR       where executed copies go (default out/notebooks)
   --timeout SEC   longest a single cell may run (default 300)
+  --startup SEC   longest a new kernel may take to answer (default 120); a kernel that does
+                  not answer in time is started once more, and the run says so
   -h, --help      show this help
 
 The environment passes through to the kernel, e.g. LOGLAB_ENGINE=cluster npm run notebooks.
@@ -33,6 +35,7 @@ interface Options {
   html: boolean;
   out: string;
   timeout: number;
+  startup: number;
   filters: string[];
 }
 
@@ -41,6 +44,7 @@ function parseArgs(argv: readonly string[]): Options {
     html: false,
     out: join(ROOT, 'out', 'notebooks'),
     timeout: 300,
+    startup: 120,
     filters: [],
   };
   for (let i = 0; i < argv.length; i++) {
@@ -49,15 +53,17 @@ function parseArgs(argv: readonly string[]): Options {
       process.stdout.write(USAGE);
       process.exit(0);
     } else if (a === '--html') o.html = true;
-    else if (a === '--out' || a === '--timeout') {
+    else if (a === '--out' || a === '--timeout' || a === '--startup') {
       const v = argv[++i];
       if (v === undefined) throw new SetupError(`${a} needs a value`);
       if (a === '--out') o.out = v;
       else {
-        o.timeout = Number(v);
-        if (!Number.isInteger(o.timeout) || o.timeout <= 0) {
-          throw new SetupError(`--timeout must be a positive number of seconds, not "${v}"`);
+        const seconds = Number(v);
+        if (!Number.isInteger(seconds) || seconds <= 0) {
+          throw new SetupError(`${a} must be a positive number of seconds, not "${v}"`);
         }
+        if (a === '--timeout') o.timeout = seconds;
+        else o.startup = seconds;
       }
     } else if (a.startsWith('-')) throw new SetupError(`unknown option ${a} (see --help)`);
     else o.filters.push(a);
@@ -69,6 +75,8 @@ export interface CellFailure {
   cell: number | null;
   source: string;
   error: string;
+  /** The end of what the kernel process wrote itself. */
+  kernel?: string;
 }
 
 /** "notebooks/01-x.ipynb, cell 4 (`const a = …`): <error>" — one message, the error indented. */
@@ -105,6 +113,16 @@ function lastJsonLine(stdout: string): CellFailure | undefined {
   }
 }
 
+/** What a kernel that never answered wrote itself, indented under the failure. */
+function kernelOutput(f: CellFailure): string {
+  const lines = (f.kernel ?? '').split('\n').filter((l) => l.trim() !== '');
+  if (lines.length === 0) return '  the kernel wrote nothing\n';
+  return `  the kernel wrote:\n${lines
+    .slice(-15)
+    .map((l) => `  | ${l}`)
+    .join('\n')}\n`;
+}
+
 function cellCount(path: string): number {
   const nb = JSON.parse(readFileSync(path, 'utf8')) as { cells: { cell_type: string }[] };
   return nb.cells.filter((c) => c.cell_type === 'code').length;
@@ -129,15 +147,29 @@ function main(): number {
     const dst = join(o.out, name);
     const shown = relative(ROOT, src);
     const started = Date.now();
-    const run = spawnSync(python, [driver, src, dst, String(o.timeout)], {
-      env,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const execute = () =>
+      spawnSync(python, [driver, src, dst, String(o.timeout), String(o.startup)], {
+        env,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    let run = execute();
+    let failure = run.status === 1 ? lastJsonLine(run.stdout) : undefined;
+    if (failure?.cell === null) {
+      // No cell ran: the kernel process never answered (a start-up race, a loaded machine), so
+      // nothing of the notebook was tried yet. One more start, said out loud; a second miss fails.
+      process.stderr.write(
+        `${shown}: the kernel did not answer within ${o.startup} s (${failure.error.trim()}); starting it once more\n${kernelOutput(failure)}`,
+      );
+      run = execute();
+      failure = run.status === 1 ? lastJsonLine(run.stdout) : undefined;
+    }
     if (run.status !== 0) {
-      const failure = run.status === 1 ? lastJsonLine(run.stdout) : undefined;
-      if (failure) process.stderr.write(describeFailure(shown, failure));
-      else process.stderr.write(`${shown}: could not run: ${(run.stderr || run.stdout).trim()}\n`);
+      if (failure) {
+        process.stderr.write(describeFailure(shown, failure));
+        if (failure.cell === null) process.stderr.write(kernelOutput(failure));
+      } else
+        process.stderr.write(`${shown}: could not run: ${(run.stderr || run.stdout).trim()}\n`);
       process.stderr.write(`executed copy up to the failure: ${relative(ROOT, dst)}\n`);
       return 1;
     }
