@@ -205,6 +205,12 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
   /** Partitions the group took away and has not given back: a poll in flight may still hold some. */
   const lost = new Set<number>();
   /**
+   * Per partition, the offset after the last record counted and checksummed. Kept through a
+   * revoke, unlike `polled`: a partition that comes back from the group's commit, behind what
+   * this member read of it, is handed over again from there, but counted once.
+   */
+  const counted = new Map<number, number>();
+  /**
    * Partitions owned since the first join and never taken away: only on those is this run's
    * start a floor of its commits. On one gained from another member, the group's commit may be
    * past this run's start already (the other member handled records there): the floor would
@@ -335,10 +341,13 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
     }
     for (let b = 0; b < given.length; b++) {
       const { partition, records } = given[b];
-      const start = startOffsets.get(partition) ?? 0;
+      if (records.length === 0) continue;
+      const from = Math.max(startOffsets.get(partition) ?? 0, counted.get(partition) ?? 0);
       for (let i = 0; i < records.length; i++) {
-        if (records[i].offset >= start) consumedSum.add(partition, records[i].value);
+        if (records[i].offset >= from) consumedSum.add(partition, records[i].value);
       }
+      const next = records[records.length - 1].offset + 1;
+      if (next > (counted.get(partition) ?? 0)) counted.set(partition, next);
     }
     if (given.length > 0) {
       lastConsumedAt = performance.now();
