@@ -15,53 +15,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defaultOptions, INCIDENT_KINDS } from '../../src/generate/index';
-import { parseAuto } from '../../src/log/auto';
-import { runDetection } from '../../src/pipeline/run-detection';
 import { runStream } from '../../src/pipeline/run-stream';
-import { streamDetection } from '../../src/pipeline/stream-detection';
-import { createStreamDetector, type StreamDetector } from '../../src/pipeline/stream-detector';
-import { formatAlert } from '../../src/realtime/alert';
-import type { Broker, Consumer, RecordBatch } from '../../src/stream/broker';
+import type { StreamDetector } from '../../src/pipeline/stream-detector';
+import type { RecordBatch } from '../../src/stream/broker';
 import { createMemoryBroker } from '../../src/stream/memory-broker';
+import { replay, smallStreamPolls, streamWithDetection } from './stream-harness';
 
 const LINES = 5000;
-
-/** The broker with the stream's polls made small (100 records), so they take turns by partition. */
-function smallStreamPolls(broker: Broker): Broker {
-  return {
-    ...broker,
-    async subscribe(opts) {
-      const consumer = (await broker.subscribe(opts)) as Consumer<string>;
-      if (opts.clientId !== 'loglab-stream') return consumer;
-      return { ...consumer, poll: (o = {}) => consumer.poll({ ...o, maxRecords: 100 }) };
-    },
-  } as Broker;
-}
-
-/** Every alert line and the records read, replaying `raw` in `groupId` from its commits on. */
-async function replay(broker: Broker, groupId: string) {
-  const alerts: string[] = [];
-  const detector = createStreamDetector({
-    parse: parseAuto,
-    onAlert: (alert) => alerts.push(formatAlert(alert)),
-  });
-  await runDetection(broker, detector, { topic: 'raw', groupId, toEnd: true, log: () => {} });
-  return { alerts, read: detector.counts().read };
-}
-
-/** `loglab stream --detect` on `raw` in group `stream`, its alert lines kept in `alerts`. */
-function streamWithDetection(broker: Broker, alerts: string[]) {
-  const detector = createStreamDetector({ parse: parseAuto });
-  const detection = streamDetection(broker, detector, {
-    topic: 'raw',
-    groupId: 'stream',
-    log: () => {},
-    onAlerts: (list) => {
-      for (const alert of list) alerts.push(formatAlert(alert));
-    },
-  });
-  return { detector, detection };
-}
 
 /** When the first run crashes: its detector and the alert lines it has sent so far. */
 type CrashPoint = (detector: StreamDetector, sent: readonly string[]) => boolean;
@@ -149,7 +109,7 @@ describe('the stream with detection, crashed while the merge holds records', () 
       );
       await reference.close();
       const whole = await replay(broker, 'never-crashed');
-      expect(whole.read).toBe(LINES - committedTotal);
+      expect(whole.counts.read).toBe(LINES - committedTotal);
       expect(whole.alerts.length).toBeGreaterThan(0);
       expect(alerts).toEqual(whole.alerts);
       // Counted as resumed, apart from this run's lines (none) and their checksum.

@@ -11,20 +11,9 @@ import { parseAuto } from '../../src/log/auto';
 import { runStream } from '../../src/pipeline/run-stream';
 import { streamDetection } from '../../src/pipeline/stream-detection';
 import { createStreamDetector } from '../../src/pipeline/stream-detector';
-import type { Broker, Consumer, TopicPartitionOffset } from '../../src/stream/broker';
+import type { Consumer, TopicPartitionOffset } from '../../src/stream/broker';
 import { createMemoryBroker } from '../../src/stream/memory-broker';
-
-/** The broker with the stream's polls made small (100 records), so they take turns by partition. */
-function smallStreamPolls(broker: Broker): Broker {
-  return {
-    ...broker,
-    async subscribe(opts) {
-      const consumer = (await broker.subscribe(opts)) as Consumer<string>;
-      if (opts.clientId !== 'loglab-stream') return consumer;
-      return { ...consumer, poll: (o = {}) => consumer.poll({ ...o, maxRecords: 100 }) };
-    },
-  } as Broker;
-}
+import { smallStreamPolls } from './stream-harness';
 
 describe('the stream with detection when a rebalance moves a partition away', () => {
   it('holds nothing back for it after the revoke, and commits none of what it held of it', async () => {

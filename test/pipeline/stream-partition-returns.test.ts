@@ -9,20 +9,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultOptions } from '../../src/generate/index';
 import { runStream } from '../../src/pipeline/run-stream';
-import type { Broker, Consumer, RecordBatch } from '../../src/stream/broker';
+import type { Consumer, RecordBatch } from '../../src/stream/broker';
 import { createMemoryBroker } from '../../src/stream/memory-broker';
-
-/** The broker with the stream's polls made small (100 records), so they take turns by partition. */
-function smallStreamPolls(broker: Broker): Broker {
-  return {
-    ...broker,
-    async subscribe(opts) {
-      const consumer = (await broker.subscribe(opts)) as Consumer<string>;
-      if (opts.clientId !== 'loglab-stream') return consumer;
-      return { ...consumer, poll: (o = {}) => consumer.poll({ ...o, maxRecords: 100 }) };
-    },
-  } as Broker;
-}
+import { smallStreamPolls } from './stream-harness';
 
 describe('the stream when a partition leaves and comes back', () => {
   it('counts and checksums each record once, and reads every line it produced', async () => {

@@ -10,14 +10,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defaultOptions, INCIDENT_KINDS } from '../../src/generate/index';
-import { parseAuto } from '../../src/log/auto';
-import { runDetection } from '../../src/pipeline/run-detection';
 import { runStream } from '../../src/pipeline/run-stream';
-import { streamDetection } from '../../src/pipeline/stream-detection';
-import { createStreamDetector } from '../../src/pipeline/stream-detector';
-import { formatAlert } from '../../src/realtime/alert';
-import type { Broker, Consumer, PollResult, RecordBatch } from '../../src/stream/broker';
+import type { Broker, PollResult, RecordBatch } from '../../src/stream/broker';
 import { createMemoryBroker } from '../../src/stream/memory-broker';
+import { replay, streamWithDetection, withStreamPoll } from './stream-harness';
 
 const LINES = 3000;
 const IDLE_MS = 50;
@@ -27,35 +23,30 @@ const IDLE_MS = 50;
  * the idle time and finds nothing; the one after gives the rest of the first poll.
  */
 function onePartitionFirst(broker: Broker): Broker {
-  return {
-    ...broker,
-    async subscribe(opts) {
-      const consumer = (await broker.subscribe(opts)) as Consumer<string>;
-      if (opts.clientId !== 'loglab-stream') return consumer;
-      let polls = 0;
-      let rest: RecordBatch<string>[] = [];
-      const poll = async (o = {}): Promise<PollResult<string>> => {
-        polls++;
-        if (polls === 2) {
-          await new Promise((resolve) => setTimeout(resolve, IDLE_MS * 3));
-          return { kind: 'idle' };
-        }
-        if (polls === 3) {
-          return {
-            kind: 'records',
-            batches: rest,
-            count: rest.reduce((n, b) => n + b.records.length, 0),
-          };
-        }
-        const result = await consumer.poll(o);
-        if (polls > 1 || result.kind !== 'records') return result;
-        const [first, ...others] = result.batches;
-        rest = others;
-        return { kind: 'records', batches: [first], count: first.records.length };
-      };
-      return { ...consumer, poll };
-    },
-  } as Broker;
+  return withStreamPoll(broker, (consumer) => {
+    let polls = 0;
+    let rest: RecordBatch<string>[] = [];
+    const poll = async (o = {}): Promise<PollResult<string>> => {
+      polls++;
+      if (polls === 2) {
+        await new Promise((resolve) => setTimeout(resolve, IDLE_MS * 3));
+        return { kind: 'idle' };
+      }
+      if (polls === 3) {
+        return {
+          kind: 'records',
+          batches: rest,
+          count: rest.reduce((n, b) => n + b.records.length, 0),
+        };
+      }
+      const result = await consumer.poll(o);
+      if (polls > 1 || result.kind !== 'records') return result;
+      const [first, ...others] = result.batches;
+      rest = others;
+      return { kind: 'records', batches: [first], count: first.records.length };
+    };
+    return poll;
+  });
 }
 
 describe('a restarted stream whose resumed partitions deliver one after another', () => {
@@ -75,15 +66,7 @@ describe('a restarted stream whose resumed partitions deliver one after another'
     }
 
     const alerts: string[] = [];
-    const detector = createStreamDetector({ parse: parseAuto, idleMs: IDLE_MS });
-    const detection = streamDetection(broker, detector, {
-      topic: 'raw',
-      groupId: 'stream',
-      log: () => {},
-      onAlerts: (list) => {
-        for (const alert of list) alerts.push(formatAlert(alert));
-      },
-    });
+    const { detector, detection } = streamWithDetection(broker, alerts, IDLE_MS);
     const summary = await runStream(onePartitionFirst(broker), {
       generate: defaultOptions({ seed: 4, lines: 0 }),
       resume: true,
@@ -94,21 +77,11 @@ describe('a restarted stream whose resumed partitions deliver one after another'
     });
     expect(summary.resumed).toBe(LINES);
 
-    const replayed: string[] = [];
-    const reference = createStreamDetector({
-      parse: parseAuto,
-      onAlert: (alert) => replayed.push(formatAlert(alert)),
-    });
-    await runDetection(broker, reference, {
-      topic: 'raw',
-      groupId: 'never-crashed',
-      toEnd: true,
-      log: () => {},
-    });
-    expect(reference.counts()).toMatchObject({ read: LINES, late: 0 });
-    expect(replayed.length).toBeGreaterThan(0);
+    const replayed = await replay(broker, 'never-crashed');
+    expect(replayed.counts).toMatchObject({ read: LINES, late: 0 });
+    expect(replayed.alerts.length).toBeGreaterThan(0);
     expect(detector.counts()).toMatchObject({ read: LINES, late: 0 });
-    expect(alerts).toEqual(replayed);
+    expect(alerts).toEqual(replayed.alerts);
     await broker.close();
   });
 });

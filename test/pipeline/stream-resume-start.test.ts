@@ -8,14 +8,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defaultOptions, INCIDENT_KINDS } from '../../src/generate/index';
-import { parseAuto } from '../../src/log/auto';
-import { runDetection } from '../../src/pipeline/run-detection';
 import { runStream } from '../../src/pipeline/run-stream';
-import { streamDetection } from '../../src/pipeline/stream-detection';
-import { createStreamDetector, type StreamDetector } from '../../src/pipeline/stream-detector';
-import { formatAlert } from '../../src/realtime/alert';
-import type { Broker, Consumer, PollResult, RecordBatch } from '../../src/stream/broker';
+import type { StreamDetector } from '../../src/pipeline/stream-detector';
+import type { Broker, PollResult, RecordBatch } from '../../src/stream/broker';
 import { createMemoryBroker } from '../../src/stream/memory-broker';
+import { replay, streamWithDetection, withStreamPoll } from './stream-harness';
 
 const OLDER = 2000;
 const LINES = 3000;
@@ -29,43 +26,25 @@ const SILENT = 2;
  * are released without it.
  */
 function withoutSilent(broker: Broker): Broker {
-  return {
-    ...broker,
-    async subscribe(opts) {
-      const consumer = (await broker.subscribe(opts)) as Consumer<string>;
-      if (opts.clientId !== 'loglab-stream') return consumer;
-      let polls = 0;
-      const poll = async (o = {}): Promise<PollResult<string>> => {
-        if (++polls % 2 === 0) {
-          await new Promise((resolve) => setTimeout(resolve, IDLE_MS * 2));
-          return { kind: 'idle' };
-        }
-        const result = await consumer.poll({ ...o, maxRecords: 100 });
-        if (result.kind !== 'records') return result;
-        const batches = result.batches.filter((b) => b.partition !== SILENT);
-        if (batches.length === 0) return { kind: 'idle' };
-        return {
-          kind: 'records',
-          batches,
-          count: batches.reduce((n, b) => n + b.records.length, 0),
-        };
+  return withStreamPoll(broker, (consumer) => {
+    let polls = 0;
+    const poll = async (o = {}): Promise<PollResult<string>> => {
+      if (++polls % 2 === 0) {
+        await new Promise((resolve) => setTimeout(resolve, IDLE_MS * 2));
+        return { kind: 'idle' };
+      }
+      const result = await consumer.poll({ ...o, maxRecords: 100 });
+      if (result.kind !== 'records') return result;
+      const batches = result.batches.filter((b) => b.partition !== SILENT);
+      if (batches.length === 0) return { kind: 'idle' };
+      return {
+        kind: 'records',
+        batches,
+        count: batches.reduce((n, b) => n + b.records.length, 0),
       };
-      return { ...consumer, poll };
-    },
-  } as Broker;
-}
-
-function streamWithDetection(broker: Broker, alerts: string[], idleMs?: number) {
-  const detector = createStreamDetector({ parse: parseAuto, idleMs });
-  const detection = streamDetection(broker, detector, {
-    topic: 'raw',
-    groupId: 'stream',
-    log: () => {},
-    onAlerts: (list) => {
-      for (const alert of list) alerts.push(formatAlert(alert));
-    },
+    };
+    return poll;
   });
-  return { detector, detection };
 }
 
 async function ends(broker: Broker): Promise<number[]> {
@@ -139,20 +118,10 @@ describe('a stream crashed on a used topic before one partition delivered', () =
       committed.map(({ partition, offset }) => ({ topic: 'raw', partition, offset: offset ?? 0 })),
     );
     await reference.close();
-    const replayed: string[] = [];
-    const replay = createStreamDetector({
-      parse: parseAuto,
-      onAlert: (alert) => replayed.push(formatAlert(alert)),
-    });
-    await runDetection(broker, replay, {
-      topic: 'raw',
-      groupId: 'never-crashed',
-      toEnd: true,
-      log: () => {},
-    });
-    expect(replay.counts().read).toBe(toResume);
-    expect(replayed.length).toBeGreaterThan(0);
-    expect(alerts).toEqual(replayed);
+    const replayed = await replay(broker, 'never-crashed');
+    expect(replayed.counts.read).toBe(toResume);
+    expect(replayed.alerts.length).toBeGreaterThan(0);
+    expect(alerts).toEqual(replayed.alerts);
     await broker.close();
   });
 });
