@@ -10,8 +10,8 @@
  * page, and notes when each alert line appears on it (src/bench/alert-appearances.ts: the
  * page's clock against the emit time the server stamped on the line; one machine, one clock).
  * Lines emitted before the page connected come with its first frame and are left out. The run
- * ends when the command says its input ended. The page's list holds the latest 8 alert lines,
- * as the terminal dashboard's does: when more than 8 come between two frames, the older ones
+ * ends when the command says its input ended. Each frame carries the latest 100 alert lines
+ * (WEB_RECENT_ALERTS) for the page's list: when more come between two frames, the older ones
  * are never drawn, so the notes give the lines printed by the command beside the lines seen on
  * the page. The process's peak RSS is not measured here: the stream's own benchmarks
  * (bench/e2e.ts) do that.
@@ -30,6 +30,7 @@ import {
   writeReport,
 } from '../src/bench/harness';
 import { freePort, startWeb } from '../src/bench/web-process';
+import { WEB_RECENT_ALERTS } from '../src/cli/detect-session';
 
 const TARGET_MS = 1000;
 const ROW = 'alert on the web page, stream --detect --web (embedded)';
@@ -126,7 +127,7 @@ for (let i = 0; i < runs; i++) {
   printed += r.printed;
   notes.push(
     `run ${i + 1}: ${r.delays.length} alert lines on the page after it connected ` +
-      `(${r.printed} printed by the command meanwhile; the list keeps the latest 8), p50 ${percentile(r.delays, 0.5)} ms, ` +
+      `(${r.printed} printed by the command meanwhile; a frame carries the latest ${WEB_RECENT_ALERTS}), p50 ${percentile(r.delays, 0.5)} ms, ` +
       `p99 ${percentile(r.delays, 0.99)} ms, max ${r.delays[r.delays.length - 1] ?? 0} ms`,
   );
 }

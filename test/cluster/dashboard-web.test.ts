@@ -7,6 +7,7 @@
 import { request } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, startWeb, type WebProcess } from '../../src/bench/web-process';
+import { WEB_RECENT_ALERTS } from '../../src/cli/detect-session';
 import { createBroker, loadConfig } from '../../src/config';
 import { defaultOptions, generateLines } from '../../src/generate/index';
 import type { WebFrame } from '../../src/realtime/dashboard/web-frame';
@@ -130,7 +131,7 @@ describe('loglab dashboard --web on Kafka', () => {
     expect(alerts.filter((a) => a.state === 'open').map((a) => a.kind)).toEqual(
       expect.arrayContaining(['error-spike', 'ip-flood', 'scanner']),
     );
-    const shown = alerts.slice(-8).map((a) => `${a.kind} ${a.key} ${a.windowEnd}`);
+    const shown = alerts.slice(-WEB_RECENT_ALERTS).map((a) => `${a.kind} ${a.key} ${a.windowEnd}`);
     const latest = await frameWhere(web.url, (f) => f.recent.length === shown.length, 10_000);
     expect(latest.recent.map((a) => `${a.kind} ${a.key} ${a.windowEnd}`)).toEqual(shown);
 

@@ -86,7 +86,12 @@
       li.textContent = 'none';
       items.push(li);
     }
-    byId('recent-alerts').replaceChildren(...items);
+    // Oldest first, as the terminal lists them; the list follows the newest line unless the
+    // reader has scrolled up to an older one.
+    const list = byId('recent-alerts');
+    const following = list.scrollTop + list.clientHeight >= list.scrollHeight - 4;
+    list.replaceChildren(...items);
+    if (following) list.scrollTop = list.scrollHeight;
     setText('alert-lines', count(frame.alertLines));
   }
 
