@@ -9,8 +9,10 @@ The kernel runs in the notebook's folder, as it does when a person opens the not
 STARTUP_SECONDS bounds the wait for a new kernel's first answer (nbclient's default is 60).
 
 Exit 0: every cell ran. Exit 1: a cell failed, timed out or the kernel died; the last stdout
-line is JSON {"cell": index or null, "source": "...", "error": "...", "kernel": "..."}, where
-"kernel" is the end of what the kernel process itself wrote to its stdout and stderr.
+line is JSON {"cell": index or null, "source": "...", "error": "...", "kernel": "...",
+"unanswered": bool}, where "kernel" is the end of what the kernel process itself wrote to its
+stdout and stderr, and "unanswered" says that the kernel was running but never answered its
+first request within STARTUP_SECONDS (a kernel that died or does not exist is not that).
 """
 
 import json
@@ -53,7 +55,7 @@ def main():
     )
     # The kernel's own output goes to a file of its own: when it never answers, that is the
     # only trace of why, and nbclient's clean-up tracebacks on stderr would bury it.
-    with tempfile.TemporaryFile(mode="w+") as kernel_log:
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace") as kernel_log:
         try:
             client.execute(stdout=kernel_log, stderr=kernel_log)
         except Exception as e:  # a failing cell, a timeout or a kernel that died: same report
@@ -68,6 +70,8 @@ def main():
                         "source": cell.get("source", ""),
                         "error": output_text(cell).strip() or f"{type(e).__name__}: {e}".strip(),
                         "kernel": kernel_log.read()[-3000:],
+                        # jupyter_client's words for a start-up wait that ran out.
+                        "unanswered": index is None and "didn't respond" in str(e),
                     }
                 )
             )

@@ -77,6 +77,8 @@ export interface CellFailure {
   error: string;
   /** The end of what the kernel process wrote itself. */
   kernel?: string;
+  /** The kernel ran but never answered within the start-up wait (not: died, or no such kernel). */
+  unanswered?: boolean;
 }
 
 /** "notebooks/01-x.ipynb, cell 4 (`const a = …`): <error>" — one message, the error indented. */
@@ -155,9 +157,10 @@ function main(): number {
       });
     let run = execute();
     let failure = run.status === 1 ? lastJsonLine(run.stdout) : undefined;
-    if (failure?.cell === null) {
+    if (failure?.cell === null && failure.unanswered === true) {
       // No cell ran: the kernel process never answered (a start-up race, a loaded machine), so
       // nothing of the notebook was tried yet. One more start, said out loud; a second miss fails.
+      // A kernel that died or does not exist fails at once.
       process.stderr.write(
         `${shown}: the kernel did not answer within ${o.startup} s (${failure.error.trim()}); starting it once more\n${kernelOutput(failure)}`,
       );
