@@ -48,7 +48,9 @@ import type { StreamArchiveSettings, StreamArchiveSummary } from './stream-archi
  * detectors here (`--detect`). Each call gets one poll's batches, one RecordBatch per partition
  * in offset order, only records of this run and those an earlier run of the group left
  * uncommitted (resumed), each record once (what the group delivers again after a rejoin is left
- * out); nothing is committed before every handler has returned, so a
+ * out), except after a partition was taken away and given back: it comes again from the group's
+ * commit, as it would to a new owner (counted once all the same); nothing is committed before
+ * every handler has returned, so a
  * handler that throws gets them again (at least once). A poll that found nothing to read calls
  * each handler with no batches: the detector's partition merge lets a quiet partition go idle
  * only after such a poll (realtime/partition-merge.ts).
@@ -205,9 +207,10 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
   /** Partitions the group took away and has not given back: a poll in flight may still hold some. */
   const lost = new Set<number>();
   /**
-   * Per partition, the offset after the last record counted and checksummed. Kept through a
-   * revoke, unlike `polled`: a partition that comes back from the group's commit, behind what
-   * this member read of it, is handed over again from there, but counted once.
+   * Per partition, the offset after the last record counted (consumed and checksummed, skipped
+   * or resumed). Kept through a revoke, unlike `polled`: a partition that comes back from the
+   * group's commit, behind what this member read of it, is handed over again from there, but
+   * counted once.
    */
   const counted = new Map<number, number>();
   /**
@@ -332,8 +335,13 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
         const start = startOffsets.get(x.partition) ?? 0;
         const from = Math.min(resumeOffsets.get(x.partition) ?? start, start);
         const records = x.records.filter((r) => r.offset >= from);
-        skipped += x.records.length - records.length;
-        for (const r of records) if (r.offset < start) resumed++;
+        // Counted once, as the lines are: a partition that came back brings these again.
+        const before = counted.get(x.partition) ?? 0;
+        for (const r of x.records) {
+          if (r.offset < before) continue;
+          if (r.offset < from) skipped++;
+          else if (r.offset < start) resumed++;
+        }
         if (records.length > 0) kept.push({ ...x, records });
       }
       given = kept;
@@ -341,11 +349,13 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
     }
     for (let b = 0; b < given.length; b++) {
       const { partition, records } = given[b];
-      if (records.length === 0) continue;
       const from = Math.max(startOffsets.get(partition) ?? 0, counted.get(partition) ?? 0);
       for (let i = 0; i < records.length; i++) {
         if (records[i].offset >= from) consumedSum.add(partition, records[i].value);
       }
+    }
+    for (const { partition, records } of batches) {
+      if (records.length === 0) continue;
       const next = records[records.length - 1].offset + 1;
       if (next > (counted.get(partition) ?? 0)) counted.set(partition, next);
     }
