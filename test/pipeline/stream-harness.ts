@@ -1,5 +1,5 @@
 /**
- * What the tests of `loglab stream` with detection share: a broker whose stream member polls as
+ * What the tests of `loglab stream` share: a broker whose stream member polls as
  * a test needs, the stream's detection with its alert lines kept, and a replay of the topic by
  * `loglab detect` from a group's commits, which a restarted stream is compared with.
  */
