@@ -78,7 +78,11 @@ export class MapBuffer {
         groups.set(ownString(key), [ownString(value)]);
         budget.used += KEY_COST + key.length + valueCost(value);
       } else {
-        const n = list.push(ownString(value));
+        // A key's values often repeat the one before (a visitor's user agent, request after
+        // request): that string is pushed again instead of a fresh copy, so the copy is neither
+        // made nor carried through the young generation. The estimate still counts it whole.
+        const last = list[list.length - 1];
+        const n = list.push(last === value ? last : ownString(value));
         budget.used += valueCost(value);
         if (combine !== undefined && n >= FIRST_COMBINE && n >= (this.nextCombine.get(key) ?? 0)) {
           const out = this.combined(key, list);
