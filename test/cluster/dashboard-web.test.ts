@@ -107,9 +107,10 @@ describe('loglab dashboard --web on Kafka', () => {
     expect(frame.rejected).toBe(0);
     expect(frame.series.some((r) => r.series === 'requests' && r.count > 0)).toBe(true);
 
-    // The alerts written to stdout are the ones on the page (the latest eight). Read to the end
-    // is not yet detected: the partition merge holds a partition's last records until the others
-    // have been quiet for its idle time (1 s), so wait for the alerts of the held records.
+    // The alerts written to stdout are the ones on the page (the latest WEB_RECENT_ALERTS). Read
+    // to the end is not yet detected: the partition merge holds a partition's last records until
+    // the others have been quiet for its idle time (1 s), so wait for the alerts of the held
+    // records.
     const stdoutAlerts = () =>
       web
         ?.stdout()
