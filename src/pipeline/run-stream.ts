@@ -50,10 +50,9 @@ import type { StreamArchiveSettings, StreamArchiveSummary } from './stream-archi
  * uncommitted (resumed), each record once (what the group delivers again after a rejoin is left
  * out), except after a partition was taken away and given back: it comes again from the group's
  * commit, as it would to a new owner (counted once all the same); nothing is committed before
- * every handler has returned, so a
- * handler that throws gets them again (at least once). A poll that found nothing to read calls
- * each handler with no batches: the detector's partition merge lets a quiet partition go idle
- * only after such a poll (realtime/partition-merge.ts).
+ * every handler has returned, so a handler that throws gets them again (at least once). A poll
+ * that found nothing to read calls each handler with no batches: the detector's partition merge
+ * lets a quiet partition go idle only after such a poll (realtime/partition-merge.ts).
  */
 export type BatchHandler = (batches: readonly RecordBatch<string>[]) => void | Promise<void>;
 
