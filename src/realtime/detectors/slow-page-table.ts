@@ -115,10 +115,21 @@ export class SlowPageTable extends UrlTable {
     this.slowestIn = new Float64Array(this.capacity() * slots);
   }
 
+  /** The baseline of the key being given a row (ownKey looks it up, opened stores it). */
+  private opening: Baseline | null = null;
+
+  protected override ownKey(key: string): string {
+    // A URL with a baseline comes back: its baseline kept the copy of its key made the first time.
+    const baseline = this.baselines.get(key) ?? null;
+    this.opening = baseline;
+    return baseline === null ? super.ownKey(key) : baseline.key;
+  }
+
   protected override opened(row: number): void {
     super.opened(row);
     this.pageAlert[row] = null;
-    this.rowBaseline[row] = this.baselines.get(this.keys[row] as string) ?? null;
+    this.rowBaseline[row] = this.opening;
+    this.opening = null;
     // The row's sketch and block slots are null already: remove() cleared them, or the arrays
     // grew with nulls (withNulls).
   }
