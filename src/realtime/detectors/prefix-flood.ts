@@ -69,15 +69,58 @@ export function prefixFloodOptions(
 /**
  * The /24 of an IPv4 address (`203.0.113.0/24`) or the /64 of an IPv6 one
  * (`2001:db8:0:1::/64`, groups without leading zeros); an IPv4-mapped IPv6 address counts as
- * its IPv4. Anything else (a host name in the log) is its own prefix.
+ * its IPv4. Anything else (a host name in the log) is its own prefix. Made as one flat string
+ * (an array joined): it is looked up in the prefix table, where a concatenation would be
+ * flattened on its first comparison.
  */
 export function prefixOf(ip: string): string {
   const colon = ip.indexOf(':');
   const dot = ip.lastIndexOf('.');
   if (colon < 0) {
-    return dot < 0 ? ip : `${ip.slice(0, dot)}.0/24`;
+    return dot < 0 ? ip : [ip.slice(0, dot), '.0/24'].join('');
   }
   if (dot >= 0) return prefixOf(ip.slice(ip.lastIndexOf(':') + 1));
+  return plainV6Prefix(ip) ?? v6Prefix(ip);
+}
+
+/** Hex digit of a char code: 0-9, a-f, A-F. */
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/**
+ * The /64 of the common IPv6 address, read in one pass with no array per group: its first four
+ * groups written out, each of one to four hex digits, with no `::` among them. null for anything
+ * else, which v6Prefix reads (the same answer, by splitting).
+ */
+function plainV6Prefix(ip: string): string | null {
+  const parts: string[] = [];
+  let at = 0;
+  for (let group = 0; group < 4; group++) {
+    const start = at;
+    while (at < ip.length && at - start < 5 && isHex(ip.charCodeAt(at))) at++;
+    const digits = at - start;
+    if (digits === 0 || digits > 4) return null;
+    if (group < 3 && ip.charCodeAt(at) !== 58) return null;
+    if (group === 3 && at < ip.length && ip.charCodeAt(at) !== 58) return null;
+    let lead = start;
+    while (lead < at - 1 && ip.charCodeAt(lead) === 48) lead++;
+    parts.push(ip.slice(lead, at).toLowerCase(), group < 3 ? ':' : '::/64');
+    at++;
+  }
+  // A `::` further on: v6Prefix pads the groups to eight, and fails past eight; leave that to it.
+  if (ip.indexOf('::') >= 0) {
+    let groups = 0;
+    for (let i = 0; i < ip.length; i++) {
+      if (ip.charCodeAt(i) !== 58 && (i === 0 || ip.charCodeAt(i - 1) === 58)) groups++;
+    }
+    if (groups > 8) return null;
+  }
+  return parts.join('');
+}
+
+/** The /64 of any text with a colon and no dot, by splitting it into groups. */
+function v6Prefix(ip: string): string {
   const gap = ip.indexOf('::');
   const head = (gap < 0 ? ip : ip.slice(0, gap)).split(':').filter((g) => g !== '');
   const tail =
