@@ -200,21 +200,36 @@ export class SlowPageTable extends UrlTable {
 
   /** The slowest request time of buckets [from, to) of a row (0 for none). */
   slowest(row: number, from: number, to: number): number {
+    // The buckets the ring holds (as get() reads them), slot by slot with one division.
+    const last = this.last[row];
+    const lo = Math.max(from, last - this.slots + 1, 0);
+    const hi = Math.min(to - 1, last);
+    const base = row * this.stride + PAGE_TIMED;
+    const first = row * this.slots;
     let max = 0;
-    for (let b = from; b < to; b++) {
-      if (this.get(row, PAGE_TIMED, b) === 0) continue;
-      const at = this.slowestIn[row * this.slots + (b % this.slots)];
-      if (at > max) max = at;
+    for (let b = lo, slot = lo % this.slots; b <= hi; b++) {
+      if (this.counts[base + slot * this.channels] !== 0) {
+        const at = this.slowestIn[first + slot];
+        if (at > max) max = at;
+      }
+      if (++slot === this.slots) slot = 0;
     }
     return max;
   }
 
   /** Add the request times of buckets [from, to) of a row to `target`. */
   addTo(target: Sketch, row: number, from: number, to: number): void {
-    for (let b = from; b < to; b++) {
-      const n = this.get(row, PAGE_TIMED, b);
+    // The buckets the ring holds (as get() reads them), slot by slot with one division.
+    const last = this.last[row];
+    const lo = Math.max(from, last - this.slots + 1, 0);
+    const hi = Math.min(to - 1, last);
+    const base = row * this.stride + PAGE_TIMED;
+    let slot = lo % this.slots;
+    for (let b = lo; b <= hi; b++) {
+      const i = row * this.slots + slot;
+      const n = this.counts[base + slot * this.channels];
+      if (++slot === this.slots) slot = 0;
       if (n === 0) continue;
-      const i = row * this.slots + (b % this.slots);
       if (n > BUFFERED + SPILLED) {
         target.merge(this.sketches[i] as Sketch);
         continue;
