@@ -37,6 +37,9 @@ describe('prefixOf', () => {
     ['12345:1:2:3:4', '12345:1:2:3::/64'],
     ['1:2:3', '1:2:3:0::/64'],
     ['localhost', 'localhost'],
+    // Not an address, but what a host field may hold: answered, never thrown.
+    ['1:2:3:4:5:6:7:8::9:10', '1:2:3:4::/64'],
+    ['a::b:c:d:e:f:1:2:3:4', 'a:b:c:d::/64'],
   ])('%s is in %s', (ip, prefix) => {
     expect(prefixOf(ip)).toBe(prefix);
   });

@@ -130,8 +130,10 @@ function v6Prefix(ip: string): string {
           .slice(gap + 2)
           .split(':')
           .filter((g) => g !== '');
-  const groups =
-    gap < 0 ? head : [...head, ...Array(8 - head.length - tail.length).fill('0'), ...tail];
+  // A host field is whatever the log says: with more than eight groups around a `::` there is
+  // nothing to fill, not a negative count (which threw and ended the run).
+  const fill = Math.max(0, 8 - head.length - tail.length);
+  const groups = gap < 0 ? head : [...head, ...Array(fill).fill('0'), ...tail];
   const four = groups.slice(0, 4).map((g) => {
     const v = Number.parseInt(g, 16);
     return Number.isNaN(v) ? g.toLowerCase() : v.toString(16);
