@@ -108,7 +108,8 @@ function plainV6Prefix(ip: string): string | null {
     parts.push(ip.slice(lead, at).toLowerCase(), group < 3 ? ':' : '::/64');
     at++;
   }
-  // A `::` further on: v6Prefix pads the groups to eight, and fails past eight; leave that to it.
+  // A `::` further on with more than eight groups is no address: v6Prefix answers it (it pads
+  // nothing then), as it did before this fast path.
   if (ip.indexOf('::') >= 0) {
     let groups = 0;
     for (let i = 0; i < ip.length; i++) {
