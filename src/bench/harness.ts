@@ -324,7 +324,6 @@ function fmt(n: number | undefined, digits = 0): string {
   });
 }
 
-/** The report as a plain-text table with domain units. */
 /** The `p`-quantile of sorted samples (nearest rank), NaN when there are none. */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -359,6 +358,7 @@ export function latencyRow(
   };
 }
 
+/** The report as a plain-text table with domain units. */
 export function formatReport(report: BenchReport): string {
   const header = [
     'task',
