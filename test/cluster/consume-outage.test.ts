@@ -39,6 +39,11 @@ interface Running {
   readonly child: ChildProcess;
   readonly out: { stdout: string; stderr: string };
   readonly code: Promise<number | null>;
+  /**
+   * Its first output, after which its stdout is no longer read (the pipe fills and it waits
+   * with a batch printed but not committed); rejects when it ends before printing anything.
+   */
+  readonly paused: Promise<void>;
 }
 
 function consume(groupId: string, max: number): Running {
@@ -55,7 +60,32 @@ function consume(groupId: string, max: number): Running {
     out.stderr += d;
   });
   const code = new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { child, out, code };
+  // Listening from the start: a consumer that printed everything before the other one printed
+  // anything would otherwise never be seen to print (seen once, under load, as a hang).
+  const paused = new Promise<void>((resolve, reject) => {
+    child.stdout.once('data', () => {
+      child.stdout.pause();
+      resolve();
+    });
+    void code.then((c) =>
+      reject(new Error(`${groupId} ended (${c}) before printing: ${out.stderr}`)),
+    );
+  });
+  paused.catch(() => undefined);
+  return { child, out, code, paused };
+}
+
+/** `promise`, or a failure naming `what` past `ms`. */
+async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: nothing after ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 beforeAll(async () => {
@@ -99,11 +129,10 @@ describe('loglab consume across a broker restart', () => {
     const reader = consume(groups[0], lines.length);
     const stopped = consume(groups[1], lines.length);
     for (const c of [reader, stopped]) {
-      await new Promise<void>((resolve) =>
-        c.child.stdout?.once('data', () => {
-          c.child.stdout?.pause();
-          resolve();
-        }),
+      await within(
+        60_000,
+        `the first lines of ${c === reader ? 'one' : 'the other'} consume`,
+        c.paused,
       );
     }
     let ctrlC = -1;
@@ -116,7 +145,13 @@ describe('loglab consume across a broker restart', () => {
       await sleep(1000);
       const at = Date.now();
       stopped.child.kill('SIGINT');
-      stoppedCode = await stopped.code;
+      // Bounded: the broker is started again only after this, whatever happens.
+      stoppedCode = await within(30_000, 'consume ending on Ctrl-C', stopped.code).catch(
+        (err: unknown) => {
+          stopped.child.kill('SIGKILL');
+          throw err;
+        },
+      );
       ctrlC = Date.now() - at;
       await sleep(1000);
     });
