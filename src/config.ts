@@ -209,6 +209,11 @@ export const DEFAULT_LAKE_DIR = 'out/lake';
 export interface CreateStoreOptions {
   /** The embedded engine's lake directory; made when missing. Default out/lake. */
   readonly lakeDir?: string;
+  /**
+   * The cluster engine's lake folder on HDFS, an absolute path (`hdfsLakeDir` checks one): the
+   * lake's paths (`/loglab/raw/…`) are under it. Default (and `/`): HDFS's root.
+   */
+  readonly hdfsDir?: string;
   /** How long one WebHDFS request may wait (cluster engine). */
   readonly requestTimeoutMs?: number;
 }
@@ -229,11 +234,30 @@ export async function createStore(
     return createLocalStore({ root: options.lakeDir ?? DEFAULT_LAKE_DIR });
   }
   const { createWebHdfsStore } = await import('./storage/webhdfs-store');
-  return createWebHdfsStore({
+  const hdfs = createWebHdfsStore({
     url: config.hdfs.url,
     user: config.hdfs.user,
     requestTimeoutMs: options.requestTimeoutMs,
   });
+  if (options.hdfsDir === undefined || options.hdfsDir === '/') return hdfs;
+  const { createPrefixedStore } = await import('./storage/prefixed-store');
+  return createPrefixedStore(hdfs, options.hdfsDir);
+}
+
+/**
+ * `dir` as the cluster engine's lake folder on HDFS (a --lake flag): an absolute path whose
+ * names HDFS and the lake layout both accept (letters, digits and . _ = + -); one line
+ * otherwise.
+ */
+export async function hdfsLakeDir(dir: string, flag = '--lake'): Promise<string> {
+  const { checkLakePath, isValidPath } = await import('./storage/lake-layout');
+  const check = checkLakePath(dir);
+  if (!isValidPath(check)) {
+    throw badFlag(
+      `${flag} on the cluster engine is a folder on HDFS, an absolute path (letters, digits and . _ = + - between slashes), got "${dir}"`,
+    );
+  }
+  return check.path;
 }
 
 /**

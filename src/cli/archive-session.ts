@@ -67,12 +67,7 @@ interface Lake {
  * be made, or an HDFS that does not answer, is one line (exit 2) before a group is joined.
  */
 async function openLake(engine: Engine, settings: ArchiveSettings, config: Config): Promise<Lake> {
-  const { createStore, DEFAULT_LAKE_DIR } = await import('../config');
-  if (engine === 'cluster' && settings.lake !== undefined) {
-    throw badFlag(
-      '--lake is for the embedded engine; the cluster engine writes to LOGLAB_HDFS_URL',
-    );
-  }
+  const { createStore, DEFAULT_LAKE_DIR, hdfsLakeDir } = await import('../config');
   if (engine === 'embedded') {
     const lake = settings.lake ?? DEFAULT_LAKE_DIR;
     const store = await createStore(engine, config, { lakeDir: lake }).catch((err: unknown) => {
@@ -83,9 +78,13 @@ async function openLake(engine: Engine, settings: ArchiveSettings, config: Confi
     });
     return { store, where: lake };
   }
-  const store = await createStore(engine, config);
+  const dir = settings.lake === undefined ? undefined : await hdfsLakeDir(settings.lake);
+  const store = await createStore(engine, config, { hdfsDir: dir });
   try {
-    await store.stat('/');
+    // A first request: an HDFS that does not answer (or a --lake folder this user may not
+    // make) is one line before a group is joined.
+    if (dir === undefined) await store.stat('/');
+    else await store.mkdirs('/');
   } catch (err) {
     await store.close();
     if (isLoglabError(err) && err.code === 'SERVICE_DOWN') {
@@ -96,7 +95,8 @@ async function openLake(engine: Engine, settings: ArchiveSettings, config: Confi
     }
     throw err;
   }
-  return { store, where: `HDFS at ${config.hdfs.url}` };
+  const under = dir === undefined || dir === '/' ? '' : ` under ${dir}`;
+  return { store, where: `HDFS at ${config.hdfs.url}${under}` };
 }
 
 /** Redraws `text()` on a terminal's stderr every 250 ms until the returned stop is called. */

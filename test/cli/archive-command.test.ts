@@ -151,8 +151,8 @@ describe('loglab archive', () => {
         "option '--compress <codec>' argument 'zip' is invalid. Allowed choices are none, gzip.",
       ],
       [
-        ['--lake', join(dir, 'x'), '--engine', 'cluster', '-'],
-        '--lake is for the embedded engine; the cluster engine writes to LOGLAB_HDFS_URL',
+        ['--lake', 'x/y', '--engine', 'cluster', '-'],
+        '--lake on the cluster engine is a folder on HDFS, an absolute path (letters, digits and . _ = + - between slashes), got "x/y"',
       ],
     ];
     for (const [args, message] of cases) {

@@ -215,10 +215,6 @@ describe('loglab lake: bad paths and flags, one line and exit 2', () => {
     [['cat', '/loglab/nope.log'], '/loglab/nope.log: no such file or directory in the lake'],
     [['cat', '/loglab/raw'], '/loglab/raw: is a directory, not a file'],
     [['ls', '--engine', 'hdfs'], '--engine must be embedded or cluster, got "hdfs"'],
-    [
-      ['ls', '--engine', 'cluster'],
-      '--lake is for the embedded engine; the cluster engine reads LOGLAB_HDFS_URL',
-    ],
   ];
   for (const [args, message] of cases) {
     it(`lake ${args.join(' ')}`, async () => {
@@ -226,6 +222,24 @@ describe('loglab lake: bad paths and flags, one line and exit 2', () => {
       expect([run.code, run.stdout, run.stderr]).toEqual([2, '', `loglab lake: ${message}\n`]);
     });
   }
+
+  it('takes --lake on the cluster engine as a folder on HDFS, refused when not a lake path', async () => {
+    for (const bad of ['lake', '/user/me lake', '/user/../x']) {
+      const run = await runLoglab(['lake', 'ls', '--engine', 'cluster', '--lake', bad]);
+      expect([run.code, run.stdout, run.stderr]).toEqual([
+        2,
+        '',
+        `loglab lake: --lake on the cluster engine is a folder on HDFS, an absolute path (letters, digits and . _ = + - between slashes), got "${bad}"\n`,
+      ]);
+    }
+    // A good one goes to HDFS, here where nothing answers.
+    const run = await runLoglab(['lake', 'ls', '--engine', 'cluster', '--lake', '/user/me'], {
+      env: { LOGLAB_HDFS_URL: 'http://127.0.0.1:9' },
+    });
+    expect(run.stderr).toMatch(
+      /^loglab lake: WebHDFS at http:\/\/127\.0\.0\.1:9\/webhdfs\/v1 did not answer/,
+    );
+  });
 
   it('refuses a path that leaves the lake through a symbolic link', async () => {
     const lake = join(dir, 'linked');

@@ -109,6 +109,21 @@ describe('loglab mapreduce', () => {
     );
   });
 
+  it('reads the raw files of the lake --lake names, and the same rows as --input on them', async () => {
+    const lake = join(dir, 'lake-elsewhere');
+    expect(spawnIn(dir, ['archive', '--lake', lake, file]).code).toBe(0);
+    const fromLake = await runLoglab(['mapreduce', 'run', 'errors', '--json', '--lake', lake]);
+    expect(fromLake.code, fromLake.stderr).toBe(0);
+    expect(JSON.parse(fromLake.stdout).errors.rows).toEqual([
+      { url: '/missing', status: 404, count: 2 },
+      { url: '/b', status: 500, count: 1 },
+      { url: '/b?y=2', status: 500, count: 1 },
+    ]);
+    const raw = join(lake, 'loglab', 'raw');
+    const fromInput = await runLoglab(['mapreduce', 'run', 'errors', '--json', '--input', raw]);
+    expect(fromLake.stdout).toBe(fromInput.stdout);
+  });
+
   it('runs jobs named with commas in one pass, in the order given', async () => {
     const r = await runLoglab(['mapreduce', 'run', 'top-urls,errors', '--input', file, '--json']);
     expect(r.code).toBe(0);
@@ -212,6 +227,18 @@ describe('loglab mapreduce', () => {
       [
         ['run', 'all', '--input', join(dir, 'absent.log')],
         `cannot read ${join(dir, 'absent.log')}`,
+      ],
+      [
+        ['run', 'all', '--input', file, '--lake', dir],
+        '--input and --lake both name the input: give one of them',
+      ],
+      [
+        ['run', 'all', '--lake', join(dir, 'no-such-lake')],
+        `no lake directory ${join(dir, 'no-such-lake')} (loglab archive makes one), or give --input`,
+      ],
+      [
+        ['run', 'all', '--engine', 'hadoop', '--lake', 'user/me'],
+        '--lake on the cluster engine is a folder on HDFS, an absolute path (letters, digits and . _ = + - between slashes), got "user/me"',
       ],
     ];
     for (const [args, start] of cases) {

@@ -32,11 +32,14 @@ Examples:
   loglab archive --engine cluster --idle-exit 10s --compress gzip
                                                  until nothing new came for 10 s, gzipped
   loglab archive access.log --engine cluster     a file into HDFS, same layout
+  loglab archive --engine cluster --lake /user/me/lake
+                                                 into /user/me/lake/loglab/raw/… on HDFS
 
 Files land in /loglab/raw/date=YYYY-MM-DD/hour=HH/TOPIC+PARTITION+FIRST+LAST.log (the event
 hour in UTC, FIRST and LAST the offsets of the lines they hold), lines that do not parse in
 /loglab/deadletter/ as {"reason", "message", "line"}: under the lake directory --lake for the
-embedded engine, on HDFS at LOGLAB_HDFS_URL (http://127.0.0.1:9870) for the cluster engine.
+embedded engine, on HDFS at LOGLAB_HDFS_URL (http://127.0.0.1:9870) for the cluster engine,
+under the HDFS folder --lake when given (made when missing).
 Each file is written under /loglab/raw/_tmp/, then renamed into place when it rolls: at
 --roll-size, after --roll-interval, or when its hour closes. \`loglab lake ls|du|cat\` shows them.
 
@@ -75,7 +78,10 @@ export function registerArchive(program: Command): void {
         'embedded (a local lake directory) or cluster (Kafka and HDFS)',
       ).choices(['embedded', 'cluster']),
     )
-    .option('--lake <dir>', 'lake directory of the embedded engine (default out/lake)')
+    .option(
+      '--lake <dir>',
+      'the lake: a local directory (embedded, default out/lake), or a folder on HDFS (cluster, default /)',
+    )
     .option('--roll-size <bytes>', 'roll a file once it holds this many bytes', DEFAULT_ROLL_BYTES)
     .option('--roll-interval <duration>', 'roll a file this long after it was opened', '60s')
     .addOption(

@@ -9,7 +9,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { badFlag, badInput } from '../../errors';
+import { badInput } from '../../errors';
 import type { Store } from '../../storage/store';
 import { cliIo } from '../context';
 
@@ -25,10 +25,12 @@ Examples:
   loglab lake ls /loglab/raw/date=2026-12-05
   loglab lake cat /loglab/raw/date=2026-12-05/hour=23/weblogs.raw+0+0+99.log | head
   loglab lake du --engine cluster                     HDFS at LOGLAB_HDFS_URL
+  loglab lake du --engine cluster --lake /user/me/lake   the lake in that HDFS folder
 
 PATH is a lake path: absolute, letters, digits and . _ = + - between slashes, no . or ..
 (default /loglab/raw). The embedded engine reads the lake directory --lake (default out/lake);
-the cluster engine reads HDFS through WebHDFS at LOGLAB_HDFS_URL (http://127.0.0.1:9870).
+the cluster engine reads HDFS through WebHDFS at LOGLAB_HDFS_URL (http://127.0.0.1:9870), under
+the folder --lake when given (as \`loglab archive --engine cluster --lake DIR\` wrote it).
 ls shows TYPE SIZE NAME, one entry a line, hiding _tmp and other names Hadoop skips (--all
 shows them). du shows BYTES FILES and the hour partition, then BYTES FILES and the Kafka
 partition (topic+partition, from the file names), then the total; _tmp is never counted.
@@ -41,23 +43,27 @@ function engineOption(): Option {
 }
 
 function lakeOption(): Option {
-  return new Option('--lake <dir>', 'lake directory of the embedded engine (default out/lake)');
+  return new Option(
+    '--lake <dir>',
+    'the lake: a local directory (embedded, default out/lake), or a folder on HDFS (cluster, default /)',
+  );
 }
 
 /** Opens the engine's store, runs `fn` on it and closes it. */
 async function withStore<T>(flags: LakeFlags, fn: (store: Store) => Promise<T>): Promise<T> {
-  const { createStore, DEFAULT_LAKE_DIR, loadConfig, parseEngine } = await import('../../config');
+  const { createStore, DEFAULT_LAKE_DIR, hdfsLakeDir, loadConfig, parseEngine } = await import(
+    '../../config'
+  );
   const config = loadConfig(cliIo().env);
   const engine =
     flags.engine !== undefined ? parseEngine(flags.engine) : (config.engine ?? 'embedded');
-  if (engine === 'cluster' && flags.lake !== undefined) {
-    throw badFlag('--lake is for the embedded engine; the cluster engine reads LOGLAB_HDFS_URL');
-  }
   const lakeDir = flags.lake ?? DEFAULT_LAKE_DIR;
   if (engine === 'embedded' && !(existsSync(lakeDir) && statSync(lakeDir).isDirectory())) {
     throw badInput(`no lake directory ${lakeDir} (loglab archive makes one)`);
   }
-  const store = await createStore(engine, config, { lakeDir });
+  const hdfsDir =
+    engine === 'cluster' && flags.lake !== undefined ? await hdfsLakeDir(flags.lake) : undefined;
+  const store = await createStore(engine, config, { lakeDir, hdfsDir });
   try {
     return await fn(store);
   } finally {

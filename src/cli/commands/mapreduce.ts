@@ -27,6 +27,7 @@ interface RunFlags {
   top: string;
   format: string;
   memory?: string;
+  lake?: string;
 }
 
 const DEFAULT_LAKE = 'out/lake';
@@ -139,12 +140,13 @@ Examples:
 
 The input is every file under each --input (a file or a directory, read recursively; names
 starting with _ or . are skipped as Hadoop skips them, .gz files are decompressed), by default
-the raw files of the local lake (out/lake/loglab/raw). With --engine hadoop the jobs run as one
-Hadoop Streaming job on Hadoop's local job runner against HDFS (LOGLAB_HDFS_URL; the NameNode on
-port 8020 of its host; jars from \`npm run cluster -- jars --services yarn\`): the input is
-/loglab/raw on HDFS (as \`loglab archive --engine cluster\` writes it) or the paths given, local
-files being uploaded to a scratch directory on HDFS first; --workers is then the tasks run at
-once, and --memory and --format do not apply. --engine yarn submits the same Streaming job to
+the raw files of the local lake (out/lake/loglab/raw, or DIR/loglab/raw with --lake DIR). With
+--engine hadoop the jobs run as one Hadoop Streaming job on Hadoop's local job runner against
+HDFS (LOGLAB_HDFS_URL; the NameNode on port 8020 of its host; jars from \`npm run cluster -- jars
+--services yarn\`): the input is /loglab/raw on HDFS (as \`loglab archive --engine cluster\`
+writes it; DIR/loglab/raw with --lake DIR) or the paths given, local files being uploaded to a
+scratch directory on HDFS first; --workers is then the tasks run at once, and --memory and
+--format do not apply. --engine yarn submits the same Streaming job to
 the YARN ResourceManager at LOGLAB_YARN_RM (default 127.0.0.1:8032, started by \`npm run cluster
 -- up --services kafka,hdfs,yarn\`), or to the cluster a HADOOP_CONF_DIR describes (its HDFS and
 YARN; every NodeManager needs node on its PATH). Rows do not depend on --workers,
@@ -163,18 +165,24 @@ function parseEngineFlag(value: string): 'embedded' | 'hadoop' | 'yarn' {
   throw badFlag(`--engine must be embedded, hadoop or yarn, got "${value}"`);
 }
 
-/** The default input: the raw files of the local lake. */
-function defaultInput(): string {
-  if (!(existsSync(DEFAULT_LAKE) && statSync(DEFAULT_LAKE).isDirectory())) {
-    throw badInput(`no lake directory ${DEFAULT_LAKE} (loglab archive makes one), or give --input`);
+/** The default input: the raw files of the local lake `lake`. */
+function defaultInput(lake = DEFAULT_LAKE): string {
+  if (!(existsSync(lake) && statSync(lake).isDirectory())) {
+    throw badInput(`no lake directory ${lake} (loglab archive makes one), or give --input`);
   }
-  const raw = join(DEFAULT_LAKE, 'loglab', 'raw');
+  const raw = join(lake, 'loglab', 'raw');
   if (!existsSync(raw)) {
-    throw badInput(
-      `no raw files in ${DEFAULT_LAKE} (loglab archive puts a log there), or give --input`,
-    );
+    throw badInput(`no raw files in ${lake} (loglab archive puts a log there), or give --input`);
   }
   return raw;
+}
+
+/** The default input on HDFS: the raw files of the lake in the HDFS folder `lake` (or /). */
+async function hdfsInput(lake: string | undefined): Promise<string> {
+  if (lake === undefined) return HDFS_LAKE_RAW;
+  const { hdfsLakeDir } = await import('../../config');
+  const dir = await hdfsLakeDir(lake);
+  return dir === '/' ? HDFS_LAKE_RAW : `${dir}${HDFS_LAKE_RAW}`;
 }
 
 async function list(): Promise<void> {
@@ -207,10 +215,13 @@ async function run(target: string, flags: RunFlags): Promise<void> {
   const reducers =
     flags.reducers === undefined ? undefined : parseCount(flags.reducers, '--reducers', 1);
   const memory = flags.memory === undefined ? undefined : parseCount(flags.memory, '--memory', 1);
-  const paths =
-    flags.input && flags.input.length > 0
-      ? flags.input
-      : [engine === 'embedded' ? defaultInput() : HDFS_LAKE_RAW];
+  const given = flags.input !== undefined && flags.input.length > 0;
+  if (given && flags.lake !== undefined) {
+    throw badFlag('--input and --lake both name the input: give one of them');
+  }
+  const paths = given
+    ? (flags.input as string[])
+    : [engine === 'embedded' ? defaultInput(flags.lake) : await hdfsInput(flags.lake)];
   const refs = moduleJob
     ? [await moduleRef(target, top)]
     : names.map((name) => ({ name, options: { top } }));
@@ -359,6 +370,10 @@ export function registerMapreduce(program: Command): void {
     .option('--top <n>', 'rows in each top-N report', '10')
     .option('--format <format>', 'log format: auto, combined, common or json', 'auto')
     .option('--memory <MiB>', 'map output one thread buffers before it spills to disk (default 8)')
+    .option(
+      '--lake <dir>',
+      'without --input, the lake whose raw files are read: a local directory (embedded, default out/lake), or a folder on HDFS (hadoop, yarn; default /)',
+    )
     .addHelpText('after', RUN_EXAMPLES)
     .action(run);
 }

@@ -105,9 +105,10 @@ minutes) later still; --speedup 10 shows them all within about a minute and a ha
 With --archive the archiver of \`loglab archive\` (group archiver, --archive-group) reads the
 topic too and stores it in the lake: the raw layout under /loglab/raw of the --lake directory
 (embedded, default out/lake, which must not hold the topic already: the embedded broker numbers
-offsets from 0 on every run) or of HDFS at LOGLAB_HDFS_URL (cluster). The status line adds the
-lines and files stored so far; the summary says how many lines, files and where. At the end of
-the input, or at the second Ctrl-C, every open file is rolled into place before the exit.
+offsets from 0 on every run) or of HDFS at LOGLAB_HDFS_URL (cluster; under the HDFS folder
+--lake when given). The status line adds the lines and files stored so far; the summary says
+how many lines, files and where. At the end of the input, or at the second Ctrl-C, every open
+file is rolled into place before the exit.
 --roll-size, --roll-interval and --compress are those of \`loglab archive\`.
 Ctrl-C stops generating and lets the consumer catch up (exit 0); a second Ctrl-C stops the
 consumer too; a third exits at once with 130. Exit code 1 when the consumer did not get exactly
@@ -149,7 +150,7 @@ export function registerStream(program: Command): void {
     .option('--archive', 'also store the topic in the lake, as loglab archive does')
     .option(
       '--lake <dir>',
-      'with --archive, embedded engine: the lake directory (default out/lake)',
+      'with --archive: a local directory (embedded, default out/lake), or a folder on HDFS (cluster, default /)',
     )
     .option(
       '--archive-group <id>',
@@ -420,7 +421,7 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
  */
 async function openLake(broker: Broker, flags: StreamFlags): Promise<Store> {
   const [
-    { createStore, DEFAULT_LAKE_DIR, loadConfig },
+    { createStore, DEFAULT_LAKE_DIR, hdfsLakeDir, loadConfig },
     { lakeNextOffsets },
     { badInput, describeFsError, isLoglabError },
   ] = await Promise.all([
@@ -428,16 +429,18 @@ async function openLake(broker: Broker, flags: StreamFlags): Promise<Store> {
     import('../../pipeline/lake-recovery'),
     import('../../errors'),
   ]);
-  if (broker.engine === 'cluster' && flags.lake !== undefined) {
-    throw badFlag('--lake is for the embedded engine; the cluster engine archives into HDFS');
-  }
   const lakeDir = flags.lake ?? DEFAULT_LAKE_DIR;
-  const store = await createStore(broker.engine, loadConfig(cliIo().env), { lakeDir }).catch(
-    (err: unknown) => {
-      if (isLoglabError(err) || broker.engine === 'cluster') throw err;
-      throw badInput(`cannot use ${lakeDir} as the lake directory: ${describeFsError(err)}`);
-    },
-  );
+  const hdfsDir =
+    broker.engine === 'cluster' && flags.lake !== undefined
+      ? await hdfsLakeDir(flags.lake)
+      : undefined;
+  const store = await createStore(broker.engine, loadConfig(cliIo().env), {
+    lakeDir,
+    hdfsDir,
+  }).catch((err: unknown) => {
+    if (isLoglabError(err) || broker.engine === 'cluster') throw err;
+    throw badInput(`cannot use ${lakeDir} as the lake directory: ${describeFsError(err)}`);
+  });
   if (broker.engine === 'embedded' && (await lakeNextOffsets(store, flags.topic)).size > 0) {
     await store.close();
     throw badInput(
