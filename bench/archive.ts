@@ -3,7 +3,8 @@
  * and as the whole `loglab archive FILE` command (with its peak RSS), beside GNU awk splitting
  * the same file by hour (src/bench/archive-local.ts); and, when Kafka and HDFS answer, the
  * archiver from a real Kafka topic into a real HDFS beside a bare kafkajs consumer reading the
- * same topic (src/bench/archive-cluster.ts).
+ * same topic, and the whole `loglab archive --engine cluster` as a process with its peak RSS
+ * (src/bench/archive-cluster.ts).
  *
  *   npx tsx bench/archive.ts [--lines N] [--runs N] [--warmup N] [--cluster-lines N]
  *                            [--steady-lines N] [--no-cluster]
@@ -55,9 +56,10 @@ const args = benchArgs(
                          [--steady-lines N] [--no-cluster]
 The archiver into a local lake (in process, and the whole \`loglab archive FILE\` with its peak
 RSS) beside gawk splitting the same generated log by hour (default 1,000,000 lines); and from
-real Kafka into real HDFS beside a bare kafkajs consumer (default 300,000 lines, the target's
-row; then --steady-lines, default 1,000,000, 0 for none, in rows of their own), when both
-answer. Writes bench/results/archive.json.
+real Kafka into real HDFS beside a bare kafkajs consumer and the whole \`loglab archive
+--engine cluster\` with its peak RSS (default 300,000 lines, the target's row; then
+--steady-lines, default 1,000,000, 0 for none, in rows of their own), when both answer.
+Writes bench/results/archive.json.
 example: npx tsx bench/archive.ts --lines 200000 --cluster-lines 100000 --steady-lines 0`,
   {
     values: ['lines', 'runs', 'warmup', 'cluster-lines', 'steady-lines'],

@@ -11,6 +11,10 @@
  * writes a lake of its own under one HDFS folder of the run, deleted at the end with the topic
  * and the groups. Rounds alternate the order.
  *
+ * Beside them, the whole `loglab archive --engine cluster` a user runs, as its own process with
+ * `--max count` and `--lake` in the run's folder: its time (start-up and exit included) and its
+ * peak RSS, since a fast archiver in a process that grows with the topic would be a leaking tool.
+ *
  * The target row reads `count` records (300,000 by default). Joining the group and the last
  * roll's upload and renames cost the archiver about the same time whatever the count, so with
  * `steadyCount` the same rounds run again on a topic of that many records (1,000,000 by default
@@ -21,18 +25,22 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { createBroker, type LoglabConfig } from '../config';
 import { defaultOptions, generateLines } from '../generate';
-import type { Store, StoreEntry } from '../storage/store';
+import { createPrefixedStore } from '../storage/prefixed-store';
+import type { Store } from '../storage/store';
 import { createWebHdfsStore } from '../storage/webhdfs-store';
 import type { Broker } from '../stream/broker';
 import { removeScratch } from '../stream/scratch';
 import { DEFAULT_PARTITIONS } from '../stream/topics';
-import { type BenchRow, type Ratio, ratio, timeOnce } from './harness';
-import { mergeRuns } from './stream-cluster';
+import { mergeWithPeak } from './archive-local';
+import { type BenchRow, peakRssArgs, type Ratio, ratio, timeOnce, timeProcess } from './harness';
 import { produceFile, writeKeyedFile } from './stream-file';
 
 export const ARCHIVER_VS_CONSUMER_TARGET = 0.8;
 export const ARCHIVER = 'loglab archiver, Kafka → HDFS';
 export const BARE_CONSUMER = 'bare kafkajs consumer';
+/** The whole command a user runs, as a process of its own: start-up and exit included. */
+export const WHOLE_ARCHIVE = 'loglab archive --engine cluster';
+const CLI = 'bin/loglab.mjs';
 const CLUSTER_SPAN_MS = 3_600_000;
 
 export interface ClusterArchiveOptions {
@@ -57,35 +65,6 @@ export interface ClusterArchiveResult {
   readonly rows: BenchRow[];
   readonly ratios: Ratio[];
   readonly notes: string[];
-}
-
-/**
- * The store seen from inside folder `base`: the archiver's fixed layout (/loglab/raw/…) lands
- * under `base`, so a benchmark run never writes among the lake's real files. (The WebHDFS URL's
- * path cannot do this: HDFS takes a rename's destination as an absolute path.)
- */
-export function rootedStore(store: Store, base: string): Store {
-  const inside = (path: string) => (path === '/' ? base : `${base}${path}`);
-  const outside = (entry: StoreEntry): StoreEntry => ({
-    ...entry,
-    path: entry.path === base ? '/' : entry.path.slice(base.length),
-  });
-  return {
-    engine: store.engine,
-    address: `${store.address}${base}`,
-    mkdirs: (path) => store.mkdirs(inside(path)),
-    create: (path, options) => store.create(inside(path), options),
-    append: (path) => store.append(inside(path)),
-    rename: (from, to) => store.rename(inside(from), inside(to)),
-    list: async (path) => (await store.list(inside(path))).map(outside),
-    stat: async (path) => {
-      const entry = await store.stat(inside(path));
-      return entry === null ? null : outside(entry);
-    },
-    open: (path) => store.open(inside(path)),
-    delete: (path, options) => store.delete(inside(path), options),
-    close: () => store.close(),
-  };
 }
 
 /** The broker, with its consumers calling `onRecords` with each poll's record count (either kind). */
@@ -148,10 +127,14 @@ interface Phases {
 }
 
 /** The rows' names for a topic of `count` records: the target's own names for the target's. */
-function names(count: number, target: boolean): { archiver: string; bare: string } {
-  if (target) return { archiver: ARCHIVER, bare: BARE_CONSUMER };
+function names(count: number, target: boolean): { archiver: string; bare: string; whole: string } {
+  if (target) return { archiver: ARCHIVER, bare: BARE_CONSUMER, whole: WHOLE_ARCHIVE };
   const lines = `${count.toLocaleString('en-US')} lines`;
-  return { archiver: `${ARCHIVER}, ${lines}`, bare: `${BARE_CONSUMER}, ${lines}` };
+  return {
+    archiver: `${ARCHIVER}, ${lines}`,
+    bare: `${BARE_CONSUMER}, ${lines}`,
+    whole: `${WHOLE_ARCHIVE}, ${lines}`,
+  };
 }
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -167,7 +150,7 @@ async function measureTopic(
   const { url, user } = o.config.hdfs;
   const topic = `loglab.bench.archive.${Date.now()}`;
   scratch.topics.push(topic);
-  const { archiver: archiverName, bare: bareName } = names(count, target);
+  const { archiver: archiverName, bare: bareName, whole: wholeName } = names(count, target);
   // One hour of traffic: a live stream is dense (at 1,000 lines/s an hour holds 3.6 M lines), so
   // the archiver writes a few large files per partition, not one small file per partition and
   // hour as a day squeezed into a few hundred thousand lines would make it.
@@ -185,7 +168,7 @@ async function measureTopic(
   const archiver = (round: number) => async (): Promise<BenchRow> => {
     const groupId = `${topic}.archiver.${round}`;
     scratch.groups.push(groupId);
-    const store = rootedStore(
+    const store = createPrefixedStore(
       createWebHdfsStore({ url, user }),
       `${scratch.base}/t${scratch.topics.length}-r${round}`,
     );
@@ -225,15 +208,58 @@ async function measureTopic(
       if (seen < file.lines) throw new Error(`kafkajs read ${seen} of ${file.lines} records`);
     });
   };
+  const whole = (round: number) => async (): Promise<BenchRow> => {
+    const groupId = `${topic}.cli.${round}`;
+    scratch.groups.push(groupId);
+    let said = '';
+    const row = await timeProcess({
+      name: wholeName,
+      group: 'Kafka → lake',
+      command: process.execPath,
+      args: [
+        ...peakRssArgs(),
+        CLI,
+        'archive',
+        '--engine',
+        'cluster',
+        '--topic',
+        topic,
+        '--group',
+        groupId,
+        '--lake',
+        `${scratch.base}/t${scratch.topics.length}-cli${round}`,
+        '--max',
+        String(file.lines),
+      ],
+      env: {
+        ...process.env,
+        LOGLAB_KAFKA_BROKERS: o.config.kafka.brokers.join(','),
+        LOGLAB_HDFS_URL: url,
+        LOGLAB_HDFS_USER: user,
+      },
+      runs: 1,
+      warmupRuns: 0,
+      per,
+      reportsPeakRss: true,
+      onStderr: (text) => {
+        said = text;
+      },
+    });
+    const last = said.trimEnd().split('\n').at(-1) ?? '';
+    if (!last.startsWith(`archived ${file.lines} lines into `)) {
+      throw new Error(`loglab archive did not store every line: ${last}`);
+    }
+    return row;
+  };
   for (let round = 0; round < o.runs; round++) {
     o.log(`cluster: ${file.lines.toLocaleString('en-US')} lines, round ${round + 1} of ${o.runs}`);
-    const tasks = [archiver(round), bare(round)];
+    const tasks = [archiver(round), bare(round), whole(round)];
     for (const task of round % 2 === 0 ? tasks : tasks.reverse()) {
       const row = await task();
       samples.set(row.name, [...(samples.get(row.name) ?? []), row]);
     }
   }
-  return { rows: [...samples.values()].map(mergeRuns), files, bytes: file.bytes, phases };
+  return { rows: [...samples.values()].map(mergeWithPeak), files, bytes: file.bytes, phases };
 }
 
 /** The archiver's mean phases and CPU per line beside the bare consumer's, as one note. */
@@ -287,7 +313,13 @@ export async function benchClusterArchive(o: ClusterArchiveOptions): Promise<Clu
             )
           : ratio(rows, archiver, bare, `${archiver} / ${bare}`),
       );
+      const { whole } = names(count, target);
+      ratios.push(ratio(rows, whole, bare, `${whole} / ${bare}`));
       notes.push(phaseNote(count, target, measured.rows, measured.phases));
+      const w = measured.rows.find((r) => r.name === whole);
+      notes.push(
+        `${whole}: ${Math.round(w?.linesPerSec ?? 0).toLocaleString('en-US')} lines/s, peak RSS ${w?.peakRssMB ?? '?'} MB (the largest of the rounds), as a user runs it: its own process with --max ${count.toLocaleString('en-US')} and --lake in the run's HDFS folder, start-up, join, the lake's recovery and the last roll included`,
+      );
       described.push(
         `${count.toLocaleString('en-US')} (${(measured.bytes / 1e6).toFixed(0)} MB, ${measured.files} files in the last round)`,
       );
