@@ -254,7 +254,7 @@ export async function hdfsLakeDir(dir: string, flag = '--lake'): Promise<string>
   const check = checkLakePath(dir);
   if (!isValidPath(check)) {
     throw badFlag(
-      `${flag} on the cluster engine is a folder on HDFS, an absolute path (letters, digits and . _ = + - between slashes), got "${dir}"`,
+      `${flag} names a folder on HDFS: an absolute path (letters, digits and . _ = + - between slashes), got ${JSON.stringify(dir)}`,
     );
   }
   return check.path;

@@ -11,7 +11,9 @@
  * - Input: a path that exists on this machine is uploaded through the WebHDFS `Store` under the
  *   run's scratch directory on HDFS (files in path order, `.gz` kept so Hadoop decompresses);
  *   any other path is an HDFS path (the lake's `/loglab/raw` by default), read recursively, and
- *   names starting with `_` or `.` are skipped by Hadoop as by the embedded runner.
+ *   names starting with `_` or `.` are skipped by Hadoop as by the embedded runner. With
+ *   `onHdfs` every path is an HDFS path (the lake's default input, which a local folder of the
+ *   same name must not stand in for).
  * - Small files are read together: Hadoop's TextInputFormat starts a map task per file, and a
  *   lake holds a file per partition and hour (a day on 6 partitions: 144 files, each a JVM
  *   container on YARN). CombineTextInputFormat packs files, and pieces of large ones, into
@@ -140,7 +142,8 @@ export function createHadoopRunner(options: HadoopRunnerOptions): Runner {
         const inputs: string[] = [];
         let inputFiles = 0;
         let inputBytes = 0;
-        const local = input.paths.filter((p) => existsSync(p));
+        const here = (p: string) => input.onHdfs !== true && existsSync(p);
+        const local = input.paths.filter(here);
         const files = local.length > 0 ? listInputFiles(local) : [];
         for (let i = 0; i < files.length; i++) {
           const f = files[i];
@@ -150,7 +153,7 @@ export function createHadoopRunner(options: HadoopRunnerOptions): Runner {
           inputBytes += f.size;
         }
         if (files.length > 0) inputs.push(`${work}/in`);
-        for (const p of input.paths.filter((q) => !existsSync(q))) {
+        for (const p of input.paths.filter((q) => !here(q))) {
           if (!p.startsWith('/')) throw badInput(`no input ${p} here, nor an absolute HDFS path`);
           const size = await hdfsSize(store, p);
           if (size === null) throw badInput(`no input ${p} on HDFS (${store.address})`);

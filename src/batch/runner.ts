@@ -29,6 +29,11 @@ export interface JobRef {
 export interface RunInput {
   /** Files or directories (read recursively, skipping names that start with `_` or `.`). */
   readonly paths: readonly string[];
+  /**
+   * The paths name HDFS, even where this machine has a file of the same name (a lake given as
+   * an HDFS folder); otherwise a runner on HDFS uploads the paths that exist here.
+   */
+  readonly onHdfs?: boolean;
 }
 
 export interface RunOptions {

@@ -230,6 +230,9 @@ async function measureTopic(
         `${scratch.base}/t${scratch.topics.length}-cli${round}`,
         '--max',
         String(file.lines),
+        // A round that stops getting records fails (its last line is checked) instead of hanging.
+        '--idle-exit',
+        '60s',
       ],
       env: {
         ...process.env,

@@ -152,7 +152,7 @@ describe('loglab archive', () => {
       ],
       [
         ['--lake', 'x/y', '--engine', 'cluster', '-'],
-        '--lake on the cluster engine is a folder on HDFS, an absolute path (letters, digits and . _ = + - between slashes), got "x/y"',
+        '--lake names a folder on HDFS: an absolute path (letters, digits and . _ = + - between slashes), got "x/y"',
       ],
     ];
     for (const [args, message] of cases) {

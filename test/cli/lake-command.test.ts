@@ -224,15 +224,15 @@ describe('loglab lake: bad paths and flags, one line and exit 2', () => {
   }
 
   it('takes --lake on the cluster engine as a folder on HDFS, refused when not a lake path', async () => {
-    for (const bad of ['lake', '/user/me lake', '/user/../x']) {
+    for (const bad of ['lake', '/user/me lake', '/user/../x', '/a\nb']) {
       const run = await runLoglab(['lake', 'ls', '--engine', 'cluster', '--lake', bad]);
       expect([run.code, run.stdout, run.stderr]).toEqual([
         2,
         '',
-        `loglab lake: --lake on the cluster engine is a folder on HDFS, an absolute path (letters, digits and . _ = + - between slashes), got "${bad}"\n`,
+        `loglab lake: --lake names a folder on HDFS: an absolute path (letters, digits and . _ = + - between slashes), got ${JSON.stringify(bad)}\n`,
       ]);
     }
-    // A good one goes to HDFS, here where nothing answers.
+    // A good one is not refused: it goes to HDFS, here where nothing answers.
     const run = await runLoglab(['lake', 'ls', '--engine', 'cluster', '--lake', '/user/me'], {
       env: { LOGLAB_HDFS_URL: 'http://127.0.0.1:9' },
     });

@@ -238,7 +238,7 @@ describe('loglab mapreduce', () => {
       ],
       [
         ['run', 'all', '--engine', 'hadoop', '--lake', 'user/me'],
-        '--lake on the cluster engine is a folder on HDFS, an absolute path (letters, digits and . _ = + - between slashes), got "user/me"',
+        '--lake names a folder on HDFS: an absolute path (letters, digits and . _ = + - between slashes), got "user/me"',
       ],
     ];
     for (const [args, start] of cases) {

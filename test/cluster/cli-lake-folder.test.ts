@@ -3,12 +3,12 @@
  * HDFS's /loglab. `loglab archive FILE --engine cluster --lake DIR` writes the files the embedded
  * engine writes in a local lake directory (the same `loglab lake du`, byte counts per hour and
  * per partition, and the same file read back with `lake cat`), and none at /loglab;
- * `loglab mapreduce run --engine hadoop --lake DIR` reads them and prints the embedded runner's
- * rows; `loglab stream --archive --lake DIR` stores a stream there, every line once. The folder,
- * the topic and the groups are deleted afterwards.
+ * `loglab mapreduce run --engine hadoop --lake DIR` reads them (not a local folder of the same
+ * name) and prints the embedded runner's rows; `loglab stream --archive --lake DIR` stores a
+ * stream there, every line once. The folder, the topic and the groups are deleted afterwards.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,7 @@ afterAll(async () => {
   await removeScratch(broker, { topics: [streamTopic], groups });
   await broker.close();
   rmSync(scratch, { recursive: true, force: true });
+  rmSync(folder, { recursive: true, force: true });
 });
 
 function loglab(args: string[]) {
@@ -111,9 +112,21 @@ describe('--lake on the cluster engine: a folder of HDFS', () => {
     expect(cat.stdout.length).toBeGreaterThan(0);
     expect(catHdfs.stdout).toBe(cat.stdout);
 
+    // A folder that holds no lake is said as such.
+    const missing = `${folder}-none`;
+    expect(loglab(['lake', 'du', '--engine', 'cluster', '--lake', missing])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `loglab lake: no lake folder ${missing} on HDFS (loglab archive --engine cluster --lake ${missing} makes one)\n`,
+    });
+
     // Nothing of it in the lake at HDFS's root.
     expect(await deleteTopicFiles(await hdfs, topic)).toBe(0);
 
+    // A local folder of the same name must not stand in for the lake on HDFS.
+    const decoy = join(folder, 'loglab', 'raw');
+    mkdirSync(decoy, { recursive: true });
+    writeFileSync(join(decoy, 'decoy.log'), `${generated.stdout.split('\n')[0]}\n`);
     const rows = loglab(['mapreduce', 'run', 'all', '--lake', local, '--json']);
     const rowsHadoop = loglab([
       'mapreduce',

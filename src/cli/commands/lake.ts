@@ -65,6 +65,12 @@ async function withStore<T>(flags: LakeFlags, fn: (store: Store) => Promise<T>):
     engine === 'cluster' && flags.lake !== undefined ? await hdfsLakeDir(flags.lake) : undefined;
   const store = await createStore(engine, config, { lakeDir, hdfsDir });
   try {
+    // As for a lake directory: a folder that is not there is said as such, not as a missing path.
+    if (hdfsDir !== undefined && hdfsDir !== '/' && (await store.stat('/')) === null) {
+      throw badInput(
+        `no lake folder ${hdfsDir} on HDFS (loglab archive --engine cluster --lake ${hdfsDir} makes one)`,
+      );
+    }
     return await fn(store);
   } finally {
     await store.close();

@@ -263,7 +263,8 @@ async function run(target: string, flags: RunFlags): Promise<void> {
     try {
       return await runner.run(
         refs,
-        { paths },
+        // The lake's default input on HDFS is read there even if this machine has that path.
+        { paths, onHdfs: !given && engine !== 'embedded' },
         {
           reducers,
           onProgress: (done, total) => {
