@@ -5,7 +5,9 @@
  * per partition, and the same file read back with `lake cat`), and none at /loglab;
  * `loglab mapreduce run --engine hadoop --lake DIR` reads them (not a local folder of the same
  * name) and prints the embedded runner's rows; `loglab stream --archive --lake DIR` stores a
- * stream there, every line once. The folder, the topic and the groups are deleted afterwards.
+ * stream there, every line once, and `loglab archive` on that topic then resumes from the file
+ * names in the folder (nothing written twice). The folder, the topic and the groups are deleted
+ * afterwards.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,7 +31,7 @@ const suffix = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
 const folder = `/tmp/loglab-test-lake-folder-${suffix}`;
 const topic = `loglab.test.lake-folder.${suffix}`;
 const streamTopic = `loglab.test.lake-folder-stream.${suffix}`;
-const groups = [`${streamTopic}.stream`, `${streamTopic}.archiver`];
+const groups = [`${streamTopic}.stream`, `${streamTopic}.archiver`, `${streamTopic}.again`];
 const scratch = mkdtempSync(join(tmpdir(), 'loglab-lake-folder-'));
 const local = join(scratch, 'lake');
 const broker = createBroker('cluster', config);
@@ -181,5 +183,25 @@ describe('--lake on the cluster engine: a folder of HDFS', () => {
       await inFolder.close();
     }
     expect(await deleteTopicFiles(await hdfs, streamTopic)).toBe(0);
+
+    // loglab archive on the topic, in a group of its own, finds where to resume from the file
+    // names in the folder: everything is there already, nothing is written again.
+    const again = loglab([
+      'archive',
+      '--engine',
+      'cluster',
+      '--lake',
+      folder,
+      '--topic',
+      streamTopic,
+      '--group',
+      groups[2],
+      '--idle-exit',
+      '5s',
+    ]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr.trimEnd().split('\n').at(-1)).toBe(
+      `archived 0 lines into 0 files from ${streamTopic} (group ${groups[2]}) to HDFS at ${config.hdfs.url} under ${folder}; ${lines} records skipped as already in the lake; at start 0 rolls finished, 0 unfinished files discarded; no gaps; nothing new for 5 s`,
+    );
   }, 300_000);
 });
