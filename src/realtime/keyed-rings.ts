@@ -175,15 +175,13 @@ export class KeyedRings {
   /** Sum of `channel` over buckets [from, to) of a row. */
   sum(row: number, channel: number, from: number, to: number): number {
     const last = this.last[row];
-    const lo = Math.max(from, last - this.slots + 1);
+    // Buckets before 0 are never written (add takes buckets ≥ 0): a window reaching back past
+    // them sums what the ring holds from bucket 0.
+    const lo = Math.max(from, last - this.slots + 1, 0);
     const hi = Math.min(to - 1, last);
     const base = row * this.stride + channel;
     const slots = this.slots;
     let total = 0;
-    if (lo < 0) {
-      for (let b = lo; b <= hi; b++) total += this.counts[base + (b % slots) * this.channels];
-      return total;
-    }
     // One division for the first slot, not one per bucket: the walks at each close sum a window
     // or two per live key, and an integer division costs as much as the rest of a bucket's step.
     for (let b = lo, slot = lo % slots; b <= hi; b++) {

@@ -25,4 +25,14 @@ describe('KeyedRings sum', () => {
     expect(rings.sum(b, 0, 30, 40)).toBe(15);
     expect(rings.sum(a, 1, 38, 40)).toBe(2 * 38 + 2 * 39);
   });
+
+  it('sums a window that reaches back before bucket 0 over the buckets from 0', () => {
+    const rings = new KeyedRings(7, 1);
+    const a = rings.rowFor('a');
+    rings.add(a, 0, 0, 4);
+    rings.add(a, 2, 0, 5);
+    expect(rings.sum(a, 0, -5, 3)).toBe(9);
+    expect(rings.sum(a, 0, -3, 1)).toBe(4);
+    expect(rings.sum(a, 0, -3, 0)).toBe(0);
+  });
 });
