@@ -304,7 +304,7 @@ export async function benchClusterArchive(o: ClusterArchiveOptions): Promise<Clu
     for (const [count, target] of counts) {
       const measured = await measureTopic(o, count, target, scratch, admin);
       rows.push(...measured.rows);
-      const { archiver, bare } = names(count, target);
+      const { archiver, bare, whole } = names(count, target);
       ratios.push(
         target
           ? ratio(
@@ -316,7 +316,6 @@ export async function benchClusterArchive(o: ClusterArchiveOptions): Promise<Clu
             )
           : ratio(rows, archiver, bare, `${archiver} / ${bare}`),
       );
-      const { whole } = names(count, target);
       ratios.push(ratio(rows, whole, bare, `${whole} / ${bare}`));
       notes.push(phaseNote(count, target, measured.rows, measured.phases));
       const w = measured.rows.find((r) => r.name === whole);

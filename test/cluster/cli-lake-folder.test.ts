@@ -9,23 +9,19 @@
  * names in the folder (nothing written twice). The folder, the topic and the groups are deleted
  * afterwards.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBroker, createStore, loadConfig } from '../../src/config';
 import { defaultOptions, generateLines } from '../../src/generate/index';
 import { clientKey } from '../../src/stream/line-messages';
 import { partitionForKey } from '../../src/stream/partitioner';
 import { removeScratch } from '../../src/stream/scratch';
+import { spawnLoglab } from '../cli/run-loglab';
 import { expectExactLake } from '../pipeline/lake-truth';
 import { deleteTopicFiles } from './lake-cleanup';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'loglab.mjs');
-const ENV = { ...process.env, FORCE_COLOR: '0', LOGLAB_ENGINE: '' };
 const config = loadConfig();
 const suffix = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
 const folder = `/tmp/loglab-test-lake-folder-${suffix}`;
@@ -47,18 +43,8 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-function loglab(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    input: '',
-    encoding: 'utf8',
-    env: ENV,
-    maxBuffer: 1 << 28,
-    timeout: 180_000,
-  });
-  expect(r.stderr).not.toMatch(/^ {4}at /m);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+/** `loglab ARGS` as a process of its own (HDFS, Kafka and Hadoop take their time). */
+const loglab = (args: string[]) => spawnLoglab(args, { timeout: 180_000 });
 
 describe('--lake on the cluster engine: a folder of HDFS', () => {
   it('archive writes there what the embedded engine writes locally, and mapreduce reads it', async () => {
