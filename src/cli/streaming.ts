@@ -71,22 +71,44 @@ export async function openBroker(
   return { engine, broker: createBroker(engine, config, options) };
 }
 
+/** How long a broker that went away is waited for, when --broker-wait does not say. */
+export const DEFAULT_BROKER_WAIT = '5m';
+
+/** `--broker-wait`, the same on every command that talks to Kafka for long. */
+export function brokerWaitOption(): Option {
+  return new Option(
+    '--broker-wait <duration>',
+    'how long to wait for a Kafka broker that went away before exiting 2 (0: the client retries only)',
+  ).default(DEFAULT_BROKER_WAIT);
+}
+
+/** --broker-wait in milliseconds, checked (one line for a bad value). */
+export async function brokerWaitMs(text: string): Promise<number> {
+  const { durationFlag } = await import('./detect-session');
+  return durationFlag(text, '--broker-wait', true);
+}
+
 /**
- * Broker options for a command whose consumers ride out a broker outage (kafka-consumer.ts):
- * their two lines (the broker went away, it answers again) go to stderr as `loglab <command>:`,
- * and `signal` (Ctrl-C) ends the wait.
+ * Broker options for a command that rides out a broker outage for up to `waitMs`: on kafkajs
+ * its consumers (kafka-consumer.ts) and its producer (kafka-broker.ts) wait, with two lines (the
+ * broker went away, it answers again) on stderr as `loglab <command>:`, and `signal` (Ctrl-C)
+ * ends the wait; on librdkafka, which reconnects by itself, the producer keeps a message that
+ * long (its delivery timeout). `waitMs` 0: neither waits past the client's own retries.
  */
-export function consumerOutageOptions(
+export function brokerOutageOptions(
   command: string,
   signal: AbortSignal,
+  waitMs: number,
 ): import('../config').CreateBrokerOptions {
+  if (waitMs === 0) return {};
+  const wait = {
+    log: (line: string) => cliIo().stderr.write(`loglab ${command}: ${line}\n`),
+    signal,
+    totalWaitMs: waitMs,
+  };
   return {
-    kafka: {
-      consumerOutage: {
-        log: (line) => cliIo().stderr.write(`loglab ${command}: ${line}\n`),
-        signal,
-      },
-    },
+    kafka: { consumerOutage: wait, producerOutage: wait },
+    rdkafka: { deliveryTimeoutMs: waitMs },
   };
 }
 

@@ -31,6 +31,10 @@ export function isBrokerOutage(err: unknown): err is LoglabError {
 export interface BrokerOutageSettings {
   /** The topic whose metadata says the broker answers again. */
   readonly topic: string;
+  /** What the caller does once it answers, for the second line ("joining the group again"). */
+  readonly resumeWith?: string;
+  /** Which failures are waited out (`isBrokerOutage`); any other is rethrown at once. */
+  readonly waitsFor?: (err: unknown) => err is LoglabError;
   /** How long one outage is waited out (DEFAULT_BROKER_WAIT_MS, 5 minutes). */
   readonly totalWaitMs?: number;
   /** The pause between two probes (1 s). */
@@ -69,10 +73,12 @@ export function brokerOutageGuard(
   const sleep = settings.sleep ?? defaultSleep;
   const totalWaitMs = settings.totalWaitMs ?? DEFAULT_BROKER_WAIT_MS;
   const probeEveryMs = settings.probeEveryMs ?? 1000;
+  const waitsFor = settings.waitsFor ?? isBrokerOutage;
+  const resumeWith = settings.resumeWith ?? 'joining the group again';
   let since: number | null = null;
   return {
     async resumeAfter(err) {
-      if (!isBrokerOutage(err) || settings.signal?.aborted) throw err;
+      if (!waitsFor(err) || settings.signal?.aborted) throw err;
       since ??= now();
       const start = since;
       const gaveUp = () =>
@@ -96,7 +102,7 @@ export function brokerOutageGuard(
           // group coordinator that never loads, say), which would otherwise be waited out forever.
           if (tries === 1 && now() - start >= totalWaitMs) throw gaveUp();
           settings.log(
-            `the broker at ${broker.address} answers again after ${seconds(now() - start)} (${tries} tries): joining the group again`,
+            `the broker at ${broker.address} answers again after ${seconds(now() - start)} (${tries} tries): ${resumeWith}`,
           );
           return;
         }

@@ -14,6 +14,16 @@
  * - Failures: kafkajs retries with backoff a bounded number of times (`retries`, default 4,
  *   about 3 s in all); then one LoglabError says which broker failed and how to start one.
  *   kafkajs logs nothing unless `debug` is set.
+ * - A broker outage while producing, with `producerOutage`: a chunk refused with a retriable
+ *   error is sent again, after the outage wait (broker-outage.ts), on the same producer, with
+ *   each message in the partition it had. kafkajs raises a partition's sequence number only on
+ *   the broker's answer, so the chunk goes out again as the same batches (same producer id,
+ *   epoch and base sequences), and a batch the broker wrote before its answer was lost is taken
+ *   for the duplicate it is and not written again (Kafka keeps the last five batches of each
+ *   producer per partition, through a restart). Exactly once with one broker, which answers for
+ *   all of a request's partitions at once; with several, a request to another broker that was
+ *   answered before the failure is sent again as new batches: at least once, never lost.
+ *   Without `producerOutage`, or past the wait, the producer is replaced (`dropProducer`).
  */
 import {
   type Admin,
@@ -46,6 +56,7 @@ import type {
   ValueOf,
 } from './broker';
 import { partitionLag } from './broker';
+import { type BrokerOutageGuard, brokerOutageGuard } from './broker-outage';
 import type { KafkaBrokerConfig } from './kafka-config';
 import {
   type KafkaConsumerOutage,
@@ -70,9 +81,17 @@ const CHUNK_MESSAGES = 2000;
 /** Per-record framing kafkajs adds (lengths, deltas, attributes), counted generously. */
 const RECORD_FRAMING = 24;
 
-/** kafkajs's DefaultPartitioner, with the allocation-free murmur2 of `partitioner.ts`. */
+/**
+ * kafkajs's DefaultPartitioner, with the allocation-free murmur2 of `partitioner.ts`, and one
+ * difference: a message without a key keeps the partition it was first given. kafkajs asks
+ * again on each retry of a request, and a round-robin answer would then differ: a request whose
+ * answer was lost (written, but not acknowledged) sent again with its messages spread otherwise
+ * carries the same per-partition sequence numbers with other messages, which the broker takes
+ * for the duplicate of what it wrote, and drops.
+ */
 export const loglabPartitioner: ICustomPartitioner = () => {
   const roundRobin = createPartitioner();
+  const placed = new WeakMap<object, number>();
   return ({ topic, partitionMetadata, message }) => {
     if (message.partition !== undefined && message.partition !== null) return message.partition;
     const key = message.key;
@@ -80,10 +99,14 @@ export const loglabPartitioner: ICustomPartitioner = () => {
       const hash = typeof key === 'string' ? murmur2String(key) : murmur2(key);
       return toPositive(hash) % partitionMetadata.length;
     }
+    const before = placed.get(message);
+    if (before !== undefined && before < partitionMetadata.length) return before;
     // Null keys: round-robin over partitions that have a leader, as kafkajs does.
     const available = partitionMetadata.filter((p) => p.leader >= 0);
     const pool = available.length > 0 ? available : partitionMetadata;
-    return pool[roundRobin.partition(topic, null, pool.length)].partitionId;
+    const chosen = pool[roundRobin.partition(topic, null, pool.length)].partitionId;
+    placed.set(message, chosen);
+    return chosen;
   };
 };
 
@@ -268,10 +291,30 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
     }
   }
 
+  /**
+   * With `producerOutage`, how a send waits for a broker that went away: any retriable failure
+   * (refused connections, a partition without a leader during a restart) is waited out, bounded,
+   * with the same two lines as a consumer's; null without it.
+   */
+  function producerOutageGuard(topic: string): BrokerOutageGuard | null {
+    const settings = config.producerOutage;
+    if (settings === undefined) return null;
+    return brokerOutageGuard(broker, {
+      topic,
+      resumeWith: 'sending again',
+      waitsFor: (err): err is LoglabError => isLoglabError(err) && err.retriable,
+      log: settings.log,
+      signal: settings.signal,
+      totalWaitMs: settings.totalWaitMs,
+      probeEveryMs: settings.probeEveryMs,
+    });
+  }
+
   async function send(topic: string, messages: readonly ProduceMessage[]): Promise<ProduceResult> {
     await assertTopics([topic]);
     const p = await connectedProducer();
     const bases = new Map<number, number>();
+    let outage: BrokerOutageGuard | null | undefined;
     let start = 0;
     while (start < messages.length) {
       let end = start;
@@ -284,12 +327,24 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
       }
       const chunk = messages.slice(start, end) as unknown as Message[];
       let acks: Awaited<ReturnType<Producer['send']>>;
-      try {
-        // Our messages already have kafkajs's shape (timestamps as numbers work): no copy.
-        acks = await p.send({ topic, messages: chunk, acks: -1, compression });
-      } catch (err) {
-        dropProducer();
-        throw kafkaError(err, address, { topic });
+      for (;;) {
+        try {
+          // Our messages already have kafkajs's shape (timestamps as numbers work): no copy.
+          acks = await p.send({ topic, messages: chunk, acks: -1, compression });
+          outage?.progressed();
+          break;
+        } catch (err) {
+          const e = kafkaError(err, address, { topic });
+          try {
+            outage ??= producerOutageGuard(topic);
+            if (outage === null) throw e;
+            // Rethrows unless the broker is away or leaderless, and once it has waited enough.
+            await outage.resumeAfter(e);
+          } catch (end) {
+            dropProducer();
+            throw end;
+          }
+        }
       }
       for (const a of acks) {
         if (!bases.has(a.partition)) bases.set(a.partition, Number(a.baseOffset));

@@ -5,14 +5,14 @@
 import type { Kafka, KafkaConfig } from 'kafkajs';
 
 /**
- * How a consumer that has joined its group rides out a broker outage (kafka-consumer.ts):
- * librdkafka reconnects by itself, kafkajs's member ends after its retries (about 3 s) unless
- * this is given.
+ * How a consumer that has joined its group (kafka-consumer.ts), or a producer (kafka-broker.ts),
+ * rides out a broker outage: kafkajs's member or send ends after its retries (about 3 s) unless
+ * this is given; librdkafka reconnects by itself (its producer within its delivery timeout).
  */
-export interface ConsumerOutageSettings {
+export interface OutageWaitSettings {
   /** One line when the broker goes away and one when it answers again. */
   readonly log: (line: string) => void;
-  /** Ends the wait at once (Ctrl-C): the member then ends with the outage's error. */
+  /** Ends the wait at once (Ctrl-C): the member or send then ends with the outage's error. */
   readonly signal?: AbortSignal;
   /** How long one outage is waited out (broker-outage.ts: 5 minutes). */
   readonly totalWaitMs?: number;
@@ -54,7 +54,14 @@ export interface KafkaBrokerConfig {
    * committed offsets, instead of ending with SERVICE_DOWN; absent, they end as before. A
    * member subscribed with `brokerOutage: 'end'` ends as before too: its caller waits instead.
    */
-  readonly consumerOutage?: ConsumerOutageSettings;
+  readonly consumerOutage?: OutageWaitSettings;
+  /**
+   * `produce` waits for a broker that went away (or whose partitions have no leader for a
+   * while) and sends the refused chunk again on the same producer, instead of failing with
+   * SERVICE_DOWN once kafkajs's retries ran out; absent, it fails as before. See
+   * kafka-broker.ts for why sending again on the same producer stores each message once.
+   */
+  readonly producerOutage?: OutageWaitSettings;
   /** Makes the kafkajs client; tests pass a fake. */
   readonly kafkaFactory?: (config: KafkaConfig) => Kafka;
 }

@@ -70,7 +70,7 @@ import {
   STOPPED_CLOSED,
   tpKey,
 } from './consumer-positions';
-import type { ConsumerOutageSettings } from './kafka-config';
+import type { OutageWaitSettings } from './kafka-config';
 import { errorChain, isCoordinatorStarting, isRebalanceError, kafkaError } from './kafka-errors';
 
 export interface KafkaConsumerSettings {
@@ -97,7 +97,7 @@ export interface KafkaConsumerSettings {
 export interface KafkaConsumerOutage {
   /** Its metadata of the member's first topic says the broker answers again. */
   readonly broker: Broker;
-  readonly settings: ConsumerOutageSettings;
+  readonly settings: OutageWaitSettings;
 }
 
 type Value = string | Buffer;

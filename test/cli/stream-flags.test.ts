@@ -29,8 +29,16 @@ const FLAGS: Record<string, string[]> = {
     '--format <format>',
     '--batch <n>',
     '--timestamp <source>',
+    '--broker-wait <duration>',
   ],
-  consume: ['--group <id>', '--from-beginning', '--max <n>', '--topic <name>', '--engine <engine>'],
+  consume: [
+    '--group <id>',
+    '--from-beginning',
+    '--max <n>',
+    '--topic <name>',
+    '--engine <engine>',
+    '--broker-wait <duration>',
+  ],
   topics: ['--engine <engine>', '--json'],
   stream: [
     '--lines <n>',
@@ -39,6 +47,7 @@ const FLAGS: Record<string, string[]> = {
     '--speedup <k>',
     '--incidents <list>',
     '--engine <engine>',
+    '--broker-wait <duration>',
     '--partitions <n>',
     '--group <id>',
     '--resume',
@@ -110,6 +119,18 @@ describe('usage errors: one line on stderr, exit 2', () => {
     [
       ['stream', '--timestamp', 'later'],
       "loglab stream: option '--timestamp <source>' argument 'later' is invalid. Allowed choices are event, now.",
+    ],
+    [
+      ['produce', '--broker-wait', 'forever', '--engine', 'embedded'],
+      'loglab produce: --broker-wait must be a duration such as 30s, 5m or 1h, got "forever"',
+    ],
+    [
+      ['consume', '--broker-wait', '-5s', '--engine', 'embedded'],
+      'loglab consume: --broker-wait must be a duration such as 30s, 5m or 1h, got "-5s"',
+    ],
+    [
+      ['stream', '--broker-wait', '10', '--engine', 'embedded'],
+      'loglab stream: --broker-wait must be a duration such as 30s, 5m or 1h, got "10"',
     ],
     [['consume', '--max', '-1'], 'loglab consume: --max must be a whole number ≥ 0, got "-1"'],
     [['consume', '--max', '2.5'], 'loglab consume: --max must be a whole number ≥ 0, got "2.5"'],

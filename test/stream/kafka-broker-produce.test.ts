@@ -17,16 +17,27 @@ interface SendCall {
 }
 
 /** A kafkajs stand-in that records producer options and sends, and fails the sends asked to. */
-function fakeKafka(topics: string[], failSends: Set<number> = new Set()) {
+function fakeKafka(topics: string[], failSends: Set<number> = new Set(), downProbes = 0) {
   const producerOptions: Record<string, unknown>[] = [];
   const sends: SendCall[] = [];
   let disconnects = 0;
+  let probes = 0;
   const next = new Map<number, number>();
   const kafka = {
     admin: () => ({
       connect: async () => undefined,
       disconnect: async () => undefined,
       listTopics: async () => topics,
+      // What the outage wait probes: refused `downProbes` times, then one partition.
+      fetchTopicOffsets: async () => {
+        if (++probes <= downProbes) {
+          throw new KafkaJSConnectionError('Connection error: connect ECONNREFUSED', {
+            broker: '127.0.0.1:9092',
+            code: 'ECONNREFUSED',
+          } as never);
+        }
+        return [{ partition: 0, offset: '0', low: '0', high: '0' }];
+      },
     }),
     producer: (options: Record<string, unknown>) => {
       producerOptions.push(options);
@@ -63,6 +74,7 @@ function fakeKafka(topics: string[], failSends: Set<number> = new Set()) {
     producerOptions,
     sends,
     disconnects: () => disconnects,
+    probes: () => probes,
   };
 }
 
@@ -125,6 +137,57 @@ describe('kafkajs adapter, producing', () => {
     await broker.produce('t', messages(5, 20));
     // A new producer id: its first batch cannot be taken for a duplicate of the failed one.
     expect(fake.producerOptions).toHaveLength(2);
+    await broker.close();
+  });
+
+  it('with producerOutage waits for the broker and sends the refused chunk again on the same producer', async () => {
+    // Sends 2 and 3 refused (the broker goes away during the second chunk); two probes refused.
+    const fake = fakeKafka(['t'], new Set([2, 3]), 2);
+    const lines: string[] = [];
+    const broker = createKafkaBroker({
+      brokers: ['127.0.0.1:9092'],
+      kafkaFactory: fake.factory,
+      producerOutage: { log: (l) => lines.push(l), probeEveryMs: 1, totalWaitMs: 60_000 },
+    });
+    const batch = messages(5000, 20);
+    const result = await broker.produce('t', batch);
+    expect(result.count).toBe(5000);
+    // Chunks 2,000 + 2,000 + 1,000; the second sent three times, the same messages each time…
+    expect(fake.sends.map((x) => x.messages.length)).toEqual([2000, 2000, 2000, 2000, 1000]);
+    expect(fake.sends[2].messages).toEqual(fake.sends[1].messages);
+    expect(fake.sends[3].messages).toEqual(fake.sends[1].messages);
+    // …by the same producer (its producer id and sequence numbers make the broker drop a copy).
+    expect(fake.producerOptions).toHaveLength(1);
+    expect(fake.disconnects()).toBe(0);
+    // One wait per refusal: the first probed three times (two refused), the second once.
+    expect(fake.probes()).toBe(4);
+    expect(lines.map((l) => l.replace(/\d+\.\d s/g, 'T'))).toEqual([
+      'no Kafka broker answers at 127.0.0.1:9092 (ECONNRESET); start one with `npm run cluster -- up`, or use --engine embedded; waiting for it for up to T',
+      'the broker at 127.0.0.1:9092 answers again after T (3 tries): sending again',
+      'no Kafka broker answers at 127.0.0.1:9092 (ECONNRESET); start one with `npm run cluster -- up`, or use --engine embedded; waiting for it for up to T',
+      'the broker at 127.0.0.1:9092 answers again after T (1 tries): sending again',
+    ]);
+    await broker.close();
+  });
+
+  it('with producerOutage gives up past the wait, with the refusal and how long it waited', async () => {
+    const fake = fakeKafka(['t'], new Set([1]), Number.POSITIVE_INFINITY);
+    const lines: string[] = [];
+    const broker = createKafkaBroker({
+      brokers: ['127.0.0.1:9092'],
+      kafkaFactory: fake.factory,
+      producerOutage: { log: (l) => lines.push(l), probeEveryMs: 5, totalWaitMs: 50 },
+    });
+    const err = await broker.produce('t', messages(10, 20)).catch((e: unknown) => e);
+    expect(isLoglabError(err) && err.code).toBe('SERVICE_DOWN');
+    expect(isLoglabError(err) && err.message).toMatch(
+      /^no Kafka broker answers at 127\.0\.0\.1:9092 \(ECONNRESET\); start one with .*; gave up after 0\.\d s of waiting$/,
+    );
+    expect(fake.sends).toHaveLength(1);
+    expect(fake.probes()).toBeGreaterThan(1);
+    expect(lines).toHaveLength(1);
+    // Given up: the next batch goes through a fresh producer, as after any refusal.
+    expect(fake.disconnects()).toBe(1);
     await broker.close();
   });
 

@@ -13,7 +13,7 @@ import { KafkaJSConnectionError } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isLoglabError, LoglabError } from '../../src/errors';
 import type { Broker, Consumer, PollResult, ValueAs } from '../../src/stream/broker';
-import type { ConsumerOutageSettings } from '../../src/stream/kafka-config';
+import type { OutageWaitSettings } from '../../src/stream/kafka-config';
 import { type KafkaConsumerSettings, subscribeKafka } from '../../src/stream/kafka-consumer';
 import { protocolError } from './protocol-error';
 
@@ -758,7 +758,7 @@ const refused = () =>
  */
 async function startRidingOut(
   downProbes: number | null,
-  outage: Partial<ConsumerOutageSettings> = {},
+  outage: Partial<OutageWaitSettings> = {},
   committed?: number | null,
 ) {
   const kafka = new FakeKafkaMembers({ t: [0] });

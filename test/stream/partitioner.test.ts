@@ -115,6 +115,27 @@ describe('murmur2 key → partition, as Kafka does it', () => {
     }
   });
 
+  it('gives a message without a key the partition it was first given, when kafkajs asks again on a retry', () => {
+    const ours = loglabPartitioner();
+    const partitionMetadata = Array.from({ length: 6 }, (_, i) => ({
+      partitionId: i,
+      leader: 1,
+      partitionErrorCode: 0,
+      replicas: [1],
+      isr: [1],
+    }));
+    const batch = Array.from({ length: 8 }, (_, i) => ({ key: null, value: `v${i}` }));
+    const first = batch.map((message) => ours({ topic: 't', partitionMetadata, message }));
+    // Round-robin across the first request…
+    expect(new Set(first).size).toBe(6);
+    // …and the same spread when the request is built again, as a retry does.
+    const again = batch.map((message) => ours({ topic: 't', partitionMetadata, message }));
+    expect(again).toEqual(first);
+    // A new message without a key goes on with the round-robin.
+    const next = ours({ topic: 't', partitionMetadata, message: { key: null, value: 'w' } });
+    expect(next).toBe((first[7] + 1) % 6);
+  });
+
   it("agrees with kafkajs's DefaultPartitioner, which the kafka adapter replaces", () => {
     const theirs = Partitioners.DefaultPartitioner();
     const ours = loglabPartitioner();

@@ -13,7 +13,9 @@ import { RAW_TOPIC, standardTopics } from '../../stream/topics';
 import { cliIo } from '../context';
 import { parseCount } from '../flags';
 import {
-  consumerOutageOptions,
+  brokerOutageOptions,
+  brokerWaitMs,
+  brokerWaitOption,
   createStatusLine,
   ENGINE_HELP,
   engineOption,
@@ -33,6 +35,7 @@ interface ConsumeFlags {
   max?: string;
   topic: string;
   engine?: string;
+  brokerWait: string;
 }
 
 const EXAMPLES = `
@@ -54,9 +57,9 @@ commit is due, it is tried again for a few seconds; when it still does not go th
 rebalance took a partition before its lines were committed), a line on stderr says so and the
 exit code is 1: those lines will be delivered again.
 If the broker goes away after the group was joined (Kafka restarting), one line on stderr says
-so and it waits for it, up to 5 minutes (Ctrl-C stops waiting); once the broker answers again
-(one more line) it joins again and goes on from the committed offsets, printing no line twice.
-Past the wait, one line and exit 2.
+so and it waits for it, up to --broker-wait (5 minutes; Ctrl-C stops waiting); once the broker
+answers again (one more line) it joins again and goes on from the committed offsets, printing no
+line twice. Past the wait, one line and exit 2.
 With --engine embedded the broker starts empty in this process, so the command prints nothing
 and ends at once.
 ${ENGINE_HELP}
@@ -71,6 +74,7 @@ export function registerConsume(program: Command): void {
     .option('--max <n>', 'stop after this many messages, committing exactly those')
     .option('--topic <name>', 'topic to read', RAW_TOPIC)
     .addOption(engineOption('cluster-if-up'))
+    .addOption(brokerWaitOption())
     .addHelpText('after', EXAMPLES)
     .action(async (flags: ConsumeFlags) => {
       await runConsume(flags);
@@ -80,6 +84,7 @@ export function registerConsume(program: Command): void {
 async function runConsume(flags: ConsumeFlags): Promise<void> {
   const max = flags.max === undefined ? undefined : parseCount(flags.max, '--max', 0);
   if (flags.group.trim() === '') throw new LoglabError('BAD_FLAG', '--group must not be empty');
+  const waitMs = await brokerWaitMs(flags.brokerWait);
   const [io, { runConsumer }] = await Promise.all([
     import('../io') as Promise<Io>,
     import('../../stream/consume-loop'),
@@ -90,7 +95,7 @@ async function runConsume(flags: ConsumeFlags): Promise<void> {
   const { engine, broker } = await openBroker(
     flags.engine,
     'cluster-if-up',
-    consumerOutageOptions('consume', stop),
+    brokerOutageOptions('consume', stop, waitMs),
   ).catch((err: unknown) => {
     interrupts.dispose();
     throw err;

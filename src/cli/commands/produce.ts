@@ -18,6 +18,9 @@ import { DEADLETTER_TOPIC, RAW_TOPIC, standardTopics } from '../../stream/topics
 import { cliIo } from '../context';
 import { parseCount, parseRate } from '../flags';
 import {
+  brokerOutageOptions,
+  brokerWaitMs,
+  brokerWaitOption,
   createStatusLine,
   ENGINE_HELP,
   engineOption,
@@ -52,6 +55,7 @@ interface ProduceFlags {
   format: string;
   batch: string;
   timestamp: TimestampSource;
+  brokerWait: string;
 }
 
 const EXAMPLES = `
@@ -71,15 +75,20 @@ Ctrl-C stops taking lines (at once, even in the middle of a paced run), sends th
 prints that line with "; stopped after line K of the input" (resume from line K + 1) and exits
 0; a second Ctrl-C exits at once with 130. On the embedded engine the topic keeps the last
 1 MiB of each partition (nothing reads it after this process), and the line says so when it
-dropped older messages. A broker that stops answering is retried for a few
-seconds, then the command exits 2 with one line that also says what had been acknowledged.
+dropped older messages.
+A broker that stops answering (Kafka restarting) is waited for, up to --broker-wait (5
+minutes; Ctrl-C stops waiting), with one line on stderr when it goes and one when it answers
+again; then the batch it refused is sent again and the run goes on, each line stored once:
+Kafka's idempotent producer, which produce uses, matches its producer id and per-partition
+sequence numbers, so the broker drops a copy of what it had written before its answer was lost.
+(With a cluster of several brokers whose partition leaders move during the outage, part of a
+batch may be written twice: at least once, never lost.)
+Past the wait, the command exits 2 with one line that also says what had been acknowledged.
 The batch that was in flight then (up to --batch lines after those) may be stored although
 its answer never came, so producing again from the first line not acknowledged is at least
-once: those lines can be on the topic twice. Kafka's idempotent producer, which produce uses,
-removes only the duplicates of its own retries within one process (the broker matches a
-producer id and per-partition sequence numbers, and a new process has a new producer id).
-To resume without duplicates, first compare what the topic holds with the lines after those
-acknowledged (loglab consume --from-beginning --group NEW reads all of it).
+once: those lines can be on the topic twice (a new process has a new producer id, which the
+broker does not match). To resume without duplicates, first compare what the topic holds with
+the lines after those acknowledged (loglab consume --from-beginning --group NEW reads all of it).
 
 ${TIMESTAMP_HELP}
 ${ENGINE_HELP}
@@ -109,6 +118,7 @@ export function registerProduce(program: Command): void {
         .choices([...TIMESTAMP_SOURCES])
         .default('event'),
     )
+    .addOption(brokerWaitOption())
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, flags: ProduceFlags) => {
       await runProduce(file, flags);
@@ -119,6 +129,7 @@ async function runProduce(file: string, flags: ProduceFlags): Promise<void> {
   const rate = flags.rate === undefined ? undefined : parseRate(flags.rate);
   const batchSize = parseCount(flags.batch, '--batch', 1);
   if (flags.topic.trim() === '') throw badFlag('--topic must not be empty');
+  const waitMs = await brokerWaitMs(flags.brokerWait);
   const [io, { getParser }] = await Promise.all([
     import('../io') as Promise<Io>,
     import('../../log/index'),
@@ -127,11 +138,15 @@ async function runProduce(file: string, flags: ProduceFlags): Promise<void> {
   input.stream.on('error', () => {
     // Reported by the read loop below; this only keeps an unhandled 'error' from crashing.
   });
-  const { engine, broker } = await openBroker(flags.engine, 'cluster-if-up', {
-    memory: { retentionBytes: ONE_SHOT_RETENTION_BYTES },
-  });
   const interrupts = handleInterrupts(1);
   const [stop] = interrupts.stages;
+  const { engine, broker } = await openBroker(flags.engine, 'cluster-if-up', {
+    memory: { retentionBytes: ONE_SHOT_RETENTION_BYTES },
+    ...brokerOutageOptions('produce', stop, waitMs),
+  }).catch((err: unknown) => {
+    interrupts.dispose();
+    throw err;
+  });
   const status = createStatusLine();
   const producer = createLineProducer(broker, {
     topic: flags.topic,

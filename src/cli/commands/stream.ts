@@ -24,7 +24,9 @@ import { cliIo } from '../context';
 import { parseCount } from '../flags';
 import { optionsFromFlags, SPEEDUP_HELP } from '../generate-flags';
 import {
-  consumerOutageOptions,
+  brokerOutageOptions,
+  brokerWaitMs,
+  brokerWaitOption,
   createStatusLine,
   engineOption,
   handleInterrupts,
@@ -67,6 +69,7 @@ interface StreamFlags extends WebFlags {
   batch: string;
   timestamp: TimestampSource;
   json?: boolean;
+  brokerWait: string;
 }
 
 const EXAMPLES = `
@@ -110,8 +113,11 @@ offsets from 0 on every run) or of HDFS at LOGLAB_HDFS_URL (cluster; under the H
 how many lines, files and where. At the end of the input, or at the second Ctrl-C, every open
 file is rolled into place before the exit.
 --roll-size, --roll-interval and --compress are those of \`loglab archive\`.
+A broker that goes away (Kafka restarting) is waited for by both sides, up to --broker-wait
+(5 minutes), with a line when it goes and one when it answers again; the producer then sends
+the refused batch again (stored once: the idempotent producer's copy is dropped by the broker).
 Ctrl-C stops generating and lets the consumer catch up (exit 0); a second Ctrl-C stops the
-consumer too; a third exits at once with 130. Exit code 1 when the consumer did not get exactly
+consumer (and any wait for the broker) too; a third exits at once with 130. Exit code 1 when the consumer did not get exactly
 the lines that were produced.
 
 ${WEB_HELP}
@@ -136,6 +142,7 @@ export function registerStream(program: Command): void {
     .option('--speedup <k>', 'with --rate: simulated time runs k times faster than the clock')
     .option('--incidents <list>', 'comma-separated: error-burst, ip-flood, scanner, or all')
     .addOption(engineOption('embedded'))
+    .addOption(brokerWaitOption())
     .option(
       '--partitions <n>',
       'partitions of weblogs.raw when it is created',
@@ -293,13 +300,14 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
   const web = webSettings(flags);
   const detecting = flags.detect === true || flags.dashboard === true || web !== null;
   const detection = detecting ? await openDetection(flags) : null;
-  // The stream's consumer waits out a broker outage (bounded) until the second Ctrl-C stops
-  // consuming; the archiver's waits in its own loop instead (run-archiver.ts).
+  // The stream's producer and consumer wait out a broker outage (--broker-wait) until the second
+  // Ctrl-C stops consuming; the archiver's waits in its own loop instead (run-archiver.ts).
+  const waitMs = await brokerWaitMs(flags.brokerWait);
   const outageStop = new AbortController();
   const { broker } = await openBroker(
     flags.engine,
     'embedded',
-    consumerOutageOptions('stream', outageStop.signal),
+    brokerOutageOptions('stream', outageStop.signal, waitMs),
   );
   const source = `generated, ${flags.topic} on ${broker.engine === 'cluster' ? `Kafka ${broker.address}` : 'the embedded broker'}, group ${flags.group}`;
   let store: Store | null = null;
