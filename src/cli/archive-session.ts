@@ -28,6 +28,8 @@ export interface TopicSettings {
   readonly brokers: string | undefined;
   readonly idleExitMs: number | undefined;
   readonly maxLines: number | undefined;
+  /** How long a broker that went away is waited for (--broker-wait). */
+  readonly brokerWaitMs: number;
 }
 
 export const EMBEDDED_TOPIC_MESSAGE =
@@ -261,6 +263,7 @@ export async function archiveTopic(
         compression: settings.compression,
         idleExitMs: topicSettings.idleExitMs,
         maxLines: topicSettings.maxLines,
+        brokerWaitMs: topicSettings.brokerWaitMs,
         signal: stop,
         log: (line) => cliIo().stderr.write(`loglab archive: ${line}\n`),
         onProgress: (p) => {

@@ -74,18 +74,26 @@ export async function openBroker(
 /** How long a broker that went away is waited for, when --broker-wait does not say. */
 export const DEFAULT_BROKER_WAIT = '5m';
 
-/** `--broker-wait`, the same on every command that talks to Kafka for long. */
-export function brokerWaitOption(): Option {
+/**
+ * `--broker-wait`, the same on every command that talks to Kafka for long. `when` names the
+ * case it is for on a command that also runs without Kafka ("with --topic"); it then has no
+ * default of its own, so that giving it in the other case can be refused.
+ */
+export function brokerWaitOption(when?: string): Option {
+  const what =
+    'how long to wait for a Kafka broker that went away before exiting 2 (0: the client retries only';
+  if (when === undefined)
+    return new Option('--broker-wait <duration>', `${what})`).default(DEFAULT_BROKER_WAIT);
   return new Option(
     '--broker-wait <duration>',
-    'how long to wait for a Kafka broker that went away before exiting 2 (0: the client retries only)',
-  ).default(DEFAULT_BROKER_WAIT);
+    `${what}; ${when}; default ${DEFAULT_BROKER_WAIT})`,
+  );
 }
 
-/** --broker-wait in milliseconds, checked (one line for a bad value). */
-export async function brokerWaitMs(text: string): Promise<number> {
+/** --broker-wait in milliseconds, checked (one line for a bad value); absent, the default. */
+export async function brokerWaitMs(text: string | undefined): Promise<number> {
   const { durationFlag } = await import('./detect-session');
-  return durationFlag(text, '--broker-wait', true);
+  return durationFlag(text ?? DEFAULT_BROKER_WAIT, '--broker-wait', true);
 }
 
 /**

@@ -35,7 +35,7 @@ export interface BrokerOutageSettings {
   readonly resumeWith?: string;
   /** Which failures are waited out (`isBrokerOutage`); any other is rethrown at once. */
   readonly waitsFor?: (err: unknown) => err is LoglabError;
-  /** How long one outage is waited out (DEFAULT_BROKER_WAIT_MS, 5 minutes). */
+  /** How long one outage is waited out (DEFAULT_BROKER_WAIT_MS, 5 minutes); 0: not at all. */
   readonly totalWaitMs?: number;
   /** The pause between two probes (1 s). */
   readonly probeEveryMs?: number;
@@ -78,7 +78,7 @@ export function brokerOutageGuard(
   let since: number | null = null;
   return {
     async resumeAfter(err) {
-      if (!waitsFor(err) || settings.signal?.aborted) throw err;
+      if (!waitsFor(err) || settings.signal?.aborted || totalWaitMs === 0) throw err;
       since ??= now();
       const start = since;
       const gaveUp = () =>

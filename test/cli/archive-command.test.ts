@@ -137,6 +137,10 @@ describe('loglab archive', () => {
       ],
       [['--group', 'g', '-'], '--group is for reading a topic; leave FILE out to read one'],
       [
+        ['--broker-wait', '1m', '-'],
+        '--broker-wait is for reading a topic; leave FILE out to read one',
+      ],
+      [
         ['--roll-interval', '5', '-'],
         '--roll-interval must be a duration such as 30s, 5m or 1h, got "5"',
       ],

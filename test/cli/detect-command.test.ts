@@ -157,6 +157,7 @@ describe('loglab detect FILE', () => {
     ],
     [['--topic', 'weblogs.raw', 'x.log'], 'loglab detect: give either a FILE or --topic, not both'],
     [['--to-end'], 'loglab detect: --to-end needs --topic'],
+    [['--broker-wait', '1m'], 'loglab detect: --broker-wait needs --topic'],
     [['--format', 'xml'], /^loglab detect: option '--format <format>' argument 'xml' is invalid/],
     [['--bogus'], "loglab detect: unknown option '--bogus'"],
   ])('refuses %j with one line and exit code 2', async (args, message) => {

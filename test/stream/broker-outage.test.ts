@@ -47,4 +47,45 @@ describe('brokerOutageGuard', () => {
     await guard.resumeAfter(outage());
     expect(lines.filter((l) => l.includes('answers again')).length).toBe(3);
   });
+
+  it('with a wait of 0 rethrows the outage at once, without a line or a probe', async () => {
+    const lines: string[] = [];
+    let probes = 0;
+    const probed = {
+      address: 'b:9092',
+      async describeTopic(name: string) {
+        probes++;
+        return { name, partitions: [] };
+      },
+    } as unknown as Broker;
+    const guard = brokerOutageGuard(probed, {
+      topic: 't',
+      totalWaitMs: 0,
+      log: (l) => lines.push(l),
+    });
+    const err = outage();
+    await expect(guard.resumeAfter(err)).rejects.toBe(err);
+    expect([lines, probes]).toEqual([[], 0]);
+  });
+
+  it('waits for what `waitsFor` picks and says what follows in its second line', async () => {
+    const lines: string[] = [];
+    const leaderless = new LoglabError('INTERNAL', 'no leader', { retriable: true });
+    const guard = brokerOutageGuard(answering, {
+      topic: 't',
+      resumeWith: 'sending again',
+      waitsFor: (e): e is LoglabError => e instanceof LoglabError && e.retriable,
+      log: (l) => lines.push(l),
+      sleep: async () => undefined,
+    });
+    await guard.resumeAfter(leaderless);
+    expect(lines[0]).toBe('no leader; waiting for it for up to 300.0 s');
+    expect(lines[1]).toMatch(
+      /^the broker at b:9092 answers again after \d+\.\d s \(1 tries\): sending again$/,
+    );
+    // Not retriable: rethrown at once, as without `waitsFor` anything but a broker outage is.
+    const bad = new LoglabError('BAD_INPUT', 'too large');
+    await expect(guard.resumeAfter(bad)).rejects.toBe(bad);
+    expect(lines).toHaveLength(2);
+  });
 });

@@ -10,6 +10,7 @@ import { badFlag } from '../../errors';
 import { RAW_TOPIC } from '../../stream/topics';
 import type { ArchiveSettings } from '../archive-session';
 import { parseCount } from '../flags';
+import { brokerWaitMs, brokerWaitOption } from '../streaming';
 
 interface ArchiveFlags {
   engine?: string;
@@ -22,6 +23,7 @@ interface ArchiveFlags {
   brokers?: string;
   idleExit?: string;
   max?: string;
+  brokerWait?: string;
 }
 
 const EXAMPLES = `
@@ -61,8 +63,8 @@ once (130), and the next start discards what was left under _tmp/. The last line
 the lines archived, files, records skipped as already in the lake, rolls finished and files
 discarded at start (recovery), and partitions with a gap (offsets the lake lacks).
 HDFS that stops answering is retried for up to 120 s; a broker that goes away once the archiver
-has joined (a restart) is waited for up to 5 minutes, then the group is joined again and each
-partition resumes from what the lake holds.
+has joined (a restart) is waited for up to --broker-wait (5 minutes), then the group is joined
+again and each partition resumes from what the lake holds.
 `;
 
 const DEFAULT_ROLL_BYTES = String(64 * 1024 * 1024);
@@ -94,6 +96,7 @@ export function registerArchive(program: Command): void {
     .option('--brokers <list>', 'Kafka host:port[,…] (without FILE; default LOGLAB_KAFKA_BROKERS)')
     .option('--idle-exit <duration>', 'stop once nothing new came for this long (without FILE)')
     .option('--max <n>', 'stop after archiving this many lines (without FILE)')
+    .addOption(brokerWaitOption('without FILE'))
     .addHelpText('after', EXAMPLES)
     .action(async (file: string | undefined, flags: ArchiveFlags) => {
       const settings = await archiveSettings(flags);
@@ -104,6 +107,7 @@ export function registerArchive(program: Command): void {
           ['--brokers', flags.brokers],
           ['--idle-exit', flags.idleExit],
           ['--max', flags.max],
+          ['--broker-wait', flags.brokerWait],
         ] as const) {
           if (value !== undefined) {
             throw badFlag(`${flag} is for reading a topic; leave FILE out to read one`);
@@ -119,6 +123,7 @@ export function registerArchive(program: Command): void {
               ? undefined
               : await durationFlag(flags.idleExit, '--idle-exit'),
           maxLines: flags.max === undefined ? undefined : parseCount(flags.max, '--max', 1),
+          brokerWaitMs: await brokerWaitMs(flags.brokerWait),
         });
       }
     });

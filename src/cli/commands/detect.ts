@@ -18,7 +18,7 @@ import type { Broker } from '../../stream/broker';
 import { ALERTS_TOPIC, DEADLETTER_TOPIC, RAW_TOPIC } from '../../stream/topics';
 import { cliIo } from '../context';
 import { openDetectSession, windowFlags } from '../detect-session';
-import { handleInterrupts, openBroker } from '../streaming';
+import { brokerWaitMs, brokerWaitOption, handleInterrupts, openBroker } from '../streaming';
 
 type Io = typeof import('../io');
 
@@ -39,6 +39,7 @@ interface DetectFlags {
   dashboard?: boolean;
   format: string;
   alertsTopic: string;
+  brokerWait?: string;
 }
 
 const EXAMPLES = `
@@ -66,7 +67,8 @@ written (at most once a second while records flow); on the cluster alerts go to 
 Without --engine, --topic uses Kafka when a broker answers at LOGLAB_KAFKA_BROKERS
 (127.0.0.1:9092), and otherwise says how to start one. Ctrl-C stops reading, closes the windows,
 commits and prints the counts (exit 0); a second Ctrl-C exits at once with 130. A broker that
-goes away once the group is joined (a restart) is waited for up to 5 minutes, with a line on stderr;
+goes away once the group is joined (a restart) is waited for up to --broker-wait (5 minutes),
+with a line on stderr;
 then the group is joined again and detection goes on with its windows, skipping the records it
 already had. Alerts and dead letters whose produce failed then are sent again without those the
 broker had stored after all (read back from their topic), so each is on its topic once; a group
@@ -106,6 +108,7 @@ export function registerDetect(program: Command): void {
     .option('--lateness <duration>', 'allowed lateness: how far behind the newest event', '30s')
     .option('--alerts-topic <name>', 'on the cluster, the topic alerts are sent to', ALERTS_TOPIC)
     .option('--dashboard', 'draw the live dashboard on a terminal')
+    .addOption(brokerWaitOption('with --topic'))
     .addOption(
       new Option('--format <format>', 'log format of the lines; auto decides per line')
         .choices(FORMATS)
@@ -129,6 +132,10 @@ async function runDetect(file: string | undefined, flags: DetectFlags): Promise<
   if (topic === undefined && (flags.fromBeginning || flags.toEnd)) {
     throw badFlag(`${flags.toEnd ? '--to-end' : '--from-beginning'} needs --topic`);
   }
+  if (topic === undefined && flags.brokerWait !== undefined) {
+    throw badFlag('--broker-wait needs --topic');
+  }
+  const brokerWait = await brokerWaitMs(flags.brokerWait);
   const [io, detectStream, { formatDetectCounts }, session] = await Promise.all([
     import('../io') as Promise<Io>,
     import('../../pipeline/index'),
@@ -185,6 +192,7 @@ async function runDetect(file: string | undefined, flags: DetectFlags): Promise<
         alertsTopic: cluster ? flags.alertsTopic : null,
         deadLetterTopic: cluster ? DEADLETTER_TOPIC : null,
         onPoll: writeAlerts,
+        brokerWaitMs: brokerWait,
         log: (line) => cliIo().stderr.write(`loglab detect: ${line}\n`),
       });
       await writeAlerts();
