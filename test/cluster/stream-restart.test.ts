@@ -439,12 +439,21 @@ describe('a broker restart mid-stream', () => {
     // The next one stops being read: the pipe fills, and it waits with a batch printed but not
     // committed while the broker goes down and comes back.
     const first = consume();
-    await new Promise<void>((resolve) =>
-      first.child.stdout.once('data', () => {
-        first.child.stdout.pause();
-        resolve();
+    // Bounded: a consume that ended, or never printed, fails here with what it said.
+    await Promise.race([
+      new Promise<void>((resolve) =>
+        first.child.stdout.once('data', () => {
+          first.child.stdout.pause();
+          resolve();
+        }),
+      ),
+      first.code.then((c) => {
+        throw new Error(`loglab consume ended (${c}) before printing: ${first.out.stderr}`);
       }),
-    );
+      sleep(60_000).then(() => {
+        throw new Error(`loglab consume printed nothing in 60 s: ${first.out.stderr}`);
+      }),
+    ]);
     await restartWhen(() => true);
     first.child.stdout.resume();
     const ended = await Promise.race([first.code, sleep(30_000).then(() => 'running' as const)]);
@@ -452,7 +461,15 @@ describe('a broker restart mid-stream', () => {
       // It carried on through the restart (librdkafka reconnects by itself): once it has printed
       // every line the first run left (14,000, some maybe twice), Ctrl-C ends it cleanly.
       const rest = lines.length - early.length;
-      while (new Set(first.out.stdout.split('\n').slice(0, -1)).size < rest) await sleep(200);
+      const deadline = Date.now() + 120_000;
+      while (new Set(first.out.stdout.split('\n').slice(0, -1)).size < rest) {
+        if (Date.now() > deadline || first.child.exitCode !== null) {
+          throw new Error(
+            `loglab consume printed ${new Set(first.out.stdout.split('\n').slice(0, -1)).size} of the ${rest} lines left (exit ${first.child.exitCode}): ${first.out.stderr}`,
+          );
+        }
+        await sleep(200);
+      }
       first.child.kill('SIGTERM');
       expect(await first.code).toBe(0);
     } else {
