@@ -169,6 +169,25 @@ export interface StreamSummary {
 /** A consumer idle this long after the producer finished asks the broker whether it is done. */
 const DRAIN_CHECK_MS = 3000;
 
+/**
+ * Flow control on the embedded broker: the producer takes no more generated lines while a
+ * partition holds more than this many records that the stream's consumer (or, with `archive`,
+ * the archiver) has not read. Without it the producer ran ahead as far as the broker's retention
+ * let it: what the consumer had not read by then was dropped (a stream of 3,000,000 lines with
+ * a 4 MiB retention consumed 2,972,177, its checksums different), and the retention alone set
+ * how much the process held.
+ */
+export const STREAM_AHEAD_RECORDS = 16_384;
+
+/**
+ * The retention `loglab stream` gives the embedded broker's partitions: with the flow control
+ * above, unread records (at most STREAM_AHEAD_RECORDS and a chunk of lines, 520 bytes each at
+ * most for a generated combined line, its key and the record overhead: about 9.5 MB) stay under
+ * the three quarters a trim keeps (12 MiB). The broker's default, 64 MiB a partition, held
+ * 384 MiB of lines already read, and a 10,000,000-line stream peaked at 1.66 GB.
+ */
+export const STREAM_RETENTION_BYTES = 16 * 1024 * 1024;
+
 export async function runStream(broker: Broker, settings: StreamSettings): Promise<StreamSummary> {
   const [{ runConsumer }, { DEFAULT_COMMIT_INTERVAL_MS }, { unseen }] = await Promise.all([
     import('../stream/consume-loop'),
@@ -278,6 +297,43 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
     timestamps: settings.timestamps,
     rate: settings.rate,
   };
+  /** Records of a partition not read yet by the consumer (and the archiver), at most. */
+  const unreadMost = async (): Promise<number> => {
+    const positions = archive?.progress()?.positions;
+    let most = 0;
+    for (const p of (await broker.describeTopic(topic)).partitions) {
+      if (lost.has(p.partition)) continue;
+      const start = startOffsets.get(p.partition) ?? 0;
+      let read =
+        polled.get(p.partition) ?? Math.min(resumeOffsets.get(p.partition) ?? start, start);
+      if (archive !== null) read = Math.min(read, positions?.get(p.partition) ?? start);
+      most = Math.max(most, p.end - read);
+    }
+    return most;
+  };
+  let wakeProducer: (() => void) | null = null;
+  let consumingEnded = false;
+  /** The embedded broker's flow control (STREAM_AHEAD_RECORDS). */
+  const room = async (signal: AbortSignal): Promise<void> => {
+    // Once held back, the producer waits until half the limit is left: both sides then work in
+    // longer runs (1,000,000 lines: as fast as without flow control; going on at the limit took
+    // about 10% longer).
+    let limit = STREAM_AHEAD_RECORDS;
+    while (!signal.aborted && !consumerStop.aborted && !consumingEnded) {
+      if ((await unreadMost()) <= limit) return;
+      limit = STREAM_AHEAD_RECORDS / 2;
+      // Woken by the next poll, or after 20 ms (the archiver reads on its own).
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(wake, 20);
+        function wake() {
+          clearTimeout(timer);
+          wakeProducer = null;
+          resolve();
+        }
+        wakeProducer = wake;
+      });
+    }
+  };
   // Only kafkajs moves to a thread: librdkafka already produces on native threads of its own,
   // and its binding cannot be loaded a second time in another thread of one process ("Module
   // did not self-register").
@@ -286,7 +342,12 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
     settings.producerThread.kafka.client === 'kafkajs' &&
     broker.engine === 'cluster'
       ? (await import('./stream-producer-thread')).startProducerThread(settings.producerThread, job)
-      : (await import('./stream-producer')).produceStream(broker, job);
+      : (await import('./stream-producer')).produceStream(
+          broker,
+          job,
+          undefined,
+          broker.engine === 'embedded' ? room : undefined,
+        );
   // Listened to on the signals themselves, which their owners hold: a signal made with
   // AbortSignal.any that nothing else references may be collected, listeners and all, on Node 20
   // (an endless stream then ignored Ctrl-C).
@@ -323,6 +384,7 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
     for (const { partition, records } of batches) {
       if (records.length > 0) polled.set(partition, records[records.length - 1].offset + 1);
     }
+    wakeProducer?.();
     let given = batches;
     for (let b = 0; b < batches.length; b++) {
       const batch = batches[b];
@@ -453,10 +515,15 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
     async onStop() {
       for (const h of handlers) await h.finish?.();
     },
-  }).catch((err) => {
-    stopProducer.abort();
-    throw err;
-  });
+  })
+    .catch((err) => {
+      stopProducer.abort();
+      throw err;
+    })
+    .finally(() => {
+      consumingEnded = true;
+      wakeProducer?.();
+    });
 
   // An archiver that fails (a store that refuses a write) stops the whole run.
   archive?.failed.catch(() => {

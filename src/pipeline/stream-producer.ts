@@ -70,12 +70,15 @@ async function* generatedLines(options: GenerateOptions, paced: boolean): AsyncG
 
 /**
  * Produces the job's lines to `broker` on this thread. `onAcked` hears the counts after each
- * acknowledged batch (the thread mirrors them to the stream's).
+ * acknowledged batch (the thread mirrors them to the stream's); `room`, when given, is awaited
+ * before each chunk of generated lines is taken (the stream's flow control on the embedded
+ * broker, run-stream.ts).
  */
 export function produceStream(
   broker: Broker,
   job: StreamProducerJob,
   onAcked?: (counts: Readonly<ProduceCounts>) => void,
+  room?: (signal: AbortSignal) => Promise<void>,
 ): StreamProducerRun {
   const stopping = new AbortController();
   const sum = createChecksum();
@@ -98,6 +101,7 @@ export function produceStream(
   const done = (async (): Promise<StreamProducerResult> => {
     let stoppedEarly = false;
     for await (const lines of generatedLines(job.generate, job.rate !== undefined)) {
+      if (room !== undefined) await room(stopping.signal);
       if (stopping.signal.aborted) {
         stoppedEarly = true;
         break;

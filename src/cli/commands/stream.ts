@@ -11,6 +11,7 @@ import { ARCHIVER_GROUP } from '../../pipeline/run-archiver';
 import {
   runStream,
   STREAM_GROUP,
+  STREAM_RETENTION_BYTES,
   type StreamHandler,
   type StreamSample,
   type StreamSummary,
@@ -304,11 +305,10 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
   // Ctrl-C stops consuming; the archiver's waits in its own loop instead (run-archiver.ts).
   const waitMs = await brokerWaitMs(flags.brokerWait);
   const outageStop = new AbortController();
-  const { broker } = await openBroker(
-    flags.engine,
-    'embedded',
-    brokerOutageOptions('stream', outageStop.signal, waitMs),
-  );
+  const { broker } = await openBroker(flags.engine, 'embedded', {
+    ...brokerOutageOptions('stream', outageStop.signal, waitMs),
+    memory: { retentionBytes: STREAM_RETENTION_BYTES },
+  });
   const source = `generated, ${flags.topic} on ${broker.engine === 'cluster' ? `Kafka ${broker.address}` : 'the embedded broker'}, group ${flags.group}`;
   let store: Store | null = null;
   let archive: StreamArchiveSettings | undefined;
