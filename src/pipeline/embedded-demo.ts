@@ -29,7 +29,11 @@ export async function runEmbeddedDemo(options: EmbeddedDemoOptions): Promise<Dem
     ]);
   const config = loadConfig();
   const lakeDir = options.lakeDir ?? join(options.outDir, 'lake');
-  const broker = createBroker('embedded', config);
+  const { STREAM_RETENTION_BYTES } = await import('./run-stream');
+  // The demo's stream holds its producer back for its readers, as `loglab stream` does.
+  const broker = createBroker('embedded', config, {
+    memory: { retentionBytes: STREAM_RETENTION_BYTES },
+  });
   const store = await createStore('embedded', config, { lakeDir });
   try {
     return await runDemo({

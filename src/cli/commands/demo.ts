@@ -209,8 +209,12 @@ async function embeddedPorts(flags: DemoFlags, config: ReturnType<Config['loadCo
   const store = await createStore('embedded', config, { lakeDir }).catch((err: unknown) => {
     throw badInput(`cannot use ${lakeDir} as the lake directory: ${describeFsError(err)}`);
   });
+  const { STREAM_RETENTION_BYTES } = await import('../../pipeline/run-stream');
   return {
-    broker: createBroker('embedded', config),
+    // The demo's stream holds its producer back for its readers, as `loglab stream` does.
+    broker: createBroker('embedded', config, {
+      memory: { retentionBytes: STREAM_RETENTION_BYTES },
+    }),
     store,
     runner: createEmbeddedRunner(),
     batchInput: join(lakeDir, 'loglab', 'raw'),
