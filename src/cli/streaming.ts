@@ -4,7 +4,7 @@
  * line on a terminal.
  */
 import { Option } from 'commander';
-import { LoglabError } from '../errors';
+import { badFlag, LoglabError } from '../errors';
 import { type Broker, ENGINES, type Engine } from '../stream/broker';
 import { cliIo, type OutStream } from './context';
 
@@ -90,10 +90,15 @@ export function brokerWaitOption(when?: string): Option {
   );
 }
 
+/** The longest --broker-wait: a day (librdkafka's delivery timeout must fit in 32 bits). */
+const MAX_BROKER_WAIT_MS = 86_400_000;
+
 /** --broker-wait in milliseconds, checked (one line for a bad value); absent, the default. */
 export async function brokerWaitMs(text: string | undefined): Promise<number> {
   const { durationFlag } = await import('./detect-session');
-  return durationFlag(text ?? DEFAULT_BROKER_WAIT, '--broker-wait', true);
+  const ms = await durationFlag(text ?? DEFAULT_BROKER_WAIT, '--broker-wait', true);
+  if (ms > MAX_BROKER_WAIT_MS) throw badFlag(`--broker-wait must be at most 1d, got "${text}"`);
+  return ms;
 }
 
 /**
@@ -101,7 +106,8 @@ export async function brokerWaitMs(text: string | undefined): Promise<number> {
  * its consumers (kafka-consumer.ts) and its producer (kafka-broker.ts) wait, with two lines (the
  * broker went away, it answers again) on stderr as `loglab <command>:`, and `signal` (Ctrl-C)
  * ends the wait; on librdkafka, which reconnects by itself, the producer keeps a message that
- * long (its delivery timeout). `waitMs` 0: neither waits past the client's own retries.
+ * long (its delivery timeout), silently, and the signal does not end that wait (a second Ctrl-C,
+ * which exits at once, does). `waitMs` 0: neither waits past the client's own retries.
  */
 export function brokerOutageOptions(
   command: string,
@@ -116,7 +122,8 @@ export function brokerOutageOptions(
   };
   return {
     kafka: { consumerOutage: wait, producerOutage: wait },
-    rdkafka: { deliveryTimeoutMs: waitMs },
+    // librdkafka refuses a message timeout below its linger time (5 ms): a second at least.
+    rdkafka: { deliveryTimeoutMs: Math.max(waitMs, 1000) },
   };
 }
 

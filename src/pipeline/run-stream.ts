@@ -39,6 +39,7 @@ import { DEFAULT_BATCH, type TimestampSource } from '../stream/line-producer';
 import { DEFAULT_PARTITIONS, RAW_TOPIC, standardTopics } from '../stream/topics';
 import type { ArchiverProgress } from './run-archiver';
 import type { StreamArchiveSettings, StreamArchiveSummary } from './stream-archive';
+import type { ProducerThreadOutage } from './stream-producer';
 
 // The CLI loads this module at start-up (for STREAM_GROUP, the default of --group): the
 // generator, the parsers and the consumer loop are imported only when a stream runs.
@@ -117,6 +118,11 @@ export interface StreamSettings {
    * when the config names the librdkafka client.
    */
   readonly producerThread?: LoglabConfig;
+  /**
+   * How that thread's producer waits for a broker that went away (`loglab stream
+   * --broker-wait`), and what ends the wait; the stream's own broker brings its settings along.
+   */
+  readonly producerThreadOutage?: ProducerThreadOutage & { readonly stop?: AbortSignal };
 }
 
 export interface StreamSample {
@@ -187,6 +193,17 @@ export const STREAM_AHEAD_RECORDS = 16_384;
  * 384 MiB of lines already read, and a 10,000,000-line stream peaked at 1.66 GB.
  */
 export const STREAM_RETENTION_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The retention for a stream sending `batchSize` lines a request: the line producer gathers
+ * lines across generated chunks up to a batch, so unread records can reach STREAM_AHEAD_RECORDS,
+ * a batch and a chunk (a few thousand lines) on one partition, at 520 bytes each at most. A larger
+ * `--batch` than the default gets the room for it.
+ */
+export function streamRetentionBytes(batchSize: number): number {
+  const unread = (STREAM_AHEAD_RECORDS + batchSize + 4096) * 520;
+  return Math.max(STREAM_RETENTION_BYTES, Math.ceil(unread / 0.75));
+}
 
 export async function runStream(broker: Broker, settings: StreamSettings): Promise<StreamSummary> {
   const [{ runConsumer }, { DEFAULT_COMMIT_INTERVAL_MS }, { unseen }] = await Promise.all([
@@ -299,14 +316,18 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
   };
   /** Records of a partition not read yet by the consumer (and the archiver), at most. */
   const unreadMost = async (): Promise<number> => {
-    const positions = archive?.progress()?.positions;
+    // An archiver that ended reads no more: it holds nobody back.
+    const positions = archive === null || archive.ended() ? null : archive.progress()?.positions;
+    const owned = new Set<number>();
+    for (const tp of consumer.assignment()) if (tp.topic === topic) owned.add(tp.partition);
     let most = 0;
     for (const p of (await broker.describeTopic(topic)).partitions) {
-      if (lost.has(p.partition)) continue;
+      // Another member's partitions are read by it, not here.
+      if (lost.has(p.partition) || !owned.has(p.partition)) continue;
       const start = startOffsets.get(p.partition) ?? 0;
       let read =
         polled.get(p.partition) ?? Math.min(resumeOffsets.get(p.partition) ?? start, start);
-      if (archive !== null) read = Math.min(read, positions?.get(p.partition) ?? start);
+      if (positions !== null) read = Math.min(read, positions?.get(p.partition) ?? start);
       most = Math.max(most, p.end - read);
     }
     return most;
@@ -341,7 +362,15 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
     settings.producerThread !== undefined &&
     settings.producerThread.kafka.client === 'kafkajs' &&
     broker.engine === 'cluster'
-      ? (await import('./stream-producer-thread')).startProducerThread(settings.producerThread, job)
+      ? (await import('./stream-producer-thread')).startProducerThread(
+          settings.producerThread,
+          job,
+          settings.producerThreadOutage && {
+            waitMs: settings.producerThreadOutage.waitMs,
+            prefix: settings.producerThreadOutage.prefix,
+          },
+          settings.producerThreadOutage?.stop,
+        )
       : (await import('./stream-producer')).produceStream(
           broker,
           job,

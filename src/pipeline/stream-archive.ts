@@ -28,6 +28,8 @@ export interface StreamArchiveSettings {
   readonly compression?: Compression;
   /** Where the archiver's outage lines go, one each (run-archiver.ts's default when absent). */
   readonly log?: (line: string) => void;
+  /** How long a broker that went away is waited for (run-archiver.ts's default, 5 minutes). */
+  readonly brokerWaitMs?: number;
 }
 
 /** What the archiver stored in a stream run. */
@@ -55,6 +57,8 @@ export interface StreamArchive {
   finish(): Promise<StreamArchiveSummary>;
   /** Rejects when the archiver fails: the caller stops the stream then. */
   readonly failed: Promise<never>;
+  /** Whether it has ended (failed, stopped, or finished). */
+  ended(): boolean;
 }
 
 const CHECK_MS = 100;
@@ -76,6 +80,7 @@ export function startStreamArchive(
     rollIntervalMs: settings.rollIntervalMs,
     compression: settings.compression,
     log: settings.log,
+    brokerWaitMs: settings.brokerWaitMs,
     signal,
     onProgress(p) {
       latest = p;
@@ -115,6 +120,7 @@ export function startStreamArchive(
   return {
     progress: () => latest,
     failed,
+    ended: () => ended,
     async finish() {
       const ends = new Map<number, number>();
       for (const p of (await broker.describeTopic(topic)).partitions) ends.set(p.partition, p.end);

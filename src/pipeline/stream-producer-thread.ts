@@ -14,8 +14,10 @@ import { startWorker } from '../parallel/worker-thread';
 import type { ProduceCounts } from '../stream/line-producer';
 import {
   type ProducerThreadInput,
+  type ProducerThreadOutage,
   SHARED_BYTES,
   STOP_FLAG_OFFSET,
+  STOP_WAIT_FLAG_OFFSET,
   type StreamProducerJob,
   type StreamProducerResult,
   type StreamProducerRun,
@@ -23,15 +25,24 @@ import {
 
 const WORKER_ENTRY = fileURLToPath(new URL('./stream-producer-worker.ts', import.meta.url));
 
-/** Produces the job's lines on a new thread through a Kafka client made from `config`. */
+/**
+ * Produces the job's lines on a new thread through a Kafka client made from `config`; with
+ * `outage`, it waits for a broker that went away, and `outageStop` ends that wait.
+ */
 export function startProducerThread(
   config: LoglabConfig,
   job: StreamProducerJob,
+  outage?: ProducerThreadOutage,
+  outageStop?: AbortSignal,
 ): StreamProducerRun {
   const shared = new SharedArrayBuffer(SHARED_BYTES);
   const counts = new Float64Array(shared, 0, 3);
   const stop = new Int32Array(shared, STOP_FLAG_OFFSET, 1);
-  const input: ProducerThreadInput = { job, config, shared };
+  const stopWait = new Int32Array(shared, STOP_WAIT_FLAG_OFFSET, 1);
+  const endWait = () => Atomics.store(stopWait, 0, 1);
+  if (outageStop?.aborted) endWait();
+  outageStop?.addEventListener('abort', endWait, { once: true });
+  const input: ProducerThreadInput = { job, config, outage, shared };
   const started = startWorker<StreamProducerResult>(WORKER_ENTRY, input, 'producer thread');
   const done = started.result.then((result) => {
     if (result === null) throw new Error('the producer thread was stopped');

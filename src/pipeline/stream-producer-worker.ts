@@ -8,14 +8,32 @@ import {
   type ProducerThreadInput,
   produceStream,
   STOP_FLAG_OFFSET,
+  STOP_WAIT_FLAG_OFFSET,
   type StreamProducerResult,
 } from './stream-producer';
 
 void answerParent(async (): Promise<StreamProducerResult> => {
-  const { job, config, shared } = workerInput<ProducerThreadInput>();
+  const { job, config, outage, shared } = workerInput<ProducerThreadInput>();
   const counts = new Float64Array(shared, 0, 3);
   const stop = new Int32Array(shared, STOP_FLAG_OFFSET, 1);
-  const broker = createBroker('cluster', config);
+  const stopWait = new Int32Array(shared, STOP_WAIT_FLAG_OFFSET, 1);
+  const waiting = new AbortController();
+  const broker = createBroker(
+    'cluster',
+    config,
+    outage === undefined
+      ? {}
+      : {
+          kafka: {
+            producerOutage: {
+              // Written from this thread: Node passes it on to the process's stderr.
+              log: (line) => process.stderr.write(`${outage.prefix}${line}\n`),
+              signal: waiting.signal,
+              totalWaitMs: outage.waitMs,
+            },
+          },
+        },
+  );
   const run = produceStream(broker, job, (c) => {
     counts[0] = c.read;
     counts[1] = c.produced;
@@ -23,6 +41,7 @@ void answerParent(async (): Promise<StreamProducerResult> => {
   });
   const watch = setInterval(() => {
     if (Atomics.load(stop, 0) === 1) run.stop();
+    if (Atomics.load(stopWait, 0) === 1) waiting.abort();
   }, 20);
   try {
     return await run.done;

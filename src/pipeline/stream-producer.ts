@@ -47,17 +47,29 @@ export interface StreamProducerRun {
 }
 
 /**
- * What the producer thread gets: the job, where Kafka is, and a shared buffer with the counts
- * (Float64 read, produced, deadLettered) and, at STOP_FLAG_OFFSET, an Int32 stop flag.
+ * How the producer thread waits for a broker that went away (kafka-broker.ts's
+ * `producerOutage`): for up to `waitMs`, its two lines written to stderr after `prefix`.
+ */
+export interface ProducerThreadOutage {
+  readonly waitMs: number;
+  readonly prefix: string;
+}
+
+/**
+ * What the producer thread gets: the job, where Kafka is, how it waits out an outage, and a
+ * shared buffer with the counts (Float64 read, produced, deadLettered), at STOP_FLAG_OFFSET an
+ * Int32 stop flag, and at STOP_WAIT_FLAG_OFFSET one that ends an outage wait.
  */
 export interface ProducerThreadInput {
   readonly job: StreamProducerJob;
   readonly config: LoglabConfig;
+  readonly outage?: ProducerThreadOutage;
   readonly shared: SharedArrayBuffer;
 }
 
 export const SHARED_BYTES = 32;
 export const STOP_FLAG_OFFSET = 24;
+export const STOP_WAIT_FLAG_OFFSET = 28;
 
 /** Lines of generated chunks, as `readLines` gives them from a file. */
 async function* generatedLines(options: GenerateOptions, paced: boolean): AsyncGenerator<string[]> {

@@ -33,6 +33,12 @@ export interface BrokerOutageSettings {
   readonly topic: string;
   /** What the caller does once it answers, for the second line ("joining the group again"). */
   readonly resumeWith?: string;
+  /**
+   * One pair of lines per outage (until `progressed`), however often the caller fails again
+   * within it: for a caller that tries again as soon as the broker answers, as the producer does
+   * through a restart whose partitions have no leader yet. Otherwise a pair per wait.
+   */
+  readonly oncePerOutage?: boolean;
   /** Which failures are waited out (`isBrokerOutage`); any other is rethrown at once. */
   readonly waitsFor?: (err: unknown) => err is LoglabError;
   /** How long one outage is waited out (DEFAULT_BROKER_WAIT_MS, 5 minutes); 0: not at all. */
@@ -76,6 +82,15 @@ export function brokerOutageGuard(
   const waitsFor = settings.waitsFor ?? isBrokerOutage;
   const resumeWith = settings.resumeWith ?? 'joining the group again';
   let since: number | null = null;
+  /** Lines said in the outage so far (oncePerOutage). */
+  let said = 0;
+  const say = (line: string, nth: number) => {
+    if (settings.oncePerOutage !== true) settings.log(line);
+    else if (said < nth) {
+      said = nth;
+      settings.log(line);
+    }
+  };
   return {
     async resumeAfter(err) {
       if (!waitsFor(err) || settings.signal?.aborted || totalWaitMs === 0) throw err;
@@ -87,7 +102,7 @@ export function brokerOutageGuard(
           `${err.message}; gave up after ${seconds(now() - start)} of waiting`,
           { retriable: true, cause: err, context: err.context },
         );
-      settings.log(`${err.message}; waiting for it for up to ${seconds(totalWaitMs)}`);
+      say(`${err.message}; waiting for it for up to ${seconds(totalWaitMs)}`, 1);
       for (let tries = 1; ; tries++) {
         if (settings.signal?.aborted) throw err;
         let answers = false;
@@ -101,8 +116,9 @@ export function brokerOutageGuard(
           // Answering at once past the bound: what fails is not the broker's reachability (a
           // group coordinator that never loads, say), which would otherwise be waited out forever.
           if (tries === 1 && now() - start >= totalWaitMs) throw gaveUp();
-          settings.log(
+          say(
             `the broker at ${broker.address} answers again after ${seconds(now() - start)} (${tries} tries): ${resumeWith}`,
+            2,
           );
           return;
         }
@@ -112,6 +128,7 @@ export function brokerOutageGuard(
     },
     progressed() {
       since = null;
+      said = 0;
     },
   };
 }

@@ -16,13 +16,18 @@
  *   kafkajs logs nothing unless `debug` is set.
  * - A broker outage while producing, with `producerOutage`: a chunk refused with a retriable
  *   error is sent again, after the outage wait (broker-outage.ts), on the same producer, with
- *   each message in the partition it had. kafkajs raises a partition's sequence number only on
- *   the broker's answer, so the chunk goes out again as the same batches (same producer id,
- *   epoch and base sequences), and a batch the broker wrote before its answer was lost is taken
- *   for the duplicate it is and not written again (Kafka keeps the last five batches of each
- *   producer per partition, through a restart). Exactly once with one broker, which answers for
- *   all of a request's partitions at once; with several, a request to another broker that was
- *   answered before the failure is sent again as new batches: at least once, never lost.
+ *   each message in the partition it had. kafkajs takes a partition's sequence numbers for a
+ *   request under its broker lock and gives them back when the request fails (a produce answer
+ *   with any partition's error fails the whole request), so the chunk goes out again as the same
+ *   batches (same producer id, epoch and base sequences), and a batch the broker wrote before
+ *   its answer was lost is taken for the duplicate it is and not written again: the broker
+ *   compares a batch with the latest ones of its producer on the partition, kept through a
+ *   restart, and the one sent again is always the latest. That needs nothing else sent on the
+ *   same producer meanwhile, which would take the given-back sequence numbers for other
+ *   messages: with `producerOutage`, `produce` calls run one at a time. Exactly once with one
+ *   broker, which answers for all of a request's partitions at once; with several, a request to
+ *   another broker answered before the failure is sent again as new batches, and a topic whose
+ *   partition count changed meanwhile regroups keyed messages: at least once, never lost.
  *   Without `producerOutage`, or past the wait, the producer is replaced (`dropProducer`).
  */
 import {
@@ -302,6 +307,7 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
     return brokerOutageGuard(broker, {
       topic,
       resumeWith: 'sending again',
+      oncePerOutage: true,
       waitsFor: (err): err is LoglabError => isLoglabError(err) && err.retriable,
       log: settings.log,
       signal: settings.signal,
@@ -310,7 +316,20 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
     });
   }
 
-  async function send(topic: string, messages: readonly ProduceMessage[]): Promise<ProduceResult> {
+  /** The `produce` running now, with `producerOutage` (one at a time, see above). */
+  let sending: Promise<unknown> = Promise.resolve();
+
+  function send(topic: string, messages: readonly ProduceMessage[]): Promise<ProduceResult> {
+    if (config.producerOutage === undefined) return sendChunks(topic, messages);
+    const turn = sending.then(() => sendChunks(topic, messages));
+    sending = turn.catch(() => undefined);
+    return turn;
+  }
+
+  async function sendChunks(
+    topic: string,
+    messages: readonly ProduceMessage[],
+  ): Promise<ProduceResult> {
     await assertTopics([topic]);
     const p = await connectedProducer();
     const bases = new Map<number, number>();

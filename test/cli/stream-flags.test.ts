@@ -129,6 +129,10 @@ describe('usage errors: one line on stderr, exit 2', () => {
       'loglab consume: --broker-wait must be a duration such as 30s, 5m or 1h, got "-5s"',
     ],
     [
+      ['produce', '--broker-wait', '2d', '--engine', 'embedded'],
+      'loglab produce: --broker-wait must be at most 1d, got "2d"',
+    ],
+    [
       ['stream', '--broker-wait', '10', '--engine', 'embedded'],
       'loglab stream: --broker-wait must be a duration such as 30s, 5m or 1h, got "10"',
     ],

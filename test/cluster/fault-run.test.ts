@@ -202,7 +202,8 @@ describe('one end-to-end run through a broker restart, an archiver kill and an H
     phase('detector and archiver started');
 
     // --- 1. the broker restarted under the producer of the first file and the two consumers
-    const producingFirst = produce(first, 6000, cut);
+    // At 3,000 lines a second (about 17 s), so that the broker's stop falls inside it.
+    const producingFirst = produce(first, 3000, cut);
     producingFirst.catch(() => undefined); // awaited below; its failure fails the test there
     const stored = () =>
       broker

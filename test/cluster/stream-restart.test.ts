@@ -20,10 +20,13 @@
  * 2. `loglab produce` across the short restart: it exits 0 and every line of the file is in the
  *    topic exactly once, on either client (on kafkajs, the chunk refused during the restart was
  *    sent again and the broker dropped the copy of what it had written).
- * 3. `loglab produce --broker-wait 5s` with the broker kept away: exit 2 with its line (after
+ * 3. `loglab stream --engine cluster` across the short restart: its producer (on kafkajs a
+ *    thread with a client of its own) and its consumer both wait; exit 0, equal checksums, every
+ *    line on the topic once.
+ * 4. `loglab produce --broker-wait 5s` with the broker kept away: exit 2 with its line (after
  *    the line that it waits, on kafkajs) on both clients, within the wait plus a margin (it does
  *    not hang); read back, the acknowledged lines are there once each, nothing twice.
- * 4. `loglab consume` across a restart: it stops with one line (or carries on), and run again
+ * 5. `loglab consume` across a restart: it stops with one line (or carries on), and run again
  *    with the same group it goes on from the committed offsets: every line printed at least once,
  *    committed ones never again.
  *
@@ -340,6 +343,62 @@ describe('a broker restart mid-stream', () => {
     expect([...seen].filter(([, n]) => n > 1)).toEqual([]);
     expect(seen.size).toBe(lines.length);
     expect(await storedIn(topic)).toBe(lines.length);
+  }, 300_000);
+
+  it('loglab stream --engine cluster across a short restart: its producer and its consumer wait, exit 0, every line once', async () => {
+    const topic = `loglab.test.stream-restart-stream.${run}`;
+    const groupId = topic;
+    topics.push(topic);
+    groups.push(groupId);
+    const LINES = 45_000;
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'stream',
+        '--engine',
+        'cluster',
+        '--topic',
+        topic,
+        '--group',
+        groupId,
+        '--lines',
+        String(LINES),
+        '--rate',
+        '3000',
+        '--json',
+      ],
+      { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0', LOGLAB_ENGINE: '' } },
+    );
+    const out = { stdout: '', stderr: '' };
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out.stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      out.stderr += d;
+    });
+    const code = new Promise<number | null>((resolve) => child.on('close', resolve));
+    let stored = 0;
+    const away = restartWhen(() => stored >= 6000 || child.exitCode !== null);
+    while (stored < 6000 && child.exitCode === null) {
+      await sleep(200);
+      stored = await storedIn(topic);
+    }
+    expect(child.exitCode, out.stderr).toBe(null);
+    console.info(`the broker was away for ${await away} ms`);
+    expect(await code, out.stderr).toBe(0);
+    expect(out.stderr).not.toMatch(/^ {4}at /m);
+    // The producer (on kafkajs, a thread of its own) waited, or rode it out within its retries.
+    if (!RDKAFKA && /waiting for it/.test(out.stderr)) {
+      expect(out.stderr).toMatch(
+        /^loglab stream: the broker at 127\.0\.0\.1:9092 answers again after \d+\.\d s \(\d+ tries\): sending again$/m,
+      );
+    }
+    const summary = JSON.parse(out.stdout);
+    expect(summary).toMatchObject({ produced: LINES, consumed: LINES, lag: 0 });
+    expect(summary.checksum.equal).toBe(true);
+    // Each line once on the topic: nothing the restart made the producer send again is there twice.
+    expect(await storedIn(topic)).toBe(LINES);
   }, 300_000);
 
   it('loglab produce --broker-wait 5s with the broker kept away: exit 2 with its line on either client, in bounded time; what it acknowledged is there once', async () => {

@@ -88,4 +88,22 @@ describe('brokerOutageGuard', () => {
     await expect(guard.resumeAfter(bad)).rejects.toBe(bad);
     expect(lines).toHaveLength(2);
   });
+
+  it('with oncePerOutage says one pair of lines until progress, however often the caller fails again', async () => {
+    const lines: string[] = [];
+    const guard = brokerOutageGuard(answering, {
+      topic: 't',
+      oncePerOutage: true,
+      log: (l) => lines.push(l),
+      sleep: async () => undefined,
+    });
+    for (let i = 0; i < 3; i++) await guard.resumeAfter(outage());
+    expect(lines.map((l) => l.split(';')[0].split(' after')[0])).toEqual([
+      'the Kafka broker at b:9092 failed',
+      'the broker at b:9092 answers again',
+    ]);
+    guard.progressed();
+    await guard.resumeAfter(outage());
+    expect(lines).toHaveLength(4);
+  });
 });

@@ -11,10 +11,10 @@ import { ARCHIVER_GROUP } from '../../pipeline/run-archiver';
 import {
   runStream,
   STREAM_GROUP,
-  STREAM_RETENTION_BYTES,
   type StreamHandler,
   type StreamSample,
   type StreamSummary,
+  streamRetentionBytes,
 } from '../../pipeline/run-stream';
 import type { StreamArchiveSettings, StreamArchiveSummary } from '../../pipeline/stream-archive';
 import type { Store } from '../../storage/store';
@@ -307,7 +307,7 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
   const outageStop = new AbortController();
   const { broker } = await openBroker(flags.engine, 'embedded', {
     ...brokerOutageOptions('stream', outageStop.signal, waitMs),
-    memory: { retentionBytes: STREAM_RETENTION_BYTES },
+    memory: { retentionBytes: streamRetentionBytes(batchSize) },
   });
   const source = `generated, ${flags.topic} on ${broker.engine === 'cluster' ? `Kafka ${broker.address}` : 'the embedded broker'}, group ${flags.group}`;
   let store: Store | null = null;
@@ -323,6 +323,7 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
       rollBytes,
       rollIntervalMs,
       compression: flags.compress,
+      brokerWaitMs: waitMs,
       log: (line) => cliIo().stderr.write(`loglab stream: ${line}\n`),
     };
   }
@@ -374,6 +375,8 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
         broker.engine === 'cluster'
           ? (await import('../../config')).loadConfig(cliIo().env)
           : undefined,
+      producerThreadOutage:
+        waitMs === 0 ? undefined : { waitMs, prefix: 'loglab stream: ', stop: outageStop.signal },
       onSample(sample) {
         lag = sample.lag;
         if (drawing) return;
