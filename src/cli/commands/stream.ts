@@ -96,6 +96,9 @@ run read but did not commit (the records the detector held back): everything fro
 commits to the end is handed to the detectors and counted as resumed, apart from this run's
 consumed lines and checksum. --resume needs --lines 0 or --rate: a generated day starts at the
 same time in every run, so new lines would come before the resumed ones and be late.
+On the embedded broker the producer waits while a partition holds more than 16,384 records
+the consumer (or the archiver) has not read, and the broker keeps 16 MiB a partition (more
+with a larger --batch): its backlog stays bounded, and no line is dropped unread.
 While it runs, stderr shows produced/s, consumed/s and lag (a refreshing line on a terminal,
 one line a second otherwise); at the end stdout has the summary: produced, consumed,
 dead-lettered, the group's lag and a checksum of the lines on each side, which must be equal.
