@@ -106,8 +106,8 @@ export async function brokerWaitMs(text: string | undefined): Promise<number> {
  * its consumers (kafka-consumer.ts) and its producer (kafka-broker.ts) wait, with two lines (the
  * broker went away, it answers again) on stderr as `loglab <command>:`, and `signal` (Ctrl-C)
  * ends the wait; on librdkafka, which reconnects by itself, the producer keeps a message that
- * long (its delivery timeout), silently, and the signal does not end that wait (a second Ctrl-C,
- * which exits at once, does). `waitMs` 0: neither waits past the client's own retries.
+ * long (its delivery timeout), with the same two lines, and the signal does not end that wait
+ * (a second Ctrl-C, which exits at once, does). `waitMs` 0: neither waits past the client's own retries.
  */
 export function brokerOutageOptions(
   command: string,

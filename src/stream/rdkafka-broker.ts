@@ -5,7 +5,9 @@
  * `npm run kafka:rdkafka` (see rdkafka-api.ts for why it is not a dependency).
  *
  * - Producer: see rdkafka-producer.ts (idempotent, one `produce()` per message, librdkafka
- *   batches; loglab's partitioner, so keys land where the other adapters put them).
+ *   batches; loglab's partitioner, so keys land where the other adapters put them). It keeps a
+ *   message through an outage for `deliveryTimeoutMs`; of `producerOutage` only the lines are
+ *   taken (the signal cannot shorten librdkafka's wait).
  * - Consumers: see rdkafka-consumer.ts (no auto-commit; commit after processing). librdkafka
  *   reconnects through a broker outage by itself, so `consumerOutage` and a subscriber's
  *   `brokerOutage` choice are accepted and ignored.
@@ -89,6 +91,7 @@ export function createRdkafkaBroker(config: RdkafkaBrokerConfig): Broker {
           deliveryTimeoutMs: config.deliveryTimeoutMs ?? 10_000,
           compression: config.compression ?? 'none',
           debug: config.debug ?? false,
+          outageLog: config.producerOutage?.log,
         }),
       );
       producer.catch(() => {

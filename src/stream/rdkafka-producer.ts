@@ -39,7 +39,16 @@ export interface RdProducerSettings {
   readonly compression: 'none' | 'gzip';
   /** librdkafka's own log lines (its `debug` contexts) to stderr. */
   readonly debug: boolean;
+  /**
+   * One line when every broker went away while messages wait for their report, and one when a
+   * report comes again: what the kafkajs adapter's outage wait says (`producerOutage`), where
+   * librdkafka does the waiting, up to `deliveryTimeoutMs`.
+   */
+  readonly outageLog?: (line: string) => void;
 }
+
+/** librdkafka's RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN. */
+const RD_ALL_BROKERS_DOWN = -187;
 
 /** What one `produce` call waits for: a count of reports and the first offset per partition. */
 interface Pending {
@@ -118,7 +127,24 @@ export async function connectRdProducer(
     }
     return q;
   };
+  /** When every broker went away with messages waiting (outageLog); null otherwise. */
+  let downSince: number | null = null;
+  const waiting = (): boolean => {
+    for (const parts of unreported.values()) {
+      for (const q of parts) if (q !== undefined && q.head < q.items.length) return true;
+    }
+    return false;
+  };
   producer.on('delivery-report', (err: RdError | null, report: RdDeliveryReport) => {
+    if (downSince !== null) {
+      if (!err) {
+        const s = ((Date.now() - downSince) / 1000).toFixed(1);
+        settings.outageLog?.(
+          `the broker at ${settings.address} answers again after ${s} s: delivered`,
+        );
+      }
+      downSince = null;
+    }
     const q = unreported.get(report.topic)?.[report.partition];
     if (q === undefined || q.head >= q.items.length) return; // not one of ours
     const p = q.items[q.head];
@@ -150,8 +176,17 @@ export async function connectRdProducer(
     }
   });
   // Errors librdkafka reports outside a message (a broker going away): its own retries and
-  // the messages' timeouts decide; nothing to do here but not crash on an unhandled 'error'.
-  producer.on('event.error', () => undefined);
+  // the messages' timeouts decide; here they are only said (outageLog), and an unhandled
+  // 'error' must not crash the process.
+  producer.on('event.error', (err: RdError) => {
+    if (settings.outageLog === undefined || downSince !== null) return;
+    if (err.code !== RD_ALL_BROKERS_DOWN || !waiting()) return;
+    downSince = Date.now();
+    const wait = (settings.deliveryTimeoutMs / 1000).toFixed(1);
+    settings.outageLog(
+      `no Kafka broker answers at ${settings.address} (all brokers down); waiting for it for up to ${wait} s (librdkafka keeps the batch)`,
+    );
+  });
 
   await new Promise<void>((resolve, reject) => {
     producer.connect({ timeout: settings.connectTimeoutMs }, (err) => {

@@ -79,8 +79,8 @@ dropped older messages.
 A broker that stops answering (Kafka restarting) is waited for, up to --broker-wait (5
 minutes; Ctrl-C stops waiting), with one line on stderr when it goes and one when it answers
 again; then the batch it refused is sent again and the run goes on, each line stored once
-(with LOGLAB_KAFKA_CLIENT=rdkafka, librdkafka keeps the batch for that long by itself, without
-the two lines, and only a second Ctrl-C, which exits at once with 130, ends its wait):
+(with LOGLAB_KAFKA_CLIENT=rdkafka librdkafka keeps the batch for that long itself, and its
+second line ends "delivered"; only a second Ctrl-C, which exits at once with 130, ends its wait):
 Kafka's idempotent producer, which produce uses, matches its producer id and per-partition
 sequence numbers, so the broker drops a copy of what it had written before its answer was lost.
 (With a cluster of several brokers whose partition leaders move during the outage, part of a
