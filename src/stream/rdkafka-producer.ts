@@ -47,8 +47,13 @@ export interface RdProducerSettings {
   readonly outageLog?: (line: string) => void;
 }
 
-/** librdkafka's RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN. */
+/**
+ * librdkafka's RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN. The binding's 'event.error' carries only
+ * the text for it (code -1), so the text is matched too.
+ */
 const RD_ALL_BROKERS_DOWN = -187;
+const isAllBrokersDown = (err: RdError): boolean =>
+  err.code === RD_ALL_BROKERS_DOWN || /all broker connections are down/i.test(err.message);
 
 /** What one `produce` call waits for: a count of reports and the first offset per partition. */
 interface Pending {
@@ -180,7 +185,7 @@ export async function connectRdProducer(
   // 'error' must not crash the process.
   producer.on('event.error', (err: RdError) => {
     if (settings.outageLog === undefined || downSince !== null) return;
-    if (err.code !== RD_ALL_BROKERS_DOWN || !waiting()) return;
+    if (!isAllBrokersDown(err) || !waiting()) return;
     downSince = Date.now();
     const wait = (settings.deliveryTimeoutMs / 1000).toFixed(1);
     settings.outageLog(
