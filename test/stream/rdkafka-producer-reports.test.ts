@@ -46,7 +46,16 @@ function fakeBinding() {
       cb();
     }
   }
-  const rd = { Producer } as unknown as RdkafkaModule;
+  let made: Producer | null = null;
+  class Made extends Producer {
+    constructor() {
+      super();
+      made = this;
+    }
+  }
+  const rd = { Producer: Made } as unknown as RdkafkaModule;
+  /** An 'event.error' as the binding emits it: the text, code -1. */
+  const event = (message: string) => made?.emit('event.error', { message, code: -1 });
   const report = (i: number, offset: number, err: RdError | null = null) => {
     const s = sent[i];
     emitter.emit('report', err, {
@@ -56,7 +65,7 @@ function fakeBinding() {
       opaque: s.opaque,
     });
   };
-  return { rd, sent, report };
+  return { rd, sent, report, event };
 }
 
 const settings = {
@@ -149,5 +158,28 @@ describe('rdkafka producer: delivery reports find their produce call', () => {
     for (let i = 0; i < 6; i++) if (sent[i].partition === 0) report(i, 100 + i);
     await expect(a).rejects.toMatchObject({ code: 'SERVICE_DOWN' });
     await expect(b).rejects.toMatchObject({ code: 'SERVICE_DOWN' });
+  });
+
+  it('says once when every broker went away while messages wait, and when one is delivered again', async () => {
+    const { rd, report, event } = fakeBinding();
+    const lines: string[] = [];
+    const producer = await connectRdProducer(rd, { ...settings, outageLog: (l) => lines.push(l) });
+    // Nothing waits: nothing to say.
+    event('all broker connections are down');
+    const a = producer.send('t', 1, [
+      { key: 'k', value: 'a1' },
+      { key: 'k', value: 'a2' },
+    ]);
+    await tick();
+    event('broker transport failure');
+    event('all broker connections are down');
+    event('all broker connections are down');
+    report(0, 7);
+    report(1, 8);
+    await a;
+    expect(lines.map((l) => l.replace(/\d+\.\d s:/, 'T:'))).toEqual([
+      'no Kafka broker answers at 127.0.0.1:1 (all brokers down); waiting for it for up to 0.1 s (librdkafka keeps the batch)',
+      'the broker at 127.0.0.1:1 answers again after T: delivered',
+    ]);
   });
 });
