@@ -112,30 +112,27 @@ const storedIn = (topic: string) =>
     .then((d) => d.partitions.reduce((n, p) => n + p.end, 0))
     .catch(() => 0);
 
-/** `loglab produce <file> --topic <topic> --rate <rate> [more]` on the cluster; its exit code, stderr. */
-function produceCli(file: string, topic: string, rate: number, more: string[] = []) {
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      'produce',
-      file,
-      '--topic',
-      topic,
-      '--engine',
-      'cluster',
-      '--rate',
-      String(rate),
-      ...more,
-    ],
-    { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } },
-  );
-  const out = { stderr: '' };
+/** `loglab <args>` started: the child, what it wrote so far, and its exit code once it ended. */
+function startCli(args: string[]) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, FORCE_COLOR: '0', LOGLAB_ENGINE: '' },
+  });
+  const out = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    out.stdout += d;
+  });
   child.stderr.setEncoding('utf8').on('data', (d: string) => {
     out.stderr += d;
   });
   const code = new Promise<number | null>((resolve) => child.on('close', resolve));
   return { child, out, code };
+}
+
+/** `loglab produce <file> --topic <topic> --rate <rate> [more]` on the cluster. */
+function produceCli(file: string, topic: string, rate: number, more: string[] = []) {
+  const args = ['produce', file, '--topic', topic, '--engine', 'cluster', '--rate', String(rate)];
+  return startCli([...args, ...more]);
 }
 
 /** Writes `lines` to a new file; its path. */
@@ -359,33 +356,20 @@ describe('a broker restart mid-stream', () => {
     topics.push(topic);
     groups.push(groupId);
     const LINES = 45_000;
-    const child = spawn(
-      process.execPath,
-      [
-        BIN,
-        'stream',
-        '--engine',
-        'cluster',
-        '--topic',
-        topic,
-        '--group',
-        groupId,
-        '--lines',
-        String(LINES),
-        '--rate',
-        '3000',
-        '--json',
-      ],
-      { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0', LOGLAB_ENGINE: '' } },
-    );
-    const out = { stdout: '', stderr: '' };
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out.stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      out.stderr += d;
-    });
-    const code = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const { child, out, code } = startCli([
+      'stream',
+      '--engine',
+      'cluster',
+      '--topic',
+      topic,
+      '--group',
+      groupId,
+      '--lines',
+      String(LINES),
+      '--rate',
+      '3000',
+      '--json',
+    ]);
     let stored = 0;
     const away = restartWhen(() => stored >= 6000 || child.exitCode !== null);
     while (stored < 6000 && child.exitCode === null) {
@@ -478,23 +462,7 @@ describe('a broker restart mid-stream', () => {
     }
     const consume = (max?: number) => {
       const args = ['consume', '--topic', topic, '--group', groupId, '--from-beginning'];
-      const child = spawn(
-        process.execPath,
-        [BIN, ...args, ...(max ? ['--max', String(max)] : [])],
-        {
-          cwd: ROOT,
-          env: { ...process.env, FORCE_COLOR: '0' },
-        },
-      );
-      const out = { stdout: '', stderr: '' };
-      child.stdout.setEncoding('utf8').on('data', (d: string) => {
-        out.stdout += d;
-      });
-      child.stderr.setEncoding('utf8').on('data', (d: string) => {
-        out.stderr += d;
-      });
-      const code = new Promise<number | null>((resolve) => child.on('close', resolve));
-      return { child, out, code };
+      return startCli([...args, ...(max ? ['--max', String(max)] : [])]);
     };
 
     // A first run commits exactly 6,000 lines.
