@@ -189,7 +189,11 @@ export type CommitResult =
        */
       readonly revoked: readonly TopicPartition[];
     }
-  /** The group was rebalancing and refused the commit: these records will be delivered again. */
+  /**
+   * The group refused the commit for now (rebalancing, or, after a broker restart, its
+   * coordinator not known yet): these records will be delivered again unless a later commit
+   * goes through.
+   */
   | { readonly kind: 'rebalancing'; readonly offsets: readonly TopicPartitionOffset[] };
 
 /**

@@ -80,7 +80,7 @@ import type {
   RdMessage,
   RdTopicPartition,
 } from './rdkafka-api';
-import { isRdRebalanceError, rdkafkaError } from './rdkafka-errors';
+import { isRdCommitRefusedForNow, isRdRebalanceError, rdkafkaError } from './rdkafka-errors';
 
 export interface RdConsumerSettings {
   readonly address: string;
@@ -472,7 +472,9 @@ export async function subscribeRdkafka(
       }
       if (err) {
         putBack();
-        if (isRdRebalanceError(err)) return { kind: 'rebalancing', offsets: list };
+        // Refused for now (a rebalance, or a restarted broker's coordinator not found yet): the
+        // loop sends it again with its next commit, as after a rebalance.
+        if (isRdCommitRefusedForNow(err)) return { kind: 'rebalancing', offsets: list };
         throw rdkafkaError(err, settings.address, context);
       }
       for (const o of list) committedAt.set(tpKey(o.topic, o.partition), o.offset);

@@ -34,6 +34,21 @@ export function isRdRebalanceError(err: unknown): boolean {
   return c !== undefined && REBALANCE.has(c);
 }
 
+/** WAIT_COORD: the member does not know its group's coordinator yet (after a broker restart). */
+const NO_COORDINATOR_YET = new Set([-180, ...COORDINATOR_STARTING]);
+
+/**
+ * A commit the group cannot take now but may take soon, so to be sent again rather than end the
+ * member: the group is rebalancing, its coordinator is not known yet or still loading (a broker
+ * restarting), or no broker answers. librdkafka's member rides a broker outage out by itself
+ * (it reconnects and finds the coordinator again); before, the first commit after a restart was
+ * answered "Local: Waiting for coordinator" and ended `loglab stream` on this client.
+ */
+export function isRdCommitRefusedForNow(err: unknown): boolean {
+  const c = codeOf(err);
+  return c !== undefined && (REBALANCE.has(c) || NO_COORDINATOR_YET.has(c) || DOWN.has(c));
+}
+
 export function isRdCoordinatorStarting(err: unknown): boolean {
   const c = codeOf(err);
   return c !== undefined && COORDINATOR_STARTING.has(c);

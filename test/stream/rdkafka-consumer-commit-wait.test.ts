@@ -13,7 +13,7 @@ import { subscribeRdkafka } from '../../src/stream/rdkafka-consumer';
 const TOPIC = 'weblogs.raw';
 const QUEUED = 25_000;
 
-function fakeBinding() {
+function fakeBinding(commitErrors: { code: number; message: string }[] = []) {
   const asked: number[] = [];
   const queue: RdMessage[] = [];
   for (let i = 0; i < QUEUED; i++) {
@@ -21,7 +21,10 @@ function fakeBinding() {
   }
   class KafkaConsumer {
     private readonly rebalance: (err: { code: number }, parts: RdTopicPartition[]) => void;
-    private readonly commitAnswer: (err: undefined, parts: RdTopicPartition[]) => void;
+    private readonly commitAnswer: (
+      err: { code: number; message: string } | undefined,
+      parts: RdTopicPartition[],
+    ) => void;
     private assigned = false;
     private answers: RdTopicPartition[][] = [];
     constructor(config: Record<string, unknown>) {
@@ -53,7 +56,7 @@ function fakeBinding() {
         }
         const messages = queue.splice(0, count);
         // Answers queued behind this call's records are served as it ends.
-        for (const parts of this.answers.splice(0)) this.commitAnswer(undefined, parts);
+        for (const parts of this.answers.splice(0)) this.commitAnswer(commitErrors.shift(), parts);
         cb(null, messages);
       }, 1);
     }
@@ -67,6 +70,39 @@ function fakeBinding() {
   }
   return { rd: { KafkaConsumer } as unknown as RdkafkaModule, asked };
 }
+
+const SETTINGS = {
+  address: '127.0.0.1:9092',
+  connectTimeoutMs: 1000,
+  sessionTimeoutMs: 10_000,
+  heartbeatIntervalMs: 1000,
+  fetchMaxWaitMs: 100,
+  joinTimeoutMs: 5000,
+  prefetchRecords: 50_000,
+  debug: false,
+};
+
+describe('rdkafka consumer: a commit the group cannot take yet', () => {
+  it('after a broker restart ("Waiting for coordinator") is refused for now and goes through when sent again', async () => {
+    const { rd } = fakeBinding([{ code: -180, message: 'Local: Waiting for coordinator' }]);
+    const consumer = await subscribeRdkafka(rd, SETTINGS, {
+      groupId: 'g',
+      topics: [TOPIC],
+      fromBeginning: true,
+    });
+    try {
+      const polled = await consumer.poll({ maxRecords: 500, maxWaitMs: 1000 });
+      expect(polled.kind).toBe('records');
+      const offsets = [{ topic: TOPIC, partition: 0, offset: 500 }];
+      // Before, this threw "the Kafka broker at 127.0.0.1:9092 failed: Local: Waiting for
+      // coordinator", and `loglab stream` on librdkafka ended with it.
+      expect(await consumer.commit()).toEqual({ kind: 'rebalancing', offsets });
+      expect(await consumer.commit()).toEqual({ kind: 'committed', offsets, revoked: [] });
+    } finally {
+      await consumer.close();
+    }
+  });
+});
 
 describe('rdkafka consumer: records per consume call', () => {
   it('asks librdkafka for at most 1,000 records a call, and a commit is answered after one', async () => {
