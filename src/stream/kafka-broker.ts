@@ -24,10 +24,10 @@
  *   compares a batch with the latest ones of its producer on the partition, kept through a
  *   restart, and the one sent again is always the latest. That needs nothing else sent on the
  *   same producer meanwhile, which would take the given-back sequence numbers for other
- *   messages: with `producerOutage`, `produce` calls run one at a time. Exactly once with one
- *   broker, which answers for all of a request's partitions at once; with several, a request to
- *   another broker answered before the failure is sent again as new batches, and a topic whose
- *   partition count changed meanwhile regroups keyed messages: at least once, never lost.
+ *   messages: with `producerOutage`, `produce` calls run one at a time; and each message in the
+ *   partition it had (`loglabPartitioner`). Exactly once with one broker, which answers for all
+ *   of a request's partitions at once; with several, a request to another broker answered
+ *   before the failure is sent again as new batches: at least once, never lost.
  *   Without `producerOutage`, or past the wait, the producer is replaced (`dropProducer`).
  */
 import {
@@ -87,22 +87,32 @@ const CHUNK_MESSAGES = 2000;
 const RECORD_FRAMING = 24;
 
 /**
- * kafkajs's DefaultPartitioner, with the allocation-free murmur2 of `partitioner.ts`, and one
- * difference: a message without a key keeps the partition it was first given. kafkajs asks
- * again on each retry of a request, and a round-robin answer would then differ: a request whose
- * answer was lost (written, but not acknowledged) sent again with its messages spread otherwise
- * carries the same per-partition sequence numbers with other messages, which the broker takes
- * for the duplicate of what it wrote, and drops.
+ * kafkajs's DefaultPartitioner, with the allocation-free murmur2 of `partitioner.ts`, and two
+ * differences, both so that a message keeps the partition it was first given. kafkajs asks again
+ * on each retry of a request, and a request whose answer was lost (written, but not
+ * acknowledged) sent again with its messages spread otherwise carries the same per-partition
+ * sequence numbers with other messages, which the broker takes for the duplicate of what it
+ * wrote, and drops: lost lines. So a message without a key keeps its round-robin partition, and
+ * keys are hashed over the partition count first seen for the topic, as Kafka's Java client
+ * picks a record's partition once: a topic given more partitions meanwhile gets them from the
+ * next producer (a new process).
  */
 export const loglabPartitioner: ICustomPartitioner = () => {
   const roundRobin = createPartitioner();
   const placed = new WeakMap<object, number>();
+  const counts = new Map<string, number>();
   return ({ topic, partitionMetadata, message }) => {
     if (message.partition !== undefined && message.partition !== null) return message.partition;
+    let count = counts.get(topic);
+    // Fewer than before: a topic deleted and made again; its partitions are the ones there are.
+    if (count === undefined || count > partitionMetadata.length) {
+      count = partitionMetadata.length;
+      counts.set(topic, count);
+    }
     const key = message.key;
     if (key !== undefined && key !== null) {
       const hash = typeof key === 'string' ? murmur2String(key) : murmur2(key);
-      return toPositive(hash) % partitionMetadata.length;
+      return toPositive(hash) % count;
     }
     const before = placed.get(message);
     if (before !== undefined && before < partitionMetadata.length) return before;

@@ -136,10 +136,38 @@ describe('murmur2 key → partition, as Kafka does it', () => {
     expect(next).toBe((first[7] + 1) % 6);
   });
 
+  it('hashes keys over the partition count it first saw for a topic, when kafkajs asks again after the topic grew', () => {
+    const ours = loglabPartitioner();
+    const meta = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        partitionId: i,
+        leader: 1,
+        partitionErrorCode: 0,
+        replicas: [1],
+        isr: [1],
+      }));
+    const keys = sampleKeys(200);
+    const first = keys.map((key) =>
+      ours({ topic: 't', partitionMetadata: meta(6), message: { key, value: 'v' } }),
+    );
+    expect(first).toEqual(keys.map((key) => partitionForKey(key, 6)));
+    // Twelve partitions now: a retry must not move a message, so keys stay on their six.
+    const after = keys.map((key) =>
+      ours({ topic: 't', partitionMetadata: meta(12), message: { key, value: 'v' } }),
+    );
+    expect(after).toEqual(first);
+    expect(after.some((p, i) => p !== partitionForKey(keys[i], 12))).toBe(true);
+    // Another topic is counted on its own.
+    expect(
+      ours({ topic: 'u', partitionMetadata: meta(12), message: { key: keys[0], value: 'v' } }),
+    ).toBe(partitionForKey(keys[0], 12));
+  });
+
   it("agrees with kafkajs's DefaultPartitioner, which the kafka adapter replaces", () => {
     const theirs = Partitioners.DefaultPartitioner();
-    const ours = loglabPartitioner();
     for (const n of [1, 3, 6, 7, 12]) {
+      // One producer a partition count: ours keeps the count it first saw for a topic.
+      const ours = loglabPartitioner();
       const partitionMetadata = Array.from({ length: n }, (_, i) => ({
         partitionId: i,
         leader: 1,
