@@ -107,20 +107,11 @@ describe('rdkafka consumer: a commit the group cannot take yet', () => {
 describe('rdkafka consumer: records per consume call', () => {
   it('asks librdkafka for at most 1,000 records a call, and a commit is answered after one', async () => {
     const { rd, asked } = fakeBinding();
-    const consumer = await subscribeRdkafka(
-      rd,
-      {
-        address: '127.0.0.1:9092',
-        connectTimeoutMs: 1000,
-        sessionTimeoutMs: 10_000,
-        heartbeatIntervalMs: 1000,
-        fetchMaxWaitMs: 100,
-        joinTimeoutMs: 5000,
-        prefetchRecords: 50_000,
-        debug: false,
-      },
-      { groupId: 'g', topics: [TOPIC], fromBeginning: true },
-    );
+    const consumer = await subscribeRdkafka(rd, SETTINGS, {
+      groupId: 'g',
+      topics: [TOPIC],
+      fromBeginning: true,
+    });
     try {
       const polled = await consumer.poll({ maxRecords: 10_000, maxWaitMs: 1000 });
       expect(polled.kind).toBe('records');
