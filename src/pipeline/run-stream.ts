@@ -185,12 +185,17 @@ const DRAIN_CHECK_MS = 3000;
  */
 export const STREAM_AHEAD_RECORDS = 16_384;
 
+/** A generated combined line, its key and the embedded broker's record overhead, at most. */
+const RECORD_BYTES_MOST = 520;
+/** Lines of one generated chunk, at most (256 KiB of lines of about 265 bytes). */
+const CHUNK_LINES_MOST = 4096;
+
 /**
  * The retention `loglab stream` gives the embedded broker's partitions: with the flow control
  * above, unread records (at most STREAM_AHEAD_RECORDS and a chunk of lines, 520 bytes each at
  * most for a generated combined line, its key and the record overhead: about 9.5 MB) stay under
  * the three quarters a trim keeps (12 MiB). The broker's default, 64 MiB a partition, held
- * 384 MiB of lines already read, and a 10,000,000-line stream peaked at 1.66 GB.
+ * 384 MiB of lines already read, and a 10,000,000-line stream peaked at 1.87 GB.
  */
 export const STREAM_RETENTION_BYTES = 16 * 1024 * 1024;
 
@@ -201,7 +206,7 @@ export const STREAM_RETENTION_BYTES = 16 * 1024 * 1024;
  * `--batch` than the default gets the room for it.
  */
 export function streamRetentionBytes(batchSize: number): number {
-  const unread = (STREAM_AHEAD_RECORDS + batchSize + 4096) * 520;
+  const unread = (STREAM_AHEAD_RECORDS + batchSize + CHUNK_LINES_MOST) * RECORD_BYTES_MOST;
   return Math.max(STREAM_RETENTION_BYTES, Math.ceil(unread / 0.75));
 }
 
@@ -365,6 +370,7 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
       ? (await import('./stream-producer-thread')).startProducerThread(
           settings.producerThread,
           job,
+          // Without the signal, which stays on this thread (it cannot be sent to another).
           settings.producerThreadOutage && {
             waitMs: settings.producerThreadOutage.waitMs,
             prefix: settings.producerThreadOutage.prefix,

@@ -343,7 +343,7 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
     await assertTopics([topic]);
     const p = await connectedProducer();
     const bases = new Map<number, number>();
-    let outage: BrokerOutageGuard | null | undefined;
+    const outage = producerOutageGuard(topic);
     let start = 0;
     while (start < messages.length) {
       let end = start;
@@ -365,7 +365,6 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
         } catch (err) {
           const e = kafkaError(err, address, { topic });
           try {
-            outage ??= producerOutageGuard(topic);
             if (outage === null) throw e;
             // Rethrows unless the broker is away or leaderless, and once it has waited enough.
             await outage.resumeAfter(e);
