@@ -67,9 +67,15 @@ export interface RunArchiverOptions {
   readonly compression?: Compression;
   /** The project's auto-detecting parser when absent. */
   readonly parse?: Parser;
-  /** Stop at the first poll that finds nothing, after rolling every open file. */
+  /**
+   * Stop at the first poll that finds nothing, after rolling every open file; a poll during
+   * which the group gave this member partitions does not count (their records come next).
+   */
   readonly stopWhenIdle?: boolean;
-  /** Stop once no record has come for this long (wall clock), after rolling every open file. */
+  /**
+   * Stop once no record has come for this long (wall clock, counted again from the last time the
+   * group gave this member partitions), after rolling every open file.
+   */
   readonly idleExitMs?: number;
   /** Stop after archiving this many lines, rolling every open file first. */
   readonly maxLines?: number;
@@ -321,6 +327,12 @@ async function archiveOnce(
    * positions that a recovery set.
    */
   let reported: string | null = null;
+  let lastRecordAt = now();
+  /**
+   * Times partitions were given to this member and recovered: a poll that came back empty while
+   * the group handed out partitions is not idle, their records have not been fetched yet.
+   */
+  let given = 0;
   /**
    * Acts on what the group and the lake said since the last call: drops the files of revoked
    * partitions, recovers pending ones. True when a stale roll held records the lake lacks: the
@@ -336,6 +348,8 @@ async function archiveOnce(
       for (const [p, n] of r.next) if (!totals.firstNext.has(p)) totals.firstNext.set(p, n);
       partitions.recovered(r.next, r.stored);
       reported = null;
+      given++;
+      lastRecordAt = now();
       // The group's offset may be behind the lake by a roll whose commit was cut short (a crash,
       // an outage at the last commit): its records come again only to be skipped, and nothing
       // else would commit them. The lake holds everything below its next offset.
@@ -350,7 +364,6 @@ async function archiveOnce(
   };
   let skipped = 0;
   const maxLines = options.maxLines ?? Number.POSITIVE_INFINITY;
-  let lastRecordAt = now();
   const progress = (idle = false) => {
     const assigned = partitions.assigned();
     if (idle && reported === assigned.join(',')) return;
@@ -420,9 +433,12 @@ async function archiveOnce(
             (options.idleExitMs !== undefined && idleFor >= options.idleExitMs);
           if (!idleStop) continue;
           // Everything read goes into the lake now; a roll that was stale must be read again.
+          const givenBefore = given;
           await writer.rollAll();
           rejoin = await settle();
           if (!rejoin) {
+            // Partitions given during the poll (another member left) are read before any stop.
+            if (given !== givenBefore) continue;
             stoppedBy = 'idle';
             break;
           }

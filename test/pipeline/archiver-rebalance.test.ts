@@ -311,4 +311,44 @@ describe('archivers sharing a group', () => {
     await expectExactLake(inner, [lines]);
     await broker.close();
   });
+
+  it('a member that stops when idle first reads the partitions another member left it during an empty poll', async () => {
+    const broker = createMemoryBroker();
+    const store = await newStore();
+    const produced = await produce(broker, 1200);
+    // The other member joins first and never reads: it holds half the partitions until it goes.
+    const other = await broker.subscribe({ groupId: 'archiver', topics: [TOPIC] });
+    let left = false;
+    // It leaves while the archiver's poll waits, and that poll still comes back empty: on Kafka
+    // the partitions it gained are fetched only after the rebalance the poll ended across.
+    const leaving: Broker = {
+      ...broker,
+      engine: broker.engine,
+      address: broker.address,
+      subscribe: async (options) => {
+        const consumer = await broker.subscribe(options);
+        return {
+          ...consumer,
+          pollRaw: async (poll) => {
+            const result = await consumer.pollRaw(poll);
+            if (result.kind === 'idle' && !left) {
+              left = true;
+              await other.close();
+            }
+            return result;
+          },
+        };
+      },
+    };
+    const run = await runArchiver(leaving, store, {
+      stopWhenIdle: true,
+      maxWaitMs: 20,
+      rollIntervalMs: 1e9,
+    });
+    expect(left).toBe(true);
+    expect(run).toMatchObject({ lines: 1200, gaps: [], stoppedBy: 'idle' });
+    await expectExactLake(store, produced);
+    expect((await broker.groupLag('archiver', [TOPIC])).total).toBe(0);
+    await broker.close();
+  });
 });
