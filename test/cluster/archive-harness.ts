@@ -12,6 +12,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel } from 'kafkajs';
 import { expect } from 'vitest';
 import { createBroker, createStore, loadConfig } from '../../src/config';
 import { defaultOptions, generateLines } from '../../src/generate/index';
@@ -149,6 +150,36 @@ export function startArchiver(
       return new Promise((resolve) => waiters.push({ match, resolve }));
     },
   };
+}
+
+/**
+ * Waits until Kafka has dropped every member of `group` (a killed member goes once its session
+ * times out), so that the next member to join is alone in its first generation: a member that
+ * joins beside a killed one may be handed part of the partitions only, the rest going to the
+ * killed member until its session times out, and an archiver that stops when idle could end
+ * before that. Fails after `timeoutMs` with the group's state and members.
+ */
+export async function groupEmptied(group: string, timeoutMs = 30_000): Promise<void> {
+  const admin = new Kafka({
+    brokers: [...config.kafka.brokers],
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const [described] = (await admin.describeGroups([group])).groups;
+      if (described === undefined || ['Empty', 'Dead'].includes(described.state)) return;
+      if (Date.now() > until) {
+        throw new Error(
+          `group ${group} still ${described.state} with ${described.members.length} members after ${timeoutMs} ms`,
+        );
+      }
+      await sleep(250);
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** The JSON summary the archiver process prints when it ends by itself. */
