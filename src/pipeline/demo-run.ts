@@ -78,6 +78,11 @@ export interface DemoSettings {
   readonly now?: () => Date;
   /** Where a broker or store outage the demo waits out is said, one line each; stderr by default. */
   readonly log?: (line: string) => void;
+  /**
+   * How long the archiver waits for a broker that went away (5 minutes); the producer's and the
+   * detection's waits are the broker's own settings (`producerOutage`, `consumerOutage`).
+   */
+  readonly brokerWaitMs?: number;
 }
 
 export interface DemoRun {
@@ -170,7 +175,7 @@ export async function runDemo(settings: DemoSettings): Promise<DemoRun> {
     groupId,
     // Committed only as far as the detector released, and finished before the last commit.
     handlers: [{ ...detecting, handle: consume }],
-    archive: { store, groupId: archiveGroup, log },
+    archive: { store, groupId: archiveGroup, log, brokerWaitMs: settings.brokerWaitMs },
     sampleMs: 250,
     onSample: (s) => p.update(Math.min(s.consumed, s.archive?.lines ?? 0)),
   });

@@ -112,6 +112,17 @@ describe('loglab demo', () => {
     expect(run.stderr).toBe('loglab demo: --no-start needs --cluster\n');
   });
 
+  it('refuses --broker-wait without --cluster, and a bad one before it looks for a cluster, in one line', async () => {
+    const embedded = await runLoglab(['demo', '--broker-wait', '30s']);
+    expect(embedded.code).toBe(2);
+    expect(embedded.stderr).toBe('loglab demo: --broker-wait needs --cluster\n');
+    const bad = await runLoglab(['demo', '--cluster', '--broker-wait', 'forever']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(
+      'loglab demo: --broker-wait must be a duration such as 30s, 5m or 1h, got "forever"\n',
+    );
+  });
+
   it('refuses an HDFS lake that is not an absolute path before it looks for a cluster', async () => {
     const run = await runLoglab(['demo', '--cluster', '--lake', 'demo']);
     expect(run.code).toBe(2);

@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { badFlag } from '../../errors';
 import { cliIo } from '../context';
 import { parseCount } from '../flags';
+import { brokerOutageOptions, brokerWaitMs, brokerWaitOption } from '../streaming';
 
 interface DemoFlags {
   lines: string;
@@ -21,6 +22,7 @@ interface DemoFlags {
   lake?: string;
   out: string;
   top: string;
+  brokerWait?: string;
 }
 
 type Io = typeof import('../io');
@@ -78,6 +80,7 @@ export function registerDemo(program: Command): void {
     )
     .option('--out <dir>', 'where run.json and report.html go', 'out/demo')
     .option('--top <n>', 'rows in each top list', '10')
+    .addOption(brokerWaitOption('with --cluster'))
     .addHelpText('after', EXAMPLES)
     .action(async (flags: DemoFlags) => {
       await demo(flags);
@@ -97,6 +100,8 @@ async function demo(flags: DemoFlags): Promise<void> {
   if (flags.out.trim() === '') throw badFlag('--out must not be empty');
   const cluster = flags.cluster === true;
   if (!flags.start && !cluster) throw badFlag('--no-start needs --cluster');
+  if (flags.brokerWait !== undefined && !cluster) throw badFlag('--broker-wait needs --cluster');
+  const waitMs = cluster ? await brokerWaitMs(flags.brokerWait) : 0;
   const [io, config, { runDemo }, { demoTotals }, { formatCount }] = await Promise.all([
     import('../io') as Promise<Io>,
     import('../../config'),
@@ -110,7 +115,9 @@ async function demo(flags: DemoFlags): Promise<void> {
   const loaded = config.loadConfig(env);
   const started = performance.now();
 
-  const ports = cluster ? await clusterPorts(flags, loaded) : await embeddedPorts(flags, loaded);
+  const ports = cluster
+    ? await clusterPorts(flags, loaded, waitMs)
+    : await embeddedPorts(flags, loaded);
   out(
     `loglab demo: the whole pipeline on ${cluster ? `Kafka (${ports.broker.address}), HDFS and Hadoop` : 'the embedded engine, in one process'}`,
   );
@@ -129,6 +136,7 @@ async function demo(flags: DemoFlags): Promise<void> {
       outDir: flags.out,
       // Outage lines (a broker or HDFS restarting) as every command's: `loglab demo: …`.
       log: (line) => cliIo().stderr.write(`loglab demo: ${line}\n`),
+      brokerWaitMs: waitMs,
       ...ports,
       progress: {
         start(stage, total, what) {
@@ -224,7 +232,16 @@ async function embeddedPorts(flags: DemoFlags, config: ReturnType<Config['loadCo
 /** NameNode RPC port on the host of the WebHDFS address, as `loglab mapreduce` assumes. */
 const NAMENODE_RPC_PORT = 8020;
 
-async function clusterPorts(flags: DemoFlags, config: ReturnType<Config['loadConfig']>) {
+/**
+ * Kafka, HDFS and Hadoop for the demo, started when they are not up (unless --no-start). Its
+ * producer and the detection's consumer wait up to `waitMs` for a broker that went away
+ * (--broker-wait), as `loglab stream` does; Ctrl-C stops the demo at once, waiting or not.
+ */
+async function clusterPorts(
+  flags: DemoFlags,
+  config: ReturnType<Config['loadConfig']>,
+  waitMs: number,
+) {
   const [
     { createBroker, createStore },
     { ensureCluster, hadoopJarsPresent },
@@ -263,7 +280,11 @@ async function clusterPorts(flags: DemoFlags, config: ReturnType<Config['loadCon
   const hdfs = await createStore('cluster', config);
   const { hostname } = new URL(config.hdfs.url);
   return {
-    broker: createBroker('cluster', config),
+    broker: createBroker(
+      'cluster',
+      config,
+      brokerOutageOptions('demo', new AbortController().signal, waitMs),
+    ),
     store: createPrefixedStore(hdfs, root),
     runner: createHadoopRunner({
       // Its own HDFS calls (the job's output, read back) wait out an HDFS restart as the

@@ -1,0 +1,112 @@
+/**
+ * `loglab demo --cluster` with the Kafka broker restarted while the demo's stream runs: its
+ * producer and the detection's consumer wait for the broker (--broker-wait, 5 minutes), the
+ * archiver waits and recovers from the lake, and the run ends as a run without the restart
+ * would: exit 0, the same count at every hop, equal checksums, and each line once on the topic
+ * (the producer sends a refused batch again on the same idempotent producer). The services must
+ * be up (--no-start); the broker is left up, also when the test fails. About a minute, most of it
+ * the restart and Hadoop's job.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createBroker, createStore, loadConfig } from '../../src/config';
+import { kafkaAnswers } from '../../src/stream/kafka-broker';
+import { clusterService, restartService } from './restart';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BIN = join(ROOT, 'bin', 'loglab.mjs');
+const config = loadConfig();
+const run = Date.now();
+const topic = `loglab.test.demo-restart.${run}`;
+const lake = `/tmp/loglab-test-demo-restart-${run}`;
+const out = mkdtempSync(join(tmpdir(), 'loglab-demo-restart-'));
+const LINES = 400_000;
+/** The broker goes once this many lines are on the topic: the stream is under way. */
+const STOP_AT = 100_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+afterAll(async () => {
+  await clusterService('up', 'kafka');
+  const admin = new Kafka({
+    brokers: [...config.kafka.brokers],
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  await admin
+    .deleteGroups([`loglab-demo.${topic}`, `loglab-demo-archiver.${topic}`])
+    .catch(() => undefined);
+  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  await admin.disconnect();
+  const store = await createStore('cluster', config);
+  await store.delete(lake, { recursive: true, missingOk: true }).catch(() => undefined);
+  await store.close();
+  rmSync(out, { recursive: true, force: true });
+}, 180_000);
+
+describe('loglab demo --cluster across a broker restart', () => {
+  it('waits for the broker, exits 0 with every line at every hop, each once on the topic', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'demo',
+        '--cluster',
+        '--no-start',
+        '--lines',
+        String(LINES),
+        '--topic',
+        topic,
+        '--lake',
+        lake,
+        '--out',
+        out,
+      ],
+      { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    const code = new Promise<number | null>((resolve) => child.on('close', resolve));
+
+    const broker = createBroker('cluster', config);
+    const stored = () =>
+      broker
+        .describeTopic(topic)
+        .then((d) => d.partitions.reduce((n, p) => n + p.end, 0))
+        .catch(() => 0);
+    // Before STOP_AT, the demo empties its topic of an earlier run: counted once it made it again.
+    while ((await stored()) < STOP_AT && child.exitCode === null) await sleep(100);
+    expect(child.exitCode, `the demo ended before the restart: ${stderr}`).toBe(null);
+    const away = await restartService('kafka', async () => {
+      expect(await kafkaAnswers(config.kafka.brokers, 1000)).toBe(false);
+      await sleep(2000);
+    });
+    console.info(`demo-restart: the broker was away for ${away.toFixed(1)} s`);
+
+    expect(await code, stderr).toBe(0);
+    expect(stderr).not.toMatch(/^ {4}at /m);
+    const count = LINES.toLocaleString('en-US');
+    expect(stdout).toContain(
+      `lines at every hop: generated ${count}, produced ${count}, consumed ${count}, stored in the lake ${count}, read by MapReduce ${count}`,
+    );
+    // The producer waited, or rode the restart out within its client's retries; either way it
+    // said so in two lines when it waited.
+    if (/^loglab demo: .*waiting for it for up to/m.test(stderr)) {
+      expect(stderr).toMatch(/^loglab demo: the broker at \S+ answers again after \d+\.\d s/m);
+    }
+    console.info(`demo-restart: the demo said\n${stderr}`);
+    expect(await stored()).toBe(LINES);
+    await broker.close();
+  }, 300_000);
+});
