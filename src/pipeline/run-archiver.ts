@@ -69,7 +69,8 @@ export interface RunArchiverOptions {
   readonly parse?: Parser;
   /**
    * Stop at the first poll that finds nothing, after rolling every open file; a poll during
-   * which the group gave this member partitions does not count (their records come next).
+   * which the group gave this member partitions does not count (their records come next), nor
+   * one that came back empty before half its wait (woken by the group).
    */
   readonly stopWhenIdle?: boolean;
   /**
@@ -226,6 +227,16 @@ export async function runArchiver(
         totals,
       );
     } catch (err) {
+      // The attempt's open files are gone and the next one recovers every partition from the
+      // lake: what this one had read no longer counts (stream-archive.ts waits on positions).
+      options.onProgress?.({
+        lines: totals.lines + counted.lines,
+        skipped: 0,
+        files: totals.files + counted.files,
+        rolls: totals.rolls + counted.rolls,
+        assigned: [],
+        positions: new Map(),
+      });
       // Joined since the broker's last outage: that one is over, even if no roll followed and
       // whatever failed now (an HDFS outage after hours of archiving must not leave the broker's
       // bound counting from the outage before it).
@@ -329,8 +340,9 @@ async function archiveOnce(
   let reported: string | null = null;
   let lastRecordAt = now();
   /**
-   * Times partitions were given to this member and recovered: a poll that came back empty while
-   * the group handed out partitions is not idle, their records have not been fetched yet.
+   * Times this member recovered partitions, given by the group (or to be read again after a
+   * stale roll): a poll that came back empty meanwhile is not idle, their records have not been
+   * fetched yet. An idle stop is counted from the last of them too.
    */
   let given = 0;
   /**
@@ -413,6 +425,7 @@ async function archiveOnce(
           break;
         }
         // Raw values: each line is stored as the bytes it came as (archive-roller.ts).
+        const polledAt = performance.now();
         const result = await consumer.pollRaw({
           // The port returns at most maxRecords, so `written` never passes maxLines, and
           // nothing is polled that will not be written (and committed).
@@ -428,8 +441,12 @@ async function archiveOnce(
           await writer.rollDue(now());
           progress(true);
           const idleFor = now() - lastRecordAt;
+          // An empty poll cut short does not count: on Kafka a rejoin of the group wakes it,
+          // the records fetched dropped, to be fetched again. Half its wait, not all of it: a
+          // timer may fire a little early on this clock, and one more poll costs only its wait.
+          const waited = performance.now() - polledAt >= (options.maxWaitMs ?? 200) / 2;
           const idleStop =
-            options.stopWhenIdle ||
+            (options.stopWhenIdle === true && waited) ||
             (options.idleExitMs !== undefined && idleFor >= options.idleExitMs);
           if (!idleStop) continue;
           // Everything read goes into the lake now; a roll that was stale must be read again.

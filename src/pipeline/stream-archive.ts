@@ -11,6 +11,7 @@
 import { type Compression, RAW_ROOT } from '../storage/lake-layout';
 import type { Store } from '../storage/store';
 import type { Broker } from '../stream/broker';
+import { isBrokerOutage } from '../stream/broker-outage';
 import {
   ARCHIVER_GROUP,
   type ArchiverProgress,
@@ -102,7 +103,11 @@ export function startStreamArchive(
     },
   );
 
-  /** Every partition the archiver owns is read to `ends`, or committed that far. */
+  /**
+   * Every partition the archiver owns is read to `ends`, or committed that far. An attempt that
+   * a broker or store outage ended reports no partitions (run-archiver.ts): never caught up until
+   * the next one has recovered and read again.
+   */
   async function caughtUp(ends: ReadonlyMap<number, number>): Promise<boolean> {
     const p: ArchiverProgress | null = latest;
     if (p === null || p.assigned.length === 0) return false;
@@ -117,15 +122,36 @@ export function startStreamArchive(
     });
   }
 
+  /**
+   * `ask` of the broker; while the broker is away (an outage the archiver waits out on its own,
+   * bounded), null, to be asked again: the archiver ending says when to stop asking.
+   */
+  async function whileUp<T>(ask: () => Promise<T>): Promise<T | null> {
+    try {
+      return await ask();
+    } catch (err) {
+      if (isBrokerOutage(err)) return null;
+      throw err;
+    }
+  }
+
   return {
     progress: () => latest,
     failed,
     ended: () => ended,
     async finish() {
-      const ends = new Map<number, number>();
-      for (const p of (await broker.describeTopic(topic)).partitions) ends.set(p.partition, p.end);
-      while (!ended && !signal.aborted && !(await caughtUp(ends))) {
-        await new Promise((resolve) => setTimeout(resolve, CHECK_MS));
+      const pause = () => new Promise((resolve) => setTimeout(resolve, CHECK_MS));
+      let ends: Map<number, number> | null = null;
+      while (!ended && !signal.aborted) {
+        ends ??= await whileUp(async () => {
+          const found = new Map<number, number>();
+          for (const p of (await broker.describeTopic(topic)).partitions) {
+            found.set(p.partition, p.end);
+          }
+          return found;
+        });
+        if (ends !== null && (await whileUp(() => caughtUp(ends as Map<number, number>)))) break;
+        await pause();
       }
       done.abort();
       const run = await running;

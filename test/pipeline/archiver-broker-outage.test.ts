@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LoglabError } from '../../src/errors';
 import { defaultOptions, generateLines } from '../../src/generate/generator';
 import { runArchiver } from '../../src/pipeline/run-archiver';
+import { startStreamArchive } from '../../src/pipeline/stream-archive';
 import { createLocalStore } from '../../src/storage/local-store';
 import type { Broker } from '../../src/stream/broker';
 import { createMemoryBroker } from '../../src/stream/memory-broker';
@@ -180,6 +181,51 @@ describe('archiver through a broker outage', () => {
     }
     await reader.close();
     await expectExactLake(store, byPartition, TOPIC);
+    await store.close();
+    await memory.close();
+  });
+
+  it('stream --archive: finish called while the broker is away waits for the next attempt to read again, and stores every line', async () => {
+    const memory = createMemoryBroker();
+    await memory.createTopics([{ name: TOPIC, partitions: PARTITIONS }]);
+    const lines = [...generateLines(defaultOptions({ lines: 900, spanMs: 3_600_000 }))];
+    await memory.produce(
+      TOPIC,
+      lines.map((value, i) => ({ key: `k${i % 7}`, value })),
+    );
+    const byPartition: string[][] = Array.from({ length: PARTITIONS }, () => []);
+    const reader = await memory.subscribe({
+      groupId: 'truth',
+      topics: [TOPIC],
+      fromBeginning: true,
+    });
+    for (;;) {
+      const r = await reader.poll({ maxWaitMs: 20 });
+      if (r.kind !== 'records') break;
+      for (const b of r.batches) for (const x of b.records) byPartition[b.partition].push(x.value);
+    }
+    await reader.close();
+    // Away at the first empty poll: the archiver has read every record, its files still open.
+    const away = goingAwayBroker(memory, {
+      after: once((c) => c.kind === 'poll' && c.records === 0 && c.recordPolls > 0),
+      probesDown: 2,
+    });
+    const store = await createLocalStore({ root: join(scratch, 'stream-finish-lake') });
+    const log: string[] = [];
+    const archive = startStreamArchive(
+      away.broker,
+      TOPIC,
+      { store, log: (line) => log.push(line) },
+      undefined,
+    );
+    while (!away.down()) await new Promise((resolve) => setTimeout(resolve, 5));
+    // Before, finish took the ended attempt's positions for caught up and stopped the archiver
+    // in its wait for the broker: the run failed with the outage, the lines in its files unstored.
+    const summary = await archive.finish();
+    expect(summary.lines).toBe(900);
+    expect(away.joins()).toBe(2);
+    await expectExactLake(store, byPartition, TOPIC);
+    expect(log).toHaveLength(2);
     await store.close();
     await memory.close();
   });

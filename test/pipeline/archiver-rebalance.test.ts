@@ -351,4 +351,76 @@ describe('archivers sharing a group', () => {
     expect((await broker.groupLag('archiver', [TOPIC])).total).toBe(0);
     await broker.close();
   });
+
+  it('a member that stops when idle does not stop at an empty poll cut short (a rejoin woke it)', async () => {
+    const broker = createMemoryBroker();
+    const store = await newStore();
+    const produced = await produce(broker, 600);
+    let early = 0;
+    // Its first poll comes back empty at once, as a kafkajs member's does when the group's
+    // rejoin drops what it had fetched: the records are fetched again after it.
+    const rejoining: Broker = {
+      ...broker,
+      engine: broker.engine,
+      address: broker.address,
+      subscribe: async (options) => {
+        const consumer = await broker.subscribe(options);
+        return {
+          ...consumer,
+          pollRaw: async (poll) => {
+            if (early++ === 0) return { kind: 'idle' } as const;
+            return consumer.pollRaw(poll);
+          },
+        };
+      },
+    };
+    const run = await runArchiver(rejoining, store, { stopWhenIdle: true, maxWaitMs: 200 });
+    expect(run).toMatchObject({ lines: 600, gaps: [], stoppedBy: 'idle' });
+    await expectExactLake(store, produced);
+    await broker.close();
+  });
+
+  it('--idle-exit counts again from partitions given late: their records, fetched after the rebalance, are read', async () => {
+    const broker = createMemoryBroker();
+    const store = await newStore();
+    const produced = await produce(broker, 1200);
+    const other = await broker.subscribe({ groupId: 'archiver', topics: [TOPIC] });
+    let lastRecords = Date.now();
+    let leftAt: number | null = null;
+    // The other member leaves near the end of the idle window; for 300 ms after, the partitions
+    // it left bring nothing yet (Kafka fetches them only after the rebalance).
+    const leaving: Broker = {
+      ...broker,
+      engine: broker.engine,
+      address: broker.address,
+      subscribe: async (options) => {
+        const consumer = await broker.subscribe(options);
+        return {
+          ...consumer,
+          pollRaw: async (poll) => {
+            if (leftAt !== null && Date.now() - leftAt < 300) {
+              await sleep(20);
+              return { kind: 'idle' } as const;
+            }
+            const result = await consumer.pollRaw(poll);
+            if (result.kind === 'records') lastRecords = Date.now();
+            else if (leftAt === null && Date.now() - lastRecords >= 800) {
+              leftAt = Date.now();
+              await other.close();
+            }
+            return result;
+          },
+        };
+      },
+    };
+    const run = await runArchiver(leaving, store, {
+      idleExitMs: 1000,
+      maxWaitMs: 20,
+      rollIntervalMs: 1e9,
+    });
+    expect(leftAt).not.toBeNull();
+    expect(run).toMatchObject({ lines: 1200, gaps: [], stoppedBy: 'idle' });
+    await expectExactLake(store, produced);
+    await broker.close();
+  });
 });
