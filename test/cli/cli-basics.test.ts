@@ -49,6 +49,7 @@ const PINNED: Record<string, string[]> = {
     '--lake <dir>',
     '--out <dir>',
     '--top <n>',
+    '--broker-wait <duration>',
   ],
 };
 
