@@ -82,7 +82,9 @@ export interface RunArchiverOptions {
   readonly maxLines?: number;
   /**
    * Called after each polled batch is written, with the counts so far (a progress line), and
-   * after an empty poll when the partitions owned changed (a member told it has none, too).
+   * after an empty poll when the partitions owned changed (a member told it has none, too). A
+   * member that drops what it read (a rejoin after a stale roll, an attempt an outage ended)
+   * reports no partitions and no positions until it has recovered them again.
    */
   readonly onProgress?: (progress: ArchiverProgress) => void;
   /** Stop after the batch in hand, rolling every open file first. */
@@ -115,7 +117,7 @@ export interface ArchiverProgress {
   readonly skipped: number;
   readonly files: number;
   readonly rolls: number;
-  /** Partitions this member owns now. */
+  /** Partitions this member owns now (none while it recovers them again: `onProgress`). */
   readonly assigned: readonly number[];
   /**
    * Per partition recovered or read: the lake's next offset once recovered, then the offset
@@ -438,13 +440,15 @@ async function archiveOnce(
           break;
         }
         if (result.kind === 'idle') {
-          await writer.rollDue(now());
-          progress(true);
-          const idleFor = now() - lastRecordAt;
           // An empty poll cut short does not count: on Kafka a rejoin of the group wakes it,
           // the records fetched dropped, to be fetched again. Half its wait, not all of it: a
           // timer may fire a little early on this clock, and one more poll costs only its wait.
+          // (A rejoin later in the wait, or one that holds fetching up for the whole wait, is
+          // not told apart: the member then stops with records it keeps unread, not lost.)
           const waited = performance.now() - polledAt >= (options.maxWaitMs ?? 200) / 2;
+          await writer.rollDue(now());
+          progress(true);
+          const idleFor = now() - lastRecordAt;
           const idleStop =
             (options.stopWhenIdle === true && waited) ||
             (options.idleExitMs !== undefined && idleFor >= options.idleExitMs);
@@ -472,6 +476,15 @@ async function archiveOnce(
       }
       // Leave and rejoin: the group hands out the partitions again from the committed offsets.
       for (const p of roller.openPartitions()) written -= await writer.dropPartition(p);
+      // What was read before no longer counts until the partitions are recovered again.
+      options.onProgress?.({
+        lines: written,
+        skipped,
+        files: writer.files,
+        rolls: writer.rolls,
+        assigned: [],
+        positions: new Map(),
+      });
       await consumer.close();
       partitions = new ArchivePartitions(topic);
       stale = [];

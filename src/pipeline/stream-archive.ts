@@ -8,10 +8,10 @@
  * open file, so what was read is in the lake, renamed and committed, before the run returns.
  * A second Ctrl-C (`stop`) stops it after the batch in hand, with the same final roll.
  */
+import { isLoglabError } from '../errors';
 import { type Compression, RAW_ROOT } from '../storage/lake-layout';
 import type { Store } from '../storage/store';
 import type { Broker } from '../stream/broker';
-import { isBrokerOutage } from '../stream/broker-outage';
 import {
   ARCHIVER_GROUP,
   type ArchiverProgress,
@@ -123,14 +123,15 @@ export function startStreamArchive(
   }
 
   /**
-   * `ask` of the broker; while the broker is away (an outage the archiver waits out on its own,
-   * bounded), null, to be asked again: the archiver ending says when to stop asking.
+   * `ask` of the broker; null while it fails for now (the broker away or restarting: no leader
+   * yet, a coordinator loading), to be asked again. The archiver waits out such an outage on its
+   * own, bounded: its ending says when to stop asking.
    */
   async function whileUp<T>(ask: () => Promise<T>): Promise<T | null> {
     try {
       return await ask();
     } catch (err) {
-      if (isBrokerOutage(err)) return null;
+      if (isLoglabError(err) && err.retriable) return null;
       throw err;
     }
   }
@@ -142,16 +143,23 @@ export function startStreamArchive(
     async finish() {
       const pause = () => new Promise((resolve) => setTimeout(resolve, CHECK_MS));
       let ends: Map<number, number> | null = null;
-      while (!ended && !signal.aborted) {
-        ends ??= await whileUp(async () => {
-          const found = new Map<number, number>();
-          for (const p of (await broker.describeTopic(topic)).partitions) {
-            found.set(p.partition, p.end);
-          }
-          return found;
-        });
-        if (ends !== null && (await whileUp(() => caughtUp(ends as Map<number, number>)))) break;
-        await pause();
+      try {
+        while (!ended && !signal.aborted) {
+          ends ??= await whileUp(async () => {
+            const found = new Map<number, number>();
+            for (const p of (await broker.describeTopic(topic)).partitions) {
+              found.set(p.partition, p.end);
+            }
+            return found;
+          });
+          if (ends !== null && (await whileUp(() => caughtUp(ends as Map<number, number>)))) break;
+          await pause();
+        }
+      } catch (err) {
+        // Not left running under a caller that closes the broker and the store next.
+        done.abort();
+        await running.catch(() => undefined);
+        throw err;
       }
       done.abort();
       const run = await running;

@@ -110,5 +110,5 @@ describe('loglab demo --cluster across a broker restart', () => {
     } finally {
       await broker.close();
     }
-  }, 300_000);
+  }, 480_000);
 });

@@ -229,4 +229,32 @@ describe('archiver through a broker outage', () => {
     await store.close();
     await memory.close();
   });
+
+  it('stream --archive: finish asks again while the broker restarts (a partition without a leader yet)', async () => {
+    const memory = createMemoryBroker();
+    await memory.createTopics([{ name: TOPIC, partitions: PARTITIONS }]);
+    const lines = [...generateLines(defaultOptions({ lines: 300, spanMs: 3_600_000 }))];
+    await memory.produce(
+      TOPIC,
+      lines.map((value, i) => ({ key: `k${i % 7}`, value })),
+    );
+    let refused = 0;
+    const restarting: Broker = Object.create(memory);
+    restarting.describeTopic = async (topic) => {
+      if (refused < 3) {
+        refused++;
+        throw new LoglabError('INTERNAL', 'There is no leader for this topic-partition', {
+          retriable: true,
+        });
+      }
+      return memory.describeTopic(topic);
+    };
+    const store = await createLocalStore({ root: join(scratch, 'stream-leaderless-lake') });
+    const archive = startStreamArchive(restarting, TOPIC, { store }, undefined);
+    // Before, the first refusal rejected finish, and the archiver went on under a closed store.
+    const summary = await archive.finish();
+    expect([summary.lines, refused, archive.ended()]).toEqual([300, 3, true]);
+    await store.close();
+    await memory.close();
+  });
 });

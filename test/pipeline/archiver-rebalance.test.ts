@@ -380,6 +380,51 @@ describe('archivers sharing a group', () => {
     await broker.close();
   });
 
+  it('an empty poll cut short is told apart however long the roll after it takes', async () => {
+    const broker = createMemoryBroker();
+    const inner = await newStore();
+    const produced = await produce(broker, 600);
+    let polls = 0;
+    // The second poll comes back empty after 110 ms, under half its wait; a roll is due after
+    // it (100 ms), and its renames take 150 ms each: more than half the wait in all.
+    const rejoining: Broker = {
+      ...broker,
+      engine: broker.engine,
+      address: broker.address,
+      subscribe: async (options) => {
+        const consumer = await broker.subscribe(options);
+        return {
+          ...consumer,
+          pollRaw: async (poll) => {
+            if (++polls === 2) {
+              await sleep(110);
+              return { kind: 'idle' } as const;
+            }
+            return consumer.pollRaw(poll);
+          },
+        };
+      },
+    };
+    const store: Store = {
+      ...inner,
+      engine: inner.engine,
+      address: inner.address,
+      rename: async (from, to) => {
+        await sleep(150);
+        return inner.rename(from, to);
+      },
+    };
+    const run = await runArchiver(rejoining, store, {
+      stopWhenIdle: true,
+      maxWaitMs: 400,
+      pollRecords: 100,
+      rollIntervalMs: 100,
+    });
+    expect(run).toMatchObject({ lines: 600, gaps: [], stoppedBy: 'idle' });
+    await expectExactLake(inner, produced);
+    await broker.close();
+  });
+
   it('--idle-exit counts again from partitions given late: their records, fetched after the rebalance, are read', async () => {
     const broker = createMemoryBroker();
     const store = await newStore();

@@ -56,8 +56,9 @@ ones of \`npm run cluster\`), and runs the jobs with Hadoop Streaming on the loc
 when Kafka or HDFS does not answer it starts them with \`npm run cluster -- up\` first, and says so;
 with --no-start it starts nothing and says in one line what is not up (exit 2): for a cluster
 that others use too, where a second start would make a second broker. A Kafka broker that goes
-away mid-run (a restart) is waited for up to --broker-wait, one line when it goes and one when it
-is back, and the run goes on with nothing lost or stored twice; Ctrl-C stops the demo at once.
+away mid-run (a restart) is waited for up to --broker-wait by the producer, the detection and the
+archiver, each saying when it waits and when the broker is back, and the run goes on with nothing
+lost or stored twice; Ctrl-C stops the demo at once.
 Exit code 1 when a hop lost or gained lines.
 `;
 
