@@ -19,7 +19,13 @@ import {
 } from '../../src/pipeline/run-archiver';
 import { createLocalStore } from '../../src/storage/local-store';
 import type { Store } from '../../src/storage/store';
-import type { AssignmentChange, Broker } from '../../src/stream/broker';
+import type {
+  AssignmentChange,
+  Broker,
+  Consumer,
+  PollOptions,
+  RawPollResult,
+} from '../../src/stream/broker';
 import { createMemoryBroker } from '../../src/stream/memory-broker';
 import { expectExactLake } from './lake-truth';
 
@@ -80,6 +86,25 @@ function slowStore(inner: Store, random: Random): Store {
 const read = (p: ArchiverProgress) => [...p.positions.values()].reduce((n, o) => n + o, 0);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The broker with each member's `pollRaw` going through `poll`, which gets the member's own
+ * `pollRaw` and the poll's options: a test's stand-in for what Kafka does around a poll.
+ */
+function aroundPolls(
+  broker: Broker,
+  poll: (inner: Consumer['pollRaw'], options: PollOptions | undefined) => Promise<RawPollResult>,
+): Broker {
+  return {
+    ...broker,
+    engine: broker.engine,
+    address: broker.address,
+    subscribe: async (options) => {
+      const consumer = await broker.subscribe(options);
+      return { ...consumer, pollRaw: (o) => poll((x) => consumer.pollRaw(x), o) };
+    },
+  };
+}
 
 /**
  * Waits until a member's progress reports `count` records read; fails, saying how far it got,
@@ -321,25 +346,14 @@ describe('archivers sharing a group', () => {
     let left = false;
     // It leaves while the archiver's poll waits, and that poll still comes back empty: on Kafka
     // the partitions it gained are fetched only after the rebalance the poll ended across.
-    const leaving: Broker = {
-      ...broker,
-      engine: broker.engine,
-      address: broker.address,
-      subscribe: async (options) => {
-        const consumer = await broker.subscribe(options);
-        return {
-          ...consumer,
-          pollRaw: async (poll) => {
-            const result = await consumer.pollRaw(poll);
-            if (result.kind === 'idle' && !left) {
-              left = true;
-              await other.close();
-            }
-            return result;
-          },
-        };
-      },
-    };
+    const leaving = aroundPolls(broker, async (pollRaw, poll) => {
+      const result = await pollRaw(poll);
+      if (result.kind === 'idle' && !left) {
+        left = true;
+        await other.close();
+      }
+      return result;
+    });
     const run = await runArchiver(leaving, store, {
       stopWhenIdle: true,
       maxWaitMs: 20,
@@ -359,21 +373,9 @@ describe('archivers sharing a group', () => {
     let early = 0;
     // Its first poll comes back empty at once, as a kafkajs member's does when the group's
     // rejoin drops what it had fetched: the records are fetched again after it.
-    const rejoining: Broker = {
-      ...broker,
-      engine: broker.engine,
-      address: broker.address,
-      subscribe: async (options) => {
-        const consumer = await broker.subscribe(options);
-        return {
-          ...consumer,
-          pollRaw: async (poll) => {
-            if (early++ === 0) return { kind: 'idle' } as const;
-            return consumer.pollRaw(poll);
-          },
-        };
-      },
-    };
+    const rejoining = aroundPolls(broker, async (pollRaw, poll) =>
+      early++ === 0 ? { kind: 'idle' } : pollRaw(poll),
+    );
     const run = await runArchiver(rejoining, store, { stopWhenIdle: true, maxWaitMs: 200 });
     expect(run).toMatchObject({ lines: 600, gaps: [], stoppedBy: 'idle' });
     await expectExactLake(store, produced);
@@ -387,24 +389,11 @@ describe('archivers sharing a group', () => {
     let polls = 0;
     // The second poll comes back empty after 110 ms, under half its wait; a roll is due after
     // it (100 ms), and its renames take 150 ms each: more than half the wait in all.
-    const rejoining: Broker = {
-      ...broker,
-      engine: broker.engine,
-      address: broker.address,
-      subscribe: async (options) => {
-        const consumer = await broker.subscribe(options);
-        return {
-          ...consumer,
-          pollRaw: async (poll) => {
-            if (++polls === 2) {
-              await sleep(110);
-              return { kind: 'idle' } as const;
-            }
-            return consumer.pollRaw(poll);
-          },
-        };
-      },
-    };
+    const rejoining = aroundPolls(broker, async (pollRaw, poll) => {
+      if (++polls !== 2) return pollRaw(poll);
+      await sleep(110);
+      return { kind: 'idle' };
+    });
     const store: Store = {
       ...inner,
       engine: inner.engine,
@@ -434,30 +423,19 @@ describe('archivers sharing a group', () => {
     let leftAt: number | null = null;
     // The other member leaves near the end of the idle window; for 300 ms after, the partitions
     // it left bring nothing yet (Kafka fetches them only after the rebalance).
-    const leaving: Broker = {
-      ...broker,
-      engine: broker.engine,
-      address: broker.address,
-      subscribe: async (options) => {
-        const consumer = await broker.subscribe(options);
-        return {
-          ...consumer,
-          pollRaw: async (poll) => {
-            if (leftAt !== null && Date.now() - leftAt < 300) {
-              await sleep(20);
-              return { kind: 'idle' } as const;
-            }
-            const result = await consumer.pollRaw(poll);
-            if (result.kind === 'records') lastRecords = Date.now();
-            else if (leftAt === null && Date.now() - lastRecords >= 800) {
-              leftAt = Date.now();
-              await other.close();
-            }
-            return result;
-          },
-        };
-      },
-    };
+    const leaving = aroundPolls(broker, async (pollRaw, poll) => {
+      if (leftAt !== null && Date.now() - leftAt < 300) {
+        await sleep(20);
+        return { kind: 'idle' };
+      }
+      const result = await pollRaw(poll);
+      if (result.kind === 'records') lastRecords = Date.now();
+      else if (leftAt === null && Date.now() - lastRecords >= 800) {
+        leftAt = Date.now();
+        await other.close();
+      }
+      return result;
+    });
     const run = await runArchiver(leaving, store, {
       idleExitMs: 1000,
       maxWaitMs: 20,
