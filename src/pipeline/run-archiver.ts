@@ -229,16 +229,6 @@ export async function runArchiver(
         totals,
       );
     } catch (err) {
-      // The attempt's open files are gone and the next one recovers every partition from the
-      // lake: what this one had read no longer counts (stream-archive.ts waits on positions).
-      options.onProgress?.({
-        lines: totals.lines + counted.lines,
-        skipped: 0,
-        files: totals.files + counted.files,
-        rolls: totals.rolls + counted.rolls,
-        assigned: [],
-        positions: new Map(),
-      });
       // Joined since the broker's last outage: that one is over, even if no roll followed and
       // whatever failed now (an HDFS outage after hours of archiving must not leave the broker's
       // bound counting from the outage before it).
@@ -378,6 +368,20 @@ async function archiveOnce(
   };
   let skipped = 0;
   const maxLines = options.maxLines ?? Number.POSITIVE_INFINITY;
+  /**
+   * Reports that what this member read no longer counts (stream-archive.ts waits on positions):
+   * its open files are dropped and its partitions recovered from the lake again, after a rejoin
+   * or by the next attempt.
+   */
+  const forget = () =>
+    options.onProgress?.({
+      lines,
+      skipped,
+      files: writer.files,
+      rolls: writer.rolls,
+      assigned: [],
+      positions: new Map(),
+    });
   const progress = (idle = false) => {
     const assigned = partitions.assigned();
     if (idle && reported === assigned.join(',')) return;
@@ -476,15 +480,7 @@ async function archiveOnce(
       }
       // Leave and rejoin: the group hands out the partitions again from the committed offsets.
       for (const p of roller.openPartitions()) written -= await writer.dropPartition(p);
-      // What was read before no longer counts until the partitions are recovered again.
-      options.onProgress?.({
-        lines: written,
-        skipped,
-        files: writer.files,
-        rolls: writer.rolls,
-        assigned: [],
-        positions: new Map(),
-      });
+      forget();
       await consumer.close();
       partitions = new ArchivePartitions(topic);
       stale = [];
@@ -492,6 +488,10 @@ async function archiveOnce(
       totals.rejoins++;
     }
     await writer.rollAll();
+  } catch (err) {
+    // The attempt ends here (runArchiver decides whether another one starts).
+    forget();
+    throw err;
   } finally {
     writer.destroy();
     await consumer.close();
