@@ -17,25 +17,12 @@ import { createLocalStore } from '../../src/storage/local-store';
 import type { Broker } from '../../src/stream/broker';
 import { createMemoryBroker } from '../../src/stream/memory-broker';
 import { afterRecordPolls, brokerDown, goingAwayBroker, once } from './going-away-broker';
-import { expectExactLake } from './lake-truth';
+import { expectExactLake, whatEachPartitionHolds } from './lake-truth';
 
 const scratch = mkdtempSync(join(tmpdir(), 'loglab-archiver-broker-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const TOPIC = 'weblogs.raw';
 const PARTITIONS = 3;
-
-/** The lines each partition of the topic holds, in offset order, read by a group of its own. */
-async function whatEachPartitionHolds(memory: Broker): Promise<string[][]> {
-  const byPartition: string[][] = Array.from({ length: PARTITIONS }, () => []);
-  const reader = await memory.subscribe({ groupId: 'truth', topics: [TOPIC], fromBeginning: true });
-  for (;;) {
-    const r = await reader.poll({ maxWaitMs: 20 });
-    if (r.kind !== 'records') break;
-    for (const b of r.batches) for (const x of b.records) byPartition[b.partition].push(x.value);
-  }
-  await reader.close();
-  return byPartition;
-}
 
 describe('archiver through a broker outage', () => {
   it('waits, joins again, recovers from the lake, and the lake is exact', async () => {
@@ -44,7 +31,7 @@ describe('archiver through a broker outage', () => {
     const lines = [...generateLines(defaultOptions({ lines: 3000, spanMs: 7_200_000 }))];
     const keyed = lines.map((value, i) => ({ key: `k${i % 7}`, value }));
     const ack = await memory.produce(TOPIC, keyed);
-    const byPartition = await whatEachPartitionHolds(memory);
+    const byPartition = await whatEachPartitionHolds(memory, TOPIC, PARTITIONS);
     expect(ack.partitions.length).toBe(PARTITIONS);
 
     // Away after the eighth poll, before anything else reaches it; the first probe finds it away.
@@ -170,7 +157,7 @@ describe('archiver through a broker outage', () => {
     expect(log.at(-1)).toMatch(
       /^the broker at embedded answers again after 0\.\d s \(1 tries\): joining the group again$/,
     );
-    const byPartition = await whatEachPartitionHolds(memory);
+    const byPartition = await whatEachPartitionHolds(memory, TOPIC, PARTITIONS);
     await expectExactLake(store, byPartition, TOPIC);
     await store.close();
     await memory.close();
@@ -184,7 +171,7 @@ describe('archiver through a broker outage', () => {
       TOPIC,
       lines.map((value, i) => ({ key: `k${i % 7}`, value })),
     );
-    const byPartition = await whatEachPartitionHolds(memory);
+    const byPartition = await whatEachPartitionHolds(memory, TOPIC, PARTITIONS);
     // Away at the first empty poll: the archiver has read every record, its files still open.
     const away = goingAwayBroker(memory, {
       after: once((c) => c.kind === 'poll' && c.records === 0 && c.recordPolls > 0),

@@ -27,7 +27,7 @@ import type {
   RawPollResult,
 } from '../../src/stream/broker';
 import { createMemoryBroker } from '../../src/stream/memory-broker';
-import { expectExactLake } from './lake-truth';
+import { expectExactLake, whatEachPartitionHolds } from './lake-truth';
 
 const scratch = mkdtempSync(join(tmpdir(), 'loglab-rebalance-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -50,15 +50,7 @@ async function produce(broker: Broker, count: number): Promise<string[][]> {
       lines.slice(i, i + 200).map((value, j) => ({ key: `k${(i + j) % 13}`, value })),
     );
   }
-  const byPartition: string[][] = Array.from({ length: PARTITIONS }, () => []);
-  const reader = await broker.subscribe({ groupId: 'truth', topics: [TOPIC], fromBeginning: true });
-  for (;;) {
-    const r = await reader.poll({ maxWaitMs: 20 });
-    if (r.kind !== 'records') break;
-    for (const b of r.batches)
-      for (const rec of b.records) byPartition[b.partition].push(rec.value);
-  }
-  await reader.close();
+  const byPartition = await whatEachPartitionHolds(broker, TOPIC, PARTITIONS);
   expect(byPartition.flat().length).toBe(count);
   return byPartition;
 }

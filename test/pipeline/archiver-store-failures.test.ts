@@ -23,6 +23,7 @@ import { createLocalStore } from '../../src/storage/local-store';
 import type { Store } from '../../src/storage/store';
 import type { Broker } from '../../src/stream/broker';
 import { createMemoryBroker } from '../../src/stream/memory-broker';
+import { whatEachPartitionHolds } from './lake-truth';
 
 const scratch = mkdtempSync(join(tmpdir(), 'loglab-archiver-failures-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -42,15 +43,7 @@ async function produce(broker: Broker, count: number): Promise<string[][]> {
       lines.slice(i, i + 500).map((value, j) => ({ key: `k${(i + j) % 7}`, value })),
     );
   }
-  const byPartition: string[][] = Array.from({ length: PARTITIONS }, () => []);
-  const reader = await broker.subscribe({ groupId: 'truth', topics: [TOPIC], fromBeginning: true });
-  for (;;) {
-    const r = await reader.poll({ maxWaitMs: 20 });
-    if (r.kind !== 'records') break;
-    for (const b of r.batches) for (const x of b.records) byPartition[b.partition].push(x.value);
-  }
-  await reader.close();
-  return byPartition;
+  return whatEachPartitionHolds(broker, TOPIC, PARTITIONS);
 }
 
 async function text(stream: Readable): Promise<string> {

@@ -8,6 +8,7 @@ import { getParser } from '../../src/log/parser';
 import { isRecord } from '../../src/log/record';
 import { isRawFile, parseRawFileName } from '../../src/storage/lake-layout';
 import type { Store } from '../../src/storage/store';
+import type { Broker } from '../../src/stream/broker';
 
 const parse = getParser('auto');
 
@@ -103,4 +104,21 @@ export async function expectExactLake(
     expect(topic === undefined ? left : left.filter((n) => n.startsWith(`${topic}+`))).toEqual([]);
   }
   return files;
+}
+
+/** The lines each partition of `topic` holds, in offset order, read by a group of its own. */
+export async function whatEachPartitionHolds(
+  broker: Broker,
+  topic: string,
+  partitions: number,
+): Promise<string[][]> {
+  const byPartition: string[][] = Array.from({ length: partitions }, () => []);
+  const reader = await broker.subscribe({ groupId: 'truth', topics: [topic], fromBeginning: true });
+  for (;;) {
+    const r = await reader.poll({ maxWaitMs: 20 });
+    if (r.kind !== 'records') break;
+    for (const b of r.batches) for (const x of b.records) byPartition[b.partition].push(x.value);
+  }
+  await reader.close();
+  return byPartition;
 }
