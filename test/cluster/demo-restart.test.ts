@@ -7,19 +7,16 @@
  * be up (--no-start); the broker is left up, also when the test fails. About a minute, most of it
  * the restart and Hadoop's job.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBroker, createStore, loadConfig } from '../../src/config';
 import { kafkaAnswers } from '../../src/stream/kafka-broker';
+import { killHard, type LoglabChild, startLoglab } from './fault-run-harness';
 import { clusterService, restartService } from './restart';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'loglab.mjs');
 const config = loadConfig();
 const run = Date.now();
 const topic = `loglab.test.demo-restart.${run}`;
@@ -30,11 +27,11 @@ const LINES = 400_000;
 const STOP_AT = 100_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-let demo: ChildProcess | null = null;
+let demo: LoglabChild | null = null;
 
 afterAll(async () => {
   // A demo the test gave up on would go on waiting for the broker, then write after the cleanup.
-  if (demo !== null && demo.exitCode === null && demo.signalCode === null) demo.kill('SIGKILL');
+  killHard(demo);
   await clusterService('up', 'kafka');
   const admin = new Kafka({
     brokers: [...config.kafka.brokers],
@@ -62,20 +59,9 @@ afterAll(async () => {
 describe('loglab demo --cluster across a broker restart', () => {
   it('waits for the broker, exits 0 with every line at every hop, each once on the topic', async () => {
     const args = ['demo', '--cluster', '--no-start', '--lines', String(LINES), '--topic', topic];
-    const child = spawn(process.execPath, [BIN, ...args, '--lake', lake, '--out', out], {
-      cwd: ROOT,
-      env: { ...process.env, FORCE_COLOR: '0' },
-    });
-    demo = child;
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    const code = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const run = startLoglab('demo', [...args, '--lake', lake, '--out', out]);
+    demo = run;
+    const { child } = run;
 
     const broker = createBroker('cluster', config);
     try {
@@ -86,17 +72,19 @@ describe('loglab demo --cluster across a broker restart', () => {
           .catch(() => 0);
       // Before STOP_AT, the demo empties its topic of an earlier run: counted once it made it again.
       while ((await stored()) < STOP_AT && child.exitCode === null) await sleep(100);
-      expect(child.exitCode, `the demo ended before the restart: ${stderr}`).toBe(null);
+      expect(child.exitCode, `the demo ended before the restart: ${run.stderr()}`).toBe(null);
       const away = await restartService('kafka', async () => {
         expect(await kafkaAnswers(config.kafka.brokers, 1000)).toBe(false);
         // The stream stage (the producer and the detection's consumer) is under way with the
         // broker gone: its line is printed once both are done.
-        expect(stdout).not.toContain('generate + produce');
+        expect(run.stdout()).not.toContain('generate + produce');
         await sleep(2000);
       });
       console.info(`demo-restart: the broker was away for ${away.toFixed(1)} s`);
 
-      expect(await code, stderr).toBe(0);
+      expect((await run.exited).code, run.stderr()).toBe(0);
+      const stdout = run.stdout();
+      const stderr = run.stderr();
       console.info(`demo-restart: the demo said\n${stderr}`);
       expect(stderr).not.toMatch(/^ {4}at /m);
       const count = LINES.toLocaleString('en-US');
