@@ -297,8 +297,10 @@ describe('loglab produce and consume on the real broker', () => {
     // As soon as the first output arrives, stop reading it: the pipe fills and the consumer is
     // stuck in the middle of printing its first batch (10,000 lines, about 2.5 MB) when the
     // signal comes. It must finish that batch, commit it and stop, not die mid-batch or go on.
+    // The pause is taken in the first chunk's own event: a poll of the output every 100 ms let
+    // a busy machine read all 30,000 lines before it paused.
+    consumer.stdout?.once('data', () => consumer.stdout?.pause());
     await until('consume printed something', () => consumer.out().length > 0);
-    consumer.stdout?.pause();
     await new Promise((r) => setTimeout(r, 500));
     consumer.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
