@@ -6,7 +6,13 @@
  * key into its row. Compared with an object and a typed array per key this saves the per-object
  * bookkeeping (a hundred bytes or more per key) and two dependent memory loads per record, and a
  * window close walks the rows in order through contiguous memory. Rows of evicted keys are
- * reused; the arrays grow by doubling and never shrink below the most keys live at once.
+ * reused, and the tables never shrink below the most keys live at once.
+ *
+ * The counters are kept in chunks of `CHUNK_ROWS` rows, added one at a time as keys arrive, not
+ * in one array grown by doubling: growing copied the old array into one twice its size, and the
+ * old one stayed resident until a full garbage collection. For the slow-scan table (504 bytes a
+ * row) at 100,000 addresses that was 33 MB held twice at the moment of the last growth, about 20
+ * MB of the engine's peak RSS in the memory check of bench/realtime.ts.
  *
  * Semantics per row are those of BucketRing (bucket-ring.ts).
  */
@@ -25,6 +31,11 @@ export function detached(text: string): string {
   return text.length < 13 ? text : [text.slice(0, 1), text.slice(1)].join('');
 }
 
+/** Rows per chunk of counters (a power of two: a row's chunk is `row >>> CHUNK_SHIFT`). */
+export const CHUNK_SHIFT = 10;
+export const CHUNK_ROWS = 1 << CHUNK_SHIFT;
+const IN_CHUNK = CHUNK_ROWS - 1;
+
 export class KeyedRings {
   readonly slots: number;
   readonly channels: number;
@@ -36,7 +47,8 @@ export class KeyedRings {
   keys: (string | null)[] = [];
   /** Newest bucket written per row; −1 for none yet. */
   last: Int32Array;
-  counts: Int32Array;
+  /** Row r's counters are `chunks[r >>> CHUNK_SHIFT]` from `(r & (CHUNK_ROWS - 1)) * stride`. */
+  chunks: Int32Array[] = [];
   /** Rows below this may be in use: iterate `for (row = 0; row < end; row++)`. */
   end = 0;
   private free: number[] = [];
@@ -49,7 +61,6 @@ export class KeyedRings {
     this.totalsAt = slots * channels;
     this.stride = slots * channels + channels;
     this.last = new Int32Array(initialRows);
-    this.counts = new Int32Array(initialRows * this.stride);
   }
 
   /** Keys that hold a row. */
@@ -91,8 +102,8 @@ export class KeyedRings {
     this.rows.set(own, row);
     this.keys[row] = own;
     this.last[row] = -1;
-    const base = row * this.stride;
-    this.counts.fill(0, base, base + this.stride);
+    const base = (row & IN_CHUNK) * this.stride;
+    this.chunkOf(row).fill(0, base, base + this.stride);
     this.opened(row);
     return row;
   }
@@ -124,14 +135,25 @@ export class KeyedRings {
   }
 
   private grow(): void {
+    // The per-row arrays of four bytes (here and in subclasses) still double: 400 kB at
+    // 100,000 rows.
     const rows = this.last.length * 2;
     const last = new Int32Array(rows);
     last.set(this.last);
-    const counts = new Int32Array(rows * this.stride);
-    counts.set(this.counts);
     this.last = last;
-    this.counts = counts;
     this.grown(rows);
+  }
+
+  /** The chunk of counters that holds a row, made when it is the first row of a new chunk. */
+  chunkOf(row: number): Int32Array {
+    const at = row >>> CHUNK_SHIFT;
+    while (this.chunks.length <= at) this.chunks.push(new Int32Array(CHUNK_ROWS * this.stride));
+    return this.chunks[at];
+  }
+
+  /** Where a row starts in its chunk. */
+  baseOf(row: number): number {
+    return (row & IN_CHUNK) * this.stride;
   }
 
   /** Rows the arrays have room for. */
@@ -147,16 +169,22 @@ export class KeyedRings {
   /** add() with the bucket's slot (bucket mod slots) already known: one division per record. */
   addAt(row: number, bucket: number, slot: number, channel: number, n: number): void {
     const last = this.last[row];
-    const base = row * this.stride;
-    if (bucket > last) this.moveTo(row, base, last, bucket);
+    const counts = this.chunks[row >>> CHUNK_SHIFT];
+    const base = (row & IN_CHUNK) * this.stride;
+    if (bucket > last) this.moveTo(row, counts, base, last, bucket);
     else if (bucket <= last - this.slots) return;
-    this.counts[base + slot * this.channels + channel] += n;
-    this.counts[base + this.totalsAt + channel] += n;
+    counts[base + slot * this.channels + channel] += n;
+    counts[base + this.totalsAt + channel] += n;
   }
 
-  private moveTo(row: number, base: number, last: number, bucket: number): void {
+  private moveTo(
+    row: number,
+    counts: Int32Array,
+    base: number,
+    last: number,
+    bucket: number,
+  ): void {
     const c = this.channels;
-    const counts = this.counts;
     this.last[row] = bucket;
     if (last < 0 || bucket - last >= this.slots) {
       counts.fill(0, base, base + this.stride);
@@ -179,13 +207,14 @@ export class KeyedRings {
     // them sums what the ring holds from bucket 0.
     const lo = Math.max(from, last - this.slots + 1, 0);
     const hi = Math.min(to - 1, last);
-    const base = row * this.stride + channel;
+    const counts = this.chunks[row >>> CHUNK_SHIFT];
+    const base = (row & IN_CHUNK) * this.stride + channel;
     const slots = this.slots;
     let total = 0;
     // One division for the first slot, not one per bucket: the walks at each close sum a window
     // or two per live key, and an integer division costs as much as the rest of a bucket's step.
     for (let b = lo, slot = lo % slots; b <= hi; b++) {
-      total += this.counts[base + slot * this.channels];
+      total += counts[base + slot * this.channels];
       if (++slot === slots) slot = 0;
     }
     return total;
@@ -195,11 +224,15 @@ export class KeyedRings {
   get(row: number, channel: number, bucket: number): number {
     const last = this.last[row];
     if (bucket > last || bucket <= last - this.slots || bucket < 0) return 0;
-    return this.counts[row * this.stride + (bucket % this.slots) * this.channels + channel];
+    return this.chunks[row >>> CHUNK_SHIFT][
+      (row & IN_CHUNK) * this.stride + (bucket % this.slots) * this.channels + channel
+    ];
   }
 
   /** The sum of `channel` over every bucket a row holds: a bound for any window's count. */
   total(row: number, channel: number): number {
-    return this.counts[row * this.stride + this.totalsAt + channel];
+    return this.chunks[row >>> CHUNK_SHIFT][
+      (row & IN_CHUNK) * this.stride + this.totalsAt + channel
+    ];
   }
 }

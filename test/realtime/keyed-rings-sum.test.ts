@@ -1,6 +1,6 @@
 /** Window sums of the keyed tables: every range, across the ring's wrap, as bucket by bucket. */
 import { describe, expect, it } from 'vitest';
-import { KeyedRings } from '../../src/realtime/keyed-rings';
+import { CHUNK_ROWS, KeyedRings } from '../../src/realtime/keyed-rings';
 
 describe('KeyedRings sum', () => {
   it('equals the buckets added one by one over every range, as the ring wraps', () => {
@@ -34,5 +34,32 @@ describe('KeyedRings sum', () => {
     expect(rings.sum(a, 0, -5, 3)).toBe(9);
     expect(rings.sum(a, 0, -3, 1)).toBe(4);
     expect(rings.sum(a, 0, -3, 0)).toBe(0);
+  });
+
+  it('keeps each key its own counters across chunks of rows, and a reused row starts empty', () => {
+    const rings = new KeyedRings(5, 2);
+    const keys = 3 * CHUNK_ROWS + 17;
+    for (let k = 0; k < keys; k++) {
+      const row = rings.rowFor(`key-${k}`);
+      rings.add(row, 10, 0, k);
+      rings.add(row, 11, 1, k + 1);
+    }
+    expect(rings.chunks.length).toBe(4);
+    for (const k of [0, CHUNK_ROWS - 1, CHUNK_ROWS, 2 * CHUNK_ROWS + 5, keys - 1]) {
+      const row = rings.rowOf(`key-${k}`);
+      expect([rings.sum(row, 0, 10, 12), rings.sum(row, 1, 10, 12)]).toEqual([k, k + 1]);
+      expect([rings.total(row, 0), rings.get(row, 1, 11), rings.last[row]]).toEqual([k, k + 1, 11]);
+    }
+    // A row freed in the second chunk goes to the next new key, with nothing of the old one.
+    const freed = rings.rowOf(`key-${CHUNK_ROWS + 3}`);
+    rings.remove(freed);
+    const reused = rings.rowFor('newcomer');
+    expect(reused).toBe(freed);
+    expect([rings.total(reused, 0), rings.total(reused, 1), rings.sum(reused, 1, 0, 20)]).toEqual([
+      0, 0, 0,
+    ]);
+    rings.add(reused, 12, 0, 7);
+    expect(rings.sum(reused, 0, 8, 13)).toBe(7);
+    expect(rings.sum(rings.rowOf(`key-${CHUNK_ROWS + 4}`), 0, 8, 13)).toBe(CHUNK_ROWS + 4);
   });
 });

@@ -38,6 +38,7 @@
  */
 import { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
 import type { Alert } from '../alert';
+import { CHUNK_SHIFT } from '../keyed-rings';
 import { UrlTable } from './error-spike';
 import { valueAtQuantile, valueAtRank } from './sketch-quantile';
 import type { SlowPageOptions } from './slow-page-options';
@@ -164,7 +165,8 @@ export class SlowPageTable extends UrlTable {
   accept(row: number, bucket: number, slot: number, ms: number): void {
     if (bucket <= this.last[row] - this.slots) return;
     this.addAt(row, bucket, slot, PAGE_TIMED, 1);
-    const n = this.counts[row * this.stride + slot * this.channels + PAGE_TIMED];
+    const n =
+      this.chunks[row >>> CHUNK_SHIFT][this.baseOf(row) + slot * this.channels + PAGE_TIMED];
     const i = row * this.slots + slot;
     if (n === 1) {
       this.slowestIn[i] = ms;
@@ -204,11 +206,12 @@ export class SlowPageTable extends UrlTable {
     const last = this.last[row];
     const lo = Math.max(from, last - this.slots + 1, 0);
     const hi = Math.min(to - 1, last);
-    const base = row * this.stride + PAGE_TIMED;
+    const counts = this.chunks[row >>> CHUNK_SHIFT];
+    const base = this.baseOf(row) + PAGE_TIMED;
     const first = row * this.slots;
     let max = 0;
     for (let b = lo, slot = lo % this.slots; b <= hi; b++) {
-      if (this.counts[base + slot * this.channels] !== 0) {
+      if (counts[base + slot * this.channels] !== 0) {
         const at = this.slowestIn[first + slot];
         if (at > max) max = at;
       }
@@ -223,11 +226,12 @@ export class SlowPageTable extends UrlTable {
     const last = this.last[row];
     const lo = Math.max(from, last - this.slots + 1, 0);
     const hi = Math.min(to - 1, last);
-    const base = row * this.stride + PAGE_TIMED;
+    const counts = this.chunks[row >>> CHUNK_SHIFT];
+    const base = this.baseOf(row) + PAGE_TIMED;
     let slot = lo % this.slots;
     for (let b = lo; b <= hi; b++) {
       const i = row * this.slots + slot;
-      const n = this.counts[base + slot * this.channels];
+      const n = counts[base + slot * this.channels];
       if (++slot === this.slots) slot = 0;
       if (n === 0) continue;
       if (n > BUFFERED + SPILLED) {
