@@ -12,6 +12,9 @@
  * afterwards), one warm-up round and three measured rounds. In each round every contender writes
  * its own copy and reads it back; the order reverses every other round, so whatever HDFS still
  * does after a task (the DataNode flushing, the page cache writing back) falls on each alike.
+ * The Node contenders read the file to upload in chunks of READ_CHUNK (1 MiB), as loglab's
+ * commands read a file (src/cli/io.ts); the archiver hands the store a poll's lines for one file
+ * at a time, hundreds of kB. Until 2026-12-07 this bench fed them the stream default, 64 KiB.
  * Reads go to a sink that counts bytes (curl: -o /dev/null; FsShell: -get into the temporary
  * folder, as it cannot write to /dev/null); after the rounds every copy on HDFS is read once
  * more, untimed, and checked by sha256 against the source.
@@ -46,6 +49,7 @@ import {
 } from '../src/bench/harness';
 import { mergeRuns } from '../src/bench/stream-cluster';
 import { floorGet, floorPut } from '../src/bench/webhdfs-floor';
+import { READ_CHUNK } from '../src/cli/io';
 import { loadConfig } from '../src/config';
 import { isLoglabError } from '../src/errors';
 import { createLocalStore, createWebHdfsStore, type Store } from '../src/storage';
@@ -156,7 +160,10 @@ function storeContender(name: string, store: Store, path: string): Contender {
     path,
     write: () =>
       once(`${name} write`, 'write', async () => {
-        await pipeline(createReadStream(source), await store.create(path, { overwrite: true }));
+        await pipeline(
+          createReadStream(source, { highWaterMark: READ_CHUNK }),
+          await store.create(path, { overwrite: true }),
+        );
       }),
     read: () =>
       once(`${name} read`, 'read', async () => {

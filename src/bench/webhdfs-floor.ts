@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import { type IncomingMessage, request } from 'node:http';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { READ_CHUNK } from '../cli/io';
 
 export interface WebHdfsTarget {
   /** The NameNode's HTTP address, `http://host:9870`. */
@@ -21,7 +22,7 @@ function call(method: string, url: string, body?: string): Promise<IncomingMessa
     const req = request(url, { method }, resolve);
     req.on('error', reject);
     if (body === undefined) req.end();
-    else pipeline(createReadStream(body), req).catch(reject);
+    else pipeline(createReadStream(body, { highWaterMark: READ_CHUNK }), req).catch(reject);
   });
 }
 
