@@ -74,6 +74,8 @@ if (missing === null) {
       const killed = lag.partitions.find((p) => p.partition === crash.uncommitted.partition);
       expect(killed?.committed ?? 0).toBeLessThan(crash.uncommitted.nextOffset);
       expect((await tmpFiles(store, TOPIC)).length).toBeGreaterThan(0);
+      let inLake = 0;
+      for (const next of (await lakeNextOffsets(store, TOPIC)).values()) inLake += next;
 
       const restart = await runArchiver(broker, store, {
         topic: TOPIC,
@@ -81,7 +83,14 @@ if (missing === null) {
         rollBytes: 30_000,
         stopWhenIdle: true,
       });
-      expect(restart.skipped).toBe(crash.uncommitted.nextOffset - (killed?.committed ?? 0));
+      // The restart commits the lake's next offset of the killed roll's partition as soon as it
+      // has recovered it. Where the client starts reading that partition depends on whether it
+      // had asked Kafka for the group's offset before that commit (then it reads the lines the
+      // lake holds again and skips each) or after it (then it starts past them): both store
+      // every line once, and CI has seen both on the librdkafka client.
+      const uncommitted = crash.uncommitted.nextOffset - (killed?.committed ?? 0);
+      expect([0, uncommitted]).toContain(restart.skipped);
+      expect(restart.lines).toBe(4000 - inLake);
       const produced = linesByPartition(
         await readTopic(broker, { topic: TOPIC, groupId: `truth.${run}` }),
       );
