@@ -13,7 +13,7 @@
  * its own copy and reads it back; the order reverses every other round, so whatever HDFS still
  * does after a task (the DataNode flushing, the page cache writing back) falls on each alike.
  * The Node contenders read the file to upload in chunks of READ_CHUNK (1 MiB), as loglab's
- * commands read a file (src/cli/io.ts); the archiver hands the store a poll's lines for one file
+ * commands read a file (src/cli/io.ts, READ_CHUNK from src/log/lines.ts); the archiver hands the store a poll's lines for one file
  * at a time, hundreds of kB. Until 2026-12-07 this bench fed them the stream default, 64 KiB.
  * Reads go to a sink that counts bytes (curl: -o /dev/null; FsShell: -get into the temporary
  * folder, as it cannot write to /dev/null); after the rounds every copy on HDFS is read once
@@ -49,9 +49,9 @@ import {
 } from '../src/bench/harness';
 import { mergeRuns } from '../src/bench/stream-cluster';
 import { floorGet, floorPut } from '../src/bench/webhdfs-floor';
-import { READ_CHUNK } from '../src/cli/io';
 import { loadConfig } from '../src/config';
 import { isLoglabError } from '../src/errors';
+import { READ_CHUNK } from '../src/log/lines';
 import { createLocalStore, createWebHdfsStore, type Store } from '../src/storage';
 
 const TARGET_VS_CURL = 0.9;

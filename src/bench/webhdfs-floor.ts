@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { type IncomingMessage, request } from 'node:http';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { READ_CHUNK } from '../cli/io';
+import { READ_CHUNK } from '../log/lines';
 
 export interface WebHdfsTarget {
   /** The NameNode's HTTP address, `http://host:9870`. */

@@ -3,14 +3,8 @@ import { createRequire } from 'node:module';
 import type { Readable, Writable } from 'node:stream';
 import type { SingleBar } from 'cli-progress';
 import { describeFsError, LoglabError } from '../errors';
-import { readLines } from '../log/lines';
+import { READ_CHUNK, readLines } from '../log/lines';
 import { cliIo } from './context';
-
-/**
- * Bytes per chunk when a command reads a file: 1 MiB, not the stream default of 64 KiB (fed to
- * the WebHDFS Store, 64 KiB chunks took about a third more CPU: BENCHMARKS.md, stage 4).
- */
-export const READ_CHUNK = 1 << 20;
 
 export { describeFsError };
 

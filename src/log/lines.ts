@@ -12,6 +12,12 @@
  */
 import { isAscii } from 'node:buffer';
 
+/**
+ * Bytes per chunk when a command reads a file: 1 MiB, not the stream default of 64 KiB (fed to
+ * the WebHDFS Store, 64 KiB chunks took three times the CPU: BENCHMARKS.md, stage 4).
+ */
+export const READ_CHUNK = 1 << 20;
+
 /** Split decoded text into lines (see the module docblock). */
 export function splitLines(text: string): string[] {
   const lines: string[] = [];
