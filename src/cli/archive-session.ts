@@ -9,6 +9,7 @@ import type { ArchiverRun } from '../pipeline/run-archiver';
 import type { Compression } from '../storage/lake-layout';
 import type { Store } from '../storage/store';
 import type { Engine } from '../stream/broker';
+import { ARCHIVE_KAFKA_HINT, withCommandHint } from './broker-hint';
 import { cliIo } from './context';
 import { createStatusLine, handleInterrupts, thousands } from './streaming';
 
@@ -39,9 +40,6 @@ export const EMBEDDED_TOPIC_MESSAGE =
 
 export const HDFS_HINT =
   'start it with `npm run cluster -- up --services hdfs`, or point LOGLAB_HDFS_URL at one';
-
-const KAFKA_HINT =
-  'start one with `npm run cluster -- up`, or archive a file: `loglab archive FILE`';
 
 /** The config, with --brokers in place of LOGLAB_KAFKA_BROKERS when given. */
 async function archiveConfig(brokers?: string): Promise<Config> {
@@ -189,7 +187,7 @@ async function openTopicBroker(flag: string | undefined, config: Config) {
     if (await kafkaAnswers(brokers)) return true;
     throw new LoglabError(
       'SERVICE_DOWN',
-      `no Kafka broker answers at ${brokers.join(',')}; ${KAFKA_HINT}`,
+      `no Kafka broker answers at ${brokers.join(',')}; ${ARCHIVE_KAFKA_HINT}`,
       { retriable: true },
     );
   });
@@ -265,7 +263,8 @@ export async function archiveTopic(
         maxLines: topicSettings.maxLines,
         brokerWaitMs: topicSettings.brokerWaitMs,
         signal: stop,
-        log: (line) => cliIo().stderr.write(`loglab archive: ${line}\n`),
+        log: (line) =>
+          cliIo().stderr.write(`loglab archive: ${withCommandHint('archive', line)}\n`),
         onProgress: (p) => {
           progress = p;
         },

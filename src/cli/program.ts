@@ -25,6 +25,7 @@
 import { inspect } from 'node:util';
 import { Command, CommanderError } from 'commander';
 import { isLoglabError } from '../errors';
+import { withCommandHint } from './broker-hint';
 import { type CliIo, cliIo, type OutStream, processIo, withIo } from './context';
 
 /** A terminal's width, else commander's 80 columns. */
@@ -135,7 +136,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       return err.exitCode === 0 ? 0 : 2;
     }
     if (isLoglabError(err)) {
-      io.stderr.write(`${commandPrefix(command)}${err.message}\n`);
+      io.stderr.write(`${commandPrefix(command)}${withCommandHint(command, err.message)}\n`);
       return 2;
     }
     if ((err as NodeJS.ErrnoException)?.code === 'EPIPE') return 0;

@@ -6,6 +6,7 @@
 import { Option } from 'commander';
 import { badFlag, LoglabError } from '../errors';
 import { type Broker, ENGINES, type Engine } from '../stream/broker';
+import { withCommandHint } from './broker-hint';
 import { cliIo, type OutStream } from './context';
 
 /** How a command without --engine picks one. */
@@ -116,7 +117,8 @@ export function brokerOutageOptions(
 ): import('../config').CreateBrokerOptions {
   if (waitMs === 0) return {};
   const wait = {
-    log: (line: string) => cliIo().stderr.write(`loglab ${command}: ${line}\n`),
+    log: (line: string) =>
+      cliIo().stderr.write(`loglab ${command}: ${withCommandHint(command, line)}\n`),
     signal,
     totalWaitMs: waitMs,
   };

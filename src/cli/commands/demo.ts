@@ -8,6 +8,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { badFlag } from '../../errors';
+import { withCommandHint } from '../broker-hint';
 import { cliIo } from '../context';
 import { parseCount } from '../flags';
 import { brokerOutageOptions, brokerWaitMs, brokerWaitOption } from '../streaming';
@@ -138,7 +139,7 @@ async function demo(flags: DemoFlags): Promise<void> {
       topic: flags.topic,
       outDir: flags.out,
       // Outage lines (a broker or HDFS restarting) as every command's: `loglab demo: …`.
-      log: (line) => cliIo().stderr.write(`loglab demo: ${line}\n`),
+      log: (line) => cliIo().stderr.write(`loglab demo: ${withCommandHint('demo', line)}\n`),
       brokerWaitMs: waitMs,
       ...ports,
       progress: {
