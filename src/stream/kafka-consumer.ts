@@ -113,6 +113,20 @@ function isCoordinatorAway(err: unknown): boolean {
   );
 }
 
+/**
+ * A partition without a leader: what a broker that has just started answers until its election
+ * is over. A member that joins again right after a restart can meet it, and used to end the run
+ * with it (seen in `loglab demo --cluster` across a restart); the producer already waited it out.
+ */
+const LEADER_ELECTION_TYPES = new Set([
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_FOR_PARTITION',
+  'NOT_LEADER_OR_FOLLOWER',
+]);
+function isLeaderElection(err: unknown): boolean {
+  return errorChain(err).some((e) => e.type !== undefined && LEADER_ELECTION_TYPES.has(e.type));
+}
+
 /** How often, and how many times, a join refused by a coordinator still loading is tried again. */
 const COORDINATOR_PAUSE_MS = 500;
 const COORDINATOR_TRIES = 60;
@@ -236,7 +250,7 @@ export async function subscribeKafka(
   function outageOf(err: unknown): LoglabError | null {
     const failure = kafkaError(err, settings.address, context);
     if (isBrokerOutage(failure as unknown)) return failure;
-    if (!isCoordinatorAway(err)) return null;
+    if (!isCoordinatorAway(err) && !isLeaderElection(err)) return null;
     return new LoglabError('SERVICE_DOWN', failure.message, {
       retriable: true,
       cause: failure,

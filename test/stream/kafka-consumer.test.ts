@@ -899,6 +899,50 @@ describe('subscribeKafka: riding out a broker outage', () => {
     expect(lines.length).toBe(2);
   });
 
+  /** What kafkajs crashes a member with when a partition has no leader (a broker just restarted). */
+  function noLeader(): Error {
+    const inner = Object.assign(
+      new Error(
+        'There is no leader for this topic-partition as we are in the middle of a leadership election',
+      ),
+      { name: 'KafkaJSProtocolError', type: 'LEADER_NOT_AVAILABLE', retriable: true },
+    );
+    return Object.assign(new Error(inner.message), {
+      name: 'KafkaJSNumberOfRetriesExceeded',
+      originalError: inner,
+    });
+  }
+
+  it('waits out a partition without a leader (an election after a restart) as an outage', async () => {
+    const { kafka, consumer, lines } = await startRidingOut(0);
+    kafka.members[0].crash(noLeader());
+    expect(layout(await consumer.poll({ maxWaitMs: 50 }))).toBe('idle');
+    expect(kafka.members.length).toBe(2);
+    expect(lines[0]).toBe(
+      `the Kafka broker at ${ADDRESS} failed: There is no leader for this topic-partition as we are in the middle of a leadership election; waiting for it for up to 300.0 s`,
+    );
+    expect(lines.length).toBe(2);
+    await kafka.members[1].deliver('t', 0, messages(0, 2));
+    expect(layout(await consumer.poll({ maxWaitMs: 0 }))).toEqual([['t', 0, [0, 1]]]);
+  });
+
+  it('reports a partition without a leader as a broker outage when the member does not wait itself', async () => {
+    const kafka = new FakeKafkaMembers({ t: [0] });
+    const consumer = await subscribeKafka(kafka as unknown as Kafka, settingsFor({}), {
+      groupId: 'g',
+      topics: ['t'],
+    });
+    open.push(consumer);
+    kafka.members[0].crash(noLeader());
+    const failure = await consumer.poll({ maxWaitMs: 1_000 }).catch((e: unknown) => e);
+    expect(failure).toMatchObject({
+      code: 'SERVICE_DOWN',
+      retriable: true,
+      context: { broker: ADDRESS },
+    });
+    expect(kafka.members.length).toBe(1);
+  });
+
   it('reports a coordinator gone with its broker as a broker outage when the member does not wait itself', async () => {
     // The archiver subscribes with brokerOutage 'end': its own loop waits out broker outages,
     // which it knows by SERVICE_DOWN naming the broker.
