@@ -82,7 +82,8 @@ describe('loglab demo --cluster across a broker restart', () => {
       });
       console.info(`demo-restart: the broker was away for ${away.toFixed(1)} s`);
 
-      expect((await run.exited).code, run.stderr()).toBe(0);
+      // Both streams on failure: the hop counts (stdout) say where lines went missing.
+      expect((await run.exited).code, `${run.stderr()}\n${run.stdout()}`).toBe(0);
       const stdout = run.stdout();
       const stderr = run.stderr();
       console.info(`demo-restart: the demo said\n${stderr}`);
