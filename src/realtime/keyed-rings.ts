@@ -151,6 +151,11 @@ export class KeyedRings {
     return this.chunks[at];
   }
 
+  /** The chunk of counters of an open row (its counters start at `baseOf(row)`). */
+  countsOf(row: number): Int32Array {
+    return this.chunks[row >>> CHUNK_SHIFT];
+  }
+
   /** Where a row starts in its chunk. */
   baseOf(row: number): number {
     return (row & IN_CHUNK) * this.stride;

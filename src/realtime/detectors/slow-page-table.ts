@@ -38,7 +38,6 @@
  */
 import { LogCollapsingLowestDenseDDSketch } from '@datadog/sketches-js';
 import type { Alert } from '../alert';
-import { CHUNK_SHIFT } from '../keyed-rings';
 import { UrlTable } from './error-spike';
 import { valueAtQuantile, valueAtRank } from './sketch-quantile';
 import type { SlowPageOptions } from './slow-page-options';
@@ -165,8 +164,7 @@ export class SlowPageTable extends UrlTable {
   accept(row: number, bucket: number, slot: number, ms: number): void {
     if (bucket <= this.last[row] - this.slots) return;
     this.addAt(row, bucket, slot, PAGE_TIMED, 1);
-    const n =
-      this.chunks[row >>> CHUNK_SHIFT][this.baseOf(row) + slot * this.channels + PAGE_TIMED];
+    const n = this.countsOf(row)[this.baseOf(row) + slot * this.channels + PAGE_TIMED];
     const i = row * this.slots + slot;
     if (n === 1) {
       this.slowestIn[i] = ms;
@@ -206,7 +204,7 @@ export class SlowPageTable extends UrlTable {
     const last = this.last[row];
     const lo = Math.max(from, last - this.slots + 1, 0);
     const hi = Math.min(to - 1, last);
-    const counts = this.chunks[row >>> CHUNK_SHIFT];
+    const counts = this.countsOf(row);
     const base = this.baseOf(row) + PAGE_TIMED;
     const first = row * this.slots;
     let max = 0;
@@ -226,7 +224,7 @@ export class SlowPageTable extends UrlTable {
     const last = this.last[row];
     const lo = Math.max(from, last - this.slots + 1, 0);
     const hi = Math.min(to - 1, last);
-    const counts = this.chunks[row >>> CHUNK_SHIFT];
+    const counts = this.countsOf(row);
     const base = this.baseOf(row) + PAGE_TIMED;
     let slot = lo % this.slots;
     for (let b = lo; b <= hi; b++) {
