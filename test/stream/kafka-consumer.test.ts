@@ -899,6 +899,20 @@ describe('subscribeKafka: riding out a broker outage', () => {
     expect(lines.length).toBe(2);
   });
 
+  /**
+   * A member subscribed without outage settings, as the archiver subscribes (brokerOutage 'end'):
+   * its own loop waits out broker outages, which it knows by SERVICE_DOWN naming the broker.
+   */
+  async function subscribeNotWaiting() {
+    const kafka = new FakeKafkaMembers({ t: [0] });
+    const consumer = await subscribeKafka(kafka as unknown as Kafka, settingsFor({}), {
+      groupId: 'g',
+      topics: ['t'],
+    });
+    open.push(consumer);
+    return { kafka, consumer };
+  }
+
   /** What kafkajs crashes a member with when a partition has no leader (a broker just restarted). */
   function noLeader(): Error {
     const inner = Object.assign(
@@ -927,12 +941,7 @@ describe('subscribeKafka: riding out a broker outage', () => {
   });
 
   it('reports a partition without a leader as a broker outage when the member does not wait itself', async () => {
-    const kafka = new FakeKafkaMembers({ t: [0] });
-    const consumer = await subscribeKafka(kafka as unknown as Kafka, settingsFor({}), {
-      groupId: 'g',
-      topics: ['t'],
-    });
-    open.push(consumer);
+    const { kafka, consumer } = await subscribeNotWaiting();
     kafka.members[0].crash(noLeader());
     const failure = await consumer.poll({ maxWaitMs: 1_000 }).catch((e: unknown) => e);
     expect(failure).toMatchObject({
@@ -944,14 +953,7 @@ describe('subscribeKafka: riding out a broker outage', () => {
   });
 
   it('reports a coordinator gone with its broker as a broker outage when the member does not wait itself', async () => {
-    // The archiver subscribes with brokerOutage 'end': its own loop waits out broker outages,
-    // which it knows by SERVICE_DOWN naming the broker.
-    const kafka = new FakeKafkaMembers({ t: [0] });
-    const consumer = await subscribeKafka(kafka as unknown as Kafka, settingsFor({}), {
-      groupId: 'g',
-      topics: ['t'],
-    });
-    open.push(consumer);
+    const { kafka, consumer } = await subscribeNotWaiting();
     kafka.members[0].crash(
       Object.assign(new Error('Failed to find group coordinator'), {
         name: 'KafkaJSGroupCoordinatorNotFound',
