@@ -70,6 +70,7 @@ import {
 } from './kafka-consumer';
 import { deleteKafkaGroups, deleteKafkaTopics } from './kafka-delete';
 import { isCoordinatorStarting, kafkaError } from './kafka-errors';
+import { kafkaSocketFactory } from './kafka-socket';
 import { createPartitioner, murmur2, murmur2String, toPositive } from './partitioner';
 import { DEFAULT_PARTITIONS } from './topics';
 
@@ -220,6 +221,7 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
     requestTimeout: config.requestTimeoutMs ?? 30_000,
     logLevel: config.debug ? kafkaLogLevel.DEBUG : kafkaLogLevel.NOTHING,
     logCreator: config.debug ? debugLogCreator : silentLogCreator,
+    socketFactory: kafkaSocketFactory,
   };
   const kafka = (config.kafkaFactory ?? ((c: KafkaConfig) => new Kafka(c)))(kafkaConfig);
   const consumerSettings = kafkaConsumerSettings(config, retry);
