@@ -18,9 +18,9 @@ import { killHard, type LoglabChild, startLoglab } from './fault-run-harness';
 import { clusterService, restartService } from './restart';
 
 const config = loadConfig();
-const run = Date.now();
-const topic = `loglab.test.demo-restart.${run}`;
-const lake = `/tmp/loglab-test-demo-restart-${run}`;
+const started = Date.now();
+const topic = `loglab.test.demo-restart.${started}`;
+const lake = `/tmp/loglab-test-demo-restart-${started}`;
 const out = mkdtempSync(join(tmpdir(), 'loglab-demo-restart-'));
 const LINES = 400_000;
 /** The broker goes once this many lines are on the topic: the stream is under way. */
@@ -98,6 +98,20 @@ describe('loglab demo --cluster across a broker restart', () => {
       // The demo has no --engine: its lines name its own way out (broker-hint.ts).
       expect(stderr).not.toContain('--engine embedded');
       expect(await stored()).toBe(LINES);
+      // Stamped with the time of sending, though the lines are from 2024 (demo-run.ts says
+      // why): every partition's first message at or after the test's start is its first one.
+      const admin = new Kafka({
+        brokers: [...config.kafka.brokers],
+        logLevel: logLevel.NOTHING,
+      }).admin();
+      await admin.connect();
+      try {
+        const since = await admin.fetchTopicOffsetsByTimestamp(topic, started);
+        expect(since.map((p) => p.offset)).toEqual(since.map(() => '0'));
+        expect(since.length).toBe(6);
+      } finally {
+        await admin.disconnect();
+      }
     } finally {
       await broker.close();
     }
