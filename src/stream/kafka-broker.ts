@@ -27,7 +27,13 @@
  *   messages: with `producerOutage`, `produce` calls run one at a time; and each message in the
  *   partition it had (`loglabPartitioner`). Exactly once with one broker, which answers for all
  *   of a request's partitions at once; with several, a request to another broker answered
- *   before the failure is sent again as new batches: at least once, never lost.
+ *   before the failure is sent again as new batches: at least once, never lost. And only while
+ *   the broker remembers the producer: it keeps a producer's state through a restart unless the
+ *   timestamp of its last record on the partition is older than producer.id.expiration.ms (a
+ *   day by default; measured on Kafka 4.4 with DescribeProducers: a producer whose record was
+ *   stamped 2024-03-12 was gone after a restart, one stamped now was kept). Lines sent with
+ *   their own old time (`--timestamp event` on an old log) then make the batch sent again a new
+ *   one, written twice; the line saying the broker answers again says so (FORGOTTEN_PRODUCER).
  *   Without `producerOutage`, or past the wait, the producer is replaced (`dropProducer`).
  */
 import {
@@ -84,6 +90,27 @@ const CHUNK_BYTES = 900_000;
  * extra round trips (measured on loopback: 500 → 63k msg/s, 2,000 → 98k, 4,000 → 86k).
  */
 const CHUNK_MESSAGES = 2000;
+
+/** Kafka's default producer.id.expiration.ms: a day. */
+export const PRODUCER_EXPIRY_MS = 86_400_000;
+
+/** What the line saying a producer sends again adds when its messages are stamped long ago. */
+export const FORGOTTEN_PRODUCER =
+  'its messages are stamped over a day ago, and a broker that restarted has forgotten such a producer, so a batch it wrote just before it went may be stored twice (--timestamp now keeps its duplicate check)';
+
+/**
+ * True when every message of a send is stamped more than PRODUCER_EXPIRY_MS before `now`. A broker
+ * forgets an idempotent producer whose last record on a partition carries such a timestamp,
+ * each time it restarts (and at its periodic expiry check), and then takes a batch sent again
+ * for a new one: what makes sending again on the same producer store each message once is gone.
+ */
+export function stampedBeforeExpiry(messages: readonly ProduceMessage[], now: number): boolean {
+  if (messages.length === 0) return false;
+  for (const m of messages) {
+    if (m.timestamp === undefined || now - m.timestamp <= PRODUCER_EXPIRY_MS) return false;
+  }
+  return true;
+}
 /** Per-record framing kafkajs adds (lengths, deltas, attributes), counted generously. */
 const RECORD_FRAMING = 24;
 
@@ -313,12 +340,17 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
    * (refused connections, a partition without a leader during a restart) is waited out, bounded,
    * with the same two lines as a consumer's; null without it.
    */
-  function producerOutageGuard(topic: string): BrokerOutageGuard | null {
+  function producerOutageGuard(
+    topic: string,
+    messages: readonly ProduceMessage[],
+  ): BrokerOutageGuard | null {
     const settings = config.producerOutage;
     if (settings === undefined) return null;
     return brokerOutageGuard(broker, {
       topic,
-      resumeWith: 'sending again',
+      resumeWith: stampedBeforeExpiry(messages, Date.now())
+        ? `sending again; ${FORGOTTEN_PRODUCER}`
+        : 'sending again',
       oncePerOutage: true,
       waitsFor: (err): err is LoglabError => isLoglabError(err) && err.retriable,
       log: settings.log,
@@ -345,7 +377,7 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
     await assertTopics([topic]);
     const p = await connectedProducer();
     const bases = new Map<number, number>();
-    const outage = producerOutageGuard(topic);
+    const outage = producerOutageGuard(topic, messages);
     let start = 0;
     while (start < messages.length) {
       let end = start;

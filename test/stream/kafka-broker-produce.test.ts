@@ -7,7 +7,12 @@ import { CompressionTypes, type Kafka, type KafkaConfig, KafkaJSConnectionError 
 import { describe, expect, it } from 'vitest';
 import { isLoglabError } from '../../src/errors';
 import type { ProduceMessage } from '../../src/stream/broker';
-import { createKafkaBroker } from '../../src/stream/kafka-broker';
+import {
+  createKafkaBroker,
+  FORGOTTEN_PRODUCER,
+  PRODUCER_EXPIRY_MS,
+  stampedBeforeExpiry,
+} from '../../src/stream/kafka-broker';
 
 interface SendCall {
   topic: string;
@@ -167,6 +172,40 @@ describe('kafkajs adapter, producing', () => {
       'the broker at 127.0.0.1:9092 answers again after T (3 tries): sending again',
     ]);
     await broker.close();
+  });
+
+  it('with producerOutage says, when it sends again, that lines stamped over a day ago may be stored twice', async () => {
+    const fake = fakeKafka(['t'], new Set([1]), 1);
+    const lines: string[] = [];
+    const broker = createKafkaBroker({
+      brokers: ['127.0.0.1:9092'],
+      kafkaFactory: fake.factory,
+      producerOutage: { log: (l) => lines.push(l), probeEveryMs: 1, totalWaitMs: 60_000 },
+    });
+    const twoDaysAgo = Date.now() - 2 * PRODUCER_EXPIRY_MS;
+    const old = messages(10, 20).map((m, i) => ({ ...m, timestamp: twoDaysAgo + i }));
+    expect((await broker.produce('t', old)).count).toBe(10);
+    expect(lines[1].replace(/\d+\.\d s/g, 'T')).toBe(
+      `the broker at 127.0.0.1:9092 answers again after T (2 tries): sending again; ${FORGOTTEN_PRODUCER}`,
+    );
+    expect(lines.length).toBe(2);
+    await broker.close();
+  });
+
+  it('takes a send for stamped before the broker forgets its producer only when every message is', () => {
+    const now = Date.UTC(2026, 11, 7);
+    const at = (...stamps: (number | undefined)[]) =>
+      stamps.map((timestamp) => ({ key: null, value: 'x', timestamp }));
+    expect(
+      stampedBeforeExpiry(at(now - PRODUCER_EXPIRY_MS - 1, now - 3 * PRODUCER_EXPIRY_MS), now),
+    ).toBe(true);
+    // The broker keeps a producer while its last record is at most a day old.
+    expect(stampedBeforeExpiry(at(now - PRODUCER_EXPIRY_MS), now)).toBe(false);
+    // One recent message keeps its partition's batch recent: not said for a mixed send.
+    expect(stampedBeforeExpiry(at(now - 3 * PRODUCER_EXPIRY_MS, now - 1000), now)).toBe(false);
+    // No timestamp: the broker stamps it with its clock.
+    expect(stampedBeforeExpiry(at(undefined), now)).toBe(false);
+    expect(stampedBeforeExpiry([], now)).toBe(false);
   });
 
   it('with producerOutage runs one produce at a time: nothing else is sent while a refused chunk waits', async () => {
