@@ -38,10 +38,10 @@ time; --timestamp now stamps it with the time of sending. With Kafka's defaults 
 messages whose timestamp is over 7 days old and refuses ones more than 1 h ahead of its clock;
 the cluster that \`npm run cluster\` starts keeps messages by size and takes any timestamp, so
 old logs keep their times there. On a broker with the defaults, produce an old or future log
-with --timestamp now to keep all of it. Any broker also forgets a producer whose last message on
-a partition is stamped over a day ago (producer.id.expiration.ms), and does so when it restarts:
-a batch it wrote but never acknowledged before a restart is then stored twice when it is sent
-again. With --timestamp now it is stored once.`;
+with --timestamp now to keep all of it. A broker also forgets a producer whose last message on a
+partition is stamped a day or more ago (producer.id.expiration.ms), at a regular check and each
+time it restarts: a batch it wrote but never acknowledged before a restart is then stored twice
+when it is sent again. With --timestamp now it is stored once.`;
 
 export interface OpenedBroker {
   readonly engine: Engine;

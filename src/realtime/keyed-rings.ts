@@ -32,7 +32,7 @@ export function detached(text: string): string {
 }
 
 /** Rows per chunk of counters (a power of two: a row's chunk is `row >>> CHUNK_SHIFT`). */
-export const CHUNK_SHIFT = 10;
+const CHUNK_SHIFT = 10;
 export const CHUNK_ROWS = 1 << CHUNK_SHIFT;
 const IN_CHUNK = CHUNK_ROWS - 1;
 

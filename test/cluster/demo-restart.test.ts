@@ -107,8 +107,7 @@ describe('loglab demo --cluster across a broker restart', () => {
       await admin.connect();
       try {
         const since = await admin.fetchTopicOffsetsByTimestamp(topic, started);
-        expect(since.map((p) => p.offset)).toEqual(since.map(() => '0'));
-        expect(since.length).toBe(6);
+        expect(since.map((p) => p.offset)).toEqual(['0', '0', '0', '0', '0', '0']);
       } finally {
         await admin.disconnect();
       }

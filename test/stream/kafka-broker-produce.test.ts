@@ -199,9 +199,11 @@ describe('kafkajs adapter, producing', () => {
     expect(
       stampedBeforeExpiry(at(now - PRODUCER_EXPIRY_MS - 1, now - 3 * PRODUCER_EXPIRY_MS), now),
     ).toBe(true);
-    // The broker keeps a producer while its last record is at most a day old.
-    expect(stampedBeforeExpiry(at(now - PRODUCER_EXPIRY_MS), now)).toBe(false);
-    // One recent message keeps its partition's batch recent: not said for a mixed send.
+    // The broker forgets a producer once its last record is a day old (Kafka: now − last ≥ expiry).
+    expect(stampedBeforeExpiry(at(now - PRODUCER_EXPIRY_MS), now)).toBe(true);
+    expect(stampedBeforeExpiry(at(now - PRODUCER_EXPIRY_MS + 1), now)).toBe(false);
+    // Not said for a mixed send: the check is per send, not per partition (where the old
+    // messages of one may still make its batch old).
     expect(stampedBeforeExpiry(at(now - 3 * PRODUCER_EXPIRY_MS, now - 1000), now)).toBe(false);
     // No timestamp: the broker stamps it with its clock.
     expect(stampedBeforeExpiry(at(undefined), now)).toBe(false);

@@ -82,7 +82,8 @@ again; then the batch it refused is sent again and the run goes on, each line st
 (with LOGLAB_KAFKA_CLIENT=rdkafka librdkafka keeps the batch for that long itself, and its
 second line ends "delivered"; only a second Ctrl-C, which exits at once with 130, ends its wait):
 Kafka's idempotent producer, which produce uses, matches its producer id and per-partition
-sequence numbers, so the broker drops a copy of what it had written before its answer was lost.
+sequence numbers, so the broker drops a copy of what it had written before its answer was lost
+(while it remembers the producer: see --timestamp below).
 (With a cluster of several brokers whose partition leaders move during the outage, part of a
 batch may be written twice: at least once, never lost.)
 Past the wait, the command exits 2 with one line that also says what had been acknowledged.

@@ -119,7 +119,8 @@ file is rolled into place before the exit.
 --roll-size, --roll-interval and --compress are those of \`loglab archive\`.
 A broker that goes away (Kafka restarting) is waited for by both sides, up to --broker-wait
 (5 minutes), with a line when it goes and one when it answers again; the producer then sends
-the refused batch again (stored once: the idempotent producer's copy is dropped by the broker).
+the refused batch again (stored once: the idempotent producer's copy is dropped by the broker,
+while it remembers the producer: see --timestamp below).
 Ctrl-C stops generating and lets the consumer catch up (exit 0); a second Ctrl-C stops the
 consumer (and any wait for the broker) too; a third exits at once with 130. Exit code 1 when the consumer did not get exactly
 the lines that were produced.
