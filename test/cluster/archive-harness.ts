@@ -12,7 +12,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { Kafka, logLevel } from 'kafkajs';
 import { expect } from 'vitest';
 import { createBroker, createStore, loadConfig } from '../../src/config';
 import { defaultOptions, generateLines } from '../../src/generate/index';
@@ -29,6 +28,7 @@ import type { Store } from '../../src/storage/store';
 import type { Broker, ProduceMessage } from '../../src/stream/broker';
 import { clientKey } from '../../src/stream/line-messages';
 import { partitionForKey } from '../../src/stream/partitioner';
+import { withKafkaAdmin } from './kafka-admin';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const FIXTURE = join(ROOT, 'test', 'cluster', 'fixtures', 'archiver-process.ts');
@@ -160,12 +160,7 @@ export function startArchiver(
  * before that. Fails after `timeoutMs` with the group's state and members.
  */
 export async function groupEmptied(group: string, timeoutMs = 30_000): Promise<void> {
-  const admin = new Kafka({
-    brokers: [...config.kafka.brokers],
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  try {
+  await withKafkaAdmin(async (admin) => {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const [described] = (await admin.describeGroups([group])).groups;
@@ -177,9 +172,7 @@ export async function groupEmptied(group: string, timeoutMs = 30_000): Promise<v
       }
       await sleep(250);
     }
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }
 
 /** The JSON summary the archiver process prints when it ends by itself. */

@@ -13,7 +13,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBroker, createStore, loadConfig } from '../../src/config';
 import { getParser } from '../../src/log/parser';
@@ -21,6 +20,7 @@ import { isRecord } from '../../src/log/record';
 import { isRawFile, parseRawFileName, type RawFile, TMP_DIR } from '../../src/storage/lake-layout';
 import type { Store } from '../../src/storage/store';
 import type { Broker } from '../../src/stream/broker';
+import { withKafkaAdmin } from './kafka-admin';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'loglab.mjs');
@@ -262,14 +262,10 @@ afterAll(async () => {
   }
   await store?.close();
   await broker?.close();
-  const admin = new Kafka({
-    brokers: [...config.kafka.brokers],
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  await admin.deleteGroups(groups).catch(() => undefined);
-  await admin.deleteTopics({ topics }).catch(() => undefined);
-  await admin.disconnect();
+  await withKafkaAdmin(async (admin) => {
+    await admin.deleteGroups(groups).catch(() => undefined);
+    await admin.deleteTopics({ topics }).catch(() => undefined);
+  });
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -416,15 +412,6 @@ describe('loglab archive on Kafka and HDFS', () => {
 
 /** The group has a member with partitions (the archiver has joined and is reading). */
 async function memberReady(group: string): Promise<boolean> {
-  const admin = new Kafka({
-    brokers: [...config.kafka.brokers],
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  try {
-    const { groups: described } = await admin.describeGroups([group]);
-    return described[0]?.state === 'Stable' && described[0].members.length === 1;
-  } finally {
-    await admin.disconnect();
-  }
+  const { groups: described } = await withKafkaAdmin((admin) => admin.describeGroups([group]));
+  return described[0]?.state === 'Stable' && described[0].members.length === 1;
 }

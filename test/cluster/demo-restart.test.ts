@@ -15,6 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createBroker, createStore, loadConfig } from '../../src/config';
 import { kafkaAnswers } from '../../src/stream/kafka-broker';
 import { killHard, type LoglabChild, startLoglab } from './fault-run-harness';
+import { withKafkaAdmin } from './kafka-admin';
 import { clusterService, restartService } from './restart';
 
 const config = loadConfig();
@@ -100,17 +101,8 @@ describe('loglab demo --cluster across a broker restart', () => {
       expect(await stored()).toBe(LINES);
       // Stamped with the time of sending, though the lines are from 2024 (demo-run.ts says
       // why): every partition's first message at or after the test's start is its first one.
-      const admin = new Kafka({
-        brokers: [...config.kafka.brokers],
-        logLevel: logLevel.NOTHING,
-      }).admin();
-      await admin.connect();
-      try {
-        const since = await admin.fetchTopicOffsetsByTimestamp(topic, started);
-        expect(since.map((p) => p.offset)).toEqual(['0', '0', '0', '0', '0', '0']);
-      } finally {
-        await admin.disconnect();
-      }
+      const since = await withKafkaAdmin((a) => a.fetchTopicOffsetsByTimestamp(topic, started));
+      expect(since.map((p) => p.offset)).toEqual(['0', '0', '0', '0', '0', '0']);
     } finally {
       await broker.close();
     }
