@@ -10,7 +10,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBroker, createStore, loadConfig } from '../../src/config';
 import { kafkaAnswers } from '../../src/stream/kafka-broker';
@@ -34,20 +33,12 @@ afterAll(async () => {
   // A demo the test gave up on would go on waiting for the broker, then write after the cleanup.
   killHard(demo);
   await clusterService('up', 'kafka');
-  const admin = new Kafka({
-    brokers: [...config.kafka.brokers],
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin
-    .connect()
-    .then(async () => {
-      await admin
-        .deleteGroups([`loglab-demo.${topic}`, `loglab-demo-archiver.${topic}`])
-        .catch(() => undefined);
-      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-      await admin.disconnect();
-    })
-    .catch(() => undefined);
+  await withKafkaAdmin(async (admin) => {
+    await admin
+      .deleteGroups([`loglab-demo.${topic}`, `loglab-demo-archiver.${topic}`])
+      .catch(() => undefined);
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  }).catch(() => undefined);
   await createStore('cluster', config)
     .then(async (store) => {
       await store.delete(lake, { recursive: true, missingOk: true }).catch(() => undefined);
