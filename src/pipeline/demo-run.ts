@@ -174,11 +174,11 @@ export async function runDemo(settings: DemoSettings): Promise<DemoRun> {
     partitions: settings.partitions,
     groupId,
     // On Kafka, messages carry the time they were sent, not the line's: a broker forgets an
-    // idempotent producer once the timestamp of its last record on a partition is older than
-    // producer.id.expiration.ms (a day), and it does so when it restarts. The demo's day is
-    // from 2024, so a batch the broker had written but not acknowledged before a restart was
+    // idempotent producer once the timestamp of its last record on a partition is a day
+    // (producer.id.expiration.ms) or more old, and it does so when it restarts. The demo's day
+    // is from 2024, so a batch the broker had written but not acknowledged before a restart was
     // written again when it was sent again (test/cluster/demo-restart: 1,000 and 727 lines
-    // twice in 2 runs of 24). The lines keep their own time; detection and the lake read it.
+    // twice in 2 runs of 35). The lines keep their own time; detection and the lake read it.
     timestamps: broker.engine === 'embedded' ? 'event' : 'now',
     // Committed only as far as the detector released, and finished before the last commit.
     handlers: [{ ...detecting, handle: consume }],
