@@ -87,8 +87,17 @@ export interface RunArchiverOptions {
    * reports no partitions and no positions until it has recovered them again.
    */
   readonly onProgress?: (progress: ArchiverProgress) => void;
-  /** Stop after the batch in hand, rolling every open file first. */
+  /**
+   * Stop after the batch in hand, rolling every open file first. It also ends a wait for a
+   * broker or store that went away (the run then fails with the outage): a stop right now.
+   */
   readonly signal?: AbortSignal;
+  /**
+   * A stop once caught up (stream-archive.ts): asked, it stops the attempt running now as
+   * `signal` does, but a broker or store outage that breaks the last roll is still waited out,
+   * and the attempt after it runs until the stop is asked again (ArchiverFinish says why).
+   */
+  readonly finish?: ArchiverFinish;
   /** How long an empty poll waits (200 ms). */
   readonly maxWaitMs?: number;
   readonly pollRecords?: number;
@@ -147,6 +156,41 @@ export interface ArchiverRun {
   readonly brokerResumes: number;
 }
 
+/**
+ * The stop `loglab stream --archive` asks for once the archiver has read everything: "stop once
+ * caught up", not "stop now". A user's stop (`signal`) also ends an outage wait, so a broker
+ * restarting during the last roll's commit would fail a run whose every line was read; and the
+ * attempt after the wait must not stop at once either, since the files the broken attempt had
+ * open are dropped and their lines must be read again. So an outage that ends an attempt after
+ * the stop was asked takes the request back (`generation` counts it): the caller sees the next
+ * attempt recover and read (`onProgress`), and asks again once it has caught up.
+ */
+export class ArchiverFinish {
+  private controller = new AbortController();
+  private attempts = 0;
+
+  /** Attempts ended by an outage so far: a request is for the attempt of this generation. */
+  get generation(): number {
+    return this.attempts;
+  }
+
+  /** Stop the attempt of `generation` after its batch in hand; nothing if it has ended. */
+  ask(generation: number): void {
+    if (generation === this.attempts) this.controller.abort();
+  }
+
+  /** What the attempt running now stops at. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** An attempt ended by an outage: the next one runs until asked again. */
+  attemptEnded(): void {
+    this.attempts++;
+    if (this.controller.signal.aborted) this.controller = new AbortController();
+  }
+}
+
 function stderrLine(line: string): void {
   process.stderr.write(`archiver: ${line}\n`);
 }
@@ -203,12 +247,19 @@ export async function runArchiver(
   for (;;) {
     let attempt: ArchiverRun;
     const counted = { lines: 0, files: 0, rolls: 0 };
+    const finish = options.finish;
     try {
       attempt = await archiveOnce(
         broker,
         guard.store,
         {
           ...options,
+          signal:
+            finish === undefined
+              ? options.signal
+              : options.signal === undefined
+                ? finish.signal
+                : AbortSignal.any([options.signal, finish.signal]),
           // An attempt cut short stored `totals.lines`; the rest of the budget is this attempt's.
           maxLines: options.maxLines === undefined ? undefined : options.maxLines - totals.lines,
           onProgress: (p) =>
@@ -229,6 +280,9 @@ export async function runArchiver(
         totals,
       );
     } catch (err) {
+      // Before waiting: what the caller sees next is this attempt's end (its progress reported
+      // no partitions), and a stop it asks from now on is for the next attempt.
+      finish?.attemptEnded();
       // Joined since the broker's last outage: that one is over, even if no roll followed and
       // whatever failed now (an HDFS outage after hours of archiving must not leave the broker's
       // bound counting from the outage before it).

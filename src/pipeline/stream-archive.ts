@@ -6,7 +6,10 @@
  * `finish` waits until the archiver has read every partition it owns up to the end offsets of
  * that moment (or its group had committed that far already), then stops it: stopping rolls every
  * open file, so what was read is in the lake, renamed and committed, before the run returns.
- * A second Ctrl-C (`stop`) stops it after the batch in hand, with the same final roll.
+ * That stop is "stop once caught up" (ArchiverFinish in run-archiver.ts): a broker or store
+ * outage that breaks the last roll is waited out, and `finish` waits for the next attempt to
+ * read again what the broken one held, then stops it in turn. A second Ctrl-C (`stop`) stops it
+ * after the batch in hand, with the same final roll, and ends any outage wait.
  */
 import { isLoglabError } from '../errors';
 import { type Compression, RAW_ROOT } from '../storage/lake-layout';
@@ -14,6 +17,7 @@ import type { Store } from '../storage/store';
 import type { Broker } from '../stream/broker';
 import {
   ARCHIVER_GROUP,
+  ArchiverFinish,
   type ArchiverProgress,
   type ArchiverRun,
   runArchiver,
@@ -71,9 +75,13 @@ export function startStreamArchive(
   stop: AbortSignal | undefined,
 ): StreamArchive {
   const groupId = settings.groupId ?? ARCHIVER_GROUP;
-  const done = new AbortController();
-  const signal = stop ? AbortSignal.any([done.signal, stop]) : done.signal;
+  /** Stops the archiver now, ending its outage waits: only when `finish` itself fails. */
+  const halt = new AbortController();
+  const signal = stop ? AbortSignal.any([halt.signal, stop]) : halt.signal;
+  const caughtUpStop = new ArchiverFinish();
   let latest: ArchiverProgress | null = null;
+  /** The generation of the attempt that reported `latest` (ArchiverFinish). */
+  let latestOf = 0;
   const running: Promise<ArchiverRun> = runArchiver(broker, settings.store, {
     topic,
     groupId,
@@ -83,8 +91,10 @@ export function startStreamArchive(
     log: settings.log,
     brokerWaitMs: settings.brokerWaitMs,
     signal,
+    finish: caughtUpStop,
     onProgress(p) {
       latest = p;
+      latestOf = caughtUpStop.generation;
     },
   });
   const failed = running.then(
@@ -144,6 +154,8 @@ export function startStreamArchive(
       const pause = () => new Promise((resolve) => setTimeout(resolve, CHECK_MS));
       let ends: Map<number, number> | null = null;
       try {
+        // Until the archiver ends: once caught up it is asked to stop; an outage that breaks its
+        // last roll takes that back (ArchiverFinish), and it is asked again once caught up again.
         while (!ended && !signal.aborted) {
           ends ??= await whileUp(async () => {
             const found = new Map<number, number>();
@@ -152,16 +164,21 @@ export function startStreamArchive(
             }
             return found;
           });
-          if (ends !== null && (await whileUp(() => caughtUp(ends as Map<number, number>)))) break;
+          const generation = caughtUpStop.generation;
+          // Progress from an attempt that has ended since says nothing of the one running now.
+          if (ends !== null && latestOf === generation) {
+            const up = await whileUp(() => caughtUp(ends as Map<number, number>));
+            if (up === true) caughtUpStop.ask(generation);
+          }
           await pause();
         }
       } catch (err) {
         // Not left running under a caller that closes the broker and the store next.
-        done.abort();
+        halt.abort();
         await running.catch(() => undefined);
         throw err;
       }
-      done.abort();
+      // A user's stop (a second Ctrl-C) ends the archiver after its batch in hand.
       const run = await running;
       return {
         groupId,

@@ -197,6 +197,43 @@ describe('archiver through a broker outage', () => {
     await memory.close();
   });
 
+  for (const when of ['after', 'before'] as const) {
+    it(`stream --archive: a broker outage at the last roll's commit (${when === 'after' ? 'stored, its answer lost' : 'not stored'}) is waited out, and every line is stored once`, async () => {
+      const memory = createMemoryBroker();
+      await memory.createTopics([{ name: TOPIC, partitions: PARTITIONS }]);
+      const lines = [...generateLines(defaultOptions({ lines: 900, spanMs: 3_600_000 }))];
+      await memory.produce(
+        TOPIC,
+        lines.map((value, i) => ({ key: `k${i % 7}`, value })),
+      );
+      const byPartition = await whatEachPartitionHolds(memory, TOPIC, PARTITIONS);
+      // Nothing rolls while the archiver reads (64 MB, 60 s): the first commit is the one after
+      // the first file the stop published.
+      const firstCommit = once((c) => c.kind === 'commit');
+      const away = goingAwayBroker(memory, { [when]: firstCommit, probesDown: 2 });
+      const store = await createLocalStore({ root: join(scratch, `stream-last-commit-${when}`) });
+      const log: string[] = [];
+      const archive = startStreamArchive(
+        away.broker,
+        TOPIC,
+        { store, log: (line) => log.push(line) },
+        undefined,
+      );
+      // Before, finish's stop also ended the archiver's wait for the broker: the run failed with
+      // the outage.
+      const summary = await archive.finish();
+      expect([summary.lines, away.outages(), away.joins()]).toEqual([900, 1, 2]);
+      await expectExactLake(store, byPartition, TOPIC);
+      expect((await memory.groupLag('archiver', [TOPIC])).total).toBe(0);
+      expect(log).toEqual([
+        expect.stringMatching(/^no Kafka broker answers at 127\.0\.0\.1:9092 .*waiting for it/),
+        expect.stringMatching(/^the broker at embedded answers again after/),
+      ]);
+      await store.close();
+      await memory.close();
+    });
+  }
+
   it('stream --archive: finish asks again while the broker restarts (a partition without a leader yet)', async () => {
     const memory = createMemoryBroker();
     await memory.createTopics([{ name: TOPIC, partitions: PARTITIONS }]);
