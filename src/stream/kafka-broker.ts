@@ -78,6 +78,7 @@ import { deleteKafkaGroups, deleteKafkaTopics } from './kafka-delete';
 import { isCoordinatorStarting, kafkaError } from './kafka-errors';
 import { kafkaSocketFactory } from './kafka-socket';
 import { createPartitioner, murmur2, murmur2String, toPositive } from './partitioner';
+import { FORGOTTEN_PRODUCER, stampedBeforeExpiry } from './producer-expiry';
 import { DEFAULT_PARTITIONS } from './topics';
 
 export type { KafkaBrokerConfig } from './kafka-config';
@@ -93,27 +94,6 @@ const CHUNK_MESSAGES = 2000;
 
 /** Per-record framing kafkajs adds (lengths, deltas, attributes), counted generously. */
 const RECORD_FRAMING = 24;
-
-/** Kafka's default producer.id.expiration.ms: a day. */
-export const PRODUCER_EXPIRY_MS = 86_400_000;
-
-/** What the line saying a producer sends again adds when its messages are stamped long ago. */
-export const FORGOTTEN_PRODUCER =
-  "its messages are stamped over a day ago: a broker that restarted has forgotten this producer, so a batch it wrote just before it went away may be stored twice (--timestamp now keeps the broker's duplicate check)";
-
-/**
- * True when every message of a send is stamped PRODUCER_EXPIRY_MS or more before `now`. A broker
- * forgets an idempotent producer whose last record on a partition carries such a timestamp,
- * each time it restarts (and at its periodic expiry check), and then takes a batch sent again
- * for a new one: what makes sending again on the same producer store each message once is gone.
- */
-export function stampedBeforeExpiry(messages: readonly ProduceMessage[], now: number): boolean {
-  if (messages.length === 0) return false;
-  for (const m of messages) {
-    if (m.timestamp === undefined || now - m.timestamp < PRODUCER_EXPIRY_MS) return false;
-  }
-  return true;
-}
 
 /**
  * kafkajs's DefaultPartitioner, with the allocation-free murmur2 of `partitioner.ts`, and two

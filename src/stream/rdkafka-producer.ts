@@ -27,6 +27,7 @@
  */
 import type { PartitionAck, ProduceMessage, ProduceResult } from './broker';
 import { createPartitioner } from './partitioner';
+import { FORGOTTEN_PRODUCER, stampedBeforeExpiry } from './producer-expiry';
 import type { RdConfig, RdDeliveryReport, RdError, RdkafkaModule, RdProducer } from './rdkafka-api';
 import { RD_QUEUE_FULL, rdkafkaError } from './rdkafka-errors';
 
@@ -61,6 +62,8 @@ interface Pending {
   readonly bases: Map<number, number>;
   error: RdError | null;
   settle: () => void;
+  /** Every message stamped over a day ago (producer-expiry.ts): a restart may store it twice. */
+  readonly stale: boolean;
 }
 
 export interface RdSender {
@@ -134,18 +137,28 @@ export async function connectRdProducer(
   };
   /** When every broker went away with messages waiting (outageLog); null otherwise. */
   let downSince: number | null = null;
-  const waiting = (): boolean => {
+  /** Whether a batch waiting then was stamped over a day ago (said when delivered again). */
+  let downStale = false;
+  /** Whether messages wait for their report; 'stale' when a batch of them is `stale`. */
+  const waiting = (): boolean | 'stale' => {
+    let any = false;
     for (const parts of unreported.values()) {
-      for (const q of parts) if (q !== undefined && q.head < q.items.length) return true;
+      for (const q of parts) {
+        if (q === undefined) continue;
+        for (let i = q.head; i < q.items.length; i++) {
+          if (q.items[i].stale) return 'stale';
+          any = true;
+        }
+      }
     }
-    return false;
+    return any;
   };
   producer.on('delivery-report', (err: RdError | null, report: RdDeliveryReport) => {
     if (downSince !== null) {
       if (!err) {
         const s = ((Date.now() - downSince) / 1000).toFixed(1);
         settings.outageLog?.(
-          `the broker at ${settings.address} answers again after ${s} s: delivered`,
+          `the broker at ${settings.address} answers again after ${s} s: delivered${downStale ? `; ${FORGOTTEN_PRODUCER}` : ''}`,
         );
       }
       downSince = null;
@@ -185,8 +198,11 @@ export async function connectRdProducer(
   // 'error' must not crash the process.
   producer.on('event.error', (err: RdError) => {
     if (settings.outageLog === undefined || downSince !== null) return;
-    if (!isAllBrokersDown(err) || !waiting()) return;
+    if (!isAllBrokersDown(err)) return;
+    const waits = waiting();
+    if (waits === false) return;
     downSince = Date.now();
+    downStale = waits === 'stale';
     const wait = (settings.deliveryTimeoutMs / 1000).toFixed(1);
     settings.outageLog(
       `no Kafka broker answers at ${settings.address} (all brokers down); waiting for it for up to ${wait} s (librdkafka keeps the batch)`,
@@ -235,6 +251,7 @@ export async function connectRdProducer(
         bases: new Map(),
         error: null,
         settle,
+        stale: stampedBeforeExpiry(messages, Date.now()),
       };
       if (messages.length === 0) return { topic, count: 0, partitions: [] };
       for (let i = 0; i < messages.length; i++) {

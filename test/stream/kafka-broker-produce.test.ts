@@ -7,12 +7,12 @@ import { CompressionTypes, type Kafka, type KafkaConfig, KafkaJSConnectionError 
 import { describe, expect, it } from 'vitest';
 import { isLoglabError } from '../../src/errors';
 import type { ProduceMessage } from '../../src/stream/broker';
+import { createKafkaBroker } from '../../src/stream/kafka-broker';
 import {
-  createKafkaBroker,
   FORGOTTEN_PRODUCER,
   PRODUCER_EXPIRY_MS,
   stampedBeforeExpiry,
-} from '../../src/stream/kafka-broker';
+} from '../../src/stream/producer-expiry';
 
 interface SendCall {
   topic: string;

@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { FORGOTTEN_PRODUCER, PRODUCER_EXPIRY_MS } from '../../src/stream/producer-expiry';
 import type { RdError, RdkafkaModule } from '../../src/stream/rdkafka-api';
 import { connectRdProducer } from '../../src/stream/rdkafka-producer';
 
@@ -178,6 +179,37 @@ describe('rdkafka producer: delivery reports find their produce call', () => {
     report(1, 8);
     await a;
     expect(lines.map((l) => l.replace(/\d+\.\d s:/, 'T:'))).toEqual([
+      'no Kafka broker answers at 127.0.0.1:1 (all brokers down); waiting for it for up to 0.1 s (librdkafka keeps the batch)',
+      'the broker at 127.0.0.1:1 answers again after T: delivered',
+    ]);
+  });
+
+  it('adds, when a waiting batch is stamped over a day ago, that a restarted broker may store it twice', async () => {
+    const { rd, report, event } = fakeBinding();
+    const lines: string[] = [];
+    const producer = await connectRdProducer(rd, { ...settings, outageLog: (l) => lines.push(l) });
+    const twoDaysAgo = Date.now() - 2 * PRODUCER_EXPIRY_MS;
+    // A batch stamped now, then one stamped two days ago: the second is what the line is about.
+    const recent = producer.send('t', 1, [{ key: 'k', value: 'r1', timestamp: Date.now() }]);
+    const old = producer.send('t', 1, [
+      { key: 'k', value: 'o1', timestamp: twoDaysAgo },
+      { key: 'k', value: 'o2', timestamp: twoDaysAgo },
+    ]);
+    await tick();
+    event('all broker connections are down');
+    report(0, 7);
+    report(1, 8);
+    report(2, 9);
+    await Promise.all([recent, old]);
+    // Stamped now only: the line stays as it was (the test above).
+    const now = producer.send('t', 1, [{ key: 'k', value: 'n1', timestamp: Date.now() }]);
+    await tick();
+    event('all broker connections are down');
+    report(3, 10);
+    await now;
+    expect(lines.map((l) => l.replace(/\d+\.\d s:/, 'T:'))).toEqual([
+      'no Kafka broker answers at 127.0.0.1:1 (all brokers down); waiting for it for up to 0.1 s (librdkafka keeps the batch)',
+      `the broker at 127.0.0.1:1 answers again after T: delivered; ${FORGOTTEN_PRODUCER}`,
       'no Kafka broker answers at 127.0.0.1:1 (all brokers down); waiting for it for up to 0.1 s (librdkafka keeps the batch)',
       'the broker at 127.0.0.1:1 answers again after T: delivered',
     ]);
