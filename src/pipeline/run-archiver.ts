@@ -161,34 +161,43 @@ export interface ArchiverRun {
  * caught up", not "stop now". A user's stop (`signal`) also ends an outage wait, so a broker
  * restarting during the last roll's commit would fail a run whose every line was read; and the
  * attempt after the wait must not stop at once either, since the files the broken attempt had
- * open are dropped and their lines must be read again. So an outage that ends an attempt after
- * the stop was asked takes the request back (`generation` counts it): the caller sees the next
- * attempt recover and read (`onProgress`), and asks again once it has caught up.
+ * open are dropped and their lines must be read again (a store outage that broke an upload of
+ * the last roll). The same holds for a rejoin after a stale roll, which drops the open files
+ * too. So each time the archiver drops what it read, it takes the request back (`generation`
+ * counts those times): the caller sees it recover and read again (`onProgress`), and asks again
+ * once it has caught up.
  */
 export class ArchiverFinish {
   private controller = new AbortController();
-  private attempts = 0;
+  private drops = 0;
 
-  /** Attempts ended by an outage so far: a request is for the attempt of this generation. */
+  /** Times the archiver dropped what it read: a request is for the reading of this generation. */
   get generation(): number {
-    return this.attempts;
+    return this.drops;
   }
 
-  /** Stop the attempt of `generation` after its batch in hand; nothing if it has ended. */
+  /** Stop after the batch in hand, unless what was read has been dropped since `generation`. */
   ask(generation: number): void {
-    if (generation === this.attempts) this.controller.abort();
+    if (generation === this.drops) this.controller.abort();
   }
 
-  /** What the attempt running now stops at. */
+  /** Aborts when asked, for the reading of this generation. */
   get signal(): AbortSignal {
     return this.controller.signal;
   }
 
-  /** An attempt ended by an outage: the next one runs until asked again. */
-  attemptEnded(): void {
-    this.attempts++;
+  /** What was read is dropped (an attempt ended, or a rejoin): read again until asked again. */
+  takeBack(): void {
+    this.drops++;
     if (this.controller.signal.aborted) this.controller = new AbortController();
   }
+}
+
+/** What archiveOnce stops at: the user's stop, and the finishing stop of this generation. */
+function stopSignal(options: RunArchiverOptions): AbortSignal | undefined {
+  const { signal, finish } = options;
+  if (finish === undefined) return signal;
+  return signal === undefined ? finish.signal : AbortSignal.any([signal, finish.signal]);
 }
 
 function stderrLine(line: string): void {
@@ -247,19 +256,12 @@ export async function runArchiver(
   for (;;) {
     let attempt: ArchiverRun;
     const counted = { lines: 0, files: 0, rolls: 0 };
-    const finish = options.finish;
     try {
       attempt = await archiveOnce(
         broker,
         guard.store,
         {
           ...options,
-          signal:
-            finish === undefined
-              ? options.signal
-              : options.signal === undefined
-                ? finish.signal
-                : AbortSignal.any([options.signal, finish.signal]),
           // An attempt cut short stored `totals.lines`; the rest of the budget is this attempt's.
           maxLines: options.maxLines === undefined ? undefined : options.maxLines - totals.lines,
           onProgress: (p) =>
@@ -282,7 +284,7 @@ export async function runArchiver(
     } catch (err) {
       // Before waiting: what the caller sees next is this attempt's end (its progress reported
       // no partitions), and a stop it asks from now on is for the next attempt.
-      finish?.attemptEnded();
+      options.finish?.takeBack();
       // Joined since the broker's last outage: that one is over, even if no roll followed and
       // whatever failed now (an HDFS outage after hours of archiving must not leave the broker's
       // bound counting from the outage before it).
@@ -422,6 +424,10 @@ async function archiveOnce(
   };
   let skipped = 0;
   const maxLines = options.maxLines ?? Number.POSITIVE_INFINITY;
+  /** The user's stop and the finishing one (made again when a rejoin takes the latter back). */
+  let stop = stopSignal(options);
+  /** Stopped by the user (or by a caller with no finishing stop): roll what is open and end. */
+  const userStop = () => options.finish === undefined || options.signal?.aborted === true;
   /**
    * Reports that what this member read no longer counts (stream-archive.ts waits on positions):
    * its open files are dropped and its partitions recovered from the lake again, after a rejoin
@@ -475,11 +481,16 @@ async function archiveOnce(
   try {
     for (;;) {
       let rejoin = await settle();
+      if (!rejoin && stop?.aborted) {
+        stoppedBy = 'aborted';
+        // A user's stop rolls after the loop and ends. A finishing stop (ArchiverFinish) rolls
+        // here, so that a roll found stale sends the member back to read its records again.
+        if (userStop()) break;
+        await writer.rollAll();
+        rejoin = await settle();
+        if (!rejoin) break;
+      }
       if (!rejoin) {
-        if (options.signal?.aborted) {
-          stoppedBy = 'aborted';
-          break;
-        }
         if (written >= maxLines) {
           stoppedBy = 'max';
           break;
@@ -491,9 +502,11 @@ async function archiveOnce(
           // nothing is polled that will not be written (and committed).
           maxRecords: Math.min(options.pollRecords ?? DEFAULT_POLL_RECORDS, maxLines - written),
           maxWaitMs: options.maxWaitMs ?? 200,
-          signal: options.signal,
+          signal: stop,
         });
         if (result.kind === 'stopped') {
+          // A finishing stop is taken at the top of the loop, which may have to read again.
+          if (result.reason === 'aborted' && !userStop()) continue;
           stoppedBy = result.reason;
           break;
         }
@@ -535,6 +548,11 @@ async function archiveOnce(
       // Leave and rejoin: the group hands out the partitions again from the committed offsets.
       for (const p of roller.openPartitions()) written -= await writer.dropPartition(p);
       forget();
+      // What it drops must be read again before a finishing stop (ArchiverFinish).
+      if (options.finish !== undefined) {
+        options.finish.takeBack();
+        stop = stopSignal(options);
+      }
       await consumer.close();
       partitions = new ArchivePartitions(topic);
       stale = [];

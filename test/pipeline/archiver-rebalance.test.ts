@@ -17,6 +17,7 @@ import {
   type ArchiverRun,
   runArchiver,
 } from '../../src/pipeline/run-archiver';
+import { startStreamArchive } from '../../src/pipeline/stream-archive';
 import { createLocalStore } from '../../src/storage/local-store';
 import type { Store } from '../../src/storage/store';
 import type {
@@ -326,6 +327,53 @@ describe('archivers sharing a group', () => {
     });
     expect(run).toMatchObject({ staleRolls: 1, rejoins: 1, lines: 450, gaps: [] });
     await expectExactLake(inner, [lines]);
+    await broker.close();
+  });
+
+  it("stream --archive: a last roll found stale at finish's stop sends the member back to read those records, then it stops", async () => {
+    const broker = createMemoryBroker();
+    const inner = await newStore();
+    await broker.createTopics([{ name: TOPIC, partitions: 1 }]);
+    const lines = [
+      ...generateLines(defaultOptions({ lines: 600, spanMs: H, start: Date.UTC(2026, 0, 1) })),
+    ];
+    await broker.produce(
+      TOPIC,
+      lines.map((value) => ({ key: 'k', value })),
+    );
+    // As above, an old owner publishes offsets 0..149 once this member has its files open; this
+    // member's first roll is the one finish's stop makes (64 MB, 60 s), and it is stale.
+    let published = false;
+    const store: Store = {
+      ...inner,
+      engine: inner.engine,
+      address: inner.address,
+      create: async (path, options) => {
+        if (!published) {
+          published = true;
+          const roller = new ArchiveRoller(
+            {
+              topic: TOPIC,
+              rollBytes: 1e9,
+              rollIntervalMs: 1e9,
+              allowedLatenessMs: H,
+              writer: 'old',
+            },
+            getParser('auto'),
+          );
+          const old = new LakeWriter(inner, roller, TOPIC, () => {}, { writer: 'old' });
+          for (let o = 0; o < 150; o++) old.add(0, o, lines[o], 0);
+          expect(await old.rollPartition(0)).toBe('published');
+        }
+        return inner.create(path, options);
+      },
+    };
+    const archive = startStreamArchive(broker, TOPIC, { store }, undefined);
+    // Before, the stop rolled, found the roll stale and ended: offsets 150..599 in no file.
+    const summary = await archive.finish();
+    expect(summary).toMatchObject({ lines: 450, gaps: [] });
+    await expectExactLake(inner, [lines]);
+    expect((await broker.groupLag('archiver', [TOPIC])).total).toBe(0);
     await broker.close();
   });
 

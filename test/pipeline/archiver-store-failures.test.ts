@@ -18,6 +18,7 @@ import { defaultOptions, generateLines } from '../../src/generate/generator';
 import { getParser } from '../../src/log/parser';
 import { isRecord } from '../../src/log/record';
 import { runArchiver } from '../../src/pipeline/run-archiver';
+import { startStreamArchive } from '../../src/pipeline/stream-archive';
 import { isRawFile, parseRawFileName } from '../../src/storage/lake-layout';
 import { createLocalStore } from '../../src/storage/local-store';
 import type { Store } from '../../src/storage/store';
@@ -174,10 +175,17 @@ const down = (path: string) =>
   );
 
 /**
- * A store that goes away for `outageMs` the `at`-th time a `_tmp/` file is written to: that
- * upload breaks, and every call fails until the outage is over.
+ * A store that goes away for `outageMs` the `at`-th time a `_tmp/` file is written to (or, with
+ * `on` 'end', ended: the upload's last step, in a roll): that upload breaks, and every call fails
+ * until the outage is over.
  */
-function goingAway(inner: Store, at: number, outageMs: number, now: () => number): Store {
+function goingAway(
+  inner: Store,
+  at: number,
+  outageMs: number,
+  now: () => number,
+  on: 'write' | 'end' = 'write',
+): Store {
   let writes = 0;
   let until = 0;
   const guard =
@@ -200,6 +208,18 @@ function goingAway(inner: Store, at: number, outageMs: number, now: () => number
     create: guard(async (path, opts) => {
       const out: Writable = await inner.create(path, opts);
       if (!path.endsWith('.tmp')) return out;
+      if (on === 'end') {
+        const end = out.end.bind(out);
+        out.end = ((...args: unknown[]) => {
+          if (++writes === at) {
+            until = now() + outageMs;
+            out.destroy(down(path));
+            return out;
+          }
+          return (end as (...a: unknown[]) => Writable)(...args);
+        }) as typeof out.end;
+        return out;
+      }
       const write = out.write.bind(out);
       out.write = ((chunk: string) => {
         if (++writes === at) {
@@ -237,6 +257,39 @@ describe('archiver through a store outage', () => {
     expect(log.some((l) => /^resumed after \d+\.\d s: recovering from the lake$/.test(l))).toBe(
       true,
     );
+  });
+
+  it('stream --archive: an upload of the last roll broken by an outage is read again by the next attempt before it is stopped', async () => {
+    const broker = createMemoryBroker();
+    await broker.createTopics([{ name: TOPIC, partitions: PARTITIONS }]);
+    // Ten minutes of one hour: no hour closes while the archiver reads.
+    const lines = [...generateLines(defaultOptions({ lines: 900, spanMs: 600_000 }))];
+    await broker.produce(
+      TOPIC,
+      lines.map((value, i) => ({ key: `k${i % 7}`, value })),
+    );
+    const truth = await whatEachPartitionHolds(broker, TOPIC, PARTITIONS);
+    const store = await createLocalStore({ root: join(scratch, `lake${lakes++}`) });
+    const log: string[] = [];
+    // Nor does a size or an interval (64 MB, 60 s): the first file ended is in the roll
+    // that finish's stop makes. The broken upload's lines were never stored: the next attempt
+    // must read them again, not stop at once because the stop was already asked.
+    const archive = startStreamArchive(
+      broker,
+      TOPIC,
+      { store: goingAway(store, 1, 300, Date.now, 'end'), log: (line) => log.push(line) },
+      undefined,
+    );
+    const summary = await archive.finish();
+    expect(summary.lines).toBe(900);
+    await expectExact(store, truth);
+    expect((await broker.groupLag('archiver', [TOPIC])).total).toBe(0);
+    expect(
+      log.filter((l) =>
+        l.endsWith(': abandoning the files being written; their lines will be read again'),
+      ),
+    ).toHaveLength(1);
+    expect(log.at(-1)).toMatch(/^resumed after \d+\.\d s: recovering from the lake$/);
   });
 
   it('gives up with one line when the store stays away longer than the total wait', async () => {
