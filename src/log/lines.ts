@@ -9,6 +9,15 @@
  * by isAscii) is decoded as Latin-1, a plain copy. An LF byte is never part of a multi-byte
  * UTF-8 sequence and an invalid sequence never swallows it, so per-line decoding gives the same
  * text as decoding the whole input.
+ *
+ * Two things a file may hold that are not log text:
+ * - A UTF-8 byte order mark at the start of the input (editors on Windows write one) is dropped:
+ *   kept, it became part of the first line's client address.
+ * - A line is at most MAX_READ_LINE bytes: past that its bytes are dropped until its LF, and what
+ *   was kept goes to the parser like any line (which rejects it with its reason, or keeps it as
+ *   truncated when the cut falls in its user agent: combined.ts). Without the bound, input
+ *   without line ends (a binary file, /dev/zero) grew the pending line until memory ran out, or
+ *   failed past V8's longest string.
  */
 import { isAscii } from 'node:buffer';
 
@@ -17,6 +26,11 @@ import { isAscii } from 'node:buffer';
  * the WebHDFS Store, 64 KiB chunks took three times the CPU: BENCHMARKS.md, stage 4).
  */
 export const READ_CHUNK = 1 << 20;
+
+/** Bytes of one line kept at most (see the module docblock): 16 MiB. */
+export const MAX_READ_LINE = 16 << 20;
+
+const BOM = [0xef, 0xbb, 0xbf];
 
 /** Split decoded text into lines (see the module docblock). */
 export function splitLines(text: string): string[] {
@@ -44,52 +58,75 @@ function pushLines(text: string, end: number, out: string[]): void {
 /** Batches of lines from a stream of bytes, one batch per chunk that completes a line. */
 export async function* readLines(
   stream: AsyncIterable<Buffer | Uint8Array | string>,
+  maxLineBytes = MAX_READ_LINE,
 ): AsyncGenerator<string[]> {
-  // Bytes of a line that has not ended yet; a very long line may span many chunks.
+  // Bytes of a line that has not ended yet; a very long line may span many chunks. Past
+  // maxLineBytes the rest of it is dropped (`cut`), up to its LF.
   let pending: Buffer[] = [];
   let pendingBytes = 0;
+  let cut = false;
+  /** Keep buf[from..to) of a line that has not ended yet, up to the bound. */
+  const keep = (buf: Buffer, from: number, to: number) => {
+    const n = Math.min(to - from, maxLineBytes - pendingBytes);
+    if (n < to - from) cut = true;
+    if (n <= 0) return;
+    // A copy: it must not pin the whole chunk, and the stream may reuse its buffers.
+    pending.push(Buffer.from(buf.subarray(from, from + n)));
+    pendingBytes += n;
+  };
+  let first = true;
   for await (const chunk of stream) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : toBuffer(chunk);
-    let lf = buf.indexOf(10);
+    let from = 0;
+    if (first && buf.length > 0) {
+      first = false;
+      if (buf.length >= 3 && buf[0] === BOM[0] && buf[1] === BOM[1] && buf[2] === BOM[2]) {
+        from = 3;
+      }
+    }
+    let lf = buf.indexOf(10, from);
     if (lf === -1) {
-      pending.push(Buffer.from(buf));
-      pendingBytes += buf.length;
+      keep(buf, from, buf.length);
       continue;
     }
     const lines: string[] = [];
-    let from = 0;
-    if (pendingBytes > 0) {
-      pending.push(buf.subarray(0, lf));
-      lines.push(
-        decodeLine(Buffer.concat(pending, pendingBytes + lf), 0, pendingBytes + lf, 'utf8'),
-      );
+    if (pendingBytes > 0 || cut) {
+      keep(buf, from, lf);
+      lines.push(decodeLine(Buffer.concat(pending, pendingBytes), 0, pendingBytes, 'utf8', cut));
       pending = [];
       pendingBytes = 0;
+      cut = false;
       from = lf + 1;
       lf = buf.indexOf(10, from);
     }
     const encoding = isAscii(buf) ? 'latin1' : 'utf8';
     while (lf !== -1) {
-      lines.push(decodeLine(buf, from, lf, encoding));
+      if (lf - from > maxLineBytes) {
+        lines.push(decodeLine(buf, from, from + maxLineBytes, 'utf8', true));
+      } else {
+        lines.push(decodeLine(buf, from, lf, encoding));
+      }
       from = lf + 1;
       lf = buf.indexOf(10, from);
     }
-    if (from < buf.length) {
-      // Copy the tail: it must not pin the whole chunk, and the stream may reuse its buffers.
-      pending.push(Buffer.from(buf.subarray(from)));
-      pendingBytes = buf.length - from;
-    }
+    if (from < buf.length) keep(buf, from, buf.length);
     if (lines.length > 0) yield lines;
   }
   if (pendingBytes > 0) {
     const rest = Buffer.concat(pending, pendingBytes);
-    yield [decodeLine(rest, 0, rest.length, 'utf8')];
+    yield [decodeLine(rest, 0, rest.length, 'utf8', cut)];
   }
 }
 
-/** Text of buf[start..end) without a final CR. */
-function decodeLine(buf: Buffer, start: number, end: number, encoding: 'latin1' | 'utf8'): string {
-  const stop = end > start && buf[end - 1] === 13 ? end - 1 : end;
+/** Text of buf[start..end) without a final CR (a cut line has no line end to drop). */
+function decodeLine(
+  buf: Buffer,
+  start: number,
+  end: number,
+  encoding: 'latin1' | 'utf8',
+  cut = false,
+): string {
+  const stop = !cut && end > start && buf[end - 1] === 13 ? end - 1 : end;
   return buf.toString(encoding, start, stop);
 }
 

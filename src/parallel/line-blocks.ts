@@ -4,8 +4,14 @@
  * begun in the range before and reads past its own end to finish its last line. Every line thus
  * belongs to exactly one range, whatever the range size. The summary counts blocks this way and
  * the batch runner maps its input splits this way.
+ *
+ * As the stream reader (log/lines.ts): a UTF-8 byte order mark at the file's start is not part
+ * of its first line, and a last line that runs past its range is read to at most MAX_READ_LINE
+ * bytes in all (the next range skips the rest of it, as any line begun before it): a file
+ * without line ends was read whole into one buffer, past what a string may hold.
  */
 import { readSync } from 'node:fs';
+import { MAX_READ_LINE } from '../log/lines';
 
 const LF = 10;
 /** How much more to read at a time when a range's last line runs past the range. */
@@ -53,6 +59,8 @@ export function readBlockLines(
   const got = readFully(fd, buf, 0, end - from, from);
   const stop = got; // end of data in buf (short when the file shrank)
   let i = start - from;
+  // A byte order mark starts the first line (the first range owns it) but is not its text.
+  const bom = start === 0 && startsWithBom(fd, buf, stop) ? 3 : 0;
   if (start > 0 && buf[0] !== LF) {
     // The range begins inside a line that belongs to the range before.
     const lf = buf.indexOf(LF, i);
@@ -63,7 +71,7 @@ export function readBlockLines(
   const lastLf = buf.lastIndexOf(LF, stop - 1);
   let tail = i;
   if (lastLf >= i) {
-    onLines(buf, i, lastLf + 1);
+    onLines(buf, i + bom, lastLf + 1);
     tail = lastLf + 1;
   }
   if (tail >= stop) return;
@@ -72,9 +80,10 @@ export function readBlockLines(
   const parts: Buffer[] = [Buffer.from(buf.subarray(tail, stop))];
   let length = stop - tail;
   let position = from + stop;
-  for (;;) {
-    const more = Buffer.allocUnsafe(TAIL_STEP);
-    const n = readFully(fd, more, 0, TAIL_STEP, position);
+  while (length < MAX_READ_LINE) {
+    const step = Math.min(TAIL_STEP, MAX_READ_LINE - length);
+    const more = Buffer.allocUnsafe(step);
+    const n = readFully(fd, more, 0, step, position);
     if (n === 0) break;
     const lf = more.indexOf(LF);
     if (lf !== -1 && lf < n) {
@@ -87,5 +96,15 @@ export function readBlockLines(
     position += n;
   }
   const line = Buffer.concat(parts, length);
-  onLines(line, 0, line.length);
+  onLines(line, tail === 0 ? Math.min(bom, line.length) : 0, line.length);
+}
+
+/** Whether the file starts with a UTF-8 byte order mark (buf holds its first `got` bytes). */
+function startsWithBom(fd: number, buf: Buffer, got: number): boolean {
+  let head = buf;
+  if (got < 3) {
+    head = Buffer.alloc(3);
+    if (readFully(fd, head, 0, 3, 0) < 3) return false;
+  }
+  return head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
 }

@@ -1,12 +1,15 @@
 /** Lines from text and from byte streams: LF, CRLF, a last line without LF, invalid UTF-8, chunks. */
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readLines, splitLines } from '../../src/log/lines';
+import { MAX_READ_LINE, readLines, splitLines } from '../../src/log/lines';
 
-async function collect(chunks: (Buffer | string)[]): Promise<{ batches: number; lines: string[] }> {
+async function collect(
+  chunks: (Buffer | string)[],
+  maxLineBytes?: number,
+): Promise<{ batches: number; lines: string[] }> {
   const lines: string[] = [];
   let batches = 0;
-  for await (const batch of readLines(Readable.from(chunks, { objectMode: true }))) {
+  for await (const batch of readLines(Readable.from(chunks, { objectMode: true }), maxLineBytes)) {
     batches++;
     lines.push(...batch);
   }
@@ -74,5 +77,46 @@ describe('readLines', () => {
 
   it('accepts string chunks', async () => {
     expect((await collect(['a\nb', '\n'])).lines).toEqual(['a', 'b']);
+  });
+
+  it("drops a UTF-8 byte order mark at the input's start, and only there", async () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    expect((await collect([Buffer.concat([bom, Buffer.from('1.2.3.4 a\nb\n')])])).lines).toEqual([
+      '1.2.3.4 a',
+      'b',
+    ]);
+    // The first chunk without a line end: still dropped.
+    expect(
+      (await collect([Buffer.concat([bom, Buffer.from('ab')]), Buffer.from('c\n')])).lines,
+    ).toEqual(['abc']);
+    expect(
+      (await collect([Buffer.from('a\n'), Buffer.concat([bom, Buffer.from('b\n')])])).lines,
+    ).toEqual(['a', '\ufeffb']);
+  });
+
+  it('keeps at most maxLineBytes of a line and drops the rest up to its line end', async () => {
+    // Within one chunk, and across chunks; the next lines are whole, a CR kept in a cut line.
+    expect((await collect([Buffer.from('0123456789\r\nab\n')], 4)).lines).toEqual(['0123', 'ab']);
+    expect((await collect(['01', '23\r', '45', '67\nab', 'c\n', 'de'], 4)).lines).toEqual([
+      '0123',
+      'abc',
+      'de',
+    ]);
+    expect((await collect(['012\r', '\nab\n'], 4)).lines).toEqual(['012', 'ab']);
+    expect((await collect(['0123\r', '\nab\n'], 4)).lines).toEqual(['0123', 'ab']);
+    // A last line without LF is cut too.
+    expect((await collect(['ab\n0123', '456789'], 4)).lines).toEqual(['ab', '0123']);
+  });
+
+  it('reads input without line ends in bounded memory', async () => {
+    // 64 MiB of zeros in 1 MiB chunks: one line of MAX_READ_LINE bytes (16 MiB).
+    const zeros = Buffer.alloc(1 << 20);
+    async function* chunks() {
+      for (let i = 0; i < 64; i++) yield zeros;
+    }
+    const lines: number[] = [];
+    for await (const batch of readLines(chunks())) for (const l of batch) lines.push(l.length);
+    expect(lines).toEqual([MAX_READ_LINE]);
+    expect(MAX_READ_LINE).toBe(16 << 20);
   });
 });
