@@ -1,6 +1,14 @@
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  openSync,
+  readSync,
+  statSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Readable, Writable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import type { SingleBar } from 'cli-progress';
 import { describeFsError, LoglabError } from '../errors';
 import { READ_CHUNK, readLines } from '../log/lines';
@@ -10,30 +18,60 @@ export { describeFsError };
 
 /** An input named on the command line: a file path, or "-" for stdin. */
 export interface Input {
+  /** Its bytes; a gzip file's decompressed (isGzipFile). */
   stream: Readable;
-  /** Size in bytes when known (a regular file), for progress bars. */
+  /** Size in bytes when known (a regular file, compressed if it is), for progress bars. */
   size: number | null;
+  /** Bytes of the file read so far, as `size` counts them (0 for stdin). */
+  bytesRead(): number;
   name: string;
+}
+
+/**
+ * Whether a regular file is gzip (it starts with gzip's magic bytes, whatever its name): the
+ * commands read it decompressed, as `mapreduce` and `lake cat` read the lake's .gz files. Read
+ * as text, a rotated `access.log.1.gz` was a screen of rejected lines.
+ */
+export function isGzipFile(path: string): boolean {
+  const head = Buffer.alloc(2);
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r');
+    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } catch {
+    // Unreadable: opening it to read says why.
+    return false;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
 }
 
 /** Open FILE or "-" (stdin); an unreadable file is one clear error, not a stack trace. */
 export function openInput(path: string | undefined): Input {
   if (path === undefined || path === '-') {
-    return { stream: cliIo().stdin, size: null, name: 'stdin' };
+    return { stream: cliIo().stdin, size: null, bytesRead: () => 0, name: 'stdin' };
   }
   let size: number;
+  let regular: boolean;
   try {
     const st = statSync(path);
     if (st.isDirectory())
       throw new LoglabError('BAD_INPUT', `cannot read ${path}: it is a directory`);
     size = st.size;
+    regular = st.isFile();
   } catch (err) {
     if (err instanceof LoglabError) throw err;
     throw new LoglabError('BAD_INPUT', `cannot read ${path}: ${describeFsError(err)}`, {
       cause: err,
     });
   }
-  return { stream: createReadStream(path, { highWaterMark: READ_CHUNK }), size, name: path };
+  const file = createReadStream(path, { highWaterMark: READ_CHUNK });
+  const bytesRead = () => file.bytesRead;
+  if (!regular || !isGzipFile(path)) return { stream: file, size, bytesRead, name: path };
+  const gunzip = createGunzip({ chunkSize: READ_CHUNK });
+  // A read error of the file ends the decompressed stream with it, as the reader reports it.
+  file.on('error', (err) => gunzip.destroy(err));
+  return { stream: file.pipe(gunzip), size, bytesRead, name: path };
 }
 
 /** Open FILE for writing, or stdout when path is undefined or "-". */

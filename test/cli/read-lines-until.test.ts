@@ -27,7 +27,7 @@ function* chunks(): Generator<Buffer> {
 }
 
 function input(stream: Input['stream']): Input {
-  return { stream, size: null, name: 'test input' };
+  return { stream, size: null, bytesRead: () => 0, name: 'test input' };
 }
 
 describe('readLinesUntil', () => {

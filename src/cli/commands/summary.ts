@@ -74,7 +74,8 @@ export function registerSummary(program: Command): void {
           throw badInput(`cannot read ${file}: ${io.describeFsError(err)}`);
         }
         name = file;
-        if (regular) {
+        // A gzip file is read decompressed, as a stream (its bytes cannot be cut into ranges).
+        if (regular && !io.isGzipFile(file)) {
           const megabytes = Math.ceil(statSync(file).size / 1e6);
           const progress = io.createProgress(megabytes, 'MB');
           try {
@@ -88,7 +89,7 @@ export function registerSummary(program: Command): void {
             progress.stop();
           }
         } else {
-          // A pipe or device named by path (/dev/stdin, <(…)): read it as a stream.
+          // A pipe or device named by path (/dev/stdin, <(…)), or gzip: read it as a stream.
           state = await summarizeStream(io.openInput(file).stream, { format });
         }
       }
