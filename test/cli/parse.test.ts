@@ -1,9 +1,11 @@
 /** `loglab parse` end to end through the program's entry point: stdin or a file, exact outputs. */
+
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runLoglab } from './run-loglab';
+import { BIN, ROOT, runLoglab } from './run-loglab';
 
 const dir = mkdtempSync(join(tmpdir(), 'loglab-parse-'));
 
@@ -122,5 +124,33 @@ describe('loglab parse', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Usage: loglab parse [options] [file]');
     expect(run.stdout).toContain('loglab parse access.log > records.ndjson');
+  });
+
+  it('Ctrl-C while reading stdin: what was read is written, then the count line, exit 0', async () => {
+    const child = spawn(process.execPath, [BIN, 'parse', '-'], {
+      cwd: ROOT,
+      env: { ...process.env, FORCE_COLOR: '0', LOGLAB_ENGINE: '' },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      err += d;
+    });
+    // stdin stays open: only the signal ends the run. Wait until both records are out.
+    child.stdin.write(`${INPUT.split('\n').slice(0, 2).join('\n')}\n`);
+    for (let i = 0; i < 300 && out.split('\n').length < 3; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGINT');
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    // Before, the signal ended the process at once: exit 130, no count line.
+    expect([code, out, err]).toEqual([
+      0,
+      `${RECORD_1}\n${RECORD_2}\n`,
+      'read 2, parsed 2, rejected 0\n',
+    ]);
   });
 });

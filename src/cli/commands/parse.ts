@@ -2,12 +2,12 @@
  * `loglab parse`: access-log lines in, one NDJSON record per parsed line out (input order), the
  * rejected lines with their reasons to --rejects, and a count of both on stderr.
  */
-import type { ReadStream } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { LoglabError } from '../../errors';
 import type { ParseFormat } from '../../log/parser';
 import { isRejection, LOG_FORMATS } from '../../log/record';
 import { cliIo } from '../context';
+import { handleInterrupts } from '../streaming';
 
 // The parsers and the output helpers are imported by the action, not here: every other command
 // (and --help) would pay for them at start-up.
@@ -34,6 +34,8 @@ Output: one JSON object per parsed line, in input order, with the fields
 × 1000 in nginx JSON, null in combined and common). Rejected lines go to --rejects as
   {"line": 1-based line number, "reason": "bad-status", "raw": "the line as read"}
 The last line on stderr is always: read N, parsed P, rejected R
+Ctrl-C stops reading: what was read is written and counted, and that line ends it (exit 0); a
+second Ctrl-C exits at once with 130.
 `;
 
 export function registerParse(program: Command): void {
@@ -54,8 +56,10 @@ export function registerParse(program: Command): void {
 }
 
 async function runParse(file: string, options: ParseOptions): Promise<void> {
-  const [{ countOutcome, createParseStats, formatReasons, getParser, readLines }, io] =
-    await Promise.all([import('../../log/index'), import('../io')]);
+  const [{ countOutcome, createParseStats, formatReasons, getParser }, io] = await Promise.all([
+    import('../../log/index'),
+    import('../io'),
+  ]);
   const input = io.openInput(file);
   const rejects = options.rejects === undefined ? null : await io.openOutputFile(options.rejects);
   const parse = getParser(options.format);
@@ -66,8 +70,10 @@ async function runParse(file: string, options: ParseOptions): Promise<void> {
     // Reported by the for-await below; this only keeps an unhandled 'error' from crashing.
   });
 
+  const interrupts = handleInterrupts(1);
+  const [stop] = interrupts.stages;
   try {
-    for await (const lines of readLines(input.stream)) {
+    for await (const lines of io.readLinesUntil(input, stop)) {
       let out = '';
       let rejected = '';
       for (let i = 0; i < lines.length; i++) {
@@ -84,7 +90,7 @@ async function runParse(file: string, options: ParseOptions): Promise<void> {
       }
       if (out !== '') await io.writeChunk(stdout, out);
       if (rejected !== '' && rejects !== null) await io.writeChunk(rejects, rejected);
-      if (input.size !== null) progress.update((input.stream as ReadStream).bytesRead);
+      if (input.size !== null) progress.update(input.bytesRead());
     }
   } catch (err) {
     if (err instanceof LoglabError) throw err;
@@ -92,7 +98,9 @@ async function runParse(file: string, options: ParseOptions): Promise<void> {
       cause: err,
     });
   } finally {
+    interrupts.dispose();
     progress.stop();
+    input.stream.destroy();
     if (rejects !== null) await io.endOutput(rejects);
   }
 
