@@ -1,4 +1,5 @@
 /** The evaluation as a text table: a row per incident kind, one for anomaly alerts, the misses. */
+import { terminalText } from '../log/terminal-text';
 import type { Evaluation } from './evaluate';
 
 function ratio(x: number | null): string {
@@ -14,7 +15,9 @@ function duration(ms: number | null): string {
 /**
  * The evaluation as a text table, one row per incident kind and one for anomaly alerts.
  * `explained`: alerts another incident accounts for (not in precision); `covered`: the smallest
- * share of a detected incident's time its alerts cover.
+ * share of a detected incident's time its alerts cover. The keys of missed incidents and false
+ * alarms are paths and addresses from log lines (or a truth file): control characters in them
+ * are shown as `\xHH`.
  */
 export function formatEvaluation(e: Evaluation): string {
   const header = [
@@ -69,10 +72,14 @@ export function formatEvaluation(e: Evaluation): string {
   const out = [line(header), ...rows.map(line)];
   for (const k of e.kinds) {
     for (const m of k.missed) {
-      out.push(`missed ${k.incidentKind} ${m.key} at ${new Date(m.start).toISOString()}`);
+      out.push(
+        `missed ${k.incidentKind} ${terminalText(m.key)} at ${new Date(m.start).toISOString()}`,
+      );
     }
     for (const f of k.falseAlarms) {
-      out.push(`false ${k.alertKind} ${f.key} at ${new Date(f.firstSeen).toISOString()}`);
+      out.push(
+        `false ${k.alertKind} ${terminalText(f.key)} at ${new Date(f.firstSeen).toISOString()}`,
+      );
     }
   }
   return `${out.join('\n')}\n`;

@@ -4,12 +4,14 @@
  * opens offline and makes no request at all. A Content-Security-Policy that allows nothing but
  * inline style says so to the browser as well.
  *
- * Escaping: every string that reaches the page goes through `escapeHtml` here, cells and titles
+ * Escaping: every string that reaches the page goes through `esc` here, cells and titles
  * alike; strings from log lines (URLs, addresses, user agents, referrers) can hold anything, and
- * a request line holding `<script>` must show as text. The SVGs are vega's, which escapes the
- * text it draws (test/report/report-html.test.ts checks both).
+ * a request line holding `<script>` must show as text, ESC or BEL as `\x1b`, `\x07` (HTML forbids
+ * them even as character references). The SVGs are vega's, which escapes the text it draws, and
+ * renderSvg shows control characters first (test/report/report-html.test.ts checks both).
  */
-import { escapeHtml as esc, formatCount } from '../viz/index';
+import { terminalText } from '../log/terminal-text';
+import { escapeHtml, formatCount } from '../viz/index';
 import type { RenderedChart } from './charts';
 import {
   alertTableRows,
@@ -30,6 +32,11 @@ const KEY_COLUMNS = new Set(['url', 'key', 'ip', 'route', 'path', 'referrer', 'u
 const ROWS_SHOWN = 12;
 
 const POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
+/** Text for the page: control characters as `\xHH`, then `& < > " '` as entities. */
+function esc(s: string): string {
+  return escapeHtml(terminalText(s));
+}
 
 function cellHtml(column: string, value: RecordCell): { html: string; num: boolean } {
   if (value === null || value === undefined) return { html: '-', num: false };

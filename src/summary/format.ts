@@ -2,7 +2,12 @@
  * The seed-style text of a summary: the classic project's batch outputs (error analysis rows
  * `/server-error 500 14`, peak usage `18:00 1000`, top URLs with hits, busy IPs), plus totals,
  * status codes and unique visitors. Plain numbers, aligned columns, one section per figure.
+ *
+ * URLs and addresses come from log lines, and a host field is not validated: they go through
+ * terminalText, so ESC or BEL in one shows as `\x1b`, `\x07` instead of recolouring the terminal,
+ * and a column's width counts what is shown.
  */
+import { terminalText } from '../log/terminal-text';
 import type { KeyHits, Summary } from './types';
 
 /** Longest URL that sets the width of a column; longer ones just run past it. */
@@ -35,7 +40,7 @@ function table(rows: string[][], right: number[]): string[] {
 /** Hits first: keys (URLs above all) vary in length, counts do not. */
 function keyHitsTable(rows: KeyHits[], keyName: string): string[] {
   if (rows.length === 0) return ['  (none)'];
-  return table([['hits', keyName], ...rows.map((r) => [String(r.hits), r.key])], [0]);
+  return table([['hits', keyName], ...rows.map((r) => [String(r.hits), terminalText(r.key)])], [0]);
 }
 
 function topTitle(rows: number, what: string): string {
@@ -93,7 +98,7 @@ export function formatSummary(s: Summary, name?: string): string {
       : table(
           [
             ['url', 'status', 'count'],
-            ...s.topErrors.map((e) => [e.url, String(e.status), String(e.count)]),
+            ...s.topErrors.map((e) => [terminalText(e.url), String(e.status), String(e.count)]),
           ],
           [1, 2],
         )),

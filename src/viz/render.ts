@@ -2,18 +2,54 @@
  * Render a vega-lite spec in Node without the native `canvas` package:
  * vega-lite compile → vega parse → headless View (`renderer: 'none'`) → SVG string,
  * and SVG → PNG through resvg with the system fonts (Debian `fonts-dejavu-core`).
+ *
+ * Every string of the spec is drawn through terminalText first: labels, tooltips and titles hold
+ * paths and addresses from log lines, and vega escapes `<` and `&` but writes ESC or BEL as they
+ * are, which XML 1.0 forbids even as `&#27;`. So the SVG (a file, the report, a notebook, resvg's
+ * input) stays well-formed, shows `\x1b` where the line had ESC, and is laid out with the width
+ * of what it shows.
  */
 import { writeFile } from 'node:fs/promises';
 import { Resvg } from '@resvg/resvg-js';
 import type { TopLevelSpec } from 'vega-lite';
+import { terminalText } from '../log/terminal-text';
 import { loadVega } from './load-vega.cjs';
 
 export type ChartSpec = TopLevelSpec;
 
+/**
+ * `value` with control characters in every string written as `\xHH`, through arrays and plain
+ * objects (a Date or any other object is kept as it is); the same value when nothing changed.
+ */
+function visibleStrings(value: unknown): unknown {
+  if (typeof value === 'string') return terminalText(value);
+  if (Array.isArray(value)) {
+    let out: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const v = visibleStrings(value[i]);
+      if (v === value[i]) continue;
+      out ??= value.slice();
+      out[i] = v;
+    }
+    return out ?? value;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  let out: Record<string, unknown> | null = null;
+  for (const [k, v] of Object.entries(value)) {
+    const shown = visibleStrings(v);
+    if (shown === v) continue;
+    out ??= { ...value };
+    out[k] = shown;
+  }
+  return out ?? value;
+}
+
 /** The SVG of a vega-lite spec. */
 export async function renderSvg(spec: ChartSpec): Promise<string> {
   const { vega, vegaLite } = await loadVega();
-  const compiled = vegaLite.compile(spec).spec;
+  const compiled = vegaLite.compile(visibleStrings(spec) as ChartSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
     return await view.toSVG();

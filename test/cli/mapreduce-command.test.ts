@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_NAMES } from '../../src/batch/jobs/index';
+import { svgToPng } from '../../src/viz/render';
 import { SMALL_LOG } from '../batch/fixtures/small-log';
 import { BIN, runLoglab } from './run-loglab';
 
@@ -75,6 +76,23 @@ describe('loglab mapreduce', () => {
     expect(r.stdout).toContain('  /a\\x1b]0;pwned\\x07\\x1b[2J     404      1\n');
     expect(r.stdout).not.toContain('\x1b');
     expect(r.stdout).not.toContain('\x07');
+  });
+
+  it('writes control characters from log lines as \\xHH in --out SVGs, which stay XML', async () => {
+    const hostile = join(dir, 'hostile-svg.log');
+    writeFileSync(
+      hostile,
+      '10.0.0.9 - - [05/Dec/2026:10:00:00 +0000] "GET /a\\x1b[31m\\x07 HTTP/1.1" 404 10 "-" "UA"\n',
+    );
+    const out = join(dir, 'hostile-out');
+    const r = await runLoglab(['mapreduce', 'run', 'errors', '--input', hostile, '--out', out]);
+    expect(r.code).toBe(0);
+    const svg = readFileSync(join(out, 'errors.svg'), 'utf8');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters
+    expect(svg).not.toMatch(/[\x00-\x08\x0b\x0c\x0e-\x1f]/);
+    expect(svg).toContain('>404 /a\\x1b[31m\\x07</text>');
+    // resvg parses the SVG as XML: a raw ESC is "a non-XML character" there.
+    expect(svgToPng(svg).length).toBeGreaterThan(1000);
   });
 
   it('reads the local lake by default and prints --json keyed by job name', () => {

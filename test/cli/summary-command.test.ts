@@ -70,6 +70,34 @@ describe('loglab summary', () => {
     expect([s.total, s.statusCodes, s.uniqueVisitors]).toEqual([3, { '404': 3 }, 0]);
   });
 
+  it('shows control characters of paths and hosts as \\xHH, never as raw bytes', async () => {
+    // The path's ESC as Apache writes it (`\x1b`, decoded by the parser), the host's raw: a
+    // host field is not validated.
+    const evil = join(dir, 'evil.log');
+    const line = (host: string, status: number) =>
+      `${host} - - [12/Mar/2024:10:00:00 +0000] "GET /a\\x1b[31m HTTP/1.1" ${status} 12 "-" "ua"`;
+    writeFileSync(evil, `${line('10.0.0.1\x1b]0;pwned\x07', 500)}\n${line('10.0.0.2', 200)}\n`);
+    const r = await run([evil]);
+    expect(r.code).toBe(0);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters
+    expect(r.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+    expect(r.stdout.split('\n').slice(10)).toEqual([
+      'Top 1 URLs',
+      '  hits  url',
+      '     2  /a\\x1b[31m',
+      '',
+      'Top 2 IPs',
+      '  hits  ip',
+      '     1  10.0.0.1\\x1b]0;pwned\\x07',
+      '     1  10.0.0.2',
+      '',
+      'Error analysis (4xx and 5xx)',
+      '  url         status  count',
+      '  /a\\x1b[31m     500      1',
+      '',
+    ]);
+  });
+
   it('answers --help with an example', async () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);

@@ -179,4 +179,20 @@ describe('the web dashboard frame', () => {
     );
     expect(frame.open[0].text).toBe('/a\\x1b[2Jb: 15 errors in 5 min (threshold 15)');
   });
+
+  it('writes control characters of the top URLs and IPs as \\xHH, for the charts', () => {
+    const frame = webFrame(
+      {
+        ...snapshot,
+        topUrls: [{ key: '/a\x1b[31m', count: 40 }],
+        topIps: [{ key: '10.0.0.1\x1b]0;pwned\x07', count: 7 }],
+      },
+      extras,
+      [],
+    );
+    expect([frame.topUrls, frame.topIps]).toEqual([
+      [{ key: '/a\\x1b[31m', count: 40 }],
+      [{ key: '10.0.0.1\\x1b]0;pwned\\x07', count: 7 }],
+    ]);
+  });
 });

@@ -213,6 +213,22 @@ describe('evaluateDetection', () => {
   });
 });
 
+describe('formatEvaluation with keys from log lines', () => {
+  it('writes control characters of missed and false keys as \\xHH', () => {
+    const text = formatEvaluation(
+      evaluateDetection([alert('error-spike', '/a\x1b[31m', T0 + 90_000)], {
+        incidents: [
+          { kind: 'ip-flood', key: '10.0.0.1\x1b]0;pwned\x07', start: T0, end: T0 + MIN },
+        ],
+      }),
+    );
+    expect(text.trimEnd().split('\n').slice(10)).toEqual([
+      'false error-spike /a\\x1b[31m at 2024-03-12T10:01:30.000Z',
+      'missed ip-flood 10.0.0.1\\x1b]0;pwned\\x07 at 2024-03-12T10:00:00.000Z',
+    ]);
+  });
+});
+
 describe('evaluateDetection on site-wide and distributed incidents', () => {
   const wide: Truth = {
     incidents: [

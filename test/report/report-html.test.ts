@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../src/report/index';
 import {
   buildReport,
+  chartPng,
   renderCharts,
   reportCharts,
   reportHtml,
@@ -99,6 +101,30 @@ describe('the report page', () => {
     ]);
     const html = reportHtml(record, []);
     expect(html).toContain('No ground truth was given');
+  });
+});
+
+describe('the report of a log whose paths hold control characters', () => {
+  const CTRL = '/c\x1b]0;pwned\x07<b>';
+  /** ESC and BEL shown as `\xHH` first, then the markup escaped. */
+  const CTRL_TEXT = '/c\\x1b]0;pwned\\x07&lt;b&gt;';
+  /** The hostile record with CTRL wherever it has IMG: URLs, keys, batch rows, the source. */
+  function controlRecord(): RunRecord {
+    const json = (s: string) => JSON.stringify(s).slice(1, -1);
+    return JSON.parse(JSON.stringify(hostileRecord()).replaceAll(json(IMG), json(CTRL)));
+  }
+
+  it('shows them as \\xHH in the page and its charts, which stay well-formed', async () => {
+    const { html, charts } = await buildReport(controlRecord());
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters
+    expect(html).not.toMatch(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/);
+    expect(html).toContain(`<td><code>${CTRL_TEXT}</code></td><td class="num">500</td>`);
+    expect(html.split(`<code>${CTRL_TEXT}</code>`).length - 1).toBe(5);
+    expect(html).toContain(`<title>loglab report: day&lt;b&gt;${CTRL_TEXT}.log</title>`);
+    const top = charts.find((c) => c.id === 'top-urls')?.svg ?? '';
+    expect(top).toContain('>2. /c\\x1b]0;pwned\\x07&lt;b&gt;</text>');
+    // resvg parses each SVG as XML: a raw ESC would fail it ("a non-XML character").
+    for (const c of charts) expect(chartPng(c).length, c.id).toBeGreaterThan(1000);
   });
 });
 

@@ -100,6 +100,33 @@ describe('formatSummary', () => {
     expect(text.match(/\(none\)/g)?.length).toBe(4);
   });
 
+  it('writes control characters of URLs and addresses as \\xHH, aligned by what is shown', () => {
+    const text = formatSummary({
+      ...SUMMARY,
+      topUrls: [{ key: '/a\x1b[31m', hits: 3 }],
+      topIps: [{ key: '10.0.0.1\x1b]0;pwned\x07', hits: 3 }],
+      topErrors: [
+        { url: '/a\x1b[31m', status: 500, count: 2 },
+        { url: '/missing', status: 404, count: 1 },
+      ],
+    });
+    expect(text.split('\n').slice(13)).toEqual([
+      'Top 1 URLs',
+      '  hits  url',
+      '     3  /a\\x1b[31m',
+      '',
+      'Top 1 IPs',
+      '  hits  ip',
+      '     3  10.0.0.1\\x1b]0;pwned\\x07',
+      '',
+      'Error analysis (4xx and 5xx)',
+      '  url         status  count',
+      '  /a\\x1b[31m     500      2',
+      '  /missing       404      1',
+      '',
+    ]);
+  });
+
   it('labels hours as the classic output does', () => {
     expect([hourLabel(0), hourLabel(9), hourLabel(18)]).toEqual(['00:00', '09:00', '18:00']);
   });

@@ -49,6 +49,35 @@ describe('renderSvg', () => {
   });
 });
 
+describe('renderSvg with text from log lines', () => {
+  /** What XML 1.0 forbids, raw or as a reference: C0 controls other than tab, LF and CR. */
+  const NOT_XML =
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters
+    /[\x00-\x08\x0b\x0c\x0e-\x1f]|&#(?:x0*(?:[0-8bcef]|1[0-9a-f])|0*(?:[0-8]|1[1-2]|1[4-9]|2\d|3[01]));/i;
+  const hostile: ChartSpec = {
+    ...spec,
+    title: 'Errors on /c\x1b[2J',
+    data: {
+      values: [
+        { route: '/a\x1b[31mred', requests: 5 },
+        { route: '/b\x1b]0;pwned\x07', requests: 9 },
+      ],
+    },
+  };
+
+  it('writes control characters as \\xHH, so the SVG is well-formed XML', async () => {
+    const svg = await renderSvg(hostile);
+    expect(svg).not.toMatch(NOT_XML);
+    expect(svg).toContain('>/a\\x1b[31mred</text>');
+    expect(svg).toContain('>/b\\x1b]0;pwned\\x07</text>');
+    expect(svg).toContain('>Errors on /c\\x1b[2J</text>');
+    // resvg parses the SVG as XML and refuses a document that is not well-formed.
+    expect(svgToPng(svg).subarray(0, 8)).toEqual(PNG_SIGNATURE);
+    // The caller's spec is left as it was.
+    expect(hostile.title).toBe('Errors on /c\x1b[2J');
+  });
+});
+
 describe('renderPng', () => {
   it('is a PNG of the SVG size times the scale', async () => {
     const [w, h] = svgSize(await renderSvg(spec));

@@ -5,9 +5,11 @@
  *
  * The page puts every string here into the DOM as text (textContent) or into vega text marks;
  * nothing is markup. Alert descriptions are describeAlert's words, with control characters
- * already shown as \xHH. Infinite event times (before the first record, after the end) become
+ * already shown as \xHH; the top URLs and IPs and the source are shown the same way here, as the
+ * terminal view shows them. Infinite event times (before the first record, after the end) become
  * null: JSON has no Infinity.
  */
+import { terminalText } from '../../log/terminal-text';
 import type { Alert } from '../alert';
 import type { EngineSnapshot, TopEntry } from '../snapshot';
 import type { DashboardExtras } from './render';
@@ -82,7 +84,7 @@ export function webFrame(
   }
   return {
     command: extras.command,
-    source: extras.source,
+    source: terminalText(extras.source),
     now: extras.now,
     done: extras.done === true,
     eventTime: finite(snapshot.maxEventTime),
@@ -99,8 +101,8 @@ export function webFrame(
     lag: extras.lag,
     alertLines: extras.counts.alerts,
     series,
-    topUrls: snapshot.topUrls.map((e) => ({ ...e })),
-    topIps: snapshot.topIps.map((e) => ({ ...e })),
+    topUrls: snapshot.topUrls.map(shownEntry),
+    topIps: snapshot.topIps.map(shownEntry),
     open: snapshot.openAlerts.map((a) => webAlert(a, null)),
     recent: recent.map((r) => webAlert(r.alert, r.at)),
   };
@@ -118,6 +120,11 @@ export function webAlert(a: Alert, emittedAt: number | null): WebAlert {
     text: describeAlert(a),
     emittedAt,
   };
+}
+
+/** A top-list entry as the page shows it, a copy the frame owns. */
+function shownEntry(e: TopEntry): TopEntry {
+  return { key: terminalText(e.key), count: e.count };
 }
 
 function finite(ms: number): number | null {
