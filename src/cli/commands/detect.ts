@@ -44,7 +44,7 @@ interface DetectFlags {
 
 const EXAMPLES = `
 Examples:
-  loglab generate --incidents all --truth truth.json > day.log
+  loglab generate --format combined-time --incidents all --truth truth.json > day.log
   loglab detect day.log > alerts.ndjson
   loglab evaluate --alerts alerts.ndjson --truth truth.json
   loglab generate --rate 200 --speedup 10 --incidents all | loglab detect - --dashboard
@@ -53,8 +53,9 @@ Examples:
 
 Each alert line is {"kind","key","windowStart","windowEnd","observed","threshold","severity",
 "firstSeen","lastSeen","state"} with times in epoch ms of event time; kind is error-spike,
-ip-flood, scanner, prefix-flood (key a /24 or /64 prefix), slow-scan (over a sliding hour) or
-anomaly (key requests-spike, requests-drop or error-ratio-spike); state is "open" (also
+ip-flood, scanner, prefix-flood (key a /24 or /64 prefix), slow-scan (over a sliding hour),
+slow-page (key a URL path; its p95 request time against its own normal: a log with request
+times, combined-time or json, is needed) or anomaly (key requests-spike, requests-drop or error-ratio-spike); state is "open" (also
 when a warning becomes critical) or "resolved". Windows close when the watermark (the newest
 event time minus --lateness) passes their end; records behind it are counted as late.
 At the end of the input every window closes and every open alert resolves. The last line on

@@ -19,7 +19,7 @@ interface EvaluateFlags {
 
 const EXAMPLES = `
 Examples:
-  loglab generate --incidents all --truth truth.json > day.log
+  loglab generate --format combined-time --incidents all --truth truth.json > day.log
   loglab detect day.log > alerts.ndjson
   loglab evaluate --alerts alerts.ndjson --truth truth.json
   loglab evaluate --alerts alerts.ndjson --truth truth.json --min-f1 0.95 --json
@@ -32,6 +32,8 @@ Which alert detects which incident:
   outage       anomaly error-ratio-spike or requests-drop (key site)
   ddos         prefix-flood on the /24 or /64 (203.0.113.0/24, 2001:db8:1:2::/64)
   slow-scan    slow-scan on the IP
+  slow-page    slow-page on the URL (only a log with request times shows it: generate it with
+               --format combined-time or json, or its recall is 0)
 
 An incident counts as detected when a matching alert opens between the incident's start and its
 end plus one window; the delay is that opening minus the start, in event time, and "covered" is

@@ -53,7 +53,9 @@ Incidents (--incidents error-burst,ip-flood,… or all): error-burst = one URL a
 for some minutes; ip-flood = one IP sends hundreds of requests in a few minutes; scanner = one IP
 probes many non-existent paths; surge = 5-10x the site's traffic for 20-60 min, errors as usual;
 outage = over half of all answers 5xx for 5-15 min; ddos = 100-500 addresses of one /24 or /64,
-each under the per-IP limit; slow-scan = one IP probing 1-2.5 missing paths a minute for hours.
+each under the per-IP limit; slow-scan = one IP probing 1-2.5 missing paths a minute for hours;
+slow-page = one busy URL answers 5-20x slower than its normal for 10-30 min: only the request
+time shows it, so only combined-time and json carry it (the truth lists it in any format).
 Without --clients the traffic keeps meeting new visitors, about 3 addresses per 100 lines (10M
 lines: some 300,000). --clients N fixes the normal population at N addresses (about 2% crawlers,
 2% scripts, the rest browsers): the first N visitors the default traffic would meet, then only

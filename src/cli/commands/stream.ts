@@ -23,7 +23,7 @@ import { DEFAULT_BATCH, TIMESTAMP_SOURCES, type TimestampSource } from '../../st
 import { DEADLETTER_TOPIC, DEFAULT_PARTITIONS, RAW_TOPIC } from '../../stream/topics';
 import { cliIo } from '../context';
 import { parseCount } from '../flags';
-import { optionsFromFlags, SPEEDUP_HELP } from '../generate-flags';
+import { INCIDENT_KINDS, optionsFromFlags, SPEEDUP_HELP } from '../generate-flags';
 import {
   brokerOutageOptions,
   brokerWaitMs,
@@ -145,7 +145,7 @@ export function registerStream(program: Command): void {
     .option('--seed <s>', 'random seed of the generator', '42')
     .option('--rate <r>', 'lines per second, stamped with the current time (real-time mode)')
     .option('--speedup <k>', 'with --rate: simulated time runs k times faster than the clock')
-    .option('--incidents <list>', 'comma-separated: error-burst, ip-flood, scanner, or all')
+    .option('--incidents <list>', `comma-separated: ${INCIDENT_KINDS.join(', ')}, or all`)
     .addOption(engineOption('embedded'))
     .addOption(brokerWaitOption())
     .option(

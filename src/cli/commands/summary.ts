@@ -1,8 +1,12 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { badFlag, badInput, isLoglabError } from '../../errors';
+import { LOG_FORMATS } from '../../log/record';
 import { cliIo } from '../context';
 import { parseCount } from '../flags';
+
+/** PARSE_FORMATS of log/parser, without loading the parsers. */
+const FORMATS: readonly string[] = ['auto', ...LOG_FORMATS];
 
 interface SummaryFlags {
   json?: boolean;
@@ -20,7 +24,7 @@ export function registerSummary(program: Command): void {
     )
     .argument('[file]', 'access log to read, or - for stdin', '-')
     .option('--json', 'print one JSON object instead of the text summary')
-    .option('--format <format>', 'log format: auto, combined, common or json', 'auto')
+    .option('--format <format>', `log format: ${FORMATS.join(', ')}`, 'auto')
     .option('--top <n>', 'rows in each top list', '10')
     .option('--threads <n>', 'threads for a regular file (default: one per core)')
     .addHelpText(
@@ -49,7 +53,7 @@ export function registerSummary(program: Command): void {
         import('../io'),
       ]);
       if (!isParseFormat(flags.format)) {
-        throw badFlag(`--format must be auto, combined, common or json, not "${flags.format}"`);
+        throw badFlag(`--format must be one of ${FORMATS.join(', ')}, not "${flags.format}"`);
       }
       const format = flags.format;
       const top = parseCount(flags.top, '--top', 1);
