@@ -251,7 +251,7 @@ export async function connectRdProducer(
         bases: new Map(),
         error: null,
         settle,
-        stale: stampedBeforeExpiry(messages, Date.now()),
+        stale: settings.outageLog !== undefined && stampedBeforeExpiry(messages, Date.now()),
       };
       if (messages.length === 0) return { topic, count: 0, partitions: [] };
       for (let i = 0; i < messages.length; i++) {

@@ -201,11 +201,15 @@ describe('rdkafka producer: delivery reports find their produce call', () => {
     report(1, 8);
     report(2, 9);
     await Promise.all([recent, old]);
-    // Stamped now only: the line stays as it was (the test above).
+    // An old batch already delivered before one stamped now, on the same partition: only what
+    // still waits counts, and the line stays as it was (the test above).
+    const delivered = producer.send('t', 1, [{ key: 'k', value: 'd1', timestamp: twoDaysAgo }]);
     const now = producer.send('t', 1, [{ key: 'k', value: 'n1', timestamp: Date.now() }]);
     await tick();
-    event('all broker connections are down');
     report(3, 10);
+    await delivered;
+    event('all broker connections are down');
+    report(4, 11);
     await now;
     expect(lines.map((l) => l.replace(/\d+\.\d s:/, 'T:'))).toEqual([
       'no Kafka broker answers at 127.0.0.1:1 (all brokers down); waiting for it for up to 0.1 s (librdkafka keeps the batch)',
