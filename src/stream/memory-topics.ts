@@ -51,7 +51,27 @@ export function topicState(topics: Topics, name: string): TopicState {
   return t;
 }
 
-/** Creates the topics not there yet; a bad partition count throws, keeping those made before it. */
+/** Kafka's longest topic name (its Topic.MAX_NAME_LENGTH). */
+const MAX_TOPIC_NAME = 249;
+
+/**
+ * Why Kafka refuses `name` as a topic name, or null when it takes it: 1 to 249 characters, each
+ * a letter, a digit, '.', '_' or '-', and neither "." nor ".." (Kafka's Topic.validate). The
+ * embedded broker refuses what Kafka refuses, so a topic that works here works on the cluster.
+ */
+export function topicNameProblem(name: string): string | null {
+  if (name.length === 0) return 'it is empty';
+  if (name === '.' || name === '..') return 'it may not be "." or ".."';
+  if (name.length > MAX_TOPIC_NAME) {
+    return `it has ${name.length} characters, at most ${MAX_TOPIC_NAME} are allowed`;
+  }
+  if (!/^[a-zA-Z0-9._-]+$/.test(name)) {
+    return "only letters, digits, '.', '_' and '-' are allowed";
+  }
+  return null;
+}
+
+/** Creates the topics not there yet; a bad name or partition count throws, keeping those made before it. */
 export function createTopics(
   topics: Topics,
   specs: readonly TopicSpec[],
@@ -63,6 +83,10 @@ export function createTopics(
     if (topics.has(spec.name)) {
       existing.push(spec.name);
       continue;
+    }
+    const problem = topicNameProblem(spec.name);
+    if (problem !== null) {
+      throw badFlag(`topic name ${JSON.stringify(spec.name)} is not one Kafka accepts: ${problem}`);
     }
     const n = spec.partitions ?? defaultPartitions;
     if (!Number.isInteger(n) || n < 1) {

@@ -136,4 +136,31 @@ describe('embedded broker: partitions, keys and order', () => {
       code: 'BAD_FLAG',
     });
   });
+
+  it("refuses topic names Kafka refuses, as Kafka's Topic.validate does", async () => {
+    const broker = createMemoryBroker();
+    const refused = async (name: string) =>
+      (await broker
+        .createTopics([{ name }])
+        .catch((e: { code: string; message: string }) => e)) as {
+        code: string;
+        message: string;
+      };
+    expect(await refused('bad topic/name')).toMatchObject({
+      code: 'BAD_FLAG',
+      message:
+        "topic name \"bad topic/name\" is not one Kafka accepts: only letters, digits, '.', '_' and '-' are allowed",
+    });
+    expect((await refused('')).message).toBe('topic name "" is not one Kafka accepts: it is empty');
+    expect((await refused('..')).message).toBe(
+      'topic name ".." is not one Kafka accepts: it may not be "." or ".."',
+    );
+    expect((await refused('x'.repeat(250))).message).toMatch(
+      /: it has 250 characters, at most 249 are allowed$/,
+    );
+    expect(await broker.listTopics()).toEqual([]);
+    // What Kafka takes: letters, digits, '.', '_', '-', up to 249 characters.
+    const ok = ['weblogs.raw', 'a_b-C.9', 'x'.repeat(249), '...'];
+    expect((await broker.createTopics(ok.map((name) => ({ name })))).created).toEqual(ok);
+  });
 });
