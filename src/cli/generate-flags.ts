@@ -3,7 +3,7 @@
  * parsers and the GenerateOptions they make.
  */
 import { badFlag } from '../errors';
-import { parseDuration } from '../generate/duration';
+import { formatDuration, parseDuration } from '../generate/duration';
 import type { GenerateOptions, IncidentKind } from '../generate/index';
 import type { LogFormat } from '../log/record';
 import { parseCount, parseRate } from './flags';
@@ -90,6 +90,9 @@ export function parseSpan(text: string): number {
   return value;
 }
 
+/** The first instant a log timestamp cannot hold (dd/MMM/yyyy: the year 10000). */
+const LAST_LOG_TIME = Date.UTC(10000, 0, 1);
+
 /** The generator's real-time mode paces at most this many lines a second. */
 export const MAX_GENERATE_RATE = 1_000_000;
 
@@ -135,6 +138,16 @@ export function optionsFromFlags(flags: GenerateFlags, now: number): GenerateOpt
   const speedup = flags.speedup === undefined ? 1 : parseSpeedup(flags.speedup);
   const rate = wallRate === undefined ? undefined : wallRate / speedup;
   const live = rate !== undefined;
+  const start =
+    flags.start !== undefined ? parseStart(flags.start, now) : live ? now : DEFAULT_START;
+  const spanMs =
+    flags.span !== undefined ? parseSpan(flags.span) : live ? LIVE_SPAN_MS : DEFAULT_SPAN_MS;
+  // A log's timestamp has a four-digit year: lines of the year 10000 would not parse.
+  if (start + spanMs > LAST_LOG_TIME) {
+    throw badFlag(
+      `--start ${new Date(start).toISOString()} and --span ${flags.span ?? formatDuration(spanMs)} run past the end of 9999, which a log timestamp cannot hold`,
+    );
+  }
   return {
     seed: parseCount(flags.seed, '--seed'),
     lines:
@@ -143,9 +156,8 @@ export function optionsFromFlags(flags: GenerateFlags, now: number): GenerateOpt
         : live
           ? Number.POSITIVE_INFINITY
           : DEFAULT_LINES,
-    start: flags.start !== undefined ? parseStart(flags.start, now) : live ? now : DEFAULT_START,
-    spanMs:
-      flags.span !== undefined ? parseSpan(flags.span) : live ? LIVE_SPAN_MS : DEFAULT_SPAN_MS,
+    start,
+    spanMs,
     incidents: flags.incidents === undefined ? [] : parseIncidents(flags.incidents),
     format: flags.format,
     rate,

@@ -142,4 +142,18 @@ describe('optionsFromFlags', () => {
       ).toThrow(`--speedup must be a number from 1 to 3600, got "${bad}"`);
     }
   });
+
+  it('refuses a start and span that run past the year 9999, which a log timestamp cannot hold', () => {
+    const flags = { seed: '1', format: 'combined' as const };
+    expect(() =>
+      optionsFromFlags({ ...flags, start: '9999-12-31T23:59:59Z', span: '7d' }, NOW),
+    ).toThrow(
+      '--start 9999-12-31T23:59:59.000Z and --span 7d run past the end of 9999, which a log timestamp cannot hold',
+    );
+    // The default span, a day, from the last day of 9999: its end is the first instant of 10000.
+    expect(optionsFromFlags({ ...flags, start: '9999-12-31' }, NOW).spanMs).toBe(86_400_000);
+    expect(() => optionsFromFlags({ ...flags, start: '9999-12-31T00:00:01Z' }, NOW)).toThrow(
+      'and --span 1d run past the end of 9999',
+    );
+  });
 });
