@@ -1,7 +1,8 @@
 /**
  * The embedded runner: MapReduce on the threads of this process, no services.
  *
- *   input files ──▶ splits (byte ranges on line boundaries; a .gz file whole)
+ *   input files ──▶ splits (byte ranges on line boundaries; a .gz file whole; a pipe or stdin
+ *                   whole, read by the main thread before it claims splits: input.ts)
  *   ──▶ map phase: the main thread and N−1 worker threads claim splits from a shared counter,
  *       parse, map every job, combine, hash-partition, sort; runs past the memory bound spill to disk
  *   ──▶ reduce phase: (job, partition) tasks, largest first, claimed by the same threads from
@@ -21,6 +22,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { badFlag } from '../errors';
 import type { ParseFormat } from '../log/parser';
@@ -29,7 +31,7 @@ import { DEFAULT_BLOCK_SIZE } from '../parallel/line-blocks';
 import { type StartedWorker, startWorker } from '../parallel/worker-thread';
 import { addCounters, createJobCounters, type JobCounters, type RunCounters } from './counters';
 import type { ReducePlan, WorkerTask } from './embedded-worker';
-import { listInputFiles, makeSplits } from './input';
+import { listInputFiles, makeSplits, type Split } from './input';
 import type { Job } from './job';
 import { loadJob, type ModuleLoader } from './load-job';
 import { KIB_DONE, type MapOutput, type MapSettings, runMapTasks } from './map-task';
@@ -46,6 +48,8 @@ export interface EmbeddedRunnerOptions {
   readonly splitBytes?: number;
   /** Where spill files go, in a directory of their own removed after the run (default: the OS's). */
   readonly tmpDir?: string;
+  /** What an input path `-` reads (default: process.stdin). */
+  readonly stdin?: Readable;
   /** Parser for every line (default auto). */
   readonly format?: ParseFormat;
   /** How the main thread loads a job module (default: import). */
@@ -122,9 +126,15 @@ async function runEmbedded(
   const started = performance.now();
   const jobs = await Promise.all(refs.map((r) => loadJob(r, options.load ?? importModule)));
   const files = listInputFiles(input.paths);
-  const splits = makeSplits(files, options.splitBytes ?? DEFAULT_BLOCK_SIZE);
+  const all = makeSplits(files, options.splitBytes ?? DEFAULT_BLOCK_SIZE);
+  const streams = all.filter((s) => s.stream);
+  const splits = all.filter((s) => !s.stream);
   const totalBytes = files.reduce((n, f) => n + f.size, 0);
-  const threads = Math.max(1, Math.min(options.workers ?? defaultWorkers(), splits.length));
+  // The main thread reads the streams while the workers take the other splits.
+  const threads = Math.max(
+    1,
+    Math.min(options.workers ?? defaultWorkers(), splits.length + (streams.length > 0 ? 1 : 0)),
+  );
   const reducers = runOptions.reducers ?? threads;
   if (!Number.isSafeInteger(reducers) || reducers < 1) {
     throw badFlag(`reducers must be a whole number ≥ 1, got ${reducers}`);
@@ -139,15 +149,12 @@ async function runEmbedded(
       format: options.format ?? 'auto',
       combiners: options.combiners ?? true,
     };
-    const { maps, workers } = await mapPhase(
-      jobs,
-      refs,
-      settings,
-      threads,
-      totalBytes,
-      runOptions.onProgress,
-      options.mainThreadSplits,
-    );
+    const { maps, workers } = await mapPhase(jobs, refs, settings, threads, totalBytes, {
+      onProgress: runOptions.onProgress,
+      mainThreadSplits: options.mainThreadSplits,
+      streams,
+      stdin: options.stdin,
+    });
     const jobCounters = jobs.map(() => createJobCounters());
     for (const m of maps) {
       m.counters.forEach((c, j) => {
@@ -172,8 +179,8 @@ async function runEmbedded(
       records: maps.reduce((n, m) => n + m.records, 0),
       rejects: maps.reduce((n, m) => n + m.rejects, 0),
       inputFiles: files.length,
-      inputBytes: totalBytes,
-      splits: splits.length,
+      inputBytes: totalBytes + maps.reduce((n, m) => n + m.streamBytes, 0),
+      splits: all.length,
     };
     return {
       engine: 'embedded',
@@ -194,6 +201,15 @@ async function runEmbedded(
 
 type Thread = StartedWorker<ReduceOutput[]>;
 
+/** What the main thread's share of the map phase needs beyond the settings every thread has. */
+interface MainThreadInput {
+  readonly onProgress: RunOptions['onProgress'];
+  readonly mainThreadSplits: number | undefined;
+  /** Stream inputs: the main thread reads them, as only it has stdin. */
+  readonly streams: readonly Split[];
+  readonly stdin: Readable | undefined;
+}
+
 /** Every thread's map output, and the workers that mapped (they wait to reduce). */
 async function mapPhase(
   jobs: readonly Job[],
@@ -201,8 +217,7 @@ async function mapPhase(
   settings: MapSettings,
   threads: number,
   totalBytes: number,
-  onProgress: RunOptions['onProgress'],
-  mainThreadSplits: number | undefined,
+  { onProgress, mainThreadSplits, streams, stdin }: MainThreadInput,
 ): Promise<{ maps: MapOutput[]; workers: Thread[] }> {
   const counters = claimCounters(1);
   const workers: Thread[] = [];
@@ -223,14 +238,12 @@ async function mapPhase(
   try {
     let mine: MapOutput;
     try {
-      mine = await runMapTasks(
-        jobs,
-        settings,
-        counters,
-        0,
-        report,
-        workers.length > 0 ? mainThreadSplits : undefined,
-      );
+      mine = await runMapTasks(jobs, settings, counters, 0, {
+        onSplit: report,
+        limit: workers.length > 0 ? mainThreadSplits : undefined,
+        streams,
+        stdin: stdin === undefined ? undefined : () => stdin,
+      });
     } catch (err) {
       stopAll(workers);
       throw err;

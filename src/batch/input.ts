@@ -3,20 +3,33 @@
  *
  * What we decided, as Hadoop's FileInputFormat does:
  * - A directory is read recursively; a name starting with `_` or `.` is skipped (`_tmp` where the
- *   archiver writes, `_SUCCESS`, `.crc`), at any depth. A file named on its own is always read.
+ *   archiver writes, `_SUCCESS`, `.crc`), at any depth, and so is anything in it that is not a
+ *   regular file or a directory. A file named on its own is always read.
  * - A plain file is cut into splits of `splitBytes` on line boundaries (parallel/line-blocks.ts);
  *   a `.gz` file is one split, since gzip cannot be read from the middle.
  * - Files are taken in path order, so splits are numbered the same on every run.
+ *
+ * And beyond Hadoop, as every loglab command reads its input: a pipe, a FIFO, a character device
+ * (named on its own) or `-` (stdin) is a stream, one split read once from its start by one
+ * thread. It has no size to cut by (stat says 0: byte ranges of it read nothing, so
+ * `--input <(cat a.log)` gave no rows). Anything else named on its own (a socket, a block
+ * device) is refused in one line.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { badInput, describeFsError } from '../errors';
 import { isHiddenName } from '../storage/lake-layout';
 
+/** The path that names this process's stdin. */
+export const STDIN = '-';
+
 export interface InputFile {
   readonly path: string;
+  /** Bytes; 0 for a stream, whose size is known once it is read. */
   readonly size: number;
   readonly gzip: boolean;
+  /** A pipe, FIFO, character device or stdin: its bytes come once, in order. */
+  readonly stream: boolean;
 }
 
 export interface Split {
@@ -24,9 +37,16 @@ export interface Split {
   readonly start: number;
   readonly end: number;
   readonly gzip: boolean;
+  /** The whole of a stream input (start and end 0), read through a stream by one thread. */
+  readonly stream: boolean;
 }
 
-function statOrFail(path: string) {
+/** How messages name an input: stdin by that name rather than `-`. */
+export function inputName(path: string): string {
+  return path === STDIN ? 'stdin' : path;
+}
+
+function statOrFail(path: string): Stats {
   try {
     return statSync(path);
   } catch (err) {
@@ -40,17 +60,29 @@ function walk(dir: string, out: InputFile[]): void {
     const path = join(dir, e.name);
     if (e.isDirectory()) walk(path, out);
     else if (e.isFile())
-      out.push({ path, size: statSync(path).size, gzip: e.name.endsWith('.gz') });
+      out.push({ path, size: statSync(path).size, gzip: e.name.endsWith('.gz'), stream: false });
   }
+}
+
+/** The input `path` names on its own (not a directory); BAD_INPUT when it cannot be read. */
+function namedInput(path: string, st: Stats): InputFile {
+  const gzip = path.endsWith('.gz');
+  if (st.isFile()) return { path, size: st.size, gzip, stream: false };
+  if (st.isFIFO() || st.isCharacterDevice()) return { path, size: 0, gzip, stream: true };
+  throw badInput(`cannot read ${path}: not a regular file, directory, pipe or character device`);
 }
 
 /** Every file to read under `paths`, in path order; BAD_INPUT when a path is missing. */
 export function listInputFiles(paths: readonly string[]): InputFile[] {
   const out: InputFile[] = [];
   for (const p of paths) {
+    if (p === STDIN) {
+      out.push({ path: p, size: 0, gzip: false, stream: true });
+      continue;
+    }
     const st = statOrFail(p);
     if (st.isDirectory()) walk(p, out);
-    else out.push({ path: p, size: st.size, gzip: p.endsWith('.gz') });
+    else out.push(namedInput(p, st));
   }
   const seen = new Set<string>();
   return out
@@ -58,17 +90,22 @@ export function listInputFiles(paths: readonly string[]): InputFile[] {
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** The splits of `files` (see the module docblock); an empty file has none. */
+/** The splits of `files` (see the module docblock); an empty file has none, a stream one. */
 export function makeSplits(files: readonly InputFile[], splitBytes: number): Split[] {
   const splits: Split[] = [];
   for (const f of files) {
+    if (f.stream) {
+      splits.push({ path: f.path, start: 0, end: 0, gzip: f.gzip, stream: true });
+      continue;
+    }
     if (f.size === 0) continue;
     if (f.gzip) {
-      splits.push({ path: f.path, start: 0, end: f.size, gzip: true });
+      splits.push({ path: f.path, start: 0, end: f.size, gzip: true, stream: false });
       continue;
     }
     for (let start = 0; start < f.size; start += splitBytes) {
-      splits.push({ path: f.path, start, end: Math.min(f.size, start + splitBytes), gzip: false });
+      const end = Math.min(f.size, start + splitBytes);
+      splits.push({ path: f.path, start, end, gzip: false, stream: false });
     }
   }
   return splits;
