@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { badFlag, badInput, describeFsError } from '../../errors';
 import type { StreamingTarget } from '../../hadoop/streaming-args';
+import { LOG_FORMATS } from '../../log/record';
 import type { OutageEvent } from '../../storage/retrying-store';
 import { cliIo } from '../context';
 import { parseCount } from '../flags';
@@ -31,6 +32,8 @@ interface RunFlags {
 }
 
 const DEFAULT_LAKE = 'out/lake';
+/** PARSE_FORMATS of log/parser, without loading the parsers. */
+const PARSE_FORMAT_NAMES: readonly string[] = ['auto', ...LOG_FORMATS];
 /** The --input that names stdin, as for every loglab command. */
 const STDIN = '-';
 /** The lake's raw files on HDFS, as `loglab archive --engine cluster` writes them. */
@@ -265,7 +268,9 @@ async function run(target: string, flags: RunFlags): Promise<void> {
     }
   }
   if (!isParseFormat(flags.format)) {
-    throw badFlag(`--format must be auto, combined, common or json, not "${flags.format}"`);
+    throw badFlag(
+      `--format must be one of ${PARSE_FORMAT_NAMES.join(', ')}, not "${flags.format}"`,
+    );
   }
   const top = parseCount(flags.top, '--top', 1);
   const workers =
@@ -442,7 +447,7 @@ export function registerMapreduce(program: Command): void {
       'also write <dir>/<job>.json with rows and counters, and <dir>/<job>.svg',
     )
     .option('--top <n>', 'rows in each top-N report', '10')
-    .option('--format <format>', 'log format: auto, combined, common or json', 'auto')
+    .option('--format <format>', `log format: ${PARSE_FORMAT_NAMES.join(', ')}`, 'auto')
     .option('--memory <MiB>', 'map output one thread buffers before it spills to disk (default 8)')
     .option(
       '--lake <dir>',
