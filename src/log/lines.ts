@@ -30,7 +30,7 @@ export const READ_CHUNK = 1 << 20;
 /** Bytes of one line kept at most (see the module docblock): 16 MiB. */
 export const MAX_READ_LINE = 16 << 20;
 
-const BOM = [0xef, 0xbb, 0xbf];
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /** Split decoded text into lines (see the module docblock). */
 export function splitLines(text: string): string[] {
@@ -55,6 +55,37 @@ function pushLines(text: string, end: number, out: string[]): void {
   }
 }
 
+/**
+ * The chunks of a stream as Buffers, without a UTF-8 byte order mark at its start: bytes that may
+ * begin one (a chunk of one or two bytes) are held back until the mark is whole or ruled out.
+ */
+export async function* withoutBom(
+  stream: AsyncIterable<Buffer | Uint8Array | string>,
+): AsyncGenerator<Buffer> {
+  let head: Buffer | null = Buffer.alloc(0);
+  for await (const chunk of stream) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : toBuffer(chunk);
+    if (head === null) {
+      yield buf;
+      continue;
+    }
+    const seen: Buffer = head.length === 0 ? buf : Buffer.concat([head, buf]);
+    const n = Math.min(seen.length, 3);
+    if (seen.subarray(0, n).equals(BOM.subarray(0, n))) {
+      if (n < 3) {
+        head = Buffer.from(seen);
+        continue;
+      }
+      head = null;
+      if (seen.length > 3) yield seen.subarray(3);
+      continue;
+    }
+    head = null;
+    yield seen;
+  }
+  if (head !== null && head.length > 0) yield head;
+}
+
 /** Batches of lines from a stream of bytes, one batch per chunk that completes a line. */
 export async function* readLines(
   stream: AsyncIterable<Buffer | Uint8Array | string>,
@@ -74,17 +105,9 @@ export async function* readLines(
     pending.push(Buffer.from(buf.subarray(from, from + n)));
     pendingBytes += n;
   };
-  let first = true;
-  for await (const chunk of stream) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : toBuffer(chunk);
+  for await (const buf of withoutBom(stream)) {
     let from = 0;
-    if (first && buf.length > 0) {
-      first = false;
-      if (buf.length >= 3 && buf[0] === BOM[0] && buf[1] === BOM[1] && buf[2] === BOM[2]) {
-        from = 3;
-      }
-    }
-    let lf = buf.indexOf(10, from);
+    let lf = buf.indexOf(10);
     if (lf === -1) {
       keep(buf, from, buf.length);
       continue;

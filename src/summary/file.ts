@@ -15,6 +15,7 @@ import { closeSync, fstatSync, openSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describeFsError, LoglabError } from '../errors';
+import { MAX_READ_LINE, withoutBom } from '../log/lines';
 import { getParser, type ParseFormat } from '../log/parser';
 import { startWorker } from '../parallel/worker-thread';
 import { createSummaryState, mergeSummaryState, type SummaryState } from './aggregator';
@@ -127,41 +128,54 @@ export async function summarizeFile(
 
 const WORKER_ENTRY = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
-/** Summarise a stream of bytes (stdin) on the main thread. */
+/**
+ * Summarise a stream of bytes (stdin, a pipe, a gzip file) on the main thread. As every line
+ * reader (log/lines.ts): a byte order mark at its start is dropped, and a line keeps at most
+ * MAX_READ_LINE bytes, the rest dropped up to its line end (the lines inside one chunk, at most
+ * a chunk long, are counted as they are).
+ */
 export async function summarizeStream(
   stream: AsyncIterable<Buffer | Uint8Array | string>,
   options: Pick<SummarizeOptions, 'format' | 'onProgress'> = {},
 ): Promise<SummaryState> {
   const { parse, fast } = parserFor(options.format ?? 'auto');
   const st = createSummaryState();
-  // Bytes of a line not ended yet; a very long line may span many chunks.
+  // Bytes of a line not ended yet; a very long line may span many chunks, up to the bound.
   let pending: Buffer[] = [];
   let pendingBytes = 0;
+  const keep = (buf: Buffer, from: number, to: number) => {
+    const n = Math.min(to - from, MAX_READ_LINE - pendingBytes);
+    if (n <= 0) return;
+    pending.push(Buffer.from(buf.subarray(from, from + n)));
+    pendingBytes += n;
+  };
+  let open = false;
   let done = 0;
-  for await (const chunk of stream) {
-    const buf =
-      typeof chunk === 'string'
-        ? Buffer.from(chunk, 'utf8')
-        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  for await (const buf of withoutBom(stream)) {
     done += buf.length;
-    const lastLf = buf.lastIndexOf(10);
-    if (lastLf === -1) {
-      pending.push(buf);
-      pendingBytes += buf.length;
+    const firstLf = buf.indexOf(10);
+    if (firstLf === -1) {
+      keep(buf, 0, buf.length);
+      open = open || buf.length > 0;
       continue;
     }
-    if (pendingBytes > 0) {
-      pending.push(buf.subarray(0, lastLf + 1));
-      const whole = Buffer.concat(pending, pendingBytes + lastLf + 1);
+    let from = 0;
+    if (open) {
+      // The line begun before ends at this chunk's first LF.
+      keep(buf, 0, firstLf);
+      const whole = Buffer.concat(pending, pendingBytes);
       countBytes(st, whole, 0, whole.length, parse, fast);
-    } else {
-      countBytes(st, buf, 0, lastLf + 1, parse, fast);
+      pending = [];
+      pendingBytes = 0;
+      from = firstLf + 1;
     }
-    pending = lastLf + 1 < buf.length ? [Buffer.from(buf.subarray(lastLf + 1))] : [];
-    pendingBytes = pending.length > 0 ? pending[0].length : 0;
+    const lastLf = buf.lastIndexOf(10);
+    if (lastLf >= from) countBytes(st, buf, from, lastLf + 1, parse, fast);
+    open = lastLf + 1 < buf.length;
+    if (open) keep(buf, lastLf + 1, buf.length);
     options.onProgress?.(done, 0);
   }
-  if (pendingBytes > 0) {
+  if (open) {
     const whole = Buffer.concat(pending, pendingBytes);
     countBytes(st, whole, 0, whole.length, parse, fast);
   }

@@ -92,6 +92,14 @@ describe('readLines', () => {
     expect(
       (await collect([Buffer.from('a\n'), Buffer.concat([bom, Buffer.from('b\n')])])).lines,
     ).toEqual(['a', '\ufeffb']);
+    // A mark split over the first chunks (a pipe delivers what it has), and bytes that only
+    // begin like one.
+    const bytes = (...b: number[]) => Buffer.from(b);
+    expect((await collect([bytes(0xef), bytes(0xbb), bytes(0xbf, 0x61, 0x0a)])).lines).toEqual([
+      'a',
+    ]);
+    expect((await collect([bytes(0xef), Buffer.from('x\n')])).lines).toEqual(['\ufffdx']);
+    expect((await collect([bytes(0xef, 0xbb)])).lines).toEqual(['\ufffd']);
   });
 
   it('keeps at most maxLineBytes of a line and drops the rest up to its line end', async () => {

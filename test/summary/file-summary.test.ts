@@ -112,4 +112,24 @@ describe('summarizeStream', () => {
     const st = await summarizeStream(Readable.from([line, line]), { format: 'common' });
     expect([st.parsed, st.rejected]).toEqual([0, 2]);
   });
+
+  it('drops a byte order mark split over the first chunks, as the other line readers do', async () => {
+    const line = '1.2.3.4 - - [12/Mar/2024:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "curl/8"\n';
+    const chunks = [Buffer.from([0xef]), Buffer.from([0xbb, 0xbf]), Buffer.from(line + line)];
+    const st = await summarizeStream(Readable.from(chunks));
+    expect(summaryOf(st, ALL)).toMatchObject({ parsed: 2, uniqueVisitors: 1 });
+  });
+
+  it('reads input without line ends in bounded memory: one line of at most 16 MiB', async () => {
+    // 600 MiB of zeros, then a line. Before, the pending line grew to all of it and failed past
+    // V8's longest string ("Cannot create a string longer than 0x1fffffe8 characters").
+    const zeros = Buffer.alloc(1 << 20);
+    const line = '1.2.3.4 - - [12/Mar/2024:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "curl/8"\n';
+    async function* chunks() {
+      for (let i = 0; i < 600; i++) yield zeros;
+      yield Buffer.from(`\n${line}`);
+    }
+    const st = await summarizeStream(chunks());
+    expect([st.parsed, st.rejected]).toEqual([1, 1]);
+  });
 });

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { badFlag, badInput, isLoglabError } from '../../errors';
+import { badFlag, badInput, isLoglabError, LoglabError } from '../../errors';
 import { LOG_FORMATS } from '../../log/record';
 import { cliIo } from '../context';
 import { parseCount } from '../flags';
@@ -94,7 +94,16 @@ export function registerSummary(program: Command): void {
           }
         } else {
           // A pipe or device named by path (/dev/stdin, <(…)), or gzip: read it as a stream.
-          state = await summarizeStream(io.openInput(file).stream, { format });
+          const input = io.openInput(file);
+          try {
+            state = await summarizeStream(input.stream, { format });
+          } catch (err) {
+            // A read error, or a gzip file that is cut short or not gzip after all.
+            if (isLoglabError(err)) throw err;
+            throw new LoglabError('IO', `cannot read ${file}: ${io.describeFsError(err)}`, {
+              cause: err,
+            });
+          }
         }
       }
       const summary = summaryOf(state, { top });
