@@ -14,6 +14,7 @@ import { defaultOptions, generateLines } from '../../src/generate/generator';
 import { runArchiver } from '../../src/pipeline/run-archiver';
 import { startStreamArchive } from '../../src/pipeline/stream-archive';
 import { createLocalStore } from '../../src/storage/local-store';
+import type { Store } from '../../src/storage/store';
 import type { Broker } from '../../src/stream/broker';
 import { createMemoryBroker } from '../../src/stream/memory-broker';
 import { afterRecordPolls, brokerDown, goingAwayBroker, once } from './going-away-broker';
@@ -23,6 +24,30 @@ const scratch = mkdtempSync(join(tmpdir(), 'loglab-archiver-broker-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const TOPIC = 'weblogs.raw';
 const PARTITIONS = 3;
+
+/** The embedded broker with `count` generated lines over `spanMs` on the topic, and what each partition holds. */
+async function keyedTopic(count: number, spanMs: number) {
+  const memory = createMemoryBroker();
+  await memory.createTopics([{ name: TOPIC, partitions: PARTITIONS }]);
+  const lines = [...generateLines(defaultOptions({ lines: count, spanMs }))];
+  await memory.produce(
+    TOPIC,
+    lines.map((value, i) => ({ key: `k${i % 7}`, value })),
+  );
+  return { memory, byPartition: await whatEachPartitionHolds(memory, TOPIC, PARTITIONS) };
+}
+
+/** `stream --archive`'s archiver on `broker`, its outage lines kept in `log`. */
+function streamArchive(broker: Broker, store: Store) {
+  const log: string[] = [];
+  const archive = startStreamArchive(
+    broker,
+    TOPIC,
+    { store, log: (line) => log.push(line) },
+    undefined,
+  );
+  return { archive, log };
+}
 
 describe('archiver through a broker outage', () => {
   it('waits, joins again, recovers from the lake, and the lake is exact', async () => {
@@ -113,13 +138,7 @@ describe('archiver through a broker outage', () => {
   });
 
   it('a join refused after a store outage gets a wait of its own, though an old broker outage ran past the bound', async () => {
-    const memory = createMemoryBroker();
-    await memory.createTopics([{ name: TOPIC, partitions: PARTITIONS }]);
-    const lines = [...generateLines(defaultOptions({ lines: 3000, spanMs: 7_200_000 }))];
-    await memory.produce(
-      TOPIC,
-      lines.map((value, i) => ({ key: `k${i % 7}`, value })),
-    );
+    const { memory, byPartition } = await keyedTopic(3000, 7_200_000);
     // A broker outage after the first poll with records, waited out through one failed probe
     // and the 1 s pause: the bound (1 s) has passed since it began.
     const away = goingAwayBroker(memory, { after: afterRecordPolls(1) });
@@ -157,34 +176,20 @@ describe('archiver through a broker outage', () => {
     expect(log.at(-1)).toMatch(
       /^the broker at embedded answers again after 0\.\d s \(1 tries\): joining the group again$/,
     );
-    const byPartition = await whatEachPartitionHolds(memory, TOPIC, PARTITIONS);
     await expectExactLake(store, byPartition, TOPIC);
     await store.close();
     await memory.close();
   });
 
   it('stream --archive: finish called while the broker is away waits for the next attempt to read again, and stores every line', async () => {
-    const memory = createMemoryBroker();
-    await memory.createTopics([{ name: TOPIC, partitions: PARTITIONS }]);
-    const lines = [...generateLines(defaultOptions({ lines: 900, spanMs: 3_600_000 }))];
-    await memory.produce(
-      TOPIC,
-      lines.map((value, i) => ({ key: `k${i % 7}`, value })),
-    );
-    const byPartition = await whatEachPartitionHolds(memory, TOPIC, PARTITIONS);
+    const { memory, byPartition } = await keyedTopic(900, 3_600_000);
     // Away at the first empty poll: the archiver has read every record, its files still open.
     const away = goingAwayBroker(memory, {
       after: once((c) => c.kind === 'poll' && c.records === 0 && c.recordPolls > 0),
       probesDown: 2,
     });
     const store = await createLocalStore({ root: join(scratch, 'stream-finish-lake') });
-    const log: string[] = [];
-    const archive = startStreamArchive(
-      away.broker,
-      TOPIC,
-      { store, log: (line) => log.push(line) },
-      undefined,
-    );
+    const { archive, log } = streamArchive(away.broker, store);
     while (!away.down()) await new Promise((resolve) => setTimeout(resolve, 5));
     // Before, finish took the ended attempt's positions for caught up and stopped the archiver
     // in its wait for the broker: the run failed with the outage, the lines in its files unstored.
@@ -199,26 +204,13 @@ describe('archiver through a broker outage', () => {
 
   for (const when of ['after', 'before'] as const) {
     it(`stream --archive: a broker outage at the last roll's commit (${when === 'after' ? 'stored, its answer lost' : 'not stored'}) is waited out, and every line is stored once`, async () => {
-      const memory = createMemoryBroker();
-      await memory.createTopics([{ name: TOPIC, partitions: PARTITIONS }]);
-      const lines = [...generateLines(defaultOptions({ lines: 900, spanMs: 3_600_000 }))];
-      await memory.produce(
-        TOPIC,
-        lines.map((value, i) => ({ key: `k${i % 7}`, value })),
-      );
-      const byPartition = await whatEachPartitionHolds(memory, TOPIC, PARTITIONS);
+      const { memory, byPartition } = await keyedTopic(900, 3_600_000);
       // Nothing rolls while the archiver reads (64 MB, 60 s): the first commit is the one after
       // the first file the stop published.
       const firstCommit = once((c) => c.kind === 'commit');
       const away = goingAwayBroker(memory, { [when]: firstCommit, probesDown: 2 });
       const store = await createLocalStore({ root: join(scratch, `stream-last-commit-${when}`) });
-      const log: string[] = [];
-      const archive = startStreamArchive(
-        away.broker,
-        TOPIC,
-        { store, log: (line) => log.push(line) },
-        undefined,
-      );
+      const { archive, log } = streamArchive(away.broker, store);
       // Before, finish's stop also ended the archiver's wait for the broker: the run failed with
       // the outage.
       const summary = await archive.finish();

@@ -281,7 +281,12 @@ describe('archivers sharing a group', () => {
     },
     MEMBERSHIP_TEST_MS,
   );
-  it('a member whose roll was stale after it read past the lake rejoins and reads those records again', async () => {
+  /**
+   * One partition of 600 lines, and a store on which an old owner that has not heard it lost
+   * partition 0 publishes offsets 0..149 just after this member recovered the partition (from an
+   * empty lake) and started its own files: this member's first roll is stale.
+   */
+  async function staleAtFirstFile() {
     const broker = createMemoryBroker();
     const inner = await newStore();
     await broker.createTopics([{ name: TOPIC, partitions: 1 }]);
@@ -292,8 +297,6 @@ describe('archivers sharing a group', () => {
       TOPIC,
       lines.map((value) => ({ key: 'k', value })),
     );
-    // An old owner that has not heard it lost partition 0 publishes offsets 0..149 just after
-    // this member recovered the partition (from an empty lake) and started its own files.
     let published = false;
     const store: Store = {
       ...inner,
@@ -319,6 +322,11 @@ describe('archivers sharing a group', () => {
         return inner.create(path, options);
       },
     };
+    return { broker, inner, lines, store };
+  }
+
+  it('a member whose roll was stale after it read past the lake rejoins and reads those records again', async () => {
+    const { broker, inner, lines, store } = await staleAtFirstFile();
     const run = await runArchiver(broker, store, {
       stopWhenIdle: true,
       maxWaitMs: 20,
@@ -331,43 +339,8 @@ describe('archivers sharing a group', () => {
   });
 
   it("stream --archive: a last roll found stale at finish's stop sends the member back to read those records, then it stops", async () => {
-    const broker = createMemoryBroker();
-    const inner = await newStore();
-    await broker.createTopics([{ name: TOPIC, partitions: 1 }]);
-    const lines = [
-      ...generateLines(defaultOptions({ lines: 600, spanMs: H, start: Date.UTC(2026, 0, 1) })),
-    ];
-    await broker.produce(
-      TOPIC,
-      lines.map((value) => ({ key: 'k', value })),
-    );
-    // As above, an old owner publishes offsets 0..149 once this member has its files open; this
-    // member's first roll is the one finish's stop makes (64 MB, 60 s), and it is stale.
-    let published = false;
-    const store: Store = {
-      ...inner,
-      engine: inner.engine,
-      address: inner.address,
-      create: async (path, options) => {
-        if (!published) {
-          published = true;
-          const roller = new ArchiveRoller(
-            {
-              topic: TOPIC,
-              rollBytes: 1e9,
-              rollIntervalMs: 1e9,
-              allowedLatenessMs: H,
-              writer: 'old',
-            },
-            getParser('auto'),
-          );
-          const old = new LakeWriter(inner, roller, TOPIC, () => {}, { writer: 'old' });
-          for (let o = 0; o < 150; o++) old.add(0, o, lines[o], 0);
-          expect(await old.rollPartition(0)).toBe('published');
-        }
-        return inner.create(path, options);
-      },
-    };
+    // This member's first roll is the one finish's stop makes (64 MB, 60 s).
+    const { broker, inner, lines, store } = await staleAtFirstFile();
     const archive = startStreamArchive(broker, TOPIC, { store }, undefined);
     // Before, the stop rolled, found the roll stale and ended: offsets 150..599 in no file.
     const summary = await archive.finish();
