@@ -6,6 +6,7 @@
  * plug your functions into loglab's real archiver and kill it at chosen moments.
  * Keep the exported names and signatures: the tests import them.
  */
+import { finished } from 'node:stream/promises';
 import type { Roll } from '../../src/pipeline/archive-roller';
 import { manifestPath, manifestText } from '../../src/pipeline/lake-recovery';
 import {
@@ -18,7 +19,7 @@ import { isDirectory, type Store } from '../../src/storage/store';
 
 // What you will need, imported for you.
 void [manifestPath, manifestText, DEADLETTER_ROOT, RAW_ROOT, isRawFile, parseRawFileName];
-void isDirectory;
+void [isDirectory, finished];
 
 /**
  * TODO 1: where each partition of `topic` resumes, read from the file names in the lake alone.
