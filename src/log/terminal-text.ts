@@ -23,3 +23,17 @@ export function terminalText(value: string): string {
   }
   return out;
 }
+
+const WIDE_CONTROL = /[\u007f-\u009f]/g;
+
+/**
+ * JSON text with DEL and the C1 control characters written as `\u00XX`, as JSON.stringify writes
+ * only the C0 ones: the same value to a JSON reader, and no CSI (0x9b) reaching a terminal that
+ * shows the line (an alert's key is a path or an address from a log line).
+ */
+export function jsonWithoutControls(json: string): string {
+  return json.replace(
+    WIDE_CONTROL,
+    (c) => `\\u00${HEX[c.charCodeAt(0) >> 4]}${HEX[c.charCodeAt(0) & 15]}`,
+  );
+}

@@ -11,6 +11,7 @@
  *   that held), or at the end of the input.
  * Times are epoch ms of event time. `firstSeen` is the event time at which the alert opened.
  */
+import { jsonWithoutControls } from '../log/terminal-text';
 
 export type AlertKind =
   | 'error-spike'
@@ -77,20 +78,25 @@ export function isAlertKind(value: unknown): value is AlertKind {
 
 export type AlertSink = (alert: Alert) => void;
 
-/** The alert as one NDJSON line, fields in the documented order, with the newline. */
+/**
+ * The alert as one NDJSON line, fields in the documented order, with the newline; DEL and C1
+ * control characters of its key written as `\u00XX` (jsonWithoutControls).
+ */
 export function formatAlert(a: Alert): string {
-  return `${JSON.stringify({
-    kind: a.kind,
-    key: a.key,
-    windowStart: a.windowStart,
-    windowEnd: a.windowEnd,
-    observed: a.observed,
-    threshold: a.threshold,
-    severity: a.severity,
-    firstSeen: a.firstSeen,
-    lastSeen: a.lastSeen,
-    state: a.state,
-  })}\n`;
+  return `${jsonWithoutControls(
+    JSON.stringify({
+      kind: a.kind,
+      key: a.key,
+      windowStart: a.windowStart,
+      windowEnd: a.windowEnd,
+      observed: a.observed,
+      threshold: a.threshold,
+      severity: a.severity,
+      firstSeen: a.firstSeen,
+      lastSeen: a.lastSeen,
+      state: a.state,
+    }),
+  )}\n`;
 }
 
 /** critical when the observed value is at least `factor` times the threshold. */
