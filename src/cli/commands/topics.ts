@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { isLoglabError } from '../../errors';
+import { terminalText } from '../../log/terminal-text';
 import type { Broker, GroupLag, TopicDescription } from '../../stream/broker';
 import { cliIo } from '../context';
 import { ENGINE_HELP, engineOption, openBroker, thousands } from '../streaming';
@@ -155,8 +156,9 @@ export function formatOverview(o: BrokerOverview): string {
   } else {
     out += table(
       ['group', 'topic', 'committed', 'end', 'lag'],
+      // Anyone may make a group on a shared broker: its name is shown escaped, like log text.
       o.groups.map((g) => [
-        g.groupId,
+        terminalText(g.groupId),
         g.topic,
         thousands(g.committed),
         thousands(g.end),
