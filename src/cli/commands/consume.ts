@@ -8,6 +8,7 @@
  */
 import type { Command } from 'commander';
 import { LoglabError } from '../../errors';
+import { terminalText } from '../../log/terminal-text';
 import type { RecordBatch } from '../../stream/broker';
 import { RAW_TOPIC, standardTopics } from '../../stream/topics';
 import { cliIo } from '../context';
@@ -65,6 +66,15 @@ and ends at once.
 ${ENGINE_HELP}
 `;
 
+/**
+ * A message as `consume` prints it: on a terminal with its control characters shown as \xHH (a
+ * message is a log line, from anyone: ESC or CSI would recolour or rewrite the screen); into a
+ * pipe or a file as it is, data for the next command.
+ */
+export function printedValue(value: string, terminal: boolean): string {
+  return terminal ? terminalText(value) : value;
+}
+
 export function registerConsume(program: Command): void {
   program
     .command('consume')
@@ -121,11 +131,13 @@ async function runConsume(flags: ConsumeFlags): Promise<void> {
       fromBeginning: flags.fromBeginning === true,
       clientId: 'loglab-consume',
     });
+    const terminal = stdout.isTTY === true;
     const print = async (batches: readonly RecordBatch<string>[]) => {
       let text = '';
       for (const batch of batches) {
         const records = batch.records;
-        for (let i = 0; i < records.length; i++) text += `${records[i].value}\n`;
+        for (let i = 0; i < records.length; i++)
+          text += `${printedValue(records[i].value, terminal)}\n`;
         consumed += records.length;
       }
       const wait = io.writeChunk(stdout, text);
