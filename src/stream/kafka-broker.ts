@@ -79,7 +79,7 @@ import { isCoordinatorStarting, kafkaError } from './kafka-errors';
 import { kafkaSocketFactory } from './kafka-socket';
 import { createPartitioner, murmur2, murmur2String, toPositive } from './partitioner';
 import { FORGOTTEN_PRODUCER, stampedBeforeExpiry } from './producer-expiry';
-import { DEFAULT_PARTITIONS } from './topics';
+import { checkTopicName, DEFAULT_PARTITIONS } from './topics';
 
 export type { KafkaBrokerConfig } from './kafka-config';
 
@@ -295,6 +295,8 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
 
   async function assertTopics(names: readonly string[]): Promise<void> {
     if (names.every((n) => knownTopics.has(n))) return;
+    // A name Kafka refuses is not a topic that "does not exist": say what is wrong with it.
+    for (const n of names) checkTopicName(n);
     const a = await connectedAdmin();
     let existing: string[];
     try {
@@ -451,6 +453,8 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
 
     async createTopics(specs: readonly TopicSpec[]): Promise<CreateTopicsResult> {
       assertOpen();
+      // Kafka's own answer ("an invalid topic") names neither the topic nor the rule.
+      for (const s of specs) checkTopicName(s.name);
       const a = await connectedAdmin();
       try {
         const before = new Set(await a.listTopics());
@@ -501,6 +505,7 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
 
     async produce(topic: string, messages: readonly ProduceMessage[]): Promise<ProduceResult> {
       assertOpen();
+      checkTopicName(topic);
       const sending = send(topic, messages);
       inFlight.add(sending);
       try {

@@ -23,6 +23,7 @@ import {
   valueBytes,
 } from './memory-log';
 import type { Partitioner } from './partitioner';
+import { checkTopicName } from './topics';
 
 export interface TopicState {
   readonly name: string;
@@ -51,26 +52,6 @@ export function topicState(topics: Topics, name: string): TopicState {
   return t;
 }
 
-/** Kafka's longest topic name (its Topic.MAX_NAME_LENGTH). */
-const MAX_TOPIC_NAME = 249;
-
-/**
- * Why Kafka refuses `name` as a topic name, or null when it takes it: 1 to 249 characters, each
- * a letter, a digit, '.', '_' or '-', and neither "." nor ".." (Kafka's Topic.validate). The
- * embedded broker refuses what Kafka refuses, so a topic that works here works on the cluster.
- */
-export function topicNameProblem(name: string): string | null {
-  if (name.length === 0) return 'it is empty';
-  if (name === '.' || name === '..') return 'it may not be "." or ".."';
-  if (name.length > MAX_TOPIC_NAME) {
-    return `it has ${name.length} characters, at most ${MAX_TOPIC_NAME} are allowed`;
-  }
-  if (!/^[a-zA-Z0-9._-]+$/.test(name)) {
-    return "only letters, digits, '.', '_' and '-' are allowed";
-  }
-  return null;
-}
-
 /** Creates the topics not there yet; a bad name or partition count throws, keeping those made before it. */
 export function createTopics(
   topics: Topics,
@@ -84,10 +65,7 @@ export function createTopics(
       existing.push(spec.name);
       continue;
     }
-    const problem = topicNameProblem(spec.name);
-    if (problem !== null) {
-      throw badFlag(`topic name ${JSON.stringify(spec.name)} is not one Kafka accepts: ${problem}`);
-    }
+    checkTopicName(spec.name);
     const n = spec.partitions ?? defaultPartitions;
     if (!Number.isInteger(n) || n < 1) {
       throw badFlag(`topic "${spec.name}" needs a positive whole number of partitions, got ${n}`);

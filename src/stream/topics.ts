@@ -8,7 +8,7 @@
  *   silently; also lines too large to be one message (`too-large`, the line's start kept). The key is the original message's key; the value is JSON (see `DeadLetter`), one
  *   self-describing object that any consumer, kcat included, can read without knowing headers.
  */
-import { badInput } from '../errors';
+import { badFlag, badInput } from '../errors';
 import type { Rejection, RejectReason } from '../log/record';
 import type {
   Broker,
@@ -172,4 +172,32 @@ export function parseDeadLetter(value: string | Buffer): DeadLetter {
     return { ...letter, source: { topic: s.topic, partition: s.partition, offset: s.offset } };
   }
   return letter;
+}
+
+/** Kafka's longest topic name (its Topic.MAX_NAME_LENGTH). */
+const MAX_TOPIC_NAME = 249;
+
+/**
+ * Why Kafka refuses `name` as a topic name, or null when it takes it: 1 to 249 characters, each
+ * a letter, a digit, '.', '_' or '-', and neither "." nor ".." (Kafka's Topic.validate). The
+ * embedded broker refuses what Kafka refuses, so a topic that works here works on the cluster.
+ */
+export function topicNameProblem(name: string): string | null {
+  if (name.length === 0) return 'it is empty';
+  if (name === '.' || name === '..') return 'it may not be "." or ".."';
+  if (name.length > MAX_TOPIC_NAME) {
+    return `it has ${name.length} characters, at most ${MAX_TOPIC_NAME} are allowed`;
+  }
+  if (!/^[a-zA-Z0-9._-]+$/.test(name)) {
+    return "only letters, digits, '.', '_' and '-' are allowed";
+  }
+  return null;
+}
+
+/** Throws BAD_FLAG naming a topic name Kafka refuses (topicNameProblem), on either engine. */
+export function checkTopicName(name: string): void {
+  const problem = topicNameProblem(name);
+  if (problem !== null) {
+    throw badFlag(`topic name ${JSON.stringify(name)} is not one Kafka accepts: ${problem}`);
+  }
 }

@@ -248,6 +248,24 @@ describe('kafkajs adapter, producing', () => {
     await broker.close();
   });
 
+  it('refuses a name Kafka refuses, saying why, before asking the broker', async () => {
+    const fake = fakeKafka(['t']);
+    const broker = createKafkaBroker({ brokers: ['127.0.0.1:9092'], kafkaFactory: fake.factory });
+    // Kafka's own answer was "an operation on an invalid topic" (produce) or "does not exist".
+    for (const call of [
+      () => broker.produce('bad topic', messages(1, 5)),
+      () => broker.createTopics([{ name: 'bad topic' }]),
+      () => broker.describeTopic('bad topic'),
+    ]) {
+      const err = await call().catch((e: unknown) => e);
+      expect(isLoglabError(err) && [err.code, err.message]).toEqual([
+        'BAD_FLAG',
+        "topic name \"bad topic\" is not one Kafka accepts: only letters, digits, '.', '_' and '-' are allowed",
+      ]);
+    }
+    expect(fake.sends).toEqual([]);
+  });
+
   it('refuses a topic the broker does not have before producing anything', async () => {
     const fake = fakeKafka(['t']);
     const broker = createKafkaBroker({ brokers: ['127.0.0.1:9092'], kafkaFactory: fake.factory });
