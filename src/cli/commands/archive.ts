@@ -51,6 +51,9 @@ the bytes before compression.
 
 With FILE, a line's position is its offset in partition 0, going on after what the lake holds,
 so a second run adds after the first; the engine is --engine, else LOGLAB_ENGINE, else embedded.
+Those offsets are the file's, not Kafka's: do not archive files and a Kafka topic under the same
+--topic into one lake (the topic's archiver would take the file's offsets for records already
+stored, and skip them). Give files a --topic of their own, or a lake of their own.
 The last line on stderr is: archived N lines into F files (offsets A..B) in WHERE
 
 Without FILE, the topic is read as group --group (default archiver) and each partition resumes
