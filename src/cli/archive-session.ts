@@ -157,10 +157,14 @@ export async function archiveFile(file: string, settings: ArchiveSettings): Prom
       },
     });
     stopProgress();
+    const dead =
+      done.deadLetters === 0
+        ? ''
+        : `; ${done.deadLetters} of them ${done.deadLetters === 1 ? 'a dead letter' : 'dead letters'}`;
     const range =
       done.lines === 0
         ? 'nothing to add'
-        : `offsets ${done.firstOffset}..${done.firstOffset + done.lines - 1}`;
+        : `offsets ${done.firstOffset}..${done.firstOffset + done.lines - 1}${dead}`;
     const where = stop.aborted ? '; stopped by Ctrl-C' : '';
     cliIo().stderr.write(
       `archived ${done.lines} lines into ${done.files} files (${range}) in ${lake.where}${where}\n`,

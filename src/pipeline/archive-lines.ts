@@ -35,6 +35,8 @@ export interface ArchiveLinesResult {
   readonly firstOffset: number;
   readonly lines: number;
   readonly files: number;
+  /** Of `lines`, those stored as dead letters (they did not parse), with their reason. */
+  readonly deadLetters: number;
 }
 
 export const FILE_PARTITION = 0;
@@ -75,5 +77,10 @@ export async function archiveLines(
   } finally {
     writer.destroy();
   }
-  return { firstOffset, lines: offset - firstOffset, files: writer.files };
+  return {
+    firstOffset,
+    lines: offset - firstOffset,
+    files: writer.files,
+    deadLetters: roller.deadLetters,
+  };
 }

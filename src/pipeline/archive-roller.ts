@@ -105,6 +105,8 @@ const MAX_EPOCH_MS = 253_402_300_799_999;
 
 export class ArchiveRoller {
   private readonly partitions = new Map<number, PartitionFiles>();
+  /** Lines routed to a dead-letter file so far (they did not parse, or their time is out of range). */
+  deadLetters = 0;
   private maxEventTime = Number.NEGATIVE_INFINITY;
   /** The parser's verdict without its record: only the hour and the reason matter here. */
   private readonly timeOf: EventTimeReader;
@@ -139,9 +141,11 @@ export class ArchiveRoller {
     if (typeof time !== 'number') {
       text = deadLetterMessage(line, time).value as string;
       size = text.length;
+      this.deadLetters++;
     } else if (!(time >= 0 && time <= MAX_EPOCH_MS)) {
       text = deadLetterMessage(line, TIME_OUT_OF_RANGE).value as string;
       size = text.length;
+      this.deadLetters++;
     } else {
       text = value;
       // A string's UTF-16 length: exact for ASCII log lines, and a roll size is a soft bound.

@@ -33,7 +33,9 @@ describe('loglab archive', () => {
     const run = await runLoglab(['archive', '--lake', lake, '-'], {
       input: `${A}\n${B}\nnot a line\n${C}\n`,
     });
-    expect(run.stderr).toBe(`archived 4 lines into 3 files (offsets 0..3) in ${lake}\n`);
+    expect(run.stderr).toBe(
+      `archived 4 lines into 3 files (offsets 0..3; 1 of them a dead letter) in ${lake}\n`,
+    );
     expect(run.code).toBe(0);
     expect(files(lake)).toEqual({
       // C's 23:59:59 +0100 is 22:59:59 UTC.
@@ -78,7 +80,9 @@ describe('loglab archive', () => {
     const run = await runLoglab(['archive', '--lake', lake, '--compress', 'gzip', '-'], {
       input: `${A}\n${B}\nnot a line\n${C}\n`,
     });
-    expect(run.stderr).toBe(`archived 4 lines into 3 files (offsets 0..3) in ${lake}\n`);
+    expect(run.stderr).toBe(
+      `archived 4 lines into 3 files (offsets 0..3; 1 of them a dead letter) in ${lake}\n`,
+    );
     const H22 = '/loglab/raw/date=2026-12-05/hour=22/weblogs.raw+0+0+3.log.gz';
     const H23 = '/loglab/raw/date=2026-12-05/hour=23/weblogs.raw+0+1+1.log.gz';
     const DEAD = '/loglab/deadletter/weblogs.raw+0+2+2.log.gz';

@@ -54,7 +54,9 @@ so a second run adds after the first; the engine is --engine, else LOGLAB_ENGINE
 Those offsets are the file's, not Kafka's: do not archive files and a Kafka topic under the same
 --topic into one lake (the topic's archiver would take the file's offsets for records already
 stored, and skip them). Give files a --topic of their own, or a lake of their own.
-The last line on stderr is: archived N lines into F files (offsets A..B) in WHERE
+The last line on stderr is: archived N lines into F files (offsets A..B) in WHERE; with
+"; D of them dead letters" after B when D lines did not parse (each kept whole with its reason
+under the lake's dead-letter folder).
 
 Without FILE, the topic is read as group --group (default archiver) and each partition resumes
 after the largest offset already in the lake: the lake, not the group's committed offsets, says
