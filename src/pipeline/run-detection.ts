@@ -98,6 +98,12 @@ export interface DetectionRun {
   readonly stoppedBy: DetectionStop;
   readonly alertsProduced: number;
   readonly deadLettersProduced: number;
+  /**
+   * Partitions of the topic this member owned at some time, in order, and how many the topic
+   * has: fewer means other members of the group read the rest (a replay to the end was partial).
+   */
+  readonly partitionsOwned: readonly number[];
+  readonly topicPartitions: number;
   /** Times the member joined again after the broker came back from an outage. */
   readonly brokerResumes: number;
   /** Records delivered again after such a join and skipped: the detector had them already. */
@@ -144,6 +150,8 @@ export async function runDetection(
   });
   /** Partitions this member owns, as far as the detector has been told. */
   const owned = new Set<number>();
+  /** Every partition it owned at some time. */
+  const everOwned = new Set<number>();
   /**
    * Partitions gained wait to deliver before the others' records are released (behind when
    * the group's lag said so at the start); partitions lost leave the merge, dropping what it
@@ -158,6 +166,7 @@ export async function runDetection(
     detector.expectPartitions(gained);
     for (const p of gained) {
       owned.add(p);
+      everOwned.add(p);
       if (atStart && targets.has(p)) detector.setBehind(p, true);
     }
   };
@@ -330,6 +339,8 @@ export async function runDetection(
     alertsProduced: out.alertsSent(),
     deadLettersProduced: out.deadLettersSent(),
     alreadyStored: out.alreadyStored(),
+    partitionsOwned: [...everOwned].sort((a, b) => a - b),
+    topicPartitions: lag.partitions.length,
     brokerResumes,
     redelivered,
   };

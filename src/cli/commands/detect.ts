@@ -59,7 +59,9 @@ times, combined-time or json, is needed) or anomaly (key requests-spike, request
 when a warning becomes critical) or "resolved". Windows close when the watermark (the newest
 event time minus --lateness) passes their end; records behind it are counted as late.
 At the end of the input every window closes and every open alert resolves. The last line on
-stderr counts what was read: read N, parsed N, rejected N, late N, alerts N (opened: …).
+stderr counts what was read: read N, parsed N, rejected N, late N, alerts N (opened: …); with
+--topic, when other members of the group own some of its partitions (the group splits them),
+it ends saying which partitions this run read: its counts, and --to-end, cover those only.
 
 From a FILE (or - for stdin) no broker is used unless --engine cluster is given, which also
 sends the alerts to weblogs.alerts. With --topic the records are read as consumer group
@@ -149,6 +151,8 @@ async function runDetect(file: string | undefined, flags: DetectFlags): Promise<
   let broker: Broker | null = null;
   let input: ReturnType<Io['openInput']> | null = null;
   let ended = false;
+  /** Said after the counts when other members of the group read some of the partitions. */
+  let shared = '';
   try {
     if (topic === undefined) {
       input = io.openInput(file ?? '-');
@@ -182,7 +186,7 @@ async function runDetect(file: string | undefined, flags: DetectFlags): Promise<
         `${topic} on ${cluster ? `Kafka ${broker.address}` : 'the embedded broker'}, group ${flags.group}`,
         () => detector.lag(),
       );
-      await detectStream.runDetection(broker, detector, {
+      const run = await detectStream.runDetection(broker, detector, {
         topic,
         groupId: flags.group,
         fromBeginning: flags.fromBeginning === true,
@@ -197,6 +201,7 @@ async function runDetect(file: string | undefined, flags: DetectFlags): Promise<
         log: (line) => cliIo().stderr.write(`loglab detect: ${line}\n`),
       });
       await writeAlerts();
+      shared = sharedGroupNote(run.partitionsOwned, run.topicPartitions);
     }
     ended = true;
   } finally {
@@ -206,7 +211,20 @@ async function runDetect(file: string | undefined, flags: DetectFlags): Promise<
     if (broker !== null) await broker.close();
   }
   const from = topic === undefined ? '' : ` from ${topic} (group ${flags.group})`;
-  cliIo().stderr.write(`${formatDetectCounts(detector.counts())}${from}\n`);
+  cliIo().stderr.write(`${formatDetectCounts(detector.counts())}${from}${shared}\n`);
+}
+
+/**
+ * What the counts line adds when the group gave this member only some of the topic's partitions:
+ * other members read the rest, so the counts (and a replay --to-end) cover part of the topic.
+ */
+export function sharedGroupNote(owned: readonly number[], partitions: number): string {
+  if (owned.length >= partitions) return '';
+  const which =
+    owned.length === 0
+      ? 'none'
+      : `${owned.length === 1 ? 'partition' : 'partitions'} ${owned.join(', ')}`;
+  return `; this member read ${which} of ${partitions}: other members of the group own the rest`;
 }
 
 /** The standard topics where missing, and the alerts topic (one partition: alerts in order). */
