@@ -4,6 +4,7 @@ import {
   createWriteStream,
   openSync,
   readSync,
+  rmSync,
   statSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -208,4 +209,23 @@ function nextUnlessAborted<T>(
       },
     );
   });
+}
+
+/**
+ * Remove `dir` while threads may still write spill files into it (on Ctrl-C they run until the
+ * process exits): rmSync fails with ENOTEMPTY when a file appears between its listing and its
+ * rmdir (its own maxRetries repeat the rmdir alone), so it is tried again, up to 2 s. Null once
+ * removed, else why not.
+ */
+export function removeWhileWritten(dir: string): string | null {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      return null;
+    } catch (err) {
+      if (attempt === 100) return describeFsError(err);
+      Atomics.wait(pause, 0, 0, 20);
+    }
+  }
 }

@@ -9,7 +9,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { badFlag, badInput, describeFsError } from '../../errors';
+import { badFlag, badInput } from '../../errors';
 import type { StreamingTarget } from '../../hadoop/streaming-args';
 import { LOG_FORMATS } from '../../log/record';
 import type { OutageEvent } from '../../storage/retrying-store';
@@ -204,17 +204,18 @@ async function hdfsInput(lake: string | undefined): Promise<string> {
  * phase runs to its end first. A second signal exits at once.
  */
 async function spillFolder(stopProgress: () => void): Promise<{ dir: string; remove(): void }> {
-  const [{ mkdtempSync, rmSync }, { tmpdir }, { handleInterrupts }] = await Promise.all([
+  const [{ mkdtempSync, rmSync }, { tmpdir }, { handleInterrupts }, io] = await Promise.all([
     import('node:fs'),
     import('node:os'),
     import('../streaming'),
+    import('../io'),
   ]);
   const stderr = cliIo().stderr;
   const dir = mkdtempSync(join(tmpdir(), 'loglab-mapreduce-'));
   const interrupts = handleInterrupts(1);
   interrupts.stages[0].addEventListener('abort', () => {
     stopProgress();
-    const left = removeWhileWritten(dir, rmSync);
+    const left = io.removeWhileWritten(dir);
     if (left !== null) stderr.write(`loglab mapreduce: cannot remove ${dir}: ${left}\n`);
     stderr.write('loglab mapreduce: interrupted, no rows printed\n');
     process.exit(130);
@@ -226,24 +227,6 @@ async function spillFolder(stopProgress: () => void): Promise<{ dir: string; rem
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * Remove `dir` while worker threads may still write runs into it: rmSync fails with ENOTEMPTY
- * when a file appears between its listing and its rmdir (its own maxRetries repeat the rmdir
- * alone), so it is tried again, up to 2 s. Null once removed, else why not.
- */
-function removeWhileWritten(dir: string, rmSync: typeof import('node:fs').rmSync): string | null {
-  const pause = new Int32Array(new SharedArrayBuffer(4));
-  for (let attempt = 1; ; attempt++) {
-    try {
-      rmSync(dir, { recursive: true, force: true });
-      return null;
-    } catch (err) {
-      if (attempt === 100) return describeFsError(err);
-      Atomics.wait(pause, 0, 0, 20);
-    }
-  }
 }
 
 async function list(): Promise<void> {

@@ -111,26 +111,6 @@ function isFile(path: string, file: { dev: number; ino: number }): boolean {
   }
 }
 
-/**
- * Remove `dir` while threads may still write spill files into it (they run until the process
- * exits): a removal that meets a new file (ENOTEMPTY) is tried again, for up to 2 s.
- */
-function removeWhileWritten(dir: string, say: (text: string) => void, io: Io): void {
-  const pause = new Int32Array(new SharedArrayBuffer(4));
-  for (let attempt = 1; ; attempt++) {
-    try {
-      rmSync(dir, { recursive: true, force: true });
-      return;
-    } catch (err) {
-      if (attempt === 100) {
-        say(`cannot remove ${dir}: ${io.describeFsError(err)}`);
-        return;
-      }
-      Atomics.wait(pause, 0, 0, 20);
-    }
-  }
-}
-
 function readText(path: string, what: string, io: Io): string {
   try {
     return readFileSync(path, 'utf8');
@@ -222,7 +202,8 @@ async function runReport(file: string | undefined, flags: ReportFlags): Promise<
     interrupts.stages[0].addEventListener('abort', () => {
       (bar as ReturnType<Io['createProgress']> | null)?.stop();
       (drawing as ReturnType<Io['createProgress']> | null)?.stop();
-      removeWhileWritten(tmpDir, say, io);
+      const left = io.removeWhileWritten(tmpDir);
+      if (left !== null) say(`cannot remove ${tmpDir}: ${left}`);
       say('interrupted');
       process.exit(130);
     });
