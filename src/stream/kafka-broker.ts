@@ -75,7 +75,7 @@ import {
   subscribeKafka,
 } from './kafka-consumer';
 import { deleteKafkaGroups, deleteKafkaTopics } from './kafka-delete';
-import { isCoordinatorStarting, kafkaError } from './kafka-errors';
+import { hasErrorType, isCoordinatorStarting, isLeaderElection, kafkaError } from './kafka-errors';
 import { kafkaSocketFactory } from './kafka-socket';
 import { createPartitioner, murmur2, murmur2String, toPositive } from './partitioner';
 import { FORGOTTEN_PRODUCER, stampedBeforeExpiry } from './producer-expiry';
@@ -164,6 +164,9 @@ function messageBytes(m: ProduceMessage): number {
  * (detection, the archiver, `loglab consume`) pays it, and none of them is idle for long.
  */
 export const DEFAULT_FETCH_MAX_WAIT_MS = 100;
+
+/** The pause between two asks for a topic's offsets while its partitions elect their leaders. */
+const LEADER_PAUSE_MS = 250;
 
 /**
  * Value bytes a consumer queues ahead of its polls. At about 270 bytes a log line, 8 MiB is some
@@ -402,13 +405,53 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
     return { topic, count: messages.length, partitions };
   }
 
-  async function endOffsets(a: Admin, topic: string) {
-    try {
-      return await a.fetchTopicOffsets(topic);
-    } catch (err) {
-      const e = kafkaError(err, address, { topic });
-      if (e.code === 'NOT_FOUND') forgetTopic(topic);
-      throw e;
+  /**
+   * A topic's first and next offsets per partition. Right after a broker (re)start the metadata
+   * can name a leader that has not taken its partitions over yet, and kafkajs's admin gives up on
+   * that answer at once (it retries only an unknown topic): `loglab stream` started just after a
+   * restart exited 2 with "This server is not the leader for that topic-partition". An election
+   * is waited out here, asking fresh metadata each time, for as long as a join waits for its
+   * coordinator; then the last refusal is the error.
+   */
+  async function endOffsets(topic: string) {
+    const deadline = Date.now() + (config.coordinatorWaitMs ?? 30_000);
+    for (;;) {
+      try {
+        return await (await connectedAdmin()).fetchTopicOffsets(topic);
+      } catch (err) {
+        const e = kafkaError(err, address, { topic });
+        if (e.code === 'NOT_FOUND') forgetTopic(topic);
+        if (!isLeaderElection(err) || Date.now() >= deadline) throw e;
+        // kafkajs's admin keeps its metadata for minutes: a fresh one asks for today's leaders.
+        dropAdmin();
+        await new Promise((resolve) => setTimeout(resolve, LEADER_PAUSE_MS));
+      }
+    }
+  }
+
+  /**
+   * Topics just created, once the broker answers for each (offsets of every partition), within
+   * the time a join waits for its coordinator; then one line naming them.
+   */
+  async function untilListed(names: readonly string[]): Promise<void> {
+    const deadline = Date.now() + (config.coordinatorWaitMs ?? 30_000);
+    for (const name of names) {
+      for (;;) {
+        try {
+          await endOffsets(name);
+          break;
+        } catch (err) {
+          if (!isLoglabError(err) || err.code !== 'NOT_FOUND') throw err;
+          if (Date.now() >= deadline) {
+            throw new LoglabError(
+              'SERVICE_DOWN',
+              `the Kafka broker at ${address} took topic "${name}" but did not list it within ${Math.round((config.coordinatorWaitMs ?? 30_000) / 1000)} s`,
+              { retriable: true, cause: err, context: { topic: name } },
+            );
+          }
+          await new Promise((resolve) => setTimeout(resolve, LEADER_PAUSE_MS));
+        }
+      }
     }
   }
 
@@ -420,6 +463,10 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
    */
   function forgetTopic(topic: string): void {
     knownTopics.delete(topic);
+    dropAdmin();
+  }
+
+  function dropAdmin(): void {
     const old = admin;
     admin = null;
     old?.then((x) => x.disconnect()).catch(() => undefined);
@@ -461,16 +508,26 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
         const missing = specs.filter((s) => !before.has(s.name));
         const existing = specs.filter((s) => before.has(s.name)).map((s) => s.name);
         if (missing.length > 0) {
-          await a.createTopics({
-            waitForLeaders: true,
-            topics: missing.map((s) => ({
-              topic: s.name,
-              numPartitions: s.partitions ?? config.defaultPartitions ?? DEFAULT_PARTITIONS,
-              ...(config.replicationFactor === undefined
-                ? {}
-                : { replicationFactor: config.replicationFactor }),
-            })),
-          });
+          try {
+            await a.createTopics({
+              waitForLeaders: true,
+              topics: missing.map((s) => ({
+                topic: s.name,
+                numPartitions: s.partitions ?? config.defaultPartitions ?? DEFAULT_PARTITIONS,
+                ...(config.replicationFactor === undefined
+                  ? {}
+                  : { replicationFactor: config.replicationFactor }),
+              })),
+            });
+          } catch (err) {
+            // The controller took the request, but the broker's own metadata does not list the
+            // new topics yet, or their leaders are still being elected (a broker that started a
+            // moment ago): kafkajs then fails with "does not exist". Wait until they answer.
+            if (!hasErrorType(err, 'UNKNOWN_TOPIC_OR_PARTITION') && !isLeaderElection(err)) {
+              throw err;
+            }
+            await untilListed(missing.map((s) => s.name));
+          }
         }
         for (const s of specs) knownTopics.add(s.name);
         return { created: missing.map((s) => s.name), existing };
@@ -494,7 +551,7 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
     async describeTopic(topic: string): Promise<TopicDescription> {
       assertOpen();
       await assertTopics([topic]);
-      const offsets = await endOffsets(await connectedAdmin(), topic);
+      const offsets = await endOffsets(topic);
       return {
         name: topic,
         partitions: offsets
@@ -607,7 +664,7 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
         if (existing !== null && !existing.has(t.topic)) continue;
         let ends: Awaited<ReturnType<typeof endOffsets>>;
         try {
-          ends = await endOffsets(await connectedAdmin(), t.topic);
+          ends = await endOffsets(t.topic);
         } catch (err) {
           // Deleted since the topics were listed: gone as well.
           if (topics === undefined && isLoglabError(err) && err.code === 'NOT_FOUND') continue;

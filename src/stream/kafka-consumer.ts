@@ -71,7 +71,13 @@ import {
   tpKey,
 } from './consumer-positions';
 import type { OutageWaitSettings } from './kafka-config';
-import { errorChain, isCoordinatorStarting, isRebalanceError, kafkaError } from './kafka-errors';
+import {
+  errorChain,
+  isCoordinatorStarting,
+  isLeaderElection,
+  isRebalanceError,
+  kafkaError,
+} from './kafka-errors';
 
 export interface KafkaConsumerSettings {
   readonly address: string;
@@ -111,20 +117,6 @@ function isCoordinatorAway(err: unknown): boolean {
     isCoordinatorStarting(err) ||
     errorChain(err).some((e) => e.name === 'KafkaJSGroupCoordinatorNotFound')
   );
-}
-
-/**
- * A partition without a leader: what a broker that has just started answers until its election
- * is over. A member that joins again right after a restart can meet it, and used to end the run
- * with it (seen in `loglab demo --cluster` across a restart); the producer already waited it out.
- */
-const LEADER_ELECTION_TYPES = new Set([
-  'LEADER_NOT_AVAILABLE',
-  'NOT_LEADER_FOR_PARTITION',
-  'NOT_LEADER_OR_FOLLOWER',
-]);
-function isLeaderElection(err: unknown): boolean {
-  return errorChain(err).some((e) => e.type !== undefined && LEADER_ELECTION_TYPES.has(e.type));
 }
 
 /** How often, and how many times, a join refused by a coordinator still loading is tried again. */

@@ -40,6 +40,15 @@ const COORDINATOR_STARTING_TYPES = new Set([
   'GROUP_COORDINATOR_NOT_AVAILABLE',
 ]);
 const TOO_LARGE_TYPES = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
+/**
+ * A partition without a leader, or whose leader the client's metadata has wrong: what a broker
+ * that has just started answers until its election is over.
+ */
+const LEADER_ELECTION_TYPES = new Set([
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_FOR_PARTITION',
+  'NOT_LEADER_OR_FOLLOWER',
+]);
 
 /** The error and everything it wraps, outermost first. */
 export function errorChain(err: unknown): KafkaJsLike[] {
@@ -67,6 +76,11 @@ export function isCoordinatorStarting(err: unknown): boolean {
   return errorChain(err).some(
     (e) => e.type !== undefined && COORDINATOR_STARTING_TYPES.has(e.type),
   );
+}
+
+/** True when a partition had no leader, or another one than the client thought (an election). */
+export function isLeaderElection(err: unknown): boolean {
+  return errorChain(err).some((e) => e.type !== undefined && LEADER_ELECTION_TYPES.has(e.type));
 }
 
 export function hasErrorType(err: unknown, type: string): boolean {

@@ -29,6 +29,10 @@
  * 5. `loglab consume` across a restart: it stops with one line (or carries on), and run again
  *    with the same group it goes on from the committed offsets: every line printed at least once,
  *    committed ones never again.
+ * 6. `loglab stream --engine cluster` started the moment a restarted broker answers, while its
+ *    partitions still elect their leaders: it waits the election out (kafkajs's admin gave up on
+ *    "not the leader" at once, and the topic it had just created was said not to exist): exit 0,
+ *    equal checksums.
  *
  * Stopping the broker stops it for everyone: these tests run one after the other
  * (fileParallelism: false) and leave the broker up, also when they fail.
@@ -542,5 +546,36 @@ describe('a broker restart mid-stream', () => {
     expect(printed.length).toBeGreaterThanOrEqual(committedByFirst);
     expect(printed.length - committedByFirst).toBeLessThanOrEqual(10_000);
     expect((await admin.groupLag(groupId, [topic])).total).toBe(0);
+  }, 300_000);
+
+  it('loglab stream --engine cluster started the moment a restarted broker answers waits out the leader election: exit 0, every line once', async () => {
+    const topic = `loglab.test.stream-restart-election.${run}`;
+    topics.push(topic);
+    groups.push(topic);
+    await cluster('down');
+    expect(await kafkaAnswers(config.kafka.brokers, 1000)).toBe(false);
+    let up: Error | null = null;
+    const starting = clusterService('up', 'kafka').catch((err: Error) => {
+      up = err;
+    });
+    const since = Date.now();
+    while (!(await kafkaAnswers(config.kafka.brokers, 500))) {
+      if (up !== null || Date.now() - since > 170_000) throw up ?? new Error('no broker');
+      await sleep(50);
+    }
+    const LINES = 3000;
+    const { out, code } = startCli([
+      ...['stream', '--engine', 'cluster', '--topic', topic, '--group', topic],
+      ...['--lines', String(LINES), '--json'],
+    ]);
+    const exit = await code;
+    await starting;
+    expect(up).toBe(null);
+    expect(exit, out.stderr).toBe(0);
+    expect(out.stderr).not.toMatch(/^ {4}at /m);
+    const summary = JSON.parse(out.stdout);
+    expect(summary).toMatchObject({ produced: LINES, consumed: LINES, lag: 0 });
+    expect(summary.checksum.equal).toBe(true);
+    expect(await storedIn(topic)).toBe(LINES);
   }, 300_000);
 });
