@@ -16,6 +16,7 @@ import {
   DEFAULT_ROLL_INTERVAL_MS,
 } from './archive-roller';
 import { recoverLake } from './lake-recovery';
+import { claimLakeSource } from './lake-source';
 import { LakeWriter } from './lake-writer';
 
 export interface ArchiveLinesOptions {
@@ -48,6 +49,8 @@ export async function archiveLines(
 ): Promise<ArchiveLinesResult> {
   const topic = options.topic ?? RAW_TOPIC;
   const now = options.now ?? Date.now;
+  // A lake that holds this topic from Kafka: refused before a line is written.
+  await claimLakeSource(store, topic, 'file');
   const recovery = await recoverLake(store, topic);
   const firstOffset = recovery.next.get(FILE_PARTITION) ?? 0;
   const roller = new ArchiveRoller(

@@ -52,6 +52,7 @@ import {
 } from './archive-roller';
 import { outageGuard } from './archiver-outage';
 import type { NextOffsets, Recovery } from './lake-recovery';
+import { claimLakeSource } from './lake-source';
 import { LakeWriter, linesOf, newWriterTag, type PublishRoll } from './lake-writer';
 import { recoverPartitions } from './roll-claim';
 
@@ -249,6 +250,8 @@ export async function runArchiver(
     rejoins: 0,
     joins: 0,
   };
+  // A lake whose files of this topic were archived from log files: refused before any read.
+  await claimLakeSource(guard.store, options.topic ?? RAW_TOPIC, 'kafka');
   let resumes = 0;
   let brokerResumes = 0;
   /** Joins counted when the broker's outage bound last started again. */

@@ -5,6 +5,7 @@
  *   /loglab/raw/date=2026-12-05/hour=23/weblogs.raw+3+1200+1899.log[.gz]   a closed raw file
  *   /loglab/raw/_tmp/weblogs.raw+3+1200.tmp                                being written
  *   /loglab/deadletter/weblogs.raw+3+1200+1899.log                        lines that did not parse
+ *   /loglab/_sources/weblogs.raw.json                   who numbers the topic (pipeline/lake-source)
  *
  * What we decided:
  * - A lake path is absolute, already normalized, and spelt with a small character set:

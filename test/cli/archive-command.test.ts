@@ -15,6 +15,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const A = '1.2.3.4 - - [05/Dec/2026:22:59:58 +0000] "GET /a HTTP/1.1" 200 5 "-" "ua"';
 const B = '1.2.3.4 - - [05/Dec/2026:23:00:01 +0000] "GET /b HTTP/1.1" 200 5 "-" "ua"';
 const C = '1.2.3.4 - - [05/Dec/2026:23:59:59 +0100] "GET /c HTTP/1.1" 200 5 "-" "ua"';
+/** What a file archive leaves beside its lines: weblogs.raw is numbered by files in this lake. */
+const MARKER = '/loglab/_sources/weblogs.raw.json';
+const FROM_FILES = '{"topic":"weblogs.raw","source":"file"}\n';
 
 function files(root: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -38,6 +41,7 @@ describe('loglab archive', () => {
     );
     expect(run.code).toBe(0);
     expect(files(lake)).toEqual({
+      [MARKER]: FROM_FILES,
       // C's 23:59:59 +0100 is 22:59:59 UTC.
       '/loglab/raw/date=2026-12-05/hour=22/weblogs.raw+0+0+3.log': `${A}\n${C}\n`,
       '/loglab/raw/date=2026-12-05/hour=23/weblogs.raw+0+1+1.log': `${B}\n`,
@@ -54,6 +58,7 @@ describe('loglab archive', () => {
     const again = await runLoglab(['archive', '--lake', lake, log]);
     expect(again.stderr).toBe(`archived 1 lines into 1 files (offsets 1..1) in ${lake}\n`);
     expect(Object.keys(files(lake)).sort()).toEqual([
+      MARKER,
       '/loglab/raw/date=2026-12-05/hour=22/weblogs.raw+0+0+0.log',
       '/loglab/raw/date=2026-12-05/hour=22/weblogs.raw+0+1+1.log',
     ]);
@@ -87,7 +92,7 @@ describe('loglab archive', () => {
     const H23 = '/loglab/raw/date=2026-12-05/hour=23/weblogs.raw+0+1+1.log.gz';
     const DEAD = '/loglab/deadletter/weblogs.raw+0+2+2.log.gz';
     const stored = files(lake);
-    expect(Object.keys(stored).sort()).toEqual([DEAD, H22, H23]);
+    expect(Object.keys(stored).sort()).toEqual([MARKER, DEAD, H22, H23]);
     const gunzip = (path: string) => gunzipSync(readFileSync(join(lake, path))).toString('utf8');
     expect(gunzip(H22)).toBe(`${A}\n${C}\n`);
     expect(gunzip(H23)).toBe(`${B}\n`);
@@ -196,6 +201,7 @@ describe('loglab archive', () => {
     );
     expect(code).toBe(0);
     expect(files(lake)).toEqual({
+      [MARKER]: FROM_FILES,
       '/loglab/raw/date=2026-12-05/hour=22/weblogs.raw+0+0+0.log': `${A}\n`,
       '/loglab/raw/date=2026-12-05/hour=23/weblogs.raw+0+1+1.log': `${B}\n`,
     });

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBroker, createStore, loadConfig } from '../../src/config';
 import { getParser } from '../../src/log/parser';
 import { isRecord } from '../../src/log/record';
+import { sourcePath } from '../../src/pipeline/lake-source';
 import { isRawFile, parseRawFileName, type RawFile, TMP_DIR } from '../../src/storage/lake-layout';
 import type { Store } from '../../src/storage/store';
 import type { Broker } from '../../src/stream/broker';
@@ -251,6 +252,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const topic of topics) {
+    await store.delete(sourcePath(topic), { missingOk: true });
     for (const f of await topicFiles(topic)) await store.delete(f.path, { missingOk: true });
     for (const path of await tmpFiles(topic)) await store.delete(path, { missingOk: true });
   }
@@ -407,6 +409,30 @@ describe('loglab archive on Kafka and HDFS', () => {
     );
     expect(r.code).toBe(0);
     expect(files.every((f) => f.file.partition === 0 && f.path.endsWith('.log.gz'))).toBe(true);
+  });
+
+  it('a topic whose name files were archived under is refused in one line: nothing read, nothing written', async () => {
+    const topic = topicName('mixed');
+    const group = groupName('mixed');
+    const file = produce(topic, 500, 61);
+    const put = loglab(['archive', file, '--engine', 'cluster', '--topic', topic]);
+    expect(put.code, put.stderr).toBe(0);
+    const before = (await topicFiles(topic)).map((f) => f.path).sort();
+    expect(before.length).toBeGreaterThan(0);
+    const r = loglab([
+      ...['archive', '--engine', 'cluster', '--topic', topic, '--group', group],
+      ...['--idle-exit', '2s'],
+    ]);
+    expect(r.stderr).toBe(
+      `loglab archive: the lake holds "${topic}" archived from files (/loglab/_sources/${topic}.json), numbered by line and not by Kafka's offsets: archive the topic into another lake (--lake), or archive files under another --topic\n`,
+    );
+    expect(r.code).toBe(2);
+    expect((await topicFiles(topic)).map((f) => f.path).sort()).toEqual(before);
+    // Before the marker the archiver took the file's 500 offsets for records it had stored and
+    // skipped all 500 of the topic's; now it has not even joined: nothing is committed.
+    expect(
+      (await broker.groupLag(group, [topic])).partitions.every((p) => p.committed === null),
+    ).toBe(true);
   });
 });
 

@@ -1,7 +1,9 @@
 /**
  * Deletes what a cluster test put in the shared HDFS lake: every file named by its topic (the
- * raw and dead-letter files, and its leftovers under `_tmp/`), nothing of anyone else's.
+ * raw and dead-letter files, its leftovers under `_tmp/`, the marker of who numbers it), nothing
+ * of anyone else's.
  */
+import { sourcePath } from '../../src/pipeline/lake-source';
 import { DEADLETTER_ROOT, RAW_ROOT, TMP_DIR } from '../../src/storage/lake-layout';
 import { isDirectory, type Store } from '../../src/storage/store';
 
@@ -18,8 +20,9 @@ async function deleteUnder(store: Store, dir: string, topic: string): Promise<nu
   return deleted;
 }
 
-/** Files of `topic` deleted from the lake. */
+/** Files of `topic` deleted from the lake (its source marker too, not counted). */
 export async function deleteTopicFiles(store: Store, topic: string): Promise<number> {
+  await store.delete(sourcePath(topic), { missingOk: true });
   let deleted = await deleteUnder(store, RAW_ROOT, topic);
   deleted += await deleteUnder(store, DEADLETTER_ROOT, topic);
   return deleted + (await deleteUnder(store, TMP_DIR, topic));

@@ -52,12 +52,14 @@ describe('archiver: raw bytes', () => {
 
     const files = filesUnder(root);
     expect(files.map(([path]) => path)).toEqual([
+      '/loglab/_sources/weblogs.raw.json',
       '/loglab/deadletter/weblogs.raw+0+3+3.log',
       '/loglab/raw/date=2026-01-01/hour=10/weblogs.raw+0+0+2.log',
     ]);
+    expect(files[0][1].toString('utf8')).toBe('{"topic":"weblogs.raw","source":"kafka"}\n');
     const want = Buffer.concat(values.slice(0, 3).flatMap((v) => [v, Buffer.from('\n')]));
-    expect(files[1][1].equals(want)).toBe(true);
-    expect(JSON.parse(files[0][1].toString('utf8'))).toMatchObject({ line: 'not a log line' });
+    expect(files[2][1].equals(want)).toBe(true);
+    expect(JSON.parse(files[1][1].toString('utf8'))).toMatchObject({ line: 'not a log line' });
     await broker.close();
     await store.close();
   });

@@ -51,9 +51,10 @@ the bytes before compression.
 
 With FILE, a line's position is its offset in partition 0, going on after what the lake holds,
 so a second run adds after the first; the engine is --engine, else LOGLAB_ENGINE, else embedded.
-Those offsets are the file's, not Kafka's: do not archive files and a Kafka topic under the same
---topic into one lake (the topic's archiver would take the file's offsets for records already
-stored, and skip them). Give files a --topic of their own, or a lake of their own.
+Those offsets are the file's, not Kafka's, so a lake takes a topic's name from one kind of
+writer only (the first one leaves its kind in /loglab/_sources/TOPIC.json): files under the
+name of a topic archived from Kafka, or the topic after files under its name, are refused in one
+line (exit 2) before anything is written. Give files a --topic of their own, or a lake of their own.
 The last line on stderr is: archived N lines into F files (offsets A..B) in WHERE; with
 "; D of them dead letters" after B when D lines did not parse (each kept whole with its reason
 under the lake's dead-letter folder).

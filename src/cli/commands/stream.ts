@@ -438,10 +438,12 @@ async function openLake(broker: Broker, flags: StreamFlags): Promise<Store> {
   const [
     { createStore, DEFAULT_LAKE_DIR, hdfsLakeDir, loadConfig },
     { lakeNextOffsets },
+    { claimLakeSource },
     { badInput, describeFsError, isLoglabError },
   ] = await Promise.all([
     import('../../config'),
     import('../../pipeline/lake-recovery'),
+    import('../../pipeline/lake-source'),
     import('../../errors'),
   ]);
   const lakeDir = flags.lake ?? DEFAULT_LAKE_DIR;
@@ -462,6 +464,11 @@ async function openLake(broker: Broker, flags: StreamFlags): Promise<Store> {
       `${lakeDir} already holds ${flags.topic} from an earlier run; the embedded broker starts its offsets at 0 again: use another --lake or --topic`,
     );
   }
+  // Files archived under the topic's name: refused before the stream starts, not by the archiver.
+  await claimLakeSource(store, flags.topic, 'kafka').catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
   return store;
 }
 

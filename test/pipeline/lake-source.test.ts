@@ -1,0 +1,148 @@
+/**
+ * One numbering per topic name in a lake (lake-source.ts): lines archived from a file and a
+ * topic archived from a broker under the same name are refused in either order, before anything
+ * is read or written; before the marker the archiver skipped as many of the broker's records as
+ * the file had lines, without a word.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isLoglabError } from '../../src/errors';
+import { defaultOptions, generateLines } from '../../src/generate/generator';
+import { archiveLines } from '../../src/pipeline/archive-lines';
+import { readText } from '../../src/pipeline/lake-recovery';
+import { claimLakeSource, SOURCES_DIR, sourcePath } from '../../src/pipeline/lake-source';
+import { runArchiver } from '../../src/pipeline/run-archiver';
+import { isRawFile, parseRawFileName } from '../../src/storage/lake-layout';
+import { createLocalStore } from '../../src/storage/local-store';
+import type { Store } from '../../src/storage/store';
+import { createMemoryBroker } from '../../src/stream/memory-broker';
+
+const scratch = mkdtempSync(join(tmpdir(), 'loglab-lake-source-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+let lakes = 0;
+const newStore = () => createLocalStore({ root: join(scratch, `lake${lakes++}`) });
+
+const TOPIC = 'weblogs.raw';
+const lines = [...generateLines(defaultOptions({ lines: 300, start: Date.UTC(2026, 0, 1) }))];
+
+/** Every raw file name under the lake's raw folder, sorted. */
+async function rawFiles(store: Store): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entry = await store.stat(dir);
+    if (entry === null) return;
+    for (const e of await store.list(dir)) {
+      if (e.type === 'directory') await walk(e.path);
+      else if (isRawFile(parseRawFileName(e.name))) out.push(e.name);
+    }
+  };
+  await walk('/loglab/raw');
+  return out.sort();
+}
+
+/** The broker's topic with `lines` in partition 0, and the archiver over it until idle. */
+async function archiveTopic(store: Store) {
+  const broker = createMemoryBroker();
+  await broker.createTopics([{ name: TOPIC, partitions: 1 }]);
+  await broker.produce(
+    TOPIC,
+    lines.map((value) => ({ key: null, value })),
+  );
+  try {
+    return await runArchiver(broker, store, { topic: TOPIC, stopWhenIdle: true, maxWaitMs: 20 });
+  } finally {
+    await broker.close();
+  }
+}
+
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => (isLoglabError(e) ? [e.code, e.message] : e),
+  );
+
+describe('one source per topic in a lake', () => {
+  it('a topic archived from the broker after files under its name: refused, nothing read or written', async () => {
+    const store = await newStore();
+    const done = await archiveLines(store, [lines.slice(0, 100)], { topic: TOPIC });
+    expect(done.lines).toBe(100);
+    const before = await rawFiles(store);
+    expect(before.length).toBeGreaterThan(0);
+    expect(await failure(archiveTopic(store))).toEqual([
+      'BAD_INPUT',
+      `the lake holds "weblogs.raw" archived from files (/loglab/_sources/weblogs.raw.json), numbered by line and not by Kafka's offsets: archive the topic into another lake (--lake), or archive files under another --topic`,
+    ]);
+    expect(await rawFiles(store)).toEqual(before);
+    expect(JSON.parse(await readText(await store.open(sourcePath(TOPIC))))).toEqual({
+      topic: TOPIC,
+      source: 'file',
+    });
+    await store.close();
+  });
+
+  it('files archived under the name of a topic the lake holds from the broker: refused, nothing written', async () => {
+    const store = await newStore();
+    const run = await archiveTopic(store);
+    expect(run.lines).toBe(lines.length);
+    const before = await rawFiles(store);
+    expect(await failure(archiveLines(store, [lines.slice(0, 10)], { topic: TOPIC }))).toEqual([
+      'BAD_INPUT',
+      `the lake holds "weblogs.raw" archived from Kafka (/loglab/_sources/weblogs.raw.json); a file's lines would take offsets the topic's archiver then skips: archive the file under another --topic, or into another lake (--lake)`,
+    ]);
+    expect(await rawFiles(store)).toEqual(before);
+    // Under a name of their own, beside the topic: both kept whole.
+    const files = await archiveLines(store, [lines.slice(0, 10)], { topic: 'from-files' });
+    expect([files.firstOffset, files.lines]).toEqual([0, 10]);
+    expect(await archiveTopic(store).then((r) => [r.lines, r.skipped])).toEqual([0, lines.length]);
+    await store.close();
+  });
+
+  it('the same kind again goes on: a second file after the first, the archiver after itself', async () => {
+    const store = await newStore();
+    await archiveLines(store, [lines.slice(0, 10)], { topic: 'f' });
+    const second = await archiveLines(store, [lines.slice(10, 30)], { topic: 'f' });
+    expect([second.firstOffset, second.lines]).toEqual([10, 20]);
+    await claimLakeSource(store, TOPIC, 'kafka');
+    await claimLakeSource(store, TOPIC, 'kafka');
+    expect((await store.list(SOURCES_DIR)).map((e) => e.name)).toEqual([
+      '_drafts',
+      'f.json',
+      'weblogs.raw.json',
+    ]);
+    expect(await store.list(`${SOURCES_DIR}/_drafts`)).toEqual([]);
+    await store.close();
+  });
+
+  it('two writers of either kind starting together on a fresh lake: one kind wins, the other is refused', async () => {
+    for (let round = 0; round < 5; round++) {
+      const store = await newStore();
+      const claims = await Promise.allSettled([
+        claimLakeSource(store, TOPIC, 'kafka'),
+        claimLakeSource(store, TOPIC, 'file'),
+        claimLakeSource(store, TOPIC, 'kafka'),
+      ]);
+      const marker = JSON.parse(await readText(await store.open(sourcePath(TOPIC)))).source;
+      const kinds = ['kafka', 'file', 'kafka'];
+      expect(claims.map((c) => c.status)).toEqual(
+        kinds.map((k) => (k === marker ? 'fulfilled' : 'rejected')),
+      );
+      expect(await store.list(`${SOURCES_DIR}/_drafts`)).toEqual([]);
+      await store.close();
+    }
+  });
+
+  it('a marker that is not one: one line naming it', async () => {
+    const store = await newStore();
+    const out = await store.create(sourcePath(TOPIC));
+    out.end('{"source":"ftp"}\n');
+    await finished(out);
+    expect(await failure(claimLakeSource(store, TOPIC, 'file'))).toEqual([
+      'BAD_INPUT',
+      "/loglab/_sources/weblogs.raw.json in the lake is not a topic's source marker",
+    ]);
+    await store.close();
+  });
+});
