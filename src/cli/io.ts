@@ -8,11 +8,13 @@ import {
   statSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Readable, Writable } from 'node:stream';
+import { type Readable, Transform, type Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { SingleBar } from 'cli-progress';
 import { describeFsError, LoglabError } from '../errors';
 import { READ_CHUNK, readLines } from '../log/lines';
+import { terminalText } from '../log/terminal-text';
 import { cliIo } from './context';
 
 export { describeFsError };
@@ -228,4 +230,32 @@ export function removeWhileWritten(dir: string): string | null {
       Atomics.wait(pause, 0, 0, 20);
     }
   }
+}
+
+/**
+ * Lines of text as a terminal should show them: each line through `terminalText`, its newline
+ * kept. For a stream of a file's bytes (`lake cat`) cut anywhere: a line split between chunks is
+ * held until its end, and a UTF-8 character split between chunks is decoded whole.
+ */
+export function terminalLines(): Transform {
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  const lines = (text: string): string => {
+    const cut = text.lastIndexOf('\n');
+    if (cut < 0) {
+      pending = text;
+      return '';
+    }
+    pending = text.slice(cut + 1);
+    return `${text.slice(0, cut).split('\n').map(terminalText).join('\n')}\n`;
+  };
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      done(null, lines(pending + decoder.write(chunk)));
+    },
+    flush(done) {
+      const rest = pending + decoder.end();
+      done(null, rest === '' ? undefined : terminalText(rest));
+    },
+  });
 }

@@ -34,6 +34,8 @@ the folder --lake when given (as \`loglab archive --engine cluster --lake DIR\` 
 ls shows TYPE SIZE NAME, one entry a line, hiding _tmp and other names Hadoop skips (--all
 shows them). du shows BYTES FILES and the hour partition, then BYTES FILES and the Kafka
 partition (topic+partition, from the file names), then the total; _tmp is never counted.
+cat writes a file's lines as stored (a .gz file decompressed); on a terminal their control
+characters are shown as \\xHH, as \`loglab consume\` shows them, so a line cannot rewrite the screen.
 `;
 
 const DEFAULT_PATH = '/loglab/raw';
@@ -128,21 +130,23 @@ async function du(path: string, flags: LakeFlags): Promise<void> {
 }
 
 async function cat(path: string, flags: LakeFlags): Promise<void> {
-  const [target, { pipeline }, { createGunzip }] = await Promise.all([
+  const [target, { pipeline }, { createGunzip }, { terminalLines }] = await Promise.all([
     lakePathArg(path),
     import('node:stream/promises'),
     import('node:zlib'),
+    import('../io'),
   ]);
   await withStore(flags, async (store) => {
     const input = await store.open(target);
     const out = cliIo().stdout;
+    // Lines come from anyone: on a terminal their control characters are shown as \xHH (ESC or
+    // CSI would recolour or rewrite the screen, as in `consume`); into a pipe or a file as stored.
+    const steps: NodeJS.ReadWriteStream[] = [];
+    if (target.endsWith('.gz')) steps.push(createGunzip());
+    if (out.isTTY === true) steps.push(terminalLines());
     // pipeline waits on the reader for each 'drain' of stdout (backpressure) and does not end
     // stdout; a reader gone away (EPIPE) rejects, which the program turns into exit 0.
-    if (target.endsWith('.gz')) {
-      await pipeline(input, createGunzip(), out, { end: false });
-    } else {
-      await pipeline(input, out, { end: false });
-    }
+    await pipeline([input, ...steps, out], { end: false });
   });
 }
 
