@@ -6,7 +6,9 @@
  *   archiver writes, `_SUCCESS`, `.crc`), at any depth, and so is anything in it that is not a
  *   regular file or a directory. A file named on its own is always read.
  * - A plain file is cut into splits of `splitBytes` on line boundaries (parallel/line-blocks.ts);
- *   a `.gz` file is one split, since gzip cannot be read from the middle.
+ *   a gzip file is one split, since gzip cannot be read from the middle. A regular file is gzip
+ *   by its first bytes, as every loglab command tells (Hadoop goes by the `.gz` name: the
+ *   Hadoop runner names what it uploads so); a pipe or FIFO by its `.gz` name.
  * - Files are taken in path order, so splits are numbered the same on every run.
  *
  * And beyond Hadoop, as every loglab command reads its input: a pipe, a FIFO, a character device
@@ -18,6 +20,7 @@
 import { readdirSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { badInput, describeFsError } from '../errors';
+import { isGzipFile } from '../log/gzip-file';
 import { isHiddenName } from '../storage/lake-layout';
 
 /** The path that names this process's stdin. */
@@ -60,14 +63,15 @@ function walk(dir: string, out: InputFile[]): void {
     const path = join(dir, e.name);
     if (e.isDirectory()) walk(path, out);
     else if (e.isFile())
-      out.push({ path, size: statSync(path).size, gzip: e.name.endsWith('.gz'), stream: false });
+      out.push({ path, size: statSync(path).size, gzip: isGzipFile(path), stream: false });
   }
 }
 
 /** The input `path` names on its own (not a directory); BAD_INPUT when it cannot be read. */
 function namedInput(path: string, st: Stats): InputFile {
+  if (st.isFile()) return { path, size: st.size, gzip: isGzipFile(path), stream: false };
+  // A stream's first bytes cannot be looked at without taking them: its name says.
   const gzip = path.endsWith('.gz');
-  if (st.isFile()) return { path, size: st.size, gzip, stream: false };
   if (st.isFIFO() || st.isCharacterDevice()) return { path, size: 0, gzip, stream: true };
   throw badInput(`cannot read ${path}: not a regular file, directory, pipe or character device`);
 }

@@ -1,18 +1,11 @@
-import {
-  closeSync,
-  createReadStream,
-  createWriteStream,
-  openSync,
-  readSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { createReadStream, createWriteStream, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { type Readable, Transform, type Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { SingleBar } from 'cli-progress';
 import { describeFsError, LoglabError } from '../errors';
+import { isGzipFile } from '../log/gzip-file';
 import { READ_CHUNK, readLines } from '../log/lines';
 import { terminalText } from '../log/terminal-text';
 import { cliIo } from './context';
@@ -30,24 +23,7 @@ export interface Input {
   name: string;
 }
 
-/**
- * Whether a regular file is gzip (it starts with gzip's magic bytes, whatever its name): the
- * commands read it decompressed, as `mapreduce` and `lake cat` read the lake's .gz files. Read
- * as text, a rotated `access.log.1.gz` was a screen of rejected lines.
- */
-export function isGzipFile(path: string): boolean {
-  const head = Buffer.alloc(2);
-  let fd: number | null = null;
-  try {
-    fd = openSync(path, 'r');
-    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } catch {
-    // Unreadable: opening it to read says why.
-    return false;
-  } finally {
-    if (fd !== null) closeSync(fd);
-  }
-}
+export { isGzipFile };
 
 /** Open FILE or "-" (stdin); an unreadable file is one clear error, not a stack trace. */
 export function openInput(path: string | undefined): Input {

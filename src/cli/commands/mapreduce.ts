@@ -145,7 +145,8 @@ Examples:
   HADOOP_CONF_DIR=/etc/hadoop/conf loglab mapreduce run all --engine yarn   on your cluster
 
 The input is every file under each --input (a file or a directory, read recursively; names
-starting with _ or . are skipped as Hadoop skips them, .gz files are decompressed), by default
+starting with _ or . are skipped as Hadoop skips them, gzip files are decompressed: a file by
+its first bytes whatever its name, a pipe by its .gz name), by default
 the raw files of the local lake (out/lake/loglab/raw, or DIR/loglab/raw with --lake DIR). With
 --engine hadoop the jobs run as one Hadoop Streaming job on Hadoop's local job runner against
 HDFS (LOGLAB_HDFS_URL; the NameNode on port 8020 of its host; jars from \`npm run cluster -- jars
@@ -160,7 +161,7 @@ YARN; every NodeManager needs node on its PATH). Rows do not depend on --workers
 spilled bytes.
 
 On the embedded engine a pipe, a FIFO or - (stdin, given once) is read whole by one thread, as
-a .gz file is. Ctrl-C stops the run: its spill files are removed, no rows are printed (rows of
+a gzip file is. Ctrl-C stops the run: its spill files are removed, no rows are printed (rows of
 part of the input would be wrong ones), and it exits 130.
 `;
 
