@@ -37,6 +37,8 @@ export function registerSummary(program: Command): void {
         '',
         'Unique visitors are counted as GoAccess counts them: distinct (address, user agent) per',
         'day, 4xx answers left out. The peak hour is the busiest UTC clock hour over all days.',
+        'Ctrl-C stops it with one line and exit 130, printing no summary: one of part of the',
+        'input would be a wrong one, not a smaller one.',
       ].join('\n'),
     )
     .action(async (file: string, flags: SummaryFlags) => {
@@ -56,58 +58,77 @@ export function registerSummary(program: Command): void {
         throw badFlag(`--format must be one of ${FORMATS.join(', ')}, not "${flags.format}"`);
       }
       const format = flags.format;
-      const top = parseCount(flags.top, '--top', 1);
-      const threads =
-        flags.threads === undefined ? undefined : parseCount(flags.threads, '--threads', 1);
+      /** The progress bar, stopped before the interrupt's line. */
+      const bar = { stop: () => {} };
+      const summarize = async (): Promise<void> => {
+        const top = parseCount(flags.top, '--top', 1);
+        const threads =
+          flags.threads === undefined ? undefined : parseCount(flags.threads, '--threads', 1);
 
-      let state: Awaited<ReturnType<typeof summarizeStream>>;
-      let name: string;
-      if (file === '-') {
-        const { stdin } = cliIo();
-        if (stdin.isTTY) throw badInput('no input: name a FILE or pipe log lines into stdin');
-        name = 'stdin';
-        state = await summarizeStream(stdin, { format });
-      } else {
-        let regular: boolean;
-        try {
-          const st = statSync(file);
-          if (st.isDirectory()) throw badInput(`cannot read ${file}: it is a directory`);
-          regular = st.isFile();
-        } catch (err) {
-          if (isLoglabError(err)) throw err;
-          throw badInput(`cannot read ${file}: ${io.describeFsError(err)}`);
-        }
-        name = file;
-        // A gzip file is read decompressed, as a stream (its bytes cannot be cut into ranges).
-        if (regular && !io.isGzipFile(file)) {
-          const megabytes = Math.ceil(statSync(file).size / 1e6);
-          const progress = io.createProgress(megabytes, 'MB');
-          try {
-            state = await summarizeFile(file, {
-              format,
-              threads,
-              onProgress: (done) => progress.update(Math.round(done / 1e6)),
-            });
-            progress.update(megabytes);
-          } finally {
-            progress.stop();
-          }
+        let state: Awaited<ReturnType<typeof summarizeStream>>;
+        let name: string;
+        if (file === '-') {
+          const { stdin } = cliIo();
+          if (stdin.isTTY) throw badInput('no input: name a FILE or pipe log lines into stdin');
+          name = 'stdin';
+          state = await summarizeStream(stdin, { format });
         } else {
-          // A pipe or device named by path (/dev/stdin, <(…)), or gzip: read it as a stream.
-          const input = io.openInput(file);
+          let regular: boolean;
           try {
-            state = await summarizeStream(input.stream, { format });
+            const st = statSync(file);
+            if (st.isDirectory()) throw badInput(`cannot read ${file}: it is a directory`);
+            regular = st.isFile();
           } catch (err) {
-            // A read error, or a gzip file that is cut short or not gzip after all.
             if (isLoglabError(err)) throw err;
-            throw new LoglabError('IO', `cannot read ${file}: ${io.describeFsError(err)}`, {
-              cause: err,
-            });
+            throw badInput(`cannot read ${file}: ${io.describeFsError(err)}`);
+          }
+          name = file;
+          // A gzip file is read decompressed, as a stream (its bytes cannot be cut into ranges).
+          if (regular && !io.isGzipFile(file)) {
+            const megabytes = Math.ceil(statSync(file).size / 1e6);
+            const progress = io.createProgress(megabytes, 'MB');
+            bar.stop = () => progress.stop();
+            try {
+              state = await summarizeFile(file, {
+                format,
+                threads,
+                onProgress: (done) => progress.update(Math.round(done / 1e6)),
+              });
+              progress.update(megabytes);
+            } finally {
+              progress.stop();
+            }
+          } else {
+            // A pipe or device named by path (/dev/stdin, <(…)), or gzip: read it as a stream.
+            const input = io.openInput(file);
+            try {
+              state = await summarizeStream(input.stream, { format });
+            } catch (err) {
+              // A read error, or a gzip file that is cut short or not gzip after all.
+              if (isLoglabError(err)) throw err;
+              throw new LoglabError('IO', `cannot read ${file}: ${io.describeFsError(err)}`, {
+                cause: err,
+              });
+            }
           }
         }
+        const summary = summaryOf(state, { top });
+        const text = flags.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary, name);
+        await io.writeChunk(cliIo().stdout, text);
+      };
+      // Ctrl-C: one line, exit 130. A summary of the part read would be a wrong one, not a
+      // smaller one (the peak hour, the top lists), so none is printed.
+      const { handleInterrupts } = await import('../streaming');
+      const interrupts = handleInterrupts(1);
+      interrupts.stages[0].addEventListener('abort', () => {
+        bar.stop();
+        cliIo().stderr.write('loglab summary: interrupted, no summary printed\n');
+        process.exit(130);
+      });
+      try {
+        await summarize();
+      } finally {
+        interrupts.dispose();
       }
-      const summary = summaryOf(state, { top });
-      const text = flags.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary, name);
-      await io.writeChunk(cliIo().stdout, text);
     });
 }
