@@ -218,3 +218,16 @@ export function createStatusLine(out: OutStream | null = cliIo().stderr): Status
 export function thousands(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
+
+/**
+ * What the counts line adds when the group gave this member only some of the topic's partitions:
+ * other members read the rest, so the counts (and a replay --to-end) cover part of the topic.
+ */
+export function sharedGroupNote(owned: readonly number[], partitions: number): string {
+  if (owned.length >= partitions) return '';
+  const which =
+    owned.length === 0
+      ? 'none'
+      : `${owned.length === 1 ? 'partition' : 'partitions'} ${owned.join(', ')}`;
+  return `; this member read ${which} of ${partitions}: other members of the group own the rest`;
+}

@@ -168,6 +168,12 @@ export interface StreamSummary {
   };
   /** Stopped by Ctrl-C before the generator was done. */
   readonly interrupted: boolean;
+  /**
+   * The partitions this run's consumer owned at some time: all of them, unless other members of
+   * its group (another `loglab stream` or `detect` with the same --group) took some. What they
+   * read is not consumed here, so the counts and checksums cannot agree then.
+   */
+  readonly partitionsRead: readonly number[];
   /** With `archive`: what the archiver stored. */
   readonly archive?: StreamArchiveSummary;
 }
@@ -260,6 +266,8 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
    * move the group back.
    */
   const ownedThroughout = new Set<number>();
+  /** Every partition of the topic this member owned at some time (all of them, unless shared). */
+  const everOwned = new Set<number>();
   let joined = false;
   const consumer = await broker.subscribe({
     groupId,
@@ -274,6 +282,7 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
       }
       for (const tp of change.assigned) {
         lost.delete(tp.partition);
+        if (tp.topic === topic) everOwned.add(tp.partition);
         if (!joined && tp.topic === topic) ownedThroughout.add(tp.partition);
       }
       joined = true;
@@ -285,6 +294,7 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
       if (tp.topic === topic) ownedThroughout.add(tp.partition);
     joined = true;
   }
+  for (const tp of consumer.assignment()) if (tp.topic === topic) everOwned.add(tp.partition);
   // Told after the join's assignment, so that only partitions this member owns wait.
   const resuming = consumer
     .assignment()
@@ -604,6 +614,7 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
       equal: producedText === consumedText,
     },
     interrupted,
+    partitionsRead: [...everOwned].sort((a, b) => a - b),
     ...(archived === undefined ? {} : { archive: archived }),
   };
 }

@@ -4,7 +4,7 @@
  * read of how many, where before its counts passed for the whole topic's.
  */
 import { describe, expect, it } from 'vitest';
-import { sharedGroupNote } from '../../src/cli/commands/detect';
+import { sharedGroupNote } from '../../src/cli/streaming';
 import { defaultOptions, generateLines } from '../../src/generate/index';
 import { parseAuto } from '../../src/log/auto';
 import { runDetection } from '../../src/pipeline/run-detection';

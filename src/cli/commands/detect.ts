@@ -18,7 +18,13 @@ import type { Broker } from '../../stream/broker';
 import { ALERTS_TOPIC, DEADLETTER_TOPIC, RAW_TOPIC } from '../../stream/topics';
 import { cliIo } from '../context';
 import { openDetectSession, windowFlags } from '../detect-session';
-import { brokerWaitMs, brokerWaitOption, handleInterrupts, openBroker } from '../streaming';
+import {
+  brokerWaitMs,
+  brokerWaitOption,
+  handleInterrupts,
+  openBroker,
+  sharedGroupNote,
+} from '../streaming';
 
 type Io = typeof import('../io');
 
@@ -212,19 +218,6 @@ async function runDetect(file: string | undefined, flags: DetectFlags): Promise<
   }
   const from = topic === undefined ? '' : ` from ${topic} (group ${flags.group})`;
   cliIo().stderr.write(`${formatDetectCounts(detector.counts())}${from}${shared}\n`);
-}
-
-/**
- * What the counts line adds when the group gave this member only some of the topic's partitions:
- * other members read the rest, so the counts (and a replay --to-end) cover part of the topic.
- */
-export function sharedGroupNote(owned: readonly number[], partitions: number): string {
-  if (owned.length >= partitions) return '';
-  const which =
-    owned.length === 0
-      ? 'none'
-      : `${owned.length === 1 ? 'partition' : 'partitions'} ${owned.join(', ')}`;
-  return `; this member read ${which} of ${partitions}: other members of the group own the rest`;
 }
 
 /** The standard topics where missing, and the alerts topic (one partition: alerts in order). */

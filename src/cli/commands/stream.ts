@@ -246,6 +246,12 @@ export function formatSummary(s: StreamSummary): string {
       rows.push(`           partitions ${a.gaps.join(', ')} began after what the lake holds`);
     }
   }
+  if (s.partitionsRead.length < s.partitions) {
+    const which = s.partitionsRead.length === 0 ? 'none' : s.partitionsRead.join(', ');
+    rows.push(
+      `shared     group ${s.groupId}: this member read ${which} of ${s.partitions} partitions, other members the rest`,
+    );
+  }
   if (s.interrupted) rows.push('stopped    by Ctrl-C');
   return `${rows.join('\n')}\n`;
 }
@@ -424,7 +430,9 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
       summary.consumed !== summary.produced
         ? `consumed ${summary.consumed} lines for ${summary.produced} produced`
         : `consumed as many lines as were produced (${summary.produced}), but not the same ones: the checksums differ`;
-    io.stderr.write(`loglab stream: ${what}\n`);
+    const { sharedGroupNote } = await import('../streaming');
+    const why = sharedGroupNote(summary.partitionsRead, summary.partitions);
+    io.stderr.write(`loglab stream: ${what}${why}\n`);
     io.exitCode = 1;
   }
 }
