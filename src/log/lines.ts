@@ -86,39 +86,62 @@ export async function* withoutBom(
   if (head !== null && head.length > 0) yield head;
 }
 
+/**
+ * The bytes of a line that has not ended yet, as every line reader keeps them: a very long line
+ * may span many chunks; past `maxBytes` the rest of it is dropped (`cut`), up to its LF. Each
+ * piece is a copy: it must not pin the whole chunk, and the stream may reuse its buffers.
+ */
+export class PendingLine {
+  private pieces: Buffer[] = [];
+  private bytes = 0;
+  /** Bytes were dropped past the bound. */
+  cut = false;
+
+  constructor(private readonly maxBytes = MAX_READ_LINE) {}
+
+  /** A line has begun and not ended (possibly all of it dropped so far). */
+  get open(): boolean {
+    return this.bytes > 0 || this.cut;
+  }
+
+  /** Keep buf[from..to), up to the bound. */
+  keep(buf: Buffer, from: number, to: number): void {
+    const n = Math.min(to - from, this.maxBytes - this.bytes);
+    if (n < to - from) this.cut = true;
+    if (n <= 0) return;
+    this.pieces.push(Buffer.from(buf.subarray(from, from + n)));
+    this.bytes += n;
+  }
+
+  /** The bytes kept, and a fresh start for the next line. */
+  take(): Buffer {
+    const whole = Buffer.concat(this.pieces, this.bytes);
+    this.pieces = [];
+    this.bytes = 0;
+    this.cut = false;
+    return whole;
+  }
+}
+
 /** Batches of lines from a stream of bytes, one batch per chunk that completes a line. */
 export async function* readLines(
   stream: AsyncIterable<Buffer | Uint8Array | string>,
   maxLineBytes = MAX_READ_LINE,
 ): AsyncGenerator<string[]> {
-  // Bytes of a line that has not ended yet; a very long line may span many chunks. Past
-  // maxLineBytes the rest of it is dropped (`cut`), up to its LF.
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let cut = false;
-  /** Keep buf[from..to) of a line that has not ended yet, up to the bound. */
-  const keep = (buf: Buffer, from: number, to: number) => {
-    const n = Math.min(to - from, maxLineBytes - pendingBytes);
-    if (n < to - from) cut = true;
-    if (n <= 0) return;
-    // A copy: it must not pin the whole chunk, and the stream may reuse its buffers.
-    pending.push(Buffer.from(buf.subarray(from, from + n)));
-    pendingBytes += n;
-  };
+  const pending = new PendingLine(maxLineBytes);
   for await (const buf of withoutBom(stream)) {
     let from = 0;
     let lf = buf.indexOf(10);
     if (lf === -1) {
-      keep(buf, from, buf.length);
+      pending.keep(buf, from, buf.length);
       continue;
     }
     const lines: string[] = [];
-    if (pendingBytes > 0 || cut) {
-      keep(buf, from, lf);
-      lines.push(decodeLine(Buffer.concat(pending, pendingBytes), 0, pendingBytes, 'utf8', cut));
-      pending = [];
-      pendingBytes = 0;
-      cut = false;
+    if (pending.open) {
+      pending.keep(buf, from, lf);
+      const cut = pending.cut;
+      const whole = pending.take();
+      lines.push(decodeLine(whole, 0, whole.length, 'utf8', cut));
       from = lf + 1;
       lf = buf.indexOf(10, from);
     }
@@ -132,13 +155,12 @@ export async function* readLines(
       from = lf + 1;
       lf = buf.indexOf(10, from);
     }
-    if (from < buf.length) keep(buf, from, buf.length);
+    if (from < buf.length) pending.keep(buf, from, buf.length);
     if (lines.length > 0) yield lines;
   }
-  if (pendingBytes > 0) {
-    const rest = Buffer.concat(pending, pendingBytes);
-    yield [decodeLine(rest, 0, rest.length, 'utf8', cut)];
-  }
+  const cut = pending.cut;
+  const rest = pending.take();
+  if (rest.length > 0) yield [decodeLine(rest, 0, rest.length, 'utf8', cut)];
 }
 
 /** Text of buf[start..end) without a final CR (a cut line has no line end to drop). */

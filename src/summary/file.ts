@@ -15,7 +15,7 @@ import { closeSync, fstatSync, openSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describeFsError, LoglabError } from '../errors';
-import { MAX_READ_LINE, withoutBom } from '../log/lines';
+import { PendingLine, withoutBom } from '../log/lines';
 import { getParser, type ParseFormat } from '../log/parser';
 import { startWorker } from '../parallel/worker-thread';
 import { createSummaryState, mergeSummaryState, type SummaryState } from './aggregator';
@@ -140,43 +140,30 @@ export async function summarizeStream(
 ): Promise<SummaryState> {
   const { parse, fast } = parserFor(options.format ?? 'auto');
   const st = createSummaryState();
-  // Bytes of a line not ended yet; a very long line may span many chunks, up to the bound.
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  const keep = (buf: Buffer, from: number, to: number) => {
-    const n = Math.min(to - from, MAX_READ_LINE - pendingBytes);
-    if (n <= 0) return;
-    pending.push(Buffer.from(buf.subarray(from, from + n)));
-    pendingBytes += n;
-  };
-  let open = false;
+  const pending = new PendingLine();
   let done = 0;
   for await (const buf of withoutBom(stream)) {
     done += buf.length;
     const firstLf = buf.indexOf(10);
     if (firstLf === -1) {
-      keep(buf, 0, buf.length);
-      open = open || buf.length > 0;
+      pending.keep(buf, 0, buf.length);
       continue;
     }
     let from = 0;
-    if (open) {
+    if (pending.open) {
       // The line begun before ends at this chunk's first LF.
-      keep(buf, 0, firstLf);
-      const whole = Buffer.concat(pending, pendingBytes);
+      pending.keep(buf, 0, firstLf);
+      const whole = pending.take();
       countBytes(st, whole, 0, whole.length, parse, fast);
-      pending = [];
-      pendingBytes = 0;
       from = firstLf + 1;
     }
     const lastLf = buf.lastIndexOf(10);
     if (lastLf >= from) countBytes(st, buf, from, lastLf + 1, parse, fast);
-    open = lastLf + 1 < buf.length;
-    if (open) keep(buf, lastLf + 1, buf.length);
+    if (lastLf + 1 < buf.length) pending.keep(buf, lastLf + 1, buf.length);
     options.onProgress?.(done, 0);
   }
-  if (open) {
-    const whole = Buffer.concat(pending, pendingBytes);
+  if (pending.open) {
+    const whole = pending.take();
     countBytes(st, whole, 0, whole.length, parse, fast);
   }
   return st;
