@@ -4,7 +4,8 @@
  * What we decided, as Hadoop's FileInputFormat does:
  * - A directory is read recursively; a name starting with `_` or `.` is skipped (`_tmp` where the
  *   archiver writes, `_SUCCESS`, `.crc`), at any depth, and so is anything in it that is not a
- *   regular file or a directory. A file named on its own is always read.
+ *   regular file or a directory once symbolic links are followed. A file named on its own is
+ *   always read.
  * - A plain file is cut into splits of `splitBytes` on line boundaries (parallel/line-blocks.ts);
  *   a gzip file is one split, since gzip cannot be read from the middle. A regular file is gzip
  *   by its first bytes, as every loglab command tells (Hadoop goes by the `.gz` name: the
@@ -17,7 +18,7 @@
  * `--input <(cat a.log)` gave no rows). Anything else named on its own (a socket, a block
  * device) is refused in one line.
  */
-import { readdirSync, type Stats, statSync } from 'node:fs';
+import { readdirSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { badInput, describeFsError } from '../errors';
 import { isGzipFile } from '../log/gzip-file';
@@ -57,13 +58,42 @@ function statOrFail(path: string): Stats {
   }
 }
 
-function walk(dir: string, out: InputFile[]): void {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
+/**
+ * The files under `dir`. A symbolic link is followed, as `cat dir/*` and Hadoop's local file
+ * system follow it (a log directory often names today's file by a link): to a file, that file is
+ * read under the link's name; to a directory, it is walked. Each real file and directory is
+ * taken once (`seen` holds their real paths): a link back up the tree is no loop, and a file
+ * with a link to it beside it is read once, under the first name. A broken link is skipped like
+ * a FIFO.
+ */
+function walk(dir: string, out: InputFile[], seen = new Set<string>([realpathSync(dir)])): void {
+  // In name order, so that of a file and a link to it the same name is read on every run.
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
+  for (const e of entries) {
     if (isHiddenName(e.name)) continue;
     const path = join(dir, e.name);
-    if (e.isDirectory()) walk(path, out);
-    else if (e.isFile())
+    let st: Stats | null = null;
+    if (e.isSymbolicLink()) {
+      try {
+        st = statSync(path);
+      } catch {
+        continue;
+      }
+    }
+    if (st === null ? e.isDirectory() : st.isDirectory()) {
+      const real = realpathSync(path);
+      if (seen.has(real)) continue;
+      seen.add(real);
+      walk(path, out, seen);
+    } else if (st === null ? e.isFile() : st.isFile()) {
+      // A file and a link to it in the tree (access.log -> access.log.1) are one input.
+      const real = realpathSync(path);
+      if (seen.has(real)) continue;
+      seen.add(real);
       out.push({ path, size: statSync(path).size, gzip: isGzipFile(path), stream: false });
+    }
   }
 }
 
