@@ -144,21 +144,20 @@ Examples:
   loglab mapreduce run all --engine yarn                    the same job on YARN
   HADOOP_CONF_DIR=/etc/hadoop/conf loglab mapreduce run all --engine yarn   on your cluster
 
-The input is every file under each --input (a file or a directory, read recursively; names
-starting with _ or . are skipped as Hadoop skips them, gzip files are decompressed: a file by
-its first bytes whatever its name, a pipe by its .gz name), by default
-the raw files of the local lake (out/lake/loglab/raw, or DIR/loglab/raw with --lake DIR). With
---engine hadoop the jobs run as one Hadoop Streaming job on Hadoop's local job runner against
-HDFS (LOGLAB_HDFS_URL; the NameNode on port 8020 of its host; jars from \`npm run cluster -- jars
---services yarn\`): the input is /loglab/raw on HDFS (as \`loglab archive --engine cluster\`
-writes it; DIR/loglab/raw with --lake DIR) or the paths given, local files being uploaded to a
-scratch directory on HDFS first; --workers is then the tasks run at once, and --memory and
---format do not apply. --engine yarn submits the same Streaming job to
-the YARN ResourceManager at LOGLAB_YARN_RM (default 127.0.0.1:8032, started by \`npm run cluster
--- up --services kafka,hdfs,yarn\`), or to the cluster a HADOOP_CONF_DIR describes (its HDFS and
-YARN; every NodeManager needs node on its PATH). Rows do not depend on --workers,
---reducers or --memory. Counters go to stderr: records, rejects, map output, shuffled and
-spilled bytes.
+The input is every file under each --input (a file or a directory, read recursively with its
+symbolic links followed, each real file once; names starting with _ or . are skipped as Hadoop
+skips them; gzip is decompressed, a file told by its first bytes, a pipe by its .gz name), by
+default the raw files of the local lake (out/lake/loglab/raw, or DIR/loglab/raw with --lake
+DIR). With --engine hadoop the jobs run as one Hadoop Streaming job on Hadoop's local job runner
+against HDFS (LOGLAB_HDFS_URL; the NameNode on port 8020 of its host; jars from \`npm run
+cluster -- jars --services yarn\`): the input is /loglab/raw on HDFS (as \`loglab archive
+--engine cluster\` writes it; DIR/loglab/raw with --lake DIR) or the paths given, local files
+being uploaded to a scratch directory on HDFS first; --workers is then the tasks run at once,
+and --memory and --format do not apply. --engine yarn submits the same Streaming job to the YARN
+ResourceManager at LOGLAB_YARN_RM (default 127.0.0.1:8032, started by \`npm run cluster -- up
+--services kafka,hdfs,yarn\`), or to the cluster a HADOOP_CONF_DIR describes (its HDFS and YARN;
+every NodeManager needs node on its PATH). Rows do not depend on --workers, --reducers or
+--memory. Counters go to stderr: records, rejects, map output, shuffled and spilled bytes.
 
 On the embedded engine a pipe, a FIFO or - (stdin, given once) is read whole by one thread, as
 a gzip file is. Ctrl-C stops the run: its spill files are removed, no rows are printed (rows of
