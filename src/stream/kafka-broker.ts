@@ -416,6 +416,8 @@ export function createKafkaBroker(config: KafkaBrokerConfig): Broker {
   async function endOffsets(topic: string) {
     const deadline = Date.now() + (config.coordinatorWaitMs ?? 30_000);
     for (;;) {
+      // Closed while it waited (Ctrl-C): no new admin, which nothing would disconnect.
+      assertOpen();
       try {
         return await (await connectedAdmin()).fetchTopicOffsets(topic);
       } catch (err) {
