@@ -12,6 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import {
   createReadStream,
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -69,10 +70,17 @@ export function hasGawk(command = 'gawk'): boolean {
   return r.error === undefined && r.status === 0;
 }
 
-/** Lines in the files under `dir`, found by counting newlines. */
+/**
+ * Lines in the raw and dead-letter files of the lake `dir`, found by counting newlines (not in
+ * the marker of who numbers the topic, loglab/_sources/).
+ */
 function linesUnder(dir: string): number {
   let n = 0;
-  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+  const files = ['raw', 'deadletter'].flatMap((part) => {
+    const root = join(dir, 'loglab', part);
+    return existsSync(root) ? readdirSync(root, { recursive: true, withFileTypes: true }) : [];
+  });
+  for (const e of files) {
     if (!e.isFile()) continue;
     const buf = readFileSync(join(e.parentPath, e.name));
     for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;

@@ -16,6 +16,7 @@ import {
 } from '../storage/lake-layout';
 import { isDirectory, type Store, type StoreEntry } from '../storage/store';
 import { parseDeadLetter } from '../stream/topics';
+import { sourcePath } from './lake-source';
 
 export interface TopicFile extends RawFile {
   readonly path: string;
@@ -75,6 +76,8 @@ export async function fileLines(store: Store, file: TopicFile): Promise<string[]
  * of files deleted.
  */
 export async function deleteTopicFiles(store: Store, topic: string): Promise<number> {
+  // The marker of who numbers the topic goes too (not counted): a scratch topic leaves nothing.
+  await store.delete(sourcePath(topic), { missingOk: true });
   const files = [...(await topicFiles(store, topic)), ...(await tmpFiles(store, topic))];
   const dirs = new Set<string>();
   for (const f of files) {

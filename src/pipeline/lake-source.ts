@@ -12,14 +12,15 @@
  *
  * The marker is written under a private draft name and renamed into place: rename never replaces
  * (the Store contract), so of two writers starting together one places it and the other reads
- * it, and a writer killed half-way leaves a draft, never half a marker. A lake written before
- * markers existed has none; its first writer from now on leaves one, whatever the lake holds.
+ * it, and a writer killed half-way leaves a draft, never half a marker (the next writer that
+ * places a marker deletes drafts over ten minutes old). A lake written before markers existed
+ * has none; its first writer from now on leaves one, whatever the lake holds.
  */
 import { randomBytes } from 'node:crypto';
 import { finished } from 'node:stream/promises';
-import { badInput, isLoglabError } from '../errors';
-import { LAKE_ROOT } from '../storage/lake-layout';
-import type { Store } from '../storage/store';
+import { badInput, isLoglabError, LoglabError } from '../errors';
+import { checkTopic, LAKE_ROOT } from '../storage/lake-layout';
+import { isDirectory, type Store } from '../storage/store';
 import { readText } from './lake-recovery';
 
 export type LakeSource = 'kafka' | 'file';
@@ -81,23 +82,52 @@ export async function claimLakeSource(
   topic: string,
   source: LakeSource,
 ): Promise<void> {
-  const found = await readMarker(store, topic);
-  if (found === null) {
-    // Named by the writer alone: a topic's name may take up all a path segment allows.
-    const draft = `${SOURCES_DIR}/_drafts/${randomBytes(6).toString('hex')}.draft`;
-    const out = await store.create(draft, { overwrite: true });
-    out.end(`${JSON.stringify({ topic, source } satisfies Marker)}\n`);
-    await finished(out);
-    try {
-      await store.rename(draft, sourcePath(topic));
-      return;
-    } catch (err) {
-      if (!isLoglabError(err) || err.code !== 'ALREADY_EXISTS') throw err;
-      // Another writer placed it first: theirs is the answer.
-    } finally {
-      await store.delete(draft, { missingOk: true }).catch(() => undefined);
-    }
-    return claimLakeSource(store, topic, source);
-  }
+  // Before any write: a name that is no topic name makes no marker (nor a path it may not).
+  checkTopic(topic);
+  const found = (await readMarker(store, topic)) ?? (await placeMarker(store, topic, source));
   if (found !== source) throw mixedSources(topic, found);
+}
+
+const DRAFTS_DIR = `${SOURCES_DIR}/_drafts`;
+/** A draft this old was left by a writer killed before its rename (a live one takes moments). */
+const STALE_DRAFT_MS = 10 * 60_000;
+
+/** Deletes the drafts of writers killed half-way; another writer's fresh draft is left alone. */
+async function sweepDrafts(store: Store): Promise<void> {
+  if (!isDirectory(await store.stat(DRAFTS_DIR))) return;
+  const before = Date.now() - STALE_DRAFT_MS;
+  for (const e of await store.list(DRAFTS_DIR)) {
+    if (e.type === 'file' && e.mtime < before) await store.delete(e.path, { missingOk: true });
+  }
+}
+
+/**
+ * Places `source` as the topic's marker and returns it, or, when another writer placed one first,
+ * returns theirs. Once only: a marker path that refuses the rename and cannot be read either (not
+ * a file) is one IO error, not another try.
+ */
+async function placeMarker(store: Store, topic: string, source: LakeSource): Promise<LakeSource> {
+  const path = sourcePath(topic);
+  await sweepDrafts(store);
+  // Named by the writer alone: a topic's name may take up all a path segment allows.
+  const draft = `${DRAFTS_DIR}/${randomBytes(6).toString('hex')}.draft`;
+  const out = await store.create(draft, { overwrite: true });
+  out.end(`${JSON.stringify({ topic, source } satisfies Marker)}\n`);
+  await finished(out);
+  try {
+    await store.rename(draft, path);
+    return source;
+  } catch (err) {
+    if (!isLoglabError(err) || err.code !== 'ALREADY_EXISTS') throw err;
+  } finally {
+    await store.delete(draft, { missingOk: true }).catch(() => undefined);
+  }
+  // Another writer placed it first: theirs is the answer.
+  const theirs = await readMarker(store, topic);
+  if (theirs === null) {
+    throw new LoglabError('IO', `${path} in the lake is in the way but cannot be read as a file`, {
+      context: { path },
+    });
+  }
+  return theirs;
 }

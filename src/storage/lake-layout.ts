@@ -170,7 +170,8 @@ export function rawHourDir(epochMs: number): string {
   return `${RAW_ROOT}/${hourPartition(epochMs)}`;
 }
 
-function checkTopic(topic: string): void {
+/** BAD_INPUT when `topic` is not a name Kafka takes, the first part of every raw file name. */
+export function checkTopic(topic: string): void {
   if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic) || topic === '.' || topic === '..') {
     throw badInput(`topic ${JSON.stringify(topic)} is not a Kafka topic name`);
   }

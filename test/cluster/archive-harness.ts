@@ -17,6 +17,7 @@ import { createBroker, createStore, loadConfig } from '../../src/config';
 import { defaultOptions, generateLines } from '../../src/generate/index';
 import { getParser } from '../../src/log/parser';
 import { isRecord } from '../../src/log/record';
+import { sourcePath } from '../../src/pipeline/lake-source';
 import {
   DEADLETTER_ROOT,
   isRawFile,
@@ -318,7 +319,7 @@ export async function usageOf(store: Store, days: readonly number[]) {
   return { files, bytes };
 }
 
-/** Deletes the test's topic, groups, days and files (dead letters and `_tmp/` leftovers). */
+/** Deletes the test's topic, groups, days and files (dead letters, `_tmp/` leftovers, marker). */
 export async function cleanUp(
   topic: string,
   days: readonly number[],
@@ -329,6 +330,7 @@ export async function cleanUp(
   await broker.deleteTopics([topic]).catch(() => undefined);
   await broker.close();
   const store = await createStore('cluster', config);
+  await store.delete(sourcePath(topic), { missingOk: true }).catch(() => undefined);
   for (const dir of ownDirs(days).slice(0, -1)) {
     await store.delete(dir, { recursive: true, missingOk: true }).catch(() => undefined);
   }

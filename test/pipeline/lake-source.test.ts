@@ -4,7 +4,8 @@
  * is read or written; before the marker the archiver skipped as many of the broker's records as
  * the file had lines, without a word.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -142,6 +143,47 @@ describe('one source per topic in a lake', () => {
     expect(await failure(claimLakeSource(store, TOPIC, 'file'))).toEqual([
       'BAD_INPUT',
       "/loglab/_sources/weblogs.raw.json in the lake is not a topic's source marker",
+    ]);
+    await store.close();
+  });
+
+  it('a name that is no topic name: refused before any write, no marker', async () => {
+    const store = await newStore();
+    expect(await failure(claimLakeSource(store, 'a/b', 'file'))).toEqual([
+      'BAD_INPUT',
+      'topic "a/b" is not a Kafka topic name',
+    ]);
+    expect(await store.stat(SOURCES_DIR)).toBe(null);
+    await store.close();
+  });
+
+  it('a marker path taken by something that is not a file: one IO error, not a loop of drafts', async () => {
+    const root = join(scratch, `lake${lakes++}`);
+    const store = await createLocalStore({ root });
+    mkdirSync(join(root, 'loglab', '_sources'), { recursive: true });
+    expect(spawnSync('mkfifo', [join(root, 'loglab', '_sources', 'weblogs.raw.json')]).status).toBe(
+      0,
+    );
+    expect(await failure(claimLakeSource(store, TOPIC, 'kafka'))).toEqual([
+      'IO',
+      '/loglab/_sources/weblogs.raw.json in the lake is in the way but cannot be read as a file',
+    ]);
+    expect(await store.list(`${SOURCES_DIR}/_drafts`)).toEqual([]);
+    await store.close();
+  });
+
+  it('drafts of writers killed half-way are swept by the next writer that places a marker', async () => {
+    const root = join(scratch, `lake${lakes++}`);
+    const store = await createLocalStore({ root });
+    const drafts = join(root, 'loglab', '_sources', '_drafts');
+    mkdirSync(drafts, { recursive: true });
+    writeFileSync(join(drafts, 'old.draft'), '{"topic":"x","sou');
+    writeFileSync(join(drafts, 'fresh.draft'), '{"topic":"y","source":"file"}\n');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(join(drafts, 'old.draft'), hourAgo, hourAgo);
+    await claimLakeSource(store, TOPIC, 'file');
+    expect((await store.list(`${SOURCES_DIR}/_drafts`)).map((e) => e.name)).toEqual([
+      'fresh.draft',
     ]);
     await store.close();
   });
