@@ -174,6 +174,11 @@ export interface StreamSummary {
    * read is not consumed here, so the counts and checksums cannot agree then.
    */
   readonly partitionsRead: readonly number[];
+  /**
+   * Partitions taken from this run's consumer while it ran: by a member that joined its group
+   * (which may have read and committed part of them), or by a rejoin after a broker outage.
+   */
+  readonly partitionsLeft: readonly number[];
   /** With `archive`: what the archiver stored. */
   readonly archive?: StreamArchiveSummary;
 }
@@ -268,6 +273,9 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
   const ownedThroughout = new Set<number>();
   /** Every partition of the topic this member owned at some time (all of them, unless shared). */
   const everOwned = new Set<number>();
+  /** Partitions taken from this member while it ran (a rebalance), not at its own close. */
+  const everLeft = new Set<number>();
+  let closing = false;
   let joined = false;
   const consumer = await broker.subscribe({
     groupId,
@@ -276,6 +284,7 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
     clientId: 'loglab-stream',
     onAssignment(change) {
       for (const tp of change.revoked) {
+        if (!closing && tp.topic === topic) everLeft.add(tp.partition);
         polled.delete(tp.partition);
         lost.add(tp.partition);
         ownedThroughout.delete(tp.partition);
@@ -585,6 +594,7 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
     archived = await archive?.finish();
   } finally {
     clearInterval(timer);
+    closing = true;
     await consumer.close();
   }
 
@@ -615,6 +625,7 @@ export async function runStream(broker: Broker, settings: StreamSettings): Promi
     },
     interrupted,
     partitionsRead: [...everOwned].sort((a, b) => a - b),
+    partitionsLeft: [...everLeft].sort((a, b) => a - b),
     ...(archived === undefined ? {} : { archive: archived }),
   };
 }

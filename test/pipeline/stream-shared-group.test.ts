@@ -5,11 +5,13 @@
  * failure line says why, where it said only "consumed 1489 lines for 3000 produced".
  */
 import { describe, expect, it } from 'vitest';
-import { formatSummary } from '../../src/cli/commands/stream';
+import { formatSummary, incompleteRun } from '../../src/cli/commands/stream';
 import { sharedGroupNote } from '../../src/cli/streaming';
 import { defaultOptions } from '../../src/generate/index';
 import { runStream } from '../../src/pipeline/run-stream';
+import type { Consumer, RecordBatch } from '../../src/stream/broker';
 import { createMemoryBroker } from '../../src/stream/memory-broker';
+import { smallStreamPolls } from './stream-harness';
 
 describe('the stream in a shared group', () => {
   it('says which partitions it read when another member of its group read the rest', async () => {
@@ -51,6 +53,53 @@ describe('the stream in a shared group', () => {
     expect(sharedGroupNote(run.partitionsRead, run.partitions)).toBe(
       `; this member read partition ${mine} of 2: other members of the group own the rest`,
     );
+    expect(incompleteRun(run)).toBe(
+      `consumed ${run.consumed} lines for 3000 produced; this member read partition ${mine} of 2: other members of the group own the rest`,
+    );
+    await broker.close();
+  }, 30_000);
+
+  it('says which partitions left it when a member joined its group mid-run and read them', async () => {
+    const broker = createMemoryBroker();
+    let other: Consumer<string> | null = null;
+    let read = 0;
+    let polls = 0;
+    let done = false;
+    let reading: Promise<void> = Promise.resolve();
+    // At the stream's 3rd poll with records a member joins, takes a partition, reads and commits.
+    const join = async (batches: readonly RecordBatch<string>[]) => {
+      if (batches.length === 0 || ++polls !== 3) return;
+      const member = (await broker.subscribe({
+        groupId: 'stream',
+        topics: ['raw'],
+        clientId: 'z',
+      })) as Consumer<string>;
+      other = member;
+      reading = (async () => {
+        while (!done) {
+          const r = await member.poll({ maxWaitMs: 20 });
+          if (r.kind === 'records') for (const b of r.batches) read += b.records.length;
+          await member.commit();
+        }
+      })();
+    };
+    const run = await runStream(smallStreamPolls(broker), {
+      generate: defaultOptions({ seed: 9, lines: 3_000 }),
+      topic: 'raw',
+      partitions: 2,
+      groupId: 'stream',
+      handlers: [join],
+    });
+    done = true;
+    await reading;
+    await (other as Consumer<string> | null)?.close();
+    expect(read).toBeGreaterThan(0);
+    expect(run.partitionsRead).toEqual([0, 1]);
+    expect(run.partitionsLeft).toHaveLength(1);
+    expect(run.consumed).toBeLessThan(3_000);
+    expect(incompleteRun(run)).toBe(
+      `consumed ${run.consumed} lines for 3000 produced; partition ${run.partitionsLeft[0]} left this member during the run: another member of the group may have read part of it`,
+    );
     await broker.close();
   }, 30_000);
 
@@ -63,7 +112,9 @@ describe('the stream in a shared group', () => {
       groupId: 'stream',
     });
     expect(run.partitionsRead).toEqual([0, 1, 2]);
+    expect(run.partitionsLeft).toEqual([]);
     expect(run.checksum.equal).toBe(true);
+    expect(incompleteRun(run)).toBe(null);
     expect(formatSummary(run)).not.toMatch(/^shared/m);
     await broker.close();
   });

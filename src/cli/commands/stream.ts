@@ -32,6 +32,7 @@ import {
   engineOption,
   handleInterrupts,
   openBroker,
+  sharedGroupNote,
   TIMESTAMP_HELP,
   thousands,
 } from '../streaming';
@@ -423,18 +424,32 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
     await served.close();
   }
   interrupts.dispose();
-  const complete = summary.consumed === summary.produced && summary.checksum.equal;
-  if (!complete && !stopConsuming.aborted) {
+  const incomplete = incompleteRun(summary);
+  if (incomplete !== null && !stopConsuming.aborted) {
     // Not a usage error and not a crash: something was lost or changed on the way (exit 1).
-    const what =
-      summary.consumed !== summary.produced
-        ? `consumed ${summary.consumed} lines for ${summary.produced} produced`
-        : `consumed as many lines as were produced (${summary.produced}), but not the same ones: the checksums differ`;
-    const { sharedGroupNote } = await import('../streaming');
-    const why = sharedGroupNote(summary.partitionsRead, summary.partitions);
-    io.stderr.write(`loglab stream: ${what}${why}\n`);
+    io.stderr.write(`loglab stream: ${incomplete}\n`);
     io.exitCode = 1;
   }
+}
+
+/**
+ * What went wrong when the run did not consume exactly what it produced, and the likely why:
+ * another member of its group read some partitions (all the time, or after it joined); null
+ * when the counts and checksums agree.
+ */
+export function incompleteRun(s: StreamSummary): string | null {
+  if (s.consumed === s.produced && s.checksum.equal) return null;
+  const what =
+    s.consumed !== s.produced
+      ? `consumed ${s.consumed} lines for ${s.produced} produced`
+      : `consumed as many lines as were produced (${s.produced}), but not the same ones: the checksums differ`;
+  let why = sharedGroupNote(s.partitionsRead, s.partitions);
+  const left = s.partitionsLeft;
+  if (why === '' && left.length > 0) {
+    const one = left.length === 1;
+    why = `; partition${one ? '' : 's'} ${left.join(', ')} left this member during the run: another member of the group may have read part of ${one ? 'it' : 'them'}`;
+  }
+  return `${what}${why}`;
 }
 
 /**
