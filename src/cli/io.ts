@@ -209,29 +209,21 @@ export function removeWhileWritten(dir: string): string | null {
 }
 
 /**
- * Lines of text as a terminal should show them: each line through `terminalText`, its newline
- * kept. For a stream of a file's bytes (`lake cat`) cut anywhere: a line split between chunks is
- * held until its end, and a UTF-8 character split between chunks is decoded whole.
+ * Lines of text as a terminal should show them: control characters as `\xHH` (terminalText),
+ * newlines kept. For a stream of a file's bytes (`lake cat`) cut anywhere: a UTF-8 character
+ * split between chunks is decoded whole. Each chunk is escaped as it comes, in time linear in
+ * its length, however long a line runs without a newline.
  */
 export function terminalLines(): Transform {
   const decoder = new StringDecoder('utf8');
-  let pending = '';
-  const lines = (text: string): string => {
-    const cut = text.lastIndexOf('\n');
-    if (cut < 0) {
-      pending = text;
-      return '';
-    }
-    pending = text.slice(cut + 1);
-    return `${text.slice(0, cut).split('\n').map(terminalText).join('\n')}\n`;
-  };
+  const shown = (text: string) => text.split('\n').map(terminalText).join('\n');
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      done(null, lines(pending + decoder.write(chunk)));
+      done(null, shown(decoder.write(chunk)));
     },
     flush(done) {
-      const rest = pending + decoder.end();
-      done(null, rest === '' ? undefined : terminalText(rest));
+      const rest = decoder.end();
+      done(null, rest === '' ? undefined : shown(rest));
     },
   });
 }

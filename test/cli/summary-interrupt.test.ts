@@ -8,9 +8,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { BIN, ROOT } from './run-loglab';
 
-/** `loglab summary ARGS`, signalled once `ready` says so; its exit code and output. */
-async function interrupted(args: string[], signal: NodeJS.Signals, feed: boolean) {
-  const child = spawn(process.execPath, [BIN, 'summary', ...args], {
+/**
+ * `loglab summary -` fed 2,000 lines (about 540 KB) through a pipe left open, signalled once it
+ * has read them: the last write's callback runs once the pipe (64 KB) took its bytes, so the
+ * program is in its read loop by then, its signal handler in place. Its exit code and output.
+ */
+async function interrupted(signal: NodeJS.Signals) {
+  const child = spawn(process.execPath, [BIN, 'summary', '-'], {
     cwd: ROOT,
     env: { ...process.env, FORCE_COLOR: '0' },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -24,15 +28,11 @@ async function interrupted(args: string[], signal: NodeJS.Signals, feed: boolean
     stderr += String(d);
   });
   const ended = new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (feed) {
-    // Lines, and the pipe left open: the summary waits for more.
-    const gen = spawnSync(process.execPath, [BIN, 'generate', '--lines', '2000'], { cwd: ROOT });
-    child.stdin.write(gen.stdout);
-  } else {
-    child.stdin.end();
-  }
-  // Well into the reading (the program has started and taken its first lines).
-  await new Promise((r) => setTimeout(r, 2500));
+  const gen = spawnSync(process.execPath, [BIN, 'generate', '--lines', '2000'], { cwd: ROOT });
+  expect(gen.stdout.length).toBeGreaterThan(8 * 65_536);
+  await new Promise<void>((resolve, reject) =>
+    child.stdin.write(gen.stdout, (err) => (err ? reject(err) : resolve())),
+  );
   expect(child.exitCode).toBe(null);
   child.kill(signal);
   return { code: await ended, stdout, stderr };
@@ -42,7 +42,7 @@ describe('loglab summary interrupted', () => {
   it.each(['SIGINT', 'SIGTERM'] as const)(
     'says so in one line on %s while reading an open pipe, prints no summary, exit 130',
     async (signal) => {
-      expect(await interrupted(['-'], signal, true)).toEqual({
+      expect(await interrupted(signal)).toEqual({
         code: 130,
         stdout: '',
         stderr: 'loglab summary: interrupted, no summary printed\n',
