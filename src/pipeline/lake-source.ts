@@ -18,9 +18,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { finished } from 'node:stream/promises';
-import { badInput, isLoglabError, LoglabError } from '../errors';
+import { badInput } from '../errors';
 import { checkTopic, LAKE_ROOT } from '../storage/lake-layout';
-import { isDirectory, type Store } from '../storage/store';
+import { isDirectory, isFile, type Store } from '../storage/store';
 import { readText } from './lake-recovery';
 
 export type LakeSource = 'kafka' | 'file';
@@ -45,16 +45,17 @@ function parseMarker(text: string): LakeSource | null {
   }
 }
 
+/**
+ * The topic's marker, or null when there is none. Absence is asked of `stat`, not told from an
+ * error's class: a notebook may load the store's module twice (CommonJS and ESM), and then its
+ * LoglabError is not this module's.
+ */
 async function readMarker(store: Store, topic: string): Promise<LakeSource | null> {
   const path = sourcePath(topic);
-  let text: string;
-  try {
-    text = await readText(await store.open(path));
-  } catch (err) {
-    if (isLoglabError(err) && err.code === 'NOT_FOUND') return null;
-    throw err;
-  }
-  const source = parseMarker(text);
+  const entry = await store.stat(path);
+  if (entry === null) return null;
+  if (!isFile(entry)) throw badInput(`${path} in the lake is a directory, not a source marker`);
+  const source = parseMarker(await readText(await store.open(path)));
   if (source === null) throw badInput(`${path} in the lake is not a topic's source marker`);
   return source;
 }
@@ -103,8 +104,8 @@ async function sweepDrafts(store: Store): Promise<void> {
 
 /**
  * Places `source` as the topic's marker and returns it, or, when another writer placed one first,
- * returns theirs. Once only: a marker path that refuses the rename and cannot be read either (not
- * a file) is one IO error, not another try.
+ * returns theirs. Once only: a marker path that refuses the rename and shows nothing there (a
+ * FIFO, which the local store does not count as an entry) is the rename's error, not another try.
  */
 async function placeMarker(store: Store, topic: string, source: LakeSource): Promise<LakeSource> {
   const path = sourcePath(topic);
@@ -118,16 +119,11 @@ async function placeMarker(store: Store, topic: string, source: LakeSource): Pro
     await store.rename(draft, path);
     return source;
   } catch (err) {
-    if (!isLoglabError(err) || err.code !== 'ALREADY_EXISTS') throw err;
+    // Another writer placed it first (the rename never replaces): theirs is the answer. Else
+    // the rename failed for its own reason (the path held by something that is not a file).
+    if ((await store.stat(path)) === null) throw err;
   } finally {
     await store.delete(draft, { missingOk: true }).catch(() => undefined);
   }
-  // Another writer placed it first: theirs is the answer.
-  const theirs = await readMarker(store, topic);
-  if (theirs === null) {
-    throw new LoglabError('IO', `${path} in the lake is in the way but cannot be read as a file`, {
-      context: { path },
-    });
-  }
-  return theirs;
+  return (await readMarker(store, topic)) ?? source;
 }

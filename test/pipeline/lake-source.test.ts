@@ -157,7 +157,7 @@ describe('one source per topic in a lake', () => {
     await store.close();
   });
 
-  it('a marker path taken by something that is not a file: one IO error, not a loop of drafts', async () => {
+  it('a marker path taken by something that is not a file: one error, not a loop of drafts', async () => {
     const root = join(scratch, `lake${lakes++}`);
     const store = await createLocalStore({ root });
     mkdirSync(join(root, 'loglab', '_sources'), { recursive: true });
@@ -165,8 +165,8 @@ describe('one source per topic in a lake', () => {
       0,
     );
     expect(await failure(claimLakeSource(store, TOPIC, 'kafka'))).toEqual([
-      'IO',
-      '/loglab/_sources/weblogs.raw.json in the lake is in the way but cannot be read as a file',
+      'ALREADY_EXISTS',
+      '/loglab/_sources/weblogs.raw.json: already exists in the lake',
     ]);
     expect(await store.list(`${SOURCES_DIR}/_drafts`)).toEqual([]);
     await store.close();
