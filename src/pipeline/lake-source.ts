@@ -14,14 +14,15 @@
  * (the Store contract), so of two writers starting together one places it and the other reads
  * it, and a writer killed half-way leaves a draft, never half a marker (the next writer that
  * places a marker deletes drafts over ten minutes old). A lake written before markers existed
- * has none; its first writer from now on leaves one, whatever the lake holds.
+ * has none: its first writer from now on leaves one, of its own kind unless the lake's files say
+ * otherwise (files in a partition other than 0 came from Kafka).
  */
 import { randomBytes } from 'node:crypto';
 import { finished } from 'node:stream/promises';
 import { badInput } from '../errors';
 import { checkTopic, LAKE_ROOT } from '../storage/lake-layout';
 import { isDirectory, isFile, type Store } from '../storage/store';
-import { readText } from './lake-recovery';
+import { lakeNextOffsets, readText } from './lake-recovery';
 
 export type LakeSource = 'kafka' | 'file';
 
@@ -85,8 +86,21 @@ export async function claimLakeSource(
 ): Promise<void> {
   // Before any write: a name that is no topic name makes no marker (nor a path it may not).
   checkTopic(topic);
-  const found = (await readMarker(store, topic)) ?? (await placeMarker(store, topic, source));
+  const found =
+    (await readMarker(store, topic)) ??
+    (await placeMarker(store, topic, await kindOf(store, topic, source)));
   if (found !== source) throw mixedSources(topic, found);
+}
+
+/**
+ * Who wrote a topic's files in a lake from before markers existed: files of a partition other
+ * than 0 came from Kafka (a file's lines all go to partition 0); else, or with no files, the
+ * writer asking now is taken at its word.
+ */
+async function kindOf(store: Store, topic: string, asking: LakeSource): Promise<LakeSource> {
+  if (asking === 'kafka') return asking;
+  const next = await lakeNextOffsets(store, topic);
+  return [...next.keys()].some((p) => p !== 0) ? 'kafka' : asking;
 }
 
 const DRAFTS_DIR = `${SOURCES_DIR}/_drafts`;

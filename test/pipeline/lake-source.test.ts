@@ -44,13 +44,13 @@ async function rawFiles(store: Store): Promise<string[]> {
   return out.sort();
 }
 
-/** The broker's topic with `lines` in partition 0, and the archiver over it until idle. */
-async function archiveTopic(store: Store) {
+/** The broker's topic with `lines` (in partition 0 of 1), and the archiver over it until idle. */
+async function archiveTopic(store: Store, partitions = 1) {
   const broker = createMemoryBroker();
-  await broker.createTopics([{ name: TOPIC, partitions: 1 }]);
+  await broker.createTopics([{ name: TOPIC, partitions }]);
   await broker.produce(
     TOPIC,
-    lines.map((value) => ({ key: null, value })),
+    lines.map((value, i) => ({ key: `k${i}`, value })),
   );
   try {
     return await runArchiver(broker, store, { topic: TOPIC, stopWhenIdle: true, maxWaitMs: 20 });
@@ -186,5 +186,22 @@ describe('one source per topic in a lake', () => {
       'fresh.draft',
     ]);
     await store.close();
+  });
+
+  it("a lake from before markers: files in partitions other than 0 are taken for Kafka's", async () => {
+    const store = await newStore();
+    await archiveTopic(store, 3);
+    await store.delete(sourcePath(TOPIC));
+    expect(await failure(archiveLines(store, [lines.slice(0, 10)], { topic: TOPIC }))).toEqual([
+      'BAD_INPUT',
+      `the lake holds "weblogs.raw" archived from Kafka (/loglab/_sources/weblogs.raw.json); a file's lines would take offsets the topic's archiver then skips: archive the file under another --topic, or into another lake (--lake)`,
+    ]);
+    // Partition 0 alone cannot tell: the writer asking is taken at its word.
+    const other = await newStore();
+    await archiveTopic(other);
+    await other.delete(sourcePath(TOPIC));
+    expect((await archiveLines(other, [lines.slice(0, 10)], { topic: TOPIC })).lines).toBe(10);
+    await store.close();
+    await other.close();
   });
 });
