@@ -5,6 +5,9 @@
  * on disk is read too fast to catch: 160 MB in under 2 s on two threads).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, ROOT } from './run-loglab';
 
@@ -50,4 +53,48 @@ describe('loglab summary interrupted', () => {
     },
     30_000,
   );
+
+  it('says the summary was cut short when Ctrl-C comes while it is printed to a slow reader', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loglab-summary-int-'));
+    try {
+      const log = join(dir, 'day.log');
+      // 40,000 distinct addresses and URLs, every one listed: megabytes of summary, far more
+      // than a pipe holds, so the writer blocks on it.
+      const lines = Array.from(
+        { length: 40_000 },
+        (_, i) =>
+          `10.${i >> 16}.${(i >> 8) & 255}.${i & 255} - - [05/Dec/2026:22:59:58 +0000] "GET /page/${i} HTTP/1.1" 200 5 "-" "ua"\n`,
+      );
+      writeFileSync(log, lines.join(''));
+      const child = spawn(process.execPath, [BIN, 'summary', log, '--top', '100000'], {
+        cwd: ROOT,
+        env: { ...process.env, FORCE_COLOR: '0' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (d) => {
+        stderr += String(d);
+      });
+      const ended = new Promise<number | null>((resolve) => child.on('close', resolve));
+      // The first bytes of the summary: it is printing, and (nobody reading) blocked.
+      await new Promise((resolve) => child.stdout.once('readable', resolve));
+      child.kill('SIGINT');
+      let stdout = '';
+      child.stdout.on('data', (d) => {
+        stdout += String(d);
+      });
+      expect(await ended).toBe(130);
+      expect(stderr).toBe(
+        'loglab summary: interrupted while printing the summary, which is cut short\n',
+      );
+      const whole = spawnSync(process.execPath, [BIN, 'summary', log, '--top', '100000'], {
+        cwd: ROOT,
+        maxBuffer: 1 << 26,
+      }).stdout.toString();
+      expect(whole.length).toBeGreaterThan(16 * 65_536);
+      expect(stdout.length).toBeLessThan(whole.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -60,6 +60,8 @@ export function registerSummary(program: Command): void {
       const format = flags.format;
       /** The progress bar, stopped before the interrupt's line. */
       const bar = { stop: () => {} };
+      /** The summary is being written (stdout may block on a slow reader: `| less`). */
+      let printing = false;
       const summarize = async (): Promise<void> => {
         const top = parseCount(flags.top, '--top', 1);
         const threads =
@@ -114,6 +116,7 @@ export function registerSummary(program: Command): void {
         }
         const summary = summaryOf(state, { top });
         const text = flags.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary, name);
+        printing = true;
         await io.writeChunk(cliIo().stdout, text);
       };
       // Ctrl-C: one line, exit 130. A summary of the part read would be a wrong one, not a
@@ -122,7 +125,11 @@ export function registerSummary(program: Command): void {
       const interrupts = handleInterrupts(1);
       interrupts.stages[0].addEventListener('abort', () => {
         bar.stop();
-        cliIo().stderr.write('loglab summary: interrupted, no summary printed\n');
+        cliIo().stderr.write(
+          printing
+            ? 'loglab summary: interrupted while printing the summary, which is cut short\n'
+            : 'loglab summary: interrupted, no summary printed\n',
+        );
         process.exit(130);
       });
       try {
