@@ -66,7 +66,7 @@ function statOrFail(path: string): Stats {
  * with a link to it beside it is read once, under the first name. A broken link is skipped like
  * a FIFO.
  */
-function walk(dir: string, out: InputFile[], seen = new Set<string>([realpathSync(dir)])): void {
+function walk(dir: string, out: InputFile[], seen: Set<string>): void {
   // In name order, so that of a file and a link to it the same name is read on every run.
   const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
@@ -109,18 +109,26 @@ function namedInput(path: string, st: Stats): InputFile {
 /** Every file to read under `paths`, in path order; BAD_INPUT when a path is missing. */
 export function listInputFiles(paths: readonly string[]): InputFile[] {
   const out: InputFile[] = [];
+  /** Real paths of the files and directories taken: one input each, however named. */
+  const seen = new Set<string>();
   for (const p of paths) {
     if (p === STDIN) {
       out.push({ path: p, size: 0, gzip: false, stream: true });
       continue;
     }
     const st = statOrFail(p);
-    if (st.isDirectory()) walk(p, out);
-    else out.push(namedInput(p, st));
+    if (st.isDirectory() || st.isFile()) {
+      // `--input logs --input logs/a.log`, or a file and a link to it: read once.
+      const real = realpathSync(p);
+      if (seen.has(real)) continue;
+      seen.add(real);
+      if (st.isDirectory()) walk(p, out, seen);
+      else out.push(namedInput(p, st));
+    } else out.push(namedInput(p, st));
   }
-  const seen = new Set<string>();
+  const named = new Set<string>();
   return out
-    .filter((f) => !seen.has(f.path) && seen.add(f.path) !== undefined)
+    .filter((f) => !named.has(f.path) && named.add(f.path) !== undefined)
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

@@ -36,4 +36,15 @@ describe('mapreduce input: symbolic links', () => {
       ['more/b.log', 3],
     ]);
   });
+
+  it('reads a file once when inputs overlap: a folder and a file in it, a file and a link to it', () => {
+    const logs = join(dir, 'overlap');
+    mkdirSync(logs);
+    writeFileSync(join(logs, 'a.log'), 'a\n');
+    symlinkSync(join(logs, 'a.log'), join(dir, 'a-link.log'));
+    const listed = (paths: string[]) => listInputFiles(paths).map((f) => f.path);
+    expect(listed([logs, join(logs, 'a.log')])).toEqual([join(logs, 'a.log')]);
+    expect(listed([join(logs, 'a.log'), join(dir, 'a-link.log')])).toEqual([join(logs, 'a.log')]);
+    expect(listed([logs, `${dir}/./overlap`])).toEqual([join(logs, 'a.log')]);
+  });
 });
