@@ -15,7 +15,7 @@ import {
   DEFAULT_ROLL_BYTES,
   DEFAULT_ROLL_INTERVAL_MS,
 } from './archive-roller';
-import { recoverLake } from './lake-recovery';
+import { lakeNextOffsets, recoverLake } from './lake-recovery';
 import { claimLakeSource } from './lake-source';
 import { LakeWriter } from './lake-writer';
 
@@ -49,7 +49,13 @@ export async function archiveLines(
 ): Promise<ArchiveLinesResult> {
   const topic = options.topic ?? RAW_TOPIC;
   const now = options.now ?? Date.now;
-  // A lake that holds this topic from Kafka: refused before a line is written.
+  // Nothing to archive (an empty file or stdin): the lake is left as it is, unclaimed.
+  const input = await firstLines(chunks);
+  if (input === null) {
+    const next = await lakeNextOffsets(store, topic);
+    return { firstOffset: next.get(FILE_PARTITION) ?? 0, lines: 0, files: 0, deadLetters: 0 };
+  }
+  // A lake that holds this topic from Kafka: refused before anything is touched.
   await claimLakeSource(store, topic, 'file');
   const recovery = await recoverLake(store, topic);
   const firstOffset = recovery.next.get(FILE_PARTITION) ?? 0;
@@ -66,7 +72,7 @@ export async function archiveLines(
   const writer = new LakeWriter(store, roller, topic);
   let offset = firstOffset;
   try {
-    for await (const lines of chunks) {
+    for await (const lines of input) {
       const t = now();
       for (const line of lines) {
         const rolling = writer.add(FILE_PARTITION, offset++, line, t);
@@ -86,4 +92,36 @@ export async function archiveLines(
     files: writer.files,
     deadLetters: roller.deadLetters,
   };
+}
+
+/**
+ * `chunks` from its first line on, or null when it holds none: the chunks before it (empty ones)
+ * are read and dropped, the rest are given as they come.
+ */
+async function firstLines(
+  chunks: AsyncIterable<readonly string[]> | Iterable<readonly string[]>,
+): Promise<AsyncIterable<readonly string[]> | null> {
+  const it =
+    Symbol.asyncIterator in chunks
+      ? chunks[Symbol.asyncIterator]()
+      : (chunks as Iterable<readonly string[]>)[Symbol.iterator]();
+  for (;;) {
+    const next = await it.next();
+    if (next.done === true) return null;
+    if (next.value.length === 0) continue;
+    const first = next.value;
+    return (async function* () {
+      try {
+        yield first;
+        for (;;) {
+          const more = await it.next();
+          if (more.done === true) return;
+          yield more.value;
+        }
+      } finally {
+        // Left early (a failed write): the source is told, as a for-of over it would tell it.
+        await it.return?.();
+      }
+    })();
+  }
 }

@@ -37,9 +37,10 @@ interface Marker {
   readonly source: LakeSource;
 }
 
-function parseMarker(text: string): LakeSource | null {
+function parseMarker(text: string, topic: string): LakeSource | null {
   try {
     const m = JSON.parse(text) as Partial<Marker>;
+    if (m.topic !== topic) return null;
     return m.source === 'kafka' || m.source === 'file' ? m.source : null;
   } catch {
     return null;
@@ -56,7 +57,7 @@ async function readMarker(store: Store, topic: string): Promise<LakeSource | nul
   const entry = await store.stat(path);
   if (entry === null) return null;
   if (!isFile(entry)) throw badInput(`${path} in the lake is a directory, not a source marker`);
-  const source = parseMarker(await readText(await store.open(path)));
+  const source = parseMarker(await readText(await store.open(path)), topic);
   if (source === null) throw badInput(`${path} in the lake is not a topic's source marker`);
   return source;
 }

@@ -250,8 +250,6 @@ export async function runArchiver(
     rejoins: 0,
     joins: 0,
   };
-  // A lake whose files of this topic were archived from log files: refused before any read.
-  await claimLakeSource(guard.store, options.topic ?? RAW_TOPIC, 'kafka');
   let resumes = 0;
   let brokerResumes = 0;
   /** Joins counted when the broker's outage bound last started again. */
@@ -482,6 +480,9 @@ async function archiveOnce(
 
   let stoppedBy: ArchiverRun['stoppedBy'];
   try {
+    // A lake whose files of this topic were archived from log files: refused before anything
+    // is read or written. After the join, so that a topic that does not exist claims nothing.
+    await claimLakeSource(store, topic, 'kafka');
     for (;;) {
       let rejoin = await settle();
       if (!rejoin && stop?.aborted) {

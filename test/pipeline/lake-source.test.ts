@@ -204,4 +204,26 @@ describe('one source per topic in a lake', () => {
     await store.close();
     await other.close();
   });
+
+  it('claims nothing when there is nothing to archive: empty input, a topic that does not exist', async () => {
+    const store = await newStore();
+    const done = await archiveLines(store, [[], []], { topic: TOPIC });
+    expect([done.firstOffset, done.lines, done.files]).toEqual([0, 0, 0]);
+    const broker = createMemoryBroker();
+    const err = await runArchiver(broker, store, { topic: 'missing', stopWhenIdle: true }).catch(
+      (e: unknown) => e,
+    );
+    expect(isLoglabError(err) && err.code).toBe('NOT_FOUND');
+    await broker.close();
+    expect(await store.stat(SOURCES_DIR)).toBe(null);
+    // A marker naming another topic is not this topic's.
+    const out = await store.create(sourcePath(TOPIC));
+    out.end('{"topic":"other","source":"file"}\n');
+    await finished(out);
+    expect(await failure(claimLakeSource(store, TOPIC, 'file'))).toEqual([
+      'BAD_INPUT',
+      "/loglab/_sources/weblogs.raw.json in the lake is not a topic's source marker",
+    ]);
+    await store.close();
+  });
 });
