@@ -28,7 +28,7 @@ export { isGzipFile };
 /** Open FILE or "-" (stdin); an unreadable file is one clear error, not a stack trace. */
 export function openInput(path: string | undefined): Input {
   if (path === undefined || path === '-') {
-    return { stream: cliIo().stdin, size: null, bytesRead: () => 0, name: 'stdin' };
+    return { stream: gunzipIfGzip(cliIo().stdin), size: null, bytesRead: () => 0, name: 'stdin' };
   }
   let size: number;
   let regular: boolean;
@@ -51,6 +51,47 @@ export function openInput(path: string | undefined): Input {
   // A read error of the file ends the decompressed stream with it, as the reader reports it.
   file.on('error', (err) => gunzip.destroy(err));
   return { stream: file.pipe(gunzip), size, bytesRead, name: path };
+}
+
+/**
+ * `source`'s bytes, decompressed when they start with gzip's magic bytes (stdin, which cannot be
+ * looked at without reading it: `loglab summary - < day.log.gz` read gzip as text, every line a
+ * reject). Closing the result closes `source`, as a command ended by Ctrl-C closes its stdin.
+ */
+export function gunzipIfGzip(source: Readable): Readable {
+  /** The first bytes, until two tell gzip from not; null once told. */
+  let head: Buffer | null = Buffer.alloc(0);
+  let gunzip: ReturnType<typeof createGunzip> | null = null;
+  const out = new Transform({
+    transform(chunk: Buffer | string, _encoding, done) {
+      let bytes = Buffer.from(chunk);
+      if (head !== null) {
+        head = Buffer.concat([head, bytes]);
+        if (head.length < 2) return done();
+        bytes = head;
+        head = null;
+        if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+          const g = createGunzip({ chunkSize: READ_CHUNK });
+          g.on('data', (d: Buffer) => out.push(d));
+          // Bytes that are not gzip after all, or gzip cut short: the reader's error.
+          g.on('error', (err) => out.destroy(err));
+          gunzip = g;
+        }
+      }
+      if (gunzip === null) return done(null, bytes);
+      if (gunzip.write(bytes)) done();
+      else gunzip.once('drain', () => done());
+    },
+    flush(done) {
+      if (head !== null && head.length > 0) this.push(head);
+      if (gunzip === null) return done();
+      gunzip.once('end', () => done());
+      gunzip.end();
+    },
+  });
+  source.on('error', (err) => out.destroy(err));
+  out.once('close', () => source.destroy());
+  return source.pipe(out);
 }
 
 /** Open FILE for writing, or stdout when path is undefined or "-". */

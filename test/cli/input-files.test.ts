@@ -71,4 +71,35 @@ describe('input files', () => {
       `loglab summary: cannot read ${cut}: unexpected end of file\n`,
     ]);
   });
+
+  it('gzip on stdin is read decompressed too, told by its first bytes: parse, summary, detect, mapreduce', async () => {
+    const zipped = gzipSync(TEXT);
+    const parsed = await runLoglab(['parse', '-'], { input: zipped });
+    expect([parsed.code, parsed.stderr]).toEqual([0, 'read 3, parsed 3, rejected 0\n']);
+    expect(parsed.stdout).toBe((await runLoglab(['parse', plain])).stdout);
+    const summary = await runLoglab(['summary', '--json', '-'], { input: zipped });
+    expect([summary.code, summary.stdout]).toEqual([
+      0,
+      (await runLoglab(['summary', '--json', plain])).stdout,
+    ]);
+    const detected = await runLoglab(['detect', '-'], { input: zipped });
+    expect(detected.stderr).toMatch(/^read 3, parsed 3, rejected 0, late 0, /m);
+    const rows = await runLoglab(['mapreduce', 'run', 'errors', '--input', '-'], { input: zipped });
+    expect([rows.code, rows.stdout]).toEqual([
+      0,
+      (await runLoglab(['mapreduce', 'run', 'errors', '--input', plain])).stdout,
+    ]);
+    // Plain text of one byte, or none, passes as it is.
+    expect((await runLoglab(['parse', '-'], { input: 'x' })).stderr).toMatch(/read 1, parsed 0/);
+    expect((await runLoglab(['parse', '-'], { input: '' })).stderr).toBe(
+      'read 0, parsed 0, rejected 0\n',
+    );
+    // gzip cut short on stdin: one line, exit 2.
+    const whole = gzipSync(TEXT.repeat(200));
+    const cut = await runLoglab(['summary', '-'], { input: whole.subarray(0, whole.length - 40) });
+    expect([cut.code, cut.stderr]).toEqual([
+      2,
+      'loglab summary: cannot read stdin: unexpected end of file\n',
+    ]);
+  });
 });

@@ -130,7 +130,7 @@ const RUN_EXAMPLES = `
 Examples:
   loglab archive access.log && loglab mapreduce run all     the local lake, every job
   loglab mapreduce run errors --input access.log            one log file
-  zcat day.log.gz | loglab mapreduce run errors --input -   stdin
+  loglab mapreduce run errors --input - < day.log.gz       stdin, gzip or not
   loglab mapreduce run slow-pages --input timed.log         p50/p95/p99 per route (a log with
                                                             request times: combined-time, JSON)
   loglab mapreduce run errors,peak-hours --input access.log two jobs, one pass over the input
@@ -146,10 +146,10 @@ Examples:
 
 The input is every file under each --input (a file or a directory, read recursively with its
 symbolic links followed, each real file once; names starting with _ or . are skipped as Hadoop
-skips them; gzip is decompressed, a file told by its first bytes, a pipe by its .gz name), by
-default the raw files of the local lake (out/lake/loglab/raw, or DIR/loglab/raw with --lake
-DIR). With --engine hadoop the jobs run as one Hadoop Streaming job on Hadoop's local job runner
-against HDFS (LOGLAB_HDFS_URL; the NameNode on port 8020 of its host; jars from \`npm run
+skips them; gzip is decompressed, a file told by its first bytes, stdin too, a pipe by its .gz
+name), by default the raw files of the local lake (out/lake/loglab/raw, or DIR/loglab/raw with
+--lake DIR). With --engine hadoop the jobs run as one Hadoop Streaming job on Hadoop's local job
+runner against HDFS (LOGLAB_HDFS_URL; the NameNode on port 8020 of its host; jars from \`npm run
 cluster -- jars --services yarn\`): the input is /loglab/raw on HDFS (as \`loglab archive
 --engine cluster\` writes it; DIR/loglab/raw with --lake DIR) or the paths given, local files
 being uploaded to a scratch directory on HDFS first; --workers is then the tasks run at once,
@@ -319,7 +319,8 @@ async function run(target: string, flags: RunFlags): Promise<void> {
               memoryBytes: memory === undefined ? undefined : memory * 1024 * 1024,
               format,
               tmpDir: spill?.dir,
-              stdin: cliIo().stdin,
+              // gzip on stdin is told by its first bytes, as every command tells it.
+              stdin: stdinPaths > 0 ? io.gunzipIfGzip(cliIo().stdin) : cliIo().stdin,
             });
       return await runner.run(
         refs,

@@ -73,7 +73,16 @@ export function registerSummary(program: Command): void {
           const { stdin } = cliIo();
           if (stdin.isTTY) throw badInput('no input: name a FILE or pipe log lines into stdin');
           name = 'stdin';
-          state = await summarizeStream(stdin, { format });
+          try {
+            // gzip told by its first bytes, as for a file.
+            state = await summarizeStream(io.gunzipIfGzip(stdin), { format });
+          } catch (err) {
+            // A read error, or gzip cut short.
+            if (isLoglabError(err)) throw err;
+            throw new LoglabError('IO', `cannot read stdin: ${io.describeFsError(err)}`, {
+              cause: err,
+            });
+          }
         } else {
           let regular: boolean;
           try {
