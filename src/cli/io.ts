@@ -64,7 +64,7 @@ export function gunzipIfGzip(source: Readable): Readable {
   let gunzip: ReturnType<typeof createGunzip> | null = null;
   const out = new Transform({
     transform(chunk: Buffer | string, _encoding, done) {
-      let bytes = Buffer.from(chunk);
+      let bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       if (head !== null) {
         head = Buffer.concat([head, bytes]);
         if (head.length < 2) return done();
