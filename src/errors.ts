@@ -24,6 +24,14 @@ export interface LoglabErrorOptions {
   context?: Record<string, string | number>;
 }
 
+/**
+ * Marks a LoglabError by a symbol of the global registry, so that an error made by another copy
+ * of this module is told as one: a notebook loads the storage adapters through `import()` and
+ * the pipeline through `require()`, two copies of this file whose classes `instanceof` cannot
+ * match.
+ */
+const BRAND = Symbol.for('loglab.LoglabError');
+
 export class LoglabError extends Error {
   readonly code: ErrorCode;
   readonly retriable: boolean;
@@ -35,6 +43,13 @@ export class LoglabError extends Error {
     this.code = code;
     this.retriable = options.retriable ?? false;
     this.context = options.context ?? {};
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /** True for a LoglabError of any copy of this module (see BRAND). */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== LoglabError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && BRAND in value;
   }
 }
 
