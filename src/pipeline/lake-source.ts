@@ -19,7 +19,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { finished } from 'node:stream/promises';
-import { badInput } from '../errors';
+import { badInput, LoglabError } from '../errors';
 import { checkTopic, LAKE_ROOT } from '../storage/lake-layout';
 import { isDirectory, isFile, type Store } from '../storage/store';
 import { lakeNextOffsets, readText } from './lake-recovery';
@@ -47,11 +47,7 @@ function parseMarker(text: string, topic: string): LakeSource | null {
   }
 }
 
-/**
- * The topic's marker, or null when there is none. Absence is asked of `stat`, not told from an
- * error's class: a notebook may load the store's module twice (CommonJS and ESM), and then its
- * LoglabError is not this module's.
- */
+/** The topic's marker, or null when there is none. */
 async function readMarker(store: Store, topic: string): Promise<LakeSource | null> {
   const path = sourcePath(topic);
   const entry = await store.stat(path);
@@ -140,5 +136,14 @@ async function placeMarker(store: Store, topic: string, source: LakeSource): Pro
   } finally {
     await store.delete(draft, { missingOk: true }).catch(() => undefined);
   }
-  return (await readMarker(store, topic)) ?? source;
+  const theirs = await readMarker(store, topic);
+  // Gone between the refused rename and the read: someone deleted it that very moment. Claiming
+  // now would go on without a marker; the next run places one.
+  if (theirs === null) {
+    throw new LoglabError(
+      'IO',
+      `${path} in the lake was deleted while this run read it: run again to claim "${topic}"`,
+    );
+  }
+  return theirs;
 }

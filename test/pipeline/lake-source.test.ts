@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isLoglabError } from '../../src/errors';
+import { isLoglabError, LoglabError } from '../../src/errors';
 import { defaultOptions, generateLines } from '../../src/generate/generator';
 import { archiveLines } from '../../src/pipeline/archive-lines';
 import { readText } from '../../src/pipeline/lake-recovery';
@@ -169,6 +169,34 @@ describe('one source per topic in a lake', () => {
       '/loglab/_sources/weblogs.raw.json: already exists in the lake',
     ]);
     expect(await store.list(`${SOURCES_DIR}/_drafts`)).toEqual([]);
+    await store.close();
+  });
+
+  it('a marker deleted between the lost rename and its read: one error, no claim without a marker', async () => {
+    const store = await newStore();
+    const marker = sourcePath(TOPIC);
+    let asked = 0;
+    // None at first; the rename loses (as to another writer), the marker is there when asked
+    // why, then gone when read.
+    const racing: Store = Object.create(store, {
+      rename: {
+        value: async () => {
+          throw new LoglabError('ALREADY_EXISTS', `${marker}: already exists in the lake`);
+        },
+      },
+      stat: {
+        value: async (path: string) => {
+          if (path !== marker) return store.stat(path);
+          if (++asked !== 2) return null;
+          return { path, name: 'weblogs.raw.json', type: 'file', size: 40, mtime: Date.now() };
+        },
+      },
+    });
+    expect(await failure(claimLakeSource(racing, TOPIC, 'kafka'))).toEqual([
+      'IO',
+      '/loglab/_sources/weblogs.raw.json in the lake was deleted while this run read it: run again to claim "weblogs.raw"',
+    ]);
+    expect(await store.stat(marker)).toBe(null);
     await store.close();
   });
 
