@@ -7,7 +7,7 @@ import type { SingleBar } from 'cli-progress';
 import { describeFsError, LoglabError } from '../errors';
 import { isGzipFile } from '../log/gzip-file';
 import { READ_CHUNK, readLines } from '../log/lines';
-import { terminalText } from '../log/terminal-text';
+import { terminalLine } from '../log/terminal-text';
 import { cliIo } from './context';
 
 export { describeFsError };
@@ -250,14 +250,14 @@ export function removeWhileWritten(dir: string): string | null {
 }
 
 /**
- * Lines of text as a terminal should show them: control characters as `\xHH` (terminalText),
+ * Lines of text as a terminal should show them: control characters as `\xHH` (terminalLine),
  * newlines kept. For a stream of a file's bytes (`lake cat`) cut anywhere: a UTF-8 character
  * split between chunks is decoded whole. Each chunk is escaped as it comes, in time linear in
  * its length, however long a line runs without a newline.
  */
 export function terminalLines(): Transform {
   const decoder = new StringDecoder('utf8');
-  const shown = (text: string) => text.split('\n').map(terminalText).join('\n');
+  const shown = (text: string) => text.split('\n').map(terminalLine).join('\n');
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
       done(null, shown(decoder.write(chunk)));

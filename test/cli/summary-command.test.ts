@@ -98,6 +98,23 @@ describe('loglab summary', () => {
     ]);
   });
 
+  it('shows bidirectional overrides as \\uXXXX, in the text and in --json (the same value)', async () => {
+    // A right-to-left override turns the rest of the line around: /bidi‮cod.exe read /bidiexe.doc.
+    const evil = join(dir, 'bidi.log');
+    const path = '/bidi\u202ecod.exe\u2066x\u2069\u009bm';
+    writeFileSync(
+      evil,
+      `10.0.0.1 - - [12/Mar/2024:10:00:00 +0000] "GET ${path} HTTP/1.1" 404 12 "-" "ua"\n`,
+    );
+    const r = await run([evil]);
+    expect(r.stdout).not.toMatch(/[\u009b\u202a-\u202e\u2066-\u2069]/);
+    expect(r.stdout).toContain('     1  /bidi\\u202ecod.exe\\u2066x\\u2069\\x9bm\n');
+    const json = await run([evil, '--json']);
+    expect(json.stdout).not.toMatch(/[\u009b\u202a-\u202e\u2066-\u2069]/);
+    expect(json.stdout).toContain('"/bidi\\u202ecod.exe\\u2066x\\u2069\\u009bm"');
+    expect(JSON.parse(json.stdout).topUrls[0].key).toBe(path);
+  });
+
   it('answers --help with an example', async () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);

@@ -105,9 +105,10 @@ describe('the report page', () => {
 });
 
 describe('the report of a log whose paths hold control characters', () => {
-  const CTRL = '/c\x1b]0;pwned\x07<b>';
-  /** ESC and BEL shown as `\xHH` first, then the markup escaped. */
-  const CTRL_TEXT = '/c\\x1b]0;pwned\\x07&lt;b&gt;';
+  /** With a right-to-left override, which turned `gpj.exe` into `exe.jpg` on the page. */
+  const CTRL = '/c\x1b]0;pwned\x07<b>\u202egpj.exe';
+  /** ESC, BEL and the override shown as `\xHH` and `\uXXXX` first, then the markup escaped. */
+  const CTRL_TEXT = '/c\\x1b]0;pwned\\x07&lt;b&gt;\\u202egpj.exe';
   /** The hostile record with CTRL wherever it has IMG: URLs, keys, batch rows, the source. */
   function controlRecord(): RunRecord {
     const json = (s: string) => JSON.stringify(s).slice(1, -1);
@@ -117,12 +118,14 @@ describe('the report of a log whose paths hold control characters', () => {
   it('shows them as \\xHH in the page and its charts, which stay well-formed', async () => {
     const { html, charts } = await buildReport(controlRecord());
     // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters
-    expect(html).not.toMatch(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/);
+    expect(html).not.toMatch(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
     expect(html).toContain(`<td><code>${CTRL_TEXT}</code></td><td class="num">500</td>`);
     expect(html.split(`<code>${CTRL_TEXT}</code>`).length - 1).toBe(5);
     expect(html).toContain(`<title>loglab report: day&lt;b&gt;${CTRL_TEXT}.log</title>`);
     const top = charts.find((c) => c.id === 'top-urls')?.svg ?? '';
-    expect(top).toContain('>2. /c\\x1b]0;pwned\\x07&lt;b&gt;</text>');
+    // The label cut to the chart's width.
+    expect(top).toContain('>2. /c\\x1b]0;pwned\\x07&lt;b&gt;\\u202egpj.e…</text>');
+    for (const c of charts) expect(c.svg, c.id).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
     // resvg parses each SVG as XML: a raw ESC would fail it ("a non-XML character").
     for (const c of charts) expect(chartPng(c).length, c.id).toBeGreaterThan(1000);
   });

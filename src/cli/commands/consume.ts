@@ -8,7 +8,7 @@
  */
 import type { Command } from 'commander';
 import { LoglabError } from '../../errors';
-import { terminalText } from '../../log/terminal-text';
+import { terminalLine } from '../../log/terminal-text';
 import type { RecordBatch } from '../../stream/broker';
 import { RAW_TOPIC, standardTopics } from '../../stream/topics';
 import { cliIo } from '../context';
@@ -72,7 +72,7 @@ ${ENGINE_HELP}
  * pipe or a file as it is, data for the next command.
  */
 export function printedValue(value: string, terminal: boolean): string {
-  return terminal ? terminalText(value) : value;
+  return terminal ? terminalLine(value) : value;
 }
 
 export function registerConsume(program: Command): void {

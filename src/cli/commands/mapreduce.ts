@@ -12,6 +12,7 @@ import { type Command, Option } from 'commander';
 import { badFlag, badInput } from '../../errors';
 import type { StreamingTarget } from '../../hadoop/streaming-args';
 import { LOG_FORMATS } from '../../log/record';
+import { jsonWithoutControls } from '../../log/terminal-text';
 import type { OutageEvent } from '../../storage/retrying-store';
 import { cliIo } from '../context';
 import { parseCount } from '../flags';
@@ -344,7 +345,8 @@ async function run(target: string, flags: RunFlags): Promise<void> {
   if (flags.json) {
     const all: Record<string, { rows: unknown[] }> = {};
     for (const j of result.jobs) all[j.name] = { rows: j.rows };
-    await io.writeChunk(stdout, `${JSON.stringify(all)}\n`);
+    // C1 and bidirectional controls as \uXXXX: the same value, and safe on a screen.
+    await io.writeChunk(stdout, `${jsonWithoutControls(JSON.stringify(all))}\n`);
   } else {
     await io.writeChunk(stdout, result.jobs.map(formatJobResult).join('\n'));
   }

@@ -6,6 +6,7 @@ import { type Command, Option } from 'commander';
 import { LoglabError } from '../../errors';
 import type { ParseFormat } from '../../log/parser';
 import { isRejection, LOG_FORMATS } from '../../log/record';
+import { jsonWithoutControls } from '../../log/terminal-text';
 import { cliIo } from '../context';
 import { handleInterrupts } from '../streaming';
 
@@ -66,6 +67,9 @@ async function runParse(file: string, options: ParseOptions): Promise<void> {
   const stats = createParseStats();
   const progress = io.createProgress(input.size ?? 0, 'bytes');
   const { stdout, stderr } = cliIo();
+  // Records to a terminal: the same JSON with C1 and bidirectional controls as \uXXXX, so that
+  // no CSI or override in a path reaches the screen; into a pipe or a file, as stringified.
+  const shown = stdout.isTTY === true ? jsonWithoutControls : (json: string) => json;
   input.stream.on('error', () => {
     // Reported by the for-await below; this only keeps an unhandled 'error' from crashing.
   });
@@ -88,7 +92,7 @@ async function runParse(file: string, options: ParseOptions): Promise<void> {
           out += `${JSON.stringify(outcome)}\n`;
         }
       }
-      if (out !== '') await io.writeChunk(stdout, out);
+      if (out !== '') await io.writeChunk(stdout, shown(out));
       if (rejected !== '' && rejects !== null) await io.writeChunk(rejects, rejected);
       if (input.size !== null) progress.update(input.bytesRead());
     }

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { badFlag, badInput, isLoglabError, LoglabError } from '../../errors';
 import { LOG_FORMATS } from '../../log/record';
+import { jsonWithoutControls } from '../../log/terminal-text';
 import { cliIo } from '../context';
 import { parseCount } from '../flags';
 
@@ -124,7 +125,10 @@ export function registerSummary(program: Command): void {
           }
         }
         const summary = summaryOf(state, { top });
-        const text = flags.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary, name);
+        // JSON with C1 and bidirectional controls as \uXXXX: the same value, and safe on a screen.
+        const text = flags.json
+          ? `${jsonWithoutControls(JSON.stringify(summary))}\n`
+          : formatSummary(summary, name);
         printing = true;
         await io.writeChunk(cliIo().stdout, text);
       };
