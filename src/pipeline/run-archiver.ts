@@ -35,6 +35,7 @@
  * files it was writing and a roll renamed but not committed are neither lost nor stored twice.
  * What happens goes to `log`.
  */
+import { badInput } from '../errors';
 import { getParser, type Parser } from '../log/parser';
 import type { Compression } from '../storage/lake-layout';
 import type { RetryPolicy } from '../storage/retrying-store';
@@ -317,6 +318,31 @@ export async function runArchiver(
 }
 
 /**
+ * Refuses partitions whose offsets in the lake go past the topic's end. An offset stored once is
+ * below the topic's end for the rest of the topic's life, so the lake is another topic's: this
+ * one was deleted and made again under the name (its offsets start at 0 again), or the lake
+ * came from another cluster. Archiving on would skip every record below the lake's offsets as
+ * "already stored".
+ */
+async function refuseLakeAhead(
+  broker: Broker,
+  topic: string,
+  next: ReadonlyMap<number, number>,
+  stored: ReadonlySet<number>,
+): Promise<void> {
+  if (stored.size === 0) return;
+  const { partitions } = await broker.describeTopic(topic);
+  for (const { partition, end } of partitions) {
+    const lake = next.get(partition);
+    if (!stored.has(partition) || lake === undefined || lake <= end) continue;
+    throw badInput(
+      `the lake holds "${topic}" partition ${partition} up to offset ${lake - 1}, but the topic's partition ends at offset ${end}: the topic was deleted and made again under this name, or the lake is another cluster's; archive it into another lake (--lake), or under another topic name`,
+      { topic, partition },
+    );
+  }
+}
+
+/**
  * One attempt: joins the group, archives until told to stop, and rolls what it holds. It throws
  * on a store failure, having closed its streams and left the group; `runArchiver` decides
  * whether to start another.
@@ -404,6 +430,7 @@ async function archiveOnce(
     const pending = partitions.pending();
     if (pending.length > 0) {
       const r = await recoverPartitions(store, topic, pending, options.nextOffsets);
+      await refuseLakeAhead(broker, topic, r.next, r.stored);
       totals.rolledForward += r.rolledForward;
       totals.discarded += r.discarded;
       for (const [p, n] of r.next) if (!totals.firstNext.has(p)) totals.firstNext.set(p, n);

@@ -434,6 +434,40 @@ describe('loglab archive on Kafka and HDFS', () => {
       (await broker.groupLag(group, [topic])).partitions.every((p) => p.committed === null),
     ).toBe(true);
   });
+
+  it('a topic deleted and made again under its name is refused in one line: nothing skipped, nothing written', async () => {
+    const topic = topicName('remade');
+    const group = groupName('remade');
+    produce(topic, 600, 62);
+    const first = loglab([
+      ...['archive', '--engine', 'cluster', '--topic', topic, '--group', group],
+      ...['--idle-exit', '2s'],
+    ]);
+    expect(first.code, first.stderr).toBe(0);
+    const before = (await topicFiles(topic)).map((f) => f.path).sort();
+    await broker.deleteTopics([topic]);
+    const deadline = Date.now() + 60_000;
+    while ((await broker.listTopics()).includes(topic) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // The same name again, fewer lines: its offsets start at 0 again, below the lake's.
+    produce(topic, 100, 63);
+    const r = loglab([
+      ...['archive', '--engine', 'cluster', '--topic', topic, '--group', group],
+      ...['--idle-exit', '2s'],
+    ]);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^loglab archive: the lake holds "${topic.replaceAll('.', '\\.')}" partition \\d up to offset \\d+, but the topic's partition ends at offset \\d+: the topic was deleted and made again under this name, or the lake is another cluster's; archive it into another lake \\(--lake\\), or under another topic name\n$`,
+      ),
+    );
+    expect(r.code).toBe(2);
+    expect((await topicFiles(topic)).map((f) => f.path).sort()).toEqual(before);
+    // Before, it skipped all 100 lines as "already in the lake" and committed past them.
+    expect(
+      (await broker.groupLag(group, [topic])).partitions.every((p) => p.committed === null),
+    ).toBe(true);
+  });
 });
 
 /** The group has a member with partitions (the archiver has joined and is reading). */
