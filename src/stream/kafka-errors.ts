@@ -34,10 +34,18 @@ const REBALANCE_TYPES = new Set([
   'NOT_COORDINATOR_FOR_GROUP',
   'NOT_COORDINATOR',
 ]);
-/** Refusals of a coordinator that is still starting (loading offsets) or not yet chosen. */
+/**
+ * Refusals of a coordinator that is still starting (loading offsets) or not yet chosen. A broker
+ * restarted a moment ago also answers NOT_COORDINATOR until it leads the group's partition of
+ * `__consumer_offsets` again: a member rejoining after the outage met it once the broker answered
+ * (`loglab detect` in the fault run) and failed where it should wait. It stays a rebalance
+ * refusal for a commit (the records come again), as before.
+ */
 const COORDINATOR_STARTING_TYPES = new Set([
   'GROUP_LOAD_IN_PROGRESS',
   'GROUP_COORDINATOR_NOT_AVAILABLE',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'NOT_COORDINATOR',
 ]);
 const TOO_LARGE_TYPES = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
 /**

@@ -112,6 +112,10 @@ describe('kafkajs errors as LoglabErrors', () => {
     expect(isCoordinatorStarting(protocolError('GROUP_COORDINATOR_NOT_AVAILABLE', 15, true))).toBe(
       true,
     );
+    // What a broker restarted a moment ago answers until it leads the group's offsets again.
+    const notCoordinator = protocolError('NOT_COORDINATOR', 16, true);
+    expect(isCoordinatorStarting(notCoordinator)).toBe(true);
+    expect(isRebalanceError(notCoordinator)).toBe(true);
     expect(isCoordinatorStarting(rebalancing)).toBe(false);
     expect(isCoordinatorStarting(tooLarge)).toBe(false);
     expect(kafkaError(new Error('boom'), address)).toMatchObject({
