@@ -125,7 +125,7 @@ async function runEmbedded(
 ): Promise<RunResult> {
   const started = performance.now();
   const jobs = await Promise.all(refs.map((r) => loadJob(r, options.load ?? importModule)));
-  const files = listInputFiles(input.paths);
+  const files = listInputFiles(input.paths, runOptions.onSkipped);
   const all = makeSplits(files, options.splitBytes ?? DEFAULT_BLOCK_SIZE);
   const streams = all.filter((s) => s.stream);
   const splits = all.filter((s) => !s.stream);

@@ -144,7 +144,7 @@ export function createHadoopRunner(options: HadoopRunnerOptions): Runner {
         let inputBytes = 0;
         const here = (p: string) => input.onHdfs !== true && existsSync(p);
         const local = input.paths.filter(here);
-        const files = local.length > 0 ? listInputFiles(local) : [];
+        const files = local.length > 0 ? listInputFiles(local, run.onSkipped) : [];
         for (let i = 0; i < files.length; i++) {
           const f = files[i];
           const to = `${work}/in/${String(i).padStart(5, '0')}${f.gzip ? '.log.gz' : '.log'}`;

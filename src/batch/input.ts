@@ -58,19 +58,30 @@ function statOrFail(path: string): Stats {
   }
 }
 
+/** Told of each entry of an input directory left out, and why (see `walk`). */
+export type OnSkipped = (path: string, why: string) => void;
+
 /**
  * The files under `dir`. A symbolic link is followed, as `cat dir/*` and Hadoop's local file
  * system follow it (a log directory often names today's file by a link): to a file, that file is
  * read under the link's name; to a directory, it is walked. Each real file and directory is
  * taken once (`seen` holds their real paths): a link back up the tree is no loop, and a file
- * with a link to it beside it is read once, under the first name. A broken link is skipped like
- * a FIFO.
+ * with a link to it beside it is read once, under the first name. A broken link, and anything
+ * that is neither a regular file nor a directory (a FIFO, a socket), is left out and told to
+ * `onSkipped`: a file that is not read must not go unsaid.
  */
-function walk(dir: string, out: InputFile[], seen: Set<string>): void {
+function walk(dir: string, out: InputFile[], seen: Set<string>, onSkipped: OnSkipped): void {
   // In name order, so that of a file and a link to it the same name is read on every run.
   const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
   );
+  /** True the first time a real file or directory is met (see above). */
+  const firstVisit = (path: string) => {
+    const real = realpathSync(path);
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  };
   for (const e of entries) {
     if (isHiddenName(e.name)) continue;
     const path = join(dir, e.name);
@@ -78,21 +89,20 @@ function walk(dir: string, out: InputFile[], seen: Set<string>): void {
     if (e.isSymbolicLink()) {
       try {
         st = statSync(path);
-      } catch {
+      } catch (err) {
+        onSkipped(path, `a link to nothing readable (${describeFsError(err)})`);
         continue;
       }
     }
     if (st === null ? e.isDirectory() : st.isDirectory()) {
-      const real = realpathSync(path);
-      if (seen.has(real)) continue;
-      seen.add(real);
-      walk(path, out, seen);
+      if (firstVisit(path)) walk(path, out, seen, onSkipped);
     } else if (st === null ? e.isFile() : st.isFile()) {
       // A file and a link to it in the tree (access.log -> access.log.1) are one input.
-      const real = realpathSync(path);
-      if (seen.has(real)) continue;
-      seen.add(real);
-      out.push({ path, size: statSync(path).size, gzip: isGzipFile(path), stream: false });
+      if (firstVisit(path)) {
+        out.push({ path, size: statSync(path).size, gzip: isGzipFile(path), stream: false });
+      }
+    } else {
+      onSkipped(path, 'not a regular file or directory (name it on its own to read a FIFO)');
     }
   }
 }
@@ -106,8 +116,14 @@ function namedInput(path: string, st: Stats): InputFile {
   throw badInput(`cannot read ${path}: not a regular file, directory, pipe or character device`);
 }
 
-/** Every file to read under `paths`, in path order; BAD_INPUT when a path is missing. */
-export function listInputFiles(paths: readonly string[]): InputFile[] {
+/**
+ * Every file to read under `paths`, in path order; BAD_INPUT when a path is missing. Entries of
+ * directories left out (see `walk`) are told to `onSkipped`.
+ */
+export function listInputFiles(
+  paths: readonly string[],
+  onSkipped: OnSkipped = () => {},
+): InputFile[] {
   const out: InputFile[] = [];
   /** Real paths of the files and directories taken: one input each, however named. */
   const seen = new Set<string>();
@@ -122,7 +138,7 @@ export function listInputFiles(paths: readonly string[]): InputFile[] {
       const real = realpathSync(p);
       if (seen.has(real)) continue;
       seen.add(real);
-      if (st.isDirectory()) walk(p, out, seen);
+      if (st.isDirectory()) walk(p, out, seen, onSkipped);
       else out.push(namedInput(p, st));
     } else out.push(namedInput(p, st));
   }

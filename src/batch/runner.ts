@@ -41,6 +41,8 @@ export interface RunOptions {
   readonly reducers?: number;
   /** Input bytes read so far, and the total. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** An entry of an input directory that is not read (a broken link, a FIFO), and why. */
+  readonly onSkipped?: (path: string, why: string) => void;
 }
 
 export interface JobResult {

@@ -15,7 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), 'loglab-mr-links-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('mapreduce input: symbolic links', () => {
-  it('follows links to files and directories, reads each real file once, skips broken links and FIFOs', () => {
+  it('follows links to files and directories, reads each real file once, tells of broken links and FIFOs', () => {
     const logs = join(dir, 'logs');
     const elsewhere = join(dir, 'elsewhere');
     mkdirSync(join(logs, 'sub'), { recursive: true });
@@ -29,11 +29,19 @@ describe('mapreduce input: symbolic links', () => {
     symlinkSync('.', join(logs, 'loop'));
     symlinkSync('nowhere.log', join(logs, 'gone'));
     expect(spawnSync('mkfifo', [join(logs, 'pipe')]).status).toBe(0);
-    expect(listInputFiles([logs]).map((f) => [f.path.slice(logs.length + 1), f.size])).toEqual([
+    const skipped: string[][] = [];
+    const files = listInputFiles([logs], (path, why) => skipped.push([path, why]));
+    expect(files.map((f) => [f.path.slice(logs.length + 1), f.size])).toEqual([
       ['a.log', 2],
       ['ext.log', 4],
       // sub/ is walked once, under the first of its names in name order.
       ['more/b.log', 3],
+    ]);
+    // What is not read is told, once each (a link back up the tree or to a file read already
+    // is the same input, not one left out).
+    expect(skipped).toEqual([
+      [join(logs, 'gone'), 'a link to nothing readable (no such file)'],
+      [join(logs, 'pipe'), 'not a regular file or directory (name it on its own to read a FIFO)'],
     ]);
   });
 

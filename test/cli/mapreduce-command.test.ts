@@ -4,7 +4,16 @@
  * engine not there yet, no lake, a bad flag) is one line on stderr with exit code 2.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +70,24 @@ describe('loglab mapreduce', () => {
     );
     expect(r.stderr).toMatch(
       /^loglab mapreduce: 1 job over 11 records \(1 rejected\) from 1 file \(\d+ B, 1 split\) in [\d.]+ s; map output 4 records, shuffled \d+ B, spilled 0 B\n$/,
+    );
+  });
+
+  it('tells on stderr of each entry of an input folder it does not read: a broken link, a FIFO', async () => {
+    const logs = join(dir, 'with-gaps');
+    mkdirSync(logs);
+    writeFileSync(join(logs, 'a.log'), `${SMALL_LOG}\n`);
+    symlinkSync('rotated-away.log', join(logs, 'current.log'));
+    expect(spawnSync('mkfifo', [join(logs, 'pipe')]).status).toBe(0);
+    const r = await runLoglab(['mapreduce', 'run', 'errors', '--input', logs, '--workers', '1']);
+    expect(r.code).toBe(0);
+    const lines = r.stderr.split('\n');
+    expect(lines.slice(0, 2)).toEqual([
+      `loglab mapreduce: not read: ${join(logs, 'current.log')}: a link to nothing readable (no such file)`,
+      `loglab mapreduce: not read: ${join(logs, 'pipe')}: not a regular file or directory (name it on its own to read a FIFO)`,
+    ]);
+    expect(lines[2]).toMatch(
+      /^loglab mapreduce: 1 job over 11 records \(1 rejected\) from 1 file /,
     );
   });
 
