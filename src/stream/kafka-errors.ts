@@ -47,6 +47,16 @@ const COORDINATOR_STARTING_TYPES = new Set([
   'NOT_COORDINATOR_FOR_GROUP',
   'NOT_COORDINATOR',
 ]);
+/**
+ * The same refusals met while joining: kafkajs (2.2.4, pinned) wraps a rebalance refusal of its
+ * join in a plain KafkaJSError that keeps the protocol error's message and drops its type, and
+ * after its retries that is what the member crashes with.
+ */
+const COORDINATOR_STARTING_MESSAGES = new Set([
+  "The coordinator is loading and hence can't process requests for this group",
+  'The group coordinator is not available',
+  'This is not the correct coordinator for this group',
+]);
 const TOO_LARGE_TYPES = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
 /**
  * A partition without a leader, or whose leader the client's metadata has wrong: what a broker
@@ -81,8 +91,10 @@ export function isRebalanceError(err: unknown): boolean {
 
 /** True when a group's coordinator refused because it is still starting. */
 export function isCoordinatorStarting(err: unknown): boolean {
-  return errorChain(err).some(
-    (e) => e.type !== undefined && COORDINATOR_STARTING_TYPES.has(e.type),
+  return errorChain(err).some((e) =>
+    e.type !== undefined
+      ? COORDINATOR_STARTING_TYPES.has(e.type)
+      : e.name === 'KafkaJSError' && COORDINATOR_STARTING_MESSAGES.has(String(e.message)),
   );
 }
 

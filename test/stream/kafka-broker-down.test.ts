@@ -1,5 +1,10 @@
 import { createServer } from 'node:net';
-import { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded } from 'kafkajs';
+import {
+  KafkaJSConnectionError,
+  KafkaJSError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+} from 'kafkajs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isLoglabError } from '../../src/errors';
 import { createKafkaBroker, kafkaAnswers } from '../../src/stream/kafka-broker';
@@ -116,6 +121,24 @@ describe('kafkajs errors as LoglabErrors', () => {
     const notCoordinator = protocolError('NOT_COORDINATOR', 16, true);
     expect(isCoordinatorStarting(notCoordinator)).toBe(true);
     expect(isRebalanceError(notCoordinator)).toBe(true);
+    // As a member's join crashes with it after a broker restart: kafkajs wraps the refusal in a
+    // plain KafkaJSError (its message kept, its type dropped), then in its retrier's error.
+    const refusal = new KafkaJSProtocolError({
+      name: 'KafkaJSProtocolError',
+      message: 'This is not the correct coordinator for this group',
+      type: 'NOT_COORDINATOR_FOR_GROUP',
+      code: 16,
+      retriable: true,
+    } as Error);
+    const joinCrash = kafkaError(
+      new KafkaJSNumberOfRetriesExceeded(new KafkaJSError(refusal), {
+        retryCount: 5,
+        retryTime: 1,
+      }),
+      address,
+    );
+    expect(isCoordinatorStarting(joinCrash)).toBe(true);
+    expect(isCoordinatorStarting(new KafkaJSError('This is not the group you want'))).toBe(false);
     expect(isCoordinatorStarting(rebalancing)).toBe(false);
     expect(isCoordinatorStarting(tooLarge)).toBe(false);
     expect(kafkaError(new Error('boom'), address)).toMatchObject({
