@@ -167,6 +167,23 @@ describe(`${LAB}: createSlidingCounter`, () => {
     ]);
   });
 
+  it('keeps a window that ends exactly at the watermark open: `end < watermark`, not `≤`', () => {
+    const { results, emit } = collect();
+    const counter = createSlidingCounter({ differenceMs: 5000, latenessMs: 1000, emit });
+    counter.add('k', 8000);
+    counter.add('k', 9000);
+    // Watermark 8000: [3000,8000] ends at it, and an event at 8000 is not late, so it may come.
+    expect(closed(results)).toEqual([]);
+    counter.add('k', 8000);
+    counter.flush();
+    expect(counter.lateEvents()).toBe(0);
+    expect(closed(results)).toEqual([
+      ['k', 3000, 8000, 2],
+      ['k', 4000, 9000, 3],
+      ['k', 8001, 13001, 1],
+    ]);
+  });
+
   it('gives the sorted windows when the records arrive out of order within the lateness', () => {
     const { results, emit } = collect();
     const counter = createSlidingCounter({ differenceMs: 5000, latenessMs: 5000, emit });
