@@ -26,6 +26,7 @@ import { BIN, runLoglab } from './run-loglab';
 const dir = mkdtempSync(join(tmpdir(), 'loglab-mr-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const file = join(dir, 'small.log');
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const THROWS = fileURLToPath(new URL('../batch/fixtures/throwing-job.ts', import.meta.url));
 
 /** `loglab ARGS` as a process whose working directory is `cwd` (for the default out/lake). */
@@ -167,6 +168,44 @@ describe('loglab mapreduce', () => {
     const raw = join(lake, 'loglab', 'raw');
     const fromInput = await runLoglab(['mapreduce', 'run', 'errors', '--json', '--input', raw]);
     expect(fromLake.stdout).toBe(fromInput.stdout);
+  });
+
+  it('runs a job module a user wrote outside the project', () => {
+    // A .ts file with no package.json beside it is CommonJS to Node: the CLI failed to load it
+    // ("Cannot require() ES Module … in a cycle") unless it was named .mts.
+    const mine = mkdtempSync(join(tmpdir(), 'loglab-my-job-'));
+    try {
+      writeFileSync(
+        join(mine, 'statuses.ts'),
+        [
+          'export default {',
+          "  name: 'statuses',",
+          "  description: 'requests per status',",
+          "  columns: ['status', 'count'],",
+          '  map(r: { status: number }, emit: (k: string, v: string) => void) {',
+          "    emit(String(r.status), '1');",
+          '  },',
+          '  reduce(k: string, vs: readonly string[], emit: (k: string, v: string) => void) {',
+          '    emit(k, JSON.stringify({ status: Number(k), count: vs.length }));',
+          '  },',
+          '};',
+          '',
+        ].join('\n'),
+      );
+      const r = spawnIn(ROOT, [
+        ...['mapreduce', 'run', join(mine, 'statuses.ts')],
+        ...['--input', file, '--json', '--workers', '2'],
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).statuses.rows).toEqual([
+        { status: 200, count: 6 },
+        { status: 304, count: 1 },
+        { status: 404, count: 2 },
+        { status: 500, count: 2 },
+      ]);
+    } finally {
+      rmSync(mine, { recursive: true, force: true });
+    }
   });
 
   it('runs jobs named with commas in one pass, in the order given', async () => {
