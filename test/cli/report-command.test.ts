@@ -266,6 +266,32 @@ describe('loglab report: bad input', () => {
     expect(readFileSync(log, 'utf8')).toBe(before);
   });
 
+  it('refuses a folder for --out and a file for --png before the stages run, not after', async () => {
+    const folder = join(dir, 'a-folder.html');
+    mkdirSync(folder);
+    const afile = join(dir, 'slides-file');
+    writeFileSync(afile, 'not a folder');
+    expect(await runLoglab(['report', day.log, '--out', folder])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `loglab report: --out ${folder}: ${folder} is a directory; name the HTML file to write\n`,
+    });
+    // The record beside the page (.json for .html) is checked too.
+    const page = join(dir, 'beside.html');
+    mkdirSync(join(dir, 'beside.json'));
+    expect((await runLoglab(['report', day.log, '--out', page])).stderr).toBe(
+      `loglab report: --out ${page}: ${join(dir, 'beside.json')} is a directory; name the HTML file to write\n`,
+    );
+    const out = join(dir, 'with-png.html');
+    expect(await runLoglab(['report', day.log, '--out', out, '--png', afile])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `loglab report: --png ${afile} is a file, not a folder for the charts\n`,
+    });
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(dir, 'with-png.json'))).toBe(false);
+  });
+
   it('--help shows examples', async () => {
     const r = await runLoglab(['report', '--help']);
     expect(r.code).toBe(0);

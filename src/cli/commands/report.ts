@@ -101,6 +101,29 @@ function refuseForeignPngs(dir: string, report: typeof import('../../report/inde
   }
 }
 
+/**
+ * Refuses, before a FILE's run of a minute or more, outputs that could only fail at its end: a
+ * directory where the page (or, for a FILE, its run record) goes, a file where the PNG folder goes.
+ */
+function refuseUnwritable(flags: ReportFlags, withRecord: boolean): void {
+  const isDir = (path: string): boolean | null => {
+    try {
+      return statSync(path).isDirectory();
+    } catch {
+      return null;
+    }
+  };
+  const pages = withRecord ? [flags.out, recordPathFor(flags.out)] : [flags.out];
+  for (const path of pages) {
+    if (isDir(path) === true) {
+      throw badFlag(`--out ${flags.out}: ${path} is a directory; name the HTML file to write`);
+    }
+  }
+  if (flags.png !== undefined && isDir(flags.png) === false) {
+    throw badFlag(`--png ${flags.png} is a file, not a folder for the charts`);
+  }
+}
+
 /** Whether `path` names the file whose stat is `file` (the same inode: links and `./` alike). */
 function isFile(path: string, file: { dev: number; ino: number }): boolean {
   try {
@@ -142,6 +165,7 @@ async function runReport(file: string | undefined, flags: ReportFlags): Promise<
     import('../../viz/theme'),
   ]);
   // Before a FILE's run of a minute or more, not after it.
+  refuseUnwritable(flags, file !== undefined);
   if (flags.png !== undefined) refuseForeignPngs(flags.png, report);
   const say = (text: string) => cliIo().stderr.write(`loglab report: ${text}\n`);
   let record: import('../../report/index').RunRecord;
