@@ -26,7 +26,12 @@ export async function loadJob(ref: JobRef, load: ModuleLoader): Promise<Job> {
   const mod = (await load(ref.module)) as { default?: unknown };
   let found: unknown = mod.default ?? mod;
   if (typeof found === 'function') found = (found as (o: unknown) => unknown)(ref.options ?? {});
-  if (!isJob(found) || found.name !== ref.name) {
+  if (!isJob(found)) {
+    throw badFlag(
+      `${ref.module} does not export a job as its default: an object with a name, a map and a reduce function (or a function that returns one)`,
+    );
+  }
+  if (found.name !== ref.name) {
     throw badFlag(`${ref.module} does not export a default job named "${ref.name}"`);
   }
   return found;

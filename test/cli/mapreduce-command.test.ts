@@ -224,6 +224,20 @@ describe('loglab mapreduce', () => {
     );
   });
 
+  it('says what a job module must export when it exports none', async () => {
+    const none = join(dir, 'no-job.ts');
+    writeFileSync(
+      none,
+      'export function partitionFor(key: string): number {\n  return key.length;\n}\n',
+    );
+    const r = await runLoglab(['mapreduce', 'run', none, '--input', file]);
+    expect(r).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `loglab mapreduce: ${none} does not export a job as its default: an object with a name, a map and a reduce function (or a function that returns one)\n`,
+    });
+  });
+
   it('names the file and the position of a syntax error in a job module, exit 2', () => {
     const bad = join(dir, 'bad-job.ts');
     writeFileSync(
