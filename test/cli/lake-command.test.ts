@@ -260,6 +260,13 @@ describe('loglab lake: bad paths and flags, one line and exit 2', () => {
       `loglab lake: no lake directory ${none} (loglab archive makes one)\n`,
     ]);
     expect(readdirSync(dir)).not.toContain('none');
+    const file = join(dir, 'a-log-not-a-lake.log');
+    writeFileSync(file, 'x\n');
+    expect(await runLoglab(['lake', 'ls', '--lake', file])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `loglab lake: ${file} is a file, not a lake directory (--lake names the folder loglab archive writes)\n`,
+    });
   });
 
   it('needs a path for cat, and a known subcommand', async () => {

@@ -61,7 +61,11 @@ async function withStore<T>(flags: LakeFlags, fn: (store: Store) => Promise<T>):
     flags.engine !== undefined ? parseEngine(flags.engine) : (config.engine ?? 'embedded');
   const lakeDir = flags.lake ?? DEFAULT_LAKE_DIR;
   if (engine === 'embedded' && !(existsSync(lakeDir) && statSync(lakeDir).isDirectory())) {
-    throw badInput(`no lake directory ${lakeDir} (loglab archive makes one)`);
+    throw badInput(
+      existsSync(lakeDir)
+        ? `${lakeDir} is a file, not a lake directory (--lake names the folder loglab archive writes)`
+        : `no lake directory ${lakeDir} (loglab archive makes one)`,
+    );
   }
   const hdfsDir =
     engine === 'cluster' && flags.lake !== undefined ? await hdfsLakeDir(flags.lake) : undefined;

@@ -179,7 +179,11 @@ function parseEngineFlag(value: string): 'embedded' | 'hadoop' | 'yarn' {
 /** The default input: the raw files of the local lake `lake`. */
 function defaultInput(lake = DEFAULT_LAKE): string {
   if (!(existsSync(lake) && statSync(lake).isDirectory())) {
-    throw badInput(`no lake directory ${lake} (loglab archive makes one), or give --input`);
+    throw badInput(
+      existsSync(lake)
+        ? `${lake} is a file, not a lake directory: give it with --input to read it as a log`
+        : `no lake directory ${lake} (loglab archive makes one), or give --input`,
+    );
   }
   const raw = join(lake, 'loglab', 'raw');
   if (!existsSync(raw)) {
