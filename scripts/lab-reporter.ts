@@ -16,15 +16,22 @@ function describeError(e: SerializedError): string {
   return stripVTControlCharacters(`${name}: ${e.message}`);
 }
 
-/** The first stack frame inside the labs folder: where the learner's code threw. */
+/**
+ * Where the learner's code threw: the first stack frame in the graded file (exercise.ts, or
+ * solution.ts), else the first inside the labs folder outside the tests (a lab's own grading
+ * helper, such as lab 04's crash suite, comes after the learner's frames it calls).
+ */
 function labFrame(e: SerializedError): string | undefined {
+  const graded = `/${process.env.LOGLAB_LAB_TARGET === 'solution' ? 'solution' : 'exercise'}.ts`;
+  let fallback: string | undefined;
   for (const s of e.stacks ?? []) {
     const file = relative(process.cwd(), s.file);
-    if (file.startsWith('labs/') && !file.endsWith('.test.ts')) {
-      return `${file}:${s.line}:${s.column}`;
-    }
+    if (!file.startsWith('labs/') || file.endsWith('.test.ts')) continue;
+    const at = `${file}:${s.line}:${s.column}`;
+    if (file.endsWith(graded)) return at;
+    fallback ??= at;
   }
-  return undefined;
+  return fallback;
 }
 
 function testOf(test: TestCase): LabTest {

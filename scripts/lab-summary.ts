@@ -54,8 +54,13 @@ function plural(n: number, word: string): string {
 export function formatLabSummary(outcome: LabOutcome, ctx: LabSummaryContext): string {
   const graded = `${ctx.lab}/${ctx.file}`;
   // Lab tests name the file they graded in their titles; the first line already says it.
+  // ("labs/01-parse/exercise.ts: parses", "labs/04-exactly-once/exercise.ts on a local lake: …").
   const tests = outcome.tests.map((t) =>
-    t.name.startsWith(`${graded}: `) ? { ...t, name: t.name.slice(graded.length + 2) } : t,
+    t.name.startsWith(`${graded}: `)
+      ? { ...t, name: t.name.slice(graded.length + 2) }
+      : t.name.startsWith(`${graded} `)
+        ? { ...t, name: t.name.slice(graded.length + 1) }
+        : t,
   );
   const failed = tests.filter((t) => t.state === 'failed');
   const passed = tests.filter((t) => t.state === 'passed');

@@ -101,4 +101,23 @@ describe('formatLabSummary', () => {
       ].join('\n'),
     );
   });
+
+  it('leaves out the graded file where a test title starts with it, with or without a colon', () => {
+    const lab04 = { ...ctx, lab: 'labs/04-exactly-once' };
+    const outcome: LabOutcome = {
+      tests: [
+        {
+          name: 'labs/04-exactly-once/exercise.ts on a local lake: commits after the renames',
+          state: 'failed',
+          error: 'AssertionError: committed before the renames',
+        },
+      ],
+      errors: [],
+    };
+    expect(formatLabSummary(outcome, lab04).split('\n').slice(0, 3)).toEqual([
+      'Grading labs/04-exactly-once/exercise.ts: 1 of 1 test fail, 0 pass.',
+      '',
+      'First failure: on a local lake: commits after the renames',
+    ]);
+  });
 });
