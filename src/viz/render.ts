@@ -12,7 +12,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Resvg } from '@resvg/resvg-js';
 import type { TopLevelSpec } from 'vega-lite';
-import { terminalText } from '../log/terminal-text';
+import { terminalLine } from '../log/terminal-text';
 import { loadVega } from './load-vega.cjs';
 
 export type ChartSpec = TopLevelSpec;
@@ -22,7 +22,8 @@ export type ChartSpec = TopLevelSpec;
  * objects (a Date or any other object is kept as it is); the same value when nothing changed.
  */
 function visibleStrings(value: unknown): unknown {
-  if (typeof value === 'string') return terminalText(value);
+  // A spec's own strings (a field `a\\.b`, an expression's regex) keep their backslashes.
+  if (typeof value === 'string') return terminalLine(value);
   if (Array.isArray(value)) {
     let out: unknown[] | null = null;
     for (let i = 0; i < value.length; i++) {

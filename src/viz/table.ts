@@ -2,7 +2,7 @@
  * Small tables for notebooks (ground truth, rejected lines): HTML for a kernel, aligned plain
  * text everywhere else. Cells are shown as given; times are the caller's to format.
  */
-import { terminalText } from '../log/terminal-text';
+import { terminalLine } from '../log/terminal-text';
 
 export type Cell = string | number | boolean | null | undefined;
 export type Row = Record<string, Cell>;
@@ -15,8 +15,9 @@ export interface TableOptions {
 }
 
 function cellText(value: Cell, maxWidth: number): string {
-  // Cells hold paths and user agents from log lines: control characters are shown as \xHH.
-  const s = value === null || value === undefined ? '' : terminalText(String(value));
+  // Cells hold paths, user agents and raw lines from log lines: controls and bidirectional
+  // marks shown escaped, backslashes kept (a raw line's own escapes, `\xe4` as the log wrote it).
+  const s = value === null || value === undefined ? '' : terminalLine(String(value));
   return s.length > maxWidth ? `${s.slice(0, maxWidth - 1)}…` : s;
 }
 

@@ -104,4 +104,18 @@ describe('saveChart', () => {
     expect(readFileSync(pngPath).subarray(0, 8)).toEqual(PNG_SIGNATURE);
     await expect(saveChart(spec, join(dir, 'chart.jpg'))).rejects.toThrow(/\.svg or \.png/);
   });
+
+  it("keeps a spec's own backslashes: an escaped dot in a field, a regex in an expression", async () => {
+    const svg = await renderSvg({
+      ...spec,
+      data: { values: [{ 'a.b': 5, route: '/x/y' }] },
+      transform: [{ calculate: "replace(datum.route, /\\//g, '|')", as: 'label' }],
+      encoding: {
+        x: { field: 'a\\.b', type: 'quantitative' },
+        y: { field: 'label', type: 'nominal' },
+      },
+    } as ChartSpec);
+    expect(svg).toContain('>|x|y</text>');
+    expect(svg).not.toContain('NaN');
+  });
 });

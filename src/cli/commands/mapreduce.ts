@@ -12,7 +12,7 @@ import { type Command, Option } from 'commander';
 import { badFlag, badInput } from '../../errors';
 import type { StreamingTarget } from '../../hadoop/streaming-args';
 import { LOG_FORMATS } from '../../log/record';
-import { jsonWithoutControls, terminalText } from '../../log/terminal-text';
+import { jsonWithoutControls, terminalLine } from '../../log/terminal-text';
 import type { OutageEvent } from '../../storage/retrying-store';
 import { cliIo } from '../context';
 import { parseCount } from '../flags';
@@ -338,7 +338,7 @@ async function run(target: string, flags: RunFlags): Promise<void> {
             progress.update(Math.round(done / 1e6));
           },
           onSkipped: (path, why) => {
-            cliIo().stderr.write(`loglab mapreduce: not read: ${terminalText(path)}: ${why}\n`);
+            cliIo().stderr.write(`loglab mapreduce: not read: ${terminalLine(path)}: ${why}\n`);
           },
         },
       );
