@@ -38,6 +38,12 @@ for (const a of args) {
   }
 }
 const numbers = args.filter((a) => /^\d+$/.test(a));
+if (args.includes('--check-exercises') && numbers.length > 0) {
+  process.stderr.write(
+    `lab: labs:check checks every lab; grade one with npm run lab -- ${numbers[0]}\n`,
+  );
+  process.exit(2);
+}
 if (numbers.length > 1) {
   process.stderr.write(`lab: one lab at a time, got ${numbers.join(' and ')}\n`);
   process.exit(2);
@@ -45,9 +51,11 @@ if (numbers.length > 1) {
 
 const timeoutText = process.env.LOGLAB_LAB_TIMEOUT ?? '120';
 const TIMEOUT_S = Number(timeoutText);
-if (!(TIMEOUT_S > 0)) {
+/** The longest a timer waits (2^31 − 1 ms, about 24.8 days): past it, Node fires at once. */
+const MAX_TIMEOUT_S = (2 ** 31 - 1) / 1000;
+if (!(TIMEOUT_S > 0 && TIMEOUT_S <= MAX_TIMEOUT_S)) {
   process.stderr.write(
-    `lab: LOGLAB_LAB_TIMEOUT must be a number of seconds, got "${timeoutText}"\n`,
+    `lab: LOGLAB_LAB_TIMEOUT must be a number of seconds from 0 to ${Math.floor(MAX_TIMEOUT_S)}, got "${timeoutText}"\n`,
   );
   process.exit(2);
 }
@@ -65,13 +73,31 @@ interface LabRun {
   report: string;
 }
 
-/** The run of vitest under way, stopped with its whole process group on Ctrl-C. */
-let running: number | null = null;
-process.on('SIGINT', () => {
-  if (running !== null) stopGroup(running);
-  process.stderr.write('lab: stopped\n');
-  process.exit(130);
-});
+/**
+ * The run of vitest under way: its process group, and its scratch folder. vitest runs in a
+ * session of its own (detached, so that a stop reaches its workers), where neither a Ctrl-C on
+ * the terminal nor a hang-up reaches it: whatever ends this process ends that group first.
+ */
+let running: { pid: number; folder: string } | null = null;
+function stopRunning(): void {
+  if (running === null) return;
+  stopGroup(running.pid);
+  rmSync(running.folder, { recursive: true, force: true });
+  running = null;
+}
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+  ['SIGQUIT', 131],
+] as const) {
+  process.on(signal, () => {
+    stopRunning();
+    if (signal === 'SIGINT') process.stderr.write('lab: stopped\n');
+    process.exit(code);
+  });
+}
+process.on('exit', stopRunning);
 
 /** Kills vitest and its workers: a worker stuck in a loop does not die with its parent. */
 function stopGroup(pid: number): void {
@@ -109,7 +135,7 @@ async function runLab(
       ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : { NO_COLOR: '1', FORCE_COLOR: '0' }),
     },
   });
-  running = child.pid ?? null;
+  running = child.pid === undefined ? null : { pid: child.pid, folder };
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => {
     out += d;
@@ -130,6 +156,8 @@ async function runLab(
     });
   });
   clearTimeout(timer);
+  // The group may outlive vitest's own exit (a worker stuck in a loop): it goes too.
+  if (child.pid !== undefined) stopGroup(child.pid);
   running = null;
   const outcome: LabOutcome = timedOut
     ? {
@@ -185,7 +213,7 @@ if (args.includes('--check-exercises')) {
       );
     } else if (exercise.failed === 0) {
       process.stderr.write(
-        `labs/${dir}: the untouched exercise.ts fails no test; its tests cannot fail\n`,
+        `labs/${dir}: exercise.ts fails no test: its tests cannot fail, or it was solved and committed (labs:check proves untouched exercises fail, as a fresh clone has them)\n`,
       );
       bad++;
     } else {
