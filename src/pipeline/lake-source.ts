@@ -19,7 +19,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { finished } from 'node:stream/promises';
-import { badInput, LoglabError } from '../errors';
+import { badInput, isLoglabError, LoglabError } from '../errors';
 import { checkTopic, LAKE_ROOT } from '../storage/lake-layout';
 import { isDirectory, isFile, type Store } from '../storage/store';
 import { lakeNextOffsets, readText } from './lake-recovery';
@@ -53,7 +53,15 @@ async function readMarker(store: Store, topic: string): Promise<LakeSource | nul
   const entry = await store.stat(path);
   if (entry === null) return null;
   if (!isFile(entry)) throw badInput(`${path} in the lake is a directory, not a source marker`);
-  const source = parseMarker(await readText(await store.open(path)), topic);
+  let text: string;
+  try {
+    text = await readText(await store.open(path));
+  } catch (err) {
+    // Deleted between the stat and the open: there is none.
+    if (isLoglabError(err) && err.code === 'NOT_FOUND') return null;
+    throw err;
+  }
+  const source = parseMarker(text, topic);
   if (source === null) throw badInput(`${path} in the lake is not a topic's source marker`);
   return source;
 }

@@ -329,12 +329,20 @@ async function refuseLakeAhead(
   topic: string,
   next: ReadonlyMap<number, number>,
   stored: ReadonlySet<number>,
+  ownNextOffsets: boolean,
 ): Promise<void> {
   if (stored.size === 0) return;
   const { partitions } = await broker.describeTopic(topic);
   for (const { partition, end } of partitions) {
     const lake = next.get(partition);
     if (!stored.has(partition) || lake === undefined || lake <= end) continue;
+    // A nextOffsets of the caller's own (lab 04's) that answers past what the lake holds.
+    if (ownNextOffsets) {
+      throw badInput(
+        `nextOffsets says partition ${partition} of "${topic}" goes on at offset ${lake}, past the topic's end at ${end}: it should be one past the largest lastOffset in the lake's file names`,
+        { topic, partition },
+      );
+    }
     throw badInput(
       `the lake holds "${topic}" partition ${partition} up to offset ${lake - 1}, but the topic's partition ends at offset ${end}: the topic was deleted and made again under this name, or the lake is another cluster's; archive it into another lake (--lake), or under another topic name`,
       { topic, partition },
@@ -430,7 +438,7 @@ async function archiveOnce(
     const pending = partitions.pending();
     if (pending.length > 0) {
       const r = await recoverPartitions(store, topic, pending, options.nextOffsets);
-      await refuseLakeAhead(broker, topic, r.next, r.stored);
+      await refuseLakeAhead(broker, topic, r.next, r.stored, options.nextOffsets !== undefined);
       totals.rolledForward += r.rolledForward;
       totals.discarded += r.discarded;
       for (const [p, n] of r.next) if (!totals.firstNext.has(p)) totals.firstNext.set(p, n);

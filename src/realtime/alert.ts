@@ -79,8 +79,9 @@ export function isAlertKind(value: unknown): value is AlertKind {
 export type AlertSink = (alert: Alert) => void;
 
 /**
- * The alert as one NDJSON line, fields in the documented order, with the newline; DEL and C1
- * control characters of its key written as `\u00XX` (jsonWithoutControls).
+ * The alert as one NDJSON line, fields in the documented order, with the newline; DEL, C1
+ * control characters and bidirectional controls of its key written as `\uXXXX`
+ * (jsonWithoutControls).
  */
 export function formatAlert(a: Alert): string {
   return `${jsonWithoutControls(

@@ -224,6 +224,26 @@ describe('loglab mapreduce', () => {
     );
   });
 
+  it('runs a job module whose job is its named exports', async () => {
+    const named = join(dir, 'named-job.ts');
+    writeFileSync(
+      named,
+      [
+        "export const name = 'hits';",
+        "export const description = 'requests';",
+        "export const columns = ['count'];",
+        "export function map(_r: unknown, emit: (k: string, v: string) => void) { emit('all', '1'); }",
+        'export function reduce(_k: string, vs: readonly string[], emit: (k: string, v: string) => void) {',
+        "  emit('all', JSON.stringify({ count: vs.length }));",
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const r = await runLoglab(['mapreduce', 'run', named, '--input', file, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).hits.rows).toEqual([{ count: 11 }]);
+  });
+
   it('says what a job module must export when it exports none', async () => {
     const none = join(dir, 'no-job.ts');
     writeFileSync(

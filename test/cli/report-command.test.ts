@@ -274,20 +274,25 @@ describe('loglab report: bad input', () => {
     expect(await runLoglab(['report', day.log, '--out', folder])).toEqual({
       code: 2,
       stdout: '',
-      stderr: `loglab report: --out ${folder}: ${folder} is a directory; name the HTML file to write\n`,
+      stderr: `loglab report: --out ${folder} is a directory; name the HTML file to write\n`,
     });
     // The record beside the page (.json for .html) is checked too.
     const page = join(dir, 'beside.html');
     mkdirSync(join(dir, 'beside.json'));
     expect((await runLoglab(['report', day.log, '--out', page])).stderr).toBe(
-      `loglab report: --out ${page}: ${join(dir, 'beside.json')} is a directory; name the HTML file to write\n`,
+      `loglab report: --out ${page}: its run record goes beside it as ${join(dir, 'beside.json')}, which is a directory\n`,
     );
     const out = join(dir, 'with-png.html');
     expect(await runLoglab(['report', day.log, '--out', out, '--png', afile])).toEqual({
       code: 2,
       stdout: '',
-      stderr: `loglab report: --png ${afile} is a file, not a folder for the charts\n`,
+      stderr: `loglab report: --png ${afile}: a file is in the way of a folder for the charts\n`,
     });
+    // A file where a parent folder of --png should be.
+    const under = join(afile, 'charts');
+    expect((await runLoglab(['report', day.log, '--out', out, '--png', under])).stderr).toBe(
+      `loglab report: --png ${under}: a file is in the way of a folder for the charts\n`,
+    );
     expect(existsSync(out)).toBe(false);
     expect(existsSync(join(dir, 'with-png.json'))).toBe(false);
   });

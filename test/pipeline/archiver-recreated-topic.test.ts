@@ -81,4 +81,34 @@ describe('a topic made again under the name the lake holds', () => {
       await store.close();
     }
   });
+
+  it("blames a nextOffsets of the caller's own (lab 04's) that answers past the topic's end", async () => {
+    const broker = createMemoryBroker();
+    const store = await createLocalStore({ root: join(scratch, 'lake3') });
+    try {
+      await fill(broker, lines.slice(0, 50));
+      expect((await archive(broker, store)).lines).toBe(50);
+      // One past the lake's next offset: a learner's off-by-one.
+      const nextOffsets = async (s: typeof store, topic: string) =>
+        new Map([...(await lakeNextOffsets(s, topic))].map(([p, n]) => [p, n + 1]));
+      const failure = await runArchiver(broker, store, {
+        topic: TOPIC,
+        stopWhenIdle: true,
+        maxWaitMs: 20,
+        log: () => {},
+        nextOffsets,
+      }).then(
+        () => null,
+        (e: unknown) => (isLoglabError(e) ? [e.code, e.message] : e),
+      );
+      const [p0, end] = [...(await lakeNextOffsets(store, TOPIC))].sort((a, b) => a[0] - b[0])[0];
+      expect(failure).toEqual([
+        'BAD_INPUT',
+        `nextOffsets says partition ${p0} of "weblogs.raw" goes on at offset ${end + 1}, past the topic's end at ${end}: it should be one past the largest lastOffset in the lake's file names`,
+      ]);
+    } finally {
+      await broker.close();
+      await store.close();
+    }
+  });
 });

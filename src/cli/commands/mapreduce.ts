@@ -120,7 +120,9 @@ async function moduleRef(path: string, top: number) {
     const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw badInput(`cannot load job module ${path}: ${why}`);
   }
-  const found = typeof mod.default === 'function' ? mod.default({ top }) : mod.default;
+  // As loadJob finds it: the default export, else the module itself (named exports).
+  const exported = (mod.default ?? mod) as typeof mod.default;
+  const found = typeof exported === 'function' ? exported({ top }) : exported;
   const name = typeof found?.name === 'string' ? found.name : '';
   // loadJob checks the rest (map and reduce are functions) and says so in one line.
   await loadJob({ name, module, options: { top } }, load);

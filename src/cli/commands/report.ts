@@ -106,21 +106,26 @@ function refuseForeignPngs(dir: string, report: typeof import('../../report/inde
  * directory where the page (or, for a FILE, its run record) goes, a file where the PNG folder goes.
  */
 function refuseUnwritable(flags: ReportFlags, withRecord: boolean): void {
+  /** True for a directory, false for anything else there, null for nothing (or no parent yet). */
   const isDir = (path: string): boolean | null => {
     try {
       return statSync(path).isDirectory();
-    } catch {
-      return null;
+    } catch (err) {
+      // A file where a parent folder should be: nothing can be written under it.
+      return (err as NodeJS.ErrnoException)?.code === 'ENOTDIR' ? false : null;
     }
   };
-  const pages = withRecord ? [flags.out, recordPathFor(flags.out)] : [flags.out];
-  for (const path of pages) {
-    if (isDir(path) === true) {
-      throw badFlag(`--out ${flags.out}: ${path} is a directory; name the HTML file to write`);
-    }
+  if (isDir(flags.out) === true) {
+    throw badFlag(`--out ${flags.out} is a directory; name the HTML file to write`);
+  }
+  const record = recordPathFor(flags.out);
+  if (withRecord && isDir(record) === true) {
+    throw badFlag(
+      `--out ${flags.out}: its run record goes beside it as ${record}, which is a directory`,
+    );
   }
   if (flags.png !== undefined && isDir(flags.png) === false) {
-    throw badFlag(`--png ${flags.png} is a file, not a folder for the charts`);
+    throw badFlag(`--png ${flags.png}: a file is in the way of a folder for the charts`);
   }
 }
 
