@@ -20,7 +20,7 @@
 import { randomBytes } from 'node:crypto';
 import { finished } from 'node:stream/promises';
 import { badInput, isLoglabError, LoglabError } from '../errors';
-import { checkTopic, LAKE_ROOT } from '../storage/lake-layout';
+import { checkLakeTopic, LAKE_ROOT } from '../storage/lake-layout';
 import { isDirectory, isFile, type Store } from '../storage/store';
 import { lakeNextOffsets, readText } from './lake-recovery';
 
@@ -89,8 +89,9 @@ export async function claimLakeSource(
   topic: string,
   source: LakeSource,
 ): Promise<void> {
-  // Before any write: a name that is no topic name makes no marker (nor a path it may not).
-  checkTopic(topic);
+  // Before any write: a name that is no topic name makes no marker (nor a path it may not),
+  // and one too long to name the lake's files is refused here rather than at its first roll.
+  checkLakeTopic(topic);
   const found =
     (await readMarker(store, topic)) ??
     (await placeMarker(store, topic, await kindOf(store, topic, source)));

@@ -177,6 +177,23 @@ export function checkTopic(topic: string): void {
   }
 }
 
+/**
+ * The longest topic name a lake can hold: a file name (one path segment, 255 bytes on the file
+ * systems and HDFS alike) is the topic and up to 52 more characters: `+<partition>+<first>+<last>
+ * .log.gz` with offsets of up to 16 digits, a little less for the `_tmp/` names. Kafka allows 249.
+ */
+export const MAX_LAKE_TOPIC_LENGTH = 200;
+
+/** checkTopic, and short enough to name the lake's files (BAD_INPUT otherwise). */
+export function checkLakeTopic(topic: string): void {
+  checkTopic(topic);
+  if (topic.length > MAX_LAKE_TOPIC_LENGTH) {
+    throw badInput(
+      `topic names of more than ${MAX_LAKE_TOPIC_LENGTH} characters cannot name files in the lake (this one has ${topic.length}; a file name holds 255 with the partition and offsets): use a topic name of at most ${MAX_LAKE_TOPIC_LENGTH}`,
+    );
+  }
+}
+
 function checkOffsets(partition: number, first: number, last: number): void {
   if (!Number.isSafeInteger(partition) || partition < 0) {
     throw badInput(`partition ${partition} is not a non-negative integer`);

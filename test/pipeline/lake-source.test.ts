@@ -157,6 +157,20 @@ describe('one source per topic in a lake', () => {
     await store.close();
   });
 
+  it('a topic name too long to name the lake files: refused before any write, 200 taken', async () => {
+    const store = await newStore();
+    const long = 't'.repeat(201);
+    expect(await failure(archiveLines(store, [lines.slice(0, 10)], { topic: long }))).toEqual([
+      'BAD_INPUT',
+      'topic names of more than 200 characters cannot name files in the lake (this one has 201; a file name holds 255 with the partition and offsets): use a topic name of at most 200',
+    ]);
+    expect(await store.stat(SOURCES_DIR)).toBe(null);
+    // The longest taken: its files, their _tmp/ names and its marker all fit.
+    const run = await archiveLines(store, [lines], { topic: 't'.repeat(200) });
+    expect(run.lines).toBe(300);
+    await store.close();
+  });
+
   it('a marker path taken by something that is not a file: one error, not a loop of drafts', async () => {
     const root = join(scratch, `lake${lakes++}`);
     const store = await createLocalStore({ root });
