@@ -21,6 +21,10 @@ export async function durationFlag(text: string, flag: string, zero: boolean): P
   return ms;
 }
 
+function gcdOf(a: number, b: number): number {
+  return b === 0 ? a : gcdOf(b, a % b);
+}
+
 /** The engine's window settings from the flags, checked (one line for a bad value). */
 export async function windowFlags(flags: {
   window: string;
@@ -32,6 +36,24 @@ export async function windowFlags(flags: {
   const latenessMs = await durationFlag(flags.lateness, '--lateness', true);
   if (hopMs > windowMs) {
     throw badFlag(`--hop (${flags.hop}) must not be longer than --window (${flags.window})`);
+  }
+  // The engine's buckets are the common step of window and hop, counted from 1970 in 32 bits,
+  // and the slow-scan detector watches a whole hour of them: bounds said in the user's flags
+  // (past them every keyed alert was lost without a word, or the engine failed inside).
+  const HOUR = 3_600_000;
+  if (windowMs > HOUR) {
+    throw badFlag(
+      `--window must be at most 1h (the slow-scan detector's hour), got "${flags.window}"`,
+    );
+  }
+  const step = gcdOf(windowMs, hopMs);
+  if (step < 1000 || HOUR % step !== 0) {
+    throw badFlag(
+      `--window (${flags.window}) and --hop (${flags.hop}) must be whole seconds that divide an hour (their common step is ${step} ms)`,
+    );
+  }
+  if (latenessMs > HOUR) {
+    throw badFlag(`--lateness must be at most 1h, got "${flags.lateness}"`);
   }
   const { detectionSettings } = await import('../realtime/settings');
   detectionSettings({ windowMs, hopMs, latenessMs });

@@ -155,6 +155,21 @@ describe('loglab detect FILE', () => {
       ['--lateness', '-1s'],
       'loglab detect: --lateness must be a duration such as 30s, 5m or 1h, got "-1s"',
     ],
+    // Past these the engine lost every keyed alert without a word, or failed inside (a 100-day
+    // lateness sized its rings past V8's array limit and crashed the process).
+    [['--lateness', '100d'], 'loglab detect: --lateness must be at most 1h, got "100d"'],
+    [
+      ['--hop', '500ms'],
+      'loglab detect: --window (5m) and --hop (500ms) must be whole seconds that divide an hour (their common step is 500 ms)',
+    ],
+    [
+      ['--window', '2h'],
+      `loglab detect: --window must be at most 1h (the slow-scan detector's hour), got "2h"`,
+    ],
+    [
+      ['--window', '7s', '--hop', '7s'],
+      'loglab detect: --window (7s) and --hop (7s) must be whole seconds that divide an hour (their common step is 7000 ms)',
+    ],
     [['--topic', 'weblogs.raw', 'x.log'], 'loglab detect: give either a FILE or --topic, not both'],
     [['--to-end'], 'loglab detect: --to-end needs --topic'],
     [['--broker-wait', '1m'], 'loglab detect: --broker-wait needs --topic'],

@@ -151,6 +151,11 @@ describe('usage errors: one line on stderr, exit 2', () => {
       ['stream', '--partitions', '0'],
       'loglab stream: --partitions must be a whole number ≥ 1, got "0"',
     ],
+    // A million partitions kept the embedded broker busy for over an hour, deaf to Ctrl-C.
+    [
+      ['stream', '--partitions', '1e6'],
+      'loglab stream: --partitions must be at most 1000, got 1e6',
+    ],
     [
       ['stream', '--incidents', 'fire'],
       'loglab stream: unknown incident "fire" (known: error-burst, ip-flood, scanner, surge, outage, ddos, slow-scan, slow-page, all)',

@@ -74,6 +74,9 @@ interface StreamFlags extends WebFlags {
   brokerWait: string;
 }
 
+/** The most partitions `stream` makes a topic with (see runStreamCommand). */
+const MAX_PARTITIONS = 1000;
+
 const EXAMPLES = `
 Examples:
   loglab stream                                   100,000 lines through the embedded broker
@@ -280,6 +283,11 @@ async function runStreamCommand(flags: StreamFlags): Promise<void> {
     Date.now(),
   );
   const partitions = parseCount(flags.partitions, '--partitions', 1);
+  // Each partition is a log, a consumer position and a share of every poll: past this the
+  // embedded broker spent minutes setting up, deaf to Ctrl-C.
+  if (partitions > MAX_PARTITIONS) {
+    throw badFlag(`--partitions must be at most ${MAX_PARTITIONS}, got ${flags.partitions}`);
+  }
   const batchSize = parseCount(flags.batch, '--batch', 1);
   if (flags.group.trim() === '') throw badFlag('--group must not be empty');
   if (flags.resume === true && generate.lines !== 0 && flags.rate === undefined) {
